@@ -1,0 +1,130 @@
+/**
+ * The i18n layer: every user-facing string goes through `t()`. The current locale
+ * is reactive state; reading `t()` in a template re-renders on a locale change.
+ * The locale is remembered on the device (localStorage, read before first paint)
+ * and sets <html lang dir>.
+ */
+import { common } from './messages/common';
+import { members } from './messages/members';
+import { LOCALE_META, isLocale, type Locale } from './locales';
+
+const modules = [common, members] as const;
+type Modules = typeof modules;
+export type MessageKey = {
+	[I in keyof Modules]: keyof Modules[I]['en'];
+}[number] &
+	string;
+
+const dicts = Object.fromEntries(
+	(['en', 'fa', 'zh'] as const).map((l) => [l, Object.assign({}, ...modules.map((m) => m[l]))])
+) as Record<Locale, Record<MessageKey, string>>;
+
+const STORAGE_KEY = 'gh.locale';
+
+class I18nState {
+	locale = $state<Locale>('en');
+}
+export const i18n = new I18nState();
+
+export type Params = Record<string, string | number>;
+
+export function t(key: MessageKey, params?: Params): string {
+	const dict = dicts[i18n.locale];
+	const count = params?.count;
+	const k = count === 1 && (`${key}_one` as MessageKey) in dict ? (`${key}_one` as MessageKey) : key;
+	const s = dict[k] ?? dicts.en[k] ?? key;
+	if (!params) return s;
+	return s.replace(/\{(\w+)\}/g, (_, p: string) => {
+		const v = params[p];
+		return v === undefined ? `{${p}}` : typeof v === 'number' ? formatNumber(v) : v;
+	});
+}
+
+/** True when the key exists (for keys built at run time, such as option labels). */
+export function hasMessage(key: string): key is MessageKey {
+	return key in dicts.en;
+}
+
+export const meta = () => LOCALE_META[i18n.locale];
+export const dir = () => meta().dir;
+
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function fmt<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+	let f = cache.get(key);
+	if (!f) cache.set(key, (f = make()));
+	return f as T;
+}
+
+export function formatNumber(n: number): string {
+	const l = meta().bcp47;
+	return fmt(`n:${l}`, () => new Intl.NumberFormat(l, { useGrouping: false })).format(n);
+}
+
+/** An ISO date (`YYYY-MM-DD`) in the reader's calendar: Persian for fa, 2026年11月22日 for zh. */
+export function formatDate(iso: string | undefined | null): string {
+	if (!iso) return '';
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+	if (!m) return iso;
+	const { bcp47, calendar } = meta();
+	const f = fmt(
+		`d:${bcp47}`,
+		() =>
+			new Intl.DateTimeFormat(`${bcp47}-u-ca-${calendar}`, {
+				timeZone: 'UTC',
+				year: 'numeric',
+				month: i18n.locale === 'en' ? 'short' : 'long',
+				day: 'numeric'
+			})
+	);
+	return f.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+}
+
+/** An ISO date-time in the reader's calendar and local time. */
+export function formatDateTime(iso: string | undefined | null): string {
+	if (!iso) return '';
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return iso;
+	const { bcp47, calendar } = meta();
+	return fmt(
+		`dt:${bcp47}`,
+		() =>
+			new Intl.DateTimeFormat(`${bcp47}-u-ca-${calendar}`, {
+				dateStyle: 'medium',
+				timeStyle: 'short'
+			})
+	).format(d);
+}
+
+function apply(l: Locale) {
+	i18n.locale = l;
+	if (typeof document !== 'undefined') {
+		document.documentElement.lang = LOCALE_META[l].bcp47;
+		document.documentElement.dir = LOCALE_META[l].dir;
+	}
+}
+
+/** Called once at start-up, before first paint: the device's remembered locale. */
+export function initLocale(): Locale {
+	let l: Locale = 'en';
+	try {
+		const saved = localStorage.getItem(STORAGE_KEY);
+		if (isLocale(saved)) l = saved;
+		else {
+			const nav = navigator.language.slice(0, 2);
+			if (isLocale(nav)) l = nav;
+		}
+	} catch {
+		/* storage unavailable: use the default */
+	}
+	apply(l);
+	return l;
+}
+
+export function setLocale(l: Locale): void {
+	apply(l);
+	try {
+		localStorage.setItem(STORAGE_KEY, l);
+	} catch {
+		/* private mode: the choice lasts for this tab */
+	}
+}
