@@ -1,0 +1,40 @@
+/**
+ * Shared helpers for end-to-end tests: the server URL from global-setup, logging a
+ * browser context in through the real login page, and reading the grid.
+ */
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { TestUser } from './users';
+
+export const baseURL = () => {
+	const u = process.env.E2E_BASE_URL;
+	if (!u) throw new Error('E2E_BASE_URL is not set: global-setup did not run');
+	return u;
+};
+
+/** A fresh browser context (own cookies, IndexedDB, service worker) logged in as `user`. */
+export async function loginContext(
+	browser: Browser,
+	user: TestUser,
+	opts: { locale?: 'en' | 'fa' | 'zh' } = {}
+): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	if (opts.locale) {
+		await page.addInitScript((l) => localStorage.setItem('gh.locale', l), opts.locale);
+	}
+	await page.goto('/login');
+	await page.locator('input[name=username]').fill(user.username);
+	await page.locator('input[name=password]').fill(user.password);
+	await page.locator('button[type=submit]').click();
+	await expect(page).toHaveURL(/\/members/);
+	return { context, page };
+}
+
+/** Wait until the grid shows rows and the sync indicator says we are in step with the server. */
+export async function waitForGrid(page: Page) {
+	await expect(page.locator('.ag-root')).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+}
+
+export const cell = (page: Page, rowId: string, field: string) =>
+	page.locator(`.ag-center-cols-container .ag-row[row-id="${rowId}"] .ag-cell[col-id="${field}"]`);
