@@ -37,4 +37,4 @@ export async function waitForGrid(page: Page) {
 }
 
 export const cell = (page: Page, rowId: string, field: string) =>
-	page.locator(`.ag-center-cols-container .ag-row[row-id="${rowId}"] .ag-cell[col-id="${field}"]`);
+	page.locator(`.ag-row[row-id="${rowId}"] .ag-cell[col-id="${field}"]`);
