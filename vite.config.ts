@@ -8,7 +8,8 @@ import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
 function guildhallDev(): Plugin {
 	return {
 		name: 'guildhall-dev-server',
-		apply: 'serve',
+		// Vitest also runs Vite in serve mode; tests start their own servers.
+		apply: (_config, env) => env.command === 'serve' && !process.env.VITEST,
 		async configureServer(server: ViteDevServer) {
 			const mod = await server.ssrLoadModule('/server/app.ts');
 			const app = await mod.createGuildhall({ config: mod.configFromEnv(process.env) });
