@@ -4,11 +4,13 @@
  * The locale is remembered on the device (localStorage, read before first paint)
  * and sets <html lang dir>.
  */
+import { admin } from './messages/admin';
+import { auth } from './messages/auth';
 import { common } from './messages/common';
 import { members } from './messages/members';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 
-const modules = [common, members] as const;
+const modules = [common, auth, admin, members] as const;
 type Modules = typeof modules;
 export type MessageKey = {
 	[I in keyof Modules]: keyof Modules[I]['en'];

@@ -1,26 +1,134 @@
 import { defineMessages } from '../define';
 
-/** App-wide strings: shell, login, errors, admin. */
+/** App-wide strings: the shell, header, roles, logout, generic errors. */
 export const common = defineMessages({
 	en: {
 		'app.name': 'Guildhall',
+		'app.loading': 'Loading…',
+		'app.redirecting': 'Opening the login page…',
+		'nav.label': 'Main',
 		'nav.members': 'Members',
 		'nav.admin': 'Users',
 		'action.logout': 'Log out',
-		'error.network': 'Could not reach the server. Check your connection and try again.'
+		'action.loggingOut': 'Logging out…',
+		'action.cancel': 'Cancel',
+		'action.save': 'Save',
+		'action.saving': 'Saving…',
+		'action.retry': 'Try again',
+		'action.close': 'Close',
+		'locale.label': 'Language',
+		'user.menu': 'Logged in as {name}',
+		'user.roles': 'Roles',
+		'offline.banner':
+			'Offline — showing the copy on this device. Your changes are kept here and sent when the connection returns.',
+		'role.admin': 'Administrator',
+		'role.staff': 'Membership staff',
+		'role.approver': 'Approver',
+		'role.finance': 'Finance',
+		'role.board': 'Board',
+		'role.admin.hint': 'Manages users and settings; edits everything.',
+		'role.staff.hint': 'Edits the member registry and surveys.',
+		'role.approver.hint': 'Secretary-general: approves applications and confirms the category.',
+		'role.finance.hint': 'Dues and payments; views the registry.',
+		'role.board.hint': 'Views reports and the registry; never edits.',
+		'logout.title': 'Log out with unsynced changes?',
+		'logout.pending':
+			'{count} changes on this device have not reached the server yet. Logging out deletes this device’s copy, and those changes will be lost.',
+		'logout.pending_one':
+			'1 change on this device has not reached the server yet. Logging out deletes this device’s copy, and that change will be lost.',
+		'logout.pendingOffline':
+			'You are offline, so {count} changes on this device cannot be sent now. If you log out now, they are lost. Stay logged in and reconnect to keep them.',
+		'logout.pendingOffline_one':
+			'You are offline, so 1 change on this device cannot be sent now. If you log out now, it is lost. Stay logged in and reconnect to keep it.',
+		'logout.confirm': 'Log out and discard changes',
+		'logout.stay': 'Stay logged in',
+		'error.network': 'Could not reach the server. Check your connection and try again.',
+		'error.server': 'The server had a problem. Try again in a moment.',
+		'error.sessionEnded': 'Your session has ended. Log in again.'
 	},
 	fa: {
 		'app.name': 'گیلدهال',
+		'app.loading': 'در حال بارگذاری…',
+		'app.redirecting': 'در حال باز کردن صفحهٔ ورود…',
+		'nav.label': 'اصلی',
 		'nav.members': 'اعضا',
 		'nav.admin': 'کاربران',
 		'action.logout': 'خروج',
-		'error.network': 'اتصال به سرور برقرار نشد. اتصال خود را بررسی کنید و دوباره تلاش کنید.'
+		'action.loggingOut': 'در حال خروج…',
+		'action.cancel': 'انصراف',
+		'action.save': 'ذخیره',
+		'action.saving': 'در حال ذخیره…',
+		'action.retry': 'تلاش دوباره',
+		'action.close': 'بستن',
+		'locale.label': 'زبان',
+		'user.menu': 'وارد شده با نام {name}',
+		'user.roles': 'نقش‌ها',
+		'offline.banner':
+			'آفلاین — نسخهٔ ذخیره‌شده روی این دستگاه نمایش داده می‌شود. تغییرات شما همین‌جا نگه داشته می‌شوند و با برقراری اتصال ارسال می‌شوند.',
+		'role.admin': 'مدیر سامانه',
+		'role.staff': 'کارشناس عضویت',
+		'role.approver': 'تأییدکننده',
+		'role.finance': 'مالی',
+		'role.board': 'هیئت‌مدیره',
+		'role.admin.hint': 'کاربران و تنظیمات را مدیریت می‌کند؛ همه‌چیز را ویرایش می‌کند.',
+		'role.staff.hint': 'فهرست اعضا و نظرسنجی‌ها را ویرایش می‌کند.',
+		'role.approver.hint': 'دبیرکل: فرم‌های عضویت را تأیید و دستهٔ عضو را تعیین می‌کند.',
+		'role.finance.hint': 'حق عضویت و پرداخت‌ها؛ فهرست اعضا را می‌بیند.',
+		'role.board.hint': 'گزارش‌ها و فهرست اعضا را می‌بیند؛ هرگز ویرایش نمی‌کند.',
+		'logout.title': 'با تغییرات ارسال‌نشده خارج می‌شوید؟',
+		'logout.pending':
+			'{count} تغییر روی این دستگاه هنوز به سرور نرسیده است. خروج، نسخهٔ این دستگاه را پاک می‌کند و این تغییرات از دست می‌روند.',
+		'logout.pending_one':
+			'۱ تغییر روی این دستگاه هنوز به سرور نرسیده است. خروج، نسخهٔ این دستگاه را پاک می‌کند و این تغییر از دست می‌رود.',
+		'logout.pendingOffline':
+			'شما آفلاین هستید، پس {count} تغییر روی این دستگاه اکنون ارسال نمی‌شود. اگر الان خارج شوید، از دست می‌روند. وارد بمانید و پس از اتصال دوباره، آن‌ها حفظ می‌شوند.',
+		'logout.pendingOffline_one':
+			'شما آفلاین هستید، پس ۱ تغییر روی این دستگاه اکنون ارسال نمی‌شود. اگر الان خارج شوید، از دست می‌رود. وارد بمانید و پس از اتصال دوباره، حفظ می‌شود.',
+		'logout.confirm': 'خروج و کنار گذاشتن تغییرات',
+		'logout.stay': 'وارد بمانم',
+		'error.network': 'اتصال به سرور برقرار نشد. اتصال خود را بررسی کنید و دوباره تلاش کنید.',
+		'error.server': 'سرور با مشکل روبه‌رو شد. کمی بعد دوباره تلاش کنید.',
+		'error.sessionEnded': 'نشست شما به پایان رسیده است. دوباره وارد شوید.'
 	},
 	zh: {
 		'app.name': 'Guildhall',
+		'app.loading': '正在加载…',
+		'app.redirecting': '正在打开登录页…',
+		'nav.label': '主导航',
 		'nav.members': '会员',
 		'nav.admin': '用户',
 		'action.logout': '退出登录',
-		'error.network': '无法连接服务器。请检查网络后重试。'
+		'action.loggingOut': '正在退出…',
+		'action.cancel': '取消',
+		'action.save': '保存',
+		'action.saving': '正在保存…',
+		'action.retry': '重试',
+		'action.close': '关闭',
+		'locale.label': '语言',
+		'user.menu': '当前用户：{name}',
+		'user.roles': '角色',
+		'offline.banner': '离线 — 正在显示本设备上的副本。您的更改保存在本机，联网后自动发送。',
+		'role.admin': '管理员',
+		'role.staff': '组织部人员',
+		'role.approver': '审批人',
+		'role.finance': '财务',
+		'role.board': '理事会',
+		'role.admin.hint': '管理用户和设置；可编辑全部内容。',
+		'role.staff.hint': '编辑会员名册和服务需求征集。',
+		'role.approver.hint': '秘书长：审批入会申请表并确认会员类别。',
+		'role.finance.hint': '会费与缴费；可查看会员名册。',
+		'role.board.hint': '查看报表和会员名册；不能编辑。',
+		'logout.title': '有未同步的更改，仍要退出吗？',
+		'logout.pending': '本设备上有 {count} 项更改尚未送达服务器。退出将删除本设备上的副本，这些更改会丢失。',
+		'logout.pending_one': '本设备上有 1 项更改尚未送达服务器。退出将删除本设备上的副本，这项更改会丢失。',
+		'logout.pendingOffline':
+			'您当前离线，本设备上的 {count} 项更改现在无法发送。如果现在退出，这些更改会丢失。请保持登录，联网后即可保存。',
+		'logout.pendingOffline_one':
+			'您当前离线，本设备上的 1 项更改现在无法发送。如果现在退出，这项更改会丢失。请保持登录，联网后即可保存。',
+		'logout.confirm': '退出并放弃更改',
+		'logout.stay': '保持登录',
+		'error.network': '无法连接服务器。请检查网络后重试。',
+		'error.server': '服务器出现问题，请稍后重试。',
+		'error.sessionEnded': '您的登录已过期，请重新登录。'
 	}
 });

@@ -1,0 +1,56 @@
+import { defineMessages } from '../define';
+
+/** The login page and the errors of logging in. */
+export const auth = defineMessages({
+	en: {
+		'login.title': 'Log in',
+		'login.subtitle': 'Member work of your association',
+		'login.username': 'Username',
+		'login.password': 'Password',
+		'login.submit': 'Log in',
+		'login.submitting': 'Logging in…',
+		'login.required': 'Enter your username and password.',
+		'login.offline': 'You are offline. Logging in needs a connection to the server.',
+		'login.error.invalid':
+			'Wrong username or password. Check both and try again; an administrator can reset your password.',
+		'login.error.rateLimited': 'Too many attempts. Wait {seconds} seconds, then try again.',
+		'login.error.rateLimitedLater': 'Too many attempts. Wait a few minutes, then try again.',
+		'login.error.network':
+			'Cannot reach the server. Logging in needs a connection: check the network and try again.',
+		'login.error.server':
+			'The server could not log you in right now. Try again in a minute; if it keeps failing, tell your administrator.'
+	},
+	fa: {
+		'login.title': 'ورود',
+		'login.subtitle': 'کار اعضای تشکل شما',
+		'login.username': 'نام کاربری',
+		'login.password': 'رمز عبور',
+		'login.submit': 'ورود',
+		'login.submitting': 'در حال ورود…',
+		'login.required': 'نام کاربری و رمز عبور را وارد کنید.',
+		'login.offline': 'شما آفلاین هستید. ورود به اتصال به سرور نیاز دارد.',
+		'login.error.invalid':
+			'نام کاربری یا رمز عبور نادرست است. هر دو را بررسی کنید و دوباره تلاش کنید؛ مدیر سامانه می‌تواند رمز شما را بازنشانی کند.',
+		'login.error.rateLimited': 'تلاش‌ها بیش از حد بود. {seconds} ثانیه صبر کنید و دوباره تلاش کنید.',
+		'login.error.rateLimitedLater': 'تلاش‌ها بیش از حد بود. چند دقیقه صبر کنید و دوباره تلاش کنید.',
+		'login.error.network':
+			'به سرور دسترسی نیست. ورود به اتصال نیاز دارد: شبکه را بررسی کنید و دوباره تلاش کنید.',
+		'login.error.server':
+			'سرور اکنون نمی‌تواند شما را وارد کند. یک دقیقهٔ دیگر دوباره تلاش کنید؛ اگر باز هم نشد، به مدیر سامانه خبر دهید.'
+	},
+	zh: {
+		'login.title': '登录',
+		'login.subtitle': '协会会员工作平台',
+		'login.username': '用户名',
+		'login.password': '密码',
+		'login.submit': '登录',
+		'login.submitting': '正在登录…',
+		'login.required': '请输入用户名和密码。',
+		'login.offline': '您当前离线。登录需要连接服务器。',
+		'login.error.invalid': '用户名或密码错误。请检查后重试；管理员可以为您重置密码。',
+		'login.error.rateLimited': '尝试次数过多。请等待 {seconds} 秒后再试。',
+		'login.error.rateLimitedLater': '尝试次数过多。请等待几分钟后再试。',
+		'login.error.network': '无法连接服务器。登录需要联网：请检查网络后重试。',
+		'login.error.server': '服务器暂时无法完成登录。请一分钟后重试；如果仍然失败，请联系管理员。'
+	}
+});
