@@ -11,11 +11,9 @@ import { members } from './messages/members';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 
 const modules = [common, auth, admin, members] as const;
-type Modules = typeof modules;
-export type MessageKey = {
-	[I in keyof Modules]: keyof Modules[I]['en'];
-}[number] &
-	string;
+// Distributes over the modules: the union of every module's English keys.
+type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
+export type MessageKey = KeysOf<(typeof modules)[number]> & string;
 
 const dicts = Object.fromEntries(
 	(['en', 'fa', 'zh'] as const).map((l) => [l, Object.assign({}, ...modules.map((m) => m[l]))])
@@ -33,7 +31,8 @@ export type Params = Record<string, string | number>;
 export function t(key: MessageKey, params?: Params): string {
 	const dict = dicts[i18n.locale];
 	const count = params?.count;
-	const k = count === 1 && (`${key}_one` as MessageKey) in dict ? (`${key}_one` as MessageKey) : key;
+	const k =
+		count === 1 && (`${key}_one` as MessageKey) in dict ? (`${key}_one` as MessageKey) : key;
 	const s = dict[k] ?? dicts.en[k] ?? key;
 	if (!params) return s;
 	return s.replace(/\{(\w+)\}/g, (_, p: string) => {

@@ -119,8 +119,10 @@ export const common = defineMessages({
 		'role.finance.hint': '会费与缴费；可查看会员名册。',
 		'role.board.hint': '查看报表和会员名册；不能编辑。',
 		'logout.title': '有未同步的更改，仍要退出吗？',
-		'logout.pending': '本设备上有 {count} 项更改尚未送达服务器。退出将删除本设备上的副本，这些更改会丢失。',
-		'logout.pending_one': '本设备上有 1 项更改尚未送达服务器。退出将删除本设备上的副本，这项更改会丢失。',
+		'logout.pending':
+			'本设备上有 {count} 项更改尚未送达服务器。退出将删除本设备上的副本，这些更改会丢失。',
+		'logout.pending_one':
+			'本设备上有 1 项更改尚未送达服务器。退出将删除本设备上的副本，这项更改会丢失。',
 		'logout.pendingOffline':
 			'您当前离线，本设备上的 {count} 项更改现在无法发送。如果现在退出，这些更改会丢失。请保持登录，联网后即可保存。',
 		'logout.pendingOffline_one':
