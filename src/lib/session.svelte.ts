@@ -1,0 +1,294 @@
+/**
+ * Who is logged in on this device, as reactive state for the whole app.
+ *
+ * The server's session cookie is httpOnly, so the app learns the user from
+ * `GET /api/session`. To open with no network (a trade fair), the last user is
+ * remembered in the device db (`lastUser`); `session.offline` then says the app runs
+ * from this device's copy. The service worker answers `/api/*` with a JSON 503
+ * `{error:{code:'offline'}}` when the network fails, which tells "offline" apart
+ * from "logged out" (401).
+ *
+ * Logging out removes this device's copies of the user's data (member data is
+ * confidential, and the next person at this laptop must not read it). Logging out
+ * while offline cannot reach the server, so the logout is remembered and sent
+ * before anything else the next time the app starts online.
+ */
+import { z } from 'zod';
+import {
+	accessFor,
+	sessionUser,
+	type Access,
+	type DocName,
+	type SessionUser
+} from '$lib/domain/access';
+import { t } from '$lib/i18n/index.svelte';
+import { getSetting, localDb, setSetting } from '$lib/local/db';
+
+const LAST_USER = 'lastUser';
+/** Set when a logout could not reach the server; the next online start sends it. */
+const LOGOUT_OWED = 'logoutOwed';
+
+export const session = $state<{ user: SessionUser | null; ready: boolean; offline: boolean }>({
+	user: null,
+	ready: false,
+	offline: false
+});
+
+export const LOGIN_ERROR = {
+	invalid: 'invalid',
+	rateLimited: 'rateLimited',
+	network: 'network',
+	server: 'server'
+} as const;
+export type LoginErrorCode = (typeof LOGIN_ERROR)[keyof typeof LOGIN_ERROR];
+
+/** Why a login failed. `message` is localised when read, so it follows a language switch. */
+export interface LoginError {
+	readonly name: 'LoginError';
+	readonly code: LoginErrorCode;
+	/** From the server's Retry-After, when it rate-limits. */
+	readonly retryAfterSeconds?: number;
+	readonly message: string;
+}
+
+export type LoginResult = { ok: true; user: SessionUser } | { ok: false; error: LoginError };
+
+function loginError(code: LoginErrorCode, retryAfterSeconds?: number): LoginError {
+	return {
+		name: 'LoginError',
+		code,
+		retryAfterSeconds,
+		get message() {
+			switch (code) {
+				case 'invalid':
+					return t('login.error.invalid');
+				case 'rateLimited':
+					return retryAfterSeconds
+						? t('login.error.rateLimited', { seconds: retryAfterSeconds })
+						: t('login.error.rateLimitedLater');
+				case 'network':
+					return t('login.error.network');
+				case 'server':
+					return t('login.error.server');
+			}
+		}
+	};
+}
+
+const userResponse = z.object({ user: sessionUser });
+const errorBody = z.object({ error: z.object({ code: z.string() }) });
+
+/** The service worker's answer when `/api` could not be reached (see service-worker.ts). */
+async function isOfflineAnswer(res: Response): Promise<boolean> {
+	if (res.status !== 503) return false;
+	try {
+		const body = errorBody.safeParse(await res.clone().json());
+		return body.success && body.data.error.code === 'offline';
+	} catch {
+		return false;
+	}
+}
+
+async function rememberUser(user: SessionUser | null): Promise<void> {
+	try {
+		if (user) await setSetting(LAST_USER, user);
+		else await localDb().settings.delete(LAST_USER);
+	} catch {
+		// IndexedDB unavailable (private mode): the app still works online, only not offline.
+	}
+}
+
+async function openFromDevice(): Promise<void> {
+	let last: SessionUser | undefined;
+	try {
+		last = await getSetting(LAST_USER, sessionUser);
+	} catch {
+		last = undefined;
+	}
+	session.user = last ?? null;
+	session.offline = true;
+	session.ready = true;
+}
+
+/** Sends a logout that was made offline. True when the server has it (or it was not owed). */
+async function settleOwedLogout(): Promise<boolean> {
+	let owed = false;
+	try {
+		owed = (await getSetting(LOGOUT_OWED, z.literal(true))) === true;
+	} catch {
+		return true;
+	}
+	if (!owed) return true;
+	try {
+		const res = await fetch('/api/session', { method: 'DELETE' });
+		if (res.status >= 500) return false;
+	} catch {
+		return false;
+	}
+	await localDb().settings.delete(LOGOUT_OWED);
+	return true;
+}
+
+/**
+ * Learn who is logged in. Online: the server says (and the user is remembered for
+ * offline starts). Server unreachable: the remembered user, with `offline: true`.
+ * 401: nobody, and the remembered user is forgotten.
+ */
+export async function loadSession(): Promise<void> {
+	if (!(await settleOwedLogout())) {
+		// Still offline after logging out offline: nobody is logged in on this device.
+		session.user = null;
+		session.offline = true;
+		session.ready = true;
+		return;
+	}
+	let res: Response;
+	try {
+		res = await fetch('/api/session', { headers: { accept: 'application/json' } });
+	} catch {
+		return openFromDevice();
+	}
+	if (res.status === 200) {
+		const body = userResponse.safeParse(await res.json().catch(() => null));
+		if (body.success) {
+			session.user = body.data.user;
+			session.offline = false;
+			session.ready = true;
+			await rememberUser(body.data.user);
+			return;
+		}
+		return openFromDevice();
+	}
+	if (res.status === 401) {
+		session.user = null;
+		session.offline = false;
+		session.ready = true;
+		await rememberUser(null);
+		return;
+	}
+	// The SW's offline answer (503 `offline`), or the server or a proxy before it
+	// failing: work from the device's copy rather than locking staff out of their data.
+	return openFromDevice();
+}
+
+/** Log in with the server. On success the session is set and remembered on the device. */
+export async function login(username: string, password: string): Promise<LoginResult> {
+	let res: Response;
+	try {
+		res = await fetch('/api/session', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', accept: 'application/json' },
+			body: JSON.stringify({ username: username.trim(), password })
+		});
+	} catch {
+		return { ok: false, error: loginError('network') };
+	}
+	if (res.status === 200) {
+		const body = userResponse.safeParse(await res.json().catch(() => null));
+		if (!body.success) return { ok: false, error: loginError('server') };
+		session.user = body.data.user;
+		session.offline = false;
+		session.ready = true;
+		await rememberUser(body.data.user);
+		return { ok: true, user: body.data.user };
+	}
+	if (res.status === 401 || res.status === 400 || res.status === 403) {
+		return { ok: false, error: loginError('invalid') };
+	}
+	if (res.status === 429) {
+		const s = Number(res.headers.get('retry-after'));
+		return { ok: false, error: loginError('rateLimited', s > 0 ? Math.ceil(s) : undefined) };
+	}
+	if (await isOfflineAnswer(res)) return { ok: false, error: loginError('network') };
+	return { ok: false, error: loginError('server') };
+}
+
+/** What the logout confirmation is told: how many local changes would be lost. */
+export interface LogoutRisk {
+	pending: number;
+	offline: boolean;
+}
+
+async function localCopies() {
+	return import('$lib/sync/local-copies');
+}
+
+let loggedOutHere = false;
+/**
+ * True once after `logout()`: the login page that follows is a fresh start, not a
+ * detour to come back from (no `?next=`). Read by the root layout's redirect.
+ */
+export function takeLoggedOut(): boolean {
+	const v = loggedOutHere;
+	loggedOutHere = false;
+	return v;
+}
+
+function within<T>(ms: number, p: Promise<T>): Promise<T | undefined> {
+	return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
+}
+
+/**
+ * Log out: end the server session, then delete this device's copies of the user's
+ * data. When local changes still wait for the server, `confirm` is asked first
+ * (default: the browser's confirm); answering false keeps the user logged in.
+ * Returns whether the user was logged out. The root layout sends the page to /login
+ * as soon as `session.user` is null.
+ */
+export async function logout(
+	opts: { confirm?: (risk: LogoutRisk) => Promise<boolean> } = {}
+): Promise<boolean> {
+	const user = session.user;
+	if (!user) return true;
+	const copies = await localCopies();
+	let pending = 0;
+	try {
+		pending = await copies.countPending(user.id);
+	} catch {
+		pending = 0;
+	}
+	const offline = session.offline || (typeof navigator !== 'undefined' && !navigator.onLine);
+	if (pending > 0) {
+		const risk = { pending, offline };
+		const ok = opts.confirm
+			? await opts.confirm(risk)
+			: window.confirm(t(offline ? 'logout.pendingOffline' : 'logout.pending', { count: pending }));
+		if (!ok) return false;
+	}
+
+	let reached = false;
+	try {
+		const res = await fetch('/api/session', { method: 'DELETE' });
+		reached = res.status < 500;
+	} catch {
+		reached = false;
+	}
+	if (!reached) await setSetting(LOGOUT_OWED, true).catch(() => undefined);
+	await rememberUser(null);
+
+	// Leaving the data pages closes their Y.Docs and with them the IndexedDB copies:
+	// a database cannot be deleted while a connection to it is open.
+	loggedOutHere = true;
+	session.user = null;
+	try {
+		await localDb().views.where('id').startsWith(`${user.id}:`).delete();
+	} catch {
+		/* no device db: nothing to delete */
+	}
+	const done = await within(
+		15_000,
+		copies.deleteLocalCopies(user.id).then(() => true)
+	);
+	if (!done) console.warn('Guildhall: the local copies are still open; they are deleted on close');
+	return true;
+}
+
+/** Whether the logged-in user manages users and settings. */
+export function canAdmin(): boolean {
+	return session.user?.roles.includes('admin') ?? false;
+}
+
+/** The logged-in user's access to a document (`edit`, `view` or none). */
+export function accessTo(doc: DocName): Access | null {
+	return session.user ? accessFor(doc, session.user.roles) : null;
+}
