@@ -7,8 +7,8 @@
  *
  * What is cached, and why:
  * - On install: every file of this build (`build`: hashed JS/CSS), the static files
- *   (`files`), and the app shell: the HTML the server returns for every route (the
- *   app is a client-side SPA, `ssr = false`, so one page serves all routes).
+ *   (`files`), and the app shell: the HTML of `/`, which serves every route (the app
+ *   is a client-side SPA, `ssr = false`).
  * - Never: `/api/*`, `/sync/*`, `/healthz`. Member data is confidential and lives
  *   in IndexedDB, where logout deletes it; an HTTP cache would keep copies that
  *   nobody cleans up. For `/api/*` a failed network becomes a JSON 503
@@ -26,8 +26,13 @@ const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `gh-shell-${version}`;
 /** The cache key of the app shell (the HTML of every route). */
 const SHELL = '/__shell';
-/** Where the shell is fetched from: the public login page, which never redirects. */
-const SHELL_SOURCE = '/login';
+/**
+ * Where the shell is fetched from. With `ssr = false` and absolute asset paths
+ * (svelte.config.js `paths.relative: false`) every route returns the same HTML except
+ * for the route's own stylesheet links; `/` has none, and the client loads each
+ * route's CSS with its code anyway.
+ */
+const SHELL_SOURCE = '/';
 const NAVIGATION_TIMEOUT_MS = 3000;
 
 const ASSETS = new Set([...build, ...files]);
@@ -46,7 +51,10 @@ sw.addEventListener('install', (event) => {
 			if (!res.ok || !(res.headers.get('content-type') ?? '').includes('text/html')) {
 				throw new Error(`app shell: ${res.status}`);
 			}
-			await cache.put(SHELL, res);
+			// A fresh response: a redirected one (a server sending / on to /login) must not
+			// answer a navigation, which browsers refuse.
+			const headers = new Headers({ 'content-type': 'text/html; charset=utf-8' });
+			await cache.put(SHELL, new Response(await res.blob(), { status: 200, headers }));
 			await sw.skipWaiting();
 		})()
 	);
