@@ -1,0 +1,205 @@
+/**
+ * One Guildhall server as an object: store, auth, rooms, transport and API wired
+ * together. Nothing here is module-level state, so a test can run several at once.
+ *
+ * `createGuildhall` gives the request and upgrade handlers (used by `npm run dev`
+ * inside Vite's server, and by `startServer`); `startServer` adds the HTTP server:
+ * `/api/*` and `/healthz` → API, `/sync/*` upgrades → transport, everything else →
+ * the SvelteKit handler (adapter-node), else 404.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { Auth, hashPassword, LoginLimiter, randomPassword } from './auth';
+import type { Config } from './config';
+import { Api } from './http';
+import { DEFAULT_ROOM_TUNING, Rooms } from './rooms';
+import { SqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
+import { Transport } from './transport';
+
+export { configFromEnv, type Config } from './config';
+
+/** SvelteKit adapter-node's `handler`: connect-style middleware. */
+export type KitHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** Knobs that tests turn down; production uses the defaults. */
+export interface Tuning {
+	/** Snapshot a room after this many stored updates (500). */
+	snapshotEvery: number;
+	/** Unload a room this long after its last connection left (30 s). */
+	roomIdleMs: number;
+	/** Retry a failed store write after this long, doubling (1 s). */
+	storeRetryMs: number;
+	/** Ping every connection this often; one that missed a ping is closed (30 s). */
+	pingIntervalMs: number;
+	/** How long an SQLite write waits for a lock (5 s). */
+	sqliteBusyTimeoutMs: number;
+}
+
+export const DEFAULT_TUNING: Tuning = {
+	snapshotEvery: DEFAULT_ROOM_TUNING.snapshotEvery,
+	roomIdleMs: DEFAULT_ROOM_TUNING.idleMs,
+	storeRetryMs: DEFAULT_ROOM_TUNING.retryMs,
+	pingIntervalMs: 30_000,
+	sqliteBusyTimeoutMs: 5000
+};
+
+export interface GuildhallOptions {
+	config: Config;
+	kitHandler?: KitHandler;
+	tuning?: Partial<Tuning>;
+	/** Defaults to SQLite in `config.dataDir`. */
+	store?: Store;
+}
+
+export interface Guildhall {
+	readonly config: Config;
+	readonly store: Store;
+	readonly rooms: Rooms;
+	readonly transport: Transport;
+	/** API and health check; else the kit handler; else `next()` (or 404 without one). */
+	handleRequest(req: IncomingMessage, res: ServerResponse, next?: () => void): void;
+	/** For the HTTP server's 'upgrade' event; refuses anything but `/sync/...`. */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	/** Close connections, store and snapshot every room, close the store. */
+	close(): Promise<void>;
+}
+
+function notFound(res: ServerResponse): void {
+	res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+	res.end('Not found\n');
+}
+
+/** First start: the organisation and an `admin` user. */
+async function bootstrap(store: Store, config: Config): Promise<void> {
+	await store.ensureOrg(config.org);
+	if ((await store.countUsers()) > 0) return;
+	const password = config.adminPassword ?? randomPassword(20);
+	await store.createUser({
+		org: config.org,
+		username: 'admin',
+		displayName: 'Administrator',
+		passwordHash: await hashPassword(password),
+		roles: ['admin']
+	});
+	if (!config.adminPassword) {
+		console.log(`Guildhall: created user "admin" with password: ${password}`);
+		console.log('Guildhall: this password is shown only once; sign in and change it.');
+	}
+}
+
+export async function createGuildhall(options: GuildhallOptions): Promise<Guildhall> {
+	const { config, kitHandler } = options;
+	const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+	const store =
+		options.store ?? new SqliteStore({ dataDir: config.dataDir, busyTimeoutMs: tuning.sqliteBusyTimeoutMs });
+	try {
+		await bootstrap(store, config);
+		await store.deleteExpiredSessions(Date.now());
+	} catch (e) {
+		await store.close();
+		throw e;
+	}
+	const auth = new Auth(store);
+	const rooms = new Rooms(store, {
+		snapshotEvery: tuning.snapshotEvery,
+		idleMs: tuning.roomIdleMs,
+		retryMs: tuning.storeRetryMs
+	});
+	const transport = new Transport({ auth, rooms, origin: config.origin, pingIntervalMs: tuning.pingIntervalMs });
+	const api = new Api({ store, auth, limiter: new LoginLimiter(), transport, origin: config.origin });
+	const sweep = setInterval(() => {
+		store.deleteExpiredSessions(Date.now()).catch((e) => console.error('Guildhall: session sweep failed', e));
+	}, 60 * 60 * 1000);
+	sweep.unref?.();
+	let closing: Promise<void> | null = null;
+
+	return {
+		config,
+		store,
+		rooms,
+		transport,
+		handleRequest(req, res, next) {
+			api.handle(req, res).then(
+				(handled) => {
+					if (handled) return;
+					const fallback = next ?? (() => notFound(res));
+					if (kitHandler) kitHandler(req, res, fallback);
+					else fallback();
+				},
+				(e) => {
+					console.error('Guildhall: request failed', e);
+					if (!res.headersSent) res.writeHead(500).end();
+				}
+			);
+		},
+		handleUpgrade(req, socket, head) {
+			void transport.handleUpgrade(req, socket, head);
+		},
+		close() {
+			closing ??= (async () => {
+				clearInterval(sweep);
+				await transport.close();
+				await rooms.close();
+				await store.close();
+			})();
+			return closing;
+		}
+	};
+}
+
+export interface RunningServer {
+	/** `http://host:port` as reachable (for tests: the real port when started on 0). */
+	url: string;
+	port: number;
+	app: Guildhall;
+	server: http.Server;
+	close(): Promise<void>;
+}
+
+export async function startServer(options: GuildhallOptions): Promise<RunningServer> {
+	const app = await createGuildhall(options);
+	const server = http.createServer((req, res) => app.handleRequest(req, res));
+	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		const path = (req.url ?? '/').split('?')[0];
+		if (path.startsWith('/sync/')) app.handleUpgrade(req, socket, head);
+		else {
+			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			socket.destroy();
+		}
+	});
+	try {
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(options.config.port, options.config.host, () => {
+				server.off('error', reject);
+				resolve();
+			});
+		});
+	} catch (e) {
+		await app.close();
+		throw e;
+	}
+	const { port } = server.address() as AddressInfo;
+	const host = options.config.host.includes(':') ? `[${options.config.host}]` : options.config.host;
+	const url = `http://${host}:${port}`;
+	console.log(`Guildhall listening on ${url}`);
+	let closing: Promise<void> | null = null;
+	return {
+		url,
+		port,
+		app,
+		server,
+		close() {
+			closing ??= (async () => {
+				const stopped = new Promise<void>((r) => server.close(() => r()));
+				server.closeIdleConnections();
+				await app.close();
+				server.closeAllConnections();
+				await stopped;
+			})();
+			return closing;
+		}
+	};
+}

@@ -1,0 +1,219 @@
+/**
+ * Passwords, sessions and the session cookie.
+ *
+ * - Passwords: argon2id with the OWASP minimum (19 MiB, 2 passes, 1 lane), about
+ *   40 ms here: slow for guessing, quick enough for a login.
+ * - Sessions: a 32-byte random token in an HttpOnly cookie; only its SHA-256 is
+ *   stored, so a copy of the database does not hand out live sessions.
+ * - Unknown usernames are verified against a dummy hash, so a login takes about the
+ *   same time whether the user exists or not.
+ */
+import crypto from 'node:crypto';
+import argon2 from 'argon2';
+import { SESSION_COOKIE } from '../src/lib/domain/protocol';
+import type { SessionUser } from '../src/lib/domain/access';
+import type { SessionRecord, Store, UserRecord } from './store/types';
+
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** A session used with less than this left is extended to a full TTL again. */
+const SESSION_REFRESH_BELOW_MS = 15 * 24 * 60 * 60 * 1000;
+/** 32 bytes in base64url. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export function hashPassword(password: string): Promise<string> {
+	return argon2.hash(password, ARGON2);
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+	try {
+		return await argon2.verify(hash, password);
+	} catch {
+		// A malformed stored hash is a failed login, not a server error.
+		return false;
+	}
+}
+
+export const newSessionToken = (): string => crypto.randomBytes(32).toString('base64url');
+export const hashToken = (token: string): string =>
+	crypto.createHash('sha256').update(token).digest('hex');
+export const isSessionToken = (s: string): boolean => TOKEN_PATTERN.test(s);
+
+/** A password made of letters and digits from the CSPRNG (about 119 bits for 20 chars). */
+export function randomPassword(length = 20): string {
+	const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+	let out = '';
+	while (out.length < length) {
+		for (const b of crypto.randomBytes(length)) {
+			// Rejection sampling keeps every character equally likely.
+			if (b < 256 - (256 % alphabet.length) && out.length < length) out += alphabet[b % alphabet.length];
+		}
+	}
+	return out;
+}
+
+/**
+ * Parse a `Cookie` header. Hostile input is expected: malformed pairs and bad
+ * percent-escapes are skipped, and names like `__proto__` are plain keys of a Map.
+ */
+export function parseCookies(header: string | undefined): Map<string, string> {
+	const out = new Map<string, string>();
+	if (typeof header !== 'string' || header.length > 16_384) return out;
+	for (const part of header.split(';')) {
+		const eq = part.indexOf('=');
+		if (eq <= 0) continue;
+		const name = part.slice(0, eq).trim();
+		let value = part.slice(eq + 1).trim();
+		if (!name || out.has(name)) continue;
+		if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+		try {
+			value = decodeURIComponent(value);
+		} catch {
+			continue;
+		}
+		out.set(name, value);
+	}
+	return out;
+}
+
+/** The session token from a `Cookie` header, if it has the shape of one. */
+export function sessionTokenFrom(cookieHeader: string | undefined): string | null {
+	const token = parseCookies(cookieHeader).get(SESSION_COOKIE);
+	return token !== undefined && isSessionToken(token) ? token : null;
+}
+
+export function serializeSessionCookie(opts: {
+	token: string;
+	secure: boolean;
+	maxAgeSeconds?: number;
+}): string {
+	const maxAge = opts.maxAgeSeconds ?? Math.floor(SESSION_TTL_MS / 1000);
+	return [
+		`${SESSION_COOKIE}=${opts.token}`,
+		'HttpOnly',
+		'SameSite=Lax',
+		'Path=/',
+		`Max-Age=${maxAge}`,
+		...(opts.secure ? ['Secure'] : [])
+	].join('; ');
+}
+
+export const clearSessionCookie = (opts: { secure: boolean }): string =>
+	serializeSessionCookie({ token: '', secure: opts.secure, maxAgeSeconds: 0 });
+
+export function toSessionUser(u: UserRecord): SessionUser {
+	return {
+		id: u.id,
+		username: u.username,
+		displayName: u.displayName ?? u.username,
+		roles: u.roles,
+		org: u.org
+	};
+}
+
+export interface Authenticated {
+	user: UserRecord;
+	session: SessionRecord;
+}
+
+/**
+ * Sessions over a store. One object per server; the dummy hash is made lazily so that
+ * creating a server stays cheap.
+ */
+export class Auth {
+	private dummyHash: Promise<string> | null = null;
+
+	constructor(
+		private readonly store: Store,
+		private readonly now: () => number = Date.now
+	) {}
+
+	/** Check a username and password. Null on any failure, after about the same work. */
+	async checkCredentials(username: string, password: string): Promise<UserRecord | null> {
+		const user = await this.store.getUserByName(username);
+		if (!user) {
+			this.dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
+			await verifyPassword(await this.dummyHash, password);
+			return null;
+		}
+		return (await verifyPassword(user.passwordHash, password)) ? user : null;
+	}
+
+	async createSession(userId: number): Promise<{ token: string; session: SessionRecord }> {
+		const token = newSessionToken();
+		const now = this.now();
+		const session = { tokenHash: hashToken(token), userId, createdAt: now, expiresAt: now + SESSION_TTL_MS };
+		await this.store.createSession(session);
+		return { token, session };
+	}
+
+	/**
+	 * The user behind a `Cookie` header: the session must exist, be unexpired, and its
+	 * user must exist and be enabled. Sessions with less than half their life left are
+	 * extended (sliding expiry; the cookie's own Max-Age is refreshed at each login).
+	 */
+	async authenticate(cookieHeader: string | undefined): Promise<Authenticated | null> {
+		const token = sessionTokenFrom(cookieHeader);
+		if (token === null) return null;
+		const now = this.now();
+		const session = await this.store.getValidSession(hashToken(token), now);
+		if (!session) return null;
+		const user = await this.store.getUserById(session.userId);
+		if (!user || user.disabled) return null;
+		if (session.expiresAt - now < SESSION_REFRESH_BELOW_MS) {
+			session.expiresAt = now + SESSION_TTL_MS;
+			await this.store.extendSession(session.tokenHash, session.expiresAt);
+		}
+		return { user, session };
+	}
+}
+
+/**
+ * Failed logins per username + client address, in memory: 10 failures in 10 minutes
+ * lock that pair out until the oldest failure ages out. Per pair, so one attacker
+ * cannot lock a user out from everywhere.
+ */
+export class LoginLimiter {
+	private readonly failures = new Map<string, number[]>();
+
+	constructor(
+		private readonly max = 10,
+		private readonly windowMs = 10 * 60 * 1000,
+		private readonly now: () => number = Date.now
+	) {}
+
+	private key(username: string, ip: string): string {
+		return `${username.trim().toLowerCase()}\u0000${ip}`;
+	}
+
+	private recent(key: string): number[] {
+		const cutoff = this.now() - this.windowMs;
+		const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
+		if (list.length === 0) this.failures.delete(key);
+		else this.failures.set(key, list);
+		return list;
+	}
+
+	/** Milliseconds until another attempt is allowed; 0 when allowed now. */
+	retryAfterMs(username: string, ip: string): number {
+		const list = this.recent(this.key(username, ip));
+		return list.length < this.max ? 0 : list[0] + this.windowMs - this.now();
+	}
+
+	fail(username: string, ip: string): void {
+		const key = this.key(username, ip);
+		const list = this.recent(key);
+		list.push(this.now());
+		this.failures.set(key, list);
+		// Bound memory under a spray of usernames: drop the oldest keys.
+		if (this.failures.size > 10_000) {
+			const oldest = this.failures.keys().next().value;
+			if (oldest !== undefined) this.failures.delete(oldest);
+		}
+	}
+
+	succeed(username: string, ip: string): void {
+		this.failures.delete(this.key(username, ip));
+	}
+}

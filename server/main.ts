@@ -1,0 +1,45 @@
+/**
+ * Production entry, bundled to dist/server.js by server/vite.config.ts. The SvelteKit
+ * app (build/handler.js from adapter-node) is loaded at run time, not bundled, so the
+ * two builds stay independent.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServer, type KitHandler } from './app';
+import { ConfigError, configFromEnv } from './config';
+
+// dist/server.js (and server/main.ts) sit one level below the project root.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const handlerFile = path.join(root, 'build', 'handler.js');
+
+let config;
+try {
+	config = configFromEnv(process.env);
+} catch (e) {
+	if (e instanceof ConfigError) {
+		console.error(e.message);
+		process.exit(1);
+	}
+	throw e;
+}
+
+const kit = (await import(/* @vite-ignore */ pathToFileURL(handlerFile).href)) as {
+	handler: KitHandler;
+};
+const running = await startServer({ config, kitHandler: kit.handler });
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`Guildhall: ${signal} received; saving rooms and stopping.`);
+		running.close().then(
+			() => process.exit(0),
+			(e) => {
+				console.error('Guildhall: shutdown failed', e);
+				process.exit(1);
+			}
+		);
+	});
+}
