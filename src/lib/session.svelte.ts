@@ -36,6 +36,7 @@ export const session = $state<{ user: SessionUser | null; ready: boolean; offlin
 
 export const LOGIN_ERROR = {
 	invalid: 'invalid',
+	disabled: 'disabled',
 	rateLimited: 'rateLimited',
 	network: 'network',
 	server: 'server'
@@ -62,10 +63,13 @@ function loginError(code: LoginErrorCode, retryAfterSeconds?: number): LoginErro
 			switch (code) {
 				case 'invalid':
 					return t('login.error.invalid');
+				case 'disabled':
+					return t('login.error.disabled');
 				case 'rateLimited':
-					return retryAfterSeconds
+					if (!retryAfterSeconds) return t('login.error.rateLimitedLater');
+					return retryAfterSeconds < 90
 						? t('login.error.rateLimited', { seconds: retryAfterSeconds })
-						: t('login.error.rateLimitedLater');
+						: t('login.error.rateLimitedMinutes', { minutes: Math.ceil(retryAfterSeconds / 60) });
 				case 'network':
 					return t('login.error.network');
 				case 'server':
@@ -192,8 +196,10 @@ export async function login(username: string, password: string): Promise<LoginRe
 		await rememberUser(body.data.user);
 		return { ok: true, user: body.data.user };
 	}
-	if (res.status === 401 || res.status === 400 || res.status === 403) {
-		return { ok: false, error: loginError('invalid') };
+	if (res.status === 401 || res.status === 400) {
+		const body = errorBody.safeParse(await res.json().catch(() => null));
+		const disabled = body.success && body.data.error.code === 'account_disabled';
+		return { ok: false, error: loginError(disabled ? 'disabled' : 'invalid') };
 	}
 	if (res.status === 429) {
 		const s = Number(res.headers.get('retry-after'));

@@ -14,6 +14,8 @@ export const auth = defineMessages({
 		'login.error.invalid':
 			'Wrong username or password. Check both and try again; an administrator can reset your password.',
 		'login.error.rateLimited': 'Too many attempts. Wait {seconds} seconds, then try again.',
+		'login.error.rateLimitedMinutes': 'Too many attempts. Wait {minutes} minutes, then try again.',
+		'login.error.disabled': 'This account is disabled. Ask an administrator to enable it.',
 		'login.error.rateLimitedLater': 'Too many attempts. Wait a few minutes, then try again.',
 		'login.error.network':
 			'Cannot reach the server. Logging in needs a connection: check the network and try again.',
@@ -33,6 +35,9 @@ export const auth = defineMessages({
 			'نام کاربری یا رمز عبور نادرست است. هر دو را بررسی کنید و دوباره تلاش کنید؛ مدیر سامانه می‌تواند رمز شما را بازنشانی کند.',
 		'login.error.rateLimited':
 			'تلاش‌ها بیش از حد بود. {seconds} ثانیه صبر کنید و دوباره تلاش کنید.',
+		'login.error.rateLimitedMinutes':
+			'تلاش‌ها بیش از حد بود. {minutes} دقیقه صبر کنید و دوباره تلاش کنید.',
+		'login.error.disabled': 'این حساب غیرفعال است. از مدیر سامانه بخواهید آن را فعال کند.',
 		'login.error.rateLimitedLater': 'تلاش‌ها بیش از حد بود. چند دقیقه صبر کنید و دوباره تلاش کنید.',
 		'login.error.network':
 			'به سرور دسترسی نیست. ورود به اتصال نیاز دارد: شبکه را بررسی کنید و دوباره تلاش کنید.',
@@ -50,6 +55,8 @@ export const auth = defineMessages({
 		'login.offline': '您当前离线。登录需要连接服务器。',
 		'login.error.invalid': '用户名或密码错误。请检查后重试；管理员可以为您重置密码。',
 		'login.error.rateLimited': '尝试次数过多。请等待 {seconds} 秒后再试。',
+		'login.error.rateLimitedMinutes': '尝试次数过多。请等待 {minutes} 分钟后再试。',
+		'login.error.disabled': '此账户已停用。请联系管理员启用。',
 		'login.error.rateLimitedLater': '尝试次数过多。请等待几分钟后再试。',
 		'login.error.network': '无法连接服务器。登录需要联网：请检查网络后重试。',
 		'login.error.server': '服务器暂时无法完成登录。请一分钟后重试；如果仍然失败，请联系管理员。'

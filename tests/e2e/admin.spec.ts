@@ -1,0 +1,141 @@
+/**
+ * The users admin page: an administrator adds, changes and disables users through
+ * the form; everyone else is refused, in the UI and by the server.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { baseURL, loginContext } from './fixtures';
+import { ADMIN, USERS, type TestUser } from './users';
+
+const sara = USERS[0];
+const suffix = Date.now().toString(36);
+
+async function addUser(
+	page: Page,
+	u: { username: string; displayName: string; password: string; roles: string[] }
+) {
+	const form = page.getByTestId('new-user-form');
+	await form.locator('input[name=username]').fill(u.username);
+	await form.locator('input[name=displayName]').fill(u.displayName);
+	await form.locator('input[name=password]').fill(u.password);
+	for (const box of await form.locator('input[name=roles]').all()) {
+		const v = await box.getAttribute('value');
+		await box.setChecked(u.roles.includes(v ?? ''));
+	}
+	await form.locator('button[type=submit]').click();
+}
+
+const row = (page: Page, username: string) =>
+	page.locator(`[data-testid=user-row][data-username="${username}"]`);
+
+test('an admin adds a user with roles through the form, and the new user can log in', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, ADMIN);
+	await page.getByRole('link', { name: 'Users' }).click();
+	await expect(page).toHaveURL(/\/admin\/users$/);
+	await expect(row(page, 'sara')).toBeVisible();
+
+	const newcomer = {
+		username: `nasrin-${suffix}`,
+		displayName: 'نسرین',
+		password: 'nasrin-password-1',
+		roles: ['staff', 'approver']
+	};
+	await addUser(page, newcomer);
+	const r = row(page, newcomer.username);
+	await expect(r).toBeVisible();
+	await expect(r).toContainText('نسرین');
+	await expect(r.locator('.gh-chip[data-role]')).toHaveText(['Membership staff', 'Approver']);
+	await expect(r.locator('[data-state]')).toHaveText('Active');
+	// The form is ready for the next person.
+	await expect(page.getByTestId('new-user-form').locator('input[name=username]')).toHaveValue('');
+	await context.close();
+
+	const second = await loginContext(browser, newcomer as unknown as TestUser);
+	await expect(second.page.getByTestId('user-menu')).toContainText('نسرین');
+	await expect(second.page.getByTestId('user-menu')).toContainText('Approver');
+	await expect(second.page.locator('a[href="/admin/users"]')).toHaveCount(0);
+	await second.context.close();
+});
+
+test('the form checks input before sending and shows the server’s refusal of a taken name', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, ADMIN);
+	await page.goto('/admin/users');
+	let posts = 0;
+	page.on('request', (r) => {
+		if (r.url().endsWith('/api/users') && r.method() === 'POST') posts++;
+	});
+	await addUser(page, { username: 'a b', displayName: '', password: 'short', roles: [] });
+	const form = page.getByTestId('new-user-form');
+	await expect(form).toContainText('without spaces');
+	await expect(form).toContainText('at least 8 characters');
+	await expect(form).toContainText('Choose at least one role');
+	expect(posts).toBe(0);
+
+	await addUser(page, {
+		username: 'sara',
+		displayName: 'Another Sara',
+		password: 'another-password',
+		roles: ['staff']
+	});
+	await expect(form.locator('[role=alert]')).toContainText('already taken');
+	expect(posts).toBe(1);
+	await context.close();
+});
+
+test('an admin changes roles, resets a password and disables a user', async ({ browser }) => {
+	const u = {
+		username: `omid-${suffix}`,
+		displayName: 'Omid',
+		password: 'omid-password-1',
+		roles: ['staff']
+	};
+	const { context, page } = await loginContext(browser, ADMIN);
+	await page.goto('/admin/users');
+	await addUser(page, u);
+	const r = row(page, u.username);
+	await expect(r).toBeVisible();
+
+	await r.getByTestId('edit-roles').click();
+	await r.locator('input[name=roles][value=finance]').check();
+	await r.getByTestId('save-roles').click();
+	await expect(r.locator('.gh-chip[data-role]')).toHaveText(['Membership staff', 'Finance']);
+
+	await r.getByTestId('reset-password').click();
+	const dialog = page.getByTestId('reset-password-form');
+	await dialog.locator('input[name=password]').fill('omid-new-password');
+	await dialog.locator('button[type=submit]').click();
+	await expect(page.locator('.gh-status')).toContainText('was changed');
+
+	// The new password works (and the old one does not).
+	const api = await browser.newContext({ baseURL: baseURL() });
+	const login = (password: string) =>
+		api.request.post('/api/session', {
+			data: { username: u.username, password },
+			headers: { origin: baseURL() }
+		});
+	expect((await login(u.password)).status()).toBe(401);
+	expect((await login('omid-new-password')).status()).toBe(200);
+
+	await r.getByTestId('toggle-disabled').click();
+	await expect(r.locator('[data-state]')).toHaveText('Disabled');
+	expect((await login('omid-new-password')).status()).toBe(401);
+	await api.close();
+
+	// An admin cannot lock themselves out from this page.
+	await expect(row(page, ADMIN.username).getByTestId('toggle-disabled')).toBeDisabled();
+	await context.close();
+});
+
+test('a non-admin sees no Users link, and /admin/users refuses', async ({ browser }) => {
+	const { context, page } = await loginContext(browser, sara);
+	await expect(page.getByTestId('user-menu')).toBeVisible();
+	await expect(page.locator('a[href="/admin/users"]')).toHaveCount(0);
+	await page.goto('/admin/users');
+	await expect(page.getByTestId('not-allowed')).toContainText('Only administrators');
+	await expect(page.getByTestId('new-user-form')).toHaveCount(0);
+	await expect(page.getByTestId('user-row')).toHaveCount(0);
+	await context.close();
+});

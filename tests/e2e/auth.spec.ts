@@ -1,0 +1,136 @@
+/**
+ * Login, logout and the session boundary: nothing of the app opens without a login,
+ * the API refuses what a role may not do, and a logged-in device opens offline.
+ */
+import { expect, test } from '@playwright/test';
+import { baseURL, loginContext } from './fixtures';
+import { ADMIN, USERS } from './users';
+
+const sara = USERS[0];
+const bahar = USERS[3];
+
+test('visiting /members without a login lands on /login', async ({ browser }) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/members');
+	await expect(page).toHaveURL(/\/login$/);
+	await expect(page.locator('input[name=username]')).toBeVisible();
+	await expect(page.getByTestId('user-menu')).toHaveCount(0);
+	expect((await page.request.get('/api/session')).status()).toBe(401);
+	await context.close();
+});
+
+test('a wrong password shows the error and keeps the user on /login', async ({ browser }) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.locator('input[name=username]').fill(bahar.username);
+	await page.locator('input[name=password]').fill('not-the-password');
+	await page.locator('button[type=submit]').click();
+	await expect(page.locator('[role=alert]')).toContainText('Wrong username or password');
+	await expect(page).toHaveURL(/\/login$/);
+	// The password field is cleared for the next try; the username stays.
+	await expect(page.locator('input[name=password]')).toHaveValue('');
+	await expect(page.locator('input[name=username]')).toHaveValue(bahar.username);
+	await context.close();
+});
+
+test('an empty form says what is missing without asking the server', async ({ browser }) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/login');
+	let posted = false;
+	page.on('request', (r) => {
+		if (r.url().endsWith('/api/session') && r.method() === 'POST') posted = true;
+	});
+	await page.locator('button[type=submit]').click();
+	await expect(page.locator('[role=alert]')).toContainText('Enter your username and password');
+	expect(posted).toBe(false);
+	await context.close();
+});
+
+test('login with Enter shows the display name; logout returns to /login and ends the session', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.locator('input[name=username]').fill(sara.username);
+	await page.locator('input[name=password]').fill(sara.password);
+	await page.locator('input[name=password]').press('Enter');
+	await expect(page).toHaveURL(/\/members$/);
+	await expect(page.getByTestId('user-menu')).toContainText(sara.displayName);
+	expect((await page.request.get('/api/session')).status()).toBe(200);
+
+	await page.getByTestId('logout').click();
+	await expect(page).toHaveURL(/\/login$/);
+	await expect(page.getByTestId('user-menu')).toHaveCount(0);
+	expect((await page.request.get('/api/session')).status()).toBe(401);
+	// The device no longer remembers the user, so a reload stays on /login.
+	await page.goto('/members');
+	await expect(page).toHaveURL(/\/login$/);
+	await context.close();
+});
+
+test('after login the user returns to the page they asked for (?next=)', async ({ browser }) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/admin/users');
+	await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fusers$/);
+	await page.locator('input[name=username]').fill(ADMIN.username);
+	await page.locator('input[name=password]').fill(ADMIN.password);
+	await page.locator('button[type=submit]').click();
+	await expect(page).toHaveURL(/\/admin\/users$/);
+	await expect(page.getByTestId('new-user-form')).toBeVisible();
+	await context.close();
+});
+
+test('?next= never leaves the app', async ({ browser }) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/login?next=' + encodeURIComponent('//example.org/x'));
+	await page.locator('input[name=username]').fill(bahar.username);
+	await page.locator('input[name=password]').fill(bahar.password);
+	await page.locator('button[type=submit]').click();
+	await expect(page).toHaveURL(new RegExp(`^${baseURL()}/members$`));
+	await context.close();
+});
+
+test('a staff member fetching /api/users directly gets 403', async ({ browser }) => {
+	const { context, page } = await loginContext(browser, sara);
+	const status = await page.evaluate(async () => (await fetch('/api/users')).status);
+	expect(status).toBe(403);
+	await context.close();
+});
+
+test('with no network, a reload of /members still opens the app from this device', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara);
+	// The service worker must have cached the shell and control this page.
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+		if (!navigator.serviceWorker.controller) {
+			await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r));
+		}
+	});
+	await context.setOffline(true);
+	await page.reload();
+	await expect(page).toHaveURL(/\/members$/);
+	await expect(page.getByTestId('user-menu')).toContainText(sara.displayName);
+	await expect(page.getByTestId('offline-banner')).toBeVisible();
+	// /api answers from the worker say "offline", never a cached copy.
+	const api = await page.evaluate(async () => {
+		const r = await fetch('/api/session');
+		return { status: r.status, body: await r.json() };
+	});
+	expect(api).toEqual({
+		status: 503,
+		body: { error: expect.objectContaining({ code: 'offline' }) }
+	});
+
+	await context.setOffline(false);
+	await page.evaluate(() => window.dispatchEvent(new Event('online')));
+	await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+	await context.close();
+});
