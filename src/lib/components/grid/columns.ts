@@ -1,0 +1,104 @@
+/**
+ * Member grid columns, built from MEMBER_FIELD_SPECS: header, editor, formatter,
+ * filter, sort and quick-search text per field kind. Rebuilt when the locale
+ * changes (the grid is recreated then).
+ */
+import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
+import { MEMBER_FIELD_SPECS, OPTION_SETS, type FieldSpec } from '$lib/domain/fields';
+import type { MemberRow } from '$lib/domain/member';
+import { t, type MessageKey } from '$lib/i18n/index.svelte';
+import { MemberCellRenderer } from './cells';
+import { DateEditor, FieldTextEditor } from './editors';
+import { collator, foldForSearch, formatField, optionLabel, searchText } from './format';
+import { OptionFilter } from './option-filter';
+
+export const fieldLabel = (key: string) => t(`field.${key}` as MessageKey);
+
+/** ISO date (or date-time) against the date filter's local-midnight Date. */
+function compareIsoToFilterDate(filterDate: Date, cell: unknown): number {
+	if (typeof cell !== 'string' || cell.length < 10) return -1;
+	const [y, m, d] = cell.slice(0, 10).split('-').map(Number);
+	const a = Date.UTC(y, m - 1, d);
+	const b = Date.UTC(filterDate.getFullYear(), filterDate.getMonth(), filterDate.getDate());
+	return a === b ? 0 : a < b ? -1 : 1;
+}
+
+function editorFor(
+	spec: FieldSpec
+): Pick<ColDef<MemberRow>, 'cellEditor' | 'cellEditorParams' | 'cellEditorPopup'> {
+	switch (spec.kind) {
+		case 'select':
+			return {
+				cellEditor: 'agSelectCellEditor',
+				cellEditorParams: { values: [...OPTION_SETS[spec.options!]], valueListMaxHeight: 320 }
+			};
+		case 'date':
+			return { cellEditor: DateEditor, cellEditorParams: { spec }, cellEditorPopup: true };
+		default:
+			return { cellEditor: FieldTextEditor, cellEditorParams: { spec }, cellEditorPopup: true };
+	}
+}
+
+function filterFor(spec: FieldSpec): Pick<ColDef<MemberRow>, 'filter' | 'filterParams'> {
+	switch (spec.kind) {
+		case 'select':
+			return {
+				filter: OptionFilter,
+				filterParams: {
+					optionSet: spec.options,
+					options: OPTION_SETS[spec.options!],
+					field: spec.key
+				}
+			};
+		case 'date':
+		case 'datetime':
+			return {
+				filter: 'agDateColumnFilter',
+				filterParams: { comparator: compareIsoToFilterDate, buttons: ['reset'] }
+			};
+		case 'integer':
+			return { filter: 'agNumberColumnFilter', filterParams: { buttons: ['reset'] } };
+		default:
+			return {
+				filter: 'agTextColumnFilter',
+				filterParams: {
+					buttons: ['reset'],
+					textFormatter: (s: string | null) => (s == null ? null : foldForSearch(s))
+				}
+			};
+	}
+}
+
+export function memberColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] {
+	return MEMBER_FIELD_SPECS.map((spec): ColDef<MemberRow> => {
+		const editable = !opts.readOnly && !spec.serverOwned && spec.key !== 'createdAt';
+		return {
+			colId: spec.key,
+			field: spec.key,
+			headerName: fieldLabel(spec.key),
+			headerTooltip: fieldLabel(spec.key),
+			width: spec.width,
+			minWidth: 70,
+			hide: !spec.visible,
+			editable,
+			valueFormatter: (p: ValueFormatterParams<MemberRow>) => formatField(spec, p.value),
+			getQuickFilterText: (p) => searchText(spec, p.value),
+			cellRenderer: MemberCellRenderer,
+			cellRendererParams: { kind: spec.kind },
+			cellClass: spec.serverOwned || spec.key === 'createdAt' ? 'gh-cell-readonly' : undefined,
+			comparator:
+				spec.kind === 'select'
+					? (a: unknown, b: unknown) =>
+							collator().compare(
+								a ? optionLabel(spec.options!, String(a)) : '',
+								b ? optionLabel(spec.options!, String(b)) : ''
+							)
+					: spec.kind === 'integer' || spec.kind === 'date' || spec.kind === 'datetime'
+						? undefined
+						: (a: unknown, b: unknown) =>
+								collator().compare(a ? String(a) : '', b ? String(b) : ''),
+			...(editable ? editorFor(spec) : {}),
+			...filterFor(spec)
+		};
+	});
+}

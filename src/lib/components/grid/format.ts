@@ -1,0 +1,64 @@
+/**
+ * How member values read in the current locale: option labels, dates in the
+ * reader's calendar, numbers in the reader's digits. Also the text the quick search
+ * matches, so a Persian date or an option label can be found as shown.
+ */
+import type { FieldSpec } from '$lib/domain/fields';
+import { normalizeDigits } from '$lib/domain/text';
+import {
+	formatDate,
+	formatDateTime,
+	formatNumber,
+	hasMessage,
+	meta,
+	t
+} from '$lib/i18n/index.svelte';
+
+export function optionLabel(set: string, value: string): string {
+	const key = `option.${set}.${value}`;
+	return hasMessage(key) ? t(key) : value;
+}
+
+export function formatField(spec: FieldSpec, value: unknown): string {
+	if (value === null || value === undefined || value === '') return '';
+	switch (spec.kind) {
+		case 'select':
+			return spec.options ? optionLabel(spec.options, String(value)) : String(value);
+		case 'date':
+			return formatDate(String(value));
+		case 'datetime':
+			return formatDateTime(String(value));
+		case 'integer':
+			return typeof value === 'number' ? formatNumber(value) : String(value);
+		default:
+			return String(value);
+	}
+}
+
+/**
+ * Fold what differs between how people type and how text is stored: case, Arabic vs
+ * Persian forms of yeh and kaf, Persian/Arabic/full-width digits, zero-width
+ * non-joiners.
+ */
+export function foldForSearch(s: string): string {
+	return normalizeDigits(s)
+		.toLowerCase()
+		.replace(/\u064a/g, '\u06cc')
+		.replace(/\u0643/g, '\u06a9')
+		.replace(/\u200c/g, ' ');
+}
+
+/** Raw and shown forms together, folded, so either matches. */
+export function searchText(spec: FieldSpec, value: unknown): string {
+	if (value === null || value === undefined || value === '') return '';
+	const shown = formatField(spec, value);
+	return foldForSearch(shown === String(value) ? shown : `${value} ${shown}`);
+}
+
+const collators = new Map<string, Intl.Collator>();
+export function collator(): Intl.Collator {
+	const l = meta().bcp47;
+	let c = collators.get(l);
+	if (!c) collators.set(l, (c = new Intl.Collator(l, { numeric: true, sensitivity: 'base' })));
+	return c;
+}

@@ -1,0 +1,45 @@
+/**
+ * From what a person typed (or pasted) to a value the member schema accepts. Pure:
+ * the grid's editors and the store's `setField` both go through it, so a value the
+ * editor shows as valid is exactly the value that is written.
+ */
+import { MEMBER_FIELD_SPECS, expectKey, type FieldSpec } from '$lib/domain/fields';
+import { isMemberField, parseMemberField, type MemberField } from '$lib/domain/member';
+import { normalizeDigits } from '$lib/domain/text';
+import { parseUserDate } from '$lib/i18n/calendar';
+
+export const FIELD_SPEC: ReadonlyMap<string, FieldSpec> = new Map(
+	MEMBER_FIELD_SPECS.map((s) => [s.key, s])
+);
+
+/** Kinds whose value is digits and symbols: Persian, Arabic and full-width digits become ASCII. */
+const DIGIT_KINDS = new Set(['phone', 'email', 'url', 'date', 'datetime', 'integer']);
+
+export type FieldInput =
+	/** `value: null` means "clear the cell". */
+	{ ok: true; value: string | number | null } | { ok: false; expectKey: string };
+
+/**
+ * Validate one typed value for `field`. Empty input clears the field. Dates must be
+ * ISO (`YYYY-MM-DD`) or `YYYY/MM/DD` in the Gregorian calendar; the Persian date
+ * editor converts before it calls this.
+ */
+export function prepareFieldInput(field: MemberField, raw: unknown): FieldInput {
+	const spec = FIELD_SPEC.get(field);
+	if (!spec) return { ok: false, expectKey: 'expect.text' };
+	if (raw === null || raw === undefined) return { ok: true, value: null };
+	let v: unknown = raw;
+	if (typeof v === 'string') {
+		if (v.trim() === '') return { ok: true, value: null };
+		if (DIGIT_KINDS.has(spec.kind)) v = normalizeDigits(v).trim();
+		if (spec.kind === 'date') v = parseUserDate(v as string, 'gregory') ?? v;
+		if (spec.kind === 'integer') v = /^\d+$/.test(v as string) ? Number(v) : v;
+	}
+	const parsed = parseMemberField(field, v);
+	return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, expectKey: expectKey(spec) };
+}
+
+/** A stored value that the grid can show: a primitive of a known field. */
+export function readStoredField(key: string, value: unknown): value is string | number {
+	return isMemberField(key) && (typeof value === 'string' || typeof value === 'number');
+}

@@ -1,0 +1,226 @@
+/**
+ * The member registry as typed rows over the registry doc.
+ *
+ * Layout (contract): doc map `members` → rowId → Y.Map<field, primitive>. One Y.Map
+ * per row gives per-cell merge: two people editing different fields of one member
+ * both keep their edit.
+ *
+ * The grid gets plain row objects `{ id, ...fields }`. They are kept in step with
+ * one `observeDeep`: each transaction yields the set of row ids it touched, and the
+ * store hands the grid one batch of adds, updates and removes. Nothing rebuilds all
+ * rows per edit (the registry will hold 100k rows).
+ *
+ * Commands run in `doc.transact(…, LOCAL)`; the undo manager tracks only LOCAL, so
+ * undo and redo only ever touch this user's own edits.
+ */
+/* eslint-disable svelte/prefer-svelte-reactivity --
+   Rows are deliberately not reactive state: 100k proxied rows would be slow, and the
+   grid takes explicit batches instead. Only counts and undo flags are runes. */
+import * as Y from 'yjs';
+import {
+	MEMBER_STATUS,
+	SERVER_OWNED_FIELDS,
+	type MemberField,
+	type MemberRow
+} from '$lib/domain/member';
+import { newRowId } from '$lib/domain/text';
+import { LOCAL, originKind, type OriginKind } from '$lib/sync/origins';
+import { prepareFieldInput, readStoredField } from './member-input';
+
+export const MEMBERS_MAP = 'members';
+
+export interface MemberBatch {
+	add: MemberRow[];
+	update: MemberRow[];
+	remove: string[];
+	/** Who made the change: the grid keeps focus and open editors for remote ones. */
+	origin: OriginKind;
+}
+
+export type SetFieldResult =
+	| { ok: true; changed: boolean }
+	| { ok: false; reason: 'invalid'; expectKey: string }
+	| { ok: false; reason: 'readOnly' | 'serverOwned' | 'noSuchRow' };
+
+type RowMap = Y.Map<unknown>;
+
+function toRow(id: string, y: RowMap): MemberRow {
+	const row: Record<string, string | number> = { id };
+	// Only known fields with primitive values reach the grid: a peer (or an old copy)
+	// may hold anything, including keys such as `__proto__`.
+	for (const [k, v] of y.entries()) if (readStoredField(k, v)) row[k] = v;
+	return row as MemberRow;
+}
+
+export interface MembersStoreOptions {
+	doc: Y.Doc;
+	/** View-only users: every command is refused before it touches the doc. */
+	readOnly?: boolean;
+}
+
+export class MembersStore {
+	readonly doc: Y.Doc;
+	readonly members: Y.Map<RowMap>;
+	readonly undoManager: Y.UndoManager;
+	readOnly = $state(false);
+	canUndo = $state(false);
+	canRedo = $state(false);
+	/** Number of members in the doc (not after filters). */
+	count = $state(0);
+
+	#rows = new Map<string, MemberRow>();
+	#listeners = new Set<(b: MemberBatch) => void>();
+	#offs: (() => void)[] = [];
+
+	constructor(opts: MembersStoreOptions) {
+		this.doc = opts.doc;
+		this.readOnly = opts.readOnly ?? false;
+		this.members = opts.doc.getMap<RowMap>(MEMBERS_MAP);
+		for (const [id, y] of this.members.entries()) {
+			if (y instanceof Y.Map) this.#rows.set(id, toRow(id, y));
+		}
+		this.count = this.#rows.size;
+
+		const onDeep = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) =>
+			this.#apply(events, tr);
+		this.members.observeDeep(onDeep);
+		this.#offs.push(() => this.members.unobserveDeep(onDeep));
+
+		// captureTimeout 0: every command is its own undo step, as in a spreadsheet.
+		this.undoManager = new Y.UndoManager(this.members, {
+			trackedOrigins: new Set([LOCAL]),
+			captureTimeout: 0
+		});
+		const onStack = () => {
+			this.canUndo = this.undoManager.canUndo();
+			this.canRedo = this.undoManager.canRedo();
+		};
+		for (const ev of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) {
+			this.undoManager.on(ev, onStack);
+			this.#offs.push(() => this.undoManager.off(ev, onStack));
+		}
+		this.#offs.push(() => this.undoManager.destroy());
+	}
+
+	#apply(events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) {
+		const ids = new Set<string>();
+		for (const e of events) {
+			if (e.target === this.members && e instanceof Y.YMapEvent) {
+				for (const k of e.keysChanged) if (k !== null) ids.add(k);
+			} else {
+				// A row map: its id is the key it sits under in `members`.
+				const item = e.target._item;
+				if (item && item.parent === this.members && typeof item.parentSub === 'string') {
+					ids.add(item.parentSub);
+				}
+			}
+		}
+		if (ids.size === 0) return;
+		const batch: MemberBatch = { add: [], update: [], remove: [], origin: originKind(tr.origin) };
+		for (const id of ids) {
+			const y = this.members.get(id);
+			const had = this.#rows.has(id);
+			if (y instanceof Y.Map) {
+				const row = toRow(id, y);
+				this.#rows.set(id, row);
+				(had ? batch.update : batch.add).push(row);
+			} else if (had) {
+				this.#rows.delete(id);
+				batch.remove.push(id);
+			}
+		}
+		if (batch.add.length + batch.update.length + batch.remove.length === 0) return;
+		this.count = this.#rows.size;
+		for (const f of this.#listeners) f(batch);
+	}
+
+	/** All rows now (a new array; the row objects are shared, do not mutate them). */
+	rows(): MemberRow[] {
+		return [...this.#rows.values()];
+	}
+
+	get(id: string): MemberRow | undefined {
+		return this.#rows.get(id);
+	}
+
+	/** Be told of every change as one batch per transaction. Returns the unsubscribe. */
+	subscribe(f: (b: MemberBatch) => void): () => void {
+		this.#listeners.add(f);
+		return () => this.#listeners.delete(f);
+	}
+
+	/**
+	 * Add a member: a new random id, `createdAt` now, status `prospect` unless given.
+	 * Invalid or server-owned fields in `fields` are left out. Returns the id, or null
+	 * for a view-only store.
+	 */
+	addMember(fields: Partial<Record<MemberField, unknown>> = {}): string | null {
+		if (this.readOnly) return null;
+		const id = newRowId();
+		const values = new Map<string, string | number>([
+			['createdAt', new Date().toISOString()],
+			['status', MEMBER_STATUS.prospect]
+		]);
+		for (const [k, raw] of Object.entries(fields) as [MemberField, unknown][]) {
+			if (SERVER_OWNED_FIELDS.has(k)) continue;
+			const r = prepareFieldInput(k, raw);
+			if (r.ok && r.value !== null) values.set(k, r.value);
+		}
+		this.doc.transact(() => {
+			const row: RowMap = new Y.Map();
+			this.members.set(id, row);
+			for (const [k, v] of values) row.set(k, v);
+		}, LOCAL);
+		return id;
+	}
+
+	/**
+	 * Write one cell. `raw` is what a person typed; it is validated with the member
+	 * schema (digits normalised, dates ISO). Empty input clears the cell (deletes the
+	 * key). Invalid input writes nothing and says what is expected.
+	 */
+	setField(id: string, field: MemberField, raw: unknown): SetFieldResult {
+		if (this.readOnly) return { ok: false, reason: 'readOnly' };
+		if (SERVER_OWNED_FIELDS.has(field)) return { ok: false, reason: 'serverOwned' };
+		const row = this.members.get(id);
+		if (!(row instanceof Y.Map)) return { ok: false, reason: 'noSuchRow' };
+		const input = prepareFieldInput(field, raw);
+		if (!input.ok) return { ok: false, reason: 'invalid', expectKey: input.expectKey };
+		const current = row.get(field);
+		if (input.value === null ? current === undefined : current === input.value) {
+			return { ok: true, changed: false };
+		}
+		this.doc.transact(() => {
+			if (input.value === null) row.delete(field);
+			else row.set(field, input.value);
+		}, LOCAL);
+		return { ok: true, changed: true };
+	}
+
+	/** Delete rows; returns how many existed. One undo step. */
+	deleteMembers(ids: readonly string[]): number {
+		if (this.readOnly) return 0;
+		const present = ids.filter((id) => this.members.has(id));
+		if (present.length === 0) return 0;
+		this.doc.transact(() => {
+			for (const id of present) this.members.delete(id);
+		}, LOCAL);
+		return present.length;
+	}
+
+	undo(): boolean {
+		if (this.readOnly) return false;
+		return this.undoManager.undo() !== null;
+	}
+
+	redo(): boolean {
+		if (this.readOnly) return false;
+		return this.undoManager.redo() !== null;
+	}
+
+	destroy(): void {
+		for (const f of this.#offs.reverse()) f();
+		this.#offs = [];
+		this.#listeners.clear();
+	}
+}

@@ -1,0 +1,94 @@
+/**
+ * What this device keeps of a user's data, and how to count and remove it.
+ *
+ * - The y-indexeddb databases, one per room, named `gh:<userId>:<org>/<doc>`: the
+ *   local copy that opens instantly and offline.
+ * - Marks of local changes the server has not stored yet (dexie `pending`), keyed
+ *   by `<userId>:<org>/<doc>` so one user's logout does not touch another's.
+ *
+ * Logout (in the app shell) asks `countPending()` before it warns, then calls
+ * `deleteLocalCopies(userId)`.
+ */
+import { liveQuery } from 'dexie';
+import { localDb } from '$lib/local/db';
+import type { PendingStore } from './pending';
+
+/** The y-indexeddb database name of a room for a user. */
+export const localCopyName = (userId: number, room: string) => `gh:${userId}:${room}`;
+/** The key of a room's pending marks for a user. */
+export const pendingKey = (userId: number, room: string) => `${userId}:${room}`;
+
+/** Open rooms register a closer here, so deleting a copy can close it first. */
+const openCopies = new Map<string, () => Promise<void>>();
+export function registerOpenCopy(name: string, close: () => Promise<void>): () => void {
+	openCopies.set(name, close);
+	return () => {
+		if (openCopies.get(name) === close) openCopies.delete(name);
+	};
+}
+
+function deleteDatabase(name: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const req = indexedDB.deleteDatabase(name);
+		req.onsuccess = () => resolve();
+		req.onerror = () => reject(req.error);
+		// Another tab still holds it open; it is deleted once that tab closes it.
+		req.onblocked = () => resolve();
+	});
+}
+
+/** Delete the user's local copies and pending marks on this device. */
+export async function deleteLocalCopies(userId: number): Promise<void> {
+	const prefix = `gh:${userId}:`;
+	for (const [name, close] of [...openCopies]) {
+		if (name.startsWith(prefix)) {
+			openCopies.delete(name);
+			await close();
+		}
+	}
+	const dbs = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+	await Promise.all(
+		dbs
+			.map((d) => d.name)
+			.filter((n): n is string => !!n && n.startsWith(prefix))
+			.map(deleteDatabase)
+	);
+	await localDb()
+		.pending.filter((r) => r.room.startsWith(`${userId}:`))
+		.delete();
+}
+
+/** Local changes on this device not yet stored by the server; of one user, or of everyone. */
+export async function countPending(userId?: number): Promise<number> {
+	const table = localDb().pending;
+	if (userId === undefined) return table.count();
+	return table.filter((r) => r.room.startsWith(`${userId}:`)).count();
+}
+
+export const dexiePendingStore: PendingStore = {
+	async add({ room, client, clock }) {
+		await localDb().pending.add({ room, client, clock, at: Date.now() });
+	},
+	async settle(room, acked) {
+		// The server's sync step 1 can name thousands of clients; the marks of a room
+		// are few, so filter them rather than query per client.
+		await localDb()
+			.pending.where('room')
+			.equals(room)
+			.filter((r) => {
+				const a = acked.get(r.client);
+				return a !== undefined && r.clock <= a;
+			})
+			.delete();
+	},
+	count: (room) => localDb().pending.where('room').equals(room).count()
+};
+
+/** Live count of a room's pending marks (updates across tabs too). Returns the unsubscribe. */
+export function watchPending(room: string, onCount: (n: number) => void): () => void {
+	const sub = liveQuery(() => localDb().pending.where('room').equals(room).count()).subscribe({
+		next: onCount,
+		error: () => onCount(0)
+	});
+	return () => sub.unsubscribe();
+}

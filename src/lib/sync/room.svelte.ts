@@ -1,0 +1,307 @@
+/**
+ * One room (`<org>/<doc>`) on this device: a Y.Doc with its local copy in IndexedDB
+ * and its connection to the server at `/sync/<org>/<doc>`.
+ *
+ * Protocol (see domain/protocol.ts for the message table): the standard y-websocket
+ * client, plus
+ *  - MESSAGE.ack (server → client): a state vector of what the server has durably
+ *    stored from this connection; settles pending marks (pending.ts).
+ *  - the server's sync step 1, which carries its state vector, settles marks too:
+ *    that covers an ACK lost to a dropped connection.
+ *  - MESSAGE.auth permission-denied: this connection may only view; the UI goes
+ *    read-only (the server already dropped the write).
+ *  - close codes 4401 (session ended), 4403 (no access), 4426 (app outdated) end
+ *    the connection for good; the local copy stays.
+ *
+ * Order at open: load the local copy first (so the grid shows at once, offline
+ * too), then connect, so sync step 1 carries the local state vector and the server
+ * sends only what the copy lacks.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as decoding from 'lib0/decoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
+import type { Awareness } from 'y-protocols/awareness';
+import { CLOSE, MESSAGE, PROTOCOL_VERSION } from '$lib/domain/protocol';
+import type { SessionUser } from '$lib/domain/access';
+import { trackPending, type PendingStore, type PendingTracker } from './pending';
+import {
+	dexiePendingStore,
+	localCopyName,
+	pendingKey,
+	registerOpenCopy,
+	watchPending
+} from './local-copies';
+
+export const ROOM_STATUS = {
+	offline: 'offline',
+	connecting: 'connecting',
+	syncing: 'syncing',
+	online: 'online'
+} as const;
+export type RoomStatus = (typeof ROOM_STATUS)[keyof typeof ROOM_STATUS];
+
+/** Why the server ended the connection for good. */
+export const ROOM_CLOSED = {
+	/** 4401, or the session check failed: log in again; the local copy is kept. */
+	expired: 'expired',
+	/** 4403: this user has no access to the room. */
+	forbidden: 'forbidden',
+	/** 4426: the server speaks another protocol version: reload the app. */
+	outdated: 'outdated',
+	/** Any other 44xx: the server refused something it will keep refusing. */
+	refused: 'refused'
+} as const;
+export type RoomClosed = (typeof ROOM_CLOSED)[keyof typeof ROOM_CLOSED];
+
+export interface OpenRoomOptions {
+	user: SessionUser;
+	/** `<org>/<doc>` */
+	room: string;
+	/** Where pending marks are kept; dexie unless a test passes another. */
+	pendingStore?: PendingStore;
+}
+
+type MessageHandler = WebsocketProvider['messageHandlers'][number];
+
+export function closedFromCode(code: number): RoomClosed {
+	if (code === CLOSE.Unauthorized) return ROOM_CLOSED.expired;
+	if (code === CLOSE.Forbidden) return ROOM_CLOSED.forbidden;
+	if (code === CLOSE.ProtocolMismatch) return ROOM_CLOSED.outdated;
+	return ROOM_CLOSED.refused;
+}
+
+export function roomStatus(s: {
+	browserOnline: boolean;
+	closed: RoomClosed | null;
+	connected: boolean;
+	synced: boolean;
+	pending: number;
+}): RoomStatus {
+	if (!s.browserOnline || s.closed) return ROOM_STATUS.offline;
+	if (!s.connected) return ROOM_STATUS.connecting;
+	return s.synced && s.pending === 0 ? ROOM_STATUS.online : ROOM_STATUS.syncing;
+}
+
+const SESSION_CHECK_INTERVAL_MS = 10_000;
+
+export class Room {
+	readonly name: string;
+	readonly user: SessionUser;
+	readonly doc = new Y.Doc();
+	/** Resolves when the local copy is in the doc (the grid may show). */
+	readonly whenLoaded: Promise<void>;
+
+	/** The local copy has been loaded. */
+	loaded = $state(false);
+	/** Local changes waiting for the server (this user, this room, this device). */
+	pending = $state(0);
+	/** The server refused a write: this connection may only view. */
+	readOnly = $state(false);
+	closed = $state<RoomClosed | null>(null);
+	browserOnline = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+	connected = $state(false);
+	/** In step with the server since the last (re)connect. */
+	synced = $state(false);
+	status: RoomStatus = $derived(
+		roomStatus({
+			browserOnline: this.browserOnline,
+			closed: this.closed,
+			connected: this.connected,
+			synced: this.synced,
+			pending: this.pending
+		})
+	);
+
+	#persistence: IndexeddbPersistence;
+	#provider: WebsocketProvider | null = null;
+	#tracker: PendingTracker;
+	#cleanups: (() => void)[] = [];
+	#destroyed = false;
+	#lastSessionCheck = 0;
+
+	constructor(opts: OpenRoomOptions) {
+		this.name = opts.room;
+		this.user = opts.user;
+		const key = pendingKey(opts.user.id, opts.room);
+		this.#tracker = trackPending({
+			doc: this.doc,
+			room: key,
+			store: opts.pendingStore ?? dexiePendingStore,
+			onError: (e) => console.error('pending marks', e)
+		});
+		this.#cleanups.push(watchPending(key, (n) => (this.pending = n)));
+
+		const copyName = localCopyName(opts.user.id, opts.room);
+		this.#persistence = new IndexeddbPersistence(copyName, this.doc);
+		this.#cleanups.push(registerOpenCopy(copyName, () => this.destroy()));
+		this.whenLoaded = this.#persistence.whenSynced.then(() => {
+			if (this.#destroyed) return;
+			this.loaded = true;
+			this.#connect();
+		});
+
+		const onOnline = () => {
+			this.browserOnline = true;
+			if (!this.closed) this.#provider?.connect();
+		};
+		const onOffline = () => {
+			this.browserOnline = false;
+			// The socket may not notice a dead network for a long time; drop it now so
+			// the status is honest and edits queue locally.
+			this.#provider?.disconnect();
+		};
+		window.addEventListener('online', onOnline);
+		window.addEventListener('offline', onOffline);
+		this.#cleanups.push(() => {
+			window.removeEventListener('online', onOnline);
+			window.removeEventListener('offline', onOffline);
+		});
+	}
+
+	/** Presence channel of the room (never stored). Null until connected once. */
+	get awareness(): Awareness | null {
+		return this.#provider?.awareness ?? null;
+	}
+
+	#connect() {
+		const wsOrigin = location.origin.replace(/^http/, 'ws');
+		const provider = new WebsocketProvider(`${wsOrigin}/sync`, this.name, this.doc, {
+			params: { v: String(PROTOCOL_VERSION) },
+			connect: false
+		});
+		// The BroadcastChannel relays updates between tabs of the browser; scope it to
+		// this user so a tab of another login never relays through ours.
+		provider.bcChannel = `${provider.bcChannel}#${this.user.id}`;
+		this.#provider = provider;
+		this.#installHandlers(provider);
+
+		const onStatus = ({ status }: { status: string }) => {
+			this.connected = status === 'connected';
+			if (!this.connected) this.synced = false;
+		};
+		const onSync = (s: boolean) => (this.synced = s);
+		const onClosed = ({ code }: { code: number }) => {
+			this.closed = closedFromCode(code);
+		};
+		const onConnectionClose = (e: CloseEvent | null) => {
+			// An HTTP 401 before the upgrade reaches the browser as a bare 1006: ask
+			// the API whether the session is still there.
+			if (e && e.code === 1006 && this.browserOnline) void this.#checkSession();
+		};
+		provider.on('status', onStatus);
+		provider.on('sync', onSync);
+		provider.on('closed', onClosed);
+		provider.on('connection-close', onConnectionClose);
+		this.#cleanups.push(() => {
+			provider.off('status', onStatus);
+			provider.off('sync', onSync);
+			provider.off('closed', onClosed);
+			provider.off('connection-close', onConnectionClose);
+			// destroy() disconnects, which tells the others we left; then stop the
+			// awareness timer the provider created.
+			provider.destroy();
+			provider.awareness.destroy();
+		});
+
+		provider.awareness.setLocalStateField('user', presenceUser(this.user));
+		if (navigator.onLine) provider.connect();
+	}
+
+	#installHandlers(provider: WebsocketProvider) {
+		const baseSync = provider.messageHandlers[MESSAGE.sync];
+		const onSync: MessageHandler = (encoder, decoder, p, emitSynced, type) => {
+			const peek = decoding.clone(decoder);
+			if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
+				const sv = Y.decodeStateVector(decoding.readVarUint8Array(peek));
+				void this.#tracker.settle(sv);
+			}
+			baseSync(encoder, decoder, p, emitSynced, type);
+		};
+		provider.messageHandlers[MESSAGE.sync] = onSync;
+
+		provider.messageHandlers[MESSAGE.ack] = (_encoder, decoder) => {
+			const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+			void this.#tracker.settle(sv);
+		};
+
+		provider.messageHandlers[MESSAGE.auth] = (_encoder, decoder) => {
+			authProtocol.readAuthMessage(decoder, this.doc, () => {
+				this.readOnly = true;
+			});
+		};
+	}
+
+	async #checkSession() {
+		const now = Date.now();
+		if (now - this.#lastSessionCheck < SESSION_CHECK_INTERVAL_MS) return;
+		this.#lastSessionCheck = now;
+		try {
+			const r = await fetch('/api/session', { credentials: 'same-origin' });
+			if (r.status === 401 && !this.#destroyed) {
+				this.closed = ROOM_CLOSED.expired;
+				this.#provider?.disconnect();
+			}
+		} catch {
+			/* no network: the offline handling covers it */
+		}
+	}
+
+	/** Show where this user is (null: nowhere). Presence only; never stored. */
+	setPresence(cell: PresenceCell | null): void {
+		this.awareness?.setLocalStateField('cell', cell);
+	}
+
+	/** Resolves when the pending marks recorded so far are written. */
+	flushPending(): Promise<void> {
+		return this.#tracker.flush();
+	}
+
+	async destroy(): Promise<void> {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		this.#tracker.destroy();
+		// Reverse order: the provider goes before the doc it observes.
+		for (const f of this.#cleanups.reverse()) f();
+		this.#cleanups = [];
+		await this.#persistence.destroy();
+		this.doc.destroy();
+	}
+}
+
+export interface PresenceCell {
+	rowId: string;
+	field: string;
+}
+export interface PresenceUser {
+	id: number;
+	username: string;
+	name: string;
+	color: string;
+}
+
+/** Fixed palette, chosen for contrast with white text on light and dark grids. */
+export const PRESENCE_COLORS = [
+	'#d14343',
+	'#2f7d32',
+	'#1565c0',
+	'#8e24aa',
+	'#c05600',
+	'#00838f',
+	'#ad1457',
+	'#5d4037'
+] as const;
+
+export const presenceUser = (u: SessionUser): PresenceUser => ({
+	id: u.id,
+	username: u.username,
+	name: u.displayName || u.username,
+	color: PRESENCE_COLORS[Math.abs(u.id) % PRESENCE_COLORS.length]
+});
+
+/** Open a room for `user`. Call `destroy()` when done; it removes every listener. */
+export function openRoom(opts: OpenRoomOptions): Room {
+	return new Room(opts);
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MembersStore, type MemberBatch } from '../../src/lib/state/members.svelte';
+import { prepareFieldInput } from '../../src/lib/state/member-input';
+
+/** Two docs wired to each other, as if through a server. */
+function pair() {
+	const a = new Y.Doc();
+	const b = new Y.Doc();
+	const remote = { name: 'remote' };
+	a.on(
+		'update',
+		(u: Uint8Array, origin: unknown) => origin !== remote && Y.applyUpdate(b, u, remote)
+	);
+	b.on(
+		'update',
+		(u: Uint8Array, origin: unknown) => origin !== remote && Y.applyUpdate(a, u, remote)
+	);
+	return { a: new MembersStore({ doc: a }), b: new MembersStore({ doc: b }) };
+}
+
+describe('member input', () => {
+	it('normalises digits and accepts ISO or slashed Gregorian dates', () => {
+		expect(prepareFieldInput('phone', '۰۲۱ ۸۸۸۸ ۱۲۳۴')).toEqual({
+			ok: true,
+			value: '021 8888 1234'
+		});
+		expect(prepareFieldInput('joinDate', '2026/11/22')).toEqual({ ok: true, value: '2026-11-22' });
+		expect(prepareFieldInput('joinDate', '۲۰۲۶-۱۱-۲۲')).toEqual({ ok: true, value: '2026-11-22' });
+	});
+	it('keeps Persian digits in names and trims', () => {
+		expect(prepareFieldInput('name', '  شرکت ۲۰۰۰ ')).toEqual({ ok: true, value: 'شرکت ۲۰۰۰' });
+	});
+	it('refuses invalid values with what is expected', () => {
+		expect(prepareFieldInput('email', 'not-an-email')).toEqual({
+			ok: false,
+			expectKey: 'expect.email'
+		});
+		expect(prepareFieldInput('status', 'boss')).toEqual({ ok: false, expectKey: 'expect.select' });
+		expect(prepareFieldInput('joinDate', '2026-02-30')).toEqual({
+			ok: false,
+			expectKey: 'expect.date'
+		});
+	});
+	it('treats empty input as clearing', () => {
+		expect(prepareFieldInput('email', '  ')).toEqual({ ok: true, value: null });
+	});
+});
+
+describe('MembersStore', () => {
+	it('adds a member with createdAt and status prospect', () => {
+		const s = new MembersStore({ doc: new Y.Doc() });
+		const id = s.addMember({ name: 'Acme', memberNo: 7 })!;
+		const row = s.get(id)!;
+		expect(row.name).toBe('Acme');
+		expect(row.status).toBe('prospect');
+		expect(row.memberNo).toBeUndefined();
+		expect(typeof row.createdAt).toBe('string');
+		expect(s.count).toBe(1);
+	});
+
+	it('refuses invalid values and server-owned fields without writing', () => {
+		const s = new MembersStore({ doc: new Y.Doc() });
+		const id = s.addMember()!;
+		const before = Y.encodeStateVector(s.doc);
+		expect(s.setField(id, 'email', 'nope')).toEqual({
+			ok: false,
+			reason: 'invalid',
+			expectKey: 'expect.email'
+		});
+		expect(s.setField(id, 'memberNo', 5)).toEqual({ ok: false, reason: 'serverOwned' });
+		expect(Y.encodeStateVector(s.doc)).toEqual(before);
+	});
+
+	it('clearing a field deletes the key', () => {
+		const s = new MembersStore({ doc: new Y.Doc() });
+		const id = s.addMember({ region: 'Tehran' })!;
+		expect(s.setField(id, 'region', '')).toEqual({ ok: true, changed: true });
+		expect(s.members.get(id)!.has('region')).toBe(false);
+	});
+
+	it('hands out one batch per transaction with only the touched rows', () => {
+		const { a, b } = pair();
+		const ids = [a.addMember({ name: 'One' })!, a.addMember({ name: 'Two' })!];
+		const batches: MemberBatch[] = [];
+		b.subscribe((x) => batches.push(x));
+		a.setField(ids[1], 'region', 'Shanghai');
+		expect(batches).toHaveLength(1);
+		expect(batches[0].update.map((r) => r.id)).toEqual([ids[1]]);
+		expect(batches[0].update[0].region).toBe('Shanghai');
+		expect(batches[0].origin).toBe('other');
+		a.deleteMembers([ids[0]]);
+		expect(batches[1].remove).toEqual([ids[0]]);
+	});
+
+	it('keeps both edits when two people change different fields of one member', () => {
+		const { a, b } = pair();
+		const id = a.addMember({ name: 'Acme' })!;
+		// Concurrent: apply both without exchanging in between.
+		const da = new Y.Doc();
+		const db = new Y.Doc();
+		Y.applyUpdate(da, Y.encodeStateAsUpdate(a.doc));
+		Y.applyUpdate(db, Y.encodeStateAsUpdate(a.doc));
+		const sa = new MembersStore({ doc: da });
+		const sb = new MembersStore({ doc: db });
+		sa.setField(id, 'region', 'Tabriz');
+		sb.setField(id, 'status', 'active');
+		Y.applyUpdate(da, Y.encodeStateAsUpdate(db));
+		Y.applyUpdate(db, Y.encodeStateAsUpdate(da));
+		for (const s of [sa, sb]) {
+			expect(s.get(id)).toMatchObject({ region: 'Tabriz', status: 'active', name: 'Acme' });
+		}
+		expect(b.get(id)?.name).toBe('Acme');
+	});
+
+	it('undo only undoes this user’s edits', () => {
+		const { a, b } = pair();
+		const id = a.addMember({ name: 'Acme' })!;
+		a.setField(id, 'region', 'Tehran');
+		b.setField(id, 'category', 'Textiles');
+		expect(a.undo()).toBe(true);
+		expect(a.get(id)).toMatchObject({ name: 'Acme', category: 'Textiles' });
+		expect(a.get(id)?.region).toBeUndefined();
+		expect(b.get(id)?.region).toBeUndefined();
+		expect(a.redo()).toBe(true);
+		expect(b.get(id)?.region).toBe('Tehran');
+	});
+
+	it('undo restores deleted rows with their fields', () => {
+		const s = new MembersStore({ doc: new Y.Doc() });
+		const id = s.addMember({ name: 'Acme', region: 'Xi’an' })!;
+		s.deleteMembers([id]);
+		expect(s.get(id)).toBeUndefined();
+		s.undo();
+		expect(s.get(id)).toMatchObject({ name: 'Acme', region: 'Xi’an' });
+	});
+
+	it('a view-only store never writes', () => {
+		const doc = new Y.Doc();
+		const s = new MembersStore({ doc, readOnly: true });
+		let updates = 0;
+		doc.on('update', () => updates++);
+		expect(s.addMember({ name: 'X' })).toBeNull();
+		expect(s.deleteMembers(['whatever1'])).toBe(0);
+		expect(updates).toBe(0);
+	});
+
+	it('ignores unknown keys and non-primitive values from peers', () => {
+		const doc = new Y.Doc();
+		const row = new Y.Map<unknown>();
+		doc.getMap('members').set('abcdefgh12', row);
+		row.set('name', 'Acme');
+		row.set('__proto__', 'x');
+		row.set('region', { evil: true });
+		const s = new MembersStore({ doc });
+		expect(s.get('abcdefgh12')).toEqual({ id: 'abcdefgh12', name: 'Acme' });
+	});
+});
