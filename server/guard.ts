@@ -188,6 +188,12 @@ export function guardRegistry(doc: Y.Doc, tr: Y.Transaction): number {
 			if (!item.deleted) writes.push(() => item.delete(tr));
 		}
 	}
+	if (writes.length > 0) {
+		// Y.applyUpdate marked the transaction remote; if it stays so, Yjs takes the
+		// server's own new items as a client-id clash and gives the server doc a new id
+		// on every correction, growing every state vector.
+		tr.local = true;
+	}
 	for (const write of writes) write();
 	return writes.length;
 }

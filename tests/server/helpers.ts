@@ -16,6 +16,9 @@ import { DB_FILE } from '../../server/store/sqlite';
 import type { Role } from '../../src/lib/domain/access';
 import { MESSAGE, PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
 
+// Every provider adds a process 'exit' listener; many clients per test file is normal here.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 200));
+
 export const ADMIN_PASSWORD = 'admin-password-1';
 export const PASSWORD = 'correct-horse-1';
 export const REGISTRY = 'default/registry';
@@ -37,17 +40,24 @@ export function tempDir(prefix = 'guildhall-test-'): string {
 
 /** Start a server; pass the `dataDir` of a stopped one to restart on the same data. */
 export async function startTestServer(
-	opts: { dataDir?: string; tuning?: Partial<Tuning> } = {}
+	opts: { dataDir?: string; tuning?: Partial<Tuning>; origin?: string } = {}
 ): Promise<TestServer> {
 	const dataDir = opts.dataDir ?? tempDir();
 	const running = await startServer({
-		config: { port: 0, host: '127.0.0.1', dataDir, adminPassword: ADMIN_PASSWORD, org: 'default' },
+		config: {
+			port: 0,
+			host: '127.0.0.1',
+			dataDir,
+			adminPassword: ADMIN_PASSWORD,
+			org: 'default',
+			origin: opts.origin
+		},
 		tuning: { ...TEST_TUNING, ...opts.tuning }
 	});
 	return {
 		...running,
 		dataDir,
-		origin: running.url,
+		origin: opts.origin ?? running.url,
 		syncUrl: running.url.replace(/^http/, 'ws') + '/sync'
 	};
 }
@@ -126,10 +136,16 @@ export async function createUser(
 }
 
 /** A `ws` WebSocket class that sends the session cookie and an Origin header. */
-export function socketClass(headers: { cookie?: string; origin?: string }) {
+export function socketClass(
+	headers: { cookie?: string; origin?: string },
+	options: WebSocket.ClientOptions = {}
+) {
 	return class TestSocket extends WebSocket {
 		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, { headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v)) });
+			super(url, protocols, {
+				...options,
+				headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v))
+			});
 		}
 	};
 }
@@ -272,10 +288,15 @@ export interface RawClient {
 export async function openRaw(
 	server: TestServer,
 	cookie: string,
-	opts: { room?: string; v?: string; onOpen?: (ws: WebSocket) => void } = {}
+	opts: {
+		room?: string;
+		v?: string;
+		onOpen?: (ws: WebSocket) => void;
+		wsOptions?: WebSocket.ClientOptions;
+	} = {}
 ): Promise<RawClient> {
 	const url = `${server.syncUrl}/${opts.room ?? REGISTRY}?v=${opts.v ?? PROTOCOL_VERSION}`;
-	const ws = new (socketClass({ cookie, origin: server.origin }))(url);
+	const ws = new (socketClass({ cookie, origin: server.origin }, opts.wsOptions))(url);
 	ws.binaryType = 'nodebuffer';
 	const messages: Uint8Array[] = [];
 	const waiters: { pred: (m: Uint8Array) => boolean; resolve: (m: Uint8Array) => void }[] = [];
@@ -363,3 +384,27 @@ export function addRow(doc: Y.Doc, id: string, fields: Record<string, unknown> =
 }
 
 export const membersJson = (doc: Y.Doc) => doc.getMap('members').toJSON() as Record<string, Record<string, unknown>>;
+
+/** JSON with object keys sorted, for comparing docs whose maps iterate in different orders. */
+export function canonical(value: unknown): string {
+	return JSON.stringify(value, (_k, v) =>
+		v && typeof v === 'object' && !Array.isArray(v)
+			? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+			: v
+	);
+}
+
+/** An awareness message as a client sends it, for hand-crafted entries. */
+export function awarenessMessage(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+	const inner = encoding.createEncoder();
+	encoding.writeVarUint(inner, entries.length);
+	for (const e of entries) {
+		encoding.writeVarUint(inner, e.clientId);
+		encoding.writeVarUint(inner, e.clock);
+		encoding.writeVarString(inner, JSON.stringify(e.state));
+	}
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, MESSAGE.awareness);
+	encoding.writeVarUint8Array(enc, encoding.toUint8Array(inner));
+	return encoding.toUint8Array(enc);
+}
