@@ -134,3 +134,50 @@ test('with no network, a reload of /members still opens the app from this device
 	await expect(page.getByTestId('offline-banner')).toHaveCount(0);
 	await context.close();
 });
+
+const localCopies = (page: import('@playwright/test').Page) =>
+	page.evaluate(async () =>
+		(await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('gh:'))
+	);
+
+test('logout deletes this device’s copy of the data', async ({ browser }) => {
+	const { context, page } = await loginContext(browser, sara);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await expect.poll(() => localCopies(page)).not.toEqual([]);
+	await page.getByTestId('logout').click();
+	await expect(page).toHaveURL(/\/login$/);
+	await expect.poll(() => localCopies(page)).toEqual([]);
+	await context.close();
+});
+
+test('logging out offline with unsynced changes asks first, and the logout reaches the server later', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await context.setOffline(true);
+	await page.getByTestId('add-member').click();
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('pending-count')).not.toHaveAttribute('data-count', '0');
+
+	// Staying keeps the user and the change.
+	await page.getByTestId('logout').click();
+	const dialog = page.locator('dialog[open]');
+	await expect(dialog).toContainText('You are offline');
+	await dialog.getByRole('button', { name: 'Stay logged in' }).click();
+	await expect(page.getByTestId('user-menu')).toContainText(sara.displayName);
+
+	// Confirming logs out now, deletes the copy, and owes the server the logout.
+	await page.getByTestId('logout').click();
+	await dialog.getByRole('button', { name: 'Log out and discard changes' }).click();
+	await expect(page).toHaveURL(/\/login$/);
+	await expect.poll(() => localCopies(page)).toEqual([]);
+
+	// Back online, the next start ends the server session before anything else,
+	// so the cookie left in the browser no longer opens the app.
+	await context.setOffline(false);
+	await page.goto('/members');
+	await expect(page).toHaveURL(/\/login$/);
+	expect((await page.request.get('/api/session')).status()).toBe(401);
+	await context.close();
+});
