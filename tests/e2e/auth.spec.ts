@@ -129,6 +129,17 @@ test('with no network, a reload of /members still opens the app from this device
 		body: { error: expect.objectContaining({ code: 'offline' }) }
 	});
 
+	// Member data and sessions never enter the HTTP cache: only the shell and build files.
+	const cached = await page.evaluate(async () => {
+		const urls: string[] = [];
+		for (const k of await caches.keys()) {
+			for (const r of await (await caches.open(k)).keys()) urls.push(new URL(r.url).pathname);
+		}
+		return urls;
+	});
+	expect(cached.length).toBeGreaterThan(0);
+	expect(cached.filter((p) => /^\/(api|sync|healthz)(\/|$)/.test(p))).toEqual([]);
+
 	await context.setOffline(false);
 	await page.evaluate(() => window.dispatchEvent(new Event('online')));
 	await expect(page.getByTestId('offline-banner')).toHaveCount(0);
