@@ -93,7 +93,8 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 	const { config, kitHandler } = options;
 	const tuning = { ...DEFAULT_TUNING, ...options.tuning };
 	const store =
-		options.store ?? new SqliteStore({ dataDir: config.dataDir, busyTimeoutMs: tuning.sqliteBusyTimeoutMs });
+		options.store ??
+		new SqliteStore({ dataDir: config.dataDir, busyTimeoutMs: tuning.sqliteBusyTimeoutMs });
 	try {
 		await bootstrap(store, config);
 		await store.deleteExpiredSessions(Date.now());
@@ -107,11 +108,27 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 		idleMs: tuning.roomIdleMs,
 		retryMs: tuning.storeRetryMs
 	});
-	const transport = new Transport({ auth, rooms, origin: config.origin, pingIntervalMs: tuning.pingIntervalMs });
-	const api = new Api({ store, auth, limiter: new LoginLimiter(), transport, origin: config.origin });
-	const sweep = setInterval(() => {
-		store.deleteExpiredSessions(Date.now()).catch((e) => console.error('Guildhall: session sweep failed', e));
-	}, 60 * 60 * 1000);
+	const transport = new Transport({
+		auth,
+		rooms,
+		origin: config.origin,
+		pingIntervalMs: tuning.pingIntervalMs
+	});
+	const api = new Api({
+		store,
+		auth,
+		limiter: new LoginLimiter(),
+		transport,
+		origin: config.origin
+	});
+	const sweep = setInterval(
+		() => {
+			store
+				.deleteExpiredSessions(Date.now())
+				.catch((e) => console.error('Guildhall: session sweep failed', e));
+		},
+		60 * 60 * 1000
+	);
 	sweep.unref?.();
 	let closing: Promise<void> | null = null;
 

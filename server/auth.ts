@@ -47,7 +47,8 @@ export function randomPassword(length = 20): string {
 	while (out.length < length) {
 		for (const b of crypto.randomBytes(length)) {
 			// Rejection sampling keeps every character equally likely.
-			if (b < 256 - (256 % alphabet.length) && out.length < length) out += alphabet[b % alphabet.length];
+			if (b < 256 - (256 % alphabet.length) && out.length < length)
+				out += alphabet[b % alphabet.length];
 		}
 	}
 	return out;
@@ -66,7 +67,8 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 		const name = part.slice(0, eq).trim();
 		let value = part.slice(eq + 1).trim();
 		if (!name || out.has(name)) continue;
-		if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+		if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+			value = value.slice(1, -1);
 		try {
 			value = decodeURIComponent(value);
 		} catch {
@@ -143,7 +145,12 @@ export class Auth {
 	async createSession(userId: number): Promise<{ token: string; session: SessionRecord }> {
 		const token = newSessionToken();
 		const now = this.now();
-		const session = { tokenHash: hashToken(token), userId, createdAt: now, expiresAt: now + SESSION_TTL_MS };
+		const session = {
+			tokenHash: hashToken(token),
+			userId,
+			createdAt: now,
+			expiresAt: now + SESSION_TTL_MS
+		};
 		await this.store.createSession(session);
 		return { token, session };
 	}

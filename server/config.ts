@@ -12,7 +12,10 @@ const port = z.coerce
 	.max(65535, 'must be 0-65535');
 
 const origin = z
-	.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://members.example.org' })
+	.url({
+		protocol: /^https?$/,
+		error: 'must be an http(s) URL such as https://members.example.org'
+	})
 	.transform((s) => new URL(s).origin);
 
 const envSchema = z.object({
@@ -25,7 +28,10 @@ const envSchema = z.object({
 		.max(200, 'must be at most 200 characters')
 		.optional(),
 	ORIGIN: origin.optional(),
-	ORG: z.string().regex(ORG_PATTERN, 'must be lower-case letters, digits and dashes').default(DEFAULT_ORG)
+	ORG: z
+		.string()
+		.regex(ORG_PATTERN, 'must be lower-case letters, digits and dashes')
+		.default(DEFAULT_ORG)
 });
 
 export interface Config {
@@ -63,7 +69,9 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
 			const got = env[name];
 			return `  ${name}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}: ${i.message}`;
 		});
-		throw new ConfigError(`Invalid configuration; fix these environment variables:\n${lines.join('\n')}`);
+		throw new ConfigError(
+			`Invalid configuration; fix these environment variables:\n${lines.join('\n')}`
+		);
 	}
 	const e = r.data;
 	return {

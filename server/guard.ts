@@ -32,9 +32,10 @@ export const META = 'meta';
 export const CORRECTIONS = Symbol('guildhall.corrections');
 
 type Write = () => void;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs's own type parameters
+/* eslint-disable @typescript-eslint/no-explicit-any -- Yjs's own event type parameters */
 type AnyType = Y.AbstractType<any>;
 type AnyMap = Y.Map<any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 type Keys = readonly (string | null)[];
 
 const lastContent = (item: Y.Item): unknown => {
@@ -89,12 +90,7 @@ function planNewRow(row: AnyMap, tr: Y.Transaction, writes: Write[]) {
 	deleteListItems(row, tr, writes);
 }
 
-function planMembers(
-	members: AnyMap,
-	keys: Keys,
-	tr: Y.Transaction,
-	writes: Write[]
-) {
+function planMembers(members: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[]) {
 	const event = new Y.YMapEvent(members, tr, new Set(keys));
 	const info = event.keys;
 	for (const key of keys) {

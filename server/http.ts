@@ -94,7 +94,13 @@ function sendError(res: ServerResponse, e: HttpError): void {
 /** Read a JSON body of at most MAX_BODY_BYTES. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
 	const tooLarge = () =>
-		new HttpError(413, 'payload_too_large', 'The request is too large (limit 1 MB). Send less data at once.', {}, { Connection: 'close' });
+		new HttpError(
+			413,
+			'payload_too_large',
+			'The request is too large (limit 1 MB). Send less data at once.',
+			{},
+			{ Connection: 'close' }
+		);
 	const declared = Number(req.headers['content-length']);
 	if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
 		req.resume();
@@ -130,7 +136,12 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
 	if (r.success) return r.data;
 	const issues = r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
 	const fields = [...new Set(issues.map((i) => i.path.join('.') || 'body'))].join(', ');
-	throw new HttpError(400, 'invalid_input', `Check the ${what}: ${fields} ${issues.length === 1 ? 'is' : 'are'} not valid.`, { issues });
+	throw new HttpError(
+		400,
+		'invalid_input',
+		`Check the ${what}: ${fields} ${issues.length === 1 ? 'is' : 'are'} not valid.`,
+		{ issues }
+	);
 }
 
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
@@ -165,7 +176,14 @@ export class Api {
 			else {
 				console.error(`Guildhall: ${req.method} ${path} failed`, e);
 				if (!res.headersSent) {
-					sendError(res, new HttpError(500, 'server_error', 'Something went wrong on the server. Try again; if it keeps happening, tell an administrator.'));
+					sendError(
+						res,
+						new HttpError(
+							500,
+							'server_error',
+							'Something went wrong on the server. Try again; if it keeps happening, tell an administrator.'
+						)
+					);
 				} else res.destroy();
 			}
 		}
@@ -179,7 +197,11 @@ export class Api {
 			return this.health(res);
 		}
 		if (method !== 'GET' && method !== 'HEAD' && !originAllowed(req, this.opts.origin)) {
-			throw new HttpError(403, 'bad_origin', 'This request must come from the Guildhall app itself. Reload the app and try again.');
+			throw new HttpError(
+				403,
+				'bad_origin',
+				'This request must come from the Guildhall app itself. Reload the app and try again.'
+			);
 		}
 		if (path === '/api/session') {
 			if (method === 'GET') return this.getSession(req, res);
@@ -205,11 +227,17 @@ export class Api {
 			await this.opts.store.ping();
 		} catch (e) {
 			console.error('Guildhall: health check failed', e);
-			res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+			res.writeHead(503, {
+				'Content-Type': 'text/plain; charset=utf-8',
+				'Cache-Control': 'no-store'
+			});
 			res.end('store unavailable');
 			return;
 		}
-		res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+		res.writeHead(200, {
+			'Content-Type': 'text/plain; charset=utf-8',
+			'Cache-Control': 'no-store'
+		});
 		res.end('ok');
 	}
 
@@ -222,7 +250,11 @@ export class Api {
 	private async requireAdmin(req: IncomingMessage): Promise<Authenticated> {
 		const a = await this.requireUser(req);
 		if (!a.user.roles.includes('admin')) {
-			throw new HttpError(403, 'forbidden', 'Only administrators can manage users. Ask an administrator.');
+			throw new HttpError(
+				403,
+				'forbidden',
+				'Only administrators can manage users. Ask an administrator.'
+			);
 		}
 		return a;
 	}
@@ -250,16 +282,29 @@ export class Api {
 		const user = await auth.checkCredentials(body.username, body.password);
 		if (!user) {
 			limiter.fail(body.username, ip);
-			throw new HttpError(401, 'invalid_credentials', 'The username or password is wrong. Check both and try again.');
+			throw new HttpError(
+				401,
+				'invalid_credentials',
+				'The username or password is wrong. Check both and try again.'
+			);
 		}
 		if (user.disabled) {
-			throw new HttpError(401, 'account_disabled', 'This account is disabled. Ask an administrator to enable it.');
+			throw new HttpError(
+				401,
+				'account_disabled',
+				'This account is disabled. Ask an administrator to enable it.'
+			);
 		}
 		limiter.succeed(body.username, ip);
 		const { token } = await auth.createSession(user.id);
-		send(res, 200, { user: toSessionUser(user) }, {
-			'Set-Cookie': serializeSessionCookie({ token, secure: this.secureCookies })
-		});
+		send(
+			res,
+			200,
+			{ user: toSessionUser(user) },
+			{
+				'Set-Cookie': serializeSessionCookie({ token, secure: this.secureCookies })
+			}
+		);
 	}
 
 	private async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -267,7 +312,11 @@ export class Api {
 		if (token) {
 			const hash = hashToken(token);
 			await this.opts.store.deleteSession(hash);
-			this.opts.transport.dropSession(hash, CLOSE.Unauthorized, 'Signed out');
+			this.opts.transport.dropSession({
+				tokenHash: hash,
+				code: CLOSE.Unauthorized,
+				reason: 'Signed out'
+			});
 		}
 		send(res, 204, undefined, { 'Set-Cookie': clearSessionCookie({ secure: this.secureCookies }) });
 	}
@@ -292,13 +341,21 @@ export class Api {
 			send(res, 201, { user: toPublicUser(created) });
 		} catch (e) {
 			if (e instanceof UsernameTakenError) {
-				throw new HttpError(409, 'username_taken', `The username "${body.username}" is already taken. Choose another one.`);
+				throw new HttpError(
+					409,
+					'username_taken',
+					`The username "${body.username}" is already taken. Choose another one.`
+				);
 			}
 			throw e;
 		}
 	}
 
-	private async patchUser(req: IncomingMessage, res: ServerResponse, idText: string): Promise<void> {
+	private async patchUser(
+		req: IncomingMessage,
+		res: ServerResponse,
+		idText: string
+	): Promise<void> {
 		const { user: admin, session } = await this.requireAdmin(req);
 		const id = /^[1-9][0-9]{0,15}$/.test(idText) ? Number(idText) : NaN;
 		const target = Number.isSafeInteger(id) ? await this.opts.store.getUserById(id) : null;
@@ -308,10 +365,18 @@ export class Api {
 		const patch = parse(userPatch, await readJson(req), 'changes');
 		const self = target.id === admin.id;
 		if (self && patch.roles && !patch.roles.includes('admin')) {
-			throw new HttpError(400, 'cannot_remove_own_admin', 'You cannot remove your own admin role. Ask another administrator to do it.');
+			throw new HttpError(
+				400,
+				'cannot_remove_own_admin',
+				'You cannot remove your own admin role. Ask another administrator to do it.'
+			);
 		}
 		if (self && patch.disabled === true) {
-			throw new HttpError(400, 'cannot_disable_self', 'You cannot disable your own account. Ask another administrator to do it.');
+			throw new HttpError(
+				400,
+				'cannot_disable_self',
+				'You cannot disable your own account. Ask another administrator to do it.'
+			);
 		}
 		const roles = patch.roles ? unique(patch.roles) : undefined;
 		const updated = await this.opts.store.updateUser(target.id, {
@@ -320,7 +385,8 @@ export class Api {
 			disabled: patch.disabled,
 			passwordHash: patch.password === undefined ? undefined : await hashPassword(patch.password)
 		});
-		if (!updated) throw new HttpError(404, 'not_found', 'There is no such user. Reload the user list.');
+		if (!updated)
+			throw new HttpError(404, 'not_found', 'There is no such user. Reload the user list.');
 
 		const { store, transport } = this.opts;
 		const rolesChanged =
@@ -328,23 +394,40 @@ export class Api {
 			(roles.length !== target.roles.length || roles.some((r) => !target.roles.includes(r)));
 		if (patch.disabled === true && !target.disabled) {
 			await store.deleteUserSessions(target.id);
-			transport.dropUser(target.id, CLOSE.Forbidden, 'Your account was disabled');
+			transport.dropUser({
+				userId: target.id,
+				code: CLOSE.Forbidden,
+				reason: 'Your account was disabled'
+			});
 		} else if (patch.password !== undefined) {
 			// A new password ends the user's other sessions (keep the admin's own one).
 			const keep = self ? session.tokenHash : undefined;
 			await store.deleteUserSessions(target.id, keep);
-			transport.dropUser(target.id, CLOSE.Unauthorized, 'Your password was changed; sign in again', {
+			transport.dropUser({
+				userId: target.id,
+				code: CLOSE.Unauthorized,
+				reason: 'Your password was changed; sign in again',
 				exceptSession: keep
 			});
 		}
 		if (rolesChanged) {
 			// Access is decided at connect time; reconnecting picks up the new roles.
-			transport.dropUser(target.id, CLOSE.Forbidden, 'Your roles changed; reconnect');
+			transport.dropUser({
+				userId: target.id,
+				code: CLOSE.Forbidden,
+				reason: 'Your roles changed; reconnect'
+			});
 		}
 		send(res, 200, { user: toPublicUser(updated) });
 	}
 }
 
 function methodNotAllowed(allow: string): HttpError {
-	return new HttpError(405, 'method_not_allowed', `Use ${allow} for this endpoint.`, {}, { Allow: allow });
+	return new HttpError(
+		405,
+		'method_not_allowed',
+		`Use ${allow} for this endpoint.`,
+		{},
+		{ Allow: allow }
+	);
 }

@@ -15,5 +15,7 @@ export function appOrigin(req: IncomingMessage, configured: string | undefined):
 export function originAllowed(req: IncomingMessage, configured: string | undefined): boolean {
 	const expected = appOrigin(req, configured);
 	const got = req.headers.origin;
-	return expected !== null && typeof got === 'string' && got.toLowerCase() === expected.toLowerCase();
+	return (
+		expected !== null && typeof got === 'string' && got.toLowerCase() === expected.toLowerCase()
+	);
 }

@@ -47,7 +47,11 @@ export interface RoomTuning {
 	retryMs: number;
 }
 
-export const DEFAULT_ROOM_TUNING: RoomTuning = { snapshotEvery: 500, idleMs: 30_000, retryMs: 1000 };
+export const DEFAULT_ROOM_TUNING: RoomTuning = {
+	snapshotEvery: 500,
+	idleMs: 30_000,
+	retryMs: 1000
+};
 
 interface OutboxEntry {
 	update: Uint8Array;
@@ -296,8 +300,8 @@ export class Room {
 			}
 			if (!e.broadcast) this.broadcast(e);
 			for (const a of e.acks) a.peer.send(a.message);
+			if (this.sinceSnapshot >= this.tuning.snapshotEvery) await this.writeSnapshot();
 		}
-		if (this.sinceSnapshot >= this.tuning.snapshotEvery) await this.writeSnapshot();
 	}
 
 	private scheduleRetry(): void {
@@ -316,11 +320,20 @@ export class Room {
 		try {
 			// The state may hold changes still in the outbox: loading re-applies logged
 			// rows after upToSeq, which is harmless because applying an update is idempotent.
-			await this.store.writeSnapshot({ room: this.name, state: Y.encodeStateAsUpdate(this.doc), upToSeq });
+			await this.store.writeSnapshot({
+				room: this.name,
+				state: Y.encodeStateAsUpdate(this.doc),
+				upToSeq
+			});
 			this.snapshotSeq = upToSeq;
 			this.sinceSnapshot = 0;
 		} catch (err) {
 			console.error(`Guildhall: could not write a snapshot of room ${this.name}; will retry.`, err);
+			// Not on every following change: encoding a big doc is not free.
+			this.sinceSnapshot = Math.min(
+				this.sinceSnapshot,
+				Math.max(0, this.tuning.snapshotEvery - 50)
+			);
 		}
 	}
 
@@ -435,7 +448,12 @@ export class Rooms {
 		if (this.closed) return Promise.reject(new Error('The server is shutting down'));
 		let entry = this.entries.get(name);
 		if (!entry) {
-			const e: RoomEntry = { room: Room.load({ name, store: this.store, tuning: this.tuning }), loaded: null, holds: 0, idleTimer: null };
+			const e: RoomEntry = {
+				room: Room.load({ name, store: this.store, tuning: this.tuning }),
+				loaded: null,
+				holds: 0,
+				idleTimer: null
+			};
 			entry = e;
 			this.entries.set(name, e);
 			e.room.then(

@@ -8,7 +8,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverBundle = path.join(root, 'dist', 'server.js');
 const kitHandler = path.join(root, 'build', 'handler.js');
-const sources = ['src', 'server', 'svelte.config.js', 'vite.config.ts'].map((p) => path.join(root, p));
+const sources = ['src', 'server', 'svelte.config.js', 'vite.config.ts'].map((p) =>
+	path.join(root, p)
+);
 
 /** Newest modification time (ms) under `p`; 0 when it does not exist. */
 function newest(p) {

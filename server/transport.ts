@@ -183,13 +183,25 @@ export class Transport {
 	async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		socket.on('error', () => socket.destroy());
 		try {
-			if (this.closing) return reject(socket, 503, 'Service Unavailable', 'The server is restarting; try again shortly.');
+			if (this.closing)
+				return reject(
+					socket,
+					503,
+					'Service Unavailable',
+					'The server is restarting; try again shortly.'
+				);
 			const url = new URL(req.url ?? '/', 'http://localhost');
-			if (!url.pathname.startsWith('/sync/')) return reject(socket, 404, 'Not Found', 'No such room.');
+			if (!url.pathname.startsWith('/sync/'))
+				return reject(socket, 404, 'Not Found', 'No such room.');
 			const authd = await this.opts.auth.authenticate(req.headers.cookie);
 			if (!authd) return reject(socket, 401, 'Unauthorized', 'Sign in first, then reconnect.');
 			if (!originAllowed(req, this.opts.origin)) {
-				return reject(socket, 403, 'Forbidden', 'Connect from the Guildhall app itself (cross-site connections are refused).');
+				return reject(
+					socket,
+					403,
+					'Forbidden',
+					'Connect from the Guildhall app itself (cross-site connections are refused).'
+				);
 			}
 			let roomName: string;
 			try {
@@ -201,7 +213,12 @@ export class Transport {
 			if (!parsed) return reject(socket, 404, 'Not Found', 'No such room.');
 			const access = authd.user.org === parsed.org ? accessFor(parsed.doc, authd.user.roles) : null;
 			if (!access) {
-				return reject(socket, 403, 'Forbidden', 'Your roles do not give access to this document; ask an administrator.');
+				return reject(
+					socket,
+					403,
+					'Forbidden',
+					'Your roles do not give access to this document; ask an administrator.'
+				);
 			}
 			const versionOk = url.searchParams.get('v') === String(PROTOCOL_VERSION);
 			this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -215,7 +232,12 @@ export class Transport {
 			});
 		} catch (err) {
 			console.error('Guildhall: WebSocket upgrade failed', err);
-			reject(socket, 500, 'Internal Server Error', 'The server could not open this room; try again.');
+			reject(
+				socket,
+				500,
+				'Internal Server Error',
+				'The server could not open this room; try again.'
+			);
 		}
 	}
 
@@ -294,7 +316,9 @@ export class Transport {
 			// Peers are untrusted: a message we cannot decode ends this connection only.
 			conn.close(CLOSE.Malformed, 'Malformed message');
 			const why = err instanceof Error ? err.message : String(err);
-			console.warn(`Guildhall: closed a connection to ${room.name} after a malformed message (${why})`);
+			console.warn(
+				`Guildhall: closed a connection to ${room.name} after a malformed message (${why})`
+			);
 		}
 	}
 
@@ -313,12 +337,20 @@ export class Transport {
 		}
 	}
 
-	/** Close every connection of a user (roles changed, disabled, password reset). */
-	dropUser(userId: number, code: CloseCode, reason: string, opts: { exceptSession?: string } = {}): number {
+	/**
+	 * Close every connection of a user (roles changed, disabled, password reset),
+	 * except those opened with `exceptSession`. Returns how many were closed.
+	 */
+	dropUser(opts: {
+		userId: number;
+		code: CloseCode;
+		reason: string;
+		exceptSession?: string;
+	}): number {
 		let n = 0;
 		for (const conn of this.connections) {
-			if (conn.userId === userId && conn.sessionHash !== opts.exceptSession) {
-				conn.close(code, reason);
+			if (conn.userId === opts.userId && conn.sessionHash !== opts.exceptSession) {
+				conn.close(opts.code, opts.reason);
 				n++;
 			}
 		}
@@ -326,8 +358,10 @@ export class Transport {
 	}
 
 	/** Close the connections opened with one session (sign-out). */
-	dropSession(tokenHash: string, code: CloseCode, reason: string): void {
-		for (const conn of this.connections) if (conn.sessionHash === tokenHash) conn.close(code, reason);
+	dropSession(opts: { tokenHash: string; code: CloseCode; reason: string }): void {
+		for (const conn of this.connections) {
+			if (conn.sessionHash === opts.tokenHash) conn.close(opts.code, opts.reason);
+		}
 	}
 
 	get connectionCount(): number {

@@ -169,10 +169,12 @@ export class SqliteStore implements Store {
 				 ON CONFLICT(room) DO UPDATE SET state = excluded.state, up_to_seq = excluded.up_to_seq,
 				 at = excluded.at WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
 			),
-			nextMemberNo: db.prepare(
-				`INSERT INTO member_numbers (org, last_no) VALUES (?, 1)
+			nextMemberNo: db
+				.prepare(
+					`INSERT INTO member_numbers (org, last_no) VALUES (?, 1)
 				 ON CONFLICT(org) DO UPDATE SET last_no = last_no + 1 RETURNING last_no`
-			).pluck(),
+				)
+				.pluck(),
 			ping: db.prepare('SELECT 1').pluck()
 		};
 	}
@@ -261,10 +263,14 @@ export class SqliteStore implements Store {
 
 	async getValidSession(tokenHash: string, now: number): Promise<SessionRecord | null> {
 		const r = this.q.validSession.get(tokenHash, now) as
-			| { token_hash: string; user_id: number; created_at: number; expires_at: number }
-			| undefined;
+			{ token_hash: string; user_id: number; created_at: number; expires_at: number } | undefined;
 		return r
-			? { tokenHash: r.token_hash, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at }
+			? {
+					tokenHash: r.token_hash,
+					userId: r.user_id,
+					createdAt: r.created_at,
+					expiresAt: r.expires_at
+				}
 			: null;
 	}
 
@@ -293,8 +299,7 @@ export class SqliteStore implements Store {
 		// One read transaction, so a concurrent append cannot fall between the two reads.
 		return this.db.transaction((): LoadedRoom => {
 			const s = this.q.snapshot.get(room) as
-				| { state: Buffer; up_to_seq: number; at: number }
-				| undefined;
+				{ state: Buffer; up_to_seq: number; at: number } | undefined;
 			const snapshot = s
 				? { state: new Uint8Array(s.state), upToSeq: s.up_to_seq, at: s.at }
 				: null;

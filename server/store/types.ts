@@ -112,7 +112,12 @@ export interface Store {
 	loadRoom(room: string): Promise<LoadedRoom>;
 	/** The log itself, for history and audits; `afterSeq` excludes rows up to it. */
 	listUpdates(room: string, opts?: { afterSeq?: number; limit?: number }): Promise<StoredUpdate[]>;
-	writeSnapshot(s: { room: string; state: Uint8Array; upToSeq: number; at?: number }): Promise<void>;
+	writeSnapshot(s: {
+		room: string;
+		state: Uint8Array;
+		upToSeq: number;
+		at?: number;
+	}): Promise<void>;
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;

@@ -37,19 +37,29 @@ describe('upgrade of /sync/<org>/<doc>', () => {
 	});
 
 	it('[A2] a cross-origin upgrade is refused with 403 before upgrading', async () => {
-		expect(await upgradeStatus(server, { cookie: staff.cookie, origin: 'http://evil.example' })).toBe(403);
+		expect(
+			await upgradeStatus(server, { cookie: staff.cookie, origin: 'http://evil.example' })
+		).toBe(403);
 		expect(await upgradeStatus(server, { cookie: staff.cookie, origin: null })).toBe(403);
 	});
 
 	it('[A3] an unknown room is refused with 404', async () => {
-		expect(await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/default/nope' })).toBe(404);
+		expect(await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/default/nope' })).toBe(
+			404
+		);
 		expect(await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/default' })).toBe(404);
-		expect(await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/Bad_Org/registry' })).toBe(404);
-		expect(await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/%E0%A4%A/registry' })).toBe(404);
+		expect(
+			await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/Bad_Org/registry' })
+		).toBe(404);
+		expect(
+			await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/%E0%A4%A/registry' })
+		).toBe(404);
 	});
 
 	it('[A4] a room of another organisation is refused with 403', async () => {
-		expect(await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/other/registry' })).toBe(403);
+		expect(
+			await upgradeStatus(server, { cookie: staff.cookie, path: '/sync/other/registry' })
+		).toBe(403);
 	});
 
 	it('[A5] a client of another protocol version is closed with ProtocolMismatch', async () => {

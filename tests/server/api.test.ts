@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLOSE } from '../../src/lib/domain/protocol';
 import { newRowId } from '../../src/lib/domain/text';
 import {
@@ -33,7 +33,9 @@ afterAll(async () => {
 
 describe('POST/GET/DELETE /api/session', () => {
 	it('signs in with a cookie and returns the session user', async () => {
-		const r = await api(server, 'POST', '/api/session', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+		const r = await api(server, 'POST', '/api/session', {
+			body: { username: 'admin', password: ADMIN_PASSWORD }
+		});
 		expect(r.status).toBe(200);
 		expect(r.body.user).toMatchObject({ username: 'admin', roles: ['admin'], org: 'default' });
 		expect(typeof r.body.user.id).toBe('number');
@@ -69,17 +71,26 @@ describe('POST/GET/DELETE /api/session', () => {
 		expect(j.status).toBe(400);
 		expect(j.body.error.code).toBe('bad_json');
 		expect((await api(server, 'GET', '/api/session')).status).toBe(401);
-		expect((await api(server, 'GET', '/api/session', { cookie: 'gh_session=forged' })).status).toBe(401);
+		expect((await api(server, 'GET', '/api/session', { cookie: 'gh_session=forged' })).status).toBe(
+			401
+		);
 	});
 
 	it('requires the app origin on mutating requests (CSRF)', async () => {
 		const body = { username: 'admin', password: ADMIN_PASSWORD };
-		const foreign = await api(server, 'POST', '/api/session', { body, origin: 'http://evil.example' });
+		const foreign = await api(server, 'POST', '/api/session', {
+			body,
+			origin: 'http://evil.example'
+		});
 		expect(foreign.status).toBe(403);
 		expect(foreign.body.error.code).toBe('bad_origin');
 		expect((await api(server, 'POST', '/api/session', { body, origin: null })).status).toBe(403);
-		expect((await api(server, 'DELETE', '/api/session', { cookie: admin, origin: null })).status).toBe(403);
-		expect((await api(server, 'GET', '/api/session', { cookie: admin, origin: null })).status).toBe(200);
+		expect(
+			(await api(server, 'DELETE', '/api/session', { cookie: admin, origin: null })).status
+		).toBe(403);
+		expect((await api(server, 'GET', '/api/session', { cookie: admin, origin: null })).status).toBe(
+			200
+		);
 	});
 
 	it('signs out with 204 and a cleared cookie', async () => {
@@ -93,15 +104,25 @@ describe('POST/GET/DELETE /api/session', () => {
 	it('locks out a username + address after 10 failures with 429', async () => {
 		await createUser(server, admin, ['board'], 'lockme');
 		for (let i = 0; i < 10; i++) {
-			const r = await api(server, 'POST', '/api/session', { body: { username: 'lockme', password: 'wrong-pass' } });
+			const r = await api(server, 'POST', '/api/session', {
+				body: { username: 'lockme', password: 'wrong-pass' }
+			});
 			expect(r.status).toBe(401);
 		}
-		const r = await api(server, 'POST', '/api/session', { body: { username: 'LockMe', password: PASSWORD } });
+		const r = await api(server, 'POST', '/api/session', {
+			body: { username: 'LockMe', password: PASSWORD }
+		});
 		expect(r.status).toBe(429);
 		expect(r.body.error.code).toBe('too_many_attempts');
 		expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
 		// Other users are not affected.
-		expect((await api(server, 'POST', '/api/session', { body: { username: 'admin', password: ADMIN_PASSWORD } })).status).toBe(200);
+		expect(
+			(
+				await api(server, 'POST', '/api/session', {
+					body: { username: 'admin', password: ADMIN_PASSWORD }
+				})
+			).status
+		).toBe(200);
 	});
 });
 
@@ -127,13 +148,28 @@ describe('/api/users', () => {
 	});
 
 	it('creates users: 201, 409 on a duplicate name, 400 on bad input, 403/401 otherwise', async () => {
-		const body = { username: 'Fatemeh.K', password: 'long-enough-1', roles: ['finance'], displayName: 'Fatemeh K.' };
+		const body = {
+			username: 'Fatemeh.K',
+			password: 'long-enough-1',
+			roles: ['finance'],
+			displayName: 'Fatemeh K.'
+		};
 		const r = await api(server, 'POST', '/api/users', { cookie: admin, body });
 		expect(r.status).toBe(201);
-		expect(r.body.user).toMatchObject({ username: 'Fatemeh.K', displayName: 'Fatemeh K.', roles: ['finance'], disabled: false });
-		expect((await login(server, 'fatemeh.k', 'long-enough-1')).startsWith('gh_session=')).toBe(true);
+		expect(r.body.user).toMatchObject({
+			username: 'Fatemeh.K',
+			displayName: 'Fatemeh K.',
+			roles: ['finance'],
+			disabled: false
+		});
+		expect((await login(server, 'fatemeh.k', 'long-enough-1')).startsWith('gh_session=')).toBe(
+			true
+		);
 
-		const dup = await api(server, 'POST', '/api/users', { cookie: admin, body: { ...body, username: 'fatemeh.k' } });
+		const dup = await api(server, 'POST', '/api/users', {
+			cookie: admin,
+			body: { ...body, username: 'fatemeh.k' }
+		});
 		expect(dup.status).toBe(409);
 		expect(dup.body.error.code).toBe('username_taken');
 
@@ -147,10 +183,25 @@ describe('/api/users', () => {
 		expect(paths).toEqual(expect.arrayContaining(['username', 'password', 'roles']));
 
 		const staff = await createUser(server, admin, ['staff']);
-		expect((await api(server, 'POST', '/api/users', { cookie: staff.cookie, body: { ...body, username: 'other1' } })).status).toBe(403);
-		expect((await api(server, 'POST', '/api/users', { body: { ...body, username: 'other2' } })).status).toBe(401);
 		expect(
-			(await api(server, 'POST', '/api/users', { cookie: admin, body: { ...body, username: 'other3' }, origin: 'http://evil.example' })).status
+			(
+				await api(server, 'POST', '/api/users', {
+					cookie: staff.cookie,
+					body: { ...body, username: 'other1' }
+				})
+			).status
+		).toBe(403);
+		expect(
+			(await api(server, 'POST', '/api/users', { body: { ...body, username: 'other2' } })).status
+		).toBe(401);
+		expect(
+			(
+				await api(server, 'POST', '/api/users', {
+					cookie: admin,
+					body: { ...body, username: 'other3' },
+					origin: 'http://evil.example'
+				})
+			).status
 		).toBe(403);
 	});
 
@@ -165,34 +216,83 @@ describe('/api/users', () => {
 
 	it('patches users; an admin cannot demote or disable themselves', async () => {
 		const user = await createUser(server, admin, ['staff']);
-		const r = await api(server, 'PATCH', `/api/users/${user.id}`, { cookie: admin, body: { displayName: 'Renamed' } });
+		const r = await api(server, 'PATCH', `/api/users/${user.id}`, {
+			cookie: admin,
+			body: { displayName: 'Renamed' }
+		});
 		expect(r.status).toBe(200);
 		expect(r.body.user.displayName).toBe('Renamed');
 
 		const me = (await api(server, 'GET', '/api/session', { cookie: admin })).body.user;
-		const demote = await api(server, 'PATCH', `/api/users/${me.id}`, { cookie: admin, body: { roles: ['staff'] } });
+		const demote = await api(server, 'PATCH', `/api/users/${me.id}`, {
+			cookie: admin,
+			body: { roles: ['staff'] }
+		});
 		expect(demote.status).toBe(400);
 		expect(demote.body.error.message).toMatch(/another administrator/);
-		expect((await api(server, 'PATCH', `/api/users/${me.id}`, { cookie: admin, body: { disabled: true } })).status).toBe(400);
-		expect((await api(server, 'PATCH', `/api/users/${me.id}`, { cookie: admin, body: { roles: ['admin', 'staff'] } })).status).toBe(200);
+		expect(
+			(
+				await api(server, 'PATCH', `/api/users/${me.id}`, {
+					cookie: admin,
+					body: { disabled: true }
+				})
+			).status
+		).toBe(400);
+		expect(
+			(
+				await api(server, 'PATCH', `/api/users/${me.id}`, {
+					cookie: admin,
+					body: { roles: ['admin', 'staff'] }
+				})
+			).status
+		).toBe(200);
 
-		expect((await api(server, 'PATCH', '/api/users/999999', { cookie: admin, body: { displayName: 'X' } })).status).toBe(404);
-		expect((await api(server, 'PATCH', '/api/users/abc', { cookie: admin, body: { displayName: 'X' } })).status).toBe(404);
-		expect((await api(server, 'PATCH', `/api/users/${user.id}`, { cookie: admin, body: { username: 'nope' } })).status).toBe(400);
-		expect((await api(server, 'PATCH', `/api/users/${user.id}`, { cookie: user.cookie, body: { displayName: 'Me' } })).status).toBe(403);
+		expect(
+			(
+				await api(server, 'PATCH', '/api/users/999999', {
+					cookie: admin,
+					body: { displayName: 'X' }
+				})
+			).status
+		).toBe(404);
+		expect(
+			(await api(server, 'PATCH', '/api/users/abc', { cookie: admin, body: { displayName: 'X' } }))
+				.status
+		).toBe(404);
+		expect(
+			(
+				await api(server, 'PATCH', `/api/users/${user.id}`, {
+					cookie: admin,
+					body: { username: 'nope' }
+				})
+			).status
+		).toBe(400);
+		expect(
+			(
+				await api(server, 'PATCH', `/api/users/${user.id}`, {
+					cookie: user.cookie,
+					body: { displayName: 'Me' }
+				})
+			).status
+		).toBe(403);
 	});
 
 	it('[A6] disabling a user deletes their sessions and closes their sync connections with 4403', async () => {
 		const user = await createUser(server, admin, ['staff']);
 		const client = await connect(server, user.cookie);
-		const r = await api(server, 'PATCH', `/api/users/${user.id}`, { cookie: admin, body: { disabled: true } });
+		const r = await api(server, 'PATCH', `/api/users/${user.id}`, {
+			cookie: admin,
+			body: { disabled: true }
+		});
 		expect(r.status).toBe(200);
 		expect(r.body.user.disabled).toBe(true);
 		await waitFor(() => client.closes.includes(CLOSE.Forbidden));
 		client.destroy();
 		expect((await api(server, 'GET', '/api/session', { cookie: user.cookie })).status).toBe(401);
 		expect(await upgradeStatus(server, { cookie: user.cookie })).toBe(401);
-		const again = await api(server, 'POST', '/api/session', { body: { username: user.username, password: PASSWORD } });
+		const again = await api(server, 'POST', '/api/session', {
+			body: { username: user.username, password: PASSWORD }
+		});
 		expect(again.status).toBe(401);
 		expect(again.body.error.code).toBe('account_disabled');
 	});
@@ -200,7 +300,10 @@ describe('/api/users', () => {
 	it('[A6] changing roles closes sync connections; the reconnect gets the new access', async () => {
 		const user = await createUser(server, admin, ['staff']);
 		const client = await connect(server, user.cookie);
-		const r = await api(server, 'PATCH', `/api/users/${user.id}`, { cookie: admin, body: { roles: ['board'] } });
+		const r = await api(server, 'PATCH', `/api/users/${user.id}`, {
+			cookie: admin,
+			body: { roles: ['board'] }
+		});
 		expect(r.status).toBe(200);
 		await waitFor(() => client.closes.includes(CLOSE.Forbidden));
 		client.destroy();
@@ -212,7 +315,10 @@ describe('/api/users', () => {
 
 	it('[A6] a new password ends the user’s sessions', async () => {
 		const user = await createUser(server, admin, ['staff']);
-		const r = await api(server, 'PATCH', `/api/users/${user.id}`, { cookie: admin, body: { password: 'brand-new-pass' } });
+		const r = await api(server, 'PATCH', `/api/users/${user.id}`, {
+			cookie: admin,
+			body: { password: 'brand-new-pass' }
+		});
 		expect(r.status).toBe(200);
 		expect((await api(server, 'GET', '/api/session', { cookie: user.cookie })).status).toBe(401);
 		await login(server, user.username, 'brand-new-pass');
@@ -234,13 +340,12 @@ describe('/healthz and routing', () => {
 	it('GET /healthz is 503 when the store is unreachable', async () => {
 		const other = await startTestServer();
 		await other.app.store.close();
-		const errors: unknown[] = [];
-		const orig = console.error;
-		console.error = (...args: unknown[]) => errors.push(args);
+		const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
 		try {
 			expect((await fetch(other.url + '/healthz')).status).toBe(503);
+			expect(errors).toHaveBeenCalled();
 		} finally {
-			console.error = orig;
+			errors.mockRestore();
 		}
 		await other.close();
 		removeDir(other.dataDir);
@@ -253,7 +358,9 @@ describe('/healthz and routing', () => {
 			const r = await api(other, 'POST', '/api/session', { body });
 			expect(r.status).toBe(200);
 			expect(r.headers.get('set-cookie')).toContain('Secure');
-			expect((await api(other, 'POST', '/api/session', { body, origin: other.url })).status).toBe(403);
+			expect((await api(other, 'POST', '/api/session', { body, origin: other.url })).status).toBe(
+				403
+			);
 		} finally {
 			await other.close();
 			removeDir(other.dataDir);

@@ -44,7 +44,13 @@ const VALUES: Record<string, readonly unknown[]> = {
 	notes: ['', 'call back', 'met at fair', 'prefers email']
 };
 const FIELDS = Object.keys(VALUES);
-const ROLES: Role[][] = [['staff'], ['approver'], ['admin'], ['staff', 'board'], ['approver', 'finance']];
+const ROLES: Role[][] = [
+	['staff'],
+	['approver'],
+	['admin'],
+	['staff', 'board'],
+	['approver', 'finance']
+];
 
 interface Write {
 	op: number;

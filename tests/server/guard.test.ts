@@ -26,13 +26,20 @@ let seenByB: string[];
 
 const serverDoc = () => server.app.rooms.get(REGISTRY)!.doc;
 const docJson = (doc: Y.Doc) =>
-	canonical({ members: doc.getMap('members').toJSON(), meta: doc.getMap('meta').toJSON(), evil: doc.share.has('evil') ? doc.getMap('evil').toJSON() : {} });
+	canonical({
+		members: doc.getMap('members').toJSON(),
+		meta: doc.getMap('meta').toJSON(),
+		evil: doc.share.has('evil') ? doc.getMap('evil').toJSON() : {}
+	});
 
 /** Wait until a, b and the server agree; return the agreed members. */
 async function settle() {
-	await waitFor(() => docJson(a.doc) === docJson(serverDoc()) && docJson(b.doc) === docJson(serverDoc()), {
-		what: 'a, b and server to agree'
-	});
+	await waitFor(
+		() => docJson(a.doc) === docJson(serverDoc()) && docJson(b.doc) === docJson(serverDoc()),
+		{
+			what: 'a, b and server to agree'
+		}
+	);
 	return membersJson(serverDoc());
 }
 
@@ -77,7 +84,9 @@ describe('guard on registry members', () => {
 		expect(a.members().get(id)!.get('status')).toBe('active');
 		expect(everSeen((s) => s.includes('bogus'))).toBe(false);
 		// Not in the stored log either.
-		expect((docFromLog(server).getMap('members').get(id) as Y.Map<unknown>).get('status')).toBe('active');
+		expect((docFromLog(server).getMap('members').get(id) as Y.Map<unknown>).get('status')).toBe(
+			'active'
+		);
 	});
 
 	it('[G3] an invalid value without a valid previous one is removed', async () => {
@@ -141,9 +150,9 @@ describe('guard on registry members', () => {
 		expect(m[id]).toEqual({ name: 'New Row', phone: '+49 30 1234567' });
 		expect(Object.keys(m)).not.toContain('bad id!');
 		expect(Object.values(m).every((r) => typeof r === 'object')).toBe(true);
-		expect(everSeen((s) => s.includes('nope') || s.includes('bad id!') || s.includes('just a string'))).toBe(
-			false
-		);
+		expect(
+			everSeen((s) => s.includes('nope') || s.includes('bad id!') || s.includes('just a string'))
+		).toBe(false);
 	});
 
 	it('[G7] a numbered member cannot be deleted or replaced: it is restored', async () => {
@@ -151,7 +160,10 @@ describe('guard on registry members', () => {
 		server.app.rooms.get(REGISTRY)!.transactAsServer((doc) => {
 			(doc.getMap('members').get(id) as Y.Map<unknown>).set('memberNo', 42);
 		});
-		await waitFor(() => a.members().get(id)?.get('memberNo') === 42 && b.members().get(id)?.get('memberNo') === 42);
+		await waitFor(
+			() =>
+				a.members().get(id)?.get('memberNo') === 42 && b.members().get(id)?.get('memberNo') === 42
+		);
 		seenByB = [];
 		a.members().delete(id);
 		expect(a.members().has(id)).toBe(false);
@@ -161,7 +173,12 @@ describe('guard on registry members', () => {
 		// Replacing the row with a fresh map is a deletion too.
 		a.members().set(id, new Y.Map([['name', 'Impostor']]));
 		const m2 = await settle();
-		expect(m2[id]).toEqual({ name: 'Forever Ltd', status: 'active', region: 'North', memberNo: 42 });
+		expect(m2[id]).toEqual({
+			name: 'Forever Ltd',
+			status: 'active',
+			region: 'North',
+			memberNo: 42
+		});
 		expect(everSeen((s) => s.includes('Impostor'))).toBe(false);
 		// A row without a number can be deleted.
 		const plain = await row({ name: 'Gone Soon' });

@@ -66,6 +66,7 @@ export function removeDir(dir: string): void {
 	fs.rmSync(dir, { recursive: true, force: true });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the tests
 export interface ApiResponse<T = any> {
 	status: number;
 	body: T;
@@ -73,6 +74,7 @@ export interface ApiResponse<T = any> {
 }
 
 /** A JSON request with the app's own Origin unless told otherwise (`origin: null` omits it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 export async function api<T = any>(
 	server: TestServer,
 	method: string,
@@ -104,7 +106,11 @@ export function cookieFrom(res: ApiResponse): string {
 	return setCookie.split(';')[0];
 }
 
-export async function login(server: TestServer, username: string, password: string): Promise<string> {
+export async function login(
+	server: TestServer,
+	username: string,
+	password: string
+): Promise<string> {
 	const r = await api(server, 'POST', '/api/session', { body: { username, password } });
 	if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
 	return cookieFrom(r);
@@ -131,7 +137,8 @@ export async function createUser(
 		cookie: adminCookie,
 		body: { username, password: PASSWORD, roles }
 	});
-	if (r.status !== 201) throw new Error(`create ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+	if (r.status !== 201)
+		throw new Error(`create ${username}: ${r.status} ${JSON.stringify(r.body)}`);
 	return { id: r.body.user.id, username, cookie: await login(server, username, PASSWORD) };
 }
 
@@ -245,7 +252,9 @@ export async function waitFor<T>(
 			lastError = e;
 		}
 		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${lastError ? `: ${lastError}` : ''}`);
+			throw new Error(
+				`timed out waiting for ${opts.what ?? 'condition'}${lastError ? `: ${lastError}` : ''}`
+			);
 		}
 		await sleep(10);
 	}
@@ -319,7 +328,9 @@ export async function openRaw(
 			opts.onOpen?.(ws);
 			resolve();
 		});
-		ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+		ws.once('unexpected-response', (_req, res) =>
+			reject(new Error(`upgrade refused: ${res.statusCode}`))
+		);
 	});
 	return {
 		ws,
@@ -338,7 +349,8 @@ export async function openRaw(
 	};
 }
 
-export const messageType = (m: Uint8Array): number => decoding.readVarUint(decoding.createDecoder(m));
+export const messageType = (m: Uint8Array): number =>
+	decoding.readVarUint(decoding.createDecoder(m));
 
 /** `[MESSAGE.sync, syncType, varUint8Array(payload)]`. */
 export function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
@@ -351,10 +363,15 @@ export function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
 
 /** Read the room's update log straight from the SQLite file (a second connection). */
 export function readLog(server: { dataDir: string }, room = REGISTRY) {
-	const db = new Database(path.join(server.dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+	const db = new Database(path.join(server.dataDir, DB_FILE), {
+		readonly: true,
+		fileMustExist: true
+	});
 	try {
 		return (
-			db.prepare('SELECT seq, data, user_id, at FROM room_updates WHERE room = ? ORDER BY seq').all(room) as {
+			db
+				.prepare('SELECT seq, data, user_id, at FROM room_updates WHERE room = ? ORDER BY seq')
+				.all(room) as {
 				seq: number;
 				data: Buffer;
 				user_id: number | null;
@@ -383,7 +400,8 @@ export function addRow(doc: Y.Doc, id: string, fields: Record<string, unknown> =
 	return id;
 }
 
-export const membersJson = (doc: Y.Doc) => doc.getMap('members').toJSON() as Record<string, Record<string, unknown>>;
+export const membersJson = (doc: Y.Doc) =>
+	doc.getMap('members').toJSON() as Record<string, Record<string, unknown>>;
 
 /** JSON with object keys sorted, for comparing docs whose maps iterate in different orders. */
 export function canonical(value: unknown): string {
@@ -395,7 +413,9 @@ export function canonical(value: unknown): string {
 }
 
 /** An awareness message as a client sends it, for hand-crafted entries. */
-export function awarenessMessage(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+export function awarenessMessage(
+	entries: { clientId: number; clock: number; state: unknown }[]
+): Uint8Array {
 	const inner = encoding.createEncoder();
 	encoding.writeVarUint(inner, entries.length);
 	for (const e of entries) {

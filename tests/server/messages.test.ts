@@ -45,14 +45,30 @@ const MALFORMED: [string, Uint8Array | string][] = [
 	['an unknown message type', bytes(77)],
 	['an ACK sent by a client', bytes(MESSAGE.ack, new Uint8Array([0]))],
 	['an unknown sync message type', bytes(MESSAGE.sync, 9, new Uint8Array())],
-	['a truncated sync update', new Uint8Array([MESSAGE.sync, syncProtocol.messageYjsUpdate, 200, 1, 2])],
-	['an update that is not a Yjs update', bytes(MESSAGE.sync, syncProtocol.messageYjsUpdate, new Uint8Array([5, 255, 255, 255, 255, 15, 3]))],
-	['a truncated state vector', bytes(MESSAGE.sync, syncProtocol.messageYjsSyncStep1, new Uint8Array([3, 1]))],
-	['awareness with invalid JSON', (() => {
-		const m = awarenessMessage([{ clientId: 1, clock: 1, state: {} }]);
-		m[m.length - 1] = 0x7b; // '{}' → '{{'
-		return m;
-	})()],
+	[
+		'a truncated sync update',
+		new Uint8Array([MESSAGE.sync, syncProtocol.messageYjsUpdate, 200, 1, 2])
+	],
+	[
+		'an update that is not a Yjs update',
+		bytes(
+			MESSAGE.sync,
+			syncProtocol.messageYjsUpdate,
+			new Uint8Array([5, 255, 255, 255, 255, 15, 3])
+		)
+	],
+	[
+		'a truncated state vector',
+		bytes(MESSAGE.sync, syncProtocol.messageYjsSyncStep1, new Uint8Array([3, 1]))
+	],
+	[
+		'awareness with invalid JSON',
+		(() => {
+			const m = awarenessMessage([{ clientId: 1, clock: 1, state: {} }]);
+			m[m.length - 1] = 0x7b; // '{}' → '{{'
+			return m;
+		})()
+	],
 	['an empty message', new Uint8Array()],
 	['a text frame', 'hello']
 ];

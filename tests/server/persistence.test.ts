@@ -48,9 +48,9 @@ function track(c: Client): Client {
 function snapshotRow(s: TestServer) {
 	const db = new Database(path.join(s.dataDir, DB_FILE), { readonly: true });
 	try {
-		return db.prepare('SELECT up_to_seq AS upToSeq, state FROM room_snapshots WHERE room = ?').get(REGISTRY) as
-			| { upToSeq: number; state: Buffer }
-			| undefined;
+		return db
+			.prepare('SELECT up_to_seq AS upToSeq, state FROM room_snapshots WHERE room = ?')
+			.get(REGISTRY) as { upToSeq: number; state: Buffer } | undefined;
 	} finally {
 		db.close();
 	}
@@ -67,7 +67,9 @@ describe('persistence', () => {
 		const id = addRow(a.doc, newRowId(), { name: 'Survivor', status: 'active' });
 		await waitFor(() => first.app.rooms.get(REGISTRY)?.doc.getMap('members').has(id));
 		await first.app.rooms.withRoom(REGISTRY, (room) =>
-			room.transactAsServer((doc) => (doc.getMap('members').get(id) as Y.Map<unknown>).set('memberNo', 1))
+			room.transactAsServer((doc) =>
+				(doc.getMap('members').get(id) as Y.Map<unknown>).set('memberNo', 1)
+			)
 		);
 		await waitFor(() => a.acks.length > 0 && a.members().get(id)?.get('memberNo') === 1);
 		const before = canonical(membersJson(a.doc));
@@ -79,7 +81,9 @@ describe('persistence', () => {
 		const fresh = track(await connect(second, cookie));
 		expect(canonical(membersJson(fresh.doc))).toBe(before);
 		// Users and sessions survive too.
-		expect((await fetch(second.url + '/api/session', { headers: { cookie: staff.cookie } })).status).toBe(200);
+		expect(
+			(await fetch(second.url + '/api/session', { headers: { cookie: staff.cookie } })).status
+		).toBe(200);
 	});
 
 	it('[R1] the room is loaded before the first sync message; early messages wait', async () => {
@@ -98,14 +102,17 @@ describe('persistence', () => {
 		expect(second.app.rooms.get(REGISTRY)).toBeUndefined();
 		// Ask for everything the moment the socket opens, before the room can be loaded.
 		const raw = await openRaw(second, cookie, {
-			onOpen: (ws) => ws.send(syncMessage(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc())))
+			onOpen: (ws) =>
+				ws.send(syncMessage(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc())))
 		});
 		const first2 = await raw.next(() => true);
 		const dec = decoding.createDecoder(first2);
 		expect(decoding.readVarUint(dec)).toBe(MESSAGE.sync);
 		expect(decoding.readVarUint(dec)).toBe(syncProtocol.messageYjsSyncStep1);
 		expect(Y.decodeStateVector(decoding.readVarUint8Array(dec)).size).toBeGreaterThan(0);
-		const step2 = await raw.next((m) => m[0] === MESSAGE.sync && m[1] === syncProtocol.messageYjsSyncStep2);
+		const step2 = await raw.next(
+			(m) => m[0] === MESSAGE.sync && m[1] === syncProtocol.messageYjsSyncStep2
+		);
 		const d2 = decoding.createDecoder(step2);
 		decoding.readVarUint(d2);
 		decoding.readVarUint(d2);
@@ -124,7 +131,9 @@ describe('persistence', () => {
 		await waitFor(() => (snapshotRow(s)?.upToSeq ?? 0) >= 5);
 		const state = canonical(membersJson(a.doc));
 		a.destroy();
-		await waitFor(() => snapshotRow(s)?.upToSeq === readLog(s).at(-1)!.seq, { what: 'snapshot on leave' });
+		await waitFor(() => snapshotRow(s)?.upToSeq === readLog(s).at(-1)!.seq, {
+			what: 'snapshot on leave'
+		});
 		// The snapshot did not delete any log rows: the log alone still rebuilds everything.
 		expect(readLog(s).length).toBeGreaterThanOrEqual(13);
 		expect(canonical(membersJson(docFromLog(s)))).toBe(state);

@@ -61,10 +61,19 @@ describe('sync between editors', () => {
 		await waitFor(() => Object.keys(membersJson(b.doc)).length >= 2 && membersJson(a.doc)[id]);
 		b.members().get(id)!.set('region', 'North');
 		a.members().get(id)!.set('tier', 'donor');
-		await waitFor(() => canonical(membersJson(a.doc)) === canonical(membersJson(b.doc)) &&
-			membersJson(a.doc)[id].region === 'North' && membersJson(b.doc)[id].tier === 'donor');
+		await waitFor(
+			() =>
+				canonical(membersJson(a.doc)) === canonical(membersJson(b.doc)) &&
+				membersJson(a.doc)[id].region === 'North' &&
+				membersJson(b.doc)[id].tier === 'donor'
+		);
 		expect(membersJson(a.doc)).toEqual(membersJson(b.doc));
-		expect(membersJson(a.doc)[id]).toEqual({ name: 'Acme Ltd', status: 'prospect', region: 'North', tier: 'donor' });
+		expect(membersJson(a.doc)[id]).toEqual({
+			name: 'Acme Ltd',
+			status: 'prospect',
+			region: 'North',
+			tier: 'donor'
+		});
 	});
 
 	it('[R2] a new registry gets meta.schemaVersion from the server', async () => {
@@ -179,7 +188,9 @@ describe('presence', () => {
 		// A forged update for a's client id (with a higher clock), sent on b's connection.
 		const clock = a.provider.awareness.meta.get(a.doc.clientID)!.clock;
 		(b.provider.ws as unknown as import('ws').WebSocket).send(
-			awarenessMessage([{ clientId: a.doc.clientID, clock: clock + 10, state: { user: { name: 'Mallory' } } }])
+			awarenessMessage([
+				{ clientId: a.doc.clientID, clock: clock + 10, state: { user: { name: 'Mallory' } } }
+			])
 		);
 		const room = server.app.rooms.get('default/registry')!;
 		// Let the forged message arrive, then check with a marker from b itself.
