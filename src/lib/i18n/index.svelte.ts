@@ -49,6 +49,8 @@ export function hasMessage(key: string): key is MessageKey {
 export const meta = () => LOCALE_META[i18n.locale];
 export const dir = () => meta().dir;
 
+// A memo of Intl formatters, not state: nothing renders from it, so a plain Map.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 function fmt<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
 	let f = cache.get(key);
@@ -77,12 +79,14 @@ export function formatDate(iso: string | undefined | null): string {
 				day: 'numeric'
 			})
 	);
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value to format, never mutated
 	return f.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
 }
 
 /** An ISO date-time in the reader's calendar and local time. */
 export function formatDateTime(iso: string | undefined | null): string {
 	if (!iso) return '';
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value to format, never mutated
 	const d = new Date(iso);
 	if (Number.isNaN(d.getTime())) return iso;
 	const { bcp47, calendar } = meta();
