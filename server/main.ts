@@ -26,7 +26,20 @@ try {
 const kit = (await import(/* @vite-ignore */ pathToFileURL(handlerFile).href)) as {
 	handler: KitHandler;
 };
-const running = await startServer({ config, kitHandler: kit.handler });
+let running;
+try {
+	running = await startServer({ config, kitHandler: kit.handler });
+} catch (e) {
+	const code = (e as { code?: string }).code;
+	if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+		console.error(
+			`Guildhall: cannot listen on ${config.host}:${config.port} (${code}). ` +
+				'Set PORT (and HOST) to a free address.'
+		);
+		process.exit(1);
+	}
+	throw e;
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -34,7 +47,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		if (stopping) return;
 		stopping = true;
 		console.log(`Guildhall: ${signal} received; saving rooms and stopping.`);
-		running.close().then(
+		running!.close().then(
 			() => process.exit(0),
 			(e) => {
 				console.error('Guildhall: shutdown failed', e);
