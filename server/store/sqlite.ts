@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { role, type Role } from '../../src/lib/domain/access';
+import { role } from '../../src/lib/domain/access';
 import { z } from 'zod';
 import {
 	UsernameTakenError,
@@ -148,6 +148,16 @@ export class SqliteStore implements Store {
 			userById: db.prepare('SELECT * FROM users WHERE id = ?'),
 			userByName: db.prepare('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
 			usersOfOrg: db.prepare('SELECT * FROM users WHERE org = ? ORDER BY username COLLATE NOCASE'),
+			// One statement for any subset of fields: each has a "set" flag.
+			updateUser: db.prepare(
+				`UPDATE users SET
+				   roles = CASE WHEN @setRoles THEN @roles ELSE roles END,
+				   password_hash = CASE WHEN @setPassword THEN @passwordHash ELSE password_hash END,
+				   display_name = CASE WHEN @setDisplayName THEN @displayName ELSE display_name END,
+				   disabled = CASE WHEN @setDisabled THEN @disabled ELSE disabled END,
+				   updated_at = @now
+				 WHERE id = @id`
+			),
 			insertSession: db.prepare(
 				`INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
 				 VALUES (@tokenHash, @userId, @createdAt, @expiresAt)`
@@ -241,19 +251,18 @@ export class SqliteStore implements Store {
 	}
 
 	async updateUser(id: number, update: UserUpdate): Promise<UserRecord | null> {
-		const sets: string[] = [];
-		const params: Record<string, unknown> = { id, now: new Date().toISOString() };
-		const set = (column: string, value: unknown) => {
-			sets.push(`${column} = @${column}`);
-			params[column] = value;
-		};
-		if (update.roles !== undefined) set('roles', JSON.stringify(update.roles satisfies Role[]));
-		if (update.passwordHash !== undefined) set('password_hash', update.passwordHash);
-		if (update.displayName !== undefined) set('display_name', update.displayName);
-		if (update.disabled !== undefined) set('disabled', update.disabled ? 1 : 0);
-		// Column names come from the fixed list above, never from input.
-		const sql = `UPDATE users SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`;
-		const r = this.db.prepare(sql).run(params);
+		const r = this.q.updateUser.run({
+			id,
+			now: new Date().toISOString(),
+			setRoles: update.roles === undefined ? 0 : 1,
+			roles: update.roles === undefined ? null : JSON.stringify(update.roles),
+			setPassword: update.passwordHash === undefined ? 0 : 1,
+			passwordHash: update.passwordHash ?? null,
+			setDisplayName: update.displayName === undefined ? 0 : 1,
+			displayName: update.displayName ?? null,
+			setDisabled: update.disabled === undefined ? 0 : 1,
+			disabled: update.disabled ? 1 : 0
+		});
 		return r.changes === 0 ? null : this.getUserById(id);
 	}
 
