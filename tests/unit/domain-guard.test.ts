@@ -30,7 +30,12 @@ describe('correctMemberChanges', () => {
 				change({ key: 'memberNo', action: 'add', newValue: 5 }),
 				change({ key: 'memberNo', action: 'update', oldValue: 17, newValue: 18 }),
 				change({ key: 'approvedBy', action: 'delete', oldValue: 'admin' }),
-				change({ key: 'approvedAt', action: 'update', oldValue: '2024-01-01T00:00:00Z', newValue: 'x' })
+				change({
+					key: 'approvedAt',
+					action: 'update',
+					oldValue: '2024-01-01T00:00:00Z',
+					newValue: 'x'
+				})
 			])
 		).toEqual([
 			{ key: 'memberNo', op: 'delete' },
@@ -57,13 +62,17 @@ describe('correctMemberChanges', () => {
 	});
 
 	it('[G4] rewrites a valid value to its normalised form', () => {
-		expect(correctMemberChanges([change({ key: 'region', action: 'add', newValue: '  West ' })])).toEqual([
-			{ key: 'region', op: 'set', value: 'West' }
-		]);
-		expect(correctMemberChanges([change({ key: 'region', action: 'add', newValue: 'West' })])).toEqual([]);
+		expect(
+			correctMemberChanges([change({ key: 'region', action: 'add', newValue: '  West ' })])
+		).toEqual([{ key: 'region', op: 'set', value: 'West' }]);
+		expect(
+			correctMemberChanges([change({ key: 'region', action: 'add', newValue: 'West' })])
+		).toEqual([]);
 	});
 
 	it('[G5] allows clearing a client-owned field', () => {
-		expect(correctMemberChanges([change({ key: 'region', action: 'delete', oldValue: 'West' })])).toEqual([]);
+		expect(
+			correctMemberChanges([change({ key: 'region', action: 'delete', oldValue: 'West' })])
+		).toEqual([]);
 	});
 });

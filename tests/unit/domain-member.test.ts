@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { member, memberFields, parseMemberField, type MemberField } from '../../src/lib/domain/member';
+import {
+	member,
+	memberFields,
+	parseMemberField,
+	type MemberField
+} from '../../src/lib/domain/member';
 
 const VALID: Record<MemberField, unknown[]> = {
 	memberNo: [1, 42, 99_999_999],
@@ -48,8 +53,10 @@ const INVALID: Record<MemberField, unknown[]> = {
 describe('member schema', () => {
 	for (const field of Object.keys(memberFields) as MemberField[]) {
 		it(`accepts valid and rejects invalid values of ${field}`, () => {
-			for (const v of VALID[field]) expect(parseMemberField(field, v).ok, `${field}=${JSON.stringify(v)}`).toBe(true);
-			for (const v of INVALID[field]) expect(parseMemberField(field, v).ok, `${field}=${JSON.stringify(v)}`).toBe(false);
+			for (const v of VALID[field])
+				expect(parseMemberField(field, v).ok, `${field}=${JSON.stringify(v)}`).toBe(true);
+			for (const v of INVALID[field])
+				expect(parseMemberField(field, v).ok, `${field}=${JSON.stringify(v)}`).toBe(false);
 		});
 	}
 

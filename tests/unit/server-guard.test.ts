@@ -24,7 +24,12 @@ function push(server: Y.Doc, doc: Y.Doc, sv = Y.encodeStateVector(server)) {
 	let merged: Uint8Array | null = null;
 	const on = (u: Uint8Array) => (merged = u);
 	server.on('update', on);
-	applyGuardedUpdate({ doc: server, update: Y.encodeStateAsUpdate(doc, sv), origin: 'peer', guard: guardRegistry });
+	applyGuardedUpdate({
+		doc: server,
+		update: Y.encodeStateAsUpdate(doc, sv),
+		origin: 'peer',
+		guard: guardRegistry
+	});
 	server.off('update', on);
 	return merged;
 }
@@ -58,7 +63,13 @@ describe('server guard (Yjs level)', () => {
 
 	it('[G7] restores a numbered row deleted in the same update as edits to it', () => {
 		const server = serverDoc();
-		server.getMap('members').set('row0000001', new Y.Map<unknown>([['name', 'Old'], ['memberNo', 9]]));
+		server.getMap('members').set(
+			'row0000001',
+			new Y.Map<unknown>([
+				['name', 'Old'],
+				['memberNo', 9]
+			])
+		);
 		const c = client(5, server);
 		row(c, 'row0000001').set('name', 'Changed first');
 		c.getMap('members').delete('row0000001');

@@ -29,7 +29,10 @@ function edits(n: number, doc = new Y.Doc()) {
 	return { doc, updates };
 }
 
-function rebuild(loaded: { snapshot: { state: Uint8Array } | null; updates: { update: Uint8Array }[] }) {
+function rebuild(loaded: {
+	snapshot: { state: Uint8Array } | null;
+	updates: { update: Uint8Array }[];
+}) {
 	const doc = new Y.Doc();
 	if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
 	for (const u of loaded.updates) Y.applyUpdate(doc, u.update);
@@ -52,7 +55,10 @@ describe('SqliteStore: room log and snapshots', () => {
 		const { store } = open();
 		const { doc, updates } = edits(5);
 		const seqs = [];
-		for (const u of updates) seqs.push(await store.appendUpdate({ room: 'default/registry', update: u, userId: null, at: 1 }));
+		for (const u of updates)
+			seqs.push(
+				await store.appendUpdate({ room: 'default/registry', update: u, userId: null, at: 1 })
+			);
 		await store.appendUpdate({ room: 'default/ledger', update: updates[0], userId: null, at: 1 });
 		expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 		const loaded = await store.loadRoom('default/registry');
@@ -67,11 +73,13 @@ describe('SqliteStore: room log and snapshots', () => {
 		const { doc, updates } = edits(30);
 		const room = 'default/registry';
 		let seq = 0;
-		for (const u of updates.slice(0, 20)) seq = await store.appendUpdate({ room, update: u, userId: null, at: 1 });
+		for (const u of updates.slice(0, 20))
+			seq = await store.appendUpdate({ room, update: u, userId: null, at: 1 });
 		const partial = new Y.Doc();
 		for (const u of updates.slice(0, 20)) Y.applyUpdate(partial, u);
 		await store.writeSnapshot({ room, state: Y.encodeStateAsUpdate(partial), upToSeq: seq });
-		for (const u of updates.slice(20)) await store.appendUpdate({ room, update: u, userId: null, at: 2 });
+		for (const u of updates.slice(20))
+			await store.appendUpdate({ room, update: u, userId: null, at: 2 });
 
 		const loaded = await store.loadRoom(room);
 		expect(loaded.snapshot?.upToSeq).toBe(seq);
@@ -82,7 +90,11 @@ describe('SqliteStore: room log and snapshots', () => {
 		// Same after reopening the file.
 		await store.close();
 		const again = open(dir).store;
-		expect(rebuild(await again.loadRoom(room)).getMap('members').toJSON()).toEqual(doc.getMap('members').toJSON());
+		expect(
+			rebuild(await again.loadRoom(room))
+				.getMap('members')
+				.toJSON()
+		).toEqual(doc.getMap('members').toJSON());
 		expect(await again.listUpdates(room)).toHaveLength(30);
 	});
 
@@ -101,12 +113,32 @@ describe('SqliteStore: users, sessions, orgs, member numbers', () => {
 		await store.ensureOrg('default');
 		await store.ensureOrg('default');
 		expect(await store.listOrgs()).toEqual(['default']);
-		const u = await store.createUser({ org: 'default', username: 'Alice', passwordHash: 'h', roles: ['staff'] });
-		expect(u).toMatchObject({ username: 'Alice', displayName: null, roles: ['staff'], disabled: false });
-		await expect(store.createUser({ org: 'default', username: 'alice', passwordHash: 'h', roles: ['staff'] })).rejects.toBeInstanceOf(UsernameTakenError);
+		const u = await store.createUser({
+			org: 'default',
+			username: 'Alice',
+			passwordHash: 'h',
+			roles: ['staff']
+		});
+		expect(u).toMatchObject({
+			username: 'Alice',
+			displayName: null,
+			roles: ['staff'],
+			disabled: false
+		});
+		await expect(
+			store.createUser({ org: 'default', username: 'alice', passwordHash: 'h', roles: ['staff'] })
+		).rejects.toBeInstanceOf(UsernameTakenError);
 		expect((await store.getUserByName('ALICE'))?.id).toBe(u.id);
-		const updated = await store.updateUser(u.id, { roles: ['board', 'finance'], disabled: true, displayName: 'A.' });
-		expect(updated).toMatchObject({ roles: ['board', 'finance'], disabled: true, displayName: 'A.' });
+		const updated = await store.updateUser(u.id, {
+			roles: ['board', 'finance'],
+			disabled: true,
+			displayName: 'A.'
+		});
+		expect(updated).toMatchObject({
+			roles: ['board', 'finance'],
+			disabled: true,
+			displayName: 'A.'
+		});
 		expect(await store.updateUser(9999, { disabled: true })).toBeNull();
 		expect(await store.countUsers()).toBe(1);
 		expect((await store.listUsers('default')).map((x) => x.username)).toEqual(['Alice']);
@@ -115,9 +147,24 @@ describe('SqliteStore: users, sessions, orgs, member numbers', () => {
 	it('keeps sessions by token hash with expiry', async () => {
 		const { store } = open();
 		await store.ensureOrg('default');
-		const u = await store.createUser({ org: 'default', username: 'bob', passwordHash: 'h', roles: ['staff'] });
-		await store.createSession({ tokenHash: 'a'.repeat(64), userId: u.id, createdAt: 0, expiresAt: 1000 });
-		await store.createSession({ tokenHash: 'b'.repeat(64), userId: u.id, createdAt: 0, expiresAt: 5000 });
+		const u = await store.createUser({
+			org: 'default',
+			username: 'bob',
+			passwordHash: 'h',
+			roles: ['staff']
+		});
+		await store.createSession({
+			tokenHash: 'a'.repeat(64),
+			userId: u.id,
+			createdAt: 0,
+			expiresAt: 1000
+		});
+		await store.createSession({
+			tokenHash: 'b'.repeat(64),
+			userId: u.id,
+			createdAt: 0,
+			expiresAt: 5000
+		});
 		expect(await store.getValidSession('a'.repeat(64), 999)).not.toBeNull();
 		expect(await store.getValidSession('a'.repeat(64), 1000)).toBeNull();
 		expect(await store.deleteExpiredSessions(1000)).toBe(1);
@@ -131,7 +178,9 @@ describe('SqliteStore: users, sessions, orgs, member numbers', () => {
 		const { store, dir } = open();
 		await store.ensureOrg('default');
 		await store.ensureOrg('other');
-		expect([await store.nextMemberNo('default'), await store.nextMemberNo('default')]).toEqual([1, 2]);
+		expect([await store.nextMemberNo('default'), await store.nextMemberNo('default')]).toEqual([
+			1, 2
+		]);
 		expect(await store.nextMemberNo('other')).toBe(1);
 		await store.close();
 		expect(await open(dir).store.nextMemberNo('default')).toBe(3);
