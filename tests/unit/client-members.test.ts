@@ -135,13 +135,24 @@ describe('MembersStore', () => {
 		expect(s.get(id)).toMatchObject({ name: 'Acme', region: 'Xi’an' });
 	});
 
+	it('keeps members that have a member number', () => {
+		const doc = new Y.Doc();
+		const row = new Y.Map<unknown>();
+		doc.getMap('members').set('numbered01', row);
+		row.set('memberNo', 12);
+		const s = new MembersStore({ doc });
+		const other = s.addMember({ name: 'New' })!;
+		expect(s.deleteMembers(['numbered01', other])).toEqual({ deleted: 1, kept: 1 });
+		expect(s.get('numbered01')).toBeDefined();
+	});
+
 	it('a view-only store never writes', () => {
 		const doc = new Y.Doc();
 		const s = new MembersStore({ doc, readOnly: true });
 		let updates = 0;
 		doc.on('update', () => updates++);
 		expect(s.addMember({ name: 'X' })).toBeNull();
-		expect(s.deleteMembers(['whatever1'])).toBe(0);
+		expect(s.deleteMembers(['whatever1'])).toEqual({ deleted: 0, kept: 0 });
 		expect(updates).toBe(0);
 	});
 

@@ -197,15 +197,21 @@ export class MembersStore {
 		return { ok: true, changed: true };
 	}
 
-	/** Delete rows; returns how many existed. One undo step. */
-	deleteMembers(ids: readonly string[]): number {
-		if (this.readOnly) return 0;
+	/**
+	 * Delete rows in one undo step. A member with a member number is kept (one number
+	 * for life; the server guard would restore the row anyway).
+	 */
+	deleteMembers(ids: readonly string[]): { deleted: number; kept: number } {
+		if (this.readOnly) return { deleted: 0, kept: 0 };
 		const present = ids.filter((id) => this.members.has(id));
-		if (present.length === 0) return 0;
-		this.doc.transact(() => {
-			for (const id of present) this.members.delete(id);
-		}, LOCAL);
-		return present.length;
+		const deletable = present.filter((id) => this.#rows.get(id)?.memberNo === undefined);
+		const kept = present.length - deletable.length;
+		if (deletable.length > 0) {
+			this.doc.transact(() => {
+				for (const id of deletable) this.members.delete(id);
+			}, LOCAL);
+		}
+		return { deleted: deletable.length, kept };
 	}
 
 	undo(): boolean {

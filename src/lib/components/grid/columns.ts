@@ -14,6 +14,20 @@ import { OptionFilter } from './option-filter';
 
 export const fieldLabel = (key: string) => t(`field.${key}` as MessageKey);
 
+let measure: CanvasRenderingContext2D | null = null;
+/**
+ * A width that shows the whole header label (plus the sort and filter icons) in the
+ * current language: "Member no." fits in 110px, "شماره عضویت" does not.
+ */
+function headerWidth(label: string, base: number): number {
+	if (typeof document === 'undefined') return base;
+	measure ??= document.createElement('canvas').getContext('2d');
+	if (!measure) return base;
+	measure.font = `600 14px ${getComputedStyle(document.body).fontFamily}`;
+	// Cell padding on both sides, the filter button, the sort icon and the gaps.
+	return Math.max(base, Math.ceil(measure.measureText(label).width + 64));
+}
+
 /** ISO date (or date-time) against the date filter's local-midnight Date. */
 function compareIsoToFilterDate(filterDate: Date, cell: unknown): number {
 	if (typeof cell !== 'string' || cell.length < 10) return -1;
@@ -77,7 +91,7 @@ export function memberColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] 
 			field: spec.key,
 			headerName: fieldLabel(spec.key),
 			headerTooltip: fieldLabel(spec.key),
-			width: spec.width,
+			width: headerWidth(fieldLabel(spec.key), spec.width),
 			minWidth: 70,
 			hide: !spec.visible,
 			editable,

@@ -27,6 +27,10 @@ export const members = defineMessages({
 		'members.readonlyHint': 'You can look at the registry but not change it.',
 		'members.deleted': '{count} members deleted',
 		'members.deleted_one': '{count} member deleted',
+		'members.deleteNumbered':
+			'{count} selected members have a member number and were kept: the number is for life, and the member file is never deleted.',
+		'members.deleteNumbered_one':
+			'{count} selected member has a member number and was kept: the number is for life, and the member file is never deleted.',
 		'members.toastUndo': 'Undo',
 		'members.toastClose': 'Dismiss',
 		'members.columns': 'Columns',
@@ -156,6 +160,10 @@ export const members = defineMessages({
 		'members.readonlyHint': 'می‌توانید فهرست را ببینید، اما نمی‌توانید آن را تغییر دهید.',
 		'members.deleted': '{count} عضو حذف شد',
 		'members.deleted_one': '{count} عضو حذف شد',
+		'members.deleteNumbered':
+			'{count} عضو انتخاب‌شده شمارهٔ عضویت دارند و نگه داشته شدند: شمارهٔ عضویت مادام‌العمر است و پروندهٔ عضو حذف نمی‌شود.',
+		'members.deleteNumbered_one':
+			'{count} عضو انتخاب‌شده شمارهٔ عضویت دارد و نگه داشته شد: شمارهٔ عضویت مادام‌العمر است و پروندهٔ عضو حذف نمی‌شود.',
 		'members.toastUndo': 'واگرد',
 		'members.toastClose': 'بستن',
 		'members.columns': 'ستون‌ها',
@@ -284,6 +292,10 @@ export const members = defineMessages({
 		'members.readonlyHint': '您可以查看名册，但不能修改。',
 		'members.deleted': '已删除 {count} 名会员',
 		'members.deleted_one': '已删除 {count} 名会员',
+		'members.deleteNumbered':
+			'所选会员中有 {count} 名已有会员编号，已保留：终身一号，会员档案不删除。',
+		'members.deleteNumbered_one':
+			'所选会员中有 {count} 名已有会员编号，已保留：终身一号，会员档案不删除。',
 		'members.toastUndo': '撤销',
 		'members.toastClose': '关闭',
 		'members.columns': '列',
