@@ -10,6 +10,10 @@ import { cell } from './fixtures';
 export const uniqueTag = (prefix = 'T') =>
 	`${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
+/** A cell's shown value, without the presence badge that may sit in the cell. */
+export const cellValue = (page: Page, rowId: string, field: string) =>
+	cell(page, rowId, field).locator('.gh-cell-value');
+
 export const editor = (page: Page) => page.locator('.gh-editor .gh-editor-input');
 
 /** Click "Add member" and return the new row's id (the new row gets the focus). */

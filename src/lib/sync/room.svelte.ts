@@ -254,6 +254,17 @@ export class Room {
 		this.awareness?.setLocalStateField('cell', cell);
 	}
 
+	/**
+	 * Connect again after the server ended the connection for good (e.g. 4403 after
+	 * a change of roles, once the app has checked the user still has access).
+	 */
+	reconnect(): void {
+		if (this.#destroyed) return;
+		this.closed = null;
+		this.readOnly = false;
+		if (this.browserOnline) this.#provider?.connect();
+	}
+
 	/** Resolves when the pending marks recorded so far are written. */
 	flushPending(): Promise<void> {
 		return this.#tracker.flush();

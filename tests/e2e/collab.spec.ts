@@ -1,0 +1,122 @@
+/**
+ * Two staff in two browsers on the same registry: live edits, presence, per-cell
+ * merge of concurrent edits, and undo that only undoes one's own edits.
+ */
+import { expect, test, type Browser } from '@playwright/test';
+import { cell, loginContext, waitForGrid } from './fixtures';
+import { addMember, cellValue, editText, editor, uniqueTag } from './members-helpers';
+import { USERS } from './users';
+
+const sara = USERS[0];
+const li = USERS[1];
+
+async function twoStaff(browser: Browser) {
+	const a = await loginContext(browser, sara);
+	const b = await loginContext(browser, li);
+	await waitForGrid(a.page);
+	await waitForGrid(b.page);
+	return { a, b };
+}
+
+test('an edit in one browser shows in the other at once, and presence follows the cursor', async ({
+	browser
+}) => {
+	const { a, b } = await twoStaff(browser);
+	const tag = uniqueTag('C');
+	const id = await addMember(a.page);
+	await editText(a.page, id, 'name', `${tag} Shared Co`);
+	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} Shared Co`, { timeout: 3000 });
+
+	// B sees where A is: A's name on A's colour, in that cell.
+	await cell(a.page, id, 'region').click();
+	const onRegion = cell(b.page, id, 'region').locator('.gh-presence[data-user="sara"]');
+	await expect(onRegion).toHaveText(sara.displayName);
+	await expect(onRegion).toHaveCSS('background-color', /^rgb\(/);
+	await expect(cell(b.page, id, 'region')).toHaveClass(/gh-presence-cell/);
+	// A moves; the badge moves with A. Nobody sees themselves.
+	await a.page.keyboard.press('ArrowLeft');
+	await expect(onRegion).toHaveCount(0);
+	await expect(b.page.locator('.gh-presence[data-user="sara"]')).toHaveCount(1);
+	await expect(a.page.locator('.gh-presence[data-user="sara"]')).toHaveCount(0);
+	// And the other way round.
+	await cell(b.page, id, 'name').click();
+	await expect(cell(a.page, id, 'name').locator('.gh-presence[data-user="li"]')).toHaveText(
+		li.displayName
+	);
+
+	// A remote edit does not move B's focus.
+	await editText(a.page, id, 'category', 'Textiles');
+	await expect(cellValue(b.page, id, 'category')).toHaveText('Textiles');
+	await expect(cell(b.page, id, 'name')).toHaveClass(/ag-cell-focus/);
+
+	// When A leaves, A's badge goes away.
+	await a.context.close();
+	await expect(b.page.locator('.gh-presence[data-user="sara"]')).toHaveCount(0);
+	await b.context.close();
+});
+
+test('edits of different fields of one member at the same time both stay; undo is per person', async ({
+	browser
+}) => {
+	const { a, b } = await twoStaff(browser);
+	const tag = uniqueTag('M');
+	const id = await addMember(a.page);
+	await editText(a.page, id, 'name', `${tag} Merge Co`);
+	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} Merge Co`);
+
+	// Both open an editor, then both commit at once.
+	await cell(a.page, id, 'region').click();
+	await a.page.keyboard.press('Enter');
+	await editor(a.page).fill('Isfahan');
+	await cell(b.page, id, 'category').click();
+	await b.page.keyboard.press('Enter');
+	await editor(b.page).fill('Carpets');
+	await Promise.all([a.page.keyboard.press('Enter'), b.page.keyboard.press('Enter')]);
+
+	for (const p of [a.page, b.page]) {
+		await expect(cellValue(p, id, 'region')).toHaveText('Isfahan');
+		await expect(cellValue(p, id, 'category')).toHaveText('Carpets');
+	}
+	await waitForGrid(a.page);
+	await waitForGrid(b.page);
+
+	// A's undo takes back A's region only; B's category stays, for both.
+	await cell(a.page, id, 'name').click();
+	await a.page.keyboard.press('Control+z');
+	for (const p of [a.page, b.page]) {
+		await expect(cellValue(p, id, 'region')).toHaveText('');
+		await expect(cellValue(p, id, 'category')).toHaveText('Carpets');
+		await expect(cellValue(p, id, 'name')).toHaveText(`${tag} Merge Co`);
+	}
+	// Redo brings it back everywhere.
+	await a.page.getByTestId('redo').click();
+	await expect(cellValue(b.page, id, 'region')).toHaveText('Isfahan');
+	await a.context.close();
+	await b.context.close();
+});
+
+test('a cell being edited is not overwritten under the person editing it', async ({ browser }) => {
+	const { a, b } = await twoStaff(browser);
+	const tag = uniqueTag('E');
+	const id = await addMember(a.page);
+	await editText(a.page, id, 'name', `${tag} First`);
+	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} First`);
+
+	// B is typing in the name when A changes it.
+	await cell(b.page, id, 'name').click();
+	await b.page.keyboard.press('Enter');
+	await editor(b.page).fill(`${tag} From B`);
+	await editText(a.page, id, 'name', `${tag} From A`);
+	await editText(a.page, id, 'region', 'Mashhad');
+	// A's changes have reached B (the region shows), yet B's editor keeps B's text.
+	await expect(cellValue(b.page, id, 'region')).toHaveText('Mashhad');
+	await expect(editor(b.page)).toBeVisible();
+	await expect(editor(b.page)).toHaveValue(`${tag} From B`);
+	// B's later commit wins, for everyone.
+	await editor(b.page).press('Enter');
+	for (const p of [a.page, b.page]) {
+		await expect(cellValue(p, id, 'name')).toHaveText(`${tag} From B`);
+	}
+	await a.context.close();
+	await b.context.close();
+});
