@@ -23,7 +23,9 @@ export class MemberCellRenderer implements ICellRendererComp {
 		this.#gui.className = 'gh-cell';
 		this.#value = document.createElement('span');
 		this.#value.className = 'gh-cell-value';
-		if (params.kind && LTR_KINDS.has(params.kind)) this.#value.dir = 'ltr';
+		// Phones, emails and web addresses read left to right even in Persian; the
+		// whole cell is LTR so a long one is cut at its end, not its start.
+		if (params.kind && LTR_KINDS.has(params.kind)) this.#gui.dir = 'ltr';
 		this.#gui.append(this.#value);
 		this.#render(params);
 	}

@@ -15,17 +15,27 @@ import { OptionFilter } from './option-filter';
 export const fieldLabel = (key: string) => t(`field.${key}` as MessageKey);
 
 let measure: CanvasRenderingContext2D | null = null;
-/**
- * A width that shows the whole header label (plus the sort and filter icons) in the
- * current language: "Member no." fits in 110px, "شماره عضویت" does not.
- */
-function headerWidth(label: string, base: number): number {
-	if (typeof document === 'undefined') return base;
+function textWidth(text: string, weight: number): number {
+	if (typeof document === 'undefined') return 0;
 	measure ??= document.createElement('canvas').getContext('2d');
-	if (!measure) return base;
-	measure.font = `600 14px ${getComputedStyle(document.body).fontFamily}`;
-	// Cell padding on both sides, the filter button, the sort icon and the gaps.
-	return Math.max(base, Math.ceil(measure.measureText(label).width + 64));
+	if (!measure) return 0;
+	measure.font = `${weight} 14px ${getComputedStyle(document.body).fontFamily}`;
+	return measure.measureText(text).width;
+}
+
+/**
+ * A starting width that shows the whole header (with its sort and filter icons)
+ * and, for closed sets, the longest option, in the current language: "Member no."
+ * fits in 110px, "شماره عضویت" does not. A width the user set wins (saved view).
+ */
+function columnWidth(spec: FieldSpec): number {
+	const header = textWidth(fieldLabel(spec.key), 600) + 64;
+	const options = spec.options
+		? Math.max(
+				...OPTION_SETS[spec.options].map((o) => textWidth(optionLabel(spec.options!, o), 400))
+			) + 32
+		: 0;
+	return Math.ceil(Math.max(spec.width, header, options));
 }
 
 /** ISO date (or date-time) against the date filter's local-midnight Date. */
@@ -91,7 +101,7 @@ export function memberColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] 
 			field: spec.key,
 			headerName: fieldLabel(spec.key),
 			headerTooltip: fieldLabel(spec.key),
-			width: headerWidth(fieldLabel(spec.key), spec.width),
+			width: columnWidth(spec),
 			minWidth: 70,
 			hide: !spec.visible,
 			editable,

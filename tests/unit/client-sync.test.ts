@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { closedFromCode, roomStatus } from '../../src/lib/sync/room.svelte';
+import { CLOSE } from '../../src/lib/domain/protocol';
+import { MEMBER_FIELD_SPECS, OPTION_SETS, expectKey } from '../../src/lib/domain/fields';
+import { hasMessage, i18n, t } from '../../src/lib/i18n/index.svelte';
+import { LOCALES } from '../../src/lib/i18n/locales';
+
+describe('room status', () => {
+	const base = { browserOnline: true, closed: null, connected: true, synced: true, pending: 0 };
+	it('is online only when synced with nothing pending', () => {
+		expect(roomStatus(base)).toBe('online');
+		expect(roomStatus({ ...base, pending: 2 })).toBe('syncing');
+		expect(roomStatus({ ...base, synced: false })).toBe('syncing');
+	});
+	it('is offline without network or after a final close, connecting otherwise', () => {
+		expect(roomStatus({ ...base, browserOnline: false })).toBe('offline');
+		expect(roomStatus({ ...base, closed: 'expired' })).toBe('offline');
+		expect(roomStatus({ ...base, connected: false, synced: false })).toBe('connecting');
+	});
+	it('names the close codes', () => {
+		expect(closedFromCode(CLOSE.Unauthorized)).toBe('expired');
+		expect(closedFromCode(CLOSE.Forbidden)).toBe('forbidden');
+		expect(closedFromCode(CLOSE.ProtocolMismatch)).toBe('outdated');
+		expect(closedFromCode(CLOSE.TooLarge)).toBe('refused');
+	});
+});
+
+describe('members messages', () => {
+	it('label every field, every option and every editor hint in all languages', () => {
+		const keys = [
+			...MEMBER_FIELD_SPECS.map((s) => `field.${s.key}`),
+			...Object.entries(OPTION_SETS).flatMap(([set, values]) =>
+				values.map((v) => `option.${set}.${v}`)
+			),
+			...MEMBER_FIELD_SPECS.map(expectKey),
+			...['offline', 'online', 'syncing', 'connecting'].map((s) => `sync.${s}`)
+		];
+		for (const k of keys) expect(hasMessage(k), k).toBe(true);
+		for (const l of LOCALES) {
+			i18n.locale = l;
+			for (const k of keys) if (hasMessage(k)) expect(t(k), `${l} ${k}`).not.toBe(k);
+		}
+		i18n.locale = 'en';
+	});
+	it('counts in the reader’s digits', () => {
+		i18n.locale = 'fa';
+		expect(t('sync.pending', { count: 3 })).toBe('۳ تغییر در انتظار ارسال');
+		i18n.locale = 'en';
+		expect(t('sync.pending', { count: 1 })).toBe('1 change waiting');
+	});
+});
