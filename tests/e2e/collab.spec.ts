@@ -4,7 +4,7 @@
  */
 import { expect, test, type Browser } from '@playwright/test';
 import { cell, loginContext, waitForGrid } from './fixtures';
-import { addMember, cellValue, editText, editor, uniqueTag } from './members-helpers';
+import { addMember, cellValue, editText, editor, search, uniqueTag } from './members-helpers';
 import { USERS } from './users';
 
 const sara = USERS[0];
@@ -18,11 +18,12 @@ async function twoStaff(browser: Browser) {
 	return { a, b };
 }
 
-test('an edit in one browser shows in the other at once, and presence follows the cursor', async ({
+test('[C7] an edit in one browser shows in the other at once, and presence follows the cursor', async ({
 	browser
 }) => {
 	const { a, b } = await twoStaff(browser);
 	const tag = uniqueTag('C');
+	await search(b.page, tag); // B watches this test's rows only
 	const id = await addMember(a.page);
 	await editText(a.page, id, 'name', `${tag} Shared Co`);
 	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} Shared Co`, { timeout: 3000 });
@@ -55,11 +56,12 @@ test('an edit in one browser shows in the other at once, and presence follows th
 	await b.context.close();
 });
 
-test('edits of different fields of one member at the same time both stay; undo is per person', async ({
+test('[C4] edits of different fields of one member at the same time both stay; undo is per person', async ({
 	browser
 }) => {
 	const { a, b } = await twoStaff(browser);
 	const tag = uniqueTag('M');
+	await search(b.page, tag); // B watches this test's rows only
 	const id = await addMember(a.page);
 	await editText(a.page, id, 'name', `${tag} Merge Co`);
 	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} Merge Co`);
@@ -95,9 +97,12 @@ test('edits of different fields of one member at the same time both stay; undo i
 	await b.context.close();
 });
 
-test('a cell being edited is not overwritten under the person editing it', async ({ browser }) => {
+test('[C9] a cell being edited is not overwritten under the person editing it', async ({
+	browser
+}) => {
 	const { a, b } = await twoStaff(browser);
 	const tag = uniqueTag('E');
+	await search(b.page, tag); // B watches this test's rows only
 	const id = await addMember(a.page);
 	await editText(a.page, id, 'name', `${tag} First`);
 	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} First`);

@@ -30,12 +30,15 @@ async function controlledByServiceWorker(page: Page) {
 
 const pending = (page: Page) => page.getByTestId('pending-count');
 
-test('offline edits survive a reload and merge both ways when back online', async ({ browser }) => {
+test('[C1][C2] offline edits survive a reload and merge both ways when back online', async ({
+	browser
+}) => {
 	const a = await loginContext(browser, sara);
 	const b = await loginContext(browser, li);
 	await waitForGrid(a.page);
 	await waitForGrid(b.page);
 	const tag = uniqueTag('O');
+	await search(b.page, tag); // B watches this test's rows only
 	const id = await addMember(a.page);
 	await editText(a.page, id, 'name', `${tag} Fair Co`);
 	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} Fair Co`);
@@ -58,6 +61,7 @@ test('offline edits survive a reload and merge both ways when back online', asyn
 	await a.page.reload();
 	await expect(a.page.locator('.ag-root')).toBeVisible();
 	await expect(status).toHaveAttribute('data-state', 'offline');
+	await search(a.page, tag);
 	await expect(cellValue(a.page, id, 'region')).toHaveText('Guangzhou');
 	await expect(cellValue(a.page, added, 'name')).toHaveText(`${tag} Met at the fair`);
 	await expect(pending(a.page)).toHaveAttribute('data-count', '3');
@@ -67,8 +71,10 @@ test('offline edits survive a reload and merge both ways when back online', asyn
 
 	// Meanwhile B edits the same member (another field) and B's own row.
 	await editText(b.page, id, 'category', 'Trade fair');
+	await search(b.page, '');
 	const fromB = await addMember(b.page);
 	await editText(b.page, fromB, 'name', `${tag} Added by B`);
+	await search(b.page, tag);
 
 	// Back online: both converge and nothing waits any more.
 	await a.context.setOffline(false);
@@ -88,12 +94,15 @@ test('offline edits survive a reload and merge both ways when back online', asyn
 	await b.context.close();
 });
 
-test('a cell cleared offline counts as waiting, and is sent when the network is back', async ({
+test('[C3] a cell cleared offline counts as waiting, and is sent when the network is back', async ({
 	browser
 }) => {
 	const a = await loginContext(browser, sara);
 	await waitForGrid(a.page);
+	const tag = uniqueTag('Z');
 	const id = await addMember(a.page);
+	await editText(a.page, id, 'name', `${tag} Cleared`);
+	await waitForGrid(a.page);
 	await expect(pending(a.page)).toHaveAttribute('data-count', '0');
 	await a.context.setOffline(true);
 	await expect(a.page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
@@ -111,6 +120,8 @@ test('a cell cleared offline counts as waiting, and is sent when the network is 
 	await expect(pending(a.page)).toHaveAttribute('data-count', '0');
 	await a.page.reload();
 	await waitForGrid(a.page);
+	await search(a.page, tag);
+	await expect(cellValue(a.page, id, 'name')).toHaveText(`${tag} Cleared`);
 	await expect(cellValue(a.page, id, 'region')).toHaveText('');
 	await a.context.close();
 });

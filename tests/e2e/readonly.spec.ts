@@ -33,7 +33,7 @@ function watchSyncFrames(page: Page) {
 	return sent;
 }
 
-test('a board member sees the registry live but cannot change it', async ({ browser }) => {
+test('[C6] a board member sees the registry live but cannot change it', async ({ browser }) => {
 	const staff = await loginContext(browser, sara);
 	await waitForGrid(staff.page);
 	const tag = uniqueTag('R');
@@ -45,6 +45,7 @@ test('a board member sees the registry live but cannot change it', async ({ brow
 	await board.page.reload();
 	await waitForGrid(board.page);
 	const page = board.page;
+	await search(page, tag);
 	await expect(cellValue(page, id, 'name')).toHaveText(`${tag} Visible Co`);
 	await expect(page.getByTestId('readonly-badge')).toBeVisible();
 	for (const tid of ['add-member', 'delete-selected', 'undo', 'redo']) {
@@ -77,7 +78,7 @@ test('a board member sees the registry live but cannot change it', async ({ brow
 	await board.context.close();
 });
 
-test('a Y update forged on the board user’s own socket does not reach staff', async ({
+test('[C6] a Y update forged on the board user’s own socket does not reach staff', async ({
 	browser
 }) => {
 	const staff = await loginContext(browser, sara);
@@ -139,7 +140,7 @@ test('a Y update forged on the board user’s own socket does not reach staff', 
 	await board.context.close();
 });
 
-test('when an admin makes a staff member view-only, the open grid turns read-only', async ({
+test('[C8] when an admin makes a staff member view-only, the open grid turns read-only', async ({
 	browser
 }) => {
 	const admin = await loginContext(browser, ADMIN);
@@ -179,12 +180,14 @@ test('when an admin makes a staff member view-only, the open grid turns read-onl
 	await staff.context.close();
 });
 
-test('when the session ends on the server, the page goes to the login and keeps the local copy', async ({
+test('[C8] when the session ends on the server, the page goes to the login and keeps the local copy', async ({
 	browser
 }) => {
 	const { context, page } = await loginContext(browser, sara);
 	await waitForGrid(page);
+	const tag = uniqueTag('L');
 	const id = await addMember(page);
+	await editText(page, id, 'name', `${tag} Kept`);
 	await waitForGrid(page);
 	// Another tab of the same browser logs out: the server closes our socket (4401).
 	const other = await context.newPage();
@@ -197,6 +200,7 @@ test('when the session ends on the server, the page goes to the login and keeps 
 	await page.locator('input[name=password]').fill(sara.password);
 	await page.locator('button[type=submit]').click();
 	await expect(page).toHaveURL(/\/members/);
-	await expect(cell(page, id, 'name')).toBeVisible();
+	await search(page, tag);
+	await expect(cellValue(page, id, 'name')).toHaveText(`${tag} Kept`);
 	await context.close();
 });

@@ -59,7 +59,7 @@ describe('MembersStore', () => {
 		expect(s.count).toBe(1);
 	});
 
-	it('refuses invalid values and server-owned fields without writing', () => {
+	it('[C5] refuses invalid values and server-owned fields without writing', () => {
 		const s = new MembersStore({ doc: new Y.Doc() });
 		const id = s.addMember()!;
 		const before = Y.encodeStateVector(s.doc);
@@ -79,7 +79,7 @@ describe('MembersStore', () => {
 		expect(s.members.get(id)!.has('region')).toBe(false);
 	});
 
-	it('hands out one batch per transaction with only the touched rows', () => {
+	it('[C9] hands out one batch per transaction with only the touched rows', () => {
 		const { a, b } = pair();
 		const ids = [a.addMember({ name: 'One' })!, a.addMember({ name: 'Two' })!];
 		const batches: MemberBatch[] = [];
@@ -113,7 +113,7 @@ describe('MembersStore', () => {
 		expect(b.get(id)?.name).toBe('Acme');
 	});
 
-	it('undo only undoes this user’s edits', () => {
+	it('[C4] undo only undoes this user’s edits', () => {
 		const { a, b } = pair();
 		const id = a.addMember({ name: 'Acme' })!;
 		a.setField(id, 'region', 'Tehran');
@@ -146,7 +146,7 @@ describe('MembersStore', () => {
 		expect(s.get('numbered01')).toBeDefined();
 	});
 
-	it('a view-only store never writes', () => {
+	it('[C6] a view-only store never writes', () => {
 		const doc = new Y.Doc();
 		const s = new MembersStore({ doc, readOnly: true });
 		let updates = 0;

@@ -21,7 +21,7 @@ function setup() {
 }
 
 describe('pending marks', () => {
-	it('records one mark per own transaction and settles it with the ACK', async () => {
+	it('[C2] records one mark per own transaction and settles it with the ACK', async () => {
 		const { store, tracker, members, sent } = setup();
 		const server = new Y.Doc();
 		const id = members.addMember({ name: 'Acme' })!;
@@ -43,7 +43,7 @@ describe('pending marks', () => {
 		expect(store.marks).toHaveLength(0);
 	});
 
-	it('moves the clock after delete-only transactions so their ACK can be seen', async () => {
+	it('[C3] moves the clock after delete-only transactions so their ACK can be seen', async () => {
 		const { doc, store, tracker, members, sent } = setup();
 		const server = new Y.Doc();
 		const id = members.addMember({ name: 'Acme', region: 'Tehran' })!;
@@ -59,7 +59,7 @@ describe('pending marks', () => {
 		expect(server.getMap('members').toJSON()).toEqual({});
 	});
 
-	it('counts an undo that only deletes, and redo still works after it', async () => {
+	it('[C3] counts an undo that only deletes, and redo still works after it', async () => {
 		const { store, tracker, members } = setup();
 		const id = members.addMember({ name: 'Acme' })!;
 		members.setField(id, 'region', 'Tehran');
@@ -71,7 +71,7 @@ describe('pending marks', () => {
 		expect(members.get(id)?.region).toBe('Tehran');
 	});
 
-	it('settles marks of a previous session (old client id) when the server ACKs them', async () => {
+	it('[C2] settles marks of a previous session (old client id) when the server ACKs them', async () => {
 		const first = setup();
 		first.members.addMember({ name: 'Offline edit' });
 		await first.tracker.flush();
@@ -89,7 +89,7 @@ describe('pending marks', () => {
 		expect(first.store.marks).toHaveLength(0);
 	});
 
-	it('the server state vector (sync step 1) settles marks too', async () => {
+	it('[C2] the server state vector (sync step 1) settles marks too', async () => {
 		const { doc, store, tracker, members } = setup();
 		members.addMember({ name: 'Acme' });
 		await tracker.flush();

@@ -43,7 +43,7 @@ describe('PresenceIndex', () => {
 		expect(p.at('r2', 'region')).toEqual([]);
 	});
 
-	it('drops states that do not parse, such as a colour that is not a colour', () => {
+	it('[C7] drops states that do not parse, such as a colour that is not a colour', () => {
 		const p = new PresenceIndex(1);
 		p.apply(
 			new Map<number, unknown>([
