@@ -8,11 +8,27 @@ import svelteConfig from './svelte.config.js';
  * Besides the usual rules, this file keeps the layers honest (STYLE.md §1):
  * domain ← sync ← state ← components/routes, and the server imports only the domain.
  */
-const uiOnly = ['svelte', 'svelte/*', 'ag-grid-community', '@ag-grid-community/*', 'dexie', 'y-indexeddb', 'y-websocket'];
+const uiOnly = [
+	'svelte',
+	'svelte/*',
+	'ag-grid-community',
+	'@ag-grid-community/*',
+	'dexie',
+	'y-indexeddb',
+	'y-websocket'
+];
 
 export default ts.config(
 	{
-		ignores: ['build/', 'dist/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/']
+		ignores: [
+			'build/',
+			'dist/',
+			'.svelte-kit/',
+			'node_modules/',
+			'test-results/',
+			'playwright-report/',
+			'data/'
+		]
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,
@@ -20,14 +36,28 @@ export default ts.config(
 	{
 		languageOptions: { globals: { ...globals.browser, ...globals.node } },
 		rules: {
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-			'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a same-named type.' }]
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+			],
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: 'TSEnumDeclaration',
+					message: 'Use an `as const` object and a same-named type.'
+				}
+			]
 		}
 	},
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
-			parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }
+			parserOptions: {
+				projectService: true,
+				extraFileExtensions: ['.svelte'],
+				parser: ts.parser,
+				svelteConfig
+			}
 		}
 	},
 	{
@@ -35,7 +65,14 @@ export default ts.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['$lib/*', '../*', 'yjs', 'y-*', 'lib0/*', ...uiOnly], message: 'domain/ is pure: it imports only zod and itself.' }] }
+				{
+					patterns: [
+						{
+							group: ['$lib/*', '../*', 'yjs', 'y-*', 'lib0/*', ...uiOnly],
+							message: 'domain/ is pure: it imports only zod and itself.'
+						}
+					]
+				}
 			]
 		}
 	},
@@ -44,7 +81,14 @@ export default ts.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['$lib/state/*', '$lib/components/*', '$app/*'], message: 'sync/ must not depend on state or UI.' }] }
+				{
+					patterns: [
+						{
+							group: ['$lib/state/*', '$lib/components/*', '$app/*'],
+							message: 'sync/ must not depend on state or UI.'
+						}
+					]
+				}
 			]
 		}
 	},
@@ -53,7 +97,11 @@ export default ts.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['$lib/components/*'], message: 'state/ must not depend on components.' }] }
+				{
+					patterns: [
+						{ group: ['$lib/components/*'], message: 'state/ must not depend on components.' }
+					]
+				}
 			]
 		}
 	},
@@ -65,7 +113,16 @@ export default ts.config(
 				{
 					patterns: [
 						{
-							group: ['$lib/*', '**/src/lib/sync/*', '**/src/lib/state/*', '**/src/lib/components/*', '**/src/lib/i18n/*', '**/src/lib/local/*', '**/src/routes/*', ...uiOnly],
+							group: [
+								'$lib/*',
+								'**/src/lib/sync/*',
+								'**/src/lib/state/*',
+								'**/src/lib/components/*',
+								'**/src/lib/i18n/*',
+								'**/src/lib/local/*',
+								'**/src/routes/*',
+								...uiOnly
+							],
 							message: 'The server imports only src/lib/domain and the protocol constants.'
 						}
 					]

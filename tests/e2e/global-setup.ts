@@ -15,7 +15,13 @@ export default async function globalSetup() {
 	}
 	const dataDir = mkdtempSync(join(tmpdir(), 'guildhall-e2e-'));
 	const child = spawn(process.execPath, ['dist/server.js'], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_PASSWORD: ADMIN.password },
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			ADMIN_PASSWORD: ADMIN.password
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stderr.on('data', (d) => process.stderr.write(d));
@@ -49,7 +55,8 @@ export default async function globalSetup() {
 			headers: { 'content-type': 'application/json', origin: url, cookie },
 			body: JSON.stringify(u)
 		});
-		if (r.status !== 201) throw new Error(`creating ${u.username} failed: ${r.status} ${await r.text()}`);
+		if (r.status !== 201)
+			throw new Error(`creating ${u.username} failed: ${r.status} ${await r.text()}`);
 	}
 
 	return async () => {

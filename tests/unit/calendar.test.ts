@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	gregorianToPersian,
-	parseUserDate,
-	persianToGregorian
-} from '../../src/lib/i18n/calendar';
+import { gregorianToPersian, parseUserDate, persianToGregorian } from '../../src/lib/i18n/calendar';
 
 describe('Persian calendar', () => {
 	it('converts Gregorian dates to Persian', () => {

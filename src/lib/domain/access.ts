@@ -77,7 +77,10 @@ export const userPatch = z
 	.strict();
 export type UserPatch = z.infer<typeof userPatch>;
 
-export const credentials = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+export const credentials = z.object({
+	username: z.string().min(1).max(64),
+	password: z.string().min(1).max(200)
+});
 
 /** What `GET /api/session` and `POST /api/session` return. */
 export const sessionUser = z.object({

@@ -97,9 +97,7 @@ export const memberFields = {
 	legalRep: text(100),
 	phone,
 	email: z.email().max(254),
-	website: z
-		.url({ protocol: /^https?$/ })
-		.max(500),
+	website: z.url({ protocol: /^https?$/ }).max(500),
 	joinDate: isoDate,
 	source: z.enum(values(SOURCE_CHANNEL)),
 	notes: z.string().max(5000),
@@ -113,9 +111,9 @@ export type MemberField = keyof typeof memberFields;
 
 export const member = z
 	.object(
-		Object.fromEntries(
-			Object.entries(memberFields).map(([k, s]) => [k, s.optional()])
-		) as { [K in MemberField]: z.ZodOptional<(typeof memberFields)[K]> }
+		Object.fromEntries(Object.entries(memberFields).map(([k, s]) => [k, s.optional()])) as {
+			[K in MemberField]: z.ZodOptional<(typeof memberFields)[K]>;
+		}
 	)
 	.strict();
 export type Member = z.infer<typeof member>;
