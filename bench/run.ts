@@ -1,0 +1,44 @@
+/**
+ * `npm run bench`: builds, then runs the server-side and browser-side measures and
+ * writes bench/results.json and docs/BENCHMARKS.md.
+ *
+ *   node dist/bench.js [--sizes 10000,100000] [--only server|browser] [--quick]
+ *
+ * `--quick` uses fewer repetitions and smaller loads, to check the harness itself.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { markdown, machine, type Measure } from './report';
+import { runServerBench } from './server';
+import { runBrowserBench } from './browser';
+
+const { values } = parseArgs({
+	options: {
+		sizes: { type: 'string', default: '10000,50000,100000' },
+		only: { type: 'string' },
+		quick: { type: 'boolean', default: false }
+	}
+});
+const sizes = values.sizes.split(',').map(Number);
+const log = (s: string) => console.log(`[bench] ${s}`);
+const measures: Measure[] = [];
+const at = new Date().toISOString();
+let browser: string | undefined;
+
+if (values.only !== 'browser') {
+	measures.push(...(await runServerBench({ sizes, quick: values.quick, log })));
+}
+if (values.only !== 'server') {
+	const r = await runBrowserBench({ sizes, quick: values.quick, log });
+	measures.push(...r.measures);
+	browser = r.browser;
+}
+
+mkdirSync('bench', { recursive: true });
+writeFileSync(
+	'bench/results.json',
+	JSON.stringify({ at, machine: machine(), browser, measures }, null, 2) + '\n'
+);
+writeFileSync('docs/BENCHMARKS.md', markdown({ measures, at, browser }));
+log('wrote bench/results.json and docs/BENCHMARKS.md');
+process.exit(0);
