@@ -34,8 +34,8 @@ export function stats(samples: number[]) {
 		median: quantile(s, 0.5),
 		p95: quantile(s, 0.95),
 		p99: quantile(s, 0.99),
-		min: s[0],
-		max: s[s.length - 1]
+		min: s.length ? s[0] : NaN,
+		max: s.length ? s[s.length - 1] : NaN
 	};
 }
 
