@@ -1,0 +1,134 @@
+/**
+ * In-page timing for the browser measures. `probe` is installed with
+ * `context.addInitScript`, so it runs in every document of the context before the
+ * app's own scripts; it must be self-contained (Playwright sends its source text).
+ *
+ * All marks are `performance.now()` values: milliseconds since the navigation
+ * started (the document's time origin), so they do not include the round trips
+ * between this process and the browser.
+ *
+ * Marks (first time seen):
+ *  - idbOpen / idbReadDone: the local copy's database is opened / its updates are read
+ *  - wsCreate: the app connects to /sync, right after the local copy was applied to
+ *    the Y.Doc (room.svelte.ts connects in `whenSynced.then`)
+ *  - wsBig: a sync message over 256 KiB arrived (the server's state, for a new device)
+ *  - grid: `.ag-root` is in the page
+ *  - rows: grid rows are in the page and the row count says N (checked once per frame,
+ *    just before the browser paints, so this is the frame that shows them)
+ *  - scrolled: after scrolling the grid viewport to the middle, the row at the new
+ *    scroll position is in the page (a scroll target of 0 means it could not scroll)
+ *  - online: the sync status says online (in step with the server)
+ */
+export interface ProbeOptions {
+	/** Rows the registry holds: the row count to wait for. */
+	n: number;
+	/** Scroll to the middle once rows show, and wait for the rows there. */
+	scroll: boolean;
+}
+
+export interface ProbeResult {
+	marks: Record<string, number>;
+	info: Record<string, number>;
+}
+
+export function probe(opts: ProbeOptions): void {
+	if (location.pathname !== '/members') return;
+	const marks: Record<string, number> = {};
+	const info: Record<string, number> = {};
+	const mark = (k: string) => {
+		if (marks[k] === undefined) marks[k] = performance.now();
+	};
+	let finish!: (r: { marks: Record<string, number>; info: Record<string, number> }) => void;
+	const done = new Promise<{ marks: Record<string, number>; info: Record<string, number> }>(
+		(r) => (finish = r)
+	);
+	(window as unknown as { __ghBench: unknown }).__ghBench = { marks, info, done };
+
+	const open = IDBFactory.prototype.open;
+	IDBFactory.prototype.open = function (this: IDBFactory, name: string, version?: number) {
+		const req = version === undefined ? open.call(this, name) : open.call(this, name, version);
+		if (name.startsWith('gh:')) {
+			mark('idbOpen');
+			req.addEventListener('success', () => mark('idbOpened'));
+		}
+		return req;
+	};
+	const getAll = IDBObjectStore.prototype.getAll;
+	IDBObjectStore.prototype.getAll = function (this: IDBObjectStore, ...args: unknown[]) {
+		const req = (getAll as (...a: unknown[]) => IDBRequest<unknown[]>).apply(this, args);
+		if (this.name === 'updates' && marks.idbRead === undefined) {
+			mark('idbRead');
+			req.addEventListener('success', () => {
+				mark('idbReadDone');
+				const rows = req.result ?? [];
+				info.idbRecords = rows.length;
+				info.idbBytes = rows.reduce<number>(
+					(s, r) => s + ((r as Uint8Array | undefined)?.byteLength ?? 0),
+					0
+				);
+			});
+		}
+		return req;
+	} as typeof getAll;
+
+	const NativeWebSocket = window.WebSocket;
+	class ProbedWebSocket extends NativeWebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols);
+			if (String(url).includes('/sync/')) {
+				mark('wsCreate');
+				this.addEventListener('open', () => mark('wsOpen'));
+				this.addEventListener('message', (e: MessageEvent) => {
+					const size =
+						e.data instanceof ArrayBuffer
+							? e.data.byteLength
+							: e.data instanceof Blob
+								? e.data.size
+								: 0;
+					info.wsBytes = (info.wsBytes ?? 0) + size;
+					if (size > 256 * 1024) {
+						mark('wsBig');
+						info.wsBigBytes = size;
+					}
+				});
+			}
+		}
+	}
+	window.WebSocket = ProbedWebSocket;
+
+	let scrollTarget: number | null = null;
+	let finished = false;
+	const tick = () => {
+		if (finished) return;
+		if (document.querySelector('.ag-root')) mark('grid');
+		const status = document.querySelector('[data-testid=sync-status]');
+		if (status?.getAttribute('data-state') === 'online') mark('online');
+		const count = document.querySelector('[data-testid=row-count]');
+		// ag-grid 36: `.ag-grid-viewport` scrolls, rows sit in `.ag-grid-scrolling-container`.
+		const row = document.querySelector<HTMLElement>('.ag-grid-viewport .ag-row[row-index]');
+		if (row && count?.getAttribute('data-count') === String(opts.n)) mark('rows');
+		if (marks.rows !== undefined) {
+			if (!opts.scroll) {
+				finished = true;
+			} else if (scrollTarget === null) {
+				const viewport = document.querySelector<HTMLElement>('.ag-grid-viewport');
+				const rowHeight = row?.getBoundingClientRect().height ?? 0;
+				if (viewport && rowHeight > 0) {
+					viewport.scrollTop = Math.floor(opts.n / 2) * rowHeight;
+					scrollTarget = Math.floor(viewport.scrollTop / rowHeight);
+					info.scrollTarget = scrollTarget;
+					mark('scroll');
+				}
+			} else if (
+				scrollTarget === 0 ||
+				document.querySelector(`.ag-grid-viewport .ag-row[row-index="${scrollTarget}"]`)
+			) {
+				mark('scrolled');
+				finished = true;
+			}
+		}
+		if (finished) finish({ marks, info });
+		else requestAnimationFrame(tick);
+	};
+	requestAnimationFrame(tick);
+}
