@@ -15,6 +15,8 @@ export interface Measure {
 	/** `ours` or `reference` (the @y/websocket-server comparison). */
 	server?: 'ours' | 'reference';
 	unit: 'ms' | 'MB' | 'updates/s' | 'x';
+	/** Which half of the benchmark wrote it (set by run.ts). */
+	part?: 'server' | 'browser';
 	samples: number[];
 	/** The issue's target, and whether the value must stay below (`max`) or above (`min`). */
 	target?: { value: number; kind: 'max' | 'min'; on: 'median' | 'p95' };

@@ -5,8 +5,10 @@
  *   node dist/bench.js [--sizes 10000,100000] [--only server|browser] [--quick]
  *
  * `--quick` uses fewer repetitions and smaller loads, to check the harness itself.
+ * With `--only`, the other part's measures are kept from the last results.json, so the
+ * two halves can be re-run separately and still make one report.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { markdown, machine, type Measure } from './report';
 import { runServerBench } from './server';
@@ -26,12 +28,23 @@ const at = new Date().toISOString();
 let browser: string | undefined;
 
 if (values.only !== 'browser') {
-	measures.push(...(await runServerBench({ sizes, quick: values.quick, log })));
+	const ms = await runServerBench({ sizes, quick: values.quick, log });
+	measures.push(...ms.map((m) => ({ ...m, part: 'server' as const })));
 }
 if (values.only !== 'server') {
 	const r = await runBrowserBench({ sizes, quick: values.quick, log });
-	measures.push(...r.measures);
+	measures.push(...r.measures.map((m) => ({ ...m, part: 'browser' as const })));
 	browser = r.browser;
+}
+
+if (values.only && existsSync('bench/results.json')) {
+	const prev = JSON.parse(readFileSync('bench/results.json', 'utf8')) as {
+		browser?: string;
+		measures: Measure[];
+	};
+	const kept = prev.measures.filter((m) => m.part !== undefined && m.part !== values.only);
+	measures.push(...kept);
+	browser ??= values.only === 'server' ? prev.browser : undefined;
 }
 
 mkdirSync('bench', { recursive: true });
