@@ -65,6 +65,7 @@ export async function startSeededServer(opts: {
 	buildDir: string;
 	seed?: number;
 }): Promise<SeededServer> {
+	const { handler } = await kitHandler(opts.buildDir);
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'guildhall-bench-browser-'));
 	const store = new SqliteStore({ dataDir });
 	let snapshotBytes = 0;
@@ -77,8 +78,7 @@ export async function startSeededServer(opts: {
 		rmSync(dataDir, { recursive: true, force: true });
 		throw e;
 	}
-	const { handler } = await kitHandler(opts.buildDir);
-	const running = await startServer({
+	const server = await startServer({
 		config: {
 			port: 0,
 			host: '127.0.0.1',
@@ -90,12 +90,16 @@ export async function startSeededServer(opts: {
 		store,
 		// Keep the room loaded between samples: the cold load is the server bench's.
 		tuning: { roomIdleMs: 60 * 60 * 1000 }
+	}).catch(async (e: unknown) => {
+		await store.close();
+		rmSync(dataDir, { recursive: true, force: true });
+		throw e;
 	});
 	return {
-		url: running.url,
+		url: server.url,
 		snapshotBytes,
 		async close() {
-			await running.close();
+			await server.close();
 			rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
