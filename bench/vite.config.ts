@@ -1,6 +1,8 @@
 /**
  * Benchmark bundle: bench/run.ts → dist/bench.js, built like the server bundle
  * (server/vite.config.ts) so the benchmark measures the same compiled code.
+ * bench/server-host.ts → dist/bench-host.js is the child process that runs one server
+ * (ours or the reference) for the server measures; shared code goes to dist/bench-*.js.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +15,15 @@ export default mergeConfig(
 	serverConfig,
 	defineConfig({
 		build: {
-			ssr: path.join(root, 'bench/run.ts'),
+			ssr: true,
 			sourcemap: false,
-			rollupOptions: { output: { entryFileNames: 'bench.js' } }
+			rollupOptions: {
+				input: {
+					bench: path.join(root, 'bench/run.ts'),
+					'bench-host': path.join(root, 'bench/server-host.ts')
+				},
+				output: { entryFileNames: '[name].js', chunkFileNames: 'bench-[name]-[hash].js' }
+			}
 		}
 	})
 );

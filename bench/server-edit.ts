@@ -1,0 +1,432 @@
+/**
+ * Measure 3, edit to peer: one client sets one field of a member; the time until each
+ * other client of the room has applied it to its Y.Doc (checked in the doc's 'update'
+ * event). Editor and peers are in this process, so t0 and t1 come from the same
+ * performance.now(); the server runs in a child process (bench/server-lib.ts `Host`).
+ *
+ *  (a) 20 editors in one room, each in turn, one edit every 25 ms.
+ *  (b) 100 rooms × 5 clients, one edit every 5 ms somewhere (each room every 500 ms).
+ *
+ * The same workload runs against our server and the reference in the same run,
+ * alternating which goes first in each round; the ratio is ours/reference on p95,
+ * one ratio per round.
+ */
+import * as Y from 'yjs';
+import type { Measure } from './report';
+import { prng } from './generate';
+import {
+	Background,
+	backgroundText,
+	Host,
+	checkPrefix,
+	now,
+	pool,
+	prefixUpdate,
+	prepareDataDir,
+	probeText,
+	round,
+	seedUpdate,
+	sleep,
+	summary,
+	SyncClient,
+	tempDir,
+	waitUntil,
+	type ServerKind
+} from './server-lib';
+import { stats } from './report';
+import type { ProbeValue } from './server-host';
+import { smallEditCost, smallEditText } from './server-paths';
+import fs from 'node:fs';
+
+const FIELD = 'notes';
+const REGISTRY = 'registry';
+
+interface Pending {
+	t0: number;
+	row: string;
+	value: string;
+	waiting: Set<SyncClient>;
+	record: boolean;
+	/** Latency to the first and the last peer that saw it. */
+	first: number;
+	last: number;
+}
+
+interface Sink {
+	samples: number[];
+	first: number[];
+	last: number[];
+}
+
+interface EditRoom {
+	clients: SyncClient[];
+	/** Members the clients hold (all of the seed, or its prefix). */
+	rows: string[];
+	pending: Pending[];
+}
+
+interface Side {
+	kind: ServerKind;
+	host: Host;
+	rooms: EditRoom[];
+	dataDir?: string;
+}
+
+/** Record, on every client of every room, when pending edits show up in its doc. */
+function watch(rooms: EditRoom[], sink: Sink): void {
+	for (const room of rooms) {
+		for (const c of room.clients) {
+			c.onRemote = () => {
+				if (room.pending.length === 0) return;
+				const t = now();
+				const members = c.members;
+				for (let i = room.pending.length - 1; i >= 0; i--) {
+					const e = room.pending[i];
+					if (!e.waiting.has(c)) continue;
+					if (members.get(e.row)?.get(FIELD) !== e.value) continue;
+					if (e.record) {
+						sink.samples.push(t - e.t0);
+						if (e.first < 0) e.first = t - e.t0;
+						e.last = t - e.t0;
+					}
+					e.waiting.delete(c);
+					if (e.waiting.size === 0) {
+						room.pending.splice(i, 1);
+						if (e.record) {
+							sink.first.push(e.first);
+							sink.last.push(e.last);
+						}
+					}
+				}
+			};
+		}
+	}
+}
+
+async function runEdits(
+	side: Side,
+	o: {
+		warmup: number;
+		edits: number;
+		intervalMs: number;
+		seed: number;
+		tag: string;
+		hosts: Host[];
+	}
+): Promise<{
+	samples: number[];
+	first: number[];
+	last: number[];
+	missing: number;
+	cpuUsPerEdit: number;
+	probe: ProbeValue;
+	background: number | null;
+}> {
+	const sink: Sink = { samples: [], first: [], last: [] };
+	watch(side.rooms, sink);
+	const rng = prng(o.seed);
+	const R = side.rooms.length;
+	const total = o.warmup + o.edits;
+	const cpu0 = await side.host.cpuMs();
+	await side.host.probe();
+	const background = new Background(o.hosts);
+	await background.start();
+	const start = now();
+	for (let k = 0; k < total; k++) {
+		const wait = start + k * o.intervalMs - now();
+		if (wait > 0) await sleep(wait);
+		else await new Promise((r) => setImmediate(r));
+		const room = side.rooms[k % R];
+		const editor = room.clients[Math.floor(k / R) % room.clients.length];
+		const row = room.rows[Math.floor(rng() * room.rows.length)];
+		const value = `${o.tag} ${k}`;
+		const e: Pending = {
+			t0: 0,
+			row,
+			value,
+			waiting: new Set(room.clients.filter((c) => c !== editor)),
+			record: k >= o.warmup,
+			first: -1,
+			last: -1
+		};
+		room.pending.push(e);
+		e.t0 = now();
+		editor.edit((doc) => (doc.getMap('members').get(row) as Y.Map<unknown>).set(FIELD, value));
+	}
+	await waitUntil(
+		() => side.rooms.every((r) => r.pending.length === 0),
+		10_000,
+		'every edit seen'
+	).catch(() => {});
+	const others = await background.stop();
+	const probe = await side.host.probe();
+	const cpu1 = await side.host.cpuMs();
+	let missing = 0;
+	for (const r of side.rooms) {
+		for (const e of r.pending) if (e.record) missing += e.waiting.size;
+		r.pending.length = 0;
+	}
+	return {
+		samples: sink.samples,
+		first: sink.first,
+		last: sink.last,
+		missing,
+		cpuUsPerEdit: ((cpu1 - cpu0) * 1000) / total,
+		probe,
+		background: others
+	};
+}
+
+async function connectRoom(
+	host: Host,
+	room: string,
+	cookies: (string | undefined)[],
+	opts: { initial?: Uint8Array; requestState: boolean }
+): Promise<SyncClient[]> {
+	return Promise.all(
+		cookies.map((cookie) =>
+			SyncClient.connect({
+				url: host.url,
+				room,
+				cookie,
+				initial: opts.initial,
+				requestState: opts.requestState
+			})
+		)
+	);
+}
+
+/** Start one server of each kind with `rooms` rooms of `perRoom` clients each. */
+async function setup(o: {
+	log: (s: string) => void;
+	rooms: number;
+	perRoom: number;
+	members: number;
+	/** Clients hold only this many members (no full sync), or all (full sync) when 0. */
+	prefix: number;
+}): Promise<Side[]> {
+	const seed = seedUpdate(o.members);
+	const pre = o.prefix > 0 ? prefixUpdate(o.prefix) : null;
+	if (pre) checkPrefix(seed.update, pre.update, o.members);
+	const orgs = Array.from({ length: o.rooms }, (_, i) =>
+		o.rooms === 1 ? 'default' : `bench-${String(i).padStart(3, '0')}`
+	);
+	const roomNames = orgs.map((org) => `${org}/${REGISTRY}`);
+	const rows = pre ? pre.ids : seed.ids;
+	const sides: Side[] = [];
+
+	const dataDir = tempDir('guildhall-bench-edit-');
+	const users = await prepareDataDir({
+		dir: dataDir,
+		orgs: orgs.map((org) => ({ org, users: o.perRoom })),
+		rooms: roomNames.map((room) => ({ room, snapshot: seed.update }))
+	});
+	try {
+		for (const kind of ['ours', 'reference'] as const) {
+			const host = Host.spawn(kind);
+			const side: Side = { kind, host, rooms: [], dataDir: kind === 'ours' ? dataDir : undefined };
+			sides.push(side);
+			if (kind === 'ours') await host.startOurs(dataDir);
+			else await host.startReference([{ rooms: roomNames, update: seed.update }]);
+			const t = now();
+			side.rooms = await pool(roomNames, 10, async (room, i) => {
+				const cookies =
+					kind === 'ours'
+						? users.get(orgs[i])!.map((u) => u.cookie)
+						: Array.from({ length: o.perRoom }, () => undefined);
+				const clients = await connectRoom(host, room, cookies, {
+					initial: pre?.update,
+					requestState: !pre
+				});
+				return { clients, rows, pending: [] } satisfies EditRoom;
+			});
+			for (const r of side.rooms) {
+				for (const c of r.clients) {
+					if (c.members.size < rows.length) {
+						throw new Error(`${kind}: a client has ${c.members.size} of ${rows.length} members`);
+					}
+				}
+			}
+			o.log(
+				`  ${kind}: ${o.rooms} room(s) × ${o.perRoom} clients connected and synced in ` +
+					`${((now() - t) / 1000).toFixed(1)} s`
+			);
+		}
+	} catch (e) {
+		await teardown(sides);
+		if (!sides.some((x) => x.dataDir)) fs.rmSync(dataDir, { recursive: true, force: true });
+		throw e;
+	}
+	return sides;
+}
+
+async function teardown(sides: Side[]): Promise<void> {
+	for (const s of sides) {
+		for (const r of s.rooms) for (const c of r.clients) c.close();
+		await s.host.exit();
+		if (s.dataDir) fs.rmSync(s.dataDir, { recursive: true, force: true });
+	}
+}
+
+async function scenario(o: {
+	log: (s: string) => void;
+	id: string;
+	what: string;
+	rooms: number;
+	perRoom: number;
+	members: number;
+	prefix: number;
+	rounds: number;
+	edits: number;
+	warmup: number;
+	intervalMs: number;
+	target?: number;
+	workload: string;
+	/** Where the server's time goes, for the note of ours. */
+	path: string;
+}): Promise<Measure[]> {
+	o.log(`edit to peer: ${o.what}`);
+	const sides = await setup(o);
+	const samples: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const missing: Record<ServerKind, number> = { ours: 0, reference: 0 };
+	const cpu: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const probes: Record<ServerKind, string[]> = { ours: [], reference: [] };
+	const first: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const last: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const ratios: number[] = [];
+	try {
+		for (let r = 0; r < o.rounds; r++) {
+			const order = r % 2 === 0 ? sides : [...sides].reverse();
+			const p95: Partial<Record<ServerKind, number>> = {};
+			for (const side of order) {
+				const res = await runEdits(side, {
+					warmup: o.warmup,
+					edits: o.edits,
+					intervalMs: o.intervalMs,
+					seed: 1000 + r,
+					tag: `${side.kind} round ${r}`,
+					hosts: sides.map((x) => x.host)
+				});
+				samples[side.kind].push(...res.samples);
+				first[side.kind].push(...res.first);
+				last[side.kind].push(...res.last);
+				missing[side.kind] += res.missing;
+				cpu[side.kind].push(res.cpuUsPerEdit);
+				probes[side.kind].push(
+					`round ${r + 1}: p95 ${stats(res.samples).p95.toFixed(1)} ms, ${probeText(res.probe)}` +
+						(res.background === null ? '' : `, ${backgroundText(res.background)}`)
+				);
+				p95[side.kind] = stats(res.samples).p95;
+				o.log(
+					`  round ${r + 1}/${o.rounds} ${side.kind}: ${summary({ samples: res.samples, unit: 'ms' })}` +
+						`, server CPU ${res.cpuUsPerEdit.toFixed(0)} µs/edit, ${probeText(res.probe)}` +
+						(res.background === null ? '' : `, ${backgroundText(res.background)}`) +
+						(res.missing ? `, ${res.missing} never seen` : '')
+				);
+				await sleep(200);
+			}
+			ratios.push(p95.ours! / p95.reference!);
+		}
+	} finally {
+		await teardown(sides);
+	}
+	const med = (xs: number[]) => stats(xs).median;
+	const common =
+		`${o.workload}; t0 just before the editor's transaction, t1 when a peer's doc ` +
+		`'update' shows the value (same process, performance.now()); servers in a child ` +
+		`process each, all clients (raw y-protocols over ws) in the benchmark process.`;
+	const spread = (k: ServerKind) =>
+		`Median to the first peer ${med(first[k]).toFixed(2)} ms, to the last ` +
+		`${med(last[k]).toFixed(2)} ms (the difference is mostly the one client process ` +
+		`handling its sockets in turn).`;
+	const cpuNote = (k: ServerKind) =>
+		`${spread(k)} Server process CPU (user + system, mostly socket writes) ${med(cpu[k]).toFixed(0)} µs ` +
+		`per edit (median of rounds). In the server: ${probes[k].join('; ')}.`;
+	const miss = (k: ServerKind) =>
+		missing[k] ? ` ${missing[k]} deliveries never seen within 10 s (not in the samples).` : '';
+	const measures: Measure[] = [
+		{
+			id: o.id,
+			label: `Edit to peer, ${o.what}`,
+			size: o.members,
+			server: 'ours',
+			unit: 'ms',
+			samples: samples.ours.map((x) => round(x, 3)),
+			...(o.target ? { target: { value: o.target, kind: 'max', on: 'p95' } as const } : {}),
+			note:
+				`${common} Ours authenticates (cookie), checks Origin, guards (zod) and appends ` +
+				`to SQLite before broadcasting. ${cpuNote('ours')}${miss('ours')} ${o.path}`
+		},
+		{
+			id: o.id,
+			label: `Edit to peer, ${o.what}`,
+			size: o.members,
+			server: 'reference',
+			unit: 'ms',
+			samples: samples.reference.map((x) => round(x, 3)),
+			note: `Same workload on @y/websocket-server 0.1.1 (no auth, no validation, in memory). ${cpuNote('reference')}${miss('reference')}`
+		},
+		{
+			id: `${o.id}-ratio`,
+			label: `Edit to peer p95, ours / reference (${o.what})`,
+			size: o.members,
+			unit: 'x',
+			samples: ratios.map((x) => round(x, 3)),
+			target: { value: 1.2, kind: 'max', on: 'median' },
+			note: `One ratio of p95s per round (${o.rounds} rounds, order alternating).`
+		}
+	];
+	for (const m of measures) o.log(`  → ${m.label} [${m.server ?? 'ratio'}]: ${summary(m)}`);
+	return measures;
+}
+
+export async function runEditBench(o: {
+	quick: boolean;
+	log: (s: string) => void;
+}): Promise<Measure[]> {
+	const members = o.quick ? 200 : 1000;
+	const rounds = o.quick ? 1 : 5;
+	const seed = seedUpdate(members);
+	const path = smallEditText(await smallEditCost(seed.update, seed.ids));
+	const one = await scenario({
+		log: o.log,
+		id: 'edit-to-peer-20',
+		what: '20 editors in one room',
+		rooms: 1,
+		perRoom: 20,
+		members,
+		prefix: 0,
+		rounds,
+		edits: o.quick ? 100 : 300,
+		warmup: 20,
+		intervalMs: 25,
+		target: 25,
+		path,
+		workload:
+			`One room seeded with ${members} members; 20 clients (full sync), each in turn sets ` +
+			`\`${FIELD}\` of a random member every 25 ms; ${o.quick ? 100 : 300} edits × 19 peers per round`
+	});
+	const roomCount = o.quick ? 20 : 100;
+	const edits = o.quick ? 200 : 800;
+	const many = await scenario({
+		log: o.log,
+		id: 'edit-to-peer-100x5',
+		what: `${roomCount} rooms × 5 clients`,
+		rooms: roomCount,
+		perRoom: 5,
+		members,
+		prefix: 50,
+		rounds,
+		edits,
+		warmup: roomCount,
+		intervalMs: 500 / roomCount,
+		path,
+		workload:
+			`${roomCount} rooms (one org each, 5 staff users), each seeded with ${members} members; ` +
+			`clients hold the first 50 members only (a prefix of the same seed, so no full sync ` +
+			`is needed); every ${(500 / roomCount).toFixed(0)} ms one client sets \`${FIELD}\` of ` +
+			`one of those members, rooms and editors in turn (each room every 500 ms); ` +
+			`${edits} edits × 4 peers per round`
+	});
+	return [...one, ...many];
+}

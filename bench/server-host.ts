@@ -1,0 +1,233 @@
+/**
+ * Child process of the server benchmark (dist/bench-host.js): runs ONE server on
+ * 127.0.0.1 port 0 and answers requests from bench/server-lib.ts over IPC.
+ *
+ *  - `start-ours`: Guildhall's `startServer` on a prepared data dir (SQLite, sessions,
+ *    Origin check, guard, append-before-broadcast) with the production tuning (snapshot
+ *    every 500 updates, 30 s idle unload and ping), as `npm start` runs it minus the
+ *    SvelteKit pages.
+ *  - `start-reference`: `@y/websocket-server` 0.1.1's `setupWSConnection` on a plain
+ *    http + ws server (no auth, no persistence), rooms seeded in memory first. Both
+ *    servers take `/sync/<org>/<doc>`, so the clients are the same.
+ *  - `mem` (after `global.gc()`; the host runs with --expose-gc), `cpu`, `probe` (GC
+ *    pauses and event-loop blocking since the last probe), `breakdown` (where a room
+ *    load's time goes), `exit` (at once, without the shutdown snapshot).
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+import { getYDoc, setupWSConnection } from '@y/websocket-server/utils';
+import { startServer, type RunningServer } from '../server/app';
+
+export type HostRequest =
+	| { op: 'start-ours'; dataDir: string }
+	| { op: 'start-reference'; seeds: { rooms: string[]; update: Uint8Array }[] }
+	| { op: 'mem' }
+	| { op: 'cpu' }
+	| { op: 'breakdown'; room: string }
+	| { op: 'probe' }
+	| { op: 'exit' };
+
+export interface MemValue {
+	heapUsed: number;
+	rss: number;
+	external: number;
+	arrayBuffers: number;
+}
+
+/** Milliseconds of each step of loading and re-encoding a room, and sizes in bytes. */
+export interface Breakdown {
+	storeReadMs: number;
+	snapshotBytes: number;
+	logRows: number;
+	applySnapshotMs: number;
+	applyLogMs: number;
+	encodeSnapshotMs: number;
+	stateVectorFromBinaryMs: number;
+	diffFromBinaryMs: number;
+	v2Bytes: number;
+	applyV2Ms: number;
+}
+
+/** Garbage collection and event-loop blocking since the previous probe. */
+export interface ProbeValue {
+	gcCount: number;
+	gcMs: number;
+	gcMaxMs: number;
+	majorGcCount: number;
+	majorGcMs: number;
+	/** Longest time the event loop was blocked (ms), and the 99th percentile. */
+	loopMaxMs: number;
+	loopP99Ms: number;
+}
+
+export type HostValue =
+	{ url: string } | ProbeValue | MemValue | { user: number; system: number } | Breakdown | null;
+
+export type HostReply =
+	{ id: number; ok: true; value: HostValue } | { id: number; ok: false; error: string };
+
+let ours: RunningServer | null = null;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const gcSeen = { count: 0, ms: 0, maxMs: 0, majorCount: 0, majorMs: 0 };
+new PerformanceObserver((list) => {
+	for (const e of list.getEntries()) {
+		gcSeen.count++;
+		gcSeen.ms += e.duration;
+		gcSeen.maxMs = Math.max(gcSeen.maxMs, e.duration);
+		const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+		if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+			gcSeen.majorCount++;
+			gcSeen.majorMs += e.duration;
+		}
+	}
+}).observe({ entryTypes: ['gc'] });
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+
+function probe(): ProbeValue {
+	const out: ProbeValue = {
+		gcCount: gcSeen.count,
+		gcMs: gcSeen.ms,
+		gcMaxMs: gcSeen.maxMs,
+		majorGcCount: gcSeen.majorCount,
+		majorGcMs: gcSeen.majorMs,
+		loopMaxMs: loop.max / 1e6,
+		loopP99Ms: loop.percentile(99) / 1e6
+	};
+	Object.assign(gcSeen, { count: 0, ms: 0, maxMs: 0, majorCount: 0, majorMs: 0 });
+	loop.reset();
+	return out;
+}
+
+async function startOurs(dataDir: string): Promise<{ url: string }> {
+	ours = await startServer({
+		config: {
+			port: 0,
+			host: '127.0.0.1',
+			dataDir,
+			adminPassword: 'bench-admin-password',
+			org: 'default'
+		}
+	});
+	return { url: ours.url };
+}
+
+async function startReference(
+	seeds: { rooms: string[]; update: Uint8Array }[]
+): Promise<{ url: string }> {
+	for (const s of seeds) for (const room of s.rooms) Y.applyUpdate(getYDoc(room), s.update);
+	const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+	const server = http.createServer((_req, res) => {
+		res.writeHead(404);
+		res.end();
+	});
+	server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (!url.pathname.startsWith('/sync/')) {
+			socket.destroy();
+			return;
+		}
+		const docName = decodeURIComponent(url.pathname.slice('/sync/'.length));
+		wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req, { docName }));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+function mem(): MemValue {
+	if (gc) {
+		gc();
+		gc();
+	}
+	const m = process.memoryUsage();
+	return { heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/** Each step of a room load, timed apart, on the server's own store. */
+async function breakdown(room: string): Promise<Breakdown> {
+	if (!ours) throw new Error('breakdown needs our server');
+	const store = ours.app.store;
+	let t = performance.now();
+	const loaded = await store.loadRoom(room);
+	const storeReadMs = performance.now() - t;
+	const snapshot = loaded.snapshot?.state ?? new Uint8Array([0, 0]);
+	const doc = new Y.Doc();
+	t = performance.now();
+	Y.applyUpdate(doc, snapshot);
+	const applySnapshotMs = performance.now() - t;
+	t = performance.now();
+	doc.transact(() => {
+		for (const u of loaded.updates) Y.applyUpdate(doc, u.update);
+	});
+	const applyLogMs = performance.now() - t;
+	t = performance.now();
+	Y.encodeStateAsUpdate(doc);
+	const encodeSnapshotMs = performance.now() - t;
+	t = performance.now();
+	Y.encodeStateVectorFromUpdate(snapshot);
+	const stateVectorFromBinaryMs = performance.now() - t;
+	t = performance.now();
+	Y.diffUpdate(snapshot, new Uint8Array([0]));
+	const diffFromBinaryMs = performance.now() - t;
+	const v2 = Y.encodeStateAsUpdateV2(doc);
+	doc.destroy();
+	gc?.();
+	const doc2 = new Y.Doc();
+	t = performance.now();
+	Y.applyUpdateV2(doc2, v2);
+	const applyV2Ms = performance.now() - t;
+	doc2.destroy();
+	return {
+		storeReadMs,
+		snapshotBytes: snapshot.byteLength,
+		logRows: loaded.updates.length,
+		applySnapshotMs,
+		applyLogMs,
+		encodeSnapshotMs,
+		stateVectorFromBinaryMs,
+		diffFromBinaryMs,
+		v2Bytes: v2.byteLength,
+		applyV2Ms
+	};
+}
+
+async function handle(req: HostRequest): Promise<HostValue> {
+	switch (req.op) {
+		case 'start-ours':
+			return startOurs(req.dataDir);
+		case 'start-reference':
+			return startReference(req.seeds);
+		case 'mem':
+			return mem();
+		case 'cpu': {
+			const c = process.cpuUsage();
+			return { user: c.user, system: c.system };
+		}
+		case 'breakdown':
+			return breakdown(req.room);
+		case 'probe':
+			return probe();
+		case 'exit':
+			process.exit(0);
+	}
+}
+
+process.on('message', (m: { id: number; req: HostRequest }) => {
+	handle(m.req).then(
+		(value) => process.send?.({ id: m.id, ok: true, value } satisfies HostReply),
+		(e: unknown) =>
+			process.send?.({
+				id: m.id,
+				ok: false,
+				error: e instanceof Error ? (e.stack ?? e.message) : String(e)
+			} satisfies HostReply)
+	);
+});
+// The benchmark went away: so does its server.
+process.on('disconnect', () => process.exit(0));
