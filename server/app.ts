@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { Auth, hashPassword, LoginLimiter, randomPassword } from './auth';
 import type { Config } from './config';
+import { areaRoutes } from './api';
 import { Api } from './http';
 import { DEFAULT_ROOM_TUNING, Rooms } from './rooms';
 import { SqliteStore } from './store/sqlite';
@@ -119,7 +120,8 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 		auth,
 		limiter: new LoginLimiter(),
 		transport,
-		origin: config.origin
+		origin: config.origin,
+		routes: areaRoutes({ config, store, rooms, transport })
 	});
 	const sweep = setInterval(
 		() => {

@@ -10,6 +10,8 @@
  *   POST   /api/users          (admin) { username, password, roles, displayName? } → 201 { user } | 409
  *   PATCH  /api/users/:id      (admin) userPatch → 200 { user }
  *
+ * Areas add their own endpoints as `ApiRoute`s (server/api/*.ts, wired in app.ts).
+ *
  * Mutating requests must carry the app's own `Origin` (CSRF defence; see origin.ts).
  * Errors are `{ error: { code, message } }`; the message tells a person what to do.
  */
@@ -71,7 +73,7 @@ const toPublicUser = (u: UserRecord): PublicUser => ({
 	createdAt: u.createdAt
 });
 
-function send(
+export function send(
 	res: ServerResponse,
 	status: number,
 	body: unknown,
@@ -92,7 +94,7 @@ function sendError(res: ServerResponse, e: HttpError): void {
 }
 
 /** Read a JSON body of at most MAX_BODY_BYTES. */
-async function readJson(req: IncomingMessage): Promise<unknown> {
+export async function readJson(req: IncomingMessage): Promise<unknown> {
 	const tooLarge = () =>
 		new HttpError(
 			413,
@@ -131,7 +133,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 	}
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+export function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
 	const r = schema.safeParse(value);
 	if (r.success) return r.data;
 	const issues = r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
@@ -149,6 +151,29 @@ const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 const UNAUTHENTICATED = () =>
 	new HttpError(401, 'unauthenticated', 'You are not signed in. Sign in and try again.');
 
+/**
+ * An area's own endpoints (server/api/<area>.ts), tried after the built-in ones.
+ * `pattern` is matched against the path; the handler gets the match. Origin is
+ * already checked for mutating methods; authentication is the route's own call
+ * (`ctx.requireUser()`), so a route can also serve people without a login (such as
+ * a survey's personal link).
+ */
+export interface ApiRoute {
+	pattern: RegExp;
+	handle(ctx: RouteContext): Promise<void>;
+}
+
+export interface RouteContext {
+	req: IncomingMessage;
+	res: ServerResponse;
+	method: string;
+	match: RegExpExecArray;
+	/** The signed-in user or a 401 HttpError. */
+	requireUser(): Promise<Authenticated>;
+	/** The signed-in user with one of `roles`, or 401/403 saying who may do this. */
+	requireRole(roles: readonly Role[], what: string): Promise<Authenticated>;
+}
+
 export interface ApiOptions {
 	store: Store;
 	auth: Auth;
@@ -156,6 +181,7 @@ export interface ApiOptions {
 	transport: Transport;
 	/** Configured public origin (ORIGIN), if any. */
 	origin?: string;
+	routes?: readonly ApiRoute[];
 }
 
 export class Api {
@@ -219,6 +245,18 @@ export class Api {
 			if (method === 'PATCH') return this.patchUser(req, res, m[1]);
 			throw methodNotAllowed('PATCH');
 		}
+		for (const route of this.opts.routes ?? []) {
+			const match = route.pattern.exec(path);
+			if (!match) continue;
+			return route.handle({
+				req,
+				res,
+				method,
+				match,
+				requireUser: () => this.requireUser(req),
+				requireRole: (roles, what) => this.requireRole(req, roles, what)
+			});
+		}
 		throw new HttpError(404, 'not_found', 'There is no such API endpoint.');
 	}
 
@@ -247,16 +285,24 @@ export class Api {
 		return a;
 	}
 
-	private async requireAdmin(req: IncomingMessage): Promise<Authenticated> {
+	private async requireRole(
+		req: IncomingMessage,
+		roles: readonly Role[],
+		what: string
+	): Promise<Authenticated> {
 		const a = await this.requireUser(req);
-		if (!a.user.roles.includes('admin')) {
+		if (!a.user.roles.some((r) => roles.includes(r))) {
 			throw new HttpError(
 				403,
 				'forbidden',
-				'Only administrators can manage users. Ask an administrator.'
+				`Only ${roles.join(' or ')} users can ${what}. Ask an administrator for that role.`
 			);
 		}
 		return a;
+	}
+
+	private requireAdmin(req: IncomingMessage): Promise<Authenticated> {
+		return this.requireRole(req, ['admin'], 'manage users');
 	}
 
 	private async getSession(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -20,7 +20,8 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { parseRoomName, type DocName } from '../src/lib/domain/access';
 import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
-import { applyGuardedUpdate, CORRECTIONS, guardRegistry, MEMBERS, META, type Guard } from './guard';
+import { DOC_GUARDS } from './doc-guards';
+import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
 import type { Store } from './store/types';
 
 /** What a room needs from a connection. The transport's connections implement it. */
@@ -131,7 +132,7 @@ export class Room {
 		this.snapshotSeq = log.snapshotSeq;
 		this.sinceSnapshot = log.sinceSnapshot;
 		this.retryDelay = tuning.retryMs;
-		this.guard = this.docName === 'registry' ? guardRegistry : null;
+		this.guard = DOC_GUARDS[this.docName] ?? null;
 		this.awareness = new awarenessProtocol.Awareness(doc);
 		// The server has no presence of its own.
 		this.awareness.setLocalState(null);

@@ -1,0 +1,10 @@
+/**
+ * The guard of each doc that clients may write. A doc without one refuses every
+ * client write (SPEC [D1]); an area adds its doc's guard here.
+ */
+import type { DocName } from '../src/lib/domain/access';
+import { guardRegistry, type Guard } from './guard';
+
+export const DOC_GUARDS: Partial<Record<DocName, Guard>> = {
+	registry: guardRegistry
+};
