@@ -11,6 +11,7 @@ import { MemberCellRenderer } from './cells';
 import { DateEditor, FieldTextEditor } from './editors';
 import { collator, foldForSearch, formatField, optionLabel, searchText } from './format';
 import { OptionFilter } from './option-filter';
+import { fileColumn } from './file-link';
 
 export const fieldLabel = (key: string) => t(`field.${key}` as MessageKey);
 
@@ -94,6 +95,10 @@ function filterFor(spec: FieldSpec): Pick<ColDef<MemberRow>, 'filter' | 'filterP
 }
 
 export function memberColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] {
+	return [fileColumn(), ...fieldColumns(opts)];
+}
+
+function fieldColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] {
 	return MEMBER_FIELD_SPECS.map((spec): ColDef<MemberRow> => {
 		const editable = !opts.readOnly && !spec.serverOwned && spec.key !== 'createdAt';
 		return {
