@@ -20,7 +20,7 @@ async function setField(page: Page, testid: string, text: string, within = page.
 }
 
 async function openFile(page: Page, id: string) {
-	await cell(page, id, 'file').locator('a').click();
+	await cell(page, id, 'name').getByTestId('open-file').click();
 	await expect(page).toHaveURL(new RegExp(`/members/${id}$`));
 	await expect(page.getByTestId('member-title')).toBeVisible();
 }

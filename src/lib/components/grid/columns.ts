@@ -11,7 +11,7 @@ import { MemberCellRenderer } from './cells';
 import { DateEditor, FieldTextEditor } from './editors';
 import { collator, foldForSearch, formatField, optionLabel, searchText } from './format';
 import { OptionFilter } from './option-filter';
-import { fileColumn } from './file-link';
+import { NameCellRenderer } from './file-link';
 
 export const fieldLabel = (key: string) => t(`field.${key}` as MessageKey);
 
@@ -95,10 +95,6 @@ function filterFor(spec: FieldSpec): Pick<ColDef<MemberRow>, 'filter' | 'filterP
 }
 
 export function memberColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] {
-	return [fileColumn(), ...fieldColumns(opts)];
-}
-
-function fieldColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] {
 	return MEMBER_FIELD_SPECS.map((spec): ColDef<MemberRow> => {
 		const editable = !opts.readOnly && !spec.serverOwned && spec.key !== 'createdAt';
 		return {
@@ -112,7 +108,8 @@ function fieldColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] {
 			editable,
 			valueFormatter: (p: ValueFormatterParams<MemberRow>) => formatField(spec, p.value),
 			getQuickFilterText: (p) => searchText(spec, p.value),
-			cellRenderer: MemberCellRenderer,
+			// The name cell also links to the member file.
+			cellRenderer: spec.key === 'name' ? NameCellRenderer : MemberCellRenderer,
 			cellRendererParams: { kind: spec.kind },
 			cellClass: spec.serverOwned || spec.key === 'createdAt' ? 'gh-cell-readonly' : undefined,
 			comparator:

@@ -1,67 +1,73 @@
 /**
- * The grid's "File" column: a link from each row to its member file (/members/<id>).
- * The column is read-only and neither sorts nor filters.
+ * The member file link in the grid: the name cell ends with a small link to the
+ * member's file (/members/<id>). An icon only (its name is the aria-label), so the
+ * cell's text, search and copy stay the name alone; Ctrl+Enter on the focused
+ * name cell opens the file too.
  */
-import type { ColDef, ICellRendererComp, ICellRendererParams } from 'ag-grid-community';
+import type { ICellRendererParams, SuppressKeyboardEventParams } from 'ag-grid-community';
 import { resolve } from '$app/paths';
 import type { MemberRow } from '$lib/domain/member';
 import { t } from '$lib/i18n/index.svelte';
+import { MemberCellRenderer } from './cells';
 
-export const FILE_COLUMN = 'file';
+const SVG_NS = 'http://www.w3.org/2000/svg';
 
-class FileLinkRenderer implements ICellRendererComp {
-	#a!: HTMLAnchorElement;
-
-	init(params: ICellRendererParams<MemberRow>): void {
-		this.#a = document.createElement('a');
-		this.#a.className = 'gh-file-link';
-		this.#a.dataset.testid = 'open-file';
-		this.#a.textContent = '⧉';
-		this.refresh(params);
-	}
-
-	getGui(): HTMLElement {
-		return this.#a;
-	}
-
-	refresh(params: ICellRendererParams<MemberRow>): boolean {
-		const id = params.data?.id;
-		if (id) this.#a.href = resolve('/members/[id]', { id });
-		const label = t('memberFile.open');
-		this.#a.title = label;
-		this.#a.setAttribute('aria-label', params.data?.name ? `${label}: ${params.data.name}` : label);
-		return true;
-	}
-
-	destroy(): void {}
+function icon(): SVGSVGElement {
+	const svg = document.createElementNS(SVG_NS, 'svg');
+	svg.setAttribute('viewBox', '0 0 16 16');
+	svg.setAttribute('width', '14');
+	svg.setAttribute('height', '14');
+	svg.setAttribute('aria-hidden', 'true');
+	const path = document.createElementNS(SVG_NS, 'path');
+	// A sheet with a folded corner.
+	path.setAttribute('d', 'M4 1.5h5l3 3v10H4z M9 1.5v3h3 M6 8h4 M6 10.5h4');
+	path.setAttribute('fill', 'none');
+	path.setAttribute('stroke', 'currentColor');
+	path.setAttribute('stroke-width', '1.3');
+	svg.append(path);
+	return svg;
 }
 
-export function fileColumn(): ColDef<MemberRow> {
-	return {
-		colId: FILE_COLUMN,
-		headerName: t('memberFile.openColumn'),
-		headerTooltip: t('memberFile.open'),
-		width: 72,
-		minWidth: 56,
-		lockPosition: 'left',
-		sortable: false,
-		filter: false,
-		resizable: false,
-		editable: false,
-		suppressHeaderMenuButton: true,
-		getQuickFilterText: () => '',
-		cellRenderer: FileLinkRenderer,
-		// Enter on the focused cell opens the file, like a click on the link.
-		suppressKeyboardEvent: (p) => {
-			if (p.event.key !== 'Enter' || p.event.type !== 'keydown') return false;
-			const id = (p.data as MemberRow | undefined)?.id;
-			const link = id
-				? document.querySelector<HTMLAnchorElement>(
-						`.ag-row[row-id="${CSS.escape(id)}"] .gh-file-link`
-					)
-				: null;
-			link?.click();
-			return true;
-		}
-	};
+export class NameCellRenderer extends MemberCellRenderer {
+	#link: HTMLAnchorElement | null = null;
+
+	init(params: ICellRendererParams & { kind?: string }): void {
+		super.init(params);
+		const a = document.createElement('a');
+		a.className = 'gh-file-link';
+		a.dataset.testid = 'open-file';
+		a.append(icon());
+		this.#link = a;
+		this.#update(params);
+		// First, so that it floats at the inline end of the (clipped) name.
+		this.getGui().prepend(a);
+	}
+
+	#update(params: ICellRendererParams) {
+		const row = params.data as MemberRow | undefined;
+		if (!this.#link || !row) return;
+		this.#link.href = resolve('/members/[id]', { id: row.id });
+		const label = t('memberFile.open');
+		this.#link.title = label;
+		this.#link.setAttribute('aria-label', row.name ? `${label}: ${row.name}` : label);
+	}
+
+	refresh(params: ICellRendererParams): boolean {
+		super.refresh(params);
+		this.#update(params);
+		return true;
+	}
+}
+
+/** Ctrl/Cmd+Enter on a name cell opens the member file. */
+export function openFileOnKey(p: SuppressKeyboardEventParams): boolean {
+	const e = p.event;
+	if (e.type !== 'keydown' || e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || p.editing) {
+		return false;
+	}
+	const link = (e.target as HTMLElement | null)
+		?.closest('.ag-cell')
+		?.querySelector<HTMLAnchorElement>('.gh-file-link');
+	link?.click();
+	return link !== null && link !== undefined;
 }
