@@ -22,6 +22,7 @@ import {
 	type UserRecord,
 	type UserUpdate
 } from './types';
+import { SqliteHistoryStore, type HistoryStore } from './history';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a released one. */
 const MIGRATIONS: readonly string[] = [
@@ -126,6 +127,8 @@ export class SqliteStore implements Store {
 	readonly file: string;
 	private readonly db: Database.Database;
 	private readonly q;
+	/** Member history index (issue 4): its own tables, see store/history.ts. */
+	readonly history: HistoryStore;
 
 	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
 		fs.mkdirSync(dataDir, { recursive: true });
@@ -136,6 +139,7 @@ export class SqliteStore implements Store {
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
+		this.history = new SqliteHistoryStore(this.db);
 		const db = this.db;
 		this.q = {
 			insertOrg: db.prepare('INSERT OR IGNORE INTO orgs (name, created_at) VALUES (?, ?)'),

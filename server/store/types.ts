@@ -7,6 +7,7 @@
  * only ever appended. Snapshots make loading fast and never delete log rows.
  */
 import type { Role } from '../../src/lib/domain/access';
+import type { HistoryStore } from './history';
 
 export interface UserRecord {
 	id: number;
@@ -121,6 +122,11 @@ export interface Store {
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;
+
+	// ---- Member history index (issue 4, member file; see store/history.ts) ----
+	/** Per-field changes derived from the update log; a cache that can be rebuilt. */
+	readonly history: HistoryStore;
+	// ---- end member history ----
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;
