@@ -36,7 +36,7 @@ import {
 } from '../src/lib/domain/report';
 import {
 	computePeriod,
-	prepareAreas,
+	prepareAreasSteps,
 	REPORT_AREAS,
 	reportSources,
 	type PreparedAreas
@@ -102,7 +102,7 @@ function valueAt(type: AnyType, key: string): unknown {
  * per transaction (only the touched rows are read again). Roots are read through
  * `_map`, never with `getMap`, so the cache never defines a root type in the doc.
  */
-class TableCache {
+export class TableCache {
 	readonly tables = new Map<string, Map<string, Row>>();
 
 	/** (Re)read every table of `doc`. */
@@ -301,13 +301,26 @@ class OrgReports {
 		return { today, docs, history: this.history, historyReady: this.historyReady };
 	}
 
-	/** The areas prepared for the current version of the sources (cached between calls). */
-	prepare(today: string): PreparedAreas {
+	/**
+	 * The areas prepared for the current version of the sources (cached between
+	 * calls), in steps with a turn of the event loop between them. `onBlock` gets the
+	 * length of each synchronous stretch.
+	 */
+	async prepare(today: string, onBlock?: (ms: number) => void): Promise<PreparedAreas> {
 		if (this.prepared && this.prepared.version === this.version && this.prepared.today === today)
 			return this.prepared.prep;
-		const prep = prepareAreas(this.inputs(today), this.svc.areas);
-		this.prepared = { version: this.version, today, prep };
-		return prep;
+		const version = this.version;
+		const steps = prepareAreasSteps(this.inputs(today), this.svc.areas);
+		for (;;) {
+			const t = performance.now();
+			const r = steps.next();
+			onBlock?.(performance.now() - t);
+			if (r.done) {
+				this.prepared = { version, today, prep: r.value };
+				return r.value;
+			}
+			await tick();
+		}
 	}
 
 	registryRows(): Row[] {
@@ -391,8 +404,7 @@ class OrgReports {
 		const nowMs = this.svc.now();
 		const today = dayOf(nowMs);
 		const computedAt = new Date(nowMs).toISOString();
-		const prep = timed(() => this.prepare(today));
-		await tick();
+		const prep = await this.prepare(today, (ms) => (longest = Math.max(longest, ms)));
 		const periods = standardPeriods(today);
 		const results = new Map<string, { period: Period; json: string }>();
 		for (const period of periods) {
@@ -490,11 +502,14 @@ export class ReportsService {
 	}
 
 	/** A period and the one before it, computed now (for custom periods). */
-	compare(org: string, period: Period): { current: PeriodReport; previous: PeriodReport } | null {
+	async compare(
+		org: string,
+		period: Period
+	): Promise<{ current: PeriodReport; previous: PeriodReport } | null> {
 		const o = this.orgs.get(org);
-		if (!o) return null;
+		if (!o || !o.historyReady) return null;
 		const nowMs = this.now();
-		const prep = o.prepare(dayOf(nowMs));
+		const prep = await o.prepare(dayOf(nowMs));
 		const computedAt = new Date(nowMs).toISOString();
 		const prev = previousPeriod(period);
 		return {
@@ -506,7 +521,7 @@ export class ReportsService {
 	/** The change list of a period (holds contact details: registry readers only). */
 	changeList(org: string, period: Period): ChangeList | null {
 		const o = this.orgs.get(org);
-		if (!o) return null;
+		if (!o || !o.historyReady) return null;
 		return buildChangeList({
 			members: o.registryRows(),
 			history: o.history,

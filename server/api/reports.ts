@@ -57,7 +57,7 @@ export function reportsRoutes(deps: AreaDeps): ApiRoute[] {
 				onlyGet(ctx);
 				const { org } = await userFor(ctx, DOC.reports);
 				const period = periodFrom(ctx);
-				const r = deps.reports.compare(org, period);
+				const r = await deps.reports.compare(org, period);
 				if (!r) throw notReady();
 				send(ctx.res, 200, r);
 			}

@@ -35,6 +35,19 @@ export function prepareAreas(
 	return { areas, prepared: areas.map((a) => a.prepare(inputs)) };
 }
 
+/** `prepareAreas` in steps: yields between chunks of rows of the areas that can. */
+export function* prepareAreasSteps(
+	inputs: ReportInputs,
+	areas: readonly ReportArea[] = REPORT_AREAS
+): Generator<void, PreparedAreas, void> {
+	const prepared: unknown[] = [];
+	for (const a of areas) {
+		prepared.push(a.prepareSteps ? yield* a.prepareSteps(inputs) : a.prepare(inputs));
+		yield;
+	}
+	return { areas, prepared };
+}
+
 /** All sections of one period, the scorecard last (it reads the others). */
 export function computePeriod(prep: PreparedAreas, period: Period): Record<string, unknown> {
 	const sections: Record<string, unknown> = {};

@@ -17,6 +17,8 @@ import { z } from 'zod';
 import { MEMBER_STATUS, type MemberStatus } from './member';
 import {
 	dayOf,
+	runSteps,
+	STEP_ROWS,
 	type HistoryEvent,
 	type Period,
 	type ReportArea,
@@ -89,10 +91,15 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const isoDay = (v: unknown): string | null =>
 	typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
 
-export function prepareMembers(inputs: ReportInputs): PreparedMembers {
+export const prepareMembers = (inputs: ReportInputs): PreparedMembers =>
+	runSteps(prepareMembersSteps(inputs));
+
+export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, PreparedMembers, void> {
+	let n = 0;
 	const rows: readonly Row[] = inputs.docs.registry?.members ?? [];
 	const statusEvents = new Map<string, HistoryEvent[]>();
 	for (const e of inputs.history) {
+		if (++n % STEP_ROWS === 0) yield;
 		if (e.table !== 'members' || e.field !== 'status') continue;
 		let list = statusEvents.get(e.rowId);
 		if (!list) statusEvents.set(e.rowId, (list = []));
@@ -102,6 +109,7 @@ export function prepareMembers(inputs: ReportInputs): PreparedMembers {
 	const byId = new Map<string, MemberSpan>();
 	let undated = 0;
 	for (const r of rows) {
+		if (++n % STEP_ROWS === 0) yield;
 		const status = str(r.status);
 		if (!MEMBER_STATES.has(status)) continue;
 		const events = statusEvents.get(r.id) ?? [];
@@ -139,6 +147,7 @@ export function prepareMembers(inputs: ReportInputs): PreparedMembers {
 	}
 	const changes: ChangeFact[] = [];
 	for (const e of inputs.history) {
+		if (++n % STEP_ROWS === 0) yield;
 		if (e.table !== 'members' || e.created) continue;
 		const group = GROUP_OF.get(e.field);
 		if (!group) continue;
@@ -322,6 +331,7 @@ export const membersArea: ReportArea<PreparedMembers> = {
 	id: 'members',
 	sources: ['registry'],
 	prepare: prepareMembers,
+	prepareSteps: prepareMembersSteps,
 	compute: (prep, p) => ({
 		[MEMBER_SECTIONS.summary]: summarize(prep, p),
 		[MEMBER_SECTIONS.new]: newMembers(prep, p),

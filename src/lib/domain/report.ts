@@ -46,8 +46,20 @@ export function isIsoDate(s: string): boolean {
 	return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
+// Reports turn hundreds of thousands of times into days; a memo of day numbers saves
+// most of the Date work. Bounded, and only ever holds pure results.
+const dayNames = new Map<number, string>();
 /** Epoch milliseconds → ISO date (UTC day). */
-export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+export function dayOf(ms: number): string {
+	const d = Math.floor(ms / DAY_MS);
+	let s = dayNames.get(d);
+	if (s === undefined) {
+		s = new Date(d * DAY_MS).toISOString().slice(0, 10);
+		if (dayNames.size >= 50_000) dayNames.clear();
+		dayNames.set(d, s);
+	}
+	return s;
+}
 export const dayMs = (iso: string): number => Date.parse(`${iso}T00:00:00Z`);
 export const addDays = (iso: string, n: number): string => dayOf(dayMs(iso) + n * DAY_MS);
 
@@ -197,9 +209,25 @@ export interface ReportArea<P = unknown> {
 	id: string;
 	sources: readonly DocName[];
 	prepare(inputs: ReportInputs): P;
+	/**
+	 * The same as `prepare` in small steps (a generator that yields between chunks
+	 * of rows), so the server can let other work run in between on big registries.
+	 */
+	prepareSteps?(inputs: ReportInputs): Generator<void, P, void>;
 	compute(prepared: P, period: Period): Record<string, unknown>;
 	scorecard?(sections: Record<string, unknown>): ScoreItem[];
 }
+
+/** Run a step generator to its end. */
+export function runSteps<T>(steps: Generator<void, T, void>): T {
+	for (;;) {
+		const r = steps.next();
+		if (r.done) return r.value;
+	}
+}
+
+/** Rows handled between two yields of a `prepareSteps` generator. */
+export const STEP_ROWS = 5000;
 
 /** One line of the membership scorecard (seed 002). */
 export interface ScoreItem {
