@@ -187,24 +187,12 @@ describe('live recomputation', () => {
 		const dataDir = server.dataDir;
 		await server.close();
 		await start(dataDir);
-		staff.cookie = (
-			await api(server, 'POST', '/api/session', {
-				body: { username: staff.username, password: 'correct-horse-1' }
-			})
-		).headers
-			.get('set-cookie')!
-			.split(';')[0];
+		staff.cookie = await login(server, staff.username, PASSWORD);
 		expect(await find(staff.cookie)).toMatchObject({ old: 'Before 1', value: 'After 2' });
 	});
 
 	it('[RP5] a custom period is computed on request with the one before it', async () => {
-		board.cookie = (
-			await api(server, 'POST', '/api/session', {
-				body: { username: board.username, password: 'correct-horse-1' }
-			})
-		).headers
-			.get('set-cookie')!
-			.split(';')[0];
+		board.cookie = await login(server, board.username, PASSWORD);
 		const r = await api(
 			server,
 			'GET',
