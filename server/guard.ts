@@ -291,12 +291,6 @@ export function makeDocGuard(rules: DocRules): Guard {
 	const has = (o: object | undefined, k: string) =>
 		o !== undefined && Object.prototype.hasOwnProperty.call(o, k);
 	const guard = (doc: Y.Doc, tr: Y.Transaction): number => {
-		// `event.deletes` binary-searches the transaction's delete set, which Yjs sorts
-		// only when the transaction ends. Deleting a row deletes its fields in key
-		// order, not clock order, so without this a field deleted with its row can read
-		// as "deleted before" and vanish from the row's `before` (a frozen row was then
-		// not restored, depending on client ids).
-		for (const ranges of tr.deleteSet.clients.values()) ranges.sort((a, b) => a.clock - b.clock);
 		const writes: Write[] = [];
 		sortDeleteSet(tr);
 		// Root maps by name; getMap also creates them, so the guard recognises a root

@@ -453,6 +453,15 @@ interface RoomEntry {
 export class Rooms {
 	private readonly entries = new Map<string, RoomEntry>();
 	private closed = false;
+	/**
+	 * Told when a room has been loaded (before any peer or command gets it) and just
+	 * before one is unloaded: lets the reports observe source docs without keeping
+	 * them loaded.
+	 */
+	readonly lifecycle = {
+		loaded: new Set<(room: Room) => void>(),
+		unloading: new Set<(room: Room) => void>()
+	};
 
 	constructor(
 		private readonly store: Store,
@@ -474,6 +483,7 @@ export class Rooms {
 			e.room.then(
 				(room) => {
 					e.loaded = room;
+					for (const f of this.lifecycle.loaded) f(room);
 				},
 				() => {
 					// A failed load is not cached: the next peer tries again.
@@ -520,6 +530,7 @@ export class Rooms {
 			return;
 		}
 		this.entries.delete(room.name);
+		for (const f of this.lifecycle.unloading) f(room);
 		room.destroy();
 	}
 
@@ -558,6 +569,7 @@ export class Rooms {
 						`Guildhall: ${room.pending} change(s) of room ${room.name} could not be stored before shutdown.`
 					);
 				}
+				for (const f of this.lifecycle.unloading) f(room);
 				room.destroy();
 			})
 		);

@@ -3,7 +3,9 @@
  * in server/api/<area>.ts as `(deps) => ApiRoute[]` and adds one line here.
  */
 import type { Config } from '../config';
+import { reportsRoutes } from './reports';
 import type { ApiRoute } from '../http';
+import type { ReportsService } from '../reports';
 import type { Rooms } from '../rooms';
 import type { Store } from '../store/types';
 import type { Transport } from '../transport';
@@ -15,8 +17,9 @@ export interface AreaDeps {
 	store: Store;
 	rooms: Rooms;
 	transport: Transport;
+	reports: ReportsService;
 }
 
 export function areaRoutes(deps: AreaDeps): ApiRoute[] {
-	return [...historyRoutes(deps), ...mergeRoutes(deps)];
+	return [...historyRoutes(deps), ...mergeRoutes(deps), ...reportsRoutes(deps)];
 }

@@ -29,6 +29,7 @@ let server: TestServer;
 let admin: string;
 let staff: TestUser;
 let staff2: TestUser;
+/** A view-only role on the registry (board has no registry access at all). */
 let board: TestUser;
 const clients: Client[] = [];
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
 	admin = await loginAdmin(server);
 	staff = await createUser(server, admin, ['staff']);
 	staff2 = await createUser(server, admin, ['approver']);
-	board = await createUser(server, admin, ['board']);
+	board = await createUser(server, admin, ['finance']);
 });
 
 afterAll(async () => {
