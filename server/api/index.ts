@@ -7,6 +7,8 @@ import type { ApiRoute } from '../http';
 import type { Rooms } from '../rooms';
 import type { Store } from '../store/types';
 import type { Transport } from '../transport';
+import { exportsRoutes } from './exports';
+import { importsRoutes } from './imports';
 
 export interface AreaDeps {
 	config: Config;
@@ -16,6 +18,5 @@ export interface AreaDeps {
 }
 
 export function areaRoutes(deps: AreaDeps): ApiRoute[] {
-	void deps;
-	return [];
+	return [...exportsRoutes(deps), ...importsRoutes(deps)];
 }

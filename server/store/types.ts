@@ -7,6 +7,7 @@
  * only ever appended. Snapshots make loading fast and never delete log rows.
  */
 import type { Role } from '../../src/lib/domain/access';
+import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 export interface UserRecord {
 	id: number;
@@ -121,6 +122,15 @@ export interface Store {
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;
+
+	// ---- export log (issue 8): every export of member data, who/when/which view
+	/** Append an entry; `id` and nothing else is assigned by the store. */
+	appendExportLog(e: Omit<ExportLogEntry, 'id'>): Promise<ExportLogEntry>;
+	/** Newest first; `beforeId` pages back. */
+	listExportLog(
+		org: string,
+		opts?: { limit?: number; beforeId?: number }
+	): Promise<ExportLogEntry[]>;
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;
