@@ -7,8 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { IMPORT_PARTS_TABLE, IMPORTS_TABLE } from '../../src/lib/domain/import';
-import { applyImport, importParts } from '../../src/lib/import/apply';
-import type { PlannedRow } from '../../src/lib/import/check';
 import {
 	api,
 	connect,
@@ -189,32 +187,4 @@ describe('import record', () => {
 		});
 		c.destroy();
 	});
-
-	it('a 20,000-row import in chunk transactions reaches another client whole', async () => {
-		const a = await connect(server, staff.cookie);
-		const b = await connect(server, staff.cookie);
-		const rows: PlannedRow[] = Array.from({ length: 20_000 }, (_, i) => ({
-			line: i + 2,
-			cells: [],
-			values: {
-				name: `شرکت نمونه ${i} 样本公司`,
-				phone: `021 ${String(10_000_000 + i)}`,
-				email: `m${i}@example.com`,
-				region: 'تهران',
-				category: 'industry',
-				address: `No. ${i}, Example street, Some district, Tehran`
-			},
-			errors: [],
-			match: null,
-			changes: [],
-			action: 'add'
-		}));
-		const result = await applyImport({ doc: a.doc, importId: 'import-big-0001', rows });
-		expect(result).toEqual({ added: 20_000, updated: 0, parts: 4 });
-		await waitFor(() => b.members().size === 20_000, { timeout: 120_000, what: '20k rows at b' });
-		await waitFor(() => importParts(b.doc, 'import-big-0001').length === 4, { timeout: 30_000 });
-		expect(a.closes).toEqual([]);
-		a.destroy();
-		b.destroy();
-	}, 180_000);
 });
