@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, sniffDelimiter, toCsv, neutraliseFormula } from '../../src/lib/domain/csv';
-import { decodeText, DecodeError, detectEncoding } from '../../src/lib/domain/encoding';
+import {
+	decodeText,
+	DecodeError,
+	detectEncoding,
+	persianLetterForms
+} from '../../src/lib/domain/encoding';
 import { guessMapping, shapeKey, IMPORTABLE_FIELDS } from '../../src/lib/domain/headers';
 import { changesFor, checkRow } from '../../src/lib/domain/import';
 import { buildMatchIndex } from '../../src/lib/domain/normalize';
@@ -262,5 +267,13 @@ describe('matching', () => {
 		});
 		expect(index.find({ name: 'a co' })).toHaveLength(1);
 		expect(row.action).toBe('skip');
+	});
+});
+
+describe('Persian letter forms', () => {
+	it('a Persian Windows-1256 file gets Persian yeh and kaf; Arabic text is left alone', async () => {
+		const f = await read('fa-subscribers-1256.csv');
+		expect(f.rows[0].cells[1]).toBe('رضا کریمی');
+		expect(persianLetterForms('كتاب علي')).toBe('كتاب علي');
 	});
 });

@@ -180,7 +180,19 @@ export function decodeText(
 		throw new DecodeError(encoding);
 	}
 	if (text.includes('\u0000')) throw new DecodeError(encoding);
+	if (encoding === 'windows-1256') text = persianLetterForms(text);
 	return { text, detected };
+}
+
+/**
+ * Windows-1256 has no Persian yeh or kaf: Persian files saved in it carry the
+ * Arabic letters (ي U+064A, ك U+0643), which look alike but do not match what
+ * people type. When the text is Persian (it has پ چ ژ or گ, which Arabic lacks),
+ * they are turned into the Persian forms (ی U+06CC, ک U+06A9).
+ */
+export function persianLetterForms(text: string): string {
+	if (!/[\u067e\u0686\u0698\u06af]/.test(text)) return text;
+	return text.replace(/\u064a/g, '\u06cc').replace(/\u0643/g, '\u06a9');
 }
 
 /** Bytes that are not text at all (an image, a zip that is not XLSX, a PDF). */
