@@ -28,6 +28,12 @@
  */
 import * as Y from 'yjs';
 import {
+	IMPORT_PARTS_TABLE,
+	IMPORTS_TABLE,
+	importFields,
+	importPartFields
+} from '../src/lib/domain/import';
+import {
 	correctFieldChanges,
 	MEMBER_RULES,
 	type Correction,
@@ -345,7 +351,12 @@ export function makeDocGuard(rules: DocRules): Guard {
 	return Object.assign(guard, { roots: [...new Set(roots)] });
 }
 
-/** The registry: members [G1]-[G11]; the member file's tables (contacts, activities, notes). */
+/**
+ * The registry: members [G1]-[G11]; the member file's tables (contacts, activities,
+ * notes); the import record (issue 8): `importParts` rows are written once with
+ * their chunk and never change; `imports` is written only by the server (who and
+ * when cannot be forged).
+ */
 export const guardRegistry: Guard = makeDocGuard({
 	tables: {
 		[MEMBERS]: {
@@ -355,7 +366,16 @@ export const guardRegistry: Guard = makeDocGuard({
 			keep: (before) => before.memberNo !== undefined || before.mergedInto !== undefined,
 			frozen: (before) => before.mergedInto !== undefined
 		},
-		...MEMBER_FILE_TABLES
+		...MEMBER_FILE_TABLES,
+		[IMPORT_PARTS_TABLE]: {
+			fields: importPartFields,
+			frozen: (before) => before.importId !== undefined
+		},
+		[IMPORTS_TABLE]: {
+			fields: importFields,
+			serverOwned: new Set(Object.keys(importFields)),
+			keep: () => true
+		}
 	}
 });
 

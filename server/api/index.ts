@@ -11,6 +11,8 @@ import type { Store } from '../store/types';
 import type { Transport } from '../transport';
 import { historyRoutes } from './history';
 import { mergeRoutes } from './merge';
+import { exportsRoutes } from './exports';
+import { importsRoutes } from './imports';
 
 export interface AreaDeps {
 	config: Config;
@@ -21,5 +23,11 @@ export interface AreaDeps {
 }
 
 export function areaRoutes(deps: AreaDeps): ApiRoute[] {
-	return [...historyRoutes(deps), ...mergeRoutes(deps), ...reportsRoutes(deps)];
+	return [
+		...historyRoutes(deps),
+		...mergeRoutes(deps),
+		...reportsRoutes(deps),
+		...exportsRoutes(deps),
+		...importsRoutes(deps)
+	];
 }

@@ -23,6 +23,7 @@ import {
 	type UserUpdate
 } from './types';
 import { SqliteHistoryStore, type HistoryStore } from './history';
+import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a released one. */
 const MIGRATIONS: readonly string[] = [
@@ -129,6 +130,7 @@ export class SqliteStore implements Store {
 	private readonly q;
 	/** Member history index (issue 4): its own tables, see store/history.ts. */
 	readonly history: HistoryStore;
+	private readonly exportLog: ReturnType<typeof prepareExportLog>;
 
 	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
 		fs.mkdirSync(dataDir, { recursive: true });
@@ -140,6 +142,7 @@ export class SqliteStore implements Store {
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
 		this.history = new SqliteHistoryStore(this.db);
+		this.exportLog = prepareExportLog(this.db);
 		const db = this.db;
 		this.q = {
 			insertOrg: db.prepare('INSERT OR IGNORE INTO orgs (name, created_at) VALUES (?, ?)'),
@@ -341,6 +344,36 @@ export class SqliteStore implements Store {
 		return this.q.nextMemberNo.get(org) as number;
 	}
 
+	// ---- export log (issue 8) ---------------------------------------------------
+
+	async appendExportLog(e: Omit<ExportLogEntry, 'id'>): Promise<ExportLogEntry> {
+		const r = this.exportLog.insert.run({
+			org: e.org,
+			userId: e.userId,
+			userName: e.userName,
+			at: e.at,
+			view: e.view,
+			format: e.format,
+			rows: e.rows,
+			columns: JSON.stringify(e.columns),
+			filters: e.filters,
+			sort: JSON.stringify(e.sort)
+		});
+		return { ...e, id: Number(r.lastInsertRowid) };
+	}
+
+	async listExportLog(
+		org: string,
+		{ limit = 100, beforeId }: { limit?: number; beforeId?: number } = {}
+	): Promise<ExportLogEntry[]> {
+		const rows = this.exportLog.list.all(
+			org,
+			beforeId ?? Number.MAX_SAFE_INTEGER,
+			Math.max(1, Math.min(1000, limit))
+		) as ExportLogRow[];
+		return rows.map(toExportLogEntry);
+	}
+
 	async ping(): Promise<void> {
 		if (this.q.ping.get() !== 1) throw new Error('SQLite did not answer SELECT 1');
 	}
@@ -348,4 +381,72 @@ export class SqliteStore implements Store {
 	async close(): Promise<void> {
 		if (this.db.open) this.db.close();
 	}
+}
+
+// ---- export log (issue 8) -------------------------------------------------------
+// Its own table, created if missing rather than as a numbered migration, so that it
+// stays independent of the other areas' schema changes. Rows are only appended.
+
+interface ExportLogRow {
+	id: number;
+	org: string;
+	user_id: number;
+	user_name: string;
+	at: string;
+	view: string;
+	format: 'csv' | 'xlsx';
+	rows: number;
+	columns: string;
+	filters: string;
+	sort: string;
+}
+
+const stringList = z.array(z.string());
+const jsonList = (s: string): string[] => {
+	try {
+		const r = stringList.safeParse(JSON.parse(s));
+		return r.success ? r.data : [];
+	} catch {
+		return [];
+	}
+};
+
+const toExportLogEntry = (r: ExportLogRow): ExportLogEntry => ({
+	id: r.id,
+	org: r.org,
+	userId: r.user_id,
+	userName: r.user_name,
+	at: r.at,
+	view: r.view,
+	format: r.format,
+	rows: r.rows,
+	columns: jsonList(r.columns),
+	filters: r.filters,
+	sort: jsonList(r.sort)
+});
+
+function prepareExportLog(db: Database.Database) {
+	db.exec(`
+		CREATE TABLE IF NOT EXISTS export_log (
+			id INTEGER PRIMARY KEY AUTOINCREMENT,
+			org TEXT NOT NULL,
+			user_id INTEGER NOT NULL REFERENCES users(id),
+			user_name TEXT NOT NULL,
+			at TEXT NOT NULL,
+			view TEXT NOT NULL,
+			format TEXT NOT NULL,
+			rows INTEGER NOT NULL,
+			columns TEXT NOT NULL,
+			filters TEXT NOT NULL,
+			sort TEXT NOT NULL
+		);
+		CREATE INDEX IF NOT EXISTS export_log_org_id ON export_log(org, id);
+	`);
+	return {
+		insert: db.prepare(
+			`INSERT INTO export_log (org, user_id, user_name, at, view, format, rows, columns, filters, sort)
+			 VALUES (@org, @userId, @userName, @at, @view, @format, @rows, @columns, @filters, @sort)`
+		),
+		list: db.prepare('SELECT * FROM export_log WHERE org = ? AND id < ? ORDER BY id DESC LIMIT ?')
+	};
 }

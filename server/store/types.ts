@@ -8,6 +8,7 @@
  */
 import type { Role } from '../../src/lib/domain/access';
 import type { HistoryStore } from './history';
+import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 export interface UserRecord {
 	id: number;
@@ -127,6 +128,14 @@ export interface Store {
 	/** Per-field changes derived from the update log; a cache that can be rebuilt. */
 	readonly history: HistoryStore;
 	// ---- end member history ----
+	// ---- export log (issue 8): every export of member data, who/when/which view
+	/** Append an entry; `id` and nothing else is assigned by the store. */
+	appendExportLog(e: Omit<ExportLogEntry, 'id'>): Promise<ExportLogEntry>;
+	/** Newest first; `beforeId` pages back. */
+	listExportLog(
+		org: string,
+		opts?: { limit?: number; beforeId?: number }
+	): Promise<ExportLogEntry[]>;
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;
