@@ -4,7 +4,9 @@
  */
 import type { DocName } from '../src/lib/domain/access';
 import { guardRegistry, type Guard } from './guard';
+import { guardSurveys } from './surveys-guard';
 
 export const DOC_GUARDS: Partial<Record<DocName, Guard>> = {
-	registry: guardRegistry
+	registry: guardRegistry,
+	surveys: guardSurveys
 };
