@@ -390,12 +390,15 @@ export function complaintRowRule(
 }
 
 /** Whether a status change is allowed for an item (the UI asks before writing). */
-export function canSetItemStatus(item: Fields, status: ItemStatus): boolean {
+export function canSetItemStatus(item: { answer?: unknown }, status: ItemStatus): boolean {
 	if (status === ITEM_STATUS.answered || status === ITEM_STATUS.closed) return hasText(item.answer);
 	return true;
 }
 
-export function canSetComplaintStatus(c: Fields, status: ComplaintStatus): boolean {
+export function canSetComplaintStatus(
+	c: { resolution?: unknown },
+	status: ComplaintStatus
+): boolean {
 	if (status === COMPLAINT_STATUS.resolved || status === COMPLAINT_STATUS.closed)
 		return hasText(c.resolution);
 	return true;
