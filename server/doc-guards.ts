@@ -5,9 +5,11 @@
 import type { DocName } from '../src/lib/domain/access';
 import { LEDGER_TABLE_RULES } from '../src/lib/domain/ledger';
 import { guardRegistry, makeDocGuard, type Guard } from './guard';
+import { guardSurveys } from './surveys-guard';
 
 export const DOC_GUARDS: Partial<Record<DocName, Guard>> = {
 	registry: guardRegistry,
 	// [L1] posted entries frozen, [L2] posted entries complete (domain/ledger.ts).
-	ledger: makeDocGuard({ tables: LEDGER_TABLE_RULES })
+	ledger: makeDocGuard({ tables: LEDGER_TABLE_RULES }),
+	surveys: guardSurveys
 };

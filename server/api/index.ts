@@ -13,6 +13,7 @@ import { historyRoutes } from './history';
 import { mergeRoutes } from './merge';
 import { exportsRoutes } from './exports';
 import { importsRoutes } from './imports';
+import { surveysRoutes } from './surveys';
 
 export interface AreaDeps {
 	config: Config;
@@ -28,6 +29,7 @@ export function areaRoutes(deps: AreaDeps): ApiRoute[] {
 		...mergeRoutes(deps),
 		...reportsRoutes(deps),
 		...exportsRoutes(deps),
-		...importsRoutes(deps)
+		...importsRoutes(deps),
+		...surveysRoutes(deps)
 	];
 }

@@ -19,6 +19,7 @@ import {
 	type SessionRecord,
 	type Store,
 	type StoredUpdate,
+	type SurveyLinkRecord,
 	type UserRecord,
 	type UserUpdate
 } from './types';
@@ -73,6 +74,49 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export const DB_FILE = 'guildhall.db';
+
+/**
+ * Survey personal links (issue 6), kept apart from MIGRATIONS so that this block and
+ * the versioned schema can change independently; `IF NOT EXISTS` makes it idempotent.
+ */
+const SURVEY_LINKS_SCHEMA = `
+	CREATE TABLE IF NOT EXISTS survey_links (
+		token_hash TEXT PRIMARY KEY,
+		org TEXT NOT NULL,
+		campaign_id TEXT NOT NULL,
+		member_id TEXT NOT NULL,
+		language TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		created_by INTEGER,
+		revoked_at INTEGER,
+		used_at INTEGER
+	);
+	CREATE UNIQUE INDEX IF NOT EXISTS survey_links_member ON survey_links(org, campaign_id, member_id);
+`;
+
+interface SurveyLinkRow {
+	token_hash: string;
+	org: string;
+	campaign_id: string;
+	member_id: string;
+	language: string;
+	created_at: number;
+	created_by: number | null;
+	revoked_at: number | null;
+	used_at: number | null;
+}
+
+const toSurveyLink = (r: SurveyLinkRow): SurveyLinkRecord => ({
+	tokenHash: r.token_hash,
+	org: r.org,
+	campaignId: r.campaign_id,
+	memberId: r.member_id,
+	language: r.language,
+	createdAt: r.created_at,
+	createdBy: r.created_by,
+	revokedAt: r.revoked_at,
+	usedAt: r.used_at
+});
 
 interface UserRow {
 	id: number;
@@ -131,6 +175,7 @@ export class SqliteStore implements Store {
 	/** Member history index (issue 4): its own tables, see store/history.ts. */
 	readonly history: HistoryStore;
 	private readonly exportLog: ReturnType<typeof prepareExportLog>;
+	private readonly links;
 
 	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
 		fs.mkdirSync(dataDir, { recursive: true });
@@ -193,6 +238,28 @@ export class SqliteStore implements Store {
 				)
 				.pluck(),
 			ping: db.prepare('SELECT 1').pluck()
+		};
+		db.exec(SURVEY_LINKS_SCHEMA);
+		this.links = {
+			deleteFor: db.prepare(
+				'DELETE FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?'
+			),
+			insert: db.prepare(
+				`INSERT INTO survey_links (token_hash, org, campaign_id, member_id, language, created_at, created_by, revoked_at, used_at)
+				 VALUES (@tokenHash, @org, @campaignId, @memberId, @language, @createdAt, @createdBy, @revokedAt, @usedAt)`
+			),
+			byHash: db.prepare('SELECT * FROM survey_links WHERE token_hash = ?'),
+			ofCampaign: db.prepare(
+				'SELECT * FROM survey_links WHERE org = ? AND campaign_id = ? ORDER BY created_at, member_id'
+			),
+			revoke: db.prepare(
+				`UPDATE survey_links SET revoked_at = ? WHERE org = ? AND campaign_id = ? AND member_id = ?
+				 AND revoked_at IS NULL`
+			),
+			exists: db
+				.prepare('SELECT 1 FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?')
+				.pluck(),
+			used: db.prepare('UPDATE survey_links SET used_at = ? WHERE token_hash = ?')
 		};
 	}
 
@@ -373,6 +440,42 @@ export class SqliteStore implements Store {
 		) as ExportLogRow[];
 		return rows.map(toExportLogEntry);
 	}
+
+	// ---- Survey personal links (issue 6) ---------------------------------------------
+
+	async putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void> {
+		this.db.transaction(() => {
+			for (const l of links) {
+				this.links.deleteFor.run(l.org, l.campaignId, l.memberId);
+				this.links.insert.run(l);
+			}
+		})();
+	}
+
+	async getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null> {
+		const r = this.links.byHash.get(tokenHash) as SurveyLinkRow | undefined;
+		return r ? toSurveyLink(r) : null;
+	}
+
+	async listSurveyLinks(org: string, campaignId: string): Promise<SurveyLinkRecord[]> {
+		return (this.links.ofCampaign.all(org, campaignId) as SurveyLinkRow[]).map(toSurveyLink);
+	}
+
+	async revokeSurveyLink(
+		org: string,
+		campaignId: string,
+		memberId: string,
+		at: number
+	): Promise<boolean> {
+		this.links.revoke.run(at, org, campaignId, memberId);
+		return this.links.exists.get(org, campaignId, memberId) === 1;
+	}
+
+	async markSurveyLinkUsed(tokenHash: string, at: number): Promise<void> {
+		this.links.used.run(at, tokenHash);
+	}
+
+	// ---- end of survey links ----------------------------------------------------------
 
 	async ping(): Promise<void> {
 		if (this.q.ping.get() !== 1) throw new Error('SQLite did not answer SELECT 1');

@@ -77,6 +77,22 @@ export interface LoadedRoom {
 	updates: StoredUpdate[];
 }
 
+/** A survey's personal link (issue 6). Only the token's SHA-256 is kept. */
+export interface SurveyLinkRecord {
+	tokenHash: string;
+	org: string;
+	campaignId: string;
+	memberId: string;
+	/** The survey's language for this member. */
+	language: string;
+	/** Epoch milliseconds. */
+	createdAt: number;
+	createdBy: number | null;
+	revokedAt: number | null;
+	/** Last successful submission. */
+	usedAt: number | null;
+}
+
 /** Thrown by `createUser` when the username is taken (case-insensitive). */
 export class UsernameTakenError extends Error {
 	readonly name = 'UsernameTakenError';
@@ -136,6 +152,16 @@ export interface Store {
 		org: string,
 		opts?: { limit?: number; beforeId?: number }
 	): Promise<ExportLogEntry[]>;
+	// ---- Survey personal links (issue 6; used by server/api/surveys.ts) ----------
+	/** Store new links; an existing link of the same org/campaign/member is replaced. */
+	putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void>;
+	/** The link with this token hash, revoked or not; null when there is none. */
+	getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null>;
+	listSurveyLinks(org: string, campaignId: string): Promise<SurveyLinkRecord[]>;
+	/** Returns false when the member has no link in that campaign. */
+	revokeSurveyLink(org: string, campaignId: string, memberId: string, at: number): Promise<boolean>;
+	markSurveyLinkUsed(tokenHash: string, at: number): Promise<void>;
+	// ---- end of survey links ---------------------------------------------------------
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;
