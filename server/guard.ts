@@ -27,6 +27,8 @@ import { ROW_ID_PATTERN } from '../src/lib/domain/member';
 
 export const MEMBERS = 'members';
 export const META = 'meta';
+/** Registry tables only the server writes (issue 4): pipeline moves, verification checks. */
+export const SERVER_TABLES: readonly string[] = ['moves', 'checks'];
 
 /** Key under which the guard records its number of corrections in `transaction.meta`. */
 export const CORRECTIONS = Symbol('guildhall.corrections');
@@ -70,8 +72,8 @@ function deleteListItems(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 	}
 }
 
-function correctRow(row: AnyMap, changes: FieldChange[], writes: Write[]) {
-	for (const c of correctMemberChanges(changes)) {
+function correctRow(row: AnyMap, changes: FieldChange[], writes: Write[], newRow = false) {
+	for (const c of correctMemberChanges(changes, { newRow })) {
 		if (c.op === 'delete') writes.push(() => row.delete(c.key));
 		else {
 			const value = c.value;
@@ -86,7 +88,7 @@ function planNewRow(row: AnyMap, tr: Y.Transaction, writes: Write[]) {
 		if (item.deleted) continue;
 		changes.push({ key, action: 'add', oldValue: undefined, newValue: lastContent(item) });
 	}
-	correctRow(row, changes, writes);
+	correctRow(row, changes, writes, true);
 	deleteListItems(row, tr, writes);
 }
 
@@ -156,6 +158,25 @@ function planRevert(map: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[])
 	}
 }
 
+/** A server-owned table: rows added by a client are removed, changed or deleted rows restored. */
+function planServerTable(table: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[]) {
+	const event = new Y.YMapEvent(table, tr, new Set(keys));
+	for (const key of keys) {
+		if (key === null) {
+			deleteListItems(table, tr, writes);
+			continue;
+		}
+		const c = event.keys.get(key);
+		if (!c) continue;
+		if (c.action === 'add') {
+			writes.push(() => table.delete(key));
+			continue;
+		}
+		const old = c.oldValue instanceof Y.Map ? entriesBefore(c.oldValue, event) : null;
+		writes.push(() => (old ? table.set(key, new Y.Map<unknown>(old)) : table.delete(key)));
+	}
+}
+
 function planClear(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 	for (const item of type._map.values()) {
 		if (!item.deleted) writes.push(() => item.delete(tr));
@@ -170,12 +191,16 @@ function planClear(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 export function guardRegistry(doc: Y.Doc, tr: Y.Transaction): number {
 	const members: AnyType = doc.getMap(MEMBERS);
 	const meta: AnyType = doc.getMap(META);
+	const serverTables = new Set<AnyType>(SERVER_TABLES.map((t) => doc.getMap(t)));
 	const writes: Write[] = [];
 	const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
 	for (const [type, keys] of changed) {
 		if (type === members) planMembers(members as AnyMap, keys, tr, writes);
 		else if (type === meta) planRevert(meta as AnyMap, keys, tr, writes);
-		else if (type._item === null) planClear(type, tr, writes);
+		else if (serverTables.has(type)) planServerTable(type as unknown as AnyMap, keys, tr, writes);
+		else if (type instanceof Y.Map && serverTables.has(type.parent as AnyType)) {
+			planRevert(type as unknown as AnyMap, keys, tr, writes);
+		} else if (type._item === null) planClear(type, tr, writes);
 		else if (type instanceof Y.Map && type.parent === members) planRow(type, keys, tr, writes);
 		else {
 			// A type nested deeper than a row (cannot be created under the guard, but may

@@ -7,6 +7,7 @@ import type { ApiRoute } from '../http';
 import type { Rooms } from '../rooms';
 import type { Store } from '../store/types';
 import type { Transport } from '../transport';
+import { joiningRoutes } from './joining';
 
 export interface AreaDeps {
 	config: Config;
@@ -16,6 +17,5 @@ export interface AreaDeps {
 }
 
 export function areaRoutes(deps: AreaDeps): ApiRoute[] {
-	void deps;
-	return [];
+	return [...joiningRoutes(deps)];
 }

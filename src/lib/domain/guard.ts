@@ -11,8 +11,12 @@
  *       otherwise the field is removed.
  *  [G4] a valid value that parses to a normalised form (trimmed) is rewritten to it.
  *  [G5] clearing a client-owned field is allowed.
+ *  [J1] `status` of an existing row is changed only by server commands (a client
+ *       change is put back); a new row may start in an initial state
+ *       (INITIAL_STATUSES), any other becomes `prospect`.
  */
-import { isMemberField, parseMemberField, SERVER_OWNED_FIELDS } from './member';
+import { INITIAL_STATUSES, isStatus } from './lifecycle';
+import { COMMAND_FIELDS, isMemberField, parseMemberField, SERVER_OWNED_FIELDS } from './member';
 
 export interface FieldChange {
 	key: string;
@@ -23,7 +27,10 @@ export interface FieldChange {
 
 export type Correction = { key: string; op: 'set'; value: unknown } | { key: string; op: 'delete' };
 
-export function correctMemberChanges(changes: readonly FieldChange[]): Correction[] {
+export function correctMemberChanges(
+	changes: readonly FieldChange[],
+	opts: { newRow?: boolean } = {}
+): Correction[] {
 	const out: Correction[] = [];
 	for (const c of changes) {
 		const restore = (): Correction =>
@@ -36,6 +43,13 @@ export function correctMemberChanges(changes: readonly FieldChange[]): Correctio
 		}
 		if (SERVER_OWNED_FIELDS.has(c.key)) {
 			out.push(restore());
+			continue;
+		}
+		if (COMMAND_FIELDS.has(c.key)) {
+			if (!opts.newRow) out.push(restore());
+			else if (!isStatus(c.newValue) || !INITIAL_STATUSES.has(c.newValue)) {
+				out.push({ key: c.key, op: 'set', value: 'prospect' });
+			}
 			continue;
 		}
 		if (c.action === 'delete') continue;
