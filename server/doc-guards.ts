@@ -3,8 +3,21 @@
  * client write (SPEC [D1]); an area adds its doc's guard here.
  */
 import type { DocName } from '../src/lib/domain/access';
-import { guardRegistry, type Guard } from './guard';
+import { SETTINGS_RULES } from '../src/lib/domain/settings';
+import { guardRegistry, makeDocGuard, type Guard } from './guard';
+
+/** Settings (issue 4): tiers and categories are archived, never deleted (members refer to them). */
+const guardSettings = makeDocGuard({
+	values: SETTINGS_RULES.values,
+	tables: {
+		tiers: { ...SETTINGS_RULES.tables.tiers, keep: () => true },
+		categories: { ...SETTINGS_RULES.tables.categories, keep: () => true },
+		criteria: SETTINGS_RULES.tables.criteria,
+		templates: { ...SETTINGS_RULES.tables.templates, keep: () => true }
+	}
+});
 
 export const DOC_GUARDS: Partial<Record<DocName, Guard>> = {
-	registry: guardRegistry
+	registry: guardRegistry,
+	settings: guardSettings
 };

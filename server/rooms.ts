@@ -21,7 +21,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { parseRoomName, type DocName } from '../src/lib/domain/access';
 import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { DOC_GUARDS } from './doc-guards';
-import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, SERVER_TABLES, type Guard } from './guard';
+import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
 import { seedSettings } from './joining';
 import type { Store } from './store/types';
 
@@ -177,7 +177,6 @@ export class Room {
 		if (this.docName !== 'registry') return;
 		// Typed roots before any client update, so the guard can recognise them.
 		this.doc.getMap(MEMBERS);
-		for (const table of SERVER_TABLES) this.doc.getMap(table);
 		const meta = this.doc.getMap<unknown>(META);
 		if (meta.get('schemaVersion') === undefined) {
 			this.transactAsServer(() => meta.set('schemaVersion', SCHEMA_VERSION));

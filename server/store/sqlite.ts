@@ -394,9 +394,7 @@ export class SqliteStore implements Store {
 		return this.db.transaction((): CommandRecord => {
 			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
 			if (existing) return toCommand(existing);
-			const memberNo = opts.allocateMemberNo
-				? (this.q.nextMemberNo.get(c.org) as number)
-				: null;
+			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
 			const result = c.result(memberNo);
 			const row: CommandRow = {
 				org: c.org,

@@ -15,6 +15,7 @@
  *  - every other allowed move: `move`.
  */
 import { z } from 'zod';
+import type { Correction } from './guard';
 import { MEMBER_STATUS, type MemberStatus } from './member';
 
 export const STATUS_ORDER: readonly MemberStatus[] = [
@@ -133,9 +134,50 @@ export const checkRecord = z.object({
 	memberId: z.string(),
 	criterionId: z.string(),
 	/** The criterion's text and kind as they were: criteria may change or be dropped later. */
-	text: z.string(),
+	textEn: z.string().optional(),
+	textFa: z.string().optional(),
+	textZh: z.string().optional(),
 	required: z.boolean(),
 	met: z.boolean(),
-	at: z.iso.datetime()
+	at: z.iso.datetime(),
+	command: z.string()
 });
 export type CheckRecord = z.infer<typeof checkRecord>;
+
+/**
+ * [J1] The registry's row rule for `status` (after the field rules): a client may
+ * give a new row an initial state (any other becomes `prospect`); on an existing
+ * row only the server's commands change it, so a client change is put back.
+ */
+export function statusRowRule(
+	after: Readonly<Record<string, unknown>>,
+	before: Readonly<Record<string, unknown>> | null
+): Correction[] {
+	if (before === null) {
+		if (after.status === undefined) return [];
+		return isStatus(after.status) && INITIAL_STATUSES.has(after.status)
+			? []
+			: [{ key: 'status', op: 'set', value: 'prospect' }];
+	}
+	if (after.status === before.status) return [];
+	return before.status === undefined
+		? [{ key: 'status', op: 'delete' }]
+		: [{ key: 'status', op: 'set', value: before.status }];
+}
+
+const allOwned = (shape: Record<string, unknown>) => ({
+	fields: Object.fromEntries(Object.keys(shape).map((k) => [k, z.unknown()])),
+	serverOwned: new Set(Object.keys(shape))
+});
+
+/**
+ * The registry's server-owned tables (written by the joining commands): a client
+ * cannot add, change or delete their rows (a row a client adds is emptied).
+ */
+export const JOINING_TABLES = {
+	moves: { ...allOwned(moveRecord.shape), frozen: () => true },
+	checks: {
+		...allOwned(checkRecord.shape),
+		frozen: () => true
+	}
+} as const;
