@@ -479,3 +479,52 @@ describe('pipeline moves', () => {
 		});
 	});
 });
+
+describe('settings guard', () => {
+	it('[J5] admins edit settings with valid values; bad values and deletes are corrected', async () => {
+		const a = await connect(server, admin, { room: 'default/settings' });
+		try {
+			const regular = () => a.doc.getMap('tiers').get('regular') as Y.Map<unknown>;
+			const onServer = () =>
+				(
+					server.app.rooms
+						.get('default/settings')!
+						.doc.getMap('tiers')
+						.get('regular') as Y.Map<unknown>
+				)?.toJSON();
+			regular().set('annualFee', 60_000_000);
+			await waitFor(() => onServer()?.annualFee === 60_000_000, { what: 'fee saved' });
+			regular().set('annualFee', 12.5);
+			await waitFor(() => regular().get('annualFee') === 60_000_000, {
+				what: 'float fee put back'
+			});
+			a.doc.getMap('config').set('memberNoFormat', 'no placeholder');
+			a.doc.getMap('config').set('currency', 'CNY');
+			await waitFor(() => a.doc.getMap('config').get('currency') === 'CNY');
+			await waitFor(() => a.doc.getMap('config').get('memberNoFormat') !== 'no placeholder', {
+				what: 'format put back'
+			});
+			a.doc.getMap('tiers').delete('regular');
+			await waitFor(() => regular() instanceof Y.Map && onServer() !== undefined, {
+				what: 'tier restored'
+			});
+			expect(onServer()?.annualFee).toBe(60_000_000);
+		} finally {
+			a.doc.getMap('config').set('currency', 'IRR');
+			a.destroy();
+		}
+	});
+
+	it('[J5] staff can read the settings but not change them', async () => {
+		const c = await connect(server, staff.cookie, { room: 'default/settings' });
+		try {
+			c.doc.getMap('config').set('lapseGraceDays', 1);
+			await waitFor(() => c.denied.length > 0);
+			expect(
+				server.app.rooms.get('default/settings')!.doc.getMap('config').get('lapseGraceDays')
+			).toBe(90);
+		} finally {
+			c.destroy();
+		}
+	});
+});
