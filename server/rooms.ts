@@ -22,6 +22,7 @@ import { parseRoomName, type DocName } from '../src/lib/domain/access';
 import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { DOC_GUARDS } from './doc-guards';
 import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
+import { seedSettings } from './joining';
 import type { Store } from './store/types';
 
 /** What a room needs from a connection. The transport's connections implement it. */
@@ -173,6 +174,14 @@ export class Room {
 	}
 
 	private initSchema(): void {
+		if (this.docName === 'settings') {
+			// First load of an organisation's settings: the defaults (issue 4).
+			this.doc.getMap(META);
+			if (this.doc.getMap<unknown>(META).get('seeded') === undefined) {
+				this.transactAsServer((doc) => seedSettings(doc));
+			}
+			return;
+		}
 		if (this.docName !== 'registry') return;
 		// Typed roots before any client update, so the guard can recognise them.
 		this.doc.getMap(MEMBERS);

@@ -14,6 +14,8 @@ import { z } from 'zod';
 import {
 	UsernameTakenError,
 	type AppendedUpdate,
+	type CommandRecord,
+	type NewCommandRecord,
 	type LoadedRoom,
 	type NewUserRecord,
 	type SessionRecord,
@@ -69,6 +71,20 @@ const MIGRATIONS: readonly string[] = [
 	CREATE TABLE member_numbers (
 		org TEXT PRIMARY KEY REFERENCES orgs(name),
 		last_no INTEGER NOT NULL
+	);
+	`,
+	// Server commands (issue 4): one row per command id, with its stored result.
+	`
+	CREATE TABLE commands (
+		org TEXT NOT NULL REFERENCES orgs(name),
+		id TEXT NOT NULL,
+		type TEXT NOT NULL,
+		user_id INTEGER NOT NULL REFERENCES users(id),
+		body TEXT NOT NULL,
+		result TEXT NOT NULL,
+		member_no INTEGER,
+		at INTEGER NOT NULL,
+		PRIMARY KEY (org, id)
 	);
 	`
 ];
@@ -136,6 +152,28 @@ interface UpdateRow {
 	user_id: number | null;
 	at: number;
 }
+
+interface CommandRow {
+	org: string;
+	id: string;
+	type: string;
+	user_id: number;
+	body: string;
+	result: string;
+	member_no: number | null;
+	at: number;
+}
+
+const toCommand = (r: CommandRow): CommandRecord => ({
+	org: r.org,
+	id: r.id,
+	type: r.type,
+	userId: r.user_id,
+	body: r.body,
+	result: JSON.parse(r.result) as unknown,
+	memberNo: r.member_no,
+	at: r.at
+});
 
 const storedRoles = z.array(role);
 
@@ -237,6 +275,11 @@ export class SqliteStore implements Store {
 				 ON CONFLICT(org) DO UPDATE SET last_no = last_no + 1 RETURNING last_no`
 				)
 				.pluck(),
+			getCommand: db.prepare('SELECT * FROM commands WHERE org = ? AND id = ?'),
+			insertCommand: db.prepare(
+				`INSERT INTO commands (org, id, type, user_id, body, result, member_no, at)
+				 VALUES (@org, @id, @type, @userId, @body, @result, @memberNo, @at)`
+			),
 			ping: db.prepare('SELECT 1').pluck()
 		};
 		db.exec(SURVEY_LINKS_SCHEMA);
@@ -476,6 +519,45 @@ export class SqliteStore implements Store {
 	}
 
 	// ---- end of survey links ----------------------------------------------------------
+	async getCommand(org: string, id: string): Promise<CommandRecord | null> {
+		const r = this.q.getCommand.get(org, id) as CommandRow | undefined;
+		return r ? toCommand(r) : null;
+	}
+
+	async recordCommand(
+		c: NewCommandRecord,
+		opts: { allocateMemberNo?: boolean } = {}
+	): Promise<CommandRecord> {
+		// The command record and the member number in one transaction: a number is
+		// allocated only together with the command that owns it, and never twice for one id.
+		return this.db.transaction((): CommandRecord => {
+			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
+			if (existing) return toCommand(existing);
+			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
+			const result = c.result(memberNo);
+			const row: CommandRow = {
+				org: c.org,
+				id: c.id,
+				type: c.type,
+				user_id: c.userId,
+				body: c.body,
+				result: JSON.stringify(result),
+				member_no: memberNo,
+				at: c.at
+			};
+			this.q.insertCommand.run({
+				org: row.org,
+				id: row.id,
+				type: row.type,
+				userId: row.user_id,
+				body: row.body,
+				result: row.result,
+				memberNo: row.member_no,
+				at: row.at
+			});
+			return toCommand(row);
+		})();
+	}
 
 	async ping(): Promise<void> {
 		if (this.q.ping.get() !== 1) throw new Error('SQLite did not answer SELECT 1');

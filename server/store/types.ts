@@ -102,6 +102,30 @@ export class UsernameTakenError extends Error {
 	}
 }
 
+export interface CommandRecord {
+	org: string;
+	id: string;
+	type: string;
+	userId: number;
+	/** Canonical JSON of the request (type and arguments): a replay must match it. */
+	body: string;
+	result: unknown;
+	memberNo: number | null;
+	/** Epoch milliseconds. */
+	at: number;
+}
+
+export interface NewCommandRecord {
+	org: string;
+	id: string;
+	type: string;
+	userId: number;
+	body: string;
+	at: number;
+	/** The answer, made inside the transaction (with the allocated number, if any). */
+	result(memberNo: number | null): unknown;
+}
+
 export interface Store {
 	ensureOrg(name: string): Promise<void>;
 	listOrgs(): Promise<string[]>;
@@ -162,6 +186,13 @@ export interface Store {
 	revokeSurveyLink(org: string, campaignId: string, memberId: string, at: number): Promise<boolean>;
 	markSurveyLinkUsed(tokenHash: string, at: number): Promise<void>;
 	// ---- end of survey links ---------------------------------------------------------
+	/** A stored command by its id (issue 4, server/commands.ts). */
+	getCommand(org: string, id: string): Promise<CommandRecord | null>;
+	/**
+	 * Store a command and its result in one transaction, with the next member number
+	 * when asked (`result` gets it). An id already stored answers the stored record.
+	 */
+	recordCommand(c: NewCommandRecord, opts?: { allocateMemberNo?: boolean }): Promise<CommandRecord>;
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;

@@ -160,11 +160,12 @@ describe('read-only access', () => {
 	});
 
 	it('[D1] docs other than registry refuse client writes, even from editors', async () => {
-		const a = await client(admin, { room: 'default/settings' });
-		a.doc.getMap('tiers').set('gold', 100);
+		// `settings` has its guard since issue 4; `surveys` has none yet.
+		const a = await client(admin, { room: 'default/surveys' });
+		a.doc.getMap('questions').set('gold', 100);
 		await waitFor(() => a.denied.length > 0);
 		expect(a.denied[0]).toMatch(/cannot be changed/i);
-		expect(readLog(server, 'default/settings')).toHaveLength(0);
+		expect(readLog(server, 'default/surveys')).toHaveLength(0);
 	});
 });
 
