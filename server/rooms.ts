@@ -7,11 +7,18 @@
  *  - every change of the doc, whoever made it, goes through one path ('update'):
  *    append to the store, THEN broadcast to the other peers [P1], THEN acknowledge
  *    the sender [K1]. Entries wait in an in-memory outbox until the store has them.
+ *    Group commit [P4]: the outbox is stored once per event-loop turn (setImmediate),
+ *    everything that arrived in that turn in ONE store transaction, then broadcast and
+ *    acknowledged in arrival order.
  *  - when the store fails, the doc stays in memory and the entries stay in the outbox
  *    and are retried on the next change, the next snapshot or a timer [P2]; they are
  *    broadcast anyway (the doc in memory is the truth) but not acknowledged.
  *  - a snapshot is written every `snapshotEvery` stored updates and when the last
- *    peer leaves; the room is unloaded after `idleMs` without peers.
+ *    peer leaves, by the store's background thread from the stored snapshot and log
+ *    rows (the event loop never encodes the whole doc) [R3]; the room is unloaded
+ *    after `idleMs` without peers.
+ *  - the room keeps the bytes of its last snapshot and the updates after it, so a new
+ *    device (empty state vector) is answered from them without encoding the doc [R4].
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
@@ -56,6 +63,8 @@ export const DEFAULT_ROOM_TUNING: RoomTuning = {
 
 interface OutboxEntry {
 	update: Uint8Array;
+	/** Client ids (not the server's) whose clock this transaction moved. */
+	clients: number[];
 	userId: number | null;
 	at: number;
 	from: Peer | null;
@@ -65,6 +74,18 @@ interface OutboxEntry {
 	/** ACK messages to send once this entry (and all before it) is stored. */
 	acks: { peer: Peer; message: Uint8Array }[];
 }
+
+/** The stored state of the room as bytes: its last snapshot and the updates after it. */
+interface StoredState {
+	base: Uint8Array | null;
+	/** Updates after `base`, stored or waiting in the outbox, in order. */
+	tail: { seq: number; update: Uint8Array }[];
+}
+
+/** Above this many tail updates a new device is answered from the doc instead. */
+const MAX_TAIL = 5000;
+
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
 /** Decoded enough to check it is well-formed; what the caller needs from it. */
 export interface CheckedUpdate {
@@ -107,6 +128,9 @@ export class Room {
 	private readonly outbox: OutboxEntry[] = [];
 	private flushing: Promise<void> | null = null;
 	private lastAttemptFailed = false;
+	private flushScheduled = false;
+	private snapshotting: Promise<void> | null = null;
+	private stored: StoredState | null;
 	private retryTimer: ReturnType<typeof setTimeout> | null = null;
 	private retryDelay: number;
 	private lastSeq: number;
@@ -121,7 +145,8 @@ export class Room {
 		private readonly store: Store,
 		private readonly tuning: RoomTuning,
 		doc: Y.Doc,
-		log: { lastSeq: number; snapshotSeq: number; sinceSnapshot: number }
+		log: { lastSeq: number; snapshotSeq: number; sinceSnapshot: number },
+		stored: StoredState | null
 	) {
 		const parsed = parseRoomName(name);
 		if (!parsed) throw new Error(`Not a room name: ${name}`);
@@ -131,6 +156,7 @@ export class Room {
 		this.lastSeq = log.lastSeq;
 		this.snapshotSeq = log.snapshotSeq;
 		this.sinceSnapshot = log.sinceSnapshot;
+		this.stored = stored;
 		this.retryDelay = tuning.retryMs;
 		this.guard = DOC_GUARDS[this.docName] ?? null;
 		this.awareness = new awarenessProtocol.Awareness(doc);
@@ -155,11 +181,23 @@ export class Room {
 			if (snapshot) apply(snapshot.state, `the snapshot (up to #${snapshot.upToSeq})`);
 			for (const u of updates) apply(u.update, `log row #${u.seq}`);
 		}, LOAD_ORIGIN);
-		const room = new Room(opts.name, opts.store, opts.tuning, doc, {
-			lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : (snapshot?.upToSeq ?? 0),
-			snapshotSeq: snapshot?.upToSeq ?? 0,
-			sinceSnapshot: updates.length
-		});
+		const room = new Room(
+			opts.name,
+			opts.store,
+			opts.tuning,
+			doc,
+			{
+				lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : (snapshot?.upToSeq ?? 0),
+				snapshotSeq: snapshot?.upToSeq ?? 0,
+				sinceSnapshot: updates.length
+			},
+			updates.length <= MAX_TAIL
+				? {
+						base: snapshot?.state ?? null,
+						tail: updates.map((u) => ({ seq: u.seq, update: u.update }))
+					}
+				: null
+		);
 		room.initSchema();
 		return room;
 	}
@@ -194,15 +232,19 @@ export class Room {
 	 */
 	applyPeerUpdate(peer: Peer, update: Uint8Array): { corrections: number } {
 		if (!this.guard) throw new Error(`Room ${this.name} is not writable by peers`);
-		const checked = checkUpdate(update);
+		const before = this.outbox.length;
 		const { corrections, error } = applyGuardedUpdate({
 			doc: this.doc,
 			update,
 			origin: peer,
 			guard: this.guard
 		});
-		this.queueAck(peer, checked.clients);
 		if (error) throw error;
+		// The clients to acknowledge come from the transaction (onUpdate recorded which
+		// clocks it moved), so the update is decoded once, by Y.applyUpdate. Only an
+		// update that changed nothing (a resend) is decoded again for its client ids.
+		const entry = this.outbox.length > before ? this.outbox[this.outbox.length - 1] : null;
+		this.queueAck(peer, entry?.from === peer ? entry.clients : checkUpdate(update).clients);
 		return { corrections };
 	}
 
@@ -234,8 +276,17 @@ export class Room {
 	): void => {
 		if (origin === LOAD_ORIGIN) return;
 		const from = isPeer(origin) ? origin : null;
+		const clients: number[] = [];
+		if (from) {
+			for (const [client, clock] of tr.afterState) {
+				if (client !== this.doc.clientID && clock > (tr.beforeState.get(client) ?? 0)) {
+					clients.push(client);
+				}
+			}
+		}
 		this.outbox.push({
 			update,
+			clients,
 			userId: from ? from.userId : null,
 			at: Date.now(),
 			from,
@@ -243,8 +294,18 @@ export class Room {
 			broadcast: false,
 			acks: []
 		});
-		void this.flush();
+		this.scheduleFlush();
 	};
+
+	/** Group commit: one store transaction for all changes of this event-loop turn. */
+	private scheduleFlush(): void {
+		if (this.flushScheduled) return;
+		this.flushScheduled = true;
+		setImmediate(() => {
+			this.flushScheduled = false;
+			if (!this.destroyed) void this.flush();
+		});
+	}
 
 	private broadcast(e: OutboxEntry): void {
 		e.broadcast = true;
@@ -275,19 +336,23 @@ export class Room {
 
 	private async drain(): Promise<void> {
 		while (this.outbox.length > 0) {
-			const e = this.outbox[0];
+			const batch = this.outbox.slice();
 			try {
-				const seq = await this.store.appendUpdate({
-					room: this.name,
-					update: e.update,
-					userId: e.userId,
-					at: e.at
-				});
-				this.outbox.shift();
-				this.lastSeq = seq;
-				this.sinceSnapshot++;
+				const seqs = await this.store.appendUpdates(
+					batch.map((e) => ({ room: this.name, update: e.update, userId: e.userId, at: e.at }))
+				);
+				// Durable from here on: only now broadcast [P1] and acknowledge [K1].
+				this.outbox.splice(0, batch.length);
+				this.lastSeq = seqs[seqs.length - 1];
+				this.sinceSnapshot += batch.length;
 				this.lastAttemptFailed = false;
 				this.retryDelay = this.tuning.retryMs;
+				if (this.stored) {
+					for (let i = 0; i < batch.length; i++) {
+						this.stored.tail.push({ seq: seqs[i], update: batch[i].update });
+					}
+					if (this.stored.tail.length > MAX_TAIL) this.stored = null;
+				}
 			} catch (err) {
 				this.lastAttemptFailed = true;
 				console.error(
@@ -299,9 +364,11 @@ export class Room {
 				this.scheduleRetry();
 				return;
 			}
-			if (!e.broadcast) this.broadcast(e);
-			for (const a of e.acks) a.peer.send(a.message);
-			if (this.sinceSnapshot >= this.tuning.snapshotEvery) await this.writeSnapshot();
+			for (const e of batch) {
+				if (!e.broadcast) this.broadcast(e);
+				for (const a of e.acks) a.peer.send(a.message);
+			}
+			if (this.sinceSnapshot >= this.tuning.snapshotEvery) void this.writeSnapshot();
 		}
 	}
 
@@ -315,19 +382,36 @@ export class Room {
 		this.retryDelay = Math.min(this.retryDelay * 2, 30_000);
 	}
 
-	private async writeSnapshot(): Promise<void> {
-		if (this.lastSeq <= this.snapshotSeq && this.outbox.length === 0) return;
+	/**
+	 * Have the store merge a new snapshot up to the last stored update, off the event
+	 * loop. One at a time; resolves when the current one (and, if more was stored
+	 * meanwhile and `again`, one more) is written.
+	 */
+	private writeSnapshot(again = false): Promise<void> {
+		if (this.snapshotting) {
+			if (!again) return this.snapshotting;
+			return this.snapshotting.then(() => this.writeSnapshot(false));
+		}
+		if (this.lastSeq <= this.snapshotSeq) return Promise.resolve();
 		const upToSeq = this.lastSeq;
+		const counted = this.sinceSnapshot;
+		this.snapshotting = this.runSnapshot(upToSeq, counted).finally(() => {
+			this.snapshotting = null;
+		});
+		return this.snapshotting;
+	}
+
+	private async runSnapshot(upToSeq: number, counted: number): Promise<void> {
 		try {
-			// The state may hold changes still in the outbox: loading re-applies logged
-			// rows after upToSeq, which is harmless because applying an update is idempotent.
-			await this.store.writeSnapshot({
-				room: this.name,
-				state: Y.encodeStateAsUpdate(this.doc),
-				upToSeq
-			});
-			this.snapshotSeq = upToSeq;
-			this.sinceSnapshot = 0;
+			const merged = await this.store.snapshotFromLog(this.name, upToSeq);
+			this.snapshotSeq = Math.max(this.snapshotSeq, upToSeq);
+			this.sinceSnapshot = Math.max(0, this.sinceSnapshot - counted);
+			if (merged && this.stored) {
+				const tail = this.stored.tail.filter((t) => t.seq > merged.upToSeq);
+				this.stored = { base: merged.state, tail };
+			} else if (merged && !this.stored && this.sinceSnapshot === 0 && this.outbox.length === 0) {
+				this.stored = { base: merged.state, tail: [] };
+			}
 		} catch (err) {
 			console.error(`Guildhall: could not write a snapshot of room ${this.name}; will retry.`, err);
 			// Not on every following change: encoding a big doc is not free.
@@ -341,7 +425,29 @@ export class Room {
 	/** Store pending changes, then write a snapshot if anything changed since the last. */
 	async snapshot(): Promise<void> {
 		await this.flush();
-		await this.writeSnapshot();
+		await this.writeSnapshot(true);
+	}
+
+	/**
+	 * The whole state for a device that has nothing (an empty state vector), as sync
+	 * messages built from stored bytes: the snapshot as an update, then a sync step 2
+	 * with the updates after it (merged; small). Null when the room has no such bytes
+	 * (too long a tail): the caller answers from the doc.
+	 */
+	storedStateMessages(): Uint8Array[] | null {
+		if (!this.stored) return null;
+		const rest = [...this.stored.tail.map((t) => t.update), ...this.outbox.map((e) => e.update)];
+		const out: Uint8Array[] = [];
+		if (this.stored.base) out.push(syncUpdateMessage(this.stored.base));
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE.sync);
+		encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
+		encoding.writeVarUint8Array(
+			enc,
+			rest.length === 0 ? EMPTY_UPDATE : rest.length === 1 ? rest[0] : Y.mergeUpdates(rest)
+		);
+		out.push(encoding.toUint8Array(enc));
+		return out;
 	}
 
 	/** Send the first messages to a peer that joins: sync step 1, then current presence. */

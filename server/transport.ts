@@ -95,6 +95,12 @@ const handleSync: Handler = (conn, room, decoder) => {
 	switch (type) {
 		case syncProtocol.messageYjsSyncStep1: {
 			const sv = decoding.readVarUint8Array(decoder);
+			// A new device: the stored bytes are the answer, no encoding of the doc [R4].
+			const fromStore = isEmptyStateVector(sv) ? room.storedStateMessages() : null;
+			if (fromStore) {
+				for (const m of fromStore) conn.send(m);
+				return;
+			}
 			const enc = encoding.createEncoder();
 			encoding.writeVarUint(enc, MESSAGE.sync);
 			syncProtocol.writeSyncStep2(enc, room.doc, sv);
@@ -119,6 +125,11 @@ const handleSync: Handler = (conn, room, decoder) => {
 			throw new MalformedMessage(`unknown sync message type ${type}`);
 	}
 };
+
+/** A state vector of no clients (`[0]`); malformed bytes are left to Yjs to reject. */
+function isEmptyStateVector(sv: Uint8Array): boolean {
+	return sv.length === 1 && sv[0] === 0;
+}
 
 /** A view client's step 2 holds its whole delete set; structs mean it tried to write. */
 function hasStructs(update: Uint8Array): boolean {

@@ -5,9 +5,15 @@
  * durable against application crashes and only risks the last transactions on power
  * loss, the usual trade for a log that is appended on every keystroke. The schema is
  * versioned with `PRAGMA user_version` and a list of migrations applied in order.
+ *
+ * Off the event loop: WAL checkpoints (`wal_autocheckpoint=0` here; a background
+ * thread checkpoints PASSIVE after every ~4 MB appended and every 10 s) and snapshots,
+ * which that thread merges from the stored snapshot and log rows (snapshot-worker.js).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { role } from '../../src/lib/domain/access';
 import { z } from 'zod';
@@ -15,6 +21,7 @@ import {
 	UsernameTakenError,
 	type AppendedUpdate,
 	type LoadedRoom,
+	type MergedSnapshot,
 	type NewUserRecord,
 	type SessionRecord,
 	type Store,
@@ -67,6 +74,24 @@ const MIGRATIONS: readonly string[] = [
 		org TEXT PRIMARY KEY REFERENCES orgs(name),
 		last_no INTEGER NOT NULL
 	);
+	`,
+	// 2: the log's seq becomes the plain rowid (AUTOINCREMENT wrote sqlite_sequence on
+	// every append; rows are never deleted, so rowid = max + 1 never reuses a seq), and
+	// a snapshot keeps its state vector (null for snapshots written before).
+	`
+	CREATE TABLE room_updates_v2 (
+		seq INTEGER PRIMARY KEY,
+		room TEXT NOT NULL,
+		data BLOB NOT NULL,
+		user_id INTEGER REFERENCES users(id),
+		at INTEGER NOT NULL
+	);
+	INSERT INTO room_updates_v2 (seq, room, data, user_id, at)
+		SELECT seq, room, data, user_id, at FROM room_updates ORDER BY seq;
+	DROP TABLE room_updates;
+	ALTER TABLE room_updates_v2 RENAME TO room_updates;
+	CREATE INDEX room_updates_room_seq ON room_updates(room, seq);
+	ALTER TABLE room_snapshots ADD COLUMN sv BLOB;
 	`
 ];
 
@@ -120,19 +145,105 @@ export interface SqliteStoreOptions {
 	dataDir: string;
 	/** How long a write waits for a lock held by another connection. */
 	busyTimeoutMs?: number;
+	/** Checkpoint the WAL (in the background thread) after this many bytes appended. */
+	checkpointBytes?: number;
+}
+
+/** The background thread's source: next to this file, or from dist/ (the build). */
+function workerFile(): string {
+	const here = path.dirname(fileURLToPath(import.meta.url));
+	const candidates = [
+		path.join(here, 'snapshot-worker.js'),
+		path.join(here, '..', 'server', 'store', 'snapshot-worker.js')
+	];
+	const found = candidates.find((f) => fs.existsSync(f));
+	if (!found) throw new Error(`snapshot-worker.js not found (looked in ${candidates.join(', ')})`);
+	return found;
+}
+
+interface WorkerReply {
+	id: number;
+	error?: string;
+	skipped?: boolean;
+	state?: Uint8Array;
+	sv?: Uint8Array;
+	upToSeq?: number;
+}
+
+/** One background thread; jobs run one at a time, in order. */
+class Background {
+	private readonly worker: Worker;
+	private nextId = 1;
+	private readonly waiting = new Map<
+		number,
+		{ resolve: (r: WorkerReply) => void; reject: (e: Error) => void }
+	>();
+	private dead: Error | null = null;
+
+	constructor(file: string, busyTimeoutMs: number) {
+		this.worker = new Worker(workerFile(), { workerData: { file, busyTimeoutMs } });
+		this.worker.unref();
+		this.worker.on('message', (r: WorkerReply) => {
+			const w = this.waiting.get(r.id);
+			if (!w) return;
+			this.waiting.delete(r.id);
+			if (r.error) w.reject(new Error(r.error));
+			else w.resolve(r);
+		});
+		const fail = (e: Error) => {
+			this.dead = e;
+			for (const w of this.waiting.values()) w.reject(e);
+			this.waiting.clear();
+		};
+		this.worker.on('error', fail);
+		this.worker.on('exit', (code) =>
+			fail(new Error(`the store's background thread exited (${code})`))
+		);
+	}
+
+	get pending(): number {
+		return this.waiting.size;
+	}
+
+	run(job: Record<string, unknown>): Promise<WorkerReply> {
+		if (this.dead) return Promise.reject(this.dead);
+		const id = this.nextId++;
+		return new Promise((resolve, reject) => {
+			this.waiting.set(id, { resolve, reject });
+			// Referenced while a job runs, so the process waits for a snapshot being written.
+			this.worker.ref();
+			this.worker.postMessage({ ...job, id });
+		}).finally(() => {
+			if (this.waiting.size === 0) this.worker.unref();
+		}) as Promise<WorkerReply>;
+	}
+
+	async close(): Promise<void> {
+		if (this.dead) return;
+		await this.run({ type: 'close' }).catch(() => {});
+		await this.worker.terminate();
+	}
 }
 
 export class SqliteStore implements Store {
 	readonly file: string;
 	private readonly db: Database.Database;
 	private readonly q;
+	private readonly background: Background;
+	private readonly checkpointBytes: number;
+	private sinceCheckpoint = 0;
+	private checkpointing: Promise<unknown> | null = null;
+	private readonly checkpointTimer: ReturnType<typeof setInterval>;
 
-	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
+	constructor({ dataDir, busyTimeoutMs = 5000, checkpointBytes = 4 << 20 }: SqliteStoreOptions) {
 		fs.mkdirSync(dataDir, { recursive: true });
 		this.file = path.join(dataDir, DB_FILE);
 		this.db = new Database(this.file);
 		this.db.pragma('journal_mode = WAL');
 		this.db.pragma('synchronous = NORMAL');
+		// Appends never run a checkpoint (a stall of milliseconds on the event loop every
+		// ~1000 pages); the background thread does, see checkpointSoon().
+		this.db.pragma('wal_autocheckpoint = 0');
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
@@ -170,14 +281,15 @@ export class SqliteStore implements Store {
 			appendUpdate: db.prepare(
 				'INSERT INTO room_updates (room, data, user_id, at) VALUES (?, ?, ?, ?)'
 			),
-			snapshot: db.prepare('SELECT state, up_to_seq, at FROM room_snapshots WHERE room = ?'),
+			snapshot: db.prepare('SELECT state, sv, up_to_seq, at FROM room_snapshots WHERE room = ?'),
 			updatesAfter: db.prepare(
 				'SELECT seq, data, user_id, at FROM room_updates WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?'
 			),
 			writeSnapshot: db.prepare(
-				`INSERT INTO room_snapshots (room, state, up_to_seq, at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT(room) DO UPDATE SET state = excluded.state, up_to_seq = excluded.up_to_seq,
-				 at = excluded.at WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
+				`INSERT INTO room_snapshots (room, state, sv, up_to_seq, at) VALUES (?, ?, ?, ?, ?)
+				 ON CONFLICT(room) DO UPDATE SET state = excluded.state, sv = excluded.sv,
+				 up_to_seq = excluded.up_to_seq, at = excluded.at
+				 WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
 			),
 			nextMemberNo: db
 				.prepare(
@@ -187,6 +299,33 @@ export class SqliteStore implements Store {
 				.pluck(),
 			ping: db.prepare('SELECT 1').pluck()
 		};
+		this.appendMany = db.transaction((us: readonly AppendedUpdate[]): number[] => {
+			const seqs: number[] = [];
+			for (const u of us) {
+				const data = Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength);
+				const r = this.q.appendUpdate.run(u.room, data, u.userId, u.at);
+				seqs.push(Number(r.lastInsertRowid));
+			}
+			return seqs;
+		});
+		this.background = new Background(this.file, busyTimeoutMs);
+		this.checkpointBytes = checkpointBytes;
+		this.checkpointTimer = setInterval(() => {
+			if (this.sinceCheckpoint > 0) this.checkpointSoon();
+		}, 10_000);
+		this.checkpointTimer.unref?.();
+	}
+
+	private readonly appendMany: (us: readonly AppendedUpdate[]) => number[];
+
+	/** Ask the background thread for a PASSIVE checkpoint, unless one is running. */
+	private checkpointSoon(): void {
+		if (this.checkpointing) return;
+		this.sinceCheckpoint = 0;
+		this.checkpointing = this.background
+			.run({ type: 'checkpoint' })
+			.catch((e) => console.error('Guildhall: WAL checkpoint failed; will retry.', e))
+			.finally(() => (this.checkpointing = null));
 	}
 
 	private migrate(): void {
@@ -300,17 +439,31 @@ export class SqliteStore implements Store {
 	}
 
 	async appendUpdate(u: AppendedUpdate): Promise<number> {
-		const r = this.q.appendUpdate.run(u.room, Buffer.from(u.update), u.userId, u.at);
-		return Number(r.lastInsertRowid);
+		return (await this.appendUpdates([u]))[0];
+	}
+
+	async appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]> {
+		if (us.length === 0) return [];
+		// One transaction: one commit (one WAL frame write) for the whole batch. When it
+		// returns, the rows are committed: durable against a crash of this process.
+		const seqs = this.appendMany(us);
+		for (const u of us) this.sinceCheckpoint += u.update.byteLength + 64;
+		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
+		return seqs;
 	}
 
 	async loadRoom(room: string): Promise<LoadedRoom> {
 		// One read transaction, so a concurrent append cannot fall between the two reads.
 		return this.db.transaction((): LoadedRoom => {
 			const s = this.q.snapshot.get(room) as
-				{ state: Buffer; up_to_seq: number; at: number } | undefined;
+				{ state: Buffer; sv: Buffer | null; up_to_seq: number; at: number } | undefined;
 			const snapshot = s
-				? { state: new Uint8Array(s.state), upToSeq: s.up_to_seq, at: s.at }
+				? {
+						state: new Uint8Array(s.state.buffer, s.state.byteOffset, s.state.byteLength),
+						sv: s.sv ? new Uint8Array(s.sv) : null,
+						upToSeq: s.up_to_seq,
+						at: s.at
+					}
 				: null;
 			const rows = this.q.updatesAfter.all(room, snapshot?.upToSeq ?? 0, -1) as UpdateRow[];
 			return { snapshot, updates: rows.map(toUpdate) };
@@ -327,10 +480,30 @@ export class SqliteStore implements Store {
 	async writeSnapshot(s: {
 		room: string;
 		state: Uint8Array;
+		sv?: Uint8Array | null;
 		upToSeq: number;
 		at?: number;
 	}): Promise<void> {
-		this.q.writeSnapshot.run(s.room, Buffer.from(s.state), s.upToSeq, s.at ?? Date.now());
+		this.q.writeSnapshot.run(
+			s.room,
+			Buffer.from(s.state.buffer, s.state.byteOffset, s.state.byteLength),
+			s.sv ? Buffer.from(s.sv) : null,
+			s.upToSeq,
+			s.at ?? Date.now()
+		);
+	}
+
+	async snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null> {
+		const r = await this.background.run({ type: 'snapshot', room, upToSeq });
+		if (r.skipped || !r.state || !r.sv) return null;
+		return { state: r.state, sv: r.sv, upToSeq: r.upToSeq ?? upToSeq };
+	}
+
+	/** A checkpoint now, in the background thread (tests, shutdown). */
+	async checkpoint(): Promise<void> {
+		await this.checkpointing;
+		this.checkpointSoon();
+		await this.checkpointing;
 	}
 
 	async nextMemberNo(org: string): Promise<number> {
@@ -342,6 +515,10 @@ export class SqliteStore implements Store {
 	}
 
 	async close(): Promise<void> {
+		clearInterval(this.checkpointTimer);
+		// Let a snapshot being written finish; then the last checkpoint (closing the last
+		// connection checkpoints and removes the WAL).
+		await this.background.close();
 		if (this.db.open) this.db.close();
 	}
 }

@@ -64,6 +64,8 @@ export interface StoredUpdate {
 
 export interface RoomSnapshot {
 	state: Uint8Array;
+	/** Its state vector (Y.encodeStateVector layout); null for snapshots of schema 1. */
+	sv: Uint8Array | null;
 	/** The snapshot contains every logged update with `seq <= upToSeq` (and maybe more). */
 	upToSeq: number;
 	at: number;
@@ -73,6 +75,13 @@ export interface LoadedRoom {
 	snapshot: RoomSnapshot | null;
 	/** Log rows after the snapshot (all rows when there is none), in `seq` order. */
 	updates: StoredUpdate[];
+}
+
+/** A snapshot merged from the stored one and the log rows up to `upToSeq`. */
+export interface MergedSnapshot {
+	state: Uint8Array;
+	sv: Uint8Array;
+	upToSeq: number;
 }
 
 /** Thrown by `createUser` when the username is taken (case-insensitive). */
@@ -109,15 +118,27 @@ export interface Store {
 
 	/** Appends to the room's log and returns the row's sequence number. */
 	appendUpdate(u: AppendedUpdate): Promise<number>;
+	/**
+	 * Appends all, in order, in ONE transaction (all or none) and returns their sequence
+	 * numbers. Resolved means durable: committed to the log.
+	 */
+	appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]>;
 	loadRoom(room: string): Promise<LoadedRoom>;
 	/** The log itself, for history and audits; `afterSeq` excludes rows up to it. */
 	listUpdates(room: string, opts?: { afterSeq?: number; limit?: number }): Promise<StoredUpdate[]>;
 	writeSnapshot(s: {
 		room: string;
 		state: Uint8Array;
+		sv?: Uint8Array | null;
 		upToSeq: number;
 		at?: number;
 	}): Promise<void>;
+	/**
+	 * Write a new snapshot of `room` that holds the stored snapshot and every log row up
+	 * to `upToSeq`, without blocking the caller's thread; null when the stored snapshot
+	 * already covers `upToSeq`.
+	 */
+	snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null>;
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;

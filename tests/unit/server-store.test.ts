@@ -46,7 +46,7 @@ describe('SqliteStore: room log and snapshots', () => {
 		const { store } = open(dir);
 		await store.ping();
 		const db = new Database(path.join(dir, DB_FILE), { readonly: true });
-		expect(db.pragma('user_version', { simple: true })).toBe(1);
+		expect(db.pragma('user_version', { simple: true })).toBe(2);
 		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
 		db.close();
 	});
