@@ -77,7 +77,8 @@ interface OutboxEntry {
 
 /** The stored state of the room as bytes: its last snapshot and the updates after it. */
 interface StoredState {
-	base: Uint8Array | null;
+	/** The snapshot's parts (none without a snapshot). */
+	base: Uint8Array[];
 	/** Updates after `base`, stored or waiting in the outbox, in order. */
 	tail: { seq: number; update: Uint8Array }[];
 }
@@ -86,6 +87,35 @@ interface StoredState {
 const MAX_TAIL = 5000;
 
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
+/** Above this many log rows after the snapshot, the stored state vector is not computed. */
+const MAX_SV_TAIL = 2000;
+
+/** The stored state's vector (snapshot's, merged with the rows'), or null when unknown. */
+function storedStateVector(
+	snapshot: { sv: Uint8Array | null } | null,
+	updates: { update: Uint8Array }[]
+): Uint8Array | null {
+	if (snapshot && !snapshot.sv) return null;
+	if (updates.length > MAX_SV_TAIL) return null;
+	const sv = snapshot?.sv ? Y.decodeStateVector(snapshot.sv) : new Map<number, number>();
+	try {
+		for (const u of updates) {
+			for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(u.update))) {
+				if (clock > (sv.get(client) ?? 0)) sv.set(client, clock);
+			}
+		}
+	} catch {
+		return null; // a bad row: the build skips it; the doc's vector will tell
+	}
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, sv.size);
+	for (const [client, clock] of [...sv].sort((a, b) => b[0] - a[0])) {
+		encoding.writeVarUint(enc, client);
+		encoding.writeVarUint(enc, clock);
+	}
+	return encoding.toUint8Array(enc);
+}
 
 /** Decoded enough to check it is well-formed; what the caller needs from it. */
 export interface CheckedUpdate {
@@ -139,6 +169,11 @@ export class Room {
 	/** Awareness client id → the peer that owns it. */
 	private readonly awarenessOwner = new Map<number, Peer>();
 	private destroyed = false;
+	/** The doc holds the stored state (see `open`). */
+	built = false;
+	whenBuilt: Promise<void> = Promise.resolve();
+	/** The stored state vector, while the doc is being built; null when unknown. */
+	private storedSv: Uint8Array | null = null;
 
 	private constructor(
 		readonly name: string,
@@ -166,26 +201,17 @@ export class Room {
 		this.awareness.on('update', this.onAwareness);
 	}
 
-	static async load(opts: { name: string; store: Store; tuning: RoomTuning }): Promise<Room> {
+	/**
+	 * Read the room from the store and start building its doc. Resolves as soon as the
+	 * stored bytes are read: `whenBuilt` resolves once the doc holds them [R1][R5].
+	 */
+	static async open(opts: { name: string; store: Store; tuning: RoomTuning }): Promise<Room> {
 		const { snapshot, updates } = await opts.store.loadRoom(opts.name);
-		const doc = new Y.Doc({ gc: true });
-		doc.transact(() => {
-			const apply = (u: Uint8Array, what: string) => {
-				try {
-					Y.applyUpdate(doc, u);
-				} catch (e) {
-					// Keep loading the rest: one bad row must not make the room unusable.
-					console.error(`Guildhall: could not apply ${what} of room ${opts.name}; skipped.`, e);
-				}
-			};
-			if (snapshot) apply(snapshot.state, `the snapshot (up to #${snapshot.upToSeq})`);
-			for (const u of updates) apply(u.update, `log row #${u.seq}`);
-		}, LOAD_ORIGIN);
 		const room = new Room(
 			opts.name,
 			opts.store,
 			opts.tuning,
-			doc,
+			new Y.Doc({ gc: true }),
 			{
 				lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : (snapshot?.upToSeq ?? 0),
 				snapshotSeq: snapshot?.upToSeq ?? 0,
@@ -193,13 +219,61 @@ export class Room {
 			},
 			updates.length <= MAX_TAIL
 				? {
-						base: snapshot?.state ?? null,
+						base: snapshot?.parts ?? [],
 						tail: updates.map((u) => ({ seq: u.seq, update: u.update }))
 					}
 				: null
 		);
-		room.initSchema();
+		room.storedSv = storedStateVector(snapshot, updates);
+		room.whenBuilt = room.build(snapshot?.parts ?? [], updates, snapshot?.upToSeq ?? 0);
 		return room;
+	}
+
+	/** `open`, then wait for the doc. */
+	static async load(opts: { name: string; store: Store; tuning: RoomTuning }): Promise<Room> {
+		const room = await Room.open(opts);
+		await room.whenBuilt;
+		return room;
+	}
+
+	/**
+	 * Apply the snapshot a part per event-loop turn (each part ~1 MiB, so other rooms
+	 * and this room's early answers go on meanwhile), then the log rows after it.
+	 */
+	private async build(
+		parts: Uint8Array[],
+		updates: { seq: number; update: Uint8Array }[],
+		upToSeq: number
+	): Promise<void> {
+		const apply = (u: Uint8Array, what: string) => {
+			try {
+				this.doc.transact(() => Y.applyUpdate(this.doc, u), LOAD_ORIGIN);
+			} catch (e) {
+				// Keep loading the rest: one bad row must not make the room unusable.
+				console.error(`Guildhall: could not apply ${what} of room ${this.name}; skipped.`, e);
+			}
+		};
+		for (let i = 0; i < parts.length; i++) {
+			if (parts.length > 1) await new Promise((r) => setImmediate(r));
+			if (this.destroyed) return;
+			apply(parts[i], `part ${i + 1} of the snapshot (up to #${upToSeq})`);
+		}
+		if (updates.length > 0) {
+			this.doc.transact(() => {
+				for (const u of updates) {
+					try {
+						Y.applyUpdate(this.doc, u.update);
+					} catch (e) {
+						console.error(
+							`Guildhall: could not apply log row #${u.seq} of room ${this.name}; skipped.`,
+							e
+						);
+					}
+				}
+			}, LOAD_ORIGIN);
+		}
+		this.built = true;
+		this.initSchema();
 	}
 
 	private initSchema(): void {
@@ -408,9 +482,9 @@ export class Room {
 			this.sinceSnapshot = Math.max(0, this.sinceSnapshot - counted);
 			if (merged && this.stored) {
 				const tail = this.stored.tail.filter((t) => t.seq > merged.upToSeq);
-				this.stored = { base: merged.state, tail };
+				this.stored = { base: merged.parts, tail };
 			} else if (merged && !this.stored && this.sinceSnapshot === 0 && this.outbox.length === 0) {
-				this.stored = { base: merged.state, tail: [] };
+				this.stored = { base: merged.parts, tail: [] };
 			}
 		} catch (err) {
 			console.error(`Guildhall: could not write a snapshot of room ${this.name}; will retry.`, err);
@@ -438,7 +512,7 @@ export class Room {
 		if (!this.stored) return null;
 		const rest = [...this.stored.tail.map((t) => t.update), ...this.outbox.map((e) => e.update)];
 		const out: Uint8Array[] = [];
-		if (this.stored.base) out.push(syncUpdateMessage(this.stored.base));
+		for (const part of this.stored.base) out.push(syncUpdateMessage(part));
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MESSAGE.sync);
 		encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
@@ -450,13 +524,32 @@ export class Room {
 		return out;
 	}
 
-	/** Send the first messages to a peer that joins: sync step 1, then current presence. */
-	addPeer(peer: Peer): void {
+	/**
+	 * Before the doc is built: greet a peer with sync step 1 of the stored state vector
+	 * (it carries the stored state [R1]), so the peer can be answered early. False when
+	 * that vector is unknown (a snapshot of schema 1): wait for the build then.
+	 */
+	greetEarly(peer: Peer): boolean {
+		if (this.built) return false;
+		if (!this.storedSv || this.peers.has(peer)) return false;
 		this.peers.add(peer);
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MESSAGE.sync);
-		syncProtocol.writeSyncStep1(enc, this.doc);
+		encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep1);
+		encoding.writeVarUint8Array(enc, this.storedSv);
 		peer.send(encoding.toUint8Array(enc));
+		return true;
+	}
+
+	/** Send the first messages to a peer that joins: sync step 1, then current presence. */
+	addPeer(peer: Peer): void {
+		if (!this.peers.has(peer)) {
+			this.peers.add(peer);
+			const enc = encoding.createEncoder();
+			encoding.writeVarUint(enc, MESSAGE.sync);
+			syncProtocol.writeSyncStep1(enc, this.doc);
+			peer.send(encoding.toUint8Array(enc));
+		}
 		const states = [...this.awareness.getStates().keys()];
 		if (states.length > 0) peer.send(awarenessMessage(this.awareness, states));
 	}
@@ -531,7 +624,11 @@ export class Room {
 }
 
 interface RoomEntry {
+	/** Read from the store; the doc may still be building. */
+	shell: Promise<Room>;
+	/** Built. */
 	room: Promise<Room>;
+	opened: Room | null;
 	loaded: Room | null;
 	holds: number;
 	idleTimer: ReturnType<typeof setTimeout> | null;
@@ -551,26 +648,48 @@ export class Rooms {
 		private readonly tuning: RoomTuning = DEFAULT_ROOM_TUNING
 	) {}
 
+	/** Load (once) and hold the room; resolves when its doc is built. */
 	acquire(name: string): Promise<Room> {
+		return this.hold(name, 'room');
+	}
+
+	/**
+	 * Hold the room as soon as it is read from the store, its doc maybe still building
+	 * (`room.built`, `room.whenBuilt`): for the transport's early answers [R5].
+	 */
+	acquireOpened(name: string): Promise<Room> {
+		return this.hold(name, 'shell');
+	}
+
+	private hold(name: string, what: 'room' | 'shell'): Promise<Room> {
 		if (this.closed) return Promise.reject(new Error('The server is shutting down'));
 		let entry = this.entries.get(name);
 		if (!entry) {
+			const shell = Room.open({ name, store: this.store, tuning: this.tuning });
 			const e: RoomEntry = {
-				room: Room.load({ name, store: this.store, tuning: this.tuning }),
+				shell,
+				room: shell.then((r) => r.whenBuilt.then(() => r)),
+				opened: null,
 				loaded: null,
 				holds: 0,
 				idleTimer: null
 			};
 			entry = e;
 			this.entries.set(name, e);
-			e.room.then(
+			shell.then(
 				(room) => {
-					e.loaded = room;
+					e.opened = room;
 				},
 				() => {
 					// A failed load is not cached: the next peer tries again.
 					if (this.entries.get(name) === e) this.entries.delete(name);
 				}
+			);
+			e.room.then(
+				(room) => {
+					e.loaded = room;
+				},
+				() => {}
 			);
 		}
 		entry.holds++;
@@ -579,7 +698,7 @@ export class Rooms {
 			entry.idleTimer = null;
 		}
 		const e = entry;
-		return e.room.catch((err) => {
+		return e[what].catch((err) => {
 			e.holds--;
 			throw err;
 		});
@@ -587,7 +706,7 @@ export class Rooms {
 
 	release(room: Room): void {
 		const entry = this.entries.get(room.name);
-		if (!entry || entry.loaded !== room) return;
+		if (!entry || entry.opened !== room) return;
 		entry.holds--;
 		if (entry.holds > 0) return;
 		void room.snapshot();
@@ -643,6 +762,7 @@ export class Rooms {
 			entries.map(async (e) => {
 				if (e.idleTimer) clearTimeout(e.idleTimer);
 				const room = await e.room.catch(() => null);
+				// (A room still building is built first: its changes are all stored anyway.)
 				if (!room) return;
 				await room.snapshot();
 				if (room.pending > 0) {

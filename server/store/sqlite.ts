@@ -15,6 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { splitUpdate } from '../../src/lib/yjs/split-update.js';
 import { role } from '../../src/lib/domain/access';
 import { z } from 'zod';
 import {
@@ -76,8 +78,10 @@ const MIGRATIONS: readonly string[] = [
 	);
 	`,
 	// 2: the log's seq becomes the plain rowid (AUTOINCREMENT wrote sqlite_sequence on
-	// every append; rows are never deleted, so rowid = max + 1 never reuses a seq), and
-	// a snapshot keeps its state vector (null for snapshots written before).
+	// every append; rows are never deleted, so rowid = max + 1 never reuses a seq); a
+	// snapshot keeps its state vector (null for snapshots written before) and may be
+	// stored in parts (room_snapshot_parts, `parts` > 0; then `state` is empty), each
+	// a valid update, so a room can be built a part at a time.
 	`
 	CREATE TABLE room_updates_v2 (
 		seq INTEGER PRIMARY KEY,
@@ -92,10 +96,20 @@ const MIGRATIONS: readonly string[] = [
 	ALTER TABLE room_updates_v2 RENAME TO room_updates;
 	CREATE INDEX room_updates_room_seq ON room_updates(room, seq);
 	ALTER TABLE room_snapshots ADD COLUMN sv BLOB;
+	ALTER TABLE room_snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE room_snapshot_parts (
+		room TEXT NOT NULL,
+		n INTEGER NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (room, n)
+	);
 	`
 ];
 
 export const DB_FILE = 'guildhall.db';
+
+/** Snapshots are stored in parts of about this size (snapshot-worker.js uses the same). */
+export const SNAPSHOT_PART_BYTES = 1024 * 1024;
 
 interface UserRow {
 	id: number;
@@ -165,7 +179,7 @@ interface WorkerReply {
 	id: number;
 	error?: string;
 	skipped?: boolean;
-	state?: Uint8Array;
+	parts?: Uint8Array[];
 	sv?: Uint8Array;
 	upToSeq?: number;
 }
@@ -281,16 +295,23 @@ export class SqliteStore implements Store {
 			appendUpdate: db.prepare(
 				'INSERT INTO room_updates (room, data, user_id, at) VALUES (?, ?, ?, ?)'
 			),
-			snapshot: db.prepare('SELECT state, sv, up_to_seq, at FROM room_snapshots WHERE room = ?'),
+			snapshot: db.prepare(
+				'SELECT state, sv, parts, up_to_seq, at FROM room_snapshots WHERE room = ?'
+			),
+			snapshotParts: db
+				.prepare('SELECT data FROM room_snapshot_parts WHERE room = ? ORDER BY n')
+				.pluck(),
+			deleteParts: db.prepare('DELETE FROM room_snapshot_parts WHERE room = ?'),
 			updatesAfter: db.prepare(
 				'SELECT seq, data, user_id, at FROM room_updates WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?'
 			),
 			writeSnapshot: db.prepare(
-				`INSERT INTO room_snapshots (room, state, sv, up_to_seq, at) VALUES (?, ?, ?, ?, ?)
+				`INSERT INTO room_snapshots (room, state, sv, parts, up_to_seq, at) VALUES (?, ?, ?, ?, ?, ?)
 				 ON CONFLICT(room) DO UPDATE SET state = excluded.state, sv = excluded.sv,
-				 up_to_seq = excluded.up_to_seq, at = excluded.at
+				 parts = excluded.parts, up_to_seq = excluded.up_to_seq, at = excluded.at
 				 WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
 			),
+			insertPart: db.prepare('INSERT INTO room_snapshot_parts (room, n, data) VALUES (?, ?, ?)'),
 			nextMemberNo: db
 				.prepare(
 					`INSERT INTO member_numbers (org, last_no) VALUES (?, 1)
@@ -456,10 +477,15 @@ export class SqliteStore implements Store {
 		// One read transaction, so a concurrent append cannot fall between the two reads.
 		return this.db.transaction((): LoadedRoom => {
 			const s = this.q.snapshot.get(room) as
-				{ state: Buffer; sv: Buffer | null; up_to_seq: number; at: number } | undefined;
+				| { state: Buffer; sv: Buffer | null; parts: number; up_to_seq: number; at: number }
+				| undefined;
+			const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 			const snapshot = s
 				? {
-						state: new Uint8Array(s.state.buffer, s.state.byteOffset, s.state.byteLength),
+						parts:
+							s.parts > 0
+								? (this.q.snapshotParts.all(room) as Buffer[]).map(view)
+								: [view(s.state)],
 						sv: s.sv ? new Uint8Array(s.sv) : null,
 						upToSeq: s.up_to_seq,
 						at: s.at
@@ -484,19 +510,29 @@ export class SqliteStore implements Store {
 		upToSeq: number;
 		at?: number;
 	}): Promise<void> {
-		this.q.writeSnapshot.run(
-			s.room,
-			Buffer.from(s.state.buffer, s.state.byteOffset, s.state.byteLength),
-			s.sv ? Buffer.from(s.sv) : null,
-			s.upToSeq,
-			s.at ?? Date.now()
-		);
+		// Stored like the background thread stores them: with the state vector, in parts.
+		const sv = s.sv ?? Y.encodeStateVectorFromUpdate(s.state);
+		const parts = splitUpdate(s.state, SNAPSHOT_PART_BYTES);
+		const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+		this.db.transaction(() => {
+			const r = this.q.writeSnapshot.run(
+				s.room,
+				parts.length > 1 ? Buffer.alloc(0) : buf(s.state),
+				buf(sv),
+				parts.length > 1 ? parts.length : 0,
+				s.upToSeq,
+				s.at ?? Date.now()
+			);
+			if (r.changes === 0) return;
+			this.q.deleteParts.run(s.room);
+			if (parts.length > 1) parts.forEach((p, n) => this.q.insertPart.run(s.room, n, buf(p)));
+		})();
 	}
 
 	async snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null> {
 		const r = await this.background.run({ type: 'snapshot', room, upToSeq });
-		if (r.skipped || !r.state || !r.sv) return null;
-		return { state: r.state, sv: r.sv, upToSeq: r.upToSeq ?? upToSeq };
+		if (r.skipped || !r.parts || !r.sv) return null;
+		return { parts: r.parts, sv: r.sv, upToSeq: r.upToSeq ?? upToSeq };
 	}
 
 	/** A checkpoint now, in the background thread (tests, shutdown). */

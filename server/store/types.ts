@@ -63,7 +63,8 @@ export interface StoredUpdate {
 }
 
 export interface RoomSnapshot {
-	state: Uint8Array;
+	/** The state as one or more updates (parts), to apply in order; together the state. */
+	parts: Uint8Array[];
 	/** Its state vector (Y.encodeStateVector layout); null for snapshots of schema 1. */
 	sv: Uint8Array | null;
 	/** The snapshot contains every logged update with `seq <= upToSeq` (and maybe more). */
@@ -79,7 +80,8 @@ export interface LoadedRoom {
 
 /** A snapshot merged from the stored one and the log rows up to `upToSeq`. */
 export interface MergedSnapshot {
-	state: Uint8Array;
+	/** In parts of about 1 MiB, each a valid update (see src/lib/yjs/split-update.js). */
+	parts: Uint8Array[];
 	sv: Uint8Array;
 	upToSeq: number;
 }

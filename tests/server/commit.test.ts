@@ -264,7 +264,7 @@ describe('snapshots off the event loop', () => {
 		const stored = (await store.loadRoom(REGISTRY)).snapshot!;
 		expect(stored.upToSeq).toBe(logRows(dir).at(-1)!.seq);
 		const fromSnapshot = new Y.Doc();
-		Y.applyUpdate(fromSnapshot, stored.state);
+		for (const p of stored.parts) Y.applyUpdate(fromSnapshot, p);
 		expect(canonical(jsonOf(fromSnapshot))).toBe(canonical(jsonOf(room.doc)));
 		expect(stored.sv).not.toBeNull();
 		expect(Y.decodeStateVector(stored.sv!)).toEqual(
@@ -285,11 +285,11 @@ describe('snapshots off the event loop', () => {
 		const first = await store.snapshotFromLog(REGISTRY, seqs[9]);
 		expect(first?.upToSeq).toBe(seqs[9]);
 		const partial = new Y.Doc();
-		Y.applyUpdate(partial, first!.state);
+		for (const p of first!.parts) Y.applyUpdate(partial, p);
 		expect(partial.getMap('members').size).toBe(10);
 		const second = await store.snapshotFromLog(REGISTRY, seqs[29]);
 		const whole = new Y.Doc();
-		Y.applyUpdate(whole, second!.state);
+		for (const p of second!.parts) Y.applyUpdate(whole, p);
 		expect(whole.getMap('members').toJSON()).toEqual(doc.getMap('members').toJSON());
 		expect(await store.snapshotFromLog(REGISTRY, seqs[9])).toBeNull();
 		expect((await store.loadRoom(REGISTRY)).snapshot?.upToSeq).toBe(seqs[29]);
@@ -342,7 +342,7 @@ describe('schema migration', () => {
 		expect(loaded.snapshot?.sv).toBeNull();
 		expect(loaded.updates.map((u) => u.seq)).toEqual([107, 108, 109, 110, 111, 112]);
 		const rebuilt = new Y.Doc();
-		Y.applyUpdate(rebuilt, loaded.snapshot!.state);
+		for (const p of loaded.snapshot!.parts) Y.applyUpdate(rebuilt, p);
 		for (const u of loaded.updates) Y.applyUpdate(rebuilt, u.update);
 		expect(rebuilt.getMap('members').toJSON()).toEqual(doc.getMap('members').toJSON());
 		const [next] = await store.appendUpdates([
@@ -411,7 +411,11 @@ describe('first sync of a new device', () => {
 		await waitFor(() => readLog(s!).length >= 28);
 		const room = s.app.rooms.get(REGISTRY)!;
 		await waitFor(() => room.pending === 0);
-		// Loaded room: snapshot written in the background + tail since.
+		await room.snapshot();
+		addRow(a.doc, newRowId(), { name: 'After the snapshot' });
+		await waitFor(() => room.doc.getMap('members').size === 25);
+		await waitFor(() => room.pending === 0);
+		// Loaded room: the snapshot written in the background + the tail since.
 		const first = await firstSync(s, admin);
 		expect(first.kinds[0]).toBe(syncProtocol.messageYjsUpdate);
 		sameState(first.doc, room);
@@ -426,5 +430,110 @@ describe('first sync of a new device', () => {
 		const second = await firstSync(s, admin);
 		sameState(second.doc, reloaded);
 		b.destroy();
+	});
+});
+
+describe('cold load in parts', () => {
+	/** A registry of `n` rows with long texts (~3 MB for 6000), as one client update. */
+	function bigRegistry(n: number) {
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		doc.transact(() => {
+			const m = doc.getMap('members');
+			for (let i = 0; i < n; i++) {
+				const row = new Y.Map<unknown>();
+				row.set('name', `Member ${i} ${'شرکت صنایع غذایی پارس — 华东机械有限公司 '.repeat(4)}`);
+				row.set('region', `R${i % 9}`);
+				m.set(newRowId(), row);
+			}
+		});
+		return { doc, update: updates[0] };
+	}
+
+	it('[R5] a snapshot is stored in parts; a room is built a part per event-loop turn and greets peers from the stored bytes meanwhile', async () => {
+		const { store, peer } = await setup();
+		const { doc, update } = bigRegistry(6000);
+		const [seq] = await store.appendUpdates([{ room: REGISTRY, update, userId: null, at: 1 }]);
+		const merged = await store.snapshotFromLog(REGISTRY, seq);
+		expect(merged!.parts.length).toBeGreaterThan(2);
+		for (const p of merged!.parts) expect(p.byteLength).toBeLessThan(1024 * 1024 + 4096);
+
+		const { Room } = await import('../../server/rooms');
+		const room = await Room.open({
+			name: REGISTRY,
+			store,
+			tuning: { snapshotEvery: 500, idleMs: 60_000, retryMs: 50 }
+		});
+		cleanup.push(() => room.destroy());
+		expect(room.built).toBe(false);
+		let turns = 0;
+		const tick = () => {
+			if (room.built) return;
+			turns++;
+			setImmediate(tick);
+		};
+		setImmediate(tick);
+		// Greeted before the doc is built: step 1 with the stored state vector [R1].
+		const a = peer(1);
+		expect(room.greetEarly(a)).toBe(true);
+		const d = decoding.createDecoder(a.received[0]);
+		expect(decoding.readVarUint(d)).toBe(MESSAGE.sync);
+		expect(decoding.readVarUint(d)).toBe(syncProtocol.messageYjsSyncStep1);
+		expect(Y.decodeStateVector(decoding.readVarUint8Array(d))).toEqual(
+			Y.decodeStateVector(Y.encodeStateVector(doc))
+		);
+		// ...and a new device gets the whole stored state without the doc.
+		const fresh = new Y.Doc();
+		for (const m of room.storedStateMessages()!) {
+			const md = decoding.createDecoder(m);
+			decoding.readVarUint(md);
+			decoding.readVarUint(md);
+			Y.applyUpdate(fresh, decoding.readVarUint8Array(md));
+		}
+		expect(fresh.getMap('members').toJSON()).toEqual(doc.getMap('members').toJSON());
+		await room.whenBuilt;
+		// Other work ran between the parts: the event loop was not held for the whole build.
+		expect(turns).toBeGreaterThanOrEqual(merged!.parts.length - 1);
+		expect(room.doc.getMap('members').toJSON()).toEqual(doc.getMap('members').toJSON());
+	});
+
+	it('[R5][R1] over the wire: a cold room answers a new device at once and applies its early update after the build', async () => {
+		const dataDir = tempDir();
+		cleanup.push(() => removeDir(dataDir));
+		const first = await startTestServer({ dataDir });
+		const admin = await loginAdmin(first);
+		const a = await connect(first, admin);
+		const { doc: big } = bigRegistry(6000);
+		Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(big));
+		await waitFor(() => a.acks.some((k) => (k.get(big.clientID) ?? 0) > 0), { timeout: 20_000 });
+		a.destroy();
+		await first.close(); // the last peer left: a snapshot in parts was written
+		const second = await startTestServer({ dataDir });
+		cleanup.push(() => second.close());
+		const cookie = await loginAdmin(second);
+		const mine = new Y.Doc();
+		const id = addRow(new Y.Doc(), newRowId());
+		mine.transact(() => {
+			const row = new Y.Map<unknown>();
+			row.set('name', 'Sent before the build');
+			mine.getMap('members').set(id, row);
+		});
+		const raw = await openRaw(second, cookie, {
+			onOpen: (ws) => {
+				ws.send(syncMessage(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc())));
+				ws.send(syncMessage(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(mine)));
+			}
+		});
+		cleanup.push(() => raw.ws.close());
+		await raw.next((m) => m[0] === MESSAGE.ack, 20_000);
+		const kinds = raw.messages.filter((m) => m[0] === MESSAGE.sync).map((m) => m[1]);
+		expect(kinds[0]).toBe(syncProtocol.messageYjsSyncStep1);
+		expect(kinds.filter((k) => k === syncProtocol.messageYjsUpdate).length).toBeGreaterThan(2);
+		const room = second.app.rooms.get(REGISTRY)!;
+		expect((room.doc.getMap('members').get(id) as Y.Map<unknown>).get('name')).toBe(
+			'Sent before the build'
+		);
+		expect(room.doc.getMap('members').size).toBe(6001);
 	});
 });

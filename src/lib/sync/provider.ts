@@ -21,7 +21,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { MESSAGE } from '$lib/domain/protocol';
+import { MESSAGE } from '../domain/protocol';
 import { CHUNK_BYTES, splitUpdate } from './chunks';
 
 type Options = ConstructorParameters<typeof WebsocketProvider>[3];
