@@ -127,6 +127,9 @@ const MIGRATIONS: readonly string[] = [
 
 export const DB_FILE = 'guildhall.db';
 
+/** The schema version a database has after `migrate()`. */
+export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
 /**
  * Survey personal links (issue 6), kept apart from MIGRATIONS so that this block and
  * the versioned schema can change independently; `IF NOT EXISTS` makes it idempotent.
