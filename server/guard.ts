@@ -28,6 +28,12 @@
  */
 import * as Y from 'yjs';
 import {
+	IMPORT_PARTS_TABLE,
+	IMPORTS_TABLE,
+	importFields,
+	importPartFields
+} from '../src/lib/domain/import';
+import {
 	correctFieldChanges,
 	MEMBER_RULES,
 	type Correction,
@@ -36,6 +42,7 @@ import {
 } from '../src/lib/domain/guard';
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
 import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
+import { JOINING_TABLES, statusRowRule } from '../src/lib/domain/lifecycle';
 
 export const MEMBERS = 'members';
 export const META = 'meta';
@@ -345,7 +352,12 @@ export function makeDocGuard(rules: DocRules): Guard {
 	return Object.assign(guard, { roots: [...new Set(roots)] });
 }
 
-/** The registry: members [G1]-[G11]; the member file's tables (contacts, activities, notes). */
+/**
+ * The registry: members [G1]-[G11]; the member file's tables (contacts, activities,
+ * notes); the import record (issue 8): `importParts` rows are written once with
+ * their chunk and never change; `imports` is written only by the server (who and
+ * when cannot be forged).
+ */
 export const guardRegistry: Guard = makeDocGuard({
 	tables: {
 		[MEMBERS]: {
@@ -353,9 +365,21 @@ export const guardRegistry: Guard = makeDocGuard({
 			// A numbered record is never deleted; a record merged into another is history:
 			// kept and frozen (only the server's merge command writes it).
 			keep: (before) => before.memberNo !== undefined || before.mergedInto !== undefined,
-			frozen: (before) => before.mergedInto !== undefined
+			frozen: (before) => before.mergedInto !== undefined,
+			// Pipeline moves are server commands (issue 4, [J1]).
+			row: statusRowRule
 		},
-		...MEMBER_FILE_TABLES
+		...MEMBER_FILE_TABLES,
+		...JOINING_TABLES,
+		[IMPORT_PARTS_TABLE]: {
+			fields: importPartFields,
+			frozen: (before) => before.importId !== undefined
+		},
+		[IMPORTS_TABLE]: {
+			fields: importFields,
+			serverOwned: new Set(Object.keys(importFields)),
+			keep: () => true
+		}
 	}
 });
 

@@ -18,15 +18,24 @@
  * person who asked.
  */
 import { z } from 'zod';
-import { memberFields, ROW_ID_PATTERN, SERVER_OWNED_FIELDS, type MemberField } from './member';
+import {
+	COMMAND_FIELDS,
+	memberFields,
+	ROW_ID_PATTERN,
+	SERVER_OWNED_FIELDS,
+	type MemberField
+} from './member';
 
 export const MERGE_SIDE = { survivor: 'survivor', merged: 'merged' } as const;
 export type MergeSide = (typeof MERGE_SIDE)[keyof typeof MERGE_SIDE];
 
-/** Fields staff choose between when merging (client-owned fields, not `createdAt`). */
+/**
+ * Fields staff choose between when merging: client-owned fields, not `createdAt`,
+ * and not the pipeline status (moved only by the joining commands, with who and when).
+ */
 export const MERGEABLE_FIELDS: readonly MemberField[] = (
 	Object.keys(memberFields) as MemberField[]
-).filter((f) => !SERVER_OWNED_FIELDS.has(f) && f !== 'createdAt');
+).filter((f) => !SERVER_OWNED_FIELDS.has(f) && !COMMAND_FIELDS.has(f) && f !== 'createdAt');
 
 const side = z.enum([MERGE_SIDE.survivor, MERGE_SIDE.merged]);
 
