@@ -3,10 +3,10 @@
  * contact person, see both in the history with the editor's name; a duplicate
  * warning on the grid, and merging two records; the file in Persian.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { cell, loginContext, waitForGrid } from './fixtures';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
 import { addMember, editText, search, uniqueTag } from './members-helpers';
-import { USERS } from './users';
+import { ADMIN, USERS } from './users';
 
 const sara = USERS[0];
 const reza = USERS[2];
@@ -17,6 +17,18 @@ async function setField(page: Page, testid: string, text: string, within = page.
 	const input = within.getByTestId(testid);
 	await input.fill(text);
 	await input.press('Enter');
+}
+
+/** Sign in without assuming where the app lands (it depends on the roles). */
+async function signIn(browser: Browser, user: { username: string; password: string }) {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.locator('input[name=username]').fill(user.username);
+	await page.locator('input[name=password]').fill(user.password);
+	await page.locator('button[type=submit]').click();
+	await expect(page).not.toHaveURL(/\/login/);
+	return { context, page };
 }
 
 async function openFile(page: Page, id: string) {
@@ -74,13 +86,28 @@ test('open a member file, edit a field and a contact, and see both in the histor
 	await setField(page, 'activity-hours', '3.5', activity);
 	await expect(page.getByTestId('volunteer-hours')).toContainText('3.5');
 
-	// A board member reads the file but edits nothing and sees no history.
-	const board = await loginContext(browser, bahar);
+	// Finance staff read the file but edit nothing and see no history; the board has
+	// no access to the registry at all.
+	const finance = { username: uniqueTag('fin').toLowerCase(), password: 'finance-password-1' };
+	const admin = await loginContext(browser, ADMIN);
+	const created = await admin.page.request.post('/api/users', {
+		headers: { origin: baseURL() },
+		data: { ...finance, displayName: 'Farid Finance', roles: ['finance'] }
+	});
+	expect(created.status()).toBe(201);
+	await admin.context.close();
+	const viewer = await signIn(browser, finance);
+	await viewer.page.goto(`/members/${id}`);
+	await expect(viewer.page.getByTestId('field-region')).toHaveText('Isfahan');
+	await expect(viewer.page.locator('input[data-testid=field-region]')).toHaveCount(0);
+	await expect(viewer.page.getByTestId('contact-name')).toHaveText('Mina Rahimi');
+	await expect(viewer.page.getByTestId('add-contact')).toHaveCount(0);
+	await expect(viewer.page.getByTestId('history')).toHaveCount(0);
+	await viewer.context.close();
+	const board = await signIn(browser, bahar);
 	await board.page.goto(`/members/${id}`);
-	await expect(board.page.getByTestId('field-region')).toHaveText('Isfahan');
-	await expect(board.page.locator('input[data-testid=field-region]')).toHaveCount(0);
-	await expect(board.page.getByTestId('add-contact')).toHaveCount(0);
-	await expect(board.page.getByTestId('history')).toHaveCount(0);
+	await expect(board.page.getByRole('alert')).toBeVisible();
+	await expect(board.page.getByTestId('field-region')).toHaveCount(0);
 	await board.context.close();
 
 	// The same file in Persian: right to left, Persian calendar and digits in the history.
