@@ -3,8 +3,10 @@
  * client write (SPEC [D1]); an area adds its doc's guard here.
  */
 import type { DocName } from '../src/lib/domain/access';
+import { LEDGER_TABLE_RULES } from '../src/lib/domain/ledger';
 import { SETTINGS_RULES } from '../src/lib/domain/settings';
 import { guardRegistry, makeDocGuard, type Guard } from './guard';
+import { guardSurveys } from './surveys-guard';
 
 /** Settings (issue 4): tiers and categories are archived, never deleted (members refer to them). */
 const guardSettings = makeDocGuard({
@@ -19,5 +21,8 @@ const guardSettings = makeDocGuard({
 
 export const DOC_GUARDS: Partial<Record<DocName, Guard>> = {
 	registry: guardRegistry,
+	// [L1] posted entries frozen, [L2] posted entries complete (domain/ledger.ts).
+	ledger: makeDocGuard({ tables: LEDGER_TABLE_RULES }),
+	surveys: guardSurveys,
 	settings: guardSettings
 };

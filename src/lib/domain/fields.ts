@@ -89,6 +89,9 @@ export const MEMBER_FIELD_SPECS: readonly FieldSpec[] = [
 	spec('createdAt', 'datetime', 160, { visible: false }),
 	spec('approvedAt', 'datetime', 160, { visible: false }),
 	spec('approvedBy', 'text', 130, { visible: false }),
+	// Member file: free text, searchable in the grid.
+	spec('products', 'longText', 220, { visible: false }),
+	spec('interests', 'longText', 200, { visible: false }),
 	// --- joining (issue 4) ---
 	spec('owner', 'text', 120),
 	spec('followUpOn', 'date', 130),
