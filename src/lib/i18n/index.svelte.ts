@@ -7,10 +7,11 @@
 import { admin } from './messages/admin';
 import { auth } from './messages/auth';
 import { common } from './messages/common';
+import { ledger } from './messages/ledger';
 import { members } from './messages/members';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 
-const modules = [common, auth, admin, members] as const;
+const modules = [common, auth, admin, members, ledger] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
 export type MessageKey = KeysOf<(typeof modules)[number]> & string;
