@@ -65,6 +65,7 @@ export class LedgerSession {
 			});
 			this.#offs.push(m.subscribe(() => this.membersVersion++));
 			this.members = m;
+			this.membersVersion++;
 		});
 		const settingsDoc = this.settingsRoom?.doc;
 		if (settingsDoc) {
