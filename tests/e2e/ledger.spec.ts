@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
 import { baseURL, loginContext } from './fixtures';
-import { ADMIN } from './users';
+import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
 const FIONA = {
@@ -257,4 +257,35 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	registry.close();
 	await admin.context.close();
 	await context.close();
+});
+
+test('lapse review: finance sees who is past the grace period; staff set the status in the registry', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	// Finance reviews but cannot change the registry.
+	const fin = await loginContext(browser, FIONA as never);
+	await fin.page.goto('/ledger/lapse');
+	await expect(fin.page.getByTestId('lapse-staff-note')).toBeVisible();
+	await expect(
+		fin.page.locator(`[data-testid=lapse-list] tr[data-member=${MEMBERS.gamma.id}]`)
+	).toBeVisible();
+	await expect(fin.page.getByTestId('lapse-one')).toHaveCount(0);
+	await fin.context.close();
+
+	// Staff (membership office) view the ledger read-only and apply the lapse.
+	const staff = await loginContext(browser, USERS[0]);
+	await staff.page.goto('/ledger/lapse');
+	await expect(staff.page.getByTestId('ledger-readonly')).toBeVisible();
+	const row = staff.page.locator(`[data-testid=lapse-list] tr[data-member=${MEMBERS.gamma.id}]`);
+	await row.getByTestId('lapse-one').click();
+	await expect(row).toHaveCount(0);
+	const registry = await openDoc('default/registry', cookie);
+	await expect
+		.poll(() =>
+			(registry.doc.getMap('members').get(MEMBERS.gamma.id) as Y.Map<unknown>)?.get('status')
+		)
+		.toBe('lapsed');
+	registry.close();
+	await staff.context.close();
 });
