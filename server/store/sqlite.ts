@@ -14,6 +14,8 @@ import { z } from 'zod';
 import {
 	UsernameTakenError,
 	type AppendedUpdate,
+	type CommandRecord,
+	type NewCommandRecord,
 	type LoadedRoom,
 	type NewUserRecord,
 	type SessionRecord,
@@ -23,6 +25,8 @@ import {
 	type UserRecord,
 	type UserUpdate
 } from './types';
+import { SqliteHistoryStore, type HistoryStore } from './history';
+import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a released one. */
 const MIGRATIONS: readonly string[] = [
@@ -67,6 +71,20 @@ const MIGRATIONS: readonly string[] = [
 	CREATE TABLE member_numbers (
 		org TEXT PRIMARY KEY REFERENCES orgs(name),
 		last_no INTEGER NOT NULL
+	);
+	`,
+	// Server commands (issue 4): one row per command id, with its stored result.
+	`
+	CREATE TABLE commands (
+		org TEXT NOT NULL REFERENCES orgs(name),
+		id TEXT NOT NULL,
+		type TEXT NOT NULL,
+		user_id INTEGER NOT NULL REFERENCES users(id),
+		body TEXT NOT NULL,
+		result TEXT NOT NULL,
+		member_no INTEGER,
+		at INTEGER NOT NULL,
+		PRIMARY KEY (org, id)
 	);
 	`
 ];
@@ -135,6 +153,28 @@ interface UpdateRow {
 	at: number;
 }
 
+interface CommandRow {
+	org: string;
+	id: string;
+	type: string;
+	user_id: number;
+	body: string;
+	result: string;
+	member_no: number | null;
+	at: number;
+}
+
+const toCommand = (r: CommandRow): CommandRecord => ({
+	org: r.org,
+	id: r.id,
+	type: r.type,
+	userId: r.user_id,
+	body: r.body,
+	result: JSON.parse(r.result) as unknown,
+	memberNo: r.member_no,
+	at: r.at
+});
+
 const storedRoles = z.array(role);
 
 function toUser(r: UserRow): UserRecord {
@@ -170,6 +210,9 @@ export class SqliteStore implements Store {
 	readonly file: string;
 	private readonly db: Database.Database;
 	private readonly q;
+	/** Member history index (issue 4): its own tables, see store/history.ts. */
+	readonly history: HistoryStore;
+	private readonly exportLog: ReturnType<typeof prepareExportLog>;
 	private readonly links;
 
 	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
@@ -181,6 +224,8 @@ export class SqliteStore implements Store {
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
+		this.history = new SqliteHistoryStore(this.db);
+		this.exportLog = prepareExportLog(this.db);
 		const db = this.db;
 		this.q = {
 			insertOrg: db.prepare('INSERT OR IGNORE INTO orgs (name, created_at) VALUES (?, ?)'),
@@ -230,6 +275,11 @@ export class SqliteStore implements Store {
 				 ON CONFLICT(org) DO UPDATE SET last_no = last_no + 1 RETURNING last_no`
 				)
 				.pluck(),
+			getCommand: db.prepare('SELECT * FROM commands WHERE org = ? AND id = ?'),
+			insertCommand: db.prepare(
+				`INSERT INTO commands (org, id, type, user_id, body, result, member_no, at)
+				 VALUES (@org, @id, @type, @userId, @body, @result, @memberNo, @at)`
+			),
 			ping: db.prepare('SELECT 1').pluck()
 		};
 		db.exec(SURVEY_LINKS_SCHEMA);
@@ -404,6 +454,36 @@ export class SqliteStore implements Store {
 		return this.q.nextMemberNo.get(org) as number;
 	}
 
+	// ---- export log (issue 8) ---------------------------------------------------
+
+	async appendExportLog(e: Omit<ExportLogEntry, 'id'>): Promise<ExportLogEntry> {
+		const r = this.exportLog.insert.run({
+			org: e.org,
+			userId: e.userId,
+			userName: e.userName,
+			at: e.at,
+			view: e.view,
+			format: e.format,
+			rows: e.rows,
+			columns: JSON.stringify(e.columns),
+			filters: e.filters,
+			sort: JSON.stringify(e.sort)
+		});
+		return { ...e, id: Number(r.lastInsertRowid) };
+	}
+
+	async listExportLog(
+		org: string,
+		{ limit = 100, beforeId }: { limit?: number; beforeId?: number } = {}
+	): Promise<ExportLogEntry[]> {
+		const rows = this.exportLog.list.all(
+			org,
+			beforeId ?? Number.MAX_SAFE_INTEGER,
+			Math.max(1, Math.min(1000, limit))
+		) as ExportLogRow[];
+		return rows.map(toExportLogEntry);
+	}
+
 	// ---- Survey personal links (issue 6) ---------------------------------------------
 
 	async putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void> {
@@ -439,6 +519,45 @@ export class SqliteStore implements Store {
 	}
 
 	// ---- end of survey links ----------------------------------------------------------
+	async getCommand(org: string, id: string): Promise<CommandRecord | null> {
+		const r = this.q.getCommand.get(org, id) as CommandRow | undefined;
+		return r ? toCommand(r) : null;
+	}
+
+	async recordCommand(
+		c: NewCommandRecord,
+		opts: { allocateMemberNo?: boolean } = {}
+	): Promise<CommandRecord> {
+		// The command record and the member number in one transaction: a number is
+		// allocated only together with the command that owns it, and never twice for one id.
+		return this.db.transaction((): CommandRecord => {
+			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
+			if (existing) return toCommand(existing);
+			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
+			const result = c.result(memberNo);
+			const row: CommandRow = {
+				org: c.org,
+				id: c.id,
+				type: c.type,
+				user_id: c.userId,
+				body: c.body,
+				result: JSON.stringify(result),
+				member_no: memberNo,
+				at: c.at
+			};
+			this.q.insertCommand.run({
+				org: row.org,
+				id: row.id,
+				type: row.type,
+				userId: row.user_id,
+				body: row.body,
+				result: row.result,
+				memberNo: row.member_no,
+				at: row.at
+			});
+			return toCommand(row);
+		})();
+	}
 
 	async ping(): Promise<void> {
 		if (this.q.ping.get() !== 1) throw new Error('SQLite did not answer SELECT 1');
@@ -447,4 +566,72 @@ export class SqliteStore implements Store {
 	async close(): Promise<void> {
 		if (this.db.open) this.db.close();
 	}
+}
+
+// ---- export log (issue 8) -------------------------------------------------------
+// Its own table, created if missing rather than as a numbered migration, so that it
+// stays independent of the other areas' schema changes. Rows are only appended.
+
+interface ExportLogRow {
+	id: number;
+	org: string;
+	user_id: number;
+	user_name: string;
+	at: string;
+	view: string;
+	format: 'csv' | 'xlsx';
+	rows: number;
+	columns: string;
+	filters: string;
+	sort: string;
+}
+
+const stringList = z.array(z.string());
+const jsonList = (s: string): string[] => {
+	try {
+		const r = stringList.safeParse(JSON.parse(s));
+		return r.success ? r.data : [];
+	} catch {
+		return [];
+	}
+};
+
+const toExportLogEntry = (r: ExportLogRow): ExportLogEntry => ({
+	id: r.id,
+	org: r.org,
+	userId: r.user_id,
+	userName: r.user_name,
+	at: r.at,
+	view: r.view,
+	format: r.format,
+	rows: r.rows,
+	columns: jsonList(r.columns),
+	filters: r.filters,
+	sort: jsonList(r.sort)
+});
+
+function prepareExportLog(db: Database.Database) {
+	db.exec(`
+		CREATE TABLE IF NOT EXISTS export_log (
+			id INTEGER PRIMARY KEY AUTOINCREMENT,
+			org TEXT NOT NULL,
+			user_id INTEGER NOT NULL REFERENCES users(id),
+			user_name TEXT NOT NULL,
+			at TEXT NOT NULL,
+			view TEXT NOT NULL,
+			format TEXT NOT NULL,
+			rows INTEGER NOT NULL,
+			columns TEXT NOT NULL,
+			filters TEXT NOT NULL,
+			sort TEXT NOT NULL
+		);
+		CREATE INDEX IF NOT EXISTS export_log_org_id ON export_log(org, id);
+	`);
+	return {
+		insert: db.prepare(
+			`INSERT INTO export_log (org, user_id, user_name, at, view, format, rows, columns, filters, sort)
+			 VALUES (@org, @userId, @userName, @at, @view, @format, @rows, @columns, @filters, @sort)`
+		),
+		list: db.prepare('SELECT * FROM export_log WHERE org = ? AND id < ? ORDER BY id DESC LIMIT ?')
+	};
 }

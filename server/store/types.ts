@@ -7,6 +7,8 @@
  * only ever appended. Snapshots make loading fast and never delete log rows.
  */
 import type { Role } from '../../src/lib/domain/access';
+import type { HistoryStore } from './history';
+import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 export interface UserRecord {
 	id: number;
@@ -100,6 +102,30 @@ export class UsernameTakenError extends Error {
 	}
 }
 
+export interface CommandRecord {
+	org: string;
+	id: string;
+	type: string;
+	userId: number;
+	/** Canonical JSON of the request (type and arguments): a replay must match it. */
+	body: string;
+	result: unknown;
+	memberNo: number | null;
+	/** Epoch milliseconds. */
+	at: number;
+}
+
+export interface NewCommandRecord {
+	org: string;
+	id: string;
+	type: string;
+	userId: number;
+	body: string;
+	at: number;
+	/** The answer, made inside the transaction (with the allocated number, if any). */
+	result(memberNo: number | null): unknown;
+}
+
 export interface Store {
 	ensureOrg(name: string): Promise<void>;
 	listOrgs(): Promise<string[]>;
@@ -138,6 +164,18 @@ export interface Store {
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;
 
+	// ---- Member history index (issue 4, member file; see store/history.ts) ----
+	/** Per-field changes derived from the update log; a cache that can be rebuilt. */
+	readonly history: HistoryStore;
+	// ---- end member history ----
+	// ---- export log (issue 8): every export of member data, who/when/which view
+	/** Append an entry; `id` and nothing else is assigned by the store. */
+	appendExportLog(e: Omit<ExportLogEntry, 'id'>): Promise<ExportLogEntry>;
+	/** Newest first; `beforeId` pages back. */
+	listExportLog(
+		org: string,
+		opts?: { limit?: number; beforeId?: number }
+	): Promise<ExportLogEntry[]>;
 	// ---- Survey personal links (issue 6; used by server/api/surveys.ts) ----------
 	/** Store new links; an existing link of the same org/campaign/member is replaced. */
 	putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void>;
@@ -148,6 +186,13 @@ export interface Store {
 	revokeSurveyLink(org: string, campaignId: string, memberId: string, at: number): Promise<boolean>;
 	markSurveyLinkUsed(tokenHash: string, at: number): Promise<void>;
 	// ---- end of survey links ---------------------------------------------------------
+	/** A stored command by its id (issue 4, server/commands.ts). */
+	getCommand(org: string, id: string): Promise<CommandRecord | null>;
+	/**
+	 * Store a command and its result in one transaction, with the next member number
+	 * when asked (`result` gets it). An id already stored answers the stored record.
+	 */
+	recordCommand(c: NewCommandRecord, opts?: { allocateMemberNo?: boolean }): Promise<CommandRecord>;
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;

@@ -29,6 +29,7 @@ let server: TestServer;
 let admin: string;
 let staff: TestUser;
 let staff2: TestUser;
+/** A view-only role on the registry (board has no registry access at all). */
 let board: TestUser;
 const clients: Client[] = [];
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
 	admin = await loginAdmin(server);
 	staff = await createUser(server, admin, ['staff']);
 	staff2 = await createUser(server, admin, ['approver']);
-	board = await createUser(server, admin, ['board']);
+	board = await createUser(server, admin, ['finance']);
 });
 
 afterAll(async () => {
@@ -159,11 +160,12 @@ describe('read-only access', () => {
 	});
 
 	it('[D1] docs other than registry refuse client writes, even from editors', async () => {
-		const a = await client(admin, { room: 'default/settings' });
-		a.doc.getMap('tiers').set('gold', 100);
+		// `settings` has its guard since issue 4; `surveys` has none yet.
+		const a = await client(admin, { room: 'default/surveys' });
+		a.doc.getMap('questions').set('gold', 100);
 		await waitFor(() => a.denied.length > 0);
 		expect(a.denied[0]).toMatch(/cannot be changed/i);
-		expect(readLog(server, 'default/settings')).toHaveLength(0);
+		expect(readLog(server, 'default/surveys')).toHaveLength(0);
 	});
 });
 
