@@ -30,11 +30,11 @@ function edits(n: number, doc = new Y.Doc()) {
 }
 
 function rebuild(loaded: {
-	snapshot: { state: Uint8Array } | null;
+	snapshot: { parts: Uint8Array[] } | null;
 	updates: { update: Uint8Array }[];
 }) {
 	const doc = new Y.Doc();
-	if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
+	for (const p of loaded.snapshot?.parts ?? []) Y.applyUpdate(doc, p);
 	for (const u of loaded.updates) Y.applyUpdate(doc, u.update);
 	return doc;
 }
