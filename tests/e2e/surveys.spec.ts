@@ -3,6 +3,7 @@
  * member answers through their link (no login), staff answer for another member in
  * the live grid, raise a need from an answer and answer it; a Persian screenshot.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
@@ -44,11 +45,46 @@ function openDoc(url: string, cookie: string, room: string) {
 	return { doc, provider, synced };
 }
 
-/** Two active members in the registry, written as the admin; waits until the server has them. */
+async function loginCookie(url: string, username: string, password: string): Promise<string> {
+	const r = await fetch(`${url}/api/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url },
+		body: JSON.stringify({ username, password })
+	});
+	expect(r.status).toBe(200);
+	return (r.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+async function command(url: string, cookie: string, body: Record<string, unknown>) {
+	const r = await fetch(`${url}/api/default/commands`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url, cookie },
+		body: JSON.stringify({ id: randomUUID(), ...body })
+	});
+	expect(r.status, await r.clone().text()).toBe(200);
+}
+
+/**
+ * Active members in the registry, the way the office makes them: an applicant row,
+ * verified by staff, approved by an approver (only commands make a member active).
+ */
 async function seedMembers(names: string[]): Promise<string[]> {
 	const url = baseURL();
-	const cookie = await adminCookie(url);
-	const a = openDoc(url, cookie, 'default/registry');
+	const admin = await adminCookie(url);
+	const approverName = `svapp${Date.now().toString(36)}`;
+	const created = await fetch(`${url}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url, cookie: admin },
+		body: JSON.stringify({
+			username: approverName,
+			password: 'approver-pass-1',
+			roles: ['approver']
+		})
+	});
+	expect(created.status).toBe(201);
+	const approver = await loginCookie(url, approverName, 'approver-pass-1');
+	const staff = await loginCookie(url, SARA.username, SARA.password);
+	const a = openDoc(url, admin, 'default/registry');
 	await a.synced;
 	const ids = names.map(
 		(_, i) => `e2eM${Date.now().toString(36)}${i}${Math.random().toString(36).slice(2, 8)}`
@@ -58,15 +94,33 @@ async function seedMembers(names: string[]): Promise<string[]> {
 			const row = new Y.Map<unknown>();
 			a.doc.getMap('members').set(ids[i], row);
 			row.set('name', name);
-			row.set('status', 'active');
+			row.set('status', 'applicant');
+			row.set('language', 'en');
 			row.set('createdAt', new Date().toISOString());
 		});
 	});
-	// A second connection sees them once the server stored them.
-	const b = openDoc(url, cookie, 'default/registry');
+	const b = openDoc(url, admin, 'default/registry');
 	await b.synced;
+	const status = (id: string) => (b.doc.getMap('members').get(id) as Y.Map<unknown>)?.get('status');
 	await expect
-		.poll(() => ids.every((id) => b.doc.getMap('members').has(id)), { timeout: 10_000 })
+		.poll(() => ids.every((id) => status(id) === 'applicant'), { timeout: 10_000 })
+		.toBe(true);
+	for (const id of ids) {
+		await command(url, staff, {
+			type: 'verify',
+			rowId: id,
+			met: ['statutes', 'industry', 'registration', 'form'],
+			note: 'seen'
+		});
+		await command(url, approver, {
+			type: 'approve',
+			rowId: id,
+			tier: 'regular',
+			category: 'manufacturer'
+		});
+	}
+	await expect
+		.poll(() => ids.every((id) => status(id) === 'active'), { timeout: 10_000 })
 		.toBe(true);
 	for (const c of [a, b]) {
 		c.provider.destroy();
