@@ -115,10 +115,16 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	// 4. The admin sees the export in the log.
 	const admin = await loginContext(browser, ADMIN);
 	await admin.page.goto('/admin/exports');
-	const first = admin.page.getByTestId('export-log').locator('tbody tr').first();
-	await expect(first).toContainText(sara.displayName);
-	await expect(first).toContainText('XLSX');
-	await expect(first.getByTestId('export-rows')).toHaveText('1');
+	const log = admin.page.getByTestId('export-log').locator('tbody tr');
+	for (const [i, format] of [
+		[0, 'CSV'],
+		[1, 'XLSX']
+	] as const) {
+		await expect(log.nth(i)).toContainText(sara.displayName);
+		await expect(log.nth(i)).toContainText(format);
+		await expect(log.nth(i)).toContainText('华东');
+		await expect(log.nth(i).getByTestId('export-rows')).toHaveText('1');
+	}
 	await admin.context.close();
 
 	// 5. Undo the XLSX import: its three rows go.

@@ -224,7 +224,7 @@ export const importPartFields = {
 	/** JSON array of the member ids this chunk updated. */
 	updated: z.string().max(2_000_000).refine(ids),
 	/** JSON BeforeValues of the updated rows. */
-	before: jsonOf(beforeValues),
+	before: z.string().max(20_000_000).pipe(jsonOf(beforeValues)),
 	/** The Yjs client id and clock range [clockStart, clockEnd) of the chunk's writes. */
 	client: z.number().int().min(0),
 	clockStart: z.number().int().min(0),
