@@ -14,6 +14,7 @@ import { Auth, hashPassword, LoginLimiter, randomPassword } from './auth';
 import type { Config } from './config';
 import { areaRoutes } from './api';
 import { Api } from './http';
+import { DEFAULT_REPORTS_TUNING, ReportsService } from './reports';
 import { DEFAULT_ROOM_TUNING, Rooms } from './rooms';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -36,6 +37,10 @@ export interface Tuning {
 	pingIntervalMs: number;
 	/** How long an SQLite write waits for a lock (5 s). */
 	sqliteBusyTimeoutMs: number;
+	/** Reports: quiet time after the last change before recomputing (300 ms). */
+	reportsDebounceMs: number;
+	/** Reports: longest wait after the first change of a burst (1.2 s). */
+	reportsMaxWaitMs: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -43,7 +48,9 @@ export const DEFAULT_TUNING: Tuning = {
 	roomIdleMs: DEFAULT_ROOM_TUNING.idleMs,
 	storeRetryMs: DEFAULT_ROOM_TUNING.retryMs,
 	pingIntervalMs: 30_000,
-	sqliteBusyTimeoutMs: 5000
+	sqliteBusyTimeoutMs: 5000,
+	reportsDebounceMs: DEFAULT_REPORTS_TUNING.debounceMs,
+	reportsMaxWaitMs: DEFAULT_REPORTS_TUNING.maxWaitMs
 };
 
 export interface GuildhallOptions {
@@ -59,6 +66,7 @@ export interface Guildhall {
 	readonly store: Store;
 	readonly rooms: Rooms;
 	readonly transport: Transport;
+	readonly reports: ReportsService;
 	/** API and health check; else the kit handler; else `next()` (or 404 without one). */
 	handleRequest(req: IncomingMessage, res: ServerResponse, next?: () => void): void;
 	/** For the HTTP server's 'upgrade' event; refuses anything but `/sync/...`. */
@@ -115,13 +123,20 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 		origin: config.origin,
 		pingIntervalMs: tuning.pingIntervalMs
 	});
+	// Live reports: computed by the server into each organisation's `reports` doc.
+	const reports = new ReportsService({
+		rooms,
+		store,
+		tuning: { debounceMs: tuning.reportsDebounceMs, maxWaitMs: tuning.reportsMaxWaitMs }
+	});
+	for (const org of await store.listOrgs()) void reports.startOrg(org);
 	const api = new Api({
 		store,
 		auth,
 		limiter: new LoginLimiter(),
 		transport,
 		origin: config.origin,
-		routes: areaRoutes({ config, store, rooms, transport })
+		routes: areaRoutes({ config, store, rooms, transport, reports })
 	});
 	const sweep = setInterval(
 		() => {
@@ -139,6 +154,7 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 		store,
 		rooms,
 		transport,
+		reports,
 		handleRequest(req, res, next) {
 			api.handle(req, res).then(
 				(handled) => {
@@ -160,6 +176,7 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 			closing ??= (async () => {
 				clearInterval(sweep);
 				await transport.close();
+				await reports.stop();
 				await rooms.close();
 				await store.close();
 			})();

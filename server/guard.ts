@@ -41,6 +41,8 @@ import {
 	type FieldRules
 } from '../src/lib/domain/guard';
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
+import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
+import { JOINING_TABLES, statusRowRule } from '../src/lib/domain/lifecycle';
 
 export const MEMBERS = 'members';
 export const META = 'meta';
@@ -266,6 +268,30 @@ function planClear(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 	deleteListItems(type, tr, writes);
 }
 
+/**
+ * YEvent.deletes (a binary search in the transaction's delete set) is only reliable
+ * once Yjs has sorted and merged that set, which it does at the end of the
+ * transaction; the guard asks earlier. Without this, a row restored by [G7] could
+ * lose fields whose items were deleted out of clock order (e.g. one the guard had
+ * put back earlier). Sorting and merging again at the end is harmless.
+ */
+function sortDeleteSet(tr: Y.Transaction): void {
+	for (const dels of tr.deleteSet.clients.values()) {
+		dels.sort((a, b) => a.clock - b.clock);
+		let j = 1;
+		for (let i = 1; i < dels.length; i++) {
+			const left = dels[j - 1];
+			const right = dels[i];
+			if (left.clock + left.len >= right.clock) {
+				left.len = Math.max(left.len, right.clock + right.len - left.clock);
+			} else {
+				dels[j++] = right;
+			}
+		}
+		dels.length = Math.min(j, dels.length);
+	}
+}
+
 /** The guard of a doc with the given layout (see the rules at the top). */
 export function makeDocGuard(rules: DocRules): Guard {
 	const serverOwned = new Set([META, ...(rules.serverOwned ?? [])]);
@@ -273,6 +299,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 		o !== undefined && Object.prototype.hasOwnProperty.call(o, k);
 	const guard = (doc: Y.Doc, tr: Y.Transaction): number => {
 		const writes: Write[] = [];
+		sortDeleteSet(tr);
 		// Root maps by name; getMap also creates them, so the guard recognises a root
 		// that a client creates under a known name.
 		const roots = new Map<AnyType, (keys: Keys) => void>();
@@ -326,13 +353,24 @@ export function makeDocGuard(rules: DocRules): Guard {
 }
 
 /**
- * The registry: members [G1]-[G11]; the import record (issue 8): `importParts`
- * rows are written once with their chunk and never change; `imports` is written
- * only by the server (who and when cannot be forged).
+ * The registry: members [G1]-[G11]; the member file's tables (contacts, activities,
+ * notes); the import record (issue 8): `importParts` rows are written once with
+ * their chunk and never change; `imports` is written only by the server (who and
+ * when cannot be forged).
  */
 export const guardRegistry: Guard = makeDocGuard({
 	tables: {
-		[MEMBERS]: { ...MEMBER_RULES, keep: (before) => before.memberNo !== undefined },
+		[MEMBERS]: {
+			...MEMBER_RULES,
+			// A numbered record is never deleted; a record merged into another is history:
+			// kept and frozen (only the server's merge command writes it).
+			keep: (before) => before.memberNo !== undefined || before.mergedInto !== undefined,
+			frozen: (before) => before.mergedInto !== undefined,
+			// Pipeline moves are server commands (issue 4, [J1]).
+			row: statusRowRule
+		},
+		...MEMBER_FILE_TABLES,
+		...JOINING_TABLES,
 		[IMPORT_PARTS_TABLE]: {
 			fields: importPartFields,
 			frozen: (before) => before.importId !== undefined

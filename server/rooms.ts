@@ -22,6 +22,7 @@ import { parseRoomName, type DocName } from '../src/lib/domain/access';
 import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { DOC_GUARDS } from './doc-guards';
 import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
+import { seedSettings } from './joining';
 import type { Store } from './store/types';
 
 /** What a room needs from a connection. The transport's connections implement it. */
@@ -35,6 +36,14 @@ export interface Peer {
 export const SERVER_ORIGIN = { kind: 'server' } as const;
 export const LOAD_ORIGIN = { kind: 'load' } as const;
 export type RoomOrigin = Peer | typeof SERVER_ORIGIN | typeof LOAD_ORIGIN;
+
+/** The user a server write was made for (transactAsServer's `onBehalfOf`), else null. */
+const actorOf = (o: unknown): number | null => {
+	const a = o as { kind?: unknown; userId?: unknown } | null;
+	return typeof a === 'object' && a !== null && a.kind === 'server' && typeof a.userId === 'number'
+		? a.userId
+		: null;
+};
 
 const isPeer = (o: unknown): o is Peer =>
 	typeof o === 'object' && o !== null && (o as { kind?: unknown }).kind === 'peer';
@@ -165,6 +174,14 @@ export class Room {
 	}
 
 	private initSchema(): void {
+		if (this.docName === 'settings') {
+			// First load of an organisation's settings: the defaults (issue 4).
+			this.doc.getMap(META);
+			if (this.doc.getMap<unknown>(META).get('seeded') === undefined) {
+				this.transactAsServer((doc) => seedSettings(doc));
+			}
+			return;
+		}
 		if (this.docName !== 'registry') return;
 		// Typed roots before any client update, so the guard can recognise them.
 		this.doc.getMap(MEMBERS);
@@ -174,12 +191,18 @@ export class Room {
 		}
 	}
 
-	/** Change the doc as the server (commands, migrations): not guarded, stored as user null. */
-	transactAsServer<T>(fn: (doc: Y.Doc) => T): T {
+	/**
+	 * Change the doc as the server (commands, migrations): not guarded, stored as user
+	 * null, or as `onBehalfOf` for a command a person asked for (so the history says who).
+	 */
+	transactAsServer<T>(fn: (doc: Y.Doc) => T, onBehalfOf?: number): T {
 		let out!: T;
-		this.doc.transact(() => {
-			out = fn(this.doc);
-		}, SERVER_ORIGIN);
+		this.doc.transact(
+			() => {
+				out = fn(this.doc);
+			},
+			onBehalfOf === undefined ? SERVER_ORIGIN : { kind: 'server', userId: onBehalfOf }
+		);
 		return out;
 	}
 
@@ -236,7 +259,7 @@ export class Room {
 		const from = isPeer(origin) ? origin : null;
 		this.outbox.push({
 			update,
-			userId: from ? from.userId : null,
+			userId: from ? from.userId : actorOf(origin),
 			at: Date.now(),
 			from,
 			echo: from !== null && (tr.meta.get(CORRECTIONS) ?? 0) > 0,
@@ -439,6 +462,15 @@ interface RoomEntry {
 export class Rooms {
 	private readonly entries = new Map<string, RoomEntry>();
 	private closed = false;
+	/**
+	 * Told when a room has been loaded (before any peer or command gets it) and just
+	 * before one is unloaded: lets the reports observe source docs without keeping
+	 * them loaded.
+	 */
+	readonly lifecycle = {
+		loaded: new Set<(room: Room) => void>(),
+		unloading: new Set<(room: Room) => void>()
+	};
 
 	constructor(
 		private readonly store: Store,
@@ -460,6 +492,7 @@ export class Rooms {
 			e.room.then(
 				(room) => {
 					e.loaded = room;
+					for (const f of this.lifecycle.loaded) f(room);
 				},
 				() => {
 					// A failed load is not cached: the next peer tries again.
@@ -506,6 +539,7 @@ export class Rooms {
 			return;
 		}
 		this.entries.delete(room.name);
+		for (const f of this.lifecycle.unloading) f(room);
 		room.destroy();
 	}
 
@@ -544,6 +578,7 @@ export class Rooms {
 						`Guildhall: ${room.pending} change(s) of room ${room.name} could not be stored before shutdown.`
 					);
 				}
+				for (const f of this.lifecycle.unloading) f(room);
 				room.destroy();
 			})
 		);

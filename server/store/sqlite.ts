@@ -14,14 +14,18 @@ import { z } from 'zod';
 import {
 	UsernameTakenError,
 	type AppendedUpdate,
+	type CommandRecord,
+	type NewCommandRecord,
 	type LoadedRoom,
 	type NewUserRecord,
 	type SessionRecord,
 	type Store,
 	type StoredUpdate,
+	type SurveyLinkRecord,
 	type UserRecord,
 	type UserUpdate
 } from './types';
+import { SqliteHistoryStore, type HistoryStore } from './history';
 import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a released one. */
@@ -68,10 +72,67 @@ const MIGRATIONS: readonly string[] = [
 		org TEXT PRIMARY KEY REFERENCES orgs(name),
 		last_no INTEGER NOT NULL
 	);
+	`,
+	// Server commands (issue 4): one row per command id, with its stored result.
+	`
+	CREATE TABLE commands (
+		org TEXT NOT NULL REFERENCES orgs(name),
+		id TEXT NOT NULL,
+		type TEXT NOT NULL,
+		user_id INTEGER NOT NULL REFERENCES users(id),
+		body TEXT NOT NULL,
+		result TEXT NOT NULL,
+		member_no INTEGER,
+		at INTEGER NOT NULL,
+		PRIMARY KEY (org, id)
+	);
 	`
 ];
 
 export const DB_FILE = 'guildhall.db';
+
+/**
+ * Survey personal links (issue 6), kept apart from MIGRATIONS so that this block and
+ * the versioned schema can change independently; `IF NOT EXISTS` makes it idempotent.
+ */
+const SURVEY_LINKS_SCHEMA = `
+	CREATE TABLE IF NOT EXISTS survey_links (
+		token_hash TEXT PRIMARY KEY,
+		org TEXT NOT NULL,
+		campaign_id TEXT NOT NULL,
+		member_id TEXT NOT NULL,
+		language TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		created_by INTEGER,
+		revoked_at INTEGER,
+		used_at INTEGER
+	);
+	CREATE UNIQUE INDEX IF NOT EXISTS survey_links_member ON survey_links(org, campaign_id, member_id);
+`;
+
+interface SurveyLinkRow {
+	token_hash: string;
+	org: string;
+	campaign_id: string;
+	member_id: string;
+	language: string;
+	created_at: number;
+	created_by: number | null;
+	revoked_at: number | null;
+	used_at: number | null;
+}
+
+const toSurveyLink = (r: SurveyLinkRow): SurveyLinkRecord => ({
+	tokenHash: r.token_hash,
+	org: r.org,
+	campaignId: r.campaign_id,
+	memberId: r.member_id,
+	language: r.language,
+	createdAt: r.created_at,
+	createdBy: r.created_by,
+	revokedAt: r.revoked_at,
+	usedAt: r.used_at
+});
 
 interface UserRow {
 	id: number;
@@ -91,6 +152,28 @@ interface UpdateRow {
 	user_id: number | null;
 	at: number;
 }
+
+interface CommandRow {
+	org: string;
+	id: string;
+	type: string;
+	user_id: number;
+	body: string;
+	result: string;
+	member_no: number | null;
+	at: number;
+}
+
+const toCommand = (r: CommandRow): CommandRecord => ({
+	org: r.org,
+	id: r.id,
+	type: r.type,
+	userId: r.user_id,
+	body: r.body,
+	result: JSON.parse(r.result) as unknown,
+	memberNo: r.member_no,
+	at: r.at
+});
 
 const storedRoles = z.array(role);
 
@@ -127,7 +210,10 @@ export class SqliteStore implements Store {
 	readonly file: string;
 	private readonly db: Database.Database;
 	private readonly q;
+	/** Member history index (issue 4): its own tables, see store/history.ts. */
+	readonly history: HistoryStore;
 	private readonly exportLog: ReturnType<typeof prepareExportLog>;
+	private readonly links;
 
 	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
 		fs.mkdirSync(dataDir, { recursive: true });
@@ -138,6 +224,7 @@ export class SqliteStore implements Store {
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
+		this.history = new SqliteHistoryStore(this.db);
 		this.exportLog = prepareExportLog(this.db);
 		const db = this.db;
 		this.q = {
@@ -188,7 +275,34 @@ export class SqliteStore implements Store {
 				 ON CONFLICT(org) DO UPDATE SET last_no = last_no + 1 RETURNING last_no`
 				)
 				.pluck(),
+			getCommand: db.prepare('SELECT * FROM commands WHERE org = ? AND id = ?'),
+			insertCommand: db.prepare(
+				`INSERT INTO commands (org, id, type, user_id, body, result, member_no, at)
+				 VALUES (@org, @id, @type, @userId, @body, @result, @memberNo, @at)`
+			),
 			ping: db.prepare('SELECT 1').pluck()
+		};
+		db.exec(SURVEY_LINKS_SCHEMA);
+		this.links = {
+			deleteFor: db.prepare(
+				'DELETE FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?'
+			),
+			insert: db.prepare(
+				`INSERT INTO survey_links (token_hash, org, campaign_id, member_id, language, created_at, created_by, revoked_at, used_at)
+				 VALUES (@tokenHash, @org, @campaignId, @memberId, @language, @createdAt, @createdBy, @revokedAt, @usedAt)`
+			),
+			byHash: db.prepare('SELECT * FROM survey_links WHERE token_hash = ?'),
+			ofCampaign: db.prepare(
+				'SELECT * FROM survey_links WHERE org = ? AND campaign_id = ? ORDER BY created_at, member_id'
+			),
+			revoke: db.prepare(
+				`UPDATE survey_links SET revoked_at = ? WHERE org = ? AND campaign_id = ? AND member_id = ?
+				 AND revoked_at IS NULL`
+			),
+			exists: db
+				.prepare('SELECT 1 FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?')
+				.pluck(),
+			used: db.prepare('UPDATE survey_links SET used_at = ? WHERE token_hash = ?')
 		};
 	}
 
@@ -368,6 +482,81 @@ export class SqliteStore implements Store {
 			Math.max(1, Math.min(1000, limit))
 		) as ExportLogRow[];
 		return rows.map(toExportLogEntry);
+	}
+
+	// ---- Survey personal links (issue 6) ---------------------------------------------
+
+	async putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void> {
+		this.db.transaction(() => {
+			for (const l of links) {
+				this.links.deleteFor.run(l.org, l.campaignId, l.memberId);
+				this.links.insert.run(l);
+			}
+		})();
+	}
+
+	async getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null> {
+		const r = this.links.byHash.get(tokenHash) as SurveyLinkRow | undefined;
+		return r ? toSurveyLink(r) : null;
+	}
+
+	async listSurveyLinks(org: string, campaignId: string): Promise<SurveyLinkRecord[]> {
+		return (this.links.ofCampaign.all(org, campaignId) as SurveyLinkRow[]).map(toSurveyLink);
+	}
+
+	async revokeSurveyLink(
+		org: string,
+		campaignId: string,
+		memberId: string,
+		at: number
+	): Promise<boolean> {
+		this.links.revoke.run(at, org, campaignId, memberId);
+		return this.links.exists.get(org, campaignId, memberId) === 1;
+	}
+
+	async markSurveyLinkUsed(tokenHash: string, at: number): Promise<void> {
+		this.links.used.run(at, tokenHash);
+	}
+
+	// ---- end of survey links ----------------------------------------------------------
+	async getCommand(org: string, id: string): Promise<CommandRecord | null> {
+		const r = this.q.getCommand.get(org, id) as CommandRow | undefined;
+		return r ? toCommand(r) : null;
+	}
+
+	async recordCommand(
+		c: NewCommandRecord,
+		opts: { allocateMemberNo?: boolean } = {}
+	): Promise<CommandRecord> {
+		// The command record and the member number in one transaction: a number is
+		// allocated only together with the command that owns it, and never twice for one id.
+		return this.db.transaction((): CommandRecord => {
+			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
+			if (existing) return toCommand(existing);
+			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
+			const result = c.result(memberNo);
+			const row: CommandRow = {
+				org: c.org,
+				id: c.id,
+				type: c.type,
+				user_id: c.userId,
+				body: c.body,
+				result: JSON.stringify(result),
+				member_no: memberNo,
+				at: c.at
+			};
+			this.q.insertCommand.run({
+				org: row.org,
+				id: row.id,
+				type: row.type,
+				userId: row.user_id,
+				body: row.body,
+				result: row.result,
+				memberNo: row.member_no,
+				at: row.at
+			});
+			return toCommand(row);
+		})();
 	}
 
 	async ping(): Promise<void> {

@@ -302,7 +302,7 @@ describe('/api/users', () => {
 		const client = await connect(server, user.cookie);
 		const r = await api(server, 'PATCH', `/api/users/${user.id}`, {
 			cookie: admin,
-			body: { roles: ['board'] }
+			body: { roles: ['finance'] }
 		});
 		expect(r.status).toBe(200);
 		await waitFor(() => client.closes.includes(CLOSE.Forbidden));

@@ -25,12 +25,17 @@ export type DocName = (typeof DOC)[keyof typeof DOC];
 export const ACCESS = { edit: 'edit', view: 'view' } as const;
 export type Access = (typeof ACCESS)[keyof typeof ACCESS];
 
-/** Per document: which roles edit, which only view. Any other role: no access. */
+/**
+ * Per document: which roles edit, which only view. Any other role: no access.
+ * `board` syncs only `reports`: board devices never receive members' contact
+ * details, phones or emails (which registry, ledger and surveys hold), only the
+ * aggregates and published lists the server writes into `reports`.
+ */
 const DOC_ROLES: Record<DocName, { edit: readonly Role[]; view: readonly Role[] }> = {
-	registry: { edit: ['admin', 'staff', 'approver'], view: ['finance', 'board'] },
-	ledger: { edit: ['admin', 'finance'], view: ['staff', 'approver', 'board'] },
-	surveys: { edit: ['admin', 'staff'], view: ['approver', 'finance', 'board'] },
-	settings: { edit: ['admin'], view: ['staff', 'approver', 'finance', 'board'] },
+	registry: { edit: ['admin', 'staff', 'approver'], view: ['finance'] },
+	ledger: { edit: ['admin', 'finance'], view: ['staff', 'approver'] },
+	surveys: { edit: ['admin', 'staff'], view: ['approver', 'finance'] },
+	settings: { edit: ['admin'], view: ['staff', 'approver', 'finance'] },
 	reports: { edit: [], view: ['admin', 'staff', 'approver', 'finance', 'board'] }
 };
 

@@ -9,9 +9,12 @@ import { auth } from './messages/auth';
 import { common } from './messages/common';
 import { importexport } from './messages/importexport';
 import { members } from './messages/members';
+import { joining } from './messages/joining';
+import { reports } from './messages/reports';
+import { surveys } from './messages/surveys';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 
-const modules = [common, auth, admin, members, importexport] as const;
+const modules = [common, auth, admin, members, reports, importexport, surveys, joining] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
 export type MessageKey = KeysOf<(typeof modules)[number]> & string;

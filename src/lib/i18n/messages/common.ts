@@ -30,7 +30,7 @@ export const common = defineMessages({
 		'role.staff.hint': 'Edits the member registry and surveys.',
 		'role.approver.hint': 'Secretary-general: approves applications and confirms the category.',
 		'role.finance.hint': 'Dues and payments; views the registry.',
-		'role.board.hint': 'Views reports and the registry; never edits.',
+		'role.board.hint': 'Views the reports (figures and new members only); never edits.',
 		'logout.title': 'Log out with unsynced changes?',
 		'logout.pending':
 			'{count} changes on this device have not reached the server yet. Logging out deletes this device’s copy, and those changes will be lost.',
@@ -74,7 +74,7 @@ export const common = defineMessages({
 		'role.staff.hint': 'فهرست اعضا و نظرسنجی‌ها را ویرایش می‌کند.',
 		'role.approver.hint': 'دبیرکل: فرم‌های عضویت را تأیید و دستهٔ عضو را تعیین می‌کند.',
 		'role.finance.hint': 'حق عضویت و پرداخت‌ها؛ فهرست اعضا را می‌بیند.',
-		'role.board.hint': 'گزارش‌ها و فهرست اعضا را می‌بیند؛ هرگز ویرایش نمی‌کند.',
+		'role.board.hint': 'گزارش‌ها را می‌بیند (فقط ارقام و اعضای جدید)؛ هرگز ویرایش نمی‌کند.',
 		'logout.title': 'با تغییرات ارسال‌نشده خارج می‌شوید؟',
 		'logout.pending':
 			'{count} تغییر روی این دستگاه هنوز به سرور نرسیده است. خروج، نسخهٔ این دستگاه را پاک می‌کند و این تغییرات از دست می‌روند.',
@@ -117,7 +117,7 @@ export const common = defineMessages({
 		'role.staff.hint': '编辑会员名册和服务需求征集。',
 		'role.approver.hint': '秘书长：审批入会申请表并确认会员类别。',
 		'role.finance.hint': '会费与缴费；可查看会员名册。',
-		'role.board.hint': '查看报表和会员名册；不能编辑。',
+		'role.board.hint': '查看报表（仅统计数据和新会员）；不能编辑。',
 		'logout.title': '有未同步的更改，仍要退出吗？',
 		'logout.pending':
 			'本设备上有 {count} 项更改尚未送达服务器。退出将删除本设备上的副本，这些更改会丢失。',

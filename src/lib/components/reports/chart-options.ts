@@ -1,0 +1,89 @@
+/**
+ * Chart options for the reports, in the reader's language: labels through i18n,
+ * numbers with the reader's digits, the value axis on the reading side's start.
+ * Imports only types from ag-charts, so this module does not pull the library in.
+ */
+import { dir, formatNumber } from '$lib/i18n/index.svelte';
+import type { AgChartOptions } from './charts';
+
+const FONT = 'inherit';
+const PALETTE = ['#2f6fdb', '#e0892b', '#2f9e6e', '#a04ad8', '#d64545', '#17a2b8', '#7a7a7a'];
+
+const numberAxis = () => ({
+	type: 'number' as const,
+	position: dir() === 'rtl' ? ('right' as const) : ('left' as const),
+	label: { formatter: ({ value }: { value: number }) => formatNumber(value) }
+});
+
+/** Bars per category, one series per entry of `series` (e.g. this period and the one before). */
+export function barOptions(opts: {
+	data: Record<string, string | number>[];
+	xKey: string;
+	series: { key: string; name: string }[];
+}): AgChartOptions {
+	return {
+		data: opts.data,
+		background: { visible: false },
+		series: opts.series.map((s, i) => ({
+			type: 'bar' as const,
+			xKey: opts.xKey,
+			yKey: s.key,
+			yName: s.name,
+			fill: PALETTE[i % PALETTE.length],
+			label: {
+				enabled: opts.data.length <= 12,
+				formatter: ({ value }: { value: number }) => formatNumber(value)
+			}
+		})),
+		axes: {
+			x: { type: 'category', position: 'bottom', label: { fontFamily: FONT } },
+			y: numberAxis()
+		},
+		legend: { enabled: opts.series.length > 1, position: 'bottom' }
+	} as AgChartOptions;
+}
+
+export function lineOptions(opts: {
+	data: Record<string, string | number>[];
+	xKey: string;
+	yKey: string;
+	name: string;
+}): AgChartOptions {
+	return {
+		data: dir() === 'rtl' ? [...opts.data].reverse() : opts.data,
+		background: { visible: false },
+		series: [
+			{
+				type: 'line',
+				xKey: opts.xKey,
+				yKey: opts.yKey,
+				yName: opts.name,
+				stroke: PALETTE[0],
+				marker: { fill: PALETTE[0], stroke: PALETTE[0] }
+			}
+		],
+		axes: { x: { type: 'category', position: 'bottom' }, y: numberAxis() },
+		legend: { enabled: false }
+	} as AgChartOptions;
+}
+
+export function donutOptions(opts: { data: { label: string; count: number }[] }): AgChartOptions {
+	return {
+		data: opts.data,
+		background: { visible: false },
+		series: [
+			{
+				type: 'donut',
+				angleKey: 'count',
+				legendItemKey: 'label',
+				innerRadiusRatio: 0.6,
+				fills: PALETTE,
+				calloutLabel: { enabled: false },
+				sectorLabel: {
+					formatter: ({ value }: { value: number }) => formatNumber(value)
+				}
+			}
+		],
+		legend: { enabled: true, position: 'right' }
+	} as AgChartOptions;
+}

@@ -1,0 +1,159 @@
+/**
+ * The monthly change list (seed 001 art. 3.4-3.5, 4.2): members whose basic
+ * information changed, who joined, lapsed or resigned in a period, with the new
+ * values, for the magazine and website teams. It holds contact details, so it is
+ * never written into the `reports` doc (board devices sync that doc); the server
+ * answers it over the API to roles that may read the registry.
+ */
+import { z } from 'zod';
+import { MEMBER_STATUS } from './member';
+import { basicInfoGroup, type BasicInfoGroup } from './report-members';
+import { dayOf, type HistoryEvent, type Period, type Row } from './report';
+
+export const CHANGE_KIND = {
+	joined: 'joined',
+	lapsed: 'lapsed',
+	resigned: 'resigned',
+	changed: 'changed'
+} as const;
+export type ChangeKind = (typeof CHANGE_KIND)[keyof typeof CHANGE_KIND];
+
+const cell = z.union([z.string(), z.number(), z.boolean()]).nullable();
+export const changeEntry = z.object({
+	day: z.iso.date(),
+	/** Epoch ms of the change; for `joined` the start of the join day. */
+	at: z.number(),
+	kind: z.enum(['joined', 'lapsed', 'resigned', 'changed']),
+	memberId: z.string(),
+	memberNo: z.number().int().nullable(),
+	name: z.string(),
+	/** For `changed`: which field, its group, the value before and after. */
+	field: z.string().nullable(),
+	group: z.string().nullable(),
+	old: cell,
+	value: cell
+});
+export type ChangeEntry = z.infer<typeof changeEntry>;
+export const changeList = z.object({
+	period: z.object({ from: z.iso.date(), to: z.iso.date() }),
+	entries: z.array(changeEntry),
+	complete: z.boolean()
+});
+export type ChangeList = z.infer<typeof changeList>;
+
+const MEMBER_STATES = new Set<string>(['active', 'lapsed', 'resigned']);
+
+/**
+ * Changes in `period`, oldest first. `joined` comes from `joinDate`; lapsed and
+ * resigned from status changes; `changed` from basic-information fields, skipping
+ * what was typed in before or on the day a member joined.
+ */
+export function buildChangeList(opts: {
+	members: readonly Row[];
+	history: readonly HistoryEvent[];
+	period: Period;
+	historyReady: boolean;
+}): ChangeList {
+	const { period } = opts;
+	const byId = new Map(opts.members.map((r) => [r.id, r]));
+	const inP = (d: string) => d >= period.from && d <= period.to;
+	const entries: ChangeEntry[] = [];
+	const base = (r: Row) => ({
+		memberId: r.id,
+		memberNo: typeof r.memberNo === 'number' ? r.memberNo : null,
+		name: typeof r.name === 'string' ? r.name : ''
+	});
+	for (const r of opts.members) {
+		if (!MEMBER_STATES.has(String(r.status ?? ''))) continue;
+		const jd = typeof r.joinDate === 'string' ? r.joinDate : null;
+		if (jd && inP(jd)) {
+			entries.push({
+				day: jd,
+				at: Date.parse(`${jd}T00:00:00Z`),
+				kind: 'joined',
+				...base(r),
+				field: null,
+				group: null,
+				old: null,
+				value: null
+			});
+		}
+	}
+	for (const e of opts.history) {
+		if (e.table !== 'members' || e.created) continue;
+		const r = byId.get(e.rowId);
+		if (!r || !MEMBER_STATES.has(String(r.status ?? ''))) continue;
+		const day = dayOf(e.at);
+		if (!inP(day)) continue;
+		if (e.field === 'status') {
+			if (e.value === MEMBER_STATUS.lapsed || e.value === MEMBER_STATUS.resigned) {
+				entries.push({
+					day,
+					at: e.at,
+					kind: e.value,
+					...base(r),
+					field: 'status',
+					group: null,
+					old: e.old,
+					value: e.value
+				});
+			}
+			continue;
+		}
+		const group: BasicInfoGroup | undefined = basicInfoGroup(e.field);
+		if (!group) continue;
+		const jd = typeof r.joinDate === 'string' ? r.joinDate : null;
+		if (jd && day <= jd) continue;
+		entries.push({
+			day,
+			at: e.at,
+			kind: 'changed',
+			...base(r),
+			field: e.field,
+			group,
+			old: e.old,
+			value: e.value
+		});
+	}
+	entries.sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	return { period: { from: period.from, to: period.to }, entries, complete: opts.historyReady };
+}
+
+const CSV_FIELDS = ['day', 'kind', 'memberNo', 'name', 'field', 'old', 'value'] as const;
+
+function csvCell(v: unknown): string {
+	const s = v === null || v === undefined ? '' : String(v);
+	// A leading = + - @ would be run as a formula by spreadsheet programs.
+	const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * The change list as CSV with a UTF-8 byte order mark (so Excel reads Persian and
+ * Chinese correctly), CRLF line ends. `headers` and `label` give the reader's words.
+ */
+export function changeListCsv(
+	list: ChangeList,
+	opts: {
+		headers: Record<(typeof CSV_FIELDS)[number], string>;
+		label: (e: ChangeEntry, column: 'kind' | 'field') => string;
+	}
+): string {
+	const lines = [CSV_FIELDS.map((f) => csvCell(opts.headers[f])).join(',')];
+	for (const e of list.entries) {
+		lines.push(
+			[
+				e.day,
+				opts.label(e, 'kind'),
+				e.memberNo ?? '',
+				e.name,
+				e.field ? opts.label(e, 'field') : '',
+				e.old,
+				e.value
+			]
+				.map(csvCell)
+				.join(',')
+		);
+	}
+	return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,351 @@
+/**
+ * The membership area of the reports: counts, new members, leavers, growth,
+ * retention, members by region / enterprise type / tier / size, and how many
+ * members' basic information changed. Reads the registry's `members` table and
+ * the registry's history of changes (update log).
+ *
+ * Who counts as a member on a day: a row whose status is active, lapsed or
+ * resigned, from the day it joined to the day before it left.
+ *  - joined: `joinDate`; else the day of `approvedAt`; else the first day its
+ *    status became active; else the day it was created.
+ *  - left (lapsed or resigned now): the day its status last became that; a row
+ *    whose history does not say when (history still loading) counts as having
+ *    left the day it joined, so it never inflates a count.
+ * Attributes (region, tier...) are taken as they are now.
+ */
+import { z } from 'zod';
+import { MEMBER_STATUS, type MemberStatus } from './member';
+import {
+	dayOf,
+	runSteps,
+	STEP_ROWS,
+	type HistoryEvent,
+	type Period,
+	type ReportArea,
+	type ReportInputs,
+	type Row,
+	type ScoreItem
+} from './report';
+
+const MEMBER_STATES: ReadonlySet<string> = new Set<MemberStatus>([
+	MEMBER_STATUS.active,
+	MEMBER_STATUS.lapsed,
+	MEMBER_STATUS.resigned
+]);
+
+/**
+ * Basic information whose changes are reported monthly (seed 001 art. 4.2: name,
+ * address, contact person, contact details, head). Contact persons are not in the
+ * registry yet; their group joins when the contacts table exists.
+ */
+export const BASIC_INFO_GROUPS = {
+	name: ['name'],
+	address: ['address'],
+	contactDetails: ['phone', 'email', 'website'],
+	head: ['legalRep']
+} as const satisfies Record<string, readonly string[]>;
+export type BasicInfoGroup = keyof typeof BASIC_INFO_GROUPS;
+
+const GROUP_OF: ReadonlyMap<string, BasicInfoGroup> = new Map(
+	(Object.entries(BASIC_INFO_GROUPS) as [BasicInfoGroup, readonly string[]][]).flatMap(
+		([g, fields]) => fields.map((f) => [f, g] as const)
+	)
+);
+export const basicInfoGroup = (field: string): BasicInfoGroup | undefined => GROUP_OF.get(field);
+
+export const DIMENSIONS = ['region', 'enterpriseType', 'tier', 'size'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Longest list of new members kept per period (the count is always exact). */
+export const NEW_MEMBERS_LIST_MAX = 1000;
+
+export interface MemberSpan {
+	id: string;
+	name: string;
+	status: string;
+	region: string;
+	category: string;
+	enterpriseType: string;
+	tier: string;
+	size: string;
+	joined: string;
+	/** The first day it was no longer a member; null while it is one. */
+	left: string | null;
+}
+
+interface ChangeFact {
+	day: string;
+	memberId: string;
+	group: BasicInfoGroup;
+}
+
+export interface PreparedMembers {
+	spans: MemberSpan[];
+	/** Rows with a member status but no day to place them on (no dates at all). */
+	undated: number;
+	changes: ChangeFact[];
+	historyReady: boolean;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const isoDay = (v: unknown): string | null =>
+	typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
+
+export const prepareMembers = (inputs: ReportInputs): PreparedMembers =>
+	runSteps(prepareMembersSteps(inputs));
+
+export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, PreparedMembers, void> {
+	let n = 0;
+	const rows: readonly Row[] = inputs.docs.registry?.members ?? [];
+	const statusEvents = new Map<string, HistoryEvent[]>();
+	for (const e of inputs.history) {
+		if (++n % STEP_ROWS === 0) yield;
+		if (e.table !== 'members' || e.field !== 'status') continue;
+		let list = statusEvents.get(e.rowId);
+		if (!list) statusEvents.set(e.rowId, (list = []));
+		list.push(e);
+	}
+	const spans: MemberSpan[] = [];
+	const byId = new Map<string, MemberSpan>();
+	let undated = 0;
+	for (const r of rows) {
+		if (++n % STEP_ROWS === 0) yield;
+		const status = str(r.status);
+		if (!MEMBER_STATES.has(status)) continue;
+		const events = statusEvents.get(r.id) ?? [];
+		const firstActive = events.find((e) => e.value === MEMBER_STATUS.active);
+		const joined =
+			isoDay(r.joinDate) ??
+			isoDay(r.approvedAt) ??
+			(firstActive ? dayOf(firstActive.at) : null) ??
+			isoDay(r.createdAt);
+		if (!joined) {
+			undated++;
+			continue;
+		}
+		let left: string | null = null;
+		if (status !== MEMBER_STATUS.active) {
+			let lastTo: HistoryEvent | undefined;
+			for (const e of events) if (e.value === status) lastTo = e;
+			left = lastTo ? dayOf(lastTo.at) : joined;
+			if (left < joined) left = joined;
+		}
+		const span: MemberSpan = {
+			id: r.id,
+			name: str(r.name),
+			status,
+			region: str(r.region),
+			category: str(r.category),
+			enterpriseType: str(r.enterpriseType),
+			tier: str(r.tier),
+			size: str(r.size),
+			joined,
+			left
+		};
+		spans.push(span);
+		byId.set(r.id, span);
+	}
+	const changes: ChangeFact[] = [];
+	for (const e of inputs.history) {
+		if (++n % STEP_ROWS === 0) yield;
+		if (e.table !== 'members' || e.created) continue;
+		const group = GROUP_OF.get(e.field);
+		if (!group) continue;
+		const span = byId.get(e.rowId);
+		if (!span) continue;
+		const day = dayOf(e.at);
+		// Typing in a new member's details on the day it joins (or before) is not a change.
+		if (day <= span.joined) continue;
+		changes.push({ day, memberId: e.rowId, group });
+	}
+	return { spans, undated, changes, historyReady: inputs.historyReady };
+}
+
+// ---------------------------------------------------------------------------
+// Sections (shapes parsed by the client with these schemas)
+
+const ratio = z.number().min(0).nullable();
+const growthRatio = z.number().nullable();
+
+export const membersSummary = z.object({
+	/** Members the day before the period. */
+	start: z.number().int(),
+	/** Members on the last day of the period. */
+	end: z.number().int(),
+	joined: z.number().int(),
+	lapsed: z.number().int(),
+	resigned: z.number().int(),
+	/** Members at the start who are still members at the end. */
+	retained: z.number().int(),
+	/** (end − start) / start; null without members at the start. */
+	growth: growthRatio,
+	/** retained / start; null without members at the start. */
+	retention: ratio,
+	/** False while the history of status changes is still being read. */
+	complete: z.boolean()
+});
+export type MembersSummary = z.infer<typeof membersSummary>;
+
+export const newMember = z.object({
+	name: z.string(),
+	region: z.string(),
+	category: z.string(),
+	joined: z.iso.date()
+});
+export const membersNew = z.object({
+	total: z.number().int(),
+	/** Oldest first; at most NEW_MEMBERS_LIST_MAX. */
+	list: z.array(newMember)
+});
+export type MembersNew = z.infer<typeof membersNew>;
+
+const countRow = z.object({ key: z.string(), count: z.number().int() });
+export type CountRow = z.infer<typeof countRow>;
+export const membersDistribution = z.object({
+	total: z.number().int(),
+	region: z.array(countRow),
+	enterpriseType: z.array(countRow),
+	tier: z.array(countRow),
+	size: z.array(countRow)
+});
+export type MembersDistribution = z.infer<typeof membersDistribution>;
+
+const groupCount = z.object({
+	group: z.enum(Object.keys(BASIC_INFO_GROUPS) as [BasicInfoGroup, ...BasicInfoGroup[]]),
+	members: z.number().int(),
+	changes: z.number().int()
+});
+export const membersChanges = z.object({
+	/** Members with at least one change of basic information in the period. */
+	members: z.number().int(),
+	changes: z.number().int(),
+	groups: z.array(groupCount),
+	complete: z.boolean()
+});
+export type MembersChanges = z.infer<typeof membersChanges>;
+
+export const MEMBER_SECTIONS = {
+	summary: 'members.summary',
+	new: 'members.new',
+	distribution: 'members.distribution',
+	changes: 'members.changes'
+} as const;
+
+const memberOn = (s: MemberSpan, day: string) =>
+	s.joined <= day && (s.left === null || s.left > day);
+const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
+
+export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
+	let start = 0;
+	let end = 0;
+	let joined = 0;
+	let lapsed = 0;
+	let resigned = 0;
+	let retained = 0;
+	for (const s of prep.spans) {
+		const atStart = s.joined < p.from && (s.left === null || s.left >= p.from);
+		if (atStart) start++;
+		if (memberOn(s, p.to)) end++;
+		if (atStart && (s.left === null || s.left > p.to)) retained++;
+		if (inPeriod(s.joined, p)) joined++;
+		if (inPeriod(s.left, p)) {
+			if (s.status === MEMBER_STATUS.lapsed) lapsed++;
+			else if (s.status === MEMBER_STATUS.resigned) resigned++;
+		}
+	}
+	return {
+		start,
+		end,
+		joined,
+		lapsed,
+		resigned,
+		retained,
+		growth: start > 0 ? (end - start) / start : null,
+		retention: start > 0 ? retained / start : null,
+		complete: prep.historyReady
+	};
+}
+
+export function newMembers(prep: PreparedMembers, p: Period): MembersNew {
+	const list = prep.spans
+		.filter((s) => inPeriod(s.joined, p))
+		.sort((a, b) =>
+			a.joined < b.joined ? -1 : a.joined > b.joined ? 1 : a.name < b.name ? -1 : 1
+		);
+	return {
+		total: list.length,
+		list: list.slice(0, NEW_MEMBERS_LIST_MAX).map((s) => ({
+			name: s.name,
+			region: s.region,
+			category: s.category,
+			joined: s.joined
+		}))
+	};
+}
+
+function countBy(spans: readonly MemberSpan[], dim: Dimension): CountRow[] {
+	const m = new Map<string, number>();
+	for (const s of spans) m.set(s[dim], (m.get(s[dim]) ?? 0) + 1);
+	return [...m]
+		.map(([key, count]) => ({ key, count }))
+		.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+export function distribution(prep: PreparedMembers, p: Period): MembersDistribution {
+	const members = prep.spans.filter((s) => memberOn(s, p.to));
+	return {
+		total: members.length,
+		region: countBy(members, 'region'),
+		enterpriseType: countBy(members, 'enterpriseType'),
+		tier: countBy(members, 'tier'),
+		size: countBy(members, 'size')
+	};
+}
+
+export function basicInfoChanges(prep: PreparedMembers, p: Period): MembersChanges {
+	const all = new Set<string>();
+	const per = new Map<BasicInfoGroup, { members: Set<string>; changes: number }>();
+	let changes = 0;
+	for (const c of prep.changes) {
+		if (!inPeriod(c.day, p)) continue;
+		changes++;
+		all.add(c.memberId);
+		let g = per.get(c.group);
+		if (!g) per.set(c.group, (g = { members: new Set(), changes: 0 }));
+		g.members.add(c.memberId);
+		g.changes++;
+	}
+	return {
+		members: all.size,
+		changes,
+		groups: (Object.keys(BASIC_INFO_GROUPS) as BasicInfoGroup[]).map((group) => ({
+			group,
+			members: per.get(group)?.members.size ?? 0,
+			changes: per.get(group)?.changes ?? 0
+		})),
+		complete: prep.historyReady
+	};
+}
+
+export const membersArea: ReportArea<PreparedMembers> = {
+	id: 'members',
+	sources: ['registry'],
+	prepare: prepareMembers,
+	prepareSteps: prepareMembersSteps,
+	compute: (prep, p) => ({
+		[MEMBER_SECTIONS.summary]: summarize(prep, p),
+		[MEMBER_SECTIONS.new]: newMembers(prep, p),
+		[MEMBER_SECTIONS.distribution]: distribution(prep, p),
+		[MEMBER_SECTIONS.changes]: basicInfoChanges(prep, p)
+	}),
+	scorecard(sections): ScoreItem[] {
+		const s = membersSummary.safeParse(sections[MEMBER_SECTIONS.summary]);
+		if (!s.success) return [];
+		return [
+			{ id: 'members', unit: 'count', value: s.data.end },
+			{ id: 'joined', unit: 'count', value: s.data.joined },
+			{ id: 'growth', unit: 'ratio', value: s.data.growth },
+			{ id: 'retention', unit: 'ratio', value: s.data.retention }
+		];
+	}
+};
