@@ -46,8 +46,12 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	await expect(page.getByTestId('map-1')).toHaveValue('phone');
 	await page.getByTestId('import-check').click();
 	await expect(page.getByTestId('import-review')).toBeVisible();
-	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '2');
 	await expect(page.getByTestId('import-confirm')).toBeDisabled();
+	// Row 2 says "正式会员" (active): a file cannot make active members, approval does.
+	await page.getByTestId('fix-2-status').fill('潜在会员');
+	await page.getByTestId('fix-2-status').press('Enter');
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
 	const rejects = page.getByTestId('rejects');
 	await expect(rejects.locator('tr[data-line="4"]')).toContainText('Phone');
 	await page.getByTestId('fix-4-phone').fill('0532 1111 2222');
@@ -159,8 +163,10 @@ test('Persian: the mapping step of a Windows-1256 file, right to left, remembere
 	await page.getByTestId('map-8').selectOption({ label: '— وارد نشود —' });
 	await page.screenshot({ path: `${SHOTS}/import-mapping-fa.png`, fullPage: true });
 	await page.getByTestId('import-check').click();
-	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '3');
-	await expect(page.getByTestId('preview')).toContainText('۱۳۹۸');
+	// Row 2 says "فعال" (active), which a file cannot set: rejected and left out.
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '2');
+	await expect(page.getByTestId('preview')).toContainText('۱۴۰۱');
 
 	// The same file again: the choice made above is remembered.
 	await page.getByTestId('import-mapping').waitFor({ state: 'detached' });
