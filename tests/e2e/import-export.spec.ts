@@ -176,3 +176,46 @@ test('Persian: the mapping step of a Windows-1256 file, right to left, remembere
 	await expect(page.getByTestId('map-8')).toHaveValue('');
 	await context.close();
 });
+
+test('a 20,000-row CSV imports with progress, lands whole in the grid, and is undone', async ({
+	browser
+}, testInfo) => {
+	test.setTimeout(240_000);
+	const rows = ['Company,Phone,Email,City'];
+	for (let i = 0; i < 20_000; i++) {
+		rows.push(`Bulk Trading ${i} Ltd,021 ${20_000_000 + i},bulk${i}@bulk.example,Tabriz`);
+	}
+	const file = testInfo.outputPath('bulk-20000.csv');
+	fs.writeFileSync(file, rows.join('\r\n'));
+
+	const { context, page } = await loginContext(browser, USERS[1]);
+	await waitForGrid(page);
+	await page.getByTestId('import-link').click();
+	await page.getByTestId('import-file').setInputFiles(file);
+	await expect(page.getByTestId('import-summary')).toContainText('20000 rows', { timeout: 60_000 });
+	await page.getByTestId('import-check').click();
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '20000', {
+		timeout: 60_000
+	});
+	await page.getByTestId('import-confirm').click();
+	// Chunks of 5,000 rows: the page shows how far it got between them.
+	await expect(page.getByTestId('import-progress')).toBeVisible();
+	await expect(page.getByTestId('import-done')).toContainText('20000 added', { timeout: 120_000 });
+
+	await page.getByRole('link', { name: 'Back to members' }).first().click();
+	await waitForGrid(page);
+	await search(page, 'Bulk Trading 19999');
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '1');
+	await search(page, 'bulk.example');
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '20000', {
+		timeout: 60_000
+	});
+
+	// Leave the shared registry as it was for the other tests.
+	await page.getByTestId('import-link').click();
+	const bulk = page.getByTestId('import-history').locator('tr', { hasText: 'bulk-20000.csv' });
+	await bulk.getByTestId('import-undo').click();
+	await page.locator('dialog[open]').getByRole('button', { name: 'Undo the import' }).click();
+	await expect(page.getByTestId('import-notice')).toContainText('20000 rows', { timeout: 60_000 });
+	await context.close();
+});
