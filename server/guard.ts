@@ -11,25 +11,65 @@
  * records changes only on types that existed before the transaction, so a row
  * created in this transaction is checked field by field as a whole.
  *
- * Rules for the `registry` doc (ids as in docs/SPEC.md):
- *  [G1]-[G5] field rules, decided by correctMemberChanges.
- *  [G6] `members` only holds Y.Map rows under ids matching ROW_ID_PATTERN.
- *  [G7] a row that has a member number is never deleted or replaced: it is restored.
+ * `makeDocGuard(rules)` builds a doc's guard from its layout: tables (root maps of
+ * rows), value maps (root maps of settings) and server-owned maps. Rules (ids as in
+ * docs/SPEC.md):
+ *  [G1]-[G5] field rules, decided by correctFieldChanges with the table's FieldRules.
+ *  [G6] a table only holds Y.Map rows under ids matching its id pattern.
+ *  [G7] a row the table `keep`s (registry: it has a member number) or has `frozen`
+ *       is never deleted or replaced: it is restored.
  *  [G8] field values are primitives; nested Y types are removed.
- *  [G9] `meta` is server-owned: client changes are reverted.
+ *  [G9] `meta` and the doc's other server-owned maps: client changes are reverted.
  *  [G10] any other root type is cleared.
+ *  [G12] a `frozen` row (ledger: a posted entry) never changes: every change reverted.
+ *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
 import * as Y from 'yjs';
-import { correctMemberChanges, type FieldChange } from '../src/lib/domain/guard';
+import {
+	IMPORT_PARTS_TABLE,
+	IMPORTS_TABLE,
+	importFields,
+	importPartFields
+} from '../src/lib/domain/import';
+import {
+	correctFieldChanges,
+	MEMBER_RULES,
+	type Correction,
+	type FieldChange,
+	type FieldRules
+} from '../src/lib/domain/guard';
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
+import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
 
 export const MEMBERS = 'members';
 export const META = 'meta';
 
 /** Key under which the guard records its number of corrections in `transaction.meta`. */
 export const CORRECTIONS = Symbol('guildhall.corrections');
+
+type Values = Readonly<Record<string, unknown>>;
+
+export interface TableRules extends FieldRules {
+	/** Valid row ids; ROW_ID_PATTERN when absent. */
+	idPattern?: RegExp;
+	/** A row whose stored values satisfy this is never deleted or replaced [G7]. */
+	keep?(before: Values): boolean;
+	/** A row whose stored values satisfy this never changes [G12] (nor is deleted [G7]). */
+	frozen?(before: Values): boolean;
+	/** Cross-field rules on the row as it will be, after the field rules [G13]. */
+	row?(after: Values, before: Values | null): Correction[];
+}
+
+export interface DocRules {
+	/** Root maps that are tables: Y.Map<rowId, Y.Map<field, primitive>>. */
+	tables: Readonly<Record<string, TableRules>>;
+	/** Root maps of primitive values by key (settings), with rules per key. */
+	values?: Readonly<Record<string, FieldRules>>;
+	/** Root maps only the server writes; `meta` always is. */
+	serverOwned?: readonly string[];
+}
 
 type Write = () => void;
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs's own event type parameters */
@@ -47,17 +87,28 @@ const lastContent = (item: Y.Item): unknown => {
 const primitive = (v: unknown): unknown => (v instanceof Y.AbstractType ? undefined : v);
 
 /**
- * The row's field values as they were before this transaction: for each key, the
- * newest item not added in this transaction, if it was not already deleted before.
+ * The map's values as they were before this transaction: for each key, the newest
+ * item not added in this transaction, if it was not already deleted before.
  */
-function entriesBefore(row: AnyMap, event: Y.YEvent<AnyType>) {
+function entriesBefore(map: AnyMap, event: Y.YEvent<AnyType>): [string, unknown][] {
 	const out: [string, unknown][] = [];
-	for (const [key, newest] of row._map) {
+	for (const [key, newest] of map._map) {
 		let item: Y.Item | null = newest;
 		while (item !== null && event.adds(item)) item = item.left;
 		if (item === null || (item.deleted && !event.deletes(item))) continue;
 		const value = primitive(lastContent(item));
 		if (value !== undefined) out.push([key, value]);
+	}
+	return out;
+}
+
+/** The map's current primitive values. */
+function entriesNow(map: AnyMap): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [key, item] of map._map) {
+		if (item.deleted) continue;
+		const value = primitive(lastContent(item));
+		if (value !== undefined) out[key] = value;
 	}
 	return out;
 }
@@ -70,63 +121,96 @@ function deleteListItems(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 	}
 }
 
-function correctRow(row: AnyMap, changes: FieldChange[], writes: Write[]) {
-	for (const c of correctMemberChanges(changes)) {
-		if (c.op === 'delete') writes.push(() => row.delete(c.key));
+function pushCorrections(map: AnyMap, corrections: readonly Correction[], writes: Write[]) {
+	for (const c of corrections) {
+		if (c.op === 'delete') writes.push(() => map.delete(c.key));
 		else {
 			const value = c.value;
-			writes.push(() => row.set(c.key, value));
+			writes.push(() => map.set(c.key, value));
 		}
 	}
 }
 
-function planNewRow(row: AnyMap, tr: Y.Transaction, writes: Write[]) {
+/** Field corrections, then the table's row rule on the row as the corrections leave it. */
+function correctRow(
+	row: AnyMap,
+	changes: FieldChange[],
+	rules: TableRules,
+	before: Values | null,
+	writes: Write[]
+) {
+	const corrections = correctFieldChanges(changes, rules);
+	if (rules.row) {
+		const after = entriesNow(row);
+		for (const c of corrections) {
+			if (c.op === 'delete') delete after[c.key];
+			else after[c.key] = c.value;
+		}
+		const more = rules.row(after, before);
+		const decided = new Set(corrections.map((c) => c.key));
+		corrections.push(...more.filter((c) => !decided.has(c.key)));
+	}
+	pushCorrections(row, corrections, writes);
+}
+
+function planNewRow(row: AnyMap, rules: TableRules, tr: Y.Transaction, writes: Write[]) {
 	const changes: FieldChange[] = [];
 	for (const [key, item] of row._map) {
 		if (item.deleted) continue;
 		changes.push({ key, action: 'add', oldValue: undefined, newValue: lastContent(item) });
 	}
-	correctRow(row, changes, writes);
+	correctRow(row, changes, rules, null, writes);
 	deleteListItems(row, tr, writes);
 }
 
-function planMembers(members: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[]) {
-	const event = new Y.YMapEvent(members, tr, new Set(keys));
+function planTable(
+	table: AnyMap,
+	rules: TableRules,
+	keys: Keys,
+	tr: Y.Transaction,
+	writes: Write[]
+) {
+	const event = new Y.YMapEvent(table, tr, new Set(keys));
 	const info = event.keys;
+	const idPattern = rules.idPattern ?? ROW_ID_PATTERN;
 	for (const key of keys) {
 		if (key === null) {
-			deleteListItems(members, tr, writes);
+			deleteListItems(table, tr, writes);
 			continue;
 		}
-		const item = members._map.get(key);
+		const item = table._map.get(key);
 		const current = item && !item.deleted ? lastContent(item) : undefined;
-		if (!ROW_ID_PATTERN.test(key)) {
-			if (current !== undefined) writes.push(() => members.delete(key));
+		if (!idPattern.test(key)) {
+			if (current !== undefined) writes.push(() => table.delete(key));
 			continue;
 		}
 		const change = info.get(key);
 		if (change && change.action !== 'add' && change.oldValue instanceof Y.Map) {
 			const old = entriesBefore(change.oldValue, event);
-			if (old.some(([k]) => k === 'memberNo')) {
-				writes.push(() => members.set(key, new Y.Map<unknown>(old)));
+			const before = Object.fromEntries(old);
+			if (rules.keep?.(before) || rules.frozen?.(before)) {
+				writes.push(() => table.set(key, new Y.Map<unknown>(old)));
 				continue;
 			}
 		}
 		if (current === undefined) continue;
 		if (!(current instanceof Y.Map)) {
-			writes.push(() => members.delete(key));
+			writes.push(() => table.delete(key));
 			continue;
 		}
-		if (current._item !== null && event.adds(current._item)) planNewRow(current, tr, writes);
+		if (current._item !== null && event.adds(current._item)) {
+			planNewRow(current, rules, tr, writes);
+		}
 	}
 }
 
-function planRow(row: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[]) {
-	const event = new Y.YMapEvent(row, tr, new Set(keys));
+/** The changes of `keys` in `map` during `tr`, as the pure rules see them. */
+function fieldChanges(map: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[]) {
+	const event = new Y.YMapEvent(map, tr, new Set(keys));
 	const changes: FieldChange[] = [];
 	for (const key of keys) {
 		if (key === null) {
-			deleteListItems(row, tr, writes);
+			deleteListItems(map, tr, writes);
 			continue;
 		}
 		const c = event.keys.get(key);
@@ -135,25 +219,45 @@ function planRow(row: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[]) {
 			key,
 			action: c.action,
 			oldValue: primitive(c.oldValue),
-			newValue: c.action === 'delete' ? undefined : row.get(key)
+			newValue: c.action === 'delete' ? undefined : map.get(key)
 		});
 	}
-	correctRow(row, changes, writes);
+	return { event, changes };
+}
+
+function planRow(row: AnyMap, rules: TableRules, keys: Keys, tr: Y.Transaction, writes: Write[]) {
+	const { event, changes } = fieldChanges(row, keys, tr, writes);
+	const needBefore = rules.frozen !== undefined || rules.row !== undefined;
+	const before = needBefore ? Object.fromEntries(entriesBefore(row, event)) : null;
+	if (before && rules.frozen?.(before)) {
+		planRevertChanges(row, changes, writes);
+		return;
+	}
+	correctRow(row, changes, rules, before, writes);
+}
+
+/** A root map of settings: each key is a field. */
+function planValues(
+	map: AnyMap,
+	rules: FieldRules,
+	keys: Keys,
+	tr: Y.Transaction,
+	writes: Write[]
+) {
+	const { changes } = fieldChanges(map, keys, tr, writes);
+	pushCorrections(map, correctFieldChanges(changes, rules), writes);
+}
+
+function planRevertChanges(map: AnyMap, changes: readonly FieldChange[], writes: Write[]) {
+	for (const c of changes) {
+		const old = c.oldValue;
+		writes.push(() => (old === undefined ? map.delete(c.key) : map.set(c.key, old)));
+	}
 }
 
 /** Put every changed key of a server-owned map back as it was. */
 function planRevert(map: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[]) {
-	const event = new Y.YMapEvent(map, tr, new Set(keys));
-	for (const key of keys) {
-		if (key === null) {
-			deleteListItems(map, tr, writes);
-			continue;
-		}
-		const c = event.keys.get(key);
-		if (!c) continue;
-		const old = primitive(c.oldValue);
-		writes.push(() => (old === undefined ? map.delete(key) : map.set(key, old)));
-	}
+	planRevertChanges(map, fieldChanges(map, keys, tr, writes).changes, writes);
 }
 
 function planClear(type: AnyType, tr: Y.Transaction, writes: Write[]) {
@@ -164,37 +268,123 @@ function planClear(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 }
 
 /**
- * Decide and apply the corrections for everything a client changed in `tr`.
- * Returns how many writes were made.
+ * YEvent.deletes (a binary search in the transaction's delete set) is only reliable
+ * once Yjs has sorted and merged that set, which it does at the end of the
+ * transaction; the guard asks earlier. Without this, a row restored by [G7] could
+ * lose fields whose items were deleted out of clock order (e.g. one the guard had
+ * put back earlier). Sorting and merging again at the end is harmless.
  */
-export function guardRegistry(doc: Y.Doc, tr: Y.Transaction): number {
-	const members: AnyType = doc.getMap(MEMBERS);
-	const meta: AnyType = doc.getMap(META);
-	const writes: Write[] = [];
-	const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
-	for (const [type, keys] of changed) {
-		if (type === members) planMembers(members as AnyMap, keys, tr, writes);
-		else if (type === meta) planRevert(meta as AnyMap, keys, tr, writes);
-		else if (type._item === null) planClear(type, tr, writes);
-		else if (type instanceof Y.Map && type.parent === members) planRow(type, keys, tr, writes);
-		else {
-			// A type nested deeper than a row (cannot be created under the guard, but may
-			// exist in old data): remove it rather than let it change.
-			const item = type._item;
-			if (!item.deleted) writes.push(() => item.delete(tr));
+function sortDeleteSet(tr: Y.Transaction): void {
+	for (const dels of tr.deleteSet.clients.values()) {
+		dels.sort((a, b) => a.clock - b.clock);
+		let j = 1;
+		for (let i = 1; i < dels.length; i++) {
+			const left = dels[j - 1];
+			const right = dels[i];
+			if (left.clock + left.len >= right.clock) {
+				left.len = Math.max(left.len, right.clock + right.len - left.clock);
+			} else {
+				dels[j++] = right;
+			}
 		}
+		dels.length = Math.min(j, dels.length);
 	}
-	if (writes.length > 0) {
-		// Y.applyUpdate marked the transaction remote; if it stays so, Yjs takes the
-		// server's own new items as a client-id clash and gives the server doc a new id
-		// on every correction, growing every state vector.
-		tr.local = true;
-	}
-	for (const write of writes) write();
-	return writes.length;
 }
 
-export type Guard = (doc: Y.Doc, tr: Y.Transaction) => number;
+/** The guard of a doc with the given layout (see the rules at the top). */
+export function makeDocGuard(rules: DocRules): Guard {
+	const serverOwned = new Set([META, ...(rules.serverOwned ?? [])]);
+	const has = (o: object | undefined, k: string) =>
+		o !== undefined && Object.prototype.hasOwnProperty.call(o, k);
+	const guard = (doc: Y.Doc, tr: Y.Transaction): number => {
+		const writes: Write[] = [];
+		sortDeleteSet(tr);
+		// Root maps by name; getMap also creates them, so the guard recognises a root
+		// that a client creates under a known name.
+		const roots = new Map<AnyType, (keys: Keys) => void>();
+		const tables = new Map<AnyType, TableRules>();
+		for (const [name, table] of Object.entries(rules.tables)) {
+			const map = doc.getMap(name);
+			tables.set(map, table);
+			roots.set(map, (keys) => planTable(map, table, keys, tr, writes));
+		}
+		for (const [name, fields] of Object.entries(rules.values ?? {})) {
+			const map = doc.getMap(name);
+			roots.set(map, (keys) => planValues(map, fields, keys, tr, writes));
+		}
+		for (const name of serverOwned) {
+			if (has(rules.tables, name) || has(rules.values, name)) continue;
+			const map = doc.getMap(name);
+			roots.set(map, (keys) => planRevert(map, keys, tr, writes));
+		}
+		const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
+		for (const [type, keys] of changed) {
+			const root = roots.get(type);
+			if (root) {
+				root(keys);
+				continue;
+			}
+			if (type._item === null) {
+				planClear(type, tr, writes);
+				continue;
+			}
+			const table = type.parent === null ? undefined : tables.get(type.parent);
+			if (table && type instanceof Y.Map) planRow(type, table, keys, tr, writes);
+			else {
+				// A type nested deeper than a row, or under a map that is not a table
+				// (cannot be created under the guard, but may exist in old data): remove
+				// it rather than let it change.
+				const item = type._item;
+				if (!item.deleted) writes.push(() => item.delete(tr));
+			}
+		}
+		if (writes.length > 0) {
+			// Y.applyUpdate marked the transaction remote; if it stays so, Yjs takes the
+			// server's own new items as a client-id clash and gives the server doc a new
+			// id on every correction, growing every state vector.
+			tr.local = true;
+		}
+		for (const write of writes) write();
+		return writes.length;
+	};
+	const roots = [...Object.keys(rules.tables), ...Object.keys(rules.values ?? {}), ...serverOwned];
+	return Object.assign(guard, { roots: [...new Set(roots)] });
+}
+
+/**
+ * The registry: members [G1]-[G11]; the member file's tables (contacts, activities,
+ * notes); the import record (issue 8): `importParts` rows are written once with
+ * their chunk and never change; `imports` is written only by the server (who and
+ * when cannot be forged).
+ */
+export const guardRegistry: Guard = makeDocGuard({
+	tables: {
+		[MEMBERS]: {
+			...MEMBER_RULES,
+			// A numbered record is never deleted; a record merged into another is history:
+			// kept and frozen (only the server's merge command writes it).
+			keep: (before) => before.memberNo !== undefined || before.mergedInto !== undefined,
+			frozen: (before) => before.mergedInto !== undefined
+		},
+		...MEMBER_FILE_TABLES,
+		[IMPORT_PARTS_TABLE]: {
+			fields: importPartFields,
+			frozen: (before) => before.importId !== undefined
+		},
+		[IMPORTS_TABLE]: {
+			fields: importFields,
+			serverOwned: new Set(Object.keys(importFields)),
+			keep: () => true
+		}
+	}
+});
+
+/** Corrects a client's transaction; returns how many writes it made. */
+export interface Guard {
+	(doc: Y.Doc, tr: Y.Transaction): number;
+	/** The root maps it knows: created as Y.Maps before any client update is applied. */
+	readonly roots: readonly string[];
+}
 
 /**
  * Apply a client's update and the guard's corrections in one transaction with
@@ -209,6 +399,9 @@ export function applyGuardedUpdate(opts: {
 }): { corrections: number; error: unknown } {
 	let corrections = 0;
 	let error: unknown = null;
+	// A root first seen inside an update would be a plain AbstractType that the guard
+	// cannot tell from a stray root: type the known ones first.
+	for (const name of opts.guard.roots) opts.doc.getMap(name);
 	opts.doc.transact((tr) => {
 		try {
 			Y.applyUpdate(opts.doc, opts.update);

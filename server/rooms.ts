@@ -36,6 +36,14 @@ export const SERVER_ORIGIN = { kind: 'server' } as const;
 export const LOAD_ORIGIN = { kind: 'load' } as const;
 export type RoomOrigin = Peer | typeof SERVER_ORIGIN | typeof LOAD_ORIGIN;
 
+/** The user a server write was made for (transactAsServer's `onBehalfOf`), else null. */
+const actorOf = (o: unknown): number | null => {
+	const a = o as { kind?: unknown; userId?: unknown } | null;
+	return typeof a === 'object' && a !== null && a.kind === 'server' && typeof a.userId === 'number'
+		? a.userId
+		: null;
+};
+
 const isPeer = (o: unknown): o is Peer =>
 	typeof o === 'object' && o !== null && (o as { kind?: unknown }).kind === 'peer';
 
@@ -174,12 +182,18 @@ export class Room {
 		}
 	}
 
-	/** Change the doc as the server (commands, migrations): not guarded, stored as user null. */
-	transactAsServer<T>(fn: (doc: Y.Doc) => T): T {
+	/**
+	 * Change the doc as the server (commands, migrations): not guarded, stored as user
+	 * null, or as `onBehalfOf` for a command a person asked for (so the history says who).
+	 */
+	transactAsServer<T>(fn: (doc: Y.Doc) => T, onBehalfOf?: number): T {
 		let out!: T;
-		this.doc.transact(() => {
-			out = fn(this.doc);
-		}, SERVER_ORIGIN);
+		this.doc.transact(
+			() => {
+				out = fn(this.doc);
+			},
+			onBehalfOf === undefined ? SERVER_ORIGIN : { kind: 'server', userId: onBehalfOf }
+		);
 		return out;
 	}
 
@@ -236,7 +250,7 @@ export class Room {
 		const from = isPeer(origin) ? origin : null;
 		this.outbox.push({
 			update,
-			userId: from ? from.userId : null,
+			userId: from ? from.userId : actorOf(origin),
 			at: Date.now(),
 			from,
 			echo: from !== null && (tr.meta.get(CORRECTIONS) ?? 0) > 0,

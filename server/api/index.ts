@@ -9,6 +9,11 @@ import type { ReportsService } from '../reports';
 import type { Rooms } from '../rooms';
 import type { Store } from '../store/types';
 import type { Transport } from '../transport';
+import { historyRoutes } from './history';
+import { mergeRoutes } from './merge';
+import { exportsRoutes } from './exports';
+import { importsRoutes } from './imports';
+import { surveysRoutes } from './surveys';
 
 export interface AreaDeps {
 	config: Config;
@@ -19,5 +24,12 @@ export interface AreaDeps {
 }
 
 export function areaRoutes(deps: AreaDeps): ApiRoute[] {
-	return [...reportsRoutes(deps)];
+	return [
+		...historyRoutes(deps),
+		...mergeRoutes(deps),
+		...reportsRoutes(deps),
+		...exportsRoutes(deps),
+		...importsRoutes(deps),
+		...surveysRoutes(deps)
+	];
 }

@@ -19,9 +19,12 @@ import {
 	type SessionRecord,
 	type Store,
 	type StoredUpdate,
+	type SurveyLinkRecord,
 	type UserRecord,
 	type UserUpdate
 } from './types';
+import { SqliteHistoryStore, type HistoryStore } from './history';
+import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a released one. */
 const MIGRATIONS: readonly string[] = [
@@ -71,6 +74,49 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export const DB_FILE = 'guildhall.db';
+
+/**
+ * Survey personal links (issue 6), kept apart from MIGRATIONS so that this block and
+ * the versioned schema can change independently; `IF NOT EXISTS` makes it idempotent.
+ */
+const SURVEY_LINKS_SCHEMA = `
+	CREATE TABLE IF NOT EXISTS survey_links (
+		token_hash TEXT PRIMARY KEY,
+		org TEXT NOT NULL,
+		campaign_id TEXT NOT NULL,
+		member_id TEXT NOT NULL,
+		language TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		created_by INTEGER,
+		revoked_at INTEGER,
+		used_at INTEGER
+	);
+	CREATE UNIQUE INDEX IF NOT EXISTS survey_links_member ON survey_links(org, campaign_id, member_id);
+`;
+
+interface SurveyLinkRow {
+	token_hash: string;
+	org: string;
+	campaign_id: string;
+	member_id: string;
+	language: string;
+	created_at: number;
+	created_by: number | null;
+	revoked_at: number | null;
+	used_at: number | null;
+}
+
+const toSurveyLink = (r: SurveyLinkRow): SurveyLinkRecord => ({
+	tokenHash: r.token_hash,
+	org: r.org,
+	campaignId: r.campaign_id,
+	memberId: r.member_id,
+	language: r.language,
+	createdAt: r.created_at,
+	createdBy: r.created_by,
+	revokedAt: r.revoked_at,
+	usedAt: r.used_at
+});
 
 interface UserRow {
 	id: number;
@@ -126,6 +172,10 @@ export class SqliteStore implements Store {
 	readonly file: string;
 	private readonly db: Database.Database;
 	private readonly q;
+	/** Member history index (issue 4): its own tables, see store/history.ts. */
+	readonly history: HistoryStore;
+	private readonly exportLog: ReturnType<typeof prepareExportLog>;
+	private readonly links;
 
 	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
 		fs.mkdirSync(dataDir, { recursive: true });
@@ -136,6 +186,8 @@ export class SqliteStore implements Store {
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
+		this.history = new SqliteHistoryStore(this.db);
+		this.exportLog = prepareExportLog(this.db);
 		const db = this.db;
 		this.q = {
 			insertOrg: db.prepare('INSERT OR IGNORE INTO orgs (name, created_at) VALUES (?, ?)'),
@@ -186,6 +238,28 @@ export class SqliteStore implements Store {
 				)
 				.pluck(),
 			ping: db.prepare('SELECT 1').pluck()
+		};
+		db.exec(SURVEY_LINKS_SCHEMA);
+		this.links = {
+			deleteFor: db.prepare(
+				'DELETE FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?'
+			),
+			insert: db.prepare(
+				`INSERT INTO survey_links (token_hash, org, campaign_id, member_id, language, created_at, created_by, revoked_at, used_at)
+				 VALUES (@tokenHash, @org, @campaignId, @memberId, @language, @createdAt, @createdBy, @revokedAt, @usedAt)`
+			),
+			byHash: db.prepare('SELECT * FROM survey_links WHERE token_hash = ?'),
+			ofCampaign: db.prepare(
+				'SELECT * FROM survey_links WHERE org = ? AND campaign_id = ? ORDER BY created_at, member_id'
+			),
+			revoke: db.prepare(
+				`UPDATE survey_links SET revoked_at = ? WHERE org = ? AND campaign_id = ? AND member_id = ?
+				 AND revoked_at IS NULL`
+			),
+			exists: db
+				.prepare('SELECT 1 FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?')
+				.pluck(),
+			used: db.prepare('UPDATE survey_links SET used_at = ? WHERE token_hash = ?')
 		};
 	}
 
@@ -337,6 +411,72 @@ export class SqliteStore implements Store {
 		return this.q.nextMemberNo.get(org) as number;
 	}
 
+	// ---- export log (issue 8) ---------------------------------------------------
+
+	async appendExportLog(e: Omit<ExportLogEntry, 'id'>): Promise<ExportLogEntry> {
+		const r = this.exportLog.insert.run({
+			org: e.org,
+			userId: e.userId,
+			userName: e.userName,
+			at: e.at,
+			view: e.view,
+			format: e.format,
+			rows: e.rows,
+			columns: JSON.stringify(e.columns),
+			filters: e.filters,
+			sort: JSON.stringify(e.sort)
+		});
+		return { ...e, id: Number(r.lastInsertRowid) };
+	}
+
+	async listExportLog(
+		org: string,
+		{ limit = 100, beforeId }: { limit?: number; beforeId?: number } = {}
+	): Promise<ExportLogEntry[]> {
+		const rows = this.exportLog.list.all(
+			org,
+			beforeId ?? Number.MAX_SAFE_INTEGER,
+			Math.max(1, Math.min(1000, limit))
+		) as ExportLogRow[];
+		return rows.map(toExportLogEntry);
+	}
+
+	// ---- Survey personal links (issue 6) ---------------------------------------------
+
+	async putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void> {
+		this.db.transaction(() => {
+			for (const l of links) {
+				this.links.deleteFor.run(l.org, l.campaignId, l.memberId);
+				this.links.insert.run(l);
+			}
+		})();
+	}
+
+	async getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null> {
+		const r = this.links.byHash.get(tokenHash) as SurveyLinkRow | undefined;
+		return r ? toSurveyLink(r) : null;
+	}
+
+	async listSurveyLinks(org: string, campaignId: string): Promise<SurveyLinkRecord[]> {
+		return (this.links.ofCampaign.all(org, campaignId) as SurveyLinkRow[]).map(toSurveyLink);
+	}
+
+	async revokeSurveyLink(
+		org: string,
+		campaignId: string,
+		memberId: string,
+		at: number
+	): Promise<boolean> {
+		this.links.revoke.run(at, org, campaignId, memberId);
+		return this.links.exists.get(org, campaignId, memberId) === 1;
+	}
+
+	async markSurveyLinkUsed(tokenHash: string, at: number): Promise<void> {
+		this.links.used.run(at, tokenHash);
+	}
+
+	// ---- end of survey links ----------------------------------------------------------
+
 	async ping(): Promise<void> {
 		if (this.q.ping.get() !== 1) throw new Error('SQLite did not answer SELECT 1');
 	}
@@ -344,4 +484,72 @@ export class SqliteStore implements Store {
 	async close(): Promise<void> {
 		if (this.db.open) this.db.close();
 	}
+}
+
+// ---- export log (issue 8) -------------------------------------------------------
+// Its own table, created if missing rather than as a numbered migration, so that it
+// stays independent of the other areas' schema changes. Rows are only appended.
+
+interface ExportLogRow {
+	id: number;
+	org: string;
+	user_id: number;
+	user_name: string;
+	at: string;
+	view: string;
+	format: 'csv' | 'xlsx';
+	rows: number;
+	columns: string;
+	filters: string;
+	sort: string;
+}
+
+const stringList = z.array(z.string());
+const jsonList = (s: string): string[] => {
+	try {
+		const r = stringList.safeParse(JSON.parse(s));
+		return r.success ? r.data : [];
+	} catch {
+		return [];
+	}
+};
+
+const toExportLogEntry = (r: ExportLogRow): ExportLogEntry => ({
+	id: r.id,
+	org: r.org,
+	userId: r.user_id,
+	userName: r.user_name,
+	at: r.at,
+	view: r.view,
+	format: r.format,
+	rows: r.rows,
+	columns: jsonList(r.columns),
+	filters: r.filters,
+	sort: jsonList(r.sort)
+});
+
+function prepareExportLog(db: Database.Database) {
+	db.exec(`
+		CREATE TABLE IF NOT EXISTS export_log (
+			id INTEGER PRIMARY KEY AUTOINCREMENT,
+			org TEXT NOT NULL,
+			user_id INTEGER NOT NULL REFERENCES users(id),
+			user_name TEXT NOT NULL,
+			at TEXT NOT NULL,
+			view TEXT NOT NULL,
+			format TEXT NOT NULL,
+			rows INTEGER NOT NULL,
+			columns TEXT NOT NULL,
+			filters TEXT NOT NULL,
+			sort TEXT NOT NULL
+		);
+		CREATE INDEX IF NOT EXISTS export_log_org_id ON export_log(org, id);
+	`);
+	return {
+		insert: db.prepare(
+			`INSERT INTO export_log (org, user_id, user_name, at, view, format, rows, columns, filters, sort)
+			 VALUES (@org, @userId, @userName, @at, @view, @format, @rows, @columns, @filters, @sort)`
+		),
+		list: db.prepare('SELECT * FROM export_log WHERE org = ? AND id < ? ORDER BY id DESC LIMIT ?')
+	};
 }

@@ -7,6 +7,8 @@
  * only ever appended. Snapshots make loading fast and never delete log rows.
  */
 import type { Role } from '../../src/lib/domain/access';
+import type { HistoryStore } from './history';
+import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 export interface UserRecord {
 	id: number;
@@ -75,6 +77,22 @@ export interface LoadedRoom {
 	updates: StoredUpdate[];
 }
 
+/** A survey's personal link (issue 6). Only the token's SHA-256 is kept. */
+export interface SurveyLinkRecord {
+	tokenHash: string;
+	org: string;
+	campaignId: string;
+	memberId: string;
+	/** The survey's language for this member. */
+	language: string;
+	/** Epoch milliseconds. */
+	createdAt: number;
+	createdBy: number | null;
+	revokedAt: number | null;
+	/** Last successful submission. */
+	usedAt: number | null;
+}
+
 /** Thrown by `createUser` when the username is taken (case-insensitive). */
 export class UsernameTakenError extends Error {
 	readonly name = 'UsernameTakenError';
@@ -121,6 +139,29 @@ export interface Store {
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;
+
+	// ---- Member history index (issue 4, member file; see store/history.ts) ----
+	/** Per-field changes derived from the update log; a cache that can be rebuilt. */
+	readonly history: HistoryStore;
+	// ---- end member history ----
+	// ---- export log (issue 8): every export of member data, who/when/which view
+	/** Append an entry; `id` and nothing else is assigned by the store. */
+	appendExportLog(e: Omit<ExportLogEntry, 'id'>): Promise<ExportLogEntry>;
+	/** Newest first; `beforeId` pages back. */
+	listExportLog(
+		org: string,
+		opts?: { limit?: number; beforeId?: number }
+	): Promise<ExportLogEntry[]>;
+	// ---- Survey personal links (issue 6; used by server/api/surveys.ts) ----------
+	/** Store new links; an existing link of the same org/campaign/member is replaced. */
+	putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void>;
+	/** The link with this token hash, revoked or not; null when there is none. */
+	getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null>;
+	listSurveyLinks(org: string, campaignId: string): Promise<SurveyLinkRecord[]>;
+	/** Returns false when the member has no link in that campaign. */
+	revokeSurveyLink(org: string, campaignId: string, memberId: string, at: number): Promise<boolean>;
+	markSurveyLinkUsed(tokenHash: string, at: number): Promise<void>;
+	// ---- end of survey links ---------------------------------------------------------
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;

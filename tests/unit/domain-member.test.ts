@@ -25,7 +25,11 @@ const VALID: Record<MemberField, unknown[]> = {
 	notes: ['', 'anything'],
 	createdAt: ['2024-01-01T10:00:00Z'],
 	approvedAt: ['2024-01-01T10:00:00.123Z'],
-	approvedBy: ['admin']
+	approvedBy: ['admin'],
+	products: ['', 'Steel pipes, valves'],
+	interests: ['Export'],
+	mergedInto: ['abcdefgh12'],
+	mergedAt: ['2024-01-01T10:00:00Z']
 };
 
 const INVALID: Record<MemberField, unknown[]> = {
@@ -47,7 +51,11 @@ const INVALID: Record<MemberField, unknown[]> = {
 	notes: ['x'.repeat(5001), 5],
 	createdAt: ['yesterday', '2024-01-01'],
 	approvedAt: ['2024-13-01T00:00:00Z'],
-	approvedBy: ['']
+	approvedBy: [''],
+	products: ['x'.repeat(2001), 3],
+	interests: ['x'.repeat(1001)],
+	mergedInto: ['short', '../x'],
+	mergedAt: ['2024-01-01']
 };
 
 describe('member schema', () => {

@@ -81,7 +81,10 @@ export const MEMBER_FIELD_SPECS: readonly FieldSpec[] = [
 	spec('notes', 'longText', 220, { visible: false }),
 	spec('createdAt', 'datetime', 160, { visible: false }),
 	spec('approvedAt', 'datetime', 160, { visible: false }),
-	spec('approvedBy', 'text', 130, { visible: false })
+	spec('approvedBy', 'text', 130, { visible: false }),
+	// Member file: free text, searchable in the grid.
+	spec('products', 'longText', 220, { visible: false }),
+	spec('interests', 'longText', 200, { visible: false })
 ];
 
 /** What a person should type, per field kind: an i18n key under `expect.`. */

@@ -12,7 +12,8 @@
  *  [G4] a valid value that parses to a normalised form (trimmed) is rewritten to it.
  *  [G5] clearing a client-owned field is allowed.
  */
-import { isMemberField, parseMemberField, SERVER_OWNED_FIELDS } from './member';
+import type { z } from 'zod';
+import { memberFields, SERVER_OWNED_FIELDS } from './member';
 
 export interface FieldChange {
 	key: string;
@@ -23,29 +24,49 @@ export interface FieldChange {
 
 export type Correction = { key: string; op: 'set'; value: unknown } | { key: string; op: 'delete' };
 
-export function correctMemberChanges(changes: readonly FieldChange[]): Correction[] {
+/** The fields of one table (or one map of settings) and which of them the server owns. */
+export interface FieldRules {
+	/** Key → schema of one value. Keys not listed are removed [G1]. */
+	fields: Readonly<Record<string, z.ZodType>>;
+	/** Client changes to these are put back [G2]. */
+	serverOwned?: ReadonlySet<string>;
+}
+
+export const MEMBER_RULES: FieldRules = { fields: memberFields, serverOwned: SERVER_OWNED_FIELDS };
+
+const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
+/** [G1]-[G5] for one changed row under `rules`. */
+export function correctFieldChanges(
+	changes: readonly FieldChange[],
+	rules: FieldRules
+): Correction[] {
 	const out: Correction[] = [];
+	const parse = (key: string, value: unknown) => rules.fields[key].safeParse(value);
 	for (const c of changes) {
 		const restore = (): Correction =>
 			c.oldValue === undefined
 				? { key: c.key, op: 'delete' }
 				: { key: c.key, op: 'set', value: c.oldValue };
-		if (!isMemberField(c.key)) {
+		if (!own(rules.fields, c.key)) {
 			if (c.action !== 'delete') out.push({ key: c.key, op: 'delete' });
 			continue;
 		}
-		if (SERVER_OWNED_FIELDS.has(c.key)) {
+		if (rules.serverOwned?.has(c.key)) {
 			out.push(restore());
 			continue;
 		}
 		if (c.action === 'delete') continue;
-		const parsed = parseMemberField(c.key, c.newValue);
-		if (!parsed.ok) {
-			const old = c.oldValue === undefined ? { ok: false } : parseMemberField(c.key, c.oldValue);
-			out.push(old.ok ? restore() : { key: c.key, op: 'delete' });
-		} else if (parsed.value !== c.newValue) {
-			out.push({ key: c.key, op: 'set', value: parsed.value });
+		const parsed = parse(c.key, c.newValue);
+		if (!parsed.success) {
+			const oldOk = c.oldValue !== undefined && parse(c.key, c.oldValue).success;
+			out.push(oldOk ? restore() : { key: c.key, op: 'delete' });
+		} else if (parsed.data !== c.newValue) {
+			out.push({ key: c.key, op: 'set', value: parsed.data });
 		}
 	}
 	return out;
 }
+
+export const correctMemberChanges = (changes: readonly FieldChange[]): Correction[] =>
+	correctFieldChanges(changes, MEMBER_RULES);

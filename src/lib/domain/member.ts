@@ -83,6 +83,24 @@ const phone = z
 	.regex(/^\+?[0-9][0-9 ()\-./]{2,30}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?$/i);
 const isoDate = z.iso.date();
 
+// ---- Member file (issue 4: member file and duplicates) -------------------------
+/** A phone number as members and contact persons store it. */
+export const phoneSchema = phone;
+/**
+ * What the member file adds to a member: products and services and interests as
+ * free text (staff type them like a line in a paper file; the grid's search finds
+ * them), and the merge marks, written only by the merge command: a record merged
+ * into another stays (history, member number) and points at the survivor.
+ */
+const memberFileFields = {
+	products: z.string().trim().max(2000),
+	interests: z.string().trim().max(1000),
+	mergedInto: z.string().regex(ROW_ID_PATTERN),
+	mergedAt: z.iso.datetime()
+} as const;
+const MEMBER_FILE_SERVER_OWNED = ['mergedInto', 'mergedAt'] as const;
+// ---- end member file ------------------------------------------------------------
+
 export const memberFields = {
 	/** Server-owned: allocated once on approval, never reused, never changed. */
 	memberNo: z.number().int().min(1).max(99_999_999),
@@ -104,7 +122,8 @@ export const memberFields = {
 	createdAt: z.iso.datetime(),
 	/** Server-owned approval fields (written by the approve command, issue 4). */
 	approvedAt: z.iso.datetime(),
-	approvedBy: text(100)
+	approvedBy: text(100),
+	...memberFileFields
 } as const;
 
 export type MemberField = keyof typeof memberFields;
@@ -123,7 +142,8 @@ export type MemberRow = Member & { id: string };
 export const SERVER_OWNED_FIELDS: ReadonlySet<string> = new Set<MemberField>([
 	'memberNo',
 	'approvedAt',
-	'approvedBy'
+	'approvedBy',
+	...MEMBER_FILE_SERVER_OWNED
 ]);
 
 export const isMemberField = (key: string): key is MemberField =>

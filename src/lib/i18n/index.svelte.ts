@@ -7,11 +7,13 @@
 import { admin } from './messages/admin';
 import { auth } from './messages/auth';
 import { common } from './messages/common';
+import { importexport } from './messages/importexport';
 import { members } from './messages/members';
 import { reports } from './messages/reports';
+import { surveys } from './messages/surveys';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 
-const modules = [common, auth, admin, members, reports] as const;
+const modules = [common, auth, admin, members, reports, importexport, surveys] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
 export type MessageKey = KeysOf<(typeof modules)[number]> & string;

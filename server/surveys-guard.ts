@@ -1,0 +1,20 @@
+/**
+ * The `surveys` doc's guard: its tables and their rules (src/lib/domain/survey.ts),
+ * through the generic table guard. [SV1] items and [SV2] complaints are checked as
+ * whole rows after the field rules, with the server's clock for the answer's time.
+ */
+import { SURVEY_TABLES, complaintRowRule, itemRowRule } from '../src/lib/domain/survey';
+import { makeDocGuard, type Guard, type TableRules } from './guard';
+
+const now = () => new Date().toISOString();
+
+const tables: Record<string, TableRules> = Object.fromEntries(
+	Object.entries(SURVEY_TABLES).map(([name, fields]) => [name, { fields }])
+);
+tables.items = { ...tables.items, row: (after, before) => itemRowRule(after, before, now()) };
+tables.complaints = {
+	...tables.complaints,
+	row: (after, before) => complaintRowRule(after, before, now())
+};
+
+export const guardSurveys: Guard = makeDocGuard({ tables });

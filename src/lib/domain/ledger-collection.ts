@@ -1,0 +1,150 @@
+/**
+ * Collection rounds (seed 001 art. 4: at least twice a year, in a prescribed format):
+ * who owes, the reminder letters from a template with merge fields, the CSV for
+ * email/SMS sending, and the lapse review list. Pure.
+ */
+import { ageingBucket, daysBetween, type AgeingBucket } from './ledger-figures';
+import { dueByYear, type OpenCharge } from './ledger';
+
+export interface RoundFilter {
+	/** Owed at least this much (minor units). */
+	minAmount?: number;
+	/** The oldest open charge is at least this many days old. */
+	minAgeDays?: number;
+	tiers?: readonly string[];
+	regions?: readonly string[];
+}
+
+export interface DebtorMember {
+	id: string;
+	name?: string;
+	memberNo?: number;
+	status?: string;
+	tier?: string;
+	region?: string;
+}
+
+export interface Debtor {
+	memberId: string;
+	total: number;
+	byYear: Map<number, number>;
+	oldestDate: string;
+	ageDays: number;
+	bucket: AgeingBucket;
+}
+
+/** Members with open charges, filtered, most owed first. */
+export function selectDebtors(opts: {
+	open: readonly OpenCharge[];
+	members: ReadonlyMap<string, DebtorMember>;
+	filter: RoundFilter;
+	asOf: string;
+}): Debtor[] {
+	const oldest = new Map<string, string>();
+	const totals = new Map<string, number>();
+	for (const c of opts.open) {
+		if (c.open <= 0) continue;
+		totals.set(c.memberId, (totals.get(c.memberId) ?? 0) + c.open);
+		const o = oldest.get(c.memberId);
+		if (!o || c.date < o) oldest.set(c.memberId, c.date);
+	}
+	const f = opts.filter;
+	const out: Debtor[] = [];
+	for (const [memberId, total] of totals) {
+		const m = opts.members.get(memberId);
+		const ageDays = Math.max(0, daysBetween(oldest.get(memberId)!, opts.asOf));
+		if (f.minAmount !== undefined && total < f.minAmount) continue;
+		if (f.minAgeDays !== undefined && ageDays < f.minAgeDays) continue;
+		if (f.tiers?.length && !f.tiers.includes(m?.tier ?? '')) continue;
+		if (f.regions?.length && !f.regions.includes(m?.region ?? '')) continue;
+		out.push({
+			memberId,
+			total,
+			byYear: dueByYear(opts.open, memberId),
+			oldestDate: oldest.get(memberId)!,
+			ageDays,
+			bucket: ageingBucket(ageDays)
+		});
+	}
+	return out.sort((a, b) => b.total - a.total || (a.memberId < b.memberId ? -1 : 1));
+}
+
+/** Merge fields a reminder template may use. */
+export const MERGE_FIELDS = [
+	'name',
+	'memberNo',
+	'total',
+	'dueByYear',
+	'howToPay',
+	'date',
+	'organisation'
+] as const;
+export type MergeField = (typeof MERGE_FIELDS)[number];
+
+const FIELD_RE = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+
+/** Placeholders in a template that are not merge fields (to show before printing). */
+export function unknownFields(template: string): string[] {
+	const bad = new Set<string>();
+	for (const m of template.matchAll(FIELD_RE)) {
+		if (!(MERGE_FIELDS as readonly string[]).includes(m[1])) bad.add(m[1]);
+	}
+	return [...bad];
+}
+
+/** Fill `{{field}}` placeholders. Values are plain text; unknown placeholders stay as typed. */
+export function renderTemplate(
+	template: string,
+	values: Partial<Record<MergeField, string>>
+): string {
+	return template.replace(FIELD_RE, (whole, key: string) =>
+		(MERGE_FIELDS as readonly string[]).includes(key) ? (values[key as MergeField] ?? '') : whole
+	);
+}
+
+/** One CSV cell: quoted when it has a comma, quote, or line break; quotes doubled. */
+function csvCell(v: string | number): string {
+	const s = String(v);
+	// A leading = + - @ would run as a formula in a spreadsheet: neutralise it.
+	const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** CSV for Excel and mail tools: UTF-8 with BOM, CRLF line ends. */
+export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
+	return '\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+export interface LapseCandidate {
+	memberId: string;
+	oldestDate: string;
+	daysOverdue: number;
+	total: number;
+}
+
+/**
+ * Active members whose oldest open charge is older than the grace period: listed
+ * for review. Nothing changes here; staff set the status in the registry.
+ */
+export function lapseCandidates(opts: {
+	open: readonly OpenCharge[];
+	members: ReadonlyMap<string, DebtorMember>;
+	graceDays: number;
+	asOf: string;
+}): LapseCandidate[] {
+	const debtors = selectDebtors({
+		open: opts.open,
+		members: opts.members,
+		filter: {},
+		asOf: opts.asOf
+	});
+	return debtors
+		.filter((d) => opts.members.get(d.memberId)?.status === 'active' && d.ageDays > opts.graceDays)
+		.map((d) => ({
+			memberId: d.memberId,
+			oldestDate: d.oldestDate,
+			daysOverdue: d.ageDays - opts.graceDays,
+			total: d.total
+		}))
+		.sort((a, b) => b.daysOverdue - a.daysOverdue);
+}

@@ -1,0 +1,190 @@
+/**
+ * Dues figures for leadership (pure; the reports area calls these too).
+ *
+ * Definitions, per quarter of a calendar year (dates are ISO, Gregorian):
+ *  - billed: charges dated in the quarter, less reversals of charges dated in it,
+ *    less credits (discounts, write-offs) dated in it.
+ *  - collected: payments dated in the quarter, less reversals of payments dated in it.
+ *  - outstanding: what is still open at the quarter's end, on all charges so far.
+ *  - collection rate: of the year's charges billed up to the quarter's end, the share
+ *    settled by then, in basis points (10000 = 100 %); null when nothing was billed.
+ * Grouping by tier and region uses the member's registry values now (`—` when unset).
+ * Ageing buckets count an open charge's days since its date: 0-90, 91-180, 181-365, >365.
+ */
+import { indexEntries, openItems, signedAmount, type Allocation, type EntryRow } from './ledger';
+
+export interface MemberFacts {
+	tier?: string;
+	region?: string;
+}
+
+export interface FigureCell {
+	billed: number;
+	collected: number;
+	outstanding: number;
+	/** Share of the year's billed dues (to the quarter's end) settled, in basis points. */
+	rateBp: number | null;
+	/** For the rate: billed in the year up to the quarter's end, and its open part. */
+	billedToDate: number;
+	openToDate: number;
+}
+
+export interface QuarterFigures {
+	year: number;
+	quarter: 1 | 2 | 3 | 4;
+	start: string;
+	end: string;
+	total: FigureCell;
+	byTier: Record<string, FigureCell>;
+	byRegion: Record<string, FigureCell>;
+}
+
+export const NO_GROUP = '—';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const LAST_DAY = [31, 30, 30, 31];
+
+export function quarterBounds(year: number, q: 1 | 2 | 3 | 4): { start: string; end: string } {
+	const m0 = (q - 1) * 3 + 1;
+	return { start: `${year}-${pad(m0)}-01`, end: `${year}-${pad(m0 + 2)}-${LAST_DAY[q - 1]}` };
+}
+
+export function quarterOf(iso: string): 1 | 2 | 3 | 4 {
+	return (Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+}
+
+const emptyCell = (): FigureCell => ({
+	billed: 0,
+	collected: 0,
+	outstanding: 0,
+	rateBp: null,
+	billedToDate: 0,
+	openToDate: 0
+});
+
+function rate(billed: number, open: number): number | null {
+	if (billed <= 0) return null;
+	// Integer basis points, rounded half up, no floating point.
+	return Number((BigInt(billed - open) * 10000n + BigInt(Math.floor(billed / 2))) / BigInt(billed));
+}
+
+/** The four quarters of `year`, with totals and breakdowns by tier and region. */
+export function quarterlyFigures(opts: {
+	year: number;
+	entries: readonly EntryRow[];
+	allocations: readonly Allocation[];
+	members: ReadonlyMap<string, MemberFacts>;
+}): QuarterFigures[] {
+	const out: QuarterFigures[] = [];
+	const facts = (id: string) => opts.members.get(id) ?? {};
+	for (const q of [1, 2, 3, 4] as const) {
+		const { start, end } = quarterBounds(opts.year, q);
+		const total = emptyCell();
+		const byTier: Record<string, FigureCell> = {};
+		const byRegion: Record<string, FigureCell> = {};
+		const cells = (memberId: string): FigureCell[] => {
+			const f = facts(memberId);
+			const t = f.tier || NO_GROUP;
+			const r = f.region || NO_GROUP;
+			return [total, (byTier[t] ??= emptyCell()), (byRegion[r] ??= emptyCell())];
+		};
+		const asOfEnd = opts.entries.filter((e) => e.date <= end);
+		const idx = indexEntries(asOfEnd);
+		for (const e of idx.posted.values()) {
+			if (e.date < start) continue;
+			const s = signedAmount(e, idx);
+			if (s === 0) continue;
+			const kind = e.kind === 'reversal' ? idx.posted.get(e.reversalOf!)!.kind : e.kind;
+			for (const c of cells(e.memberId)) {
+				if (kind === 'charge' || kind === 'credit') c.billed += s;
+				else c.collected -= s;
+			}
+		}
+		const open = openItems({ entries: asOfEnd, allocations: opts.allocations, asOf: end });
+		const yearStart = `${opts.year}-01-01`;
+		for (const ch of open.charges) {
+			for (const c of cells(ch.memberId)) {
+				c.outstanding += ch.open;
+				if (ch.date >= yearStart) {
+					c.billedToDate += ch.amount;
+					c.openToDate += ch.open;
+				}
+			}
+		}
+		for (const c of [total, ...Object.values(byTier), ...Object.values(byRegion)]) {
+			c.rateBp = rate(c.billedToDate, c.openToDate);
+		}
+		out.push({ year: opts.year, quarter: q, start, end, total, byTier, byRegion });
+	}
+	return out;
+}
+
+export const AGEING_BUCKET = {
+	d0_90: 'd0_90',
+	d91_180: 'd91_180',
+	d181_365: 'd181_365',
+	over365: 'over365'
+} as const;
+export type AgeingBucket = (typeof AGEING_BUCKET)[keyof typeof AGEING_BUCKET];
+export const AGEING_BUCKETS: readonly AgeingBucket[] = Object.values(AGEING_BUCKET);
+
+export type AgeingRow = Record<AgeingBucket, number> & { total: number };
+
+export interface Ageing {
+	asOf: string;
+	total: AgeingRow;
+	byMember: Map<string, AgeingRow>;
+	byTier: Record<string, AgeingRow>;
+	byRegion: Record<string, AgeingRow>;
+}
+
+/** Whole days from `from` to `to` (ISO dates). */
+export function daysBetween(from: string, to: string): number {
+	const a = Date.UTC(+from.slice(0, 4), +from.slice(5, 7) - 1, +from.slice(8, 10));
+	const b = Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10));
+	return Math.round((b - a) / 86_400_000);
+}
+
+export function ageingBucket(days: number): AgeingBucket {
+	if (days <= 90) return 'd0_90';
+	if (days <= 180) return 'd91_180';
+	if (days <= 365) return 'd181_365';
+	return 'over365';
+}
+
+const emptyAgeing = (): AgeingRow => ({ d0_90: 0, d91_180: 0, d181_365: 0, over365: 0, total: 0 });
+
+/** Open debt by age on `asOf`: totals, per member, per tier and per region. */
+export function ageing(opts: {
+	asOf: string;
+	entries: readonly EntryRow[];
+	allocations: readonly Allocation[];
+	members: ReadonlyMap<string, MemberFacts>;
+}): Ageing {
+	const open = openItems({ entries: opts.entries, allocations: opts.allocations, asOf: opts.asOf });
+	const res: Ageing = {
+		asOf: opts.asOf,
+		total: emptyAgeing(),
+		byMember: new Map(),
+		byTier: {},
+		byRegion: {}
+	};
+	for (const c of open.charges) {
+		if (c.open <= 0) continue;
+		const b = ageingBucket(Math.max(0, daysBetween(c.date, opts.asOf)));
+		const f = opts.members.get(c.memberId) ?? {};
+		let m = res.byMember.get(c.memberId);
+		if (!m) res.byMember.set(c.memberId, (m = emptyAgeing()));
+		const rows = [
+			res.total,
+			m,
+			(res.byTier[f.tier || NO_GROUP] ??= emptyAgeing()),
+			(res.byRegion[f.region || NO_GROUP] ??= emptyAgeing())
+		];
+		for (const r of rows) {
+			r[b] += c.open;
+			r.total += c.open;
+		}
+	}
+	return res;
+}

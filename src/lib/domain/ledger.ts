@@ -1,0 +1,755 @@
+/**
+ * The dues ledger: schemas of its tables and the pure accounting over them.
+ *
+ * Layout of the `ledger` doc (contract where marked):
+ *  - `entries` (contract): entryId → { memberId, kind, amount, date, posted, … }.
+ *    `amount` is a positive integer in minor units; the kind gives the sign.
+ *    Once `posted` is true an entry never changes and is never deleted (the server
+ *    guard reverts any attempt); a mistake is undone by a `reversal` entry whose
+ *    `reversalOf` names it. Reversal ids are `r_<entryId>`, so an entry can be
+ *    reversed once only, even from two offline devices.
+ *  - `allocations`: `a_<paymentId>_<chargeId>` → { paymentId, chargeId, amount }:
+ *    which charges a payment (or credit) settles. Partial and several per payment.
+ *  - `fees`: `f_<year>_<tier>` → { year, tier, amount }: the fee schedule.
+ *  - `discounts`: id → { kind, name, percent | amount, year?, until?, minYears? }.
+ *  - `rounds`: collection rounds; `reminders`: which reminder went to whom, when.
+ *  - `templates`: `t_<locale>` → { locale, subject, body, howToPay }.
+ *
+ * Balances and statements are always computed from entries; nothing stores one.
+ */
+import { z } from 'zod';
+import { MAX_AMOUNT } from './money';
+import { ROW_ID_PATTERN } from './member';
+
+export const ENTRY_KIND = {
+	charge: 'charge',
+	payment: 'payment',
+	credit: 'credit',
+	reversal: 'reversal'
+} as const;
+export type EntryKind = (typeof ENTRY_KIND)[keyof typeof ENTRY_KIND];
+
+export const PAYMENT_METHOD = {
+	bankTransfer: 'bankTransfer',
+	cash: 'cash',
+	card: 'card',
+	cheque: 'cheque',
+	online: 'online',
+	other: 'other'
+} as const;
+export type PaymentMethod = (typeof PAYMENT_METHOD)[keyof typeof PAYMENT_METHOD];
+
+/** Where a charge or credit came from. */
+export const ENTRY_SOURCE = { dues: 'dues', manual: 'manual', discount: 'discount' } as const;
+export type EntrySource = (typeof ENTRY_SOURCE)[keyof typeof ENTRY_SOURCE];
+
+export const DISCOUNT_KIND = {
+	newMember: 'newMember',
+	earlyPayment: 'earlyPayment',
+	multiYear: 'multiYear'
+} as const;
+export type DiscountKind = (typeof DISCOUNT_KIND)[keyof typeof DISCOUNT_KIND];
+
+export const REMINDER_CHANNEL = { print: 'print', email: 'email', sms: 'sms' } as const;
+export type ReminderChannel = (typeof REMINDER_CHANNEL)[keyof typeof REMINDER_CHANNEL];
+
+const values = <T extends Record<string, string>>(o: T) =>
+	Object.values(o) as [T[keyof T], ...T[keyof T][]];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const amount = z.number().int().min(1).max(MAX_AMOUNT);
+const year = z.number().int().min(1900).max(2200);
+const isoDate = z.iso.date();
+const rowId = z.string().regex(ROW_ID_PATTERN);
+const locale = z.enum(['en', 'fa', 'zh']);
+
+export const LEDGER_TABLE = {
+	entries: 'entries',
+	allocations: 'allocations',
+	fees: 'fees',
+	discounts: 'discounts',
+	rounds: 'rounds',
+	reminders: 'reminders',
+	templates: 'templates'
+} as const;
+
+export const entryFields = {
+	memberId: rowId,
+	kind: z.enum(values(ENTRY_KIND)),
+	amount,
+	date: isoDate,
+	posted: z.boolean(),
+	/** The dues year a charge (or discount credit) is for. */
+	year,
+	reversalOf: rowId,
+	method: z.enum(values(PAYMENT_METHOD)),
+	receiptNo: text(64),
+	payer: text(200),
+	note: z.string().max(1000),
+	source: z.enum(values(ENTRY_SOURCE)),
+	/** Tier at the time of charging (the fee depends on it). */
+	tier: text(64),
+	currency: z.string().regex(/^[A-Z]{3}$/),
+	discountId: rowId,
+	createdAt: z.iso.datetime(),
+	createdBy: text(100)
+} as const;
+export type EntryField = keyof typeof entryFields;
+
+export const entry = z.object({
+	memberId: entryFields.memberId,
+	kind: entryFields.kind,
+	amount,
+	date: isoDate,
+	posted: z.boolean(),
+	year: year.optional(),
+	reversalOf: rowId.optional(),
+	method: entryFields.method.optional(),
+	receiptNo: entryFields.receiptNo.optional(),
+	payer: entryFields.payer.optional(),
+	note: entryFields.note.optional(),
+	source: entryFields.source.optional(),
+	tier: entryFields.tier.optional(),
+	currency: entryFields.currency.optional(),
+	discountId: rowId.optional(),
+	createdAt: entryFields.createdAt.optional(),
+	createdBy: entryFields.createdBy.optional()
+});
+export type Entry = z.infer<typeof entry>;
+export type EntryRow = Entry & { id: string };
+
+export const allocationFields = {
+	paymentId: rowId,
+	chargeId: rowId,
+	amount,
+	createdAt: z.iso.datetime()
+} as const;
+export const allocation = z.object({
+	paymentId: rowId,
+	chargeId: rowId,
+	amount,
+	createdAt: z.iso.datetime().optional()
+});
+export type Allocation = z.infer<typeof allocation> & { id: string };
+
+export const feeFields = { year, tier: text(64), amount: z.number().int().min(0).max(MAX_AMOUNT) };
+export const fee = z.object(feeFields);
+export type Fee = z.infer<typeof fee> & { id: string };
+
+export const discountFields = {
+	kind: z.enum(values(DISCOUNT_KIND)),
+	name: text(200),
+	/** Basis points: 1000 = 10 %. Either percent or amount. */
+	percent: z.number().int().min(1).max(10000),
+	amount,
+	/** Applies to this dues year only (absent: every year). */
+	year,
+	/** Early payment: paid on or before this date. */
+	until: isoDate,
+	/** Multi-year: paying this many years or more at once. */
+	minYears: z.number().int().min(2).max(10),
+	active: z.boolean()
+} as const;
+export const discount = z.object({
+	kind: discountFields.kind,
+	name: discountFields.name,
+	percent: discountFields.percent.optional(),
+	amount: amount.optional(),
+	year: year.optional(),
+	until: isoDate.optional(),
+	minYears: discountFields.minYears.optional(),
+	active: z.boolean().optional()
+});
+export type Discount = z.infer<typeof discount> & { id: string };
+
+export const roundFields = {
+	name: text(200),
+	createdAt: z.iso.datetime(),
+	createdBy: text(100),
+	/** Selection used (JSON of RoundFilter), kept for the record. */
+	filter: z.string().max(2000)
+} as const;
+
+export const reminderFields = {
+	memberId: rowId,
+	roundId: rowId,
+	channel: z.enum(values(REMINDER_CHANNEL)),
+	locale,
+	/** Total due on the reminder. */
+	amount: z.number().int().min(0).max(MAX_AMOUNT),
+	/** Years named on the reminder, comma-separated. */
+	years: z.string().max(200),
+	sentAt: z.iso.datetime(),
+	sentBy: text(100)
+} as const;
+export const reminder = z.object({
+	memberId: rowId,
+	roundId: rowId,
+	channel: reminderFields.channel,
+	locale: locale.optional(),
+	amount: reminderFields.amount.optional(),
+	years: reminderFields.years.optional(),
+	sentAt: reminderFields.sentAt,
+	sentBy: reminderFields.sentBy.optional()
+});
+export type Reminder = z.infer<typeof reminder> & { id: string };
+
+export const templateFields = {
+	locale,
+	subject: z.string().max(500),
+	body: z.string().max(20000),
+	howToPay: z.string().max(5000)
+} as const;
+
+// ---- ids --------------------------------------------------------------------------
+
+/** A year's dues for a member: one id, so generating twice (anywhere) charges once. */
+export const duesEntryId = (y: number, memberId: string) => `d_${y}_${memberId}`;
+/** The reversal of an entry: one id, so an entry is reversed at most once. */
+export const reversalId = (entryId: string) => `r_${entryId}`.slice(0, 64);
+export const allocationId = (paymentId: string, chargeId: string) =>
+	`a_${paymentId}_${chargeId}`.slice(0, 64);
+export const feeId = (y: number, tier: string) => `f_${y}_${tier}`;
+export const templateId = (l: string) => `t_${l}`;
+/** A discount credit for one charge: one id per (discount, charge). */
+export const discountEntryId = (discountId: string, chargeId: string) =>
+	`c_${discountId.slice(0, 16)}_${chargeId}`.slice(0, 64);
+
+// ---- guard rules (plug into makeDocGuard) -------------------------------------------
+
+type Before = Readonly<Record<string, unknown>>;
+export type RowCorrection =
+	{ key: string; op: 'set'; value: unknown } | { key: string; op: 'delete' };
+
+/** Fields a posted entry must have; a row missing one is put back to a draft. */
+const REQUIRED_WHEN_POSTED = ['memberId', 'kind', 'amount', 'date'] as const;
+
+/**
+ * A posted entry must be complete; a reversal must name what it reverses; a payment
+ * must say how it was paid. An incomplete row is not refused (it may be a draft
+ * being typed): it just cannot be posted.
+ */
+export function entryRowCorrections(after: Before): RowCorrection[] {
+	if (after.posted !== true) return [];
+	const missing = REQUIRED_WHEN_POSTED.some((k) => after[k] === undefined);
+	const badReversal = after.kind === ENTRY_KIND.reversal && after.reversalOf === undefined;
+	const badPayment = after.kind === ENTRY_KIND.payment && after.method === undefined;
+	return missing || badReversal || badPayment ? [{ key: 'posted', op: 'set', value: false }] : [];
+}
+
+export const isPosted = (before: Before) => before.posted === true;
+
+/**
+ * Table rules for the ledger doc, in the shape `makeDocGuard` takes (server/doc-guards.ts).
+ * [L1] a posted entry never changes and is never deleted, whoever sends the update.
+ * [L2] a posted entry is complete (else `posted` is put back to false).
+ */
+export const LEDGER_TABLE_RULES = {
+	entries: { fields: entryFields, frozen: isPosted, row: entryRowCorrections },
+	allocations: { fields: allocationFields },
+	fees: { fields: feeFields },
+	discounts: { fields: discountFields },
+	rounds: { fields: roundFields },
+	// A record that a reminder was sent is history: it stays.
+	reminders: { fields: reminderFields, frozen: () => true },
+	templates: { fields: templateFields }
+} as const;
+
+// ---- reading rows -------------------------------------------------------------------
+
+/** A stored entry row, or null when it is not a complete entry (drafts being typed). */
+export function readEntry(id: string, raw: Record<string, unknown>): EntryRow | null {
+	const r = entry.safeParse(raw);
+	return r.success ? { id, ...r.data } : null;
+}
+
+export function readAllocation(id: string, raw: Record<string, unknown>): Allocation | null {
+	const r = allocation.safeParse(raw);
+	return r.success ? { id, ...r.data } : null;
+}
+
+// ---- settings (read from the settings doc; the joining area owns it) ------------------
+
+export interface LedgerSettings {
+	currency: string;
+	lapseGraceDays: number;
+	/** Annual fee per tier key from the settings' `tiers` table. */
+	tierFees: Record<string, number>;
+}
+
+export const DEFAULT_LAPSE_GRACE_DAYS = 90;
+
+/**
+ * The settings the ledger needs, with defaults while the settings doc has none:
+ * currency IRR, 90 days' grace. A tier row's key is its `key` (or `code`) field,
+ * else its row id.
+ */
+export function readLedgerSettings(opts: {
+	config: Record<string, unknown>;
+	tiers: Iterable<[string, Record<string, unknown>]>;
+}): LedgerSettings {
+	const c = opts.config;
+	const currency =
+		typeof c.currency === 'string' && /^[A-Z]{3}$/.test(c.currency) ? c.currency : 'IRR';
+	const g = c.lapseGraceDays;
+	const lapseGraceDays =
+		typeof g === 'number' && Number.isInteger(g) && g >= 0 ? g : DEFAULT_LAPSE_GRACE_DAYS;
+	const tierFees: Record<string, number> = {};
+	for (const [id, row] of opts.tiers) {
+		const key =
+			typeof row.key === 'string' ? row.key : typeof row.code === 'string' ? row.code : id;
+		const f = row.annualFee;
+		if (typeof f === 'number' && Number.isSafeInteger(f) && f >= 0) tierFees[key] = f;
+	}
+	return { currency, lapseGraceDays, tierFees };
+}
+
+// ---- signs and effective entries ----------------------------------------------------
+
+/** What a member owes goes up (+) with a charge and down (−) with a payment or credit. */
+export function baseSign(kind: EntryKind): 1 | -1 | 0 {
+	return kind === 'charge' ? 1 : kind === 'payment' || kind === 'credit' ? -1 : 0;
+}
+
+export interface LedgerIndex {
+	/** Posted entries by id (drafts are not accounting). */
+	posted: Map<string, EntryRow>;
+	/** id of a reversed entry → its reversal. */
+	reversedBy: Map<string, EntryRow>;
+}
+
+export function indexEntries(entries: Iterable<EntryRow>): LedgerIndex {
+	const posted = new Map<string, EntryRow>();
+	for (const e of entries) if (e.posted) posted.set(e.id, e);
+	const reversedBy = new Map<string, EntryRow>();
+	for (const e of posted.values()) {
+		if (e.kind !== 'reversal' || !e.reversalOf) continue;
+		const target = posted.get(e.reversalOf);
+		// Only a non-reversal of the same member can be reversed, and only once.
+		if (!target || target.kind === 'reversal' || target.memberId !== e.memberId) continue;
+		const prev = reversedBy.get(target.id);
+		if (!prev || e.id < prev.id) reversedBy.set(target.id, e);
+	}
+	return { posted, reversedBy };
+}
+
+/**
+ * The signed effect of an entry on the member's balance (0 for a reversal that
+ * reverses nothing valid). A reversal's effect is the negation of its target's.
+ */
+export function signedAmount(e: EntryRow, idx: LedgerIndex): number {
+	if (!e.posted) return 0;
+	if (e.kind === 'reversal') {
+		const target = e.reversalOf ? idx.posted.get(e.reversalOf) : undefined;
+		if (!target || idx.reversedBy.get(target.id)?.id !== e.id) return 0;
+		return -baseSign(target.kind) * target.amount;
+	}
+	return baseSign(e.kind) * e.amount;
+}
+
+// ---- balances ---------------------------------------------------------------------------
+
+export interface Balance {
+	memberId: string;
+	charged: number;
+	paid: number;
+	credited: number;
+	/** Owed now: > 0 the member owes, < 0 the member is in credit. */
+	balance: number;
+}
+
+const emptyBalance = (memberId: string): Balance => ({
+	memberId,
+	charged: 0,
+	paid: 0,
+	credited: 0,
+	balance: 0
+});
+
+/** Per member: charged, paid, credited (net of reversals) and the balance, as of a date. */
+export function memberBalances(
+	entries: Iterable<EntryRow>,
+	opts: { asOf?: string } = {}
+): Map<string, Balance> {
+	const list = [...entries].filter((e) => !opts.asOf || e.date <= opts.asOf);
+	const idx = indexEntries(list);
+	const out = new Map<string, Balance>();
+	for (const e of idx.posted.values()) {
+		const b = out.get(e.memberId) ?? emptyBalance(e.memberId);
+		out.set(e.memberId, b);
+		const s = signedAmount(e, idx);
+		if (s === 0) continue;
+		const kind = e.kind === 'reversal' ? idx.posted.get(e.reversalOf!)!.kind : e.kind;
+		if (kind === 'charge') b.charged += s;
+		else if (kind === 'payment') b.paid -= s;
+		else b.credited -= s;
+		b.balance += s;
+	}
+	return out;
+}
+
+// ---- open items: what is still due, per charge ------------------------------------------
+
+export interface OpenCharge {
+	id: string;
+	memberId: string;
+	year: number | undefined;
+	date: string;
+	amount: number;
+	/** Settled by allocations and by unallocated payments/credits (oldest first). */
+	settled: number;
+	open: number;
+}
+
+export interface OpenItems {
+	charges: OpenCharge[];
+	/** Per payment/credit: what is left after its allocations and the oldest-first rule. */
+	unapplied: Map<string, number>;
+}
+
+const byAge = (a: { date: string; id: string }, b: { date: string; id: string }) =>
+	a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/**
+ * Which charges are still open. Explicit allocations settle first (capped at what
+ * the charge and the payment have left); what a member paid without allocating
+ * then settles their oldest open charges. Reversed entries take no part. `asOf`
+ * considers only entries (and reversals) dated on or before it.
+ */
+export function openItems(opts: {
+	entries: Iterable<EntryRow>;
+	allocations: Iterable<Allocation>;
+	asOf?: string;
+}): OpenItems {
+	const list = [...opts.entries].filter((e) => !opts.asOf || e.date <= opts.asOf);
+	const idx = indexEntries(list);
+	const live = [...idx.posted.values()].filter(
+		(e) => e.kind !== 'reversal' && !idx.reversedBy.has(e.id)
+	);
+	const charges = new Map<string, OpenCharge>();
+	const left = new Map<string, number>();
+	for (const e of live.sort(byAge)) {
+		if (e.kind === 'charge') {
+			charges.set(e.id, {
+				id: e.id,
+				memberId: e.memberId,
+				year: e.year,
+				date: e.date,
+				amount: e.amount,
+				settled: 0,
+				open: e.amount
+			});
+		} else left.set(e.id, e.amount);
+	}
+	const allocs = [...opts.allocations].sort((a, b) => (a.id < b.id ? -1 : 1));
+	for (const a of allocs) {
+		const c = charges.get(a.chargeId);
+		const p = idx.posted.get(a.paymentId);
+		const l = left.get(a.paymentId);
+		if (!c || !p || l === undefined || p.memberId !== c.memberId) continue;
+		const n = Math.min(a.amount, c.open, l);
+		if (n <= 0) continue;
+		c.open -= n;
+		c.settled += n;
+		left.set(a.paymentId, l - n);
+	}
+	const byMember = new Map<string, OpenCharge[]>();
+	for (const c of charges.values()) {
+		const arr = byMember.get(c.memberId) ?? [];
+		arr.push(c);
+		byMember.set(c.memberId, arr);
+	}
+	for (const e of live.filter((x) => x.kind !== 'charge').sort(byAge)) {
+		let l = left.get(e.id) ?? 0;
+		for (const c of byMember.get(e.memberId) ?? []) {
+			if (l <= 0) break;
+			const n = Math.min(l, c.open);
+			c.open -= n;
+			c.settled += n;
+			l -= n;
+		}
+		left.set(e.id, l);
+	}
+	return { charges: [...charges.values()].sort(byAge), unapplied: left };
+}
+
+/** Open amount per dues year for one member (year 0: charges without a year). */
+export function dueByYear(charges: readonly OpenCharge[], memberId: string): Map<number, number> {
+	const out = new Map<number, number>();
+	for (const c of charges) {
+		if (c.memberId !== memberId || c.open <= 0) continue;
+		const y = c.year ?? Number(c.date.slice(0, 4));
+		out.set(y, (out.get(y) ?? 0) + c.open);
+	}
+	return new Map([...out.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+// ---- statement ----------------------------------------------------------------------------
+
+export interface StatementLine {
+	id: string;
+	date: string;
+	kind: EntryKind;
+	/** What the line is about: the reversed entry's kind for reversals. */
+	reverses?: EntryKind;
+	year?: number;
+	method?: PaymentMethod;
+	receiptNo?: string;
+	note?: string;
+	/** Increases what is owed. */
+	debit: number;
+	/** Decreases what is owed. */
+	credit: number;
+	/** Owed after this line. */
+	balance: number;
+	reversed: boolean;
+}
+
+export interface Statement {
+	memberId: string;
+	lines: StatementLine[];
+	balance: Balance;
+	dueByYear: Map<number, number>;
+}
+
+/** A member's statement: posted entries by date with a running balance, and what is due. */
+export function memberStatement(opts: {
+	memberId: string;
+	entries: Iterable<EntryRow>;
+	allocations: Iterable<Allocation>;
+	asOf?: string;
+}): Statement {
+	const all = [...opts.entries].filter((e) => !opts.asOf || e.date <= opts.asOf);
+	const mine = all.filter((e) => e.memberId === opts.memberId);
+	const idx = indexEntries(mine);
+	const lines: StatementLine[] = [];
+	let running = 0;
+	for (const e of [...idx.posted.values()].sort(byAge)) {
+		const s = signedAmount(e, idx);
+		running += s;
+		const target = e.kind === 'reversal' ? idx.posted.get(e.reversalOf ?? '') : undefined;
+		lines.push({
+			id: e.id,
+			date: e.date,
+			kind: e.kind,
+			reverses: target?.kind,
+			year: e.year,
+			method: e.method,
+			receiptNo: e.receiptNo,
+			note: e.note,
+			debit: s > 0 ? s : 0,
+			credit: s < 0 ? -s : 0,
+			balance: running,
+			reversed: idx.reversedBy.has(e.id)
+		});
+	}
+	const open = openItems({ entries: mine, allocations: opts.allocations, asOf: opts.asOf });
+	return {
+		memberId: opts.memberId,
+		lines,
+		balance:
+			memberBalances(mine, { asOf: opts.asOf }).get(opts.memberId) ?? emptyBalance(opts.memberId),
+		dueByYear: dueByYear(open.charges, opts.memberId)
+	};
+}
+
+// ---- allocation of a new payment -------------------------------------------------------
+
+/**
+ * Suggest how to allocate `amount` over open charges: oldest first, partial on the
+ * last one. Returns (chargeId, amount) pairs; what is left stays unallocated.
+ */
+export function suggestAllocation(
+	open: readonly OpenCharge[],
+	amountToAllocate: number
+): { chargeId: string; amount: number }[] {
+	const out: { chargeId: string; amount: number }[] = [];
+	let left = amountToAllocate;
+	for (const c of [...open].sort(byAge)) {
+		if (left <= 0) break;
+		if (c.open <= 0) continue;
+		const n = Math.min(left, c.open);
+		out.push({ chargeId: c.id, amount: n });
+		left -= n;
+	}
+	return out;
+}
+
+export type AllocationProblem =
+	| { code: 'overCharge'; chargeId: string }
+	| { code: 'overPayment' }
+	| { code: 'otherMember'; chargeId: string }
+	| { code: 'notOpen'; chargeId: string };
+
+/** Check allocations a person chose for a payment of `amount` by `memberId`. */
+export function checkAllocation(opts: {
+	memberId: string;
+	amount: number;
+	open: readonly OpenCharge[];
+	parts: readonly { chargeId: string; amount: number }[];
+}): AllocationProblem[] {
+	const problems: AllocationProblem[] = [];
+	let total = 0;
+	for (const p of opts.parts) {
+		const c = opts.open.find((x) => x.id === p.chargeId);
+		if (!c) problems.push({ code: 'notOpen', chargeId: p.chargeId });
+		else if (c.memberId !== opts.memberId)
+			problems.push({ code: 'otherMember', chargeId: p.chargeId });
+		else if (p.amount > c.open) problems.push({ code: 'overCharge', chargeId: p.chargeId });
+		total += p.amount;
+	}
+	if (total > opts.amount) problems.push({ code: 'overPayment' });
+	return problems;
+}
+
+// ---- dues generation --------------------------------------------------------------------
+
+export interface DuesMember {
+	id: string;
+	status?: string;
+	tier?: string;
+	joinDate?: string;
+}
+
+export const DUES_PLAN_STATUS = {
+	/** Will be charged. */
+	new: 'new',
+	/** Already charged for that year (by anyone, on any device). */
+	exists: 'exists',
+	/** No fee defined for the member's tier and year: not charged; fix the schedule. */
+	noFee: 'noFee',
+	/** Fee is zero (e.g. honorary): nothing to charge. */
+	free: 'free'
+} as const;
+export type DuesPlanStatus = (typeof DUES_PLAN_STATUS)[keyof typeof DUES_PLAN_STATUS];
+
+export interface DuesPlanLine {
+	id: string;
+	memberId: string;
+	tier: string | undefined;
+	gross: number;
+	discount: number;
+	discountId?: string;
+	amount: number;
+	status: DuesPlanStatus;
+}
+
+/** The fee of a tier in a year: the ledger's fee schedule, else the settings' annual fee. */
+export function feeFor(opts: {
+	year: number;
+	tier: string | undefined;
+	fees: readonly Fee[];
+	tierFees: Record<string, number>;
+}): number | null {
+	if (!opts.tier) return null;
+	const f = opts.fees.find((x) => x.year === opts.year && x.tier === opts.tier);
+	if (f) return f.amount;
+	return Object.prototype.hasOwnProperty.call(opts.tierFees, opts.tier)
+		? opts.tierFees[opts.tier]
+		: null;
+}
+
+const discountApplies = (d: Discount, y: number) =>
+	d.active !== false && (d.year === undefined || d.year === y);
+
+/** A discount's amount on `gross`: a percentage (basis points) or a fixed amount, at most gross. */
+export function discountAmount(d: Discount, gross: number): number {
+	const raw = d.percent !== undefined ? percentOfGross(gross, d.percent) : (d.amount ?? 0);
+	return Math.max(0, Math.min(gross, raw));
+}
+function percentOfGross(gross: number, bp: number): number {
+	// gross ≤ MAX_AMOUNT and bp ≤ 10000: BigInt keeps the product exact.
+	return Number((BigInt(gross) * BigInt(bp) + 5000n) / 10000n);
+}
+
+/**
+ * The dues run for a year: one line per active member. The new-member discount
+ * (largest one that applies) is taken off for members who joined in that year.
+ * Lines whose id already exists in the ledger are `exists` and are not charged again.
+ */
+export function planDues(opts: {
+	year: number;
+	members: readonly DuesMember[];
+	fees: readonly Fee[];
+	tierFees: Record<string, number>;
+	discounts: readonly Discount[];
+	existingIds: ReadonlySet<string>;
+}): DuesPlanLine[] {
+	const newMember = opts.discounts.filter(
+		(d) => d.kind === 'newMember' && discountApplies(d, opts.year)
+	);
+	const lines: DuesPlanLine[] = [];
+	for (const m of opts.members) {
+		if (m.status !== 'active') continue;
+		const id = duesEntryId(opts.year, m.id);
+		const gross = feeFor({
+			year: opts.year,
+			tier: m.tier,
+			fees: opts.fees,
+			tierFees: opts.tierFees
+		});
+		const base = { id, memberId: m.id, tier: m.tier };
+		if (opts.existingIds.has(id)) {
+			lines.push({ ...base, gross: gross ?? 0, discount: 0, amount: 0, status: 'exists' });
+			continue;
+		}
+		if (gross === null) {
+			lines.push({ ...base, gross: 0, discount: 0, amount: 0, status: 'noFee' });
+			continue;
+		}
+		let best: Discount | undefined;
+		let off = 0;
+		if (m.joinDate && Number(m.joinDate.slice(0, 4)) === opts.year) {
+			for (const d of newMember) {
+				const n = discountAmount(d, gross);
+				if (n > off) [best, off] = [d, n];
+			}
+		}
+		const amountDue = gross - off;
+		lines.push({
+			...base,
+			gross,
+			discount: off,
+			discountId: best?.id,
+			amount: amountDue,
+			status: amountDue > 0 ? 'new' : 'free'
+		});
+	}
+	return lines;
+}
+
+/**
+ * Discounts a payment earns: early payment (paid on or before `until`, for charges
+ * of the discount's year) and multi-year (the payment settles at least `minYears`
+ * dues years in full). One credit per (discount, charge); the ids make it idempotent.
+ */
+export function earnedDiscounts(opts: {
+	paymentDate: string;
+	/** Charges this payment settles in full, with their amounts. */
+	settled: readonly { chargeId: string; year: number | undefined; amount: number }[];
+	discounts: readonly Discount[];
+	existingIds: ReadonlySet<string>;
+}): { id: string; discountId: string; chargeId: string; year?: number; amount: number }[] {
+	const out: { id: string; discountId: string; chargeId: string; year?: number; amount: number }[] =
+		[];
+	const years = new Set(opts.settled.map((s) => s.year).filter((y) => y !== undefined));
+	for (const d of opts.discounts) {
+		if (d.active === false) continue;
+		for (const s of opts.settled) {
+			if (d.year !== undefined && s.year !== d.year) continue;
+			const ok =
+				d.kind === 'earlyPayment'
+					? d.until !== undefined && opts.paymentDate <= d.until
+					: d.kind === 'multiYear'
+						? years.size >= (d.minYears ?? 2)
+						: false;
+			if (!ok) continue;
+			const id = discountEntryId(d.id, s.chargeId);
+			const n = discountAmount(d, s.amount);
+			if (n > 0 && !opts.existingIds.has(id)) {
+				out.push({ id, discountId: d.id, chargeId: s.chargeId, year: s.year, amount: n });
+			}
+		}
+	}
+	return out;
+}

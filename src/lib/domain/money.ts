@@ -1,0 +1,182 @@
+/**
+ * Money as integers in the currency's minor unit (cents, fen), or in whole units for
+ * currencies without one in practice (IRR, JPY). Never floating point: arithmetic is
+ * on safe integers (BigInt where a product could overflow), formatting hands Intl an
+ * exact decimal string, and parsing reads digits, never `parseFloat`.
+ */
+import { normalizeDigits } from './text';
+
+/** Minor-unit digits per ISO 4217 code. IRR: the rial has no coin in use; CLDR uses 0. */
+const MINOR_DIGITS: Record<string, number> = {
+	IRR: 0,
+	IRT: 0,
+	JPY: 0,
+	KRW: 0,
+	VND: 0,
+	CNY: 2,
+	USD: 2,
+	EUR: 2,
+	GBP: 2,
+	HKD: 2,
+	TWD: 2,
+	AED: 2,
+	KWD: 3,
+	BHD: 3,
+	OMR: 3
+};
+
+export const DEFAULT_CURRENCY = 'IRR';
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+/** Largest amount we accept: a safe integer, so sums of thousands of entries stay exact. */
+export const MAX_AMOUNT = 999_999_999_999_999;
+
+export function minorDigits(currency: string): number {
+	return MINOR_DIGITS[currency] ?? 2;
+}
+
+export function isAmount(n: unknown): n is number {
+	return typeof n === 'number' && Number.isSafeInteger(n);
+}
+
+/** Sum of integer amounts; throws if the result is no longer exact. */
+export function sumAmounts(amounts: Iterable<number>): number {
+	let s = 0;
+	for (const a of amounts) {
+		if (!isAmount(a)) throw new TypeError(`not an integer amount: ${a}`);
+		s += a;
+	}
+	if (!Number.isSafeInteger(s)) throw new RangeError('amount overflow');
+	return s;
+}
+
+/**
+ * `amount × basisPoints / 10000`, rounded half away from zero (10000 bp = 100 %).
+ * Used for percentage discounts.
+ */
+export function percentOf(amount: number, basisPoints: number): number {
+	if (!isAmount(amount) || !Number.isInteger(basisPoints)) throw new TypeError('integers only');
+	const p = BigInt(amount) * BigInt(basisPoints);
+	const neg = p < 0n;
+	const abs = neg ? -p : p;
+	const q = (abs + 5000n) / 10000n;
+	return Number(neg ? -q : q);
+}
+
+/**
+ * Split `total` in proportion to `weights` (largest remainder): the parts are
+ * integers and add up to `total` exactly.
+ */
+export function splitProportional(total: number, weights: readonly number[]): number[] {
+	const w = weights.map((x) => BigInt(Math.max(0, x)));
+	const sum = w.reduce((a, b) => a + b, 0n);
+	if (sum === 0n) return weights.map(() => 0);
+	const t = BigInt(total);
+	const parts = w.map((x) => (t * x) / sum);
+	const rems = w.map((x, i) => ({ i, r: (t * x) % sum }));
+	let left = t - parts.reduce((a, b) => a + b, 0n);
+	rems.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+	for (const { i } of rems) {
+		if (left <= 0n) break;
+		parts[i] += 1n;
+		left -= 1n;
+	}
+	return parts.map(Number);
+}
+
+/** `12345` minor units of USD → "123.45" (exact decimal string, ASCII digits). */
+export function toDecimalString(amount: number, currency: string): string {
+	if (!isAmount(amount)) throw new TypeError(`not an integer amount: ${amount}`);
+	const d = minorDigits(currency);
+	const neg = amount < 0;
+	const s = String(Math.abs(amount));
+	if (d === 0) return (neg ? '-' : '') + s;
+	const padded = s.padStart(d + 1, '0');
+	return `${neg ? '-' : ''}${padded.slice(0, -d)}.${padded.slice(-d)}`;
+}
+
+export interface FormatMoneyOptions {
+	amount: number;
+	currency: string;
+	/** BCP 47 tag: `fa-IR` gives Persian digits, `zh-CN` Chinese conventions. */
+	locale: string;
+	/** Without the currency sign (for grid cells under a currency header). */
+	plain?: boolean;
+}
+
+// Formatters are costly to make; one per (locale, currency, plain).
+const formatters = new Map<string, Intl.NumberFormat>();
+
+export function formatMoney(o: FormatMoneyOptions): string {
+	const d = minorDigits(o.currency);
+	const key = `${o.locale}|${o.currency}|${o.plain ? 1 : 0}`;
+	let f = formatters.get(key);
+	if (!f) {
+		f = new Intl.NumberFormat(o.locale, {
+			...(o.plain ? {} : { style: 'currency', currency: o.currency }),
+			minimumFractionDigits: d,
+			maximumFractionDigits: d
+		});
+		formatters.set(key, f);
+	}
+	// A decimal string is formatted exactly (Intl.NumberFormat v3), never via a double.
+	return f.format(toDecimalString(o.amount, o.currency) as unknown as number);
+}
+
+export const MONEY_ERROR = {
+	empty: 'empty',
+	invalid: 'invalid',
+	tooPrecise: 'tooPrecise',
+	negative: 'negative',
+	tooLarge: 'tooLarge'
+} as const;
+export type MoneyError = (typeof MONEY_ERROR)[keyof typeof MONEY_ERROR];
+
+export type ParsedMoney = { ok: true; amount: number } | { ok: false; error: MoneyError };
+
+// Grouping marks people type or paste: comma, Arabic thousands sign, Persian/Arabic
+// comma, apostrophe (Swiss), spaces including narrow and no-break ones.
+const GROUPING = /[,\u066C\u060C'’\s\u00A0\u202F\u2009]/g;
+const SIGNS_AND_CODES = /^[^\d.\u066B]*|[^\d.\u066B]*$/g;
+/** What may stand around the number: a currency sign, code or name, and spaces. */
+const CURRENCY_AFFIX = /^[\s\p{Sc}]*(?:[A-Za-z]{3}|ریال|ريال|تومان|元|人民币|美元)?[\s\p{Sc}]*$/u;
+
+/**
+ * What a person typed → integer minor units. Accepts Persian, Arabic-Indic and
+ * full-width digits, thousands separators, the Arabic decimal sign (٫), a currency
+ * code or sign around the number ("USD 1,200.50", "۱۲۰٬۰۰۰ ریال", "¥88"). A value
+ * with more decimals than the currency has is refused, not rounded.
+ */
+export function parseMoney(
+	input: string,
+	currency: string,
+	opts: { allowNegative?: boolean } = {}
+): ParsedMoney {
+	let s = normalizeDigits(String(input ?? '')).trim();
+	if (s === '') return { ok: false, error: MONEY_ERROR.empty };
+	s = s.replace(/\u2212/g, '-');
+	// A minus sign only before the first digit ("-12", "USD -12", "-$12").
+	const firstDigit = s.search(/\d/);
+	const minus = s.indexOf('-');
+	if (minus > firstDigit && firstDigit >= 0) return { ok: false, error: MONEY_ERROR.invalid };
+	const neg = minus >= 0;
+	s = s.replace(/-/g, '');
+	for (const affix of s.match(SIGNS_AND_CODES) ?? []) {
+		if (!CURRENCY_AFFIX.test(affix)) return { ok: false, error: MONEY_ERROR.invalid };
+	}
+	s = s.replace(SIGNS_AND_CODES, '');
+	s = s.replace(/\u066B/g, '.').replace(GROUPING, '');
+	const d = minorDigits(currency);
+	// Whole-unit currencies: "1.000.000" is grouping, not a decimal point.
+	if (d === 0 && /^\d{1,3}(\.\d{3}){2,}$/.test(s)) s = s.replace(/\./g, '');
+	const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
+	if (!m) return { ok: false, error: MONEY_ERROR.invalid };
+	const frac = (m[2] ?? '').replace(/0+$/, '');
+	if (frac.length > d) return { ok: false, error: MONEY_ERROR.tooPrecise };
+	const digits = (m[1] + frac.padEnd(d, '0')).replace(/^0+(?=\d)/, '');
+	if (digits.length > 16 || Number(digits) > MAX_AMOUNT) {
+		return { ok: false, error: MONEY_ERROR.tooLarge };
+	}
+	const amount = Number(digits);
+	if (neg && amount !== 0 && !opts.allowNegative) return { ok: false, error: MONEY_ERROR.negative };
+	return { ok: true, amount: neg ? -amount : amount };
+}

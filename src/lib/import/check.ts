@@ -1,0 +1,78 @@
+/**
+ * Checking a parsed file against a mapping: each row validated (domain/import.ts)
+ * and matched against the registry by normalised name, phone and email (the
+ * duplicate detection of domain/normalize.ts). Runs in the worker; pure enough to
+ * test in Node.
+ */
+import {
+	checkRow,
+	changesFor,
+	ROW_ACTION,
+	type CheckedRow,
+	type FieldChangePreview,
+	type Mapping,
+	type RowAction,
+	type SourceRow
+} from '$lib/domain/import';
+import {
+	buildMatchIndex,
+	type DuplicateMatch,
+	type MatchIndex,
+	type MatchRow
+} from '$lib/domain/normalize';
+import { prepareCell } from './prepare';
+
+export interface PlannedRow extends CheckedRow {
+	/** The best match in the registry, if any. */
+	match: DuplicateMatch | null;
+	/** Fields an update of the match would change. */
+	changes: FieldChangePreview[];
+	/** What happens to the row (valid rows only). */
+	action: RowAction;
+}
+
+export type ExistingRow = MatchRow & Record<string, unknown>;
+
+/** Default per row: a match is updated when that changes something, else skipped. */
+export function defaultAction(
+	match: DuplicateMatch | null,
+	changes: readonly unknown[]
+): RowAction {
+	if (!match) return ROW_ACTION.add;
+	return changes.length > 0 ? ROW_ACTION.update : ROW_ACTION.skip;
+}
+
+export function planRow(
+	row: SourceRow,
+	mapping: Mapping,
+	index: MatchIndex,
+	existing: ReadonlyMap<string, Readonly<Record<string, unknown>>>
+): PlannedRow {
+	const checked = checkRow(row, mapping, prepareCell);
+	let match: DuplicateMatch | null = null;
+	let changes: FieldChangePreview[] = [];
+	if (checked.errors.length === 0) {
+		const v = checked.values;
+		match = index.find({ name: v.name, phone: v.phone, email: v.email })[0] ?? null;
+		const current = match ? existing.get(match.id) : undefined;
+		if (match && current) changes = changesFor(current, v);
+	}
+	return { ...checked, match, changes, action: defaultAction(match, changes) };
+}
+
+export function planRows(opts: {
+	rows: readonly SourceRow[];
+	mapping: Mapping;
+	existing: readonly ExistingRow[];
+	onProgress?: (done: number, total: number) => void;
+}): PlannedRow[] {
+	const index = buildMatchIndex(opts.existing);
+	const byId = new Map(opts.existing.map((r) => [r.id, r]));
+	const out: PlannedRow[] = [];
+	opts.rows.forEach((r, i) => {
+		out.push(planRow(r, opts.mapping, index, byId));
+		if ((i + 1) % 1000 === 0) opts.onProgress?.(i + 1, opts.rows.length);
+	});
+	opts.onProgress?.(opts.rows.length, opts.rows.length);
+	return out;
+}

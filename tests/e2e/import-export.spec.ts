@@ -1,0 +1,166 @@
+/**
+ * Import and export (issue 8), end to end in Chromium against the built server:
+ * an XLSX with a rejected row fixed in the preview, a GB18030 CSV that updates a
+ * matched record, the view exported to XLSX and read back, the export in the
+ * admin's export log, an import undone; and the Persian mapping step (RTL,
+ * Windows-1256 detected, mapping remembered), with a screenshot.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { readSheet } from 'read-excel-file/node';
+import { loginContext, waitForGrid } from './fixtures';
+import { addMember, editText, search } from './members-helpers';
+import { ADMIN, USERS } from './users';
+
+const FIXTURES = path.resolve('tests/fixtures/import');
+const SHOTS = 'test-results/screenshots';
+const sara = USERS[0];
+const reza = USERS[2];
+
+async function chooseFile(page: Page, name: string) {
+	await page.getByTestId('import-file').setInputFiles(path.join(FIXTURES, name));
+	await expect(page.getByTestId('import-mapping')).toBeVisible();
+}
+
+async function confirmImport(page: Page) {
+	await page.getByTestId('import-confirm').click();
+	await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
+}
+
+test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to XLSX and read it back', async ({
+	browser
+}, testInfo) => {
+	const { context, page } = await loginContext(browser, sara);
+	await waitForGrid(page);
+
+	// A record the Chinese visitor list will match by name.
+	const id = await addMember(page);
+	await editText(page, id, 'name', '上海华东机械有限公司');
+	await editText(page, id, 'region', '江苏');
+
+	// 1. XLSX with one broken row, fixed in the preview.
+	await page.getByTestId('import-link').click();
+	await chooseFile(page, 'zh-en-exhibitors.xlsx');
+	await expect(page.getByTestId('import-summary')).toContainText('3 rows');
+	await expect(page.getByTestId('map-1')).toHaveValue('phone');
+	await page.getByTestId('import-check').click();
+	await expect(page.getByTestId('import-review')).toBeVisible();
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('import-confirm')).toBeDisabled();
+	const rejects = page.getByTestId('rejects');
+	await expect(rejects.locator('tr[data-line="4"]')).toContainText('Phone');
+	await page.getByTestId('fix-4-phone').fill('0532 1111 2222');
+	await page.getByTestId('fix-4-phone').press('Enter');
+	await page.getByTestId('fix-4-email').fill('contact@broken.example');
+	await page.getByTestId('fix-4-email').press('Enter');
+	await page.getByTestId('fix-4-status').fill('Prospect');
+	await page.getByTestId('fix-4-status').press('Enter');
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '0');
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '3');
+	await expect(page.getByTestId('preview')).toContainText('Harbin Boiler Works');
+	await confirmImport(page);
+	await expect(page.getByTestId('import-done')).toContainText('3 added');
+
+	// 2. GB18030 CSV: the encoding is detected, one row matches and updates.
+	await page.getByRole('button', { name: 'Import another file' }).click();
+	await chooseFile(page, 'zh-visitors-gb18030.csv');
+	await expect(page.getByTestId('import-encoding')).toContainText('gb18030 (detected)');
+	await expect(page.getByTestId('import-mapping')).toContainText('上海华东机械有限公司');
+	await page.getByTestId('import-check').click();
+	await expect(page.getByTestId('count-update')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '2');
+	const match = page.getByTestId('matches').locator('tr[data-line="2"]');
+	await expect(match.locator('[data-field="region"]')).toContainText('江苏');
+	await expect(match.locator('[data-field="region"]')).toContainText('上海');
+	await expect(page.getByTestId('action-2')).toHaveValue('update');
+	await confirmImport(page);
+	await expect(page.getByTestId('import-done')).toContainText('2 added, 1 updated');
+	await expect(page.getByTestId('import-history').locator('tbody tr')).toHaveCount(2);
+
+	// 3. The grid shows the update; export the filtered view to XLSX and read it back.
+	await page.getByRole('link', { name: 'Back to members' }).first().click();
+	await waitForGrid(page);
+	await search(page, '华东');
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '1');
+	const download = page.waitForEvent('download');
+	await page.getByTestId('export-menu').click();
+	await page.getByTestId('export-xlsx').click();
+	const file = testInfo.outputPath('members.xlsx');
+	await (await download).saveAs(file);
+	await expect(page.getByTestId('toast')).toContainText('export log');
+	const sheet = await readSheet(file);
+	const header = sheet[0] as string[];
+	expect(header).toContain('Name');
+	expect(header).toContain('Region');
+	expect(sheet).toHaveLength(2);
+	const row = Object.fromEntries(header.map((h, i) => [h, sheet[1][i]]));
+	expect(row).toMatchObject({
+		Name: '上海华东机械有限公司',
+		Region: '上海',
+		'Legal representative': '王伟',
+		Status: 'Prospect'
+	});
+
+	// The same view as CSV: UTF-8 with a BOM, so Excel opens Chinese correctly.
+	const csvDownload = page.waitForEvent('download');
+	await page.getByTestId('export-menu').click();
+	await page.getByTestId('export-csv').click();
+	const csvFile = testInfo.outputPath('members.csv');
+	await (await csvDownload).saveAs(csvFile);
+	const csv = fs.readFileSync(csvFile);
+	expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	expect(csv.toString('utf8')).toContain('上海华东机械有限公司');
+
+	// 4. The admin sees the export in the log.
+	const admin = await loginContext(browser, ADMIN);
+	await admin.page.goto('/admin/exports');
+	const first = admin.page.getByTestId('export-log').locator('tbody tr').first();
+	await expect(first).toContainText(sara.displayName);
+	await expect(first).toContainText('XLSX');
+	await expect(first.getByTestId('export-rows')).toHaveText('1');
+	await admin.context.close();
+
+	// 5. Undo the XLSX import: its three rows go.
+	await page.getByTestId('import-link').click();
+	const xlsxRow = page
+		.getByTestId('import-history')
+		.locator('tr', { hasText: 'zh-en-exhibitors.xlsx' });
+	await xlsxRow.getByTestId('import-undo').click();
+	await expect(page.locator('dialog[open]')).toContainText('3 rows will be removed');
+	await page.locator('dialog[open]').getByRole('button', { name: 'Undo the import' }).click();
+	await expect(page.getByTestId('import-notice')).toContainText('3 rows');
+	await expect(xlsxRow).toHaveAttribute('data-status', 'undone');
+	await page.getByRole('link', { name: 'Back to members' }).first().click();
+	await waitForGrid(page);
+	await search(page, 'Harbin');
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '0');
+	await context.close();
+});
+
+test('Persian: the mapping step of a Windows-1256 file, right to left, remembered next time', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, reza, { locale: 'fa' });
+	await waitForGrid(page);
+	await page.getByTestId('import-link').click();
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await chooseFile(page, 'fa-subscribers-1256.csv');
+	await expect(page.getByTestId('import-encoding')).toContainText('windows-1256');
+	await expect(page.getByTestId('import-mapping')).toContainText('فولاد سپاهان');
+	await expect(page.getByTestId('map-0')).toHaveValue('name');
+	await expect(page.getByTestId('map-7')).toHaveValue('joinDate');
+	await page.getByTestId('map-8').selectOption({ label: '— وارد نشود —' });
+	await page.screenshot({ path: `${SHOTS}/import-mapping-fa.png`, fullPage: true });
+	await page.getByTestId('import-check').click();
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '3');
+	await expect(page.getByTestId('preview')).toContainText('۱۳۹۸');
+
+	// The same file again: the choice made above is remembered.
+	await page.getByTestId('import-mapping').waitFor({ state: 'detached' });
+	await page.reload();
+	await chooseFile(page, 'fa-subscribers-1256.csv');
+	await expect(page.getByTestId('mapping-remembered')).toBeVisible();
+	await expect(page.getByTestId('map-8')).toHaveValue('');
+	await context.close();
+});

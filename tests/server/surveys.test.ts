@@ -1,0 +1,380 @@
+/**
+ * Personal survey links against a real server: issuing (CSV), answering, and every
+ * way a link is refused (wrong token, expired, closed, revoked, another member's
+ * response, over the rate limit) with nothing written to the surveys doc.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { LINK_REQUESTS_PER_WINDOW } from '../../server/api/surveys';
+import { answerId, responseId } from '../../src/lib/domain/survey';
+import { newRowId } from '../../src/lib/domain/text';
+import {
+	api,
+	canonical,
+	connect,
+	createUser,
+	loginAdmin,
+	removeDir,
+	startTestServer,
+	waitFor,
+	type TestServer
+} from './helpers';
+
+const SURVEYS = 'default/surveys';
+let server: TestServer;
+let staffCookie: string;
+let boardCookie: string;
+
+const members = {
+	ava: newRowId(),
+	bo: newRowId(),
+	cy: newRowId(),
+	gone: newRowId()
+};
+
+function setRow(doc: Y.Doc, table: string, id: string, fields: Record<string, unknown>) {
+	const map = doc.getMap<Y.Map<unknown>>(table);
+	let row = map.get(id);
+	if (!(row instanceof Y.Map)) {
+		row = new Y.Map<unknown>();
+		map.set(id, row);
+	}
+	for (const [k, v] of Object.entries(fields)) row.set(k, v);
+}
+
+async function asServer(room: string, fn: (doc: Y.Doc) => void) {
+	await server.app.rooms.withRoom(room, async (r) => {
+		r.transactAsServer(fn);
+		await r.flush();
+	});
+}
+
+const surveysJson = () =>
+	server.app.rooms.withRoom(SURVEYS, (r) =>
+		canonical({
+			responses: r.doc.getMap('responses').toJSON(),
+			answers: r.doc.getMap('answers').toJSON()
+		})
+	);
+
+interface Setup {
+	campaign: string;
+	q: { pick: string; rate: string; note: string };
+	opt: { a: string; b: string };
+}
+
+async function makeCampaign(fields: Record<string, unknown> = {}): Promise<Setup> {
+	const campaign = newRowId();
+	const q = { pick: newRowId(), rate: newRowId(), note: newRowId() };
+	const opt = { a: newRowId(), b: newRowId() };
+	await asServer(SURVEYS, (doc) => {
+		setRow(doc, 'campaigns', campaign, {
+			title_en: 'Service needs Q1',
+			title_fa: 'نیازهای خدمات',
+			languages: 'en,fa',
+			audience: 'allActive',
+			status: 'open',
+			expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+			...fields
+		});
+		setRow(doc, 'questions', q.pick, {
+			campaignId: campaign,
+			kind: 'single',
+			order: 1,
+			required: true,
+			text_en: 'Which service?',
+			text_fa: 'کدام خدمت؟'
+		});
+		setRow(doc, 'options', opt.a, {
+			questionId: q.pick,
+			order: 1,
+			label_en: 'Training',
+			label_fa: 'آموزش'
+		});
+		setRow(doc, 'options', opt.b, {
+			questionId: q.pick,
+			order: 2,
+			label_en: 'Fairs',
+			label_fa: 'نمایشگاه'
+		});
+		setRow(doc, 'questions', q.rate, {
+			campaignId: campaign,
+			kind: 'rating',
+			order: 2,
+			text_en: 'How satisfied are you?'
+		});
+		setRow(doc, 'questions', q.note, {
+			campaignId: campaign,
+			kind: 'text',
+			order: 3,
+			text_en: 'Anything else?'
+		});
+	});
+	return { campaign, q, opt };
+}
+
+/** Issue links for the campaign; returns memberId → token. */
+async function issue(campaign: string, body: Record<string, unknown> = {}) {
+	const r = await fetch(`${server.url}/api/surveys/default/campaigns/${campaign}/links`, {
+		method: 'POST',
+		headers: { cookie: staffCookie, origin: server.origin, 'content-type': 'application/json' },
+		body: JSON.stringify(body)
+	});
+	const buf = new Uint8Array(await r.arrayBuffer());
+	const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(buf);
+	const tokens = new Map<string, string>();
+	for (const line of text.split('\r\n').slice(1)) {
+		if (!line) continue;
+		const cells = line.split(',');
+		tokens.set(cells[cells.length - 1], /\/s\/([A-Za-z0-9_-]+)/.exec(line)![1]);
+	}
+	return { status: r.status, bytes: buf, text, tokens, headers: r.headers };
+}
+
+beforeAll(async () => {
+	server = await startTestServer();
+	const admin = await loginAdmin(server);
+	staffCookie = (await createUser(server, admin, ['staff'])).cookie;
+	boardCookie = (await createUser(server, admin, ['board'])).cookie;
+	await asServer('default/registry', (doc) => {
+		setRow(doc, 'members', members.ava, {
+			name: 'Ava Forge',
+			status: 'active',
+			email: 'ava@example.org',
+			memberNo: 1
+		});
+		setRow(doc, 'members', members.bo, {
+			name: 'بو صنعت',
+			status: 'active',
+			region: 'Tehran',
+			memberNo: 2
+		});
+		setRow(doc, 'members', members.cy, { name: '=cmd()', status: 'active', memberNo: 3 });
+		setRow(doc, 'members', members.gone, { name: 'Gone Ltd', status: 'resigned' });
+	});
+});
+
+afterAll(async () => {
+	await server.close();
+	removeDir(server.dataDir);
+});
+
+describe('survey links: issuing', () => {
+	it('creates one link per active member as UTF-8 CSV with a BOM; only staff; tokens stored hashed', async () => {
+		const s = await makeCampaign();
+		const r = await issue(s.campaign);
+		expect(r.status).toBe(200);
+		expect(r.headers.get('content-type')).toContain('text/csv');
+		expect([...r.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		expect([...r.tokens.keys()].sort()).toEqual([members.ava, members.bo, members.cy].sort());
+		expect(r.text).toContain('بو صنعت');
+		expect(r.text).toContain("'=cmd()"); // defused for spreadsheets
+		// Issuing again skips members who have a live link.
+		const again = await issue(s.campaign);
+		expect(again.tokens.size).toBe(0);
+		expect(again.headers.get('x-links-skipped')).toBe('3');
+		// Board may not issue links.
+		const board = await api(server, 'POST', `/api/surveys/default/campaigns/${s.campaign}/links`, {
+			cookie: boardCookie,
+			body: {}
+		});
+		expect(board.status).toBe(403);
+		// The listing shows no token.
+		const list = await api(server, 'GET', `/api/surveys/default/campaigns/${s.campaign}/links`, {
+			cookie: staffCookie
+		});
+		expect(list.body.links).toHaveLength(3);
+		expect(JSON.stringify(list.body)).not.toContain(r.tokens.get(members.ava)!);
+		// Another org's path is refused.
+		const other = await api(server, 'GET', `/api/surveys/other/campaigns/${s.campaign}/links`, {
+			cookie: staffCookie
+		});
+		expect(other.status).toBe(404);
+	});
+});
+
+describe('survey links: answering', () => {
+	it("shows only that survey in the member's language and writes only that member's response", async () => {
+		const s = await makeCampaign();
+		const { tokens } = await issue(s.campaign);
+		const token = tokens.get(members.bo)!;
+		const got = await api(server, 'GET', `/api/s/${token}?lang=fa`);
+		expect(got.status).toBe(200);
+		expect(got.body.title).toBe('نیازهای خدمات');
+		expect(got.body.questions.map((q: { id: string }) => q.id)).toEqual([
+			s.q.pick,
+			s.q.rate,
+			s.q.note
+		]);
+		expect(got.body.questions[0].options[0].label).toBe('آموزش');
+		expect(JSON.stringify(got.body)).not.toContain(members.bo);
+
+		const post = await api(server, 'POST', `/api/s/${token}`, {
+			body: { answers: { [s.q.pick]: s.opt.b, [s.q.rate]: '۴', [s.q.note]: ' more fairs ' } }
+		});
+		expect(post.status).toBe(200);
+		await server.app.rooms.withRoom(SURVEYS, (r) => {
+			const answers = r.doc.getMap<Y.Map<unknown>>('answers');
+			expect(answers.get(answerId(s.campaign, members.bo, s.q.pick))?.get('value')).toBe(s.opt.b);
+			expect(answers.get(answerId(s.campaign, members.bo, s.q.rate))?.get('value')).toBe(4);
+			expect(answers.get(answerId(s.campaign, members.bo, s.q.note))?.get('value')).toBe(
+				'more fairs'
+			);
+			const resp = r.doc
+				.getMap<Y.Map<unknown>>('responses')
+				.get(responseId(s.campaign, members.bo));
+			expect(resp?.get('source')).toBe('link');
+			expect(resp?.get('memberId')).toBe(members.bo);
+		});
+		const again = await api(server, 'GET', `/api/s/${token}`);
+		expect(again.body.submittedAt).toBeTruthy();
+		expect(again.body.questions[1].value).toBe(4);
+	});
+
+	it('refuses a missing required answer and a wrong option, writing nothing', async () => {
+		const s = await makeCampaign();
+		const { tokens } = await issue(s.campaign);
+		const before = await surveysJson();
+		const r1 = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.rate]: 3 } }
+		});
+		expect(r1.status).toBe(400);
+		expect(r1.body.error.answers[0]).toMatchObject({ questionId: s.q.pick, code: 'required' });
+		const r2 = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.pick]: 'nope-nope', [s.q.rate]: 9 } }
+		});
+		expect(r2.status).toBe(400);
+		expect(await surveysJson()).toBe(before);
+	});
+});
+
+describe('survey links: refused, nothing written', () => {
+	it('a wrong token', async () => {
+		const before = await surveysJson();
+		for (const token of ['x'.repeat(43), 'short', '../../etc']) {
+			const r = await api(server, 'POST', `/api/s/${encodeURIComponent(token)}`, {
+				body: { answers: {} }
+			});
+			expect(r.status).toBe(404);
+		}
+		expect((await api(server, 'GET', `/api/s/${'y'.repeat(43)}`)).status).toBe(404);
+		expect(await surveysJson()).toBe(before);
+	});
+
+	it('an expired campaign, and a closed one', async () => {
+		const s = await makeCampaign();
+		const { tokens } = await issue(s.campaign);
+		await asServer(SURVEYS, (doc) =>
+			setRow(doc, 'campaigns', s.campaign, { expiresAt: new Date(Date.now() - 1000).toISOString() })
+		);
+		const before = await surveysJson();
+		const get = await api(server, 'GET', `/api/s/${tokens.get(members.ava)}`);
+		expect(get.status).toBe(410);
+		expect(get.body.error.code).toBe('closed');
+		const post = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.pick]: s.opt.a } }
+		});
+		expect(post.status).toBe(410);
+		await asServer(SURVEYS, (doc) =>
+			setRow(doc, 'campaigns', s.campaign, {
+				expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+				status: 'closed'
+			})
+		);
+		const closed = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.pick]: s.opt.a } }
+		});
+		expect(closed.status).toBe(410);
+		expect(await surveysJson()).toBe(before);
+	});
+
+	it('a revoked link (a reissued one replaces the old)', async () => {
+		const s = await makeCampaign();
+		const { tokens } = await issue(s.campaign);
+		const rev = await api(
+			server,
+			'POST',
+			`/api/surveys/default/campaigns/${s.campaign}/links/${members.ava}/revoke`,
+			{ cookie: staffCookie }
+		);
+		expect(rev.status).toBe(204);
+		const before = await surveysJson();
+		const r = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.pick]: s.opt.a } }
+		});
+		expect(r.status).toBe(410);
+		expect(r.body.error.code).toBe('revoked');
+		expect(await surveysJson()).toBe(before);
+		// Reissue: the member gets a new link; the old stays dead.
+		const re = await issue(s.campaign, { memberIds: [members.ava] });
+		expect(re.tokens.size).toBe(1);
+		expect((await api(server, 'GET', `/api/s/${re.tokens.get(members.ava)}`)).status).toBe(200);
+		expect((await api(server, 'GET', `/api/s/${tokens.get(members.ava)}`)).status).toBe(404);
+	});
+
+	it("another member's response: no member id is accepted, and questions of another survey are refused", async () => {
+		const s = await makeCampaign();
+		const other = await makeCampaign();
+		const { tokens } = await issue(s.campaign);
+		const before = await surveysJson();
+		const r1 = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { memberId: members.bo, answers: { [s.q.pick]: s.opt.a } }
+		});
+		expect(r1.status).toBe(400);
+		const r2 = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.pick]: s.opt.a, [other.q.note]: 'sneaky' } }
+		});
+		expect(r2.status).toBe(400);
+		expect(await surveysJson()).toBe(before);
+		expect(JSON.parse(before).responses[responseId(s.campaign, members.bo)]).toBeUndefined();
+	});
+
+	it('over the rate limit', async () => {
+		const s = await makeCampaign();
+		const { tokens } = await issue(s.campaign);
+		const token = tokens.get(members.cy)!;
+		for (let i = 0; i < LINK_REQUESTS_PER_WINDOW; i++) {
+			expect((await api(server, 'GET', `/api/s/${token}`)).status).toBe(200);
+		}
+		const before = await surveysJson();
+		const r = await api(server, 'POST', `/api/s/${token}`, {
+			body: { answers: { [s.q.pick]: s.opt.a } }
+		});
+		expect(r.status).toBe(429);
+		expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect(await surveysJson()).toBe(before);
+	});
+});
+
+describe('surveys doc guard', () => {
+	it('[SV1] staff cannot close an item without an answer; the server corrects it for everyone', async () => {
+		const client = await connect(server, staffCookie, { room: SURVEYS });
+		try {
+			const id = newRowId();
+			client.doc.transact(() => {
+				const row = new Y.Map<unknown>();
+				client.doc.getMap('items').set(id, row);
+				row.set('memberId', members.ava);
+				row.set('subject', 'Needs export training');
+				row.set('status', 'open');
+				row.set('bogus', 1);
+			});
+			const item = () => client.doc.getMap<Y.Map<unknown>>('items').get(id);
+			await waitFor(() => item()?.get('bogus') === undefined, { what: 'unknown field removed' });
+			item()!.set('status', 'closed');
+			await waitFor(() => item()?.get('status') === 'open', { what: 'status put back' });
+			client.doc.transact(() => {
+				item()!.set('answer', 'Course on 3 March');
+				item()!.set('status', 'answered');
+			});
+			await waitFor(() => typeof item()?.get('answeredAt') === 'string', { what: 'answeredAt' });
+			expect(item()!.get('status')).toBe('answered');
+			item()!.delete('answer');
+			await waitFor(() => item()?.get('answer') === 'Course on 3 March', {
+				what: 'answer restored'
+			});
+		} finally {
+			client.destroy();
+		}
+	});
+});

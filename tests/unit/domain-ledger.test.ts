@@ -1,0 +1,417 @@
+import { describe, expect, it } from 'vitest';
+import {
+	checkAllocation,
+	duesEntryId,
+	earnedDiscounts,
+	entryRowCorrections,
+	memberBalances,
+	memberStatement,
+	openItems,
+	planDues,
+	readLedgerSettings,
+	reversalId,
+	suggestAllocation,
+	type Allocation,
+	type Discount,
+	type EntryRow
+} from '../../src/lib/domain/ledger';
+import { ageing, quarterlyFigures } from '../../src/lib/domain/ledger-figures';
+import {
+	lapseCandidates,
+	renderTemplate,
+	selectDebtors,
+	toCsv,
+	unknownFields
+} from '../../src/lib/domain/ledger-collection';
+
+const A = 'memberAAAAAAAAAA';
+const B = 'memberBBBBBBBBBB';
+const C = 'memberCCCCCCCCCC';
+
+const charge = (id: string, memberId: string, amount: number, date: string, year?: number) =>
+	({ id, memberId, kind: 'charge', amount, date, posted: true, year }) as EntryRow;
+const payment = (id: string, memberId: string, amount: number, date: string) =>
+	({ id, memberId, kind: 'payment', amount, date, posted: true, method: 'cash' }) as EntryRow;
+const reversal = (of: EntryRow, date: string) =>
+	({
+		id: reversalId(of.id),
+		memberId: of.memberId,
+		kind: 'reversal',
+		amount: of.amount,
+		date,
+		posted: true,
+		reversalOf: of.id
+	}) as EntryRow;
+const alloc = (paymentId: string, chargeId: string, amount: number): Allocation => ({
+	id: `a_${paymentId}_${chargeId}`,
+	paymentId,
+	chargeId,
+	amount
+});
+
+describe('dues generation', () => {
+	const members = [
+		{ id: A, status: 'active', tier: 'regular', joinDate: '2020-05-01' },
+		{ id: B, status: 'active', tier: 'council', joinDate: '2026-02-10' },
+		{ id: C, status: 'lapsed', tier: 'regular' },
+		{ id: 'memberDDDDDDDDDD', status: 'active', tier: 'honorary' },
+		{ id: 'memberEEEEEEEEEE', status: 'active', tier: 'donor' }
+	];
+	const discounts: Discount[] = [
+		{ id: 'discNew00000001', kind: 'newMember', name: 'Welcome', percent: 5000 }
+	];
+	const plan = (existingIds: Set<string>) =>
+		planDues({
+			year: 2026,
+			members,
+			fees: [{ id: 'f_2026_council', year: 2026, tier: 'council', amount: 2_000_000 }],
+			tierFees: { regular: 1_200_000, council: 9, honorary: 0 },
+			discounts,
+			existingIds
+		});
+
+	it('charges active members only, with the fee schedule before the settings fee', () => {
+		const lines = plan(new Set());
+		expect(lines.map((l) => l.memberId)).not.toContain(C);
+		const a = lines.find((l) => l.memberId === A)!;
+		expect(a).toMatchObject({ id: duesEntryId(2026, A), amount: 1_200_000, status: 'new' });
+		// B joined in 2026: new-member discount of 50 % on the schedule's 2,000,000
+		expect(lines.find((l) => l.memberId === B)).toMatchObject({
+			gross: 2_000_000,
+			discount: 1_000_000,
+			amount: 1_000_000,
+			status: 'new'
+		});
+		expect(lines.find((l) => l.memberId === 'memberDDDDDDDDDD')!.status).toBe('free');
+		expect(lines.find((l) => l.memberId === 'memberEEEEEEEEEE')!.status).toBe('noFee');
+	});
+
+	it('is idempotent: ids are year+member, a second run charges nobody twice', () => {
+		const first = plan(new Set());
+		const ids = new Set(first.filter((l) => l.status === 'new').map((l) => l.id));
+		expect(ids.size).toBe(2);
+		// Two devices planning offline make the same ids: the same keys, one row each.
+		expect(new Set(plan(new Set()).map((l) => l.id))).toEqual(new Set(first.map((l) => l.id)));
+		const second = plan(ids);
+		expect(second.filter((l) => l.status === 'new')).toEqual([]);
+		expect(second.filter((l) => l.status === 'exists')).toHaveLength(2);
+	});
+});
+
+describe('balances, allocation and statements', () => {
+	const c25 = charge('d_2025_' + A, A, 1000, '2025-01-10', 2025);
+	const c26 = charge('d_2026_' + A, A, 1200, '2026-01-10', 2026);
+	const p1 = payment('pay1AAAAAAAAAAAA', A, 1500, '2026-03-01');
+
+	it('balance = charges - payments - credits, net of reversals', () => {
+		const wrong = payment('payWrongAAAAAAAA', A, 999, '2026-03-02');
+		const b = memberBalances([c25, c26, p1, wrong, reversal(wrong, '2026-03-03')]).get(A)!;
+		expect(b).toEqual({ memberId: A, charged: 2200, paid: 1500, credited: 0, balance: 700 });
+	});
+
+	it('drafts do not count; a reversal counts once even if made twice', () => {
+		const draft = { ...payment('payDraftAAAAAAAA', A, 5000, '2026-03-02'), posted: false };
+		const r = reversal(c25, '2026-04-01');
+		const dup = { ...r, id: 'otherReversalId1' };
+		expect(memberBalances([c25, c26, draft, r, dup]).get(A)!.balance).toBe(1200);
+	});
+
+	it('allocations settle the chosen charge; the rest settles the oldest (partial payments)', () => {
+		const open = openItems({ entries: [c25, c26, p1], allocations: [alloc(p1.id, c26.id, 1200)] });
+		expect(open.charges.map((c) => [c.id, c.open])).toEqual([
+			[c25.id, 700],
+			[c26.id, 0]
+		]);
+		expect(open.unapplied.get(p1.id)).toBe(0);
+		// Without allocations: oldest first
+		const fifo = openItems({ entries: [c25, c26, p1], allocations: [] });
+		expect(fifo.charges.map((c) => c.open)).toEqual([0, 700]);
+	});
+
+	it('one payment over several charges; over-allocation is capped and reported', () => {
+		const open = openItems({ entries: [c25, c26], allocations: [] }).charges;
+		expect(suggestAllocation(open, 1500)).toEqual([
+			{ chargeId: c25.id, amount: 1000 },
+			{ chargeId: c26.id, amount: 500 }
+		]);
+		expect(
+			checkAllocation({
+				memberId: A,
+				amount: 1500,
+				open,
+				parts: [{ chargeId: c25.id, amount: 1001 }]
+			})
+		).toEqual([{ code: 'overCharge', chargeId: c25.id }]);
+		expect(
+			checkAllocation({
+				memberId: A,
+				amount: 100,
+				open,
+				parts: [{ chargeId: c26.id, amount: 200 }]
+			})
+		).toEqual([{ code: 'overPayment' }]);
+		// an allocation row asking for more than the charge is capped when computing
+		const capped = openItems({ entries: [c25, p1], allocations: [alloc(p1.id, c25.id, 9999)] });
+		expect(capped.charges[0].open).toBe(0);
+		expect(capped.unapplied.get(p1.id)).toBe(500);
+	});
+
+	it('a reversed payment frees the charges it settled', () => {
+		const open = openItems({
+			entries: [c25, p1, reversal(p1, '2026-05-01')],
+			allocations: [alloc(p1.id, c25.id, 1000)]
+		});
+		expect(open.charges[0].open).toBe(1000);
+	});
+
+	it('statement: running balance by date and what is due by year', () => {
+		const s = memberStatement({
+			memberId: A,
+			entries: [c26, p1, c25, charge('d_2026_' + B, B, 50, '2026-01-01')],
+			allocations: []
+		});
+		expect(s.lines.map((l) => [l.kind, l.debit, l.credit, l.balance])).toEqual([
+			['charge', 1000, 0, 1000],
+			['charge', 1200, 0, 2200],
+			['payment', 0, 1500, 700]
+		]);
+		expect([...s.dueByYear]).toEqual([[2026, 700]]);
+		expect(s.balance.balance).toBe(700);
+	});
+
+	it('offline payment synced twice is one entry (same id, one map key)', () => {
+		const rows = new Map<string, EntryRow>();
+		for (const e of [c25, p1, p1]) rows.set(e.id, e);
+		expect(memberBalances(rows.values()).get(A)!.balance).toBe(-500);
+	});
+});
+
+describe('discounts earned by payments', () => {
+	const early: Discount = {
+		id: 'discEarly0000001',
+		kind: 'earlyPayment',
+		name: 'E',
+		percent: 1000,
+		until: '2026-03-31',
+		year: 2026
+	};
+	const multi: Discount = {
+		id: 'discMulti0000001',
+		kind: 'multiYear',
+		name: 'M',
+		amount: 100,
+		minYears: 2
+	};
+	it('early payment before the date; multi-year when paying two years', () => {
+		const settled = [
+			{ chargeId: 'd_2026_' + A, year: 2026, amount: 1200 },
+			{ chargeId: 'd_2027_' + A, year: 2027, amount: 1200 }
+		];
+		const got = earnedDiscounts({
+			paymentDate: '2026-03-01',
+			settled,
+			discounts: [early, multi],
+			existingIds: new Set()
+		});
+		expect(got.map((g) => [g.discountId, g.chargeId, g.amount])).toEqual([
+			[early.id, 'd_2026_' + A, 120],
+			[multi.id, 'd_2026_' + A, 100],
+			[multi.id, 'd_2027_' + A, 100]
+		]);
+		expect(
+			earnedDiscounts({
+				paymentDate: '2026-04-01',
+				settled: settled.slice(0, 1),
+				discounts: [early, multi],
+				existingIds: new Set()
+			})
+		).toEqual([]);
+		// idempotent
+		expect(
+			earnedDiscounts({
+				paymentDate: '2026-03-01',
+				settled,
+				discounts: [early],
+				existingIds: new Set(got.map((g) => g.id))
+			})
+		).toEqual([]);
+	});
+});
+
+describe('guard rules for entries', () => {
+	it('[L2] a posted entry must be complete', () => {
+		expect(
+			entryRowCorrections({
+				posted: true,
+				memberId: A,
+				kind: 'charge',
+				amount: 1,
+				date: '2026-01-01'
+			})
+		).toEqual([]);
+		expect(
+			entryRowCorrections({ posted: true, kind: 'charge', amount: 1, date: '2026-01-01' })
+		).toEqual([{ key: 'posted', op: 'set', value: false }]);
+		expect(
+			entryRowCorrections({
+				posted: true,
+				memberId: A,
+				kind: 'payment',
+				amount: 1,
+				date: '2026-01-01'
+			})
+		).toHaveLength(1);
+		expect(
+			entryRowCorrections({
+				posted: true,
+				memberId: A,
+				kind: 'reversal',
+				amount: 1,
+				date: '2026-01-01'
+			})
+		).toHaveLength(1);
+		expect(entryRowCorrections({ posted: false })).toEqual([]);
+	});
+	it('settings: defaults IRR and 90 days when absent', () => {
+		expect(readLedgerSettings({ config: {}, tiers: [] })).toEqual({
+			currency: 'IRR',
+			lapseGraceDays: 90,
+			tierFees: {}
+		});
+		expect(
+			readLedgerSettings({
+				config: { currency: 'CNY', lapseGraceDays: 30 },
+				tiers: [
+					['regular', { annualFee: 50000 }],
+					['x1234567', { key: 'donor', annualFee: 9 }],
+					['bad', { annualFee: 1.5 }]
+				]
+			})
+		).toEqual({ currency: 'CNY', lapseGraceDays: 30, tierFees: { regular: 50000, donor: 9 } });
+	});
+});
+
+describe('figures (hand-checked)', () => {
+	// A regular/north: 1000 billed Q1 2026, pays 600 in Q1 and 400 in Q3.
+	// B council/south: 2000 billed Q1, charge reversed in Q2, re-billed 1500 in Q2, pays nothing.
+	// C regular/south: 500 billed 2025-06-01 (last year), 300 credit Q4 2026.
+	const a = charge('d_2026_' + A, A, 1000, '2026-01-15', 2026);
+	const b = charge('d_2026_' + B, B, 2000, '2026-02-01', 2026);
+	const b2 = charge('manualB000000001', B, 1500, '2026-04-10', 2026);
+	const c = charge('d_2025_' + C, C, 500, '2025-06-01', 2025);
+	const entries: EntryRow[] = [
+		a,
+		payment('payA100000000001', A, 600, '2026-03-20'),
+		payment('payA200000000002', A, 400, '2026-08-01'),
+		b,
+		reversal(b, '2026-04-05'),
+		b2,
+		c,
+		{
+			id: 'creditC000000001',
+			memberId: C,
+			kind: 'credit',
+			amount: 300,
+			date: '2026-11-01',
+			posted: true
+		} as EntryRow
+	];
+	const members = new Map([
+		[A, { tier: 'regular', region: 'north' }],
+		[B, { tier: 'council', region: 'south' }],
+		[C, { tier: 'regular', region: 'south' }]
+	]);
+	const q = quarterlyFigures({ year: 2026, entries, allocations: [], members });
+
+	it('billed, collected, outstanding per quarter', () => {
+		expect(q.map((x) => [x.total.billed, x.total.collected, x.total.outstanding])).toEqual([
+			[3000, 600, 500 + 400 + 2000],
+			[-2000 + 1500, 0, 500 + 400 + 1500],
+			[0, 400, 500 + 1500],
+			[-300, 0, 200 + 1500]
+		]);
+	});
+	it('collection rate: share of the year billed to date that is settled', () => {
+		// Q1: billed 3000 (A 1000, B 2000), open 400 + 2000 → 600/3000 = 20 %
+		expect(q[0].total.rateBp).toBe(2000);
+		// Q3: billed 1000 + 1500, open 1500 → 40 %
+		expect(q[2].total.rateBp).toBe(4000);
+	});
+	it('by tier and region', () => {
+		expect(q[0].byTier.regular.billed).toBe(1000);
+		expect(q[0].byTier.council.billed).toBe(2000);
+		expect(q[0].byRegion.south.outstanding).toBe(2500);
+		expect(q[2].byRegion.north.rateBp).toBe(10000);
+		expect(q[3].byTier.regular.outstanding).toBe(200);
+	});
+	it('ageing buckets 0-90, 91-180, 181-365, >365', () => {
+		const g = ageing({ asOf: '2026-07-01', entries, allocations: [], members });
+		// A: 400 from 2026-01-15 (167 days); B2: 1500 from 2026-04-10 (82 days); C: 500 from 2025-06-01 (395 days)
+		expect(g.total).toEqual({ d0_90: 1500, d91_180: 400, d181_365: 0, over365: 500, total: 2400 });
+		expect(g.byMember.get(C)!.over365).toBe(500);
+		expect(g.byRegion.south.total).toBe(2000);
+	});
+	it('debtors for a collection round, and lapse candidates past the grace period', () => {
+		const open = openItems({ entries, allocations: [], asOf: '2026-07-01' }).charges;
+		const ms = new Map([
+			[A, { id: A, status: 'active', tier: 'regular', region: 'north' }],
+			[B, { id: B, status: 'active', tier: 'council', region: 'south' }],
+			[C, { id: C, status: 'active', tier: 'regular', region: 'south' }]
+		]);
+		const all = selectDebtors({ open, members: ms, filter: {}, asOf: '2026-07-01' });
+		expect(all.map((d) => [d.memberId, d.total])).toEqual([
+			[B, 1500],
+			[C, 500],
+			[A, 400]
+		]);
+		expect(
+			selectDebtors({ open, members: ms, filter: { minAgeDays: 100 }, asOf: '2026-07-01' }).map(
+				(d) => d.memberId
+			)
+		).toEqual([C, A]);
+		expect(
+			selectDebtors({
+				open,
+				members: ms,
+				filter: { regions: ['south'], minAmount: 600 },
+				asOf: '2026-07-01'
+			}).map((d) => d.memberId)
+		).toEqual([B]);
+		expect(
+			selectDebtors({ open, members: ms, filter: { tiers: ['regular'] }, asOf: '2026-07-01' }).map(
+				(d) => d.memberId
+			)
+		).toEqual([C, A]);
+		expect(
+			lapseCandidates({ open, members: ms, graceDays: 90, asOf: '2026-07-01' }).map((l) => [
+				l.memberId,
+				l.daysOverdue
+			])
+		).toEqual([
+			[C, 305],
+			[A, 77]
+		]);
+	});
+});
+
+describe('reminder templates and CSV', () => {
+	it('merge fields filled, unknown ones reported', () => {
+		expect(
+			renderTemplate('Dear {{name}} ({{ memberNo }}): {{total}} {{bogus}}', {
+				name: 'Acme',
+				memberNo: '12',
+				total: '$5'
+			})
+		).toBe('Dear Acme (12): $5 {{bogus}}');
+		expect(unknownFields('{{name}} {{bogus}} {{x}}')).toEqual(['bogus', 'x']);
+	});
+	it('CSV: UTF-8 BOM, quoting, CRLF, formula injection neutralised', () => {
+		expect(
+			toCsv([
+				['a', 'b,c'],
+				['"q"', '=SUM(A1)'],
+				['شرکت', '会员']
+			])
+		).toBe('\uFEFFa,"b,c"\r\n"""q""",\'=SUM(A1)\r\nشرکت,会员\r\n');
+	});
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+	formatMoney,
+	minorDigits,
+	parseMoney,
+	percentOf,
+	splitProportional,
+	sumAmounts,
+	toDecimalString
+} from '../../src/lib/domain/money';
+
+describe('money: integers in minor units', () => {
+	it('knows minor digits: IRR none, CNY/USD two', () => {
+		expect(minorDigits('IRR')).toBe(0);
+		expect(minorDigits('CNY')).toBe(2);
+		expect(minorDigits('USD')).toBe(2);
+	});
+
+	it('sums exactly and refuses non-integers', () => {
+		expect(sumAmounts([10, 20, 30])).toBe(60);
+		// 0.1 + 0.2 style drift cannot happen: amounts are integers
+		expect(sumAmounts(Array.from({ length: 1000 }, () => 1))).toBe(1000);
+		expect(() => sumAmounts([1.5])).toThrow();
+		expect(() => sumAmounts([Number.MAX_SAFE_INTEGER, 10])).toThrow(/overflow/);
+	});
+
+	it('percentages round half away from zero, without floats', () => {
+		expect(percentOf(12345, 1500)).toBe(1852); // 1851.75
+		expect(percentOf(10, 500)).toBe(1); // 0.5 → 1
+		expect(percentOf(-10, 500)).toBe(-1);
+		expect(percentOf(999_999_999_999_999, 10000)).toBe(999_999_999_999_999);
+	});
+
+	it('splits proportionally so the parts add up exactly', () => {
+		expect(splitProportional(100, [1, 1, 1])).toEqual([34, 33, 33]);
+		expect(splitProportional(10, [0, 0])).toEqual([0, 0]);
+		const parts = splitProportional(1_000_001, [3, 5, 7, 11]);
+		expect(parts.reduce((a, b) => a + b, 0)).toBe(1_000_001);
+	});
+
+	it('turns minor units into an exact decimal string', () => {
+		expect(toDecimalString(5, 'USD')).toBe('0.05');
+		expect(toDecimalString(-123456, 'CNY')).toBe('-1234.56');
+		expect(toDecimalString(120000, 'IRR')).toBe('120000');
+	});
+});
+
+describe('money: formatting per locale', () => {
+	it('IRR in Persian: Persian digits, Persian grouping, no decimals', () => {
+		const s = formatMoney({ amount: 1_200_000, currency: 'IRR', locale: 'fa-IR' });
+		expect(s).toContain('۱٬۲۰۰٬۰۰۰');
+		expect(s).toContain('ریال');
+		expect(s).not.toMatch(/[0-9]/);
+	});
+	it('CNY in Chinese and USD in English', () => {
+		expect(formatMoney({ amount: 123450, currency: 'CNY', locale: 'zh-CN' })).toBe('¥1,234.50');
+		expect(formatMoney({ amount: 5, currency: 'USD', locale: 'en-GB' })).toBe('US$0.05');
+		expect(formatMoney({ amount: 5, currency: 'USD', locale: 'en-US' })).toBe('$0.05');
+		expect(formatMoney({ amount: 123450, currency: 'USD', locale: 'en-GB', plain: true })).toBe(
+			'1,234.50'
+		);
+	});
+	it('large amounts stay exact (no double rounding)', () => {
+		expect(formatMoney({ amount: 999_999_999_999_999, currency: 'USD', locale: 'en-US' })).toBe(
+			'$9,999,999,999,999.99'
+		);
+	});
+});
+
+describe('money: parsing what people type', () => {
+	const ok = (amount: number) => ({ ok: true, amount });
+	it('Persian digits and separators, with the currency name', () => {
+		expect(parseMoney('۱۲۰٬۰۰۰ ریال', 'IRR')).toEqual(ok(120000));
+		expect(parseMoney('١٢٣٫٤٥', 'USD')).toEqual(ok(12345));
+		expect(parseMoney('１２３', 'CNY')).toEqual(ok(12300));
+	});
+	it('thousands separators, codes and signs', () => {
+		expect(parseMoney('USD 1,200.50', 'USD')).toEqual(ok(120050));
+		expect(parseMoney('¥88', 'CNY')).toEqual(ok(8800));
+		expect(parseMoney('1 200 000', 'IRR')).toEqual(ok(1200000));
+		expect(parseMoney('1.000.000', 'IRR')).toEqual(ok(1000000));
+		expect(parseMoney('0.10', 'USD')).toEqual(ok(10));
+		expect(parseMoney('7.', 'USD')).toEqual(ok(700));
+	});
+	it('refuses what it cannot read exactly, with a reason', () => {
+		expect(parseMoney('', 'USD')).toEqual({ ok: false, error: 'empty' });
+		expect(parseMoney('12 apples', 'USD')).toEqual({ ok: false, error: 'invalid' });
+		expect(parseMoney('12-3', 'USD')).toEqual({ ok: false, error: 'invalid' });
+		expect(parseMoney('1.5', 'IRR')).toEqual({ ok: false, error: 'tooPrecise' });
+		expect(parseMoney('12.345', 'USD')).toEqual({ ok: false, error: 'tooPrecise' });
+		expect(parseMoney('-$12', 'USD')).toEqual({ ok: false, error: 'negative' });
+		expect(parseMoney('-$12', 'USD', { allowNegative: true })).toEqual(ok(-1200));
+		expect(parseMoney('99999999999999999', 'IRR')).toEqual({ ok: false, error: 'tooLarge' });
+		expect(parseMoney('1e5', 'USD')).toEqual({ ok: false, error: 'invalid' });
+	});
+});

@@ -1,0 +1,279 @@
+/**
+ * Import, reading and checking (issue 8): encoding detection, delimiter sniffing,
+ * header guessing and row validation on real-looking files in
+ * tests/fixtures/import (Persian, Chinese, English; and malformed ones).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCsv, sniffDelimiter, toCsv, neutraliseFormula } from '../../src/lib/domain/csv';
+import {
+	decodeText,
+	DecodeError,
+	detectEncoding,
+	persianLetterForms
+} from '../../src/lib/domain/encoding';
+import { guessMapping, shapeKey, IMPORTABLE_FIELDS } from '../../src/lib/domain/headers';
+import { changesFor, checkRow } from '../../src/lib/domain/import';
+import { buildMatchIndex } from '../../src/lib/domain/normalize';
+import { planRows } from '../../src/lib/import/check';
+import { ImportFileError, parseFile } from '../../src/lib/import/parse';
+import { labelSynonyms, prepareCell } from '../../src/lib/import/prepare';
+
+const dir = path.resolve(__dirname, '../fixtures/import');
+const bytes = (name: string) => new Uint8Array(fs.readFileSync(path.join(dir, name)));
+const read = (name: string, encoding?: Parameters<typeof parseFile>[0]['encoding']) =>
+	parseFile({ name, bytes: bytes(name), encoding });
+const mapped = (headers: string[]) => guessMapping(headers, labelSynonyms(IMPORTABLE_FIELDS));
+
+describe('encoding detection', () => {
+	it.each([
+		['en-exhibitors.csv', 'utf-8', 'validUtf8'],
+		['fa-members-bom.csv', 'utf-8', 'bom'],
+		['fa-subscribers-1256.csv', 'windows-1256', 'statistics'],
+		['zh-visitors-gb18030.csv', 'gb18030', 'statistics'],
+		['zh-visitors-utf16.txt', 'utf-16le', 'bom'],
+		['zh-visitors-utf16be-nobom.txt', 'utf-16be', 'nulPattern']
+	])('%s is %s (by %s)', (file, encoding, by) => {
+		expect(detectEncoding(bytes(file))).toMatchObject({ encoding, by });
+	});
+
+	it('decodes Windows-1256 Persian and GB18030 Chinese to the right text', () => {
+		expect(decodeText(bytes('fa-subscribers-1256.csv')).text).toContain('فولاد سپاهان');
+		expect(decodeText(bytes('zh-visitors-gb18030.csv')).text).toContain('上海华东机械有限公司');
+	});
+
+	it('a wrong override is refused, not imported as mojibake', () => {
+		expect(() => decodeText(bytes('zh-visitors-gb18030.csv'), { encoding: 'utf-8' })).toThrow(
+			DecodeError
+		);
+	});
+
+	it('the BOM is not part of the first header', () => {
+		const { text } = decodeText(bytes('fa-members-bom.csv'));
+		expect(text.startsWith('نام,')).toBe(true);
+	});
+});
+
+describe('CSV', () => {
+	it('sniffs comma, semicolon and tab', () => {
+		expect(sniffDelimiter('a,b,c\n1,2,3\n')).toBe(',');
+		expect(sniffDelimiter('a;b;c\n"1,5";2;3\n')).toBe(';');
+		expect(sniffDelimiter('a\tb\n1\t2\n')).toBe('\t');
+	});
+
+	it('keeps quoted delimiters, doubled quotes and line breaks', () => {
+		const { rows, problems } = parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n', ',');
+		expect(problems).toEqual([]);
+		expect(rows).toEqual([
+			['a', 'b'],
+			['x, y', 'say "hi"\nthere']
+		]);
+	});
+
+	it('reports an unclosed quote with its line', () => {
+		const { problems } = parseCsv('a,b\n1,"open\n2,3\n', ',');
+		expect(problems).toEqual([{ line: 2, code: 'unclosedQuote' }]);
+	});
+
+	it('writes with BOM and CRLF, quotes what needs it, and neutralises formulas', () => {
+		const csv = toCsv(
+			[
+				['name', 'phone'],
+				['=HYPERLINK("x")', '+98 21 1234'],
+				['a,b', null]
+			],
+			{ bom: true }
+		);
+		expect(csv).toBe('\ufeffname,phone\r\n"\'=HYPERLINK(""x"")",+98 21 1234\r\n"a,b",\r\n');
+		expect(neutraliseFormula('-1')).toBe('-1');
+		expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
+	});
+});
+
+describe('header guessing', () => {
+	it('English exhibitor list', async () => {
+		const f = await read('en-exhibitors.csv');
+		expect(mapped(f.headers)).toEqual([
+			'name',
+			'legalRep',
+			'phone',
+			'email',
+			'website',
+			'region',
+			'category',
+			'size',
+			'joinDate',
+			'notes'
+		]);
+	});
+
+	it('Persian subscription list (Windows-1256, semicolons)', async () => {
+		const f = await read('fa-subscribers-1256.csv');
+		expect(f.delimiter).toBe(';');
+		expect(mapped(f.headers)).toEqual([
+			'name',
+			'legalRep',
+			'phone',
+			'email',
+			'region',
+			'category',
+			'status',
+			'joinDate',
+			'notes'
+		]);
+	});
+
+	it('Chinese visitor list (GB18030 and UTF-16 tab-separated give the same)', async () => {
+		const a = await read('zh-visitors-gb18030.csv');
+		const b = await read('zh-visitors-utf16.txt');
+		expect(b.delimiter).toBe('\t');
+		expect(b.headers).toEqual(a.headers);
+		expect(mapped(a.headers)).toEqual([
+			'name',
+			'legalRep',
+			'phone',
+			'email',
+			'region',
+			'category',
+			'enterpriseType',
+			'notes'
+		]);
+	});
+
+	it('the shape key ignores case, spacing and Arabic/Persian letter forms', () => {
+		expect(shapeKey(['Company Name', 'E-mail'])).toBe(shapeKey(['company name', 'email']));
+		expect(shapeKey(['نام شركت'])).toBe(shapeKey(['نام شرکت']));
+	});
+
+	it('an unknown column maps to nothing', () => {
+		expect(mapped(['Booth no.', 'name'])).toEqual([null, 'name']);
+	});
+});
+
+describe('validation', () => {
+	it('Persian digits and Solar Hijri dates become ASCII and ISO', async () => {
+		const f = await read('fa-members-bom.csv');
+		const m = mapped(f.headers);
+		expect(m).toEqual(['name', 'phone', 'email', 'joinDate', 'tier']);
+		const r = checkRow(f.rows[0], m, prepareCell);
+		expect(r.errors).toEqual([]);
+		expect(r.values).toEqual({
+			name: 'کارخانه کاشی یزد',
+			phone: '0913 123 4567',
+			email: 'sales@yazdtile.example',
+			joinDate: '2023-04-04',
+			tier: 'regular'
+		});
+	});
+
+	it('option labels and words in any language become stored values', async () => {
+		const f = await read('fa-subscribers-1256.csv');
+		const m = mapped(f.headers);
+		const rows = f.rows.map((r) => checkRow(r, m, prepareCell));
+		expect(rows.map((r) => r.errors)).toEqual([[], [], []]);
+		expect(rows[0].values.status).toBe('active');
+		expect(rows[1].values.status).toBe('prospect');
+		expect(rows[0].values.joinDate).toBe('2019-08-03');
+	});
+
+	it('bad dates, bad emails and missing names are rejected with the reason', async () => {
+		const f = await read('bad-dates.csv');
+		const m = mapped(f.headers);
+		const rows = f.rows.map((r) => checkRow(r, m, prepareCell));
+		expect(rows.map((r) => r.errors.map((e) => `${e.field}:${e.reason}`))).toEqual([
+			[],
+			['joinDate:expect.date'],
+			['joinDate:expect.date'],
+			['email:expect.email'],
+			['name:import.reason.nameRequired']
+		]);
+		expect(rows[1].errors[0]).toMatchObject({ column: 1, value: '2020-02-31' });
+		expect(rows.map((r) => r.line)).toEqual([2, 3, 4, 5, 6]);
+	});
+
+	it('ragged rows are counted and still checked', async () => {
+		const f = await read('ragged.csv');
+		expect(f.ragged).toBe(2);
+		const rows = f.rows.map((r) => checkRow(r, mapped(f.headers), prepareCell));
+		expect(rows.map((r) => r.values.name)).toEqual(['Alpha Co', 'Beta Co', 'Gamma, Inc.']);
+		expect(rows[2].values.region).toBe('Qom');
+	});
+
+	it('XLSX: date cells, numbers kept as text, Chinese option labels', async () => {
+		const f = await read('zh-en-exhibitors.xlsx');
+		expect(f.kind).toBe('xlsx');
+		const m = mapped(f.headers);
+		expect(m).toEqual(['name', 'phone', 'email', 'region', 'status', 'joinDate', 'tier']);
+		const rows = f.rows.map((r) => checkRow(r, m, prepareCell));
+		expect(rows[0].values).toMatchObject({
+			phone: '13912345678',
+			status: 'active',
+			joinDate: '2020-05-20',
+			tier: 'regular'
+		});
+		expect(rows[2].errors.map((e) => e.field).sort()).toEqual(['email', 'phone', 'status']);
+	});
+
+	it.each([
+		['empty.csv', 'empty'],
+		['junk.png', 'binary']
+	])('%s is refused (%s)', async (file, code) => {
+		await expect(read(file)).rejects.toMatchObject({ name: 'ImportFileError', code });
+	});
+
+	it('a file that is not a workbook but is named .xlsx is refused', async () => {
+		await expect(
+			parseFile({ name: 'x.xlsx', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]) })
+		).rejects.toBeInstanceOf(ImportFileError);
+	});
+});
+
+describe('matching', () => {
+	const existing = [
+		{ id: 'member-sepahan1', name: 'شركت فولاد سپاهان', phone: '+98 21 8877 6655' },
+		{ id: 'member-hdjx0001', name: '上海华东机械', email: 'WangWei@hdjx.example' },
+		{ id: 'member-north001', name: 'Other name', email: 'anne@northwind.example', region: 'Leeds' }
+	];
+
+	it('finds records by normalised name, phone or email, with the fields an update changes', async () => {
+		const fa = await read('fa-subscribers-1256.csv');
+		const zh = await read('zh-visitors-gb18030.csv');
+		const en = await read('en-exhibitors.csv');
+		const plan = (f: typeof fa) => planRows({ rows: f.rows, mapping: mapped(f.headers), existing });
+		const [sepahan] = plan(fa);
+		expect(sepahan.match).toEqual({ id: 'member-sepahan1', reasons: ['name', 'phone'] });
+		expect(sepahan.action).toBe('update');
+		const [hdjx, other] = plan(zh);
+		expect(hdjx.match?.id).toBe('member-hdjx0001');
+		expect(other.match).toBeNull();
+		expect(other.action).toBe('add');
+		const [northwind] = plan(en);
+		expect(northwind.match).toEqual({ id: 'member-north001', reasons: ['email'] });
+		expect(northwind.changes.find((c) => c.field === 'region')).toEqual({
+			field: 'region',
+			from: 'Leeds',
+			to: 'London'
+		});
+	});
+
+	it('a match that changes nothing is skipped by default; empty cells never clear', () => {
+		expect(changesFor({ name: 'A', phone: '1' }, { name: 'A' })).toEqual([]);
+		const index = buildMatchIndex([{ id: 'abcdefgh1', name: 'A Co' }]);
+		const [row] = planRows({
+			rows: [{ line: 2, cells: ['A Co', ''] }],
+			mapping: ['name', 'phone'],
+			existing: [{ id: 'abcdefgh1', name: 'A Co', phone: '021 555 1234' }]
+		});
+		expect(index.find({ name: 'a co' })).toHaveLength(1);
+		expect(row.action).toBe('skip');
+	});
+});
+
+describe('Persian letter forms', () => {
+	it('a Persian Windows-1256 file gets Persian yeh and kaf; Arabic text is left alone', async () => {
+		const f = await read('fa-subscribers-1256.csv');
+		expect(f.rows[0].cells[1]).toBe('رضا کریمی');
+		expect(persianLetterForms('كتاب علي')).toBe('كتاب علي');
+	});
+});
