@@ -78,7 +78,8 @@ export interface RecomputeStats {
 const tick = () => new Promise<void>((r) => setImmediate(r));
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs's own type parameters */
 type AnyType = Y.AbstractType<any>;
-const HISTORY_TABLE = 'members';
+/** Registry tables whose changes are kept as history (basic information, status). */
+const HISTORY_TABLES = ['members', 'contacts'] as const;
 
 function readRow(id: string, y: Y.Map<unknown>): Row {
 	const row: Record<string, Cell> = { id };
@@ -104,20 +105,30 @@ function valueAt(type: AnyType, key: string): unknown {
  */
 export class TableCache {
 	readonly tables = new Map<string, Map<string, Row>>();
+	/** Root maps whose entries are plain values (settings' `config`): key → value. */
+	readonly values = new Map<string, Map<string, Cell>>();
 
 	/** (Re)read every table of `doc`. */
 	load(doc: Y.Doc): void {
 		this.tables.clear();
+		this.values.clear();
 		for (const [name, type] of doc.share) this.loadRoot(name, type);
 	}
 
 	private loadRoot(name: string, type: AnyType) {
 		const rows = new Map<string, Row>();
-		for (const key of type._map.keys()) {
-			const v = valueAt(type, key);
-			if (v instanceof Y.Map) rows.set(key, readRow(key, v));
-		}
+		const values = new Map<string, Cell>();
+		for (const key of type._map.keys()) this.put(rows, values, key, valueAt(type, key));
 		this.tables.set(name, rows);
+		this.values.set(name, values);
+	}
+
+	private put(rows: Map<string, Row>, values: Map<string, Cell>, key: string, v: unknown) {
+		rows.delete(key);
+		values.delete(key);
+		if (v instanceof Y.Map) rows.set(key, readRow(key, v));
+		else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+			values.set(key, v);
 	}
 
 	/** Re-read the rows a transaction touched. */
@@ -133,12 +144,9 @@ export class TableCache {
 				if (name === undefined) continue;
 				let rows = this.tables.get(name);
 				if (!rows) this.tables.set(name, (rows = new Map()));
-				for (const key of keys) {
-					if (key === null) continue;
-					const v = valueAt(type, key);
-					if (v instanceof Y.Map) rows.set(key, readRow(key, v));
-					else rows.delete(key);
-				}
+				let values = this.values.get(name);
+				if (!values) this.values.set(name, (values = new Map()));
+				for (const key of keys) if (key !== null) this.put(rows, values, key, valueAt(type, key));
 			} else if (type instanceof Y.Map) {
 				const item = type._item;
 				const parent = item.parent as AnyType | null;
@@ -154,7 +162,14 @@ export class TableCache {
 
 	snapshot(): DocTables {
 		const out: Record<string, Row[]> = {};
-		for (const [name, rows] of this.tables) out[name] = [...rows.values()];
+		for (const [name, rows] of this.tables) if (rows.size > 0) out[name] = [...rows.values()];
+		return out;
+	}
+
+	valuesSnapshot(): Record<string, Record<string, Cell>> {
+		const out: Record<string, Record<string, Cell>> = {};
+		for (const [name, values] of this.values)
+			if (values.size > 0) out[name] = Object.fromEntries(values);
 		return out;
 	}
 }
@@ -232,7 +247,7 @@ class OrgReports {
 			this.replayed = await replayHistory({
 				store: this.svc.store,
 				room: `${this.org}/registry`,
-				table: HISTORY_TABLE,
+				tables: HISTORY_TABLES,
 				before: () => this.historyBefore,
 				isStopped: () => this.stopped,
 				onDoc: (doc, complete) => {
@@ -271,16 +286,17 @@ class OrgReports {
 		if (room.docName === 'registry') {
 			// The log holds everything applied before this moment; later changes are seen live.
 			this.historyBefore ??= freshMillisecond();
-			offs.push(
-				observeTable({
-					doc: room.doc,
-					table: HISTORY_TABLE,
-					at: () => Date.now(),
-					onEvents: (e) => {
-						for (const x of e) this.live.push(x);
-					}
-				})
-			);
+			for (const table of HISTORY_TABLES)
+				offs.push(
+					observeTable({
+						doc: room.doc,
+						table,
+						at: () => Date.now(),
+						onEvents: (e) => {
+							for (const x of e) this.live.push(x);
+						}
+					})
+				);
 		}
 		this.attached.set(room.docName, { room, off: () => offs.forEach((f) => f()) });
 		this.changed();
@@ -297,8 +313,12 @@ class OrgReports {
 
 	inputs(today: string): ReportInputs {
 		const docs: Partial<Record<DocName, DocTables>> = {};
-		for (const [doc, cache] of this.caches) docs[doc] = cache.snapshot();
-		return { today, docs, history: this.history, historyReady: this.historyReady };
+		const values: NonNullable<ReportInputs['values']> = {};
+		for (const [doc, cache] of this.caches) {
+			docs[doc] = cache.snapshot();
+			values[doc] = cache.valuesSnapshot();
+		}
+		return { today, docs, values, history: this.history, historyReady: this.historyReady };
 	}
 
 	/**
@@ -323,8 +343,8 @@ class OrgReports {
 		}
 	}
 
-	registryRows(): Row[] {
-		return [...(this.caches.get('registry')?.tables.get('members')?.values() ?? [])];
+	registryRows(table = 'members'): Row[] {
+		return [...(this.caches.get('registry')?.tables.get(table)?.values() ?? [])];
 	}
 
 	private changed(): void {
@@ -524,6 +544,7 @@ export class ReportsService {
 		if (!o || !o.historyReady) return null;
 		return buildChangeList({
 			members: o.registryRows(),
+			contacts: o.registryRows('contacts'),
 			history: o.history,
 			period,
 			historyReady: o.historyReady

@@ -4,7 +4,9 @@
  * scorecard lines); adding one (dues from `ledger`, response rates from `surveys`)
  * is that module plus one line here. The server computes from this list only.
  */
+import { duesArea } from './report-dues';
 import { membersArea } from './report-members';
+import { surveysArea } from './report-surveys';
 import {
 	type Period,
 	type PeriodReport,
@@ -13,7 +15,11 @@ import {
 	type ScoreItem
 } from './report';
 
-export const REPORT_AREAS: readonly ReportArea[] = [membersArea as ReportArea];
+export const REPORT_AREAS: readonly ReportArea[] = [
+	membersArea as ReportArea,
+	duesArea as ReportArea,
+	surveysArea as ReportArea
+];
 
 export const SCORECARD_SECTION = 'scorecard';
 

@@ -192,6 +192,8 @@ export interface ReportInputs {
 	today: string;
 	/** Source docs as plain tables; a doc that does not exist on this server is absent. */
 	docs: Partial<Record<DocName, DocTables>>;
+	/** Root maps of plain values (such as the settings' `config`), by doc and map name. */
+	values?: Partial<Record<DocName, Readonly<Record<string, Readonly<Record<string, Cell>>>>>>;
 	/** Registry changes from the update log, oldest first. */
 	history: readonly HistoryEvent[];
 	/** False while the log is still being read: history-based figures are incomplete. */
