@@ -36,7 +36,7 @@ import {
 } from '../src/lib/domain/report';
 import {
 	computePeriod,
-	prepareAreasSteps,
+	computePeriodSteps,
 	REPORT_AREAS,
 	reportSources,
 	type PreparedAreas
@@ -187,6 +187,10 @@ class OrgReports {
 	/** Bumped on every source change; the cached preparation is valid for one version. */
 	private version = 0;
 	private prepared: { version: number; today: string; prep: PreparedAreas } | null = null;
+	/** Per source doc: bumped on each of its transactions (and the registry's history). */
+	private readonly docVersion = new Map<DocName, number>();
+	/** Per area: its preparation and the source versions it was made from. */
+	private readonly areaCache = new Map<string, { key: string; prep: unknown }>();
 
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private midnight: ReturnType<typeof setTimeout> | null = null;
@@ -266,7 +270,9 @@ class OrgReports {
 		this.changed();
 	}
 
+	/** The doc's cache; asking for it marks the doc changed (it is about to be (re)loaded). */
 	private cacheOf(doc: DocName): TableCache {
+		this.docVersion.set(doc, (this.docVersion.get(doc) ?? 0) + 1);
 		let cache = this.caches.get(doc);
 		if (!cache) this.caches.set(doc, (cache = new TableCache()));
 		return cache;
@@ -277,8 +283,10 @@ class OrgReports {
 		this.detach(room.docName);
 		const c = this.cacheOf(room.docName);
 		c.load(room.doc);
+		const doc = room.docName;
 		const onTr = (tr: Y.Transaction) => {
 			c.apply(room.doc, tr);
+			this.docVersion.set(doc, (this.docVersion.get(doc) ?? 0) + 1);
 			this.changed();
 		};
 		room.doc.on('afterTransaction', onTr);
@@ -330,17 +338,41 @@ class OrgReports {
 		if (this.prepared && this.prepared.version === this.version && this.prepared.today === today)
 			return this.prepared.prep;
 		const version = this.version;
-		const steps = prepareAreasSteps(this.inputs(today), this.svc.areas);
-		for (;;) {
-			const t = performance.now();
-			const r = steps.next();
-			onBlock?.(performance.now() - t);
-			if (r.done) {
-				this.prepared = { version, today, prep: r.value };
-				return r.value;
+		const inputs = this.inputs(today);
+		const prepared: unknown[] = [];
+		for (const area of this.svc.areas) {
+			// An area is prepared again only when one of its source docs changed.
+			const key = `${today}|${area.sources.map((d) => this.docVersion.get(d) ?? 0).join(',')}|${this.historyReady}`;
+			const cached = this.areaCache.get(area.id);
+			if (cached && cached.key === key) {
+				prepared.push(cached.prep);
+				continue;
 			}
+			const steps = area.prepareSteps ? area.prepareSteps(inputs) : null;
+			let prep: unknown;
+			if (!steps) {
+				const t = performance.now();
+				prep = area.prepare(inputs);
+				onBlock?.(performance.now() - t);
+			} else {
+				for (;;) {
+					const t = performance.now();
+					const r = steps.next();
+					onBlock?.(performance.now() - t);
+					if (r.done) {
+						prep = r.value;
+						break;
+					}
+					await tick();
+				}
+			}
+			this.areaCache.set(area.id, { key, prep });
+			prepared.push(prep);
 			await tick();
 		}
+		const prep: PreparedAreas = { areas: this.svc.areas, prepared };
+		this.prepared = { version, today, prep };
+		return prep;
 	}
 
 	registryRows(table = 'members'): Row[] {
@@ -429,7 +461,16 @@ class OrgReports {
 		const results = new Map<string, { period: Period; json: string }>();
 		for (const period of periods) {
 			if (this.stopped) return;
-			const json = timed(() => JSON.stringify(computePeriod(prep, period)));
+			const steps = computePeriodSteps(prep, period);
+			let sections: Record<string, unknown> | null = null;
+			while (sections === null) {
+				const r = timed(() => steps.next());
+				if (r.done) sections = r.value;
+				else await tick();
+				if (this.stopped) return;
+			}
+			const done = sections;
+			const json = timed(() => JSON.stringify(done));
 			results.set(period.key, { period, json });
 			await tick();
 		}

@@ -8,6 +8,7 @@ import { duesArea } from './report-dues';
 import { membersArea } from './report-members';
 import { surveysArea } from './report-surveys';
 import {
+	runSteps,
 	type Period,
 	type PeriodReport,
 	type ReportArea,
@@ -56,8 +57,27 @@ export function* prepareAreasSteps(
 
 /** All sections of one period, the scorecard last (it reads the others). */
 export function computePeriod(prep: PreparedAreas, period: Period): Record<string, unknown> {
+	return runSteps(computePeriodSteps(prep, period));
+}
+
+/** `computePeriod` in steps: yields between areas, and between sections where an area can. */
+export function* computePeriodSteps(
+	prep: PreparedAreas,
+	period: Period
+): Generator<void, Record<string, unknown>, void> {
 	const sections: Record<string, unknown> = {};
-	prep.areas.forEach((a, i) => Object.assign(sections, a.compute(prep.prepared[i], period)));
+	for (let i = 0; i < prep.areas.length; i++) {
+		const a = prep.areas[i];
+		if (a.sections) {
+			for (const [id, f] of Object.entries(a.sections)) {
+				sections[id] = f(prep.prepared[i], period);
+				yield;
+			}
+		} else {
+			Object.assign(sections, a.compute(prep.prepared[i], period));
+			yield;
+		}
+	}
 	const items: ScoreItem[] = prep.areas.flatMap((a) => a.scorecard?.(sections) ?? []);
 	sections[SCORECARD_SECTION] = { items };
 	return sections;

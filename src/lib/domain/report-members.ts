@@ -104,6 +104,10 @@ export interface MemberSpan {
 	joined: string;
 	/** The first day it was no longer a member; null while it is one. */
 	left: string | null;
+	/** Days of participation, payments and charges, sorted (see RiskFacts); set by prepare. */
+	activity?: string[];
+	payments?: string[];
+	charges?: string[];
 }
 
 interface ChangeFact {
@@ -211,13 +215,14 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		if (day <= span.joined) continue;
 		changes.push({ day, memberId: info.memberId, group: info.group });
 	}
-	return {
-		spans,
-		undated,
-		changes,
-		historyReady: inputs.historyReady,
-		risk: yield* riskFacts(inputs)
-	};
+	const risk = yield* riskFacts(inputs);
+	for (const sp of spans) {
+		if (++n % STEP_ROWS === 0) yield;
+		sp.activity = risk.activityDays.get(sp.id);
+		sp.payments = risk.paymentDays.get(sp.id);
+		sp.charges = risk.chargeDays.get(sp.id);
+	}
+	return { spans, undated, changes, historyReady: inputs.historyReady, risk };
 }
 
 /** Contact row id → its member's row id. */
@@ -250,9 +255,11 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 	}
 	const entries = inputs.docs.ledger?.entries ?? [];
 	const reversed = new Set<string>();
-	for (const e of entries)
+	for (const e of entries) {
+		if (++n % STEP_ROWS === 0) yield;
 		if (e.posted === true && e.kind === 'reversal' && typeof e.reversalOf === 'string')
 			reversed.add(e.reversalOf);
+	}
 	for (const e of entries) {
 		if (++n % STEP_ROWS === 0) yield;
 		if (e.posted !== true || reversed.has(e.id) || typeof e.memberId !== 'string') continue;
@@ -261,7 +268,11 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 		if (e.kind === 'payment') pushDay(paymentDays, e.memberId, d);
 		else if (e.kind === 'charge') pushDay(chargeDays, e.memberId, d);
 	}
-	for (const m of [activityDays, paymentDays, chargeDays]) for (const l of m.values()) l.sort();
+	for (const m of [activityDays, paymentDays, chargeDays])
+		for (const l of m.values()) {
+			if (++n % STEP_ROWS === 0) yield;
+			l.sort();
+		}
 	return {
 		inactiveDays: positiveInt(config.riskInactiveDays, DEFAULT_RISK_INACTIVE_DAYS),
 		graceDays: positiveInt(config.lapseGraceDays, DEFAULT_PAYMENT_GRACE_DAYS),
@@ -460,29 +471,43 @@ export function basicInfoChanges(prep: PreparedMembers, p: Period): MembersChang
 export function riskReasons(
 	prep: PreparedMembers,
 	s: MemberSpan,
-	day: string
+	day: string,
+	bounds = riskBounds(prep, day)
 ): { inactive: boolean; paymentsStopped: boolean } | null {
 	const r = prep.risk;
-	const since = addDays(day, -r.inactiveDays);
+	const { since, graceEnd } = bounds;
+	let inactive = false;
 	// A member who joined within the window has not had the time to be inactive.
-	const inactive =
-		r.participation &&
-		s.joined <= since &&
-		!(r.activityDays.get(s.id) ?? []).some((d) => d > since && d <= day);
+	if (r.participation && s.joined <= since) {
+		inactive = true;
+		for (const d of s.activity ?? NONE)
+			if (d > since && d <= day) {
+				inactive = false;
+				break;
+			}
+	}
 	let paymentsStopped = false;
-	if (r.payments) {
-		const graceEnd = addDays(day, -r.graceDays);
+	if (s.payments && s.charges) {
 		let lastCharge: string | null = null;
-		for (const d of r.chargeDays.get(s.id) ?? []) if (d <= graceEnd) lastCharge = d;
+		for (const d of s.charges) if (d <= graceEnd) lastCharge = d;
 		let lastPay: string | null = null;
-		for (const d of r.paymentDays.get(s.id) ?? []) if (d <= day) lastPay = d;
+		for (const d of s.payments) if (d <= day) lastPay = d;
 		// Paid before, but nothing since a charge older than the grace period.
 		paymentsStopped = lastPay !== null && lastCharge !== null && lastPay < lastCharge;
 	}
 	return inactive || paymentsStopped ? { inactive, paymentsStopped } : null;
 }
 
+const NONE: readonly string[] = [];
+
+/** The first day of the participation window and the last day a charge may be unpaid. */
+export const riskBounds = (prep: PreparedMembers, day: string) => ({
+	since: addDays(day, -prep.risk.inactiveDays),
+	graceEnd: addDays(day, -prep.risk.graceDays)
+});
+
 export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
+	const bounds = riskBounds(prep, p.to);
 	let members = 0;
 	let inactive = 0;
 	let paymentsStopped = 0;
@@ -490,7 +515,7 @@ export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
 	for (const s of prep.spans) {
 		if (!memberOn(s, p.to)) continue;
 		members++;
-		const r = riskReasons(prep, s, p.to);
+		const r = riskReasons(prep, s, p.to, bounds);
 		if (!r) continue;
 		atRiskSpans.push(s);
 		if (r.inactive) inactive++;
@@ -509,18 +534,22 @@ export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
 	};
 }
 
+const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
+	[MEMBER_SECTIONS.summary]: summarize,
+	[MEMBER_SECTIONS.new]: newMembers,
+	[MEMBER_SECTIONS.distribution]: distribution,
+	[MEMBER_SECTIONS.changes]: basicInfoChanges,
+	[MEMBER_SECTIONS.risk]: atRisk
+};
+
 export const membersArea: ReportArea<PreparedMembers> = {
 	id: 'members',
 	sources: ['registry', 'ledger', 'settings'],
 	prepare: prepareMembers,
 	prepareSteps: prepareMembersSteps,
-	compute: (prep, p) => ({
-		[MEMBER_SECTIONS.summary]: summarize(prep, p),
-		[MEMBER_SECTIONS.new]: newMembers(prep, p),
-		[MEMBER_SECTIONS.distribution]: distribution(prep, p),
-		[MEMBER_SECTIONS.changes]: basicInfoChanges(prep, p),
-		[MEMBER_SECTIONS.risk]: atRisk(prep, p)
-	}),
+	sections: MEMBER_SECTION_FNS,
+	compute: (prep, p) =>
+		Object.fromEntries(Object.entries(MEMBER_SECTION_FNS).map(([id, f]) => [id, f(prep, p)])),
 	scorecard(sections): ScoreItem[] {
 		const s = membersSummary.safeParse(sections[MEMBER_SECTIONS.summary]);
 		if (!s.success) return [];

@@ -217,6 +217,11 @@ export interface ReportArea<P = unknown> {
 	 */
 	prepareSteps?(inputs: ReportInputs): Generator<void, P, void>;
 	compute(prepared: P, period: Period): Record<string, unknown>;
+	/**
+	 * The same as `compute`, one section per entry, so the server can let other work
+	 * run between sections on big registries. When present it must agree with `compute`.
+	 */
+	sections?: Record<string, (prepared: P, period: Period) => unknown>;
 	scorecard?(sections: Record<string, unknown>): ScoreItem[];
 }
 
