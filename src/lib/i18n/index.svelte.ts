@@ -8,6 +8,7 @@ import { admin } from './messages/admin';
 import { auth } from './messages/auth';
 import { common } from './messages/common';
 import { importexport } from './messages/importexport';
+import { ledger } from './messages/ledger';
 import { members } from './messages/members';
 import { joining } from './messages/joining';
 import { memberfile } from './messages/memberfile';
@@ -24,7 +25,8 @@ const modules = [
 	reports,
 	importexport,
 	surveys,
-	joining
+	joining,
+	ledger
 ] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
