@@ -261,6 +261,19 @@ test('build a survey, answer by link and in the grid, raise a need and answer it
 	await page.getByTestId('items-view').selectOption('closed');
 	await expect(item.getByTestId('item-status')).toHaveText('Closed');
 
+	// ---- the member's file shows the response, the question and its answer -----------------------
+	await page.goto(`/members/${ava}`);
+	const archive = page.getByTestId('member-survey-archive');
+	const response = archive
+		.getByTestId('archive-response')
+		.filter({ hasText: `Service needs ${tag}` });
+	await expect(response).toContainText('Which service do you need most?');
+	await expect(response).toContainText('Trade fairs');
+	await expect(response).toContainText('Personal link');
+	const archived = archive.getByTestId('archive-item').filter({ hasText: tag });
+	await expect(archived).toContainText('A stand is reserved for you in hall 2.');
+	await expect(archived).toContainText('Closed');
+
 	// ---- Persian ---------------------------------------------------------------------------------
 	await page.evaluate(() => localStorage.setItem('gh.locale', 'fa'));
 	await page.goto(`/surveys/${campaignId}#responses`);
