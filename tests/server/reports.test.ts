@@ -191,6 +191,45 @@ describe('live recomputation', () => {
 		expect(await find(staff.cookie)).toMatchObject({ old: 'Before 1', value: 'After 2' });
 	});
 
+	it('[RP6] ledger edits land in the dues figures and the scorecard', async () => {
+		const finance = await createUser(server, admin, ['finance']);
+		const b = await client(board.cookie, REPORTS);
+		const f = await client(finance.cookie, 'default/ledger');
+		const dues = () =>
+			sectionsOf(b.doc, thisMonth.key)?.['dues.summary'] as
+				{ billed: number; collected: number; rateBp: number | null } | undefined;
+		const memberId = newRowId();
+		f.doc.transact(() => {
+			const entries = f.doc.getMap('entries');
+			for (const [id, fields] of [
+				[newRowId(), { memberId, kind: 'charge', amount: 120_000, date: today, posted: true }],
+				[
+					newRowId(),
+					{
+						memberId,
+						kind: 'payment',
+						amount: 30_000,
+						date: today,
+						posted: true,
+						method: 'bankTransfer'
+					}
+				]
+			] as const) {
+				const row = new Y.Map<unknown>();
+				entries.set(id, row);
+				for (const [k, v] of Object.entries(fields)) row.set(k, v);
+			}
+		});
+		await waitFor(() => dues()?.billed === 120_000, { what: 'dues in the board copy' });
+		// 30,000 of the 120,000 charged this month is paid: 25 %.
+		expect(dues()).toMatchObject({ billed: 120_000, collected: 30_000, rateBp: 2500 });
+		const items = (
+			sectionsOf(b.doc, thisMonth.key)!.scorecard as { items: { id: string; value: number }[] }
+		).items;
+		expect(items.find((i) => i.id === 'duesCollectionRate')?.value).toBe(0.25);
+		expect(JSON.stringify(b.doc.toJSON())).not.toContain(memberId);
+	});
+
 	it('[RP5] a custom period is computed on request with the one before it', async () => {
 		board.cookie = await login(server, board.username, PASSWORD);
 		const r = await api(
