@@ -42,6 +42,7 @@ import {
 } from '../src/lib/domain/guard';
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
 import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
+import { JOINING_TABLES, statusRowRule } from '../src/lib/domain/lifecycle';
 
 export const MEMBERS = 'members';
 export const META = 'meta';
@@ -364,9 +365,12 @@ export const guardRegistry: Guard = makeDocGuard({
 			// A numbered record is never deleted; a record merged into another is history:
 			// kept and frozen (only the server's merge command writes it).
 			keep: (before) => before.memberNo !== undefined || before.mergedInto !== undefined,
-			frozen: (before) => before.mergedInto !== undefined
+			frozen: (before) => before.mergedInto !== undefined,
+			// Pipeline moves are server commands (issue 4, [J1]).
+			row: statusRowRule
 		},
 		...MEMBER_FILE_TABLES,
+		...JOINING_TABLES,
 		[IMPORT_PARTS_TABLE]: {
 			fields: importPartFields,
 			frozen: (before) => before.importId !== undefined

@@ -236,7 +236,7 @@ class OrgReports {
 			const { snapshot, updates } = await this.svc.store.loadRoom(`${this.org}/${doc}`);
 			if (this.attached.has(doc)) continue;
 			const scratch = new Y.Doc();
-			if (snapshot) Y.applyUpdate(scratch, snapshot.state);
+			for (const part of snapshot?.parts ?? []) Y.applyUpdate(scratch, part);
 			for (const u of updates) Y.applyUpdate(scratch, u.update);
 			this.cacheOf(doc).load(scratch);
 			scratch.destroy();

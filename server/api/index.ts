@@ -14,6 +14,7 @@ import { mergeRoutes } from './merge';
 import { exportsRoutes } from './exports';
 import { importsRoutes } from './imports';
 import { surveysRoutes } from './surveys';
+import { joiningRoutes } from './joining';
 
 export interface AreaDeps {
 	config: Config;
@@ -30,6 +31,7 @@ export function areaRoutes(deps: AreaDeps): ApiRoute[] {
 		...reportsRoutes(deps),
 		...exportsRoutes(deps),
 		...importsRoutes(deps),
-		...surveysRoutes(deps)
+		...surveysRoutes(deps),
+		...joiningRoutes(deps)
 	];
 }

@@ -65,7 +65,10 @@ export interface StoredUpdate {
 }
 
 export interface RoomSnapshot {
-	state: Uint8Array;
+	/** The state as one or more updates (parts), to apply in order; together the state. */
+	parts: Uint8Array[];
+	/** Its state vector (Y.encodeStateVector layout); null for snapshots of schema 1. */
+	sv: Uint8Array | null;
 	/** The snapshot contains every logged update with `seq <= upToSeq` (and maybe more). */
 	upToSeq: number;
 	at: number;
@@ -93,6 +96,14 @@ export interface SurveyLinkRecord {
 	usedAt: number | null;
 }
 
+/** A snapshot merged from the stored one and the log rows up to `upToSeq`. */
+export interface MergedSnapshot {
+	/** In parts of about 1 MiB, each a valid update (see src/lib/yjs/split-update.js). */
+	parts: Uint8Array[];
+	sv: Uint8Array;
+	upToSeq: number;
+}
+
 /** Thrown by `createUser` when the username is taken (case-insensitive). */
 export class UsernameTakenError extends Error {
 	readonly name = 'UsernameTakenError';
@@ -100,6 +111,30 @@ export class UsernameTakenError extends Error {
 	constructor(username: string) {
 		super(`The username "${username}" is already taken.`);
 	}
+}
+
+export interface CommandRecord {
+	org: string;
+	id: string;
+	type: string;
+	userId: number;
+	/** Canonical JSON of the request (type and arguments): a replay must match it. */
+	body: string;
+	result: unknown;
+	memberNo: number | null;
+	/** Epoch milliseconds. */
+	at: number;
+}
+
+export interface NewCommandRecord {
+	org: string;
+	id: string;
+	type: string;
+	userId: number;
+	body: string;
+	at: number;
+	/** The answer, made inside the transaction (with the allocated number, if any). */
+	result(memberNo: number | null): unknown;
 }
 
 export interface Store {
@@ -127,15 +162,27 @@ export interface Store {
 
 	/** Appends to the room's log and returns the row's sequence number. */
 	appendUpdate(u: AppendedUpdate): Promise<number>;
+	/**
+	 * Appends all, in order, in ONE transaction (all or none) and returns their sequence
+	 * numbers. Resolved means durable: committed to the log.
+	 */
+	appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]>;
 	loadRoom(room: string): Promise<LoadedRoom>;
 	/** The log itself, for history and audits; `afterSeq` excludes rows up to it. */
 	listUpdates(room: string, opts?: { afterSeq?: number; limit?: number }): Promise<StoredUpdate[]>;
 	writeSnapshot(s: {
 		room: string;
 		state: Uint8Array;
+		sv?: Uint8Array | null;
 		upToSeq: number;
 		at?: number;
 	}): Promise<void>;
+	/**
+	 * Write a new snapshot of `room` that holds the stored snapshot and every log row up
+	 * to `upToSeq`, without blocking the caller's thread; null when the stored snapshot
+	 * already covers `upToSeq`.
+	 */
+	snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null>;
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;
@@ -162,6 +209,13 @@ export interface Store {
 	revokeSurveyLink(org: string, campaignId: string, memberId: string, at: number): Promise<boolean>;
 	markSurveyLinkUsed(tokenHash: string, at: number): Promise<void>;
 	// ---- end of survey links ---------------------------------------------------------
+	/** A stored command by its id (issue 4, server/commands.ts). */
+	getCommand(org: string, id: string): Promise<CommandRecord | null>;
+	/**
+	 * Store a command and its result in one transaction, with the next member number
+	 * when asked (`result` gets it). An id already stored answers the stored record.
+	 */
+	recordCommand(c: NewCommandRecord, opts?: { allocateMemberNo?: boolean }): Promise<CommandRecord>;
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;

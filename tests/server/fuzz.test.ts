@@ -37,7 +37,7 @@ function mulberry32(seed: number): () => number {
 
 const VALUES: Record<string, readonly unknown[]> = {
 	name: ['Acme', 'Bolt GmbH', 'Cedar & Co', 'Dune SA', 'Ember Ltd', '北京商会', 'شرکت نمونه'],
-	status: ['prospect', 'inquiry', 'applicant', 'verified', 'active', 'lapsed', 'resigned'],
+	size: ['micro', 'small', 'medium', 'large'],
 	tier: ['regular', 'council', 'donor', 'volunteer', 'honorary'],
 	region: ['North', 'South', 'East', 'West', 'Centre'],
 	email: ['a@example.org', 'b@example.com', 'info@acme.example'],

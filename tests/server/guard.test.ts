@@ -76,16 +76,16 @@ afterAll(async () => {
 
 describe('guard on registry members', () => {
 	it('[G3] an invalid value is replaced by the previous valid one; no peer sees it', async () => {
-		const id = await row({ name: 'Acme', status: 'active' });
-		a.members().get(id)!.set('status', 'bogus');
-		expect(a.members().get(id)!.get('status')).toBe('bogus');
+		const id = await row({ name: 'Acme', size: 'large' });
+		a.members().get(id)!.set('size', 'bogus');
+		expect(a.members().get(id)!.get('size')).toBe('bogus');
 		const m = await settle();
-		expect(m[id].status).toBe('active');
-		expect(a.members().get(id)!.get('status')).toBe('active');
+		expect(m[id].size).toBe('large');
+		expect(a.members().get(id)!.get('size')).toBe('large');
 		expect(everSeen((s) => s.includes('bogus'))).toBe(false);
 		// Not in the stored log either.
-		expect((docFromLog(server).getMap('members').get(id) as Y.Map<unknown>).get('status')).toBe(
-			'active'
+		expect((docFromLog(server).getMap('members').get(id) as Y.Map<unknown>).get('size')).toBe(
+			'large'
 		);
 	});
 
@@ -141,7 +141,7 @@ describe('guard on registry members', () => {
 
 	it('[G6] a new row is checked field by field; bad row ids and non-map rows are removed', async () => {
 		const id = newRowId();
-		addRow(a.doc, id, { name: 'New Row', status: 'nope', memberNo: 3, phone: '+49 30 1234567' });
+		addRow(a.doc, id, { name: 'New Row', size: 'nope', memberNo: 3, phone: '+49 30 1234567' });
 		a.doc.transact(() => {
 			a.members().set('bad id!', new Y.Map());
 			(a.members() as Y.Map<unknown>).set(newRowId(), 'just a string');
@@ -156,7 +156,7 @@ describe('guard on registry members', () => {
 	});
 
 	it('[G7] a numbered member cannot be deleted or replaced: it is restored', async () => {
-		const id = await row({ name: 'Forever Ltd', status: 'active', region: 'North' });
+		const id = await row({ name: 'Forever Ltd', size: 'large', region: 'North' });
 		server.app.rooms.get(REGISTRY)!.transactAsServer((doc) => {
 			(doc.getMap('members').get(id) as Y.Map<unknown>).set('memberNo', 42);
 		});
@@ -168,14 +168,14 @@ describe('guard on registry members', () => {
 		a.members().delete(id);
 		expect(a.members().has(id)).toBe(false);
 		const m = await settle();
-		expect(m[id]).toEqual({ name: 'Forever Ltd', status: 'active', region: 'North', memberNo: 42 });
+		expect(m[id]).toEqual({ name: 'Forever Ltd', size: 'large', region: 'North', memberNo: 42 });
 		expect(everSeen((s) => !s.includes(id))).toBe(false);
 		// Replacing the row with a fresh map is a deletion too.
 		a.members().set(id, new Y.Map([['name', 'Impostor']]));
 		const m2 = await settle();
 		expect(m2[id]).toEqual({
 			name: 'Forever Ltd',
-			status: 'active',
+			size: 'large',
 			region: 'North',
 			memberNo: 42
 		});
@@ -216,13 +216,13 @@ describe('guard on registry members', () => {
 	});
 
 	it('[G11] corrections travel in the same update as the change', async () => {
-		const id = await row({ name: 'Atomic', status: 'active' });
+		const id = await row({ name: 'Atomic', size: 'large' });
 		const serverClientId = serverDoc().clientID;
 		const updates: Uint8Array[] = [];
 		const onUpdate = (u: Uint8Array) => updates.push(u);
 		b.doc.on('update', onUpdate);
 		a.doc.transact(() => {
-			a.members().get(id)!.set('status', 'bogus');
+			a.members().get(id)!.set('size', 'bogus');
 			a.members().get(id)!.set('region', 'Centre');
 		});
 		await settle();
@@ -232,7 +232,7 @@ describe('guard on registry members', () => {
 		Y.applyUpdate(probe, Y.encodeStateAsUpdate(b.doc));
 		expect((probe.getMap('members').get(id) as Y.Map<unknown>).toJSON()).toEqual({
 			name: 'Atomic',
-			status: 'active',
+			size: 'large',
 			region: 'Centre'
 		});
 		// The rejected value is not in the bytes at all.

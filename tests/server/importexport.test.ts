@@ -46,7 +46,7 @@ const entry = {
 };
 
 describe('export log', () => {
-	it('records who and when from the session, not from the body', async () => {
+	it('[IE1] records who and when from the session, not from the body', async () => {
 		const r = await api(server, 'POST', '/api/default/exports', {
 			cookie: staff.cookie,
 			body: { ...entry, userId: 1, userName: 'someone else', at: '2000-01-01T00:00:00Z' }
@@ -61,8 +61,8 @@ describe('export log', () => {
 		expect(Date.now() - Date.parse(r.body.entry.at)).toBeLessThan(60_000);
 	});
 
-	it('viewers of the registry may export (and are logged); others and strangers may not', async () => {
-		// The board has no registry at all (it syncs only reports): no export either.
+	it('[IE1] viewers of the registry may export (and are logged); others and strangers may not', async () => {
+		// The board sees reports, not the registry: it cannot export member data.
 		expect(
 			(await api(server, 'POST', '/api/default/exports', { cookie: board.cookie, body: entry }))
 				.status
@@ -79,7 +79,7 @@ describe('export log', () => {
 		).toBe(404);
 	});
 
-	it('refuses a malformed entry with a reason', async () => {
+	it('[IE1] refuses a malformed entry with a reason', async () => {
 		const r = await api(server, 'POST', '/api/default/exports', {
 			cookie: staff.cookie,
 			body: { ...entry, format: 'pdf', rows: -1 }
@@ -88,7 +88,7 @@ describe('export log', () => {
 		expect(r.body.error.message).toMatch(/format/);
 	});
 
-	it('only admins read the log, newest first, paged', async () => {
+	it('[IE1] only admins read the log, newest first, paged', async () => {
 		expect(
 			(await api(server, 'GET', '/api/default/exports', { cookie: staff.cookie })).status
 		).toBe(403);
@@ -106,7 +106,7 @@ describe('export log', () => {
 		expect(page.body.entries.map((e: { id: number }) => e.id)).toEqual([ids[1]]);
 	});
 
-	it('survives a restart', async () => {
+	it('[IE1] survives a restart', async () => {
 		await server.close();
 		server = await startTestServer({ dataDir: server.dataDir });
 		admin = await loginAdmin(server);
@@ -117,7 +117,7 @@ describe('export log', () => {
 });
 
 describe('import record', () => {
-	it('the server writes the import row; a client cannot write it', async () => {
+	it('[IE2] the server writes the import row; a client cannot write it', async () => {
 		const r = await api(server, 'POST', '/api/default/imports', {
 			cookie: staff.cookie,
 			body: {
@@ -161,7 +161,7 @@ describe('import record', () => {
 		c.destroy();
 	});
 
-	it('import parts are kept as written: a later change is reverted', async () => {
+	it('[IE3] import parts are kept as written: a later change is reverted', async () => {
 		const c = await connect(server, staff.cookie);
 		const parts = c.doc.getMap<Y.Map<unknown>>(IMPORT_PARTS_TABLE);
 		c.doc.transact(() => {

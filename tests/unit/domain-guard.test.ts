@@ -48,15 +48,15 @@ describe('correctMemberChanges', () => {
 	it('[G3] replaces an invalid value by the previous valid one, else removes it', () => {
 		expect(
 			correctMemberChanges([
-				change({ key: 'status', oldValue: 'active', newValue: 'bogus' }),
+				change({ key: 'size', oldValue: 'large', newValue: 'bogus' }),
 				change({ key: 'email', action: 'add', newValue: 'x' }),
-				change({ key: 'tier', oldValue: 'gold', newValue: 'platinum' }),
+				change({ key: 'language', oldValue: 'gold', newValue: 'platinum' }),
 				change({ key: 'name', oldValue: 'Acme', newValue: 42 })
 			])
 		).toEqual([
-			{ key: 'status', op: 'set', value: 'active' },
+			{ key: 'size', op: 'set', value: 'large' },
 			{ key: 'email', op: 'delete' },
-			{ key: 'tier', op: 'delete' },
+			{ key: 'language', op: 'delete' },
 			{ key: 'name', op: 'set', value: 'Acme' }
 		]);
 	});

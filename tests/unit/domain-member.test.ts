@@ -12,7 +12,7 @@ const VALID: Record<MemberField, unknown[]> = {
 	status: ['prospect', 'active', 'resigned', 'eventContact'],
 	tier: ['regular', 'honorary'],
 	enterpriseType: ['private', 'stateOwned', 'nonProfit'],
-	category: ['Manufacturing'],
+	category: ['manufacturer', 'Manufacturing'],
 	size: ['micro', 'large'],
 	region: ['North'],
 	address: ['1 Main St'],
@@ -29,16 +29,30 @@ const VALID: Record<MemberField, unknown[]> = {
 	products: ['', 'Steel pipes, valves'],
 	interests: ['Export'],
 	mergedInto: ['abcdefgh12'],
-	mergedAt: ['2024-01-01T10:00:00Z']
+	mergedAt: ['2024-01-01T10:00:00Z'],
+	// joining (issue 4)
+	language: ['en', 'fa', 'zh'],
+	referrer: ['Council member Li'],
+	owner: ['sara'],
+	followUpOn: ['2025-03-01'],
+	statusAt: ['2024-01-01T10:00:00Z'],
+	statusBy: ['Sara'],
+	verifiedAt: ['2024-01-01T10:00:00Z'],
+	verifiedBy: ['Sara'],
+	verifyNote: ['', 'licence seen'],
+	rejectedAt: ['2024-01-01T10:00:00Z'],
+	rejectedBy: ['Ali'],
+	rejectReason: ['Not in the industry'],
+	certificateNo: ['TA-00042']
 };
 
 const INVALID: Record<MemberField, unknown[]> = {
 	memberNo: [0, -1, 1.5, '7', 100_000_000, null],
 	name: ['', '   ', 'x'.repeat(201), 42, null],
 	status: ['bogus', 'Active', '', 1],
-	tier: ['gold', ''],
+	tier: ['', 'two words', 'x'.repeat(65)],
 	enterpriseType: ['corp'],
-	category: ['', 'x'.repeat(101)],
+	category: ['', 'Food & drink', 'x'.repeat(101)],
 	size: ['huge'],
 	region: ['', {}],
 	address: ['x'.repeat(501)],
@@ -55,7 +69,20 @@ const INVALID: Record<MemberField, unknown[]> = {
 	products: ['x'.repeat(2001), 3],
 	interests: ['x'.repeat(1001)],
 	mergedInto: ['short', '../x'],
-	mergedAt: ['2024-01-01']
+	mergedAt: ['2024-01-01'],
+	language: ['de', ''],
+	referrer: [''],
+	owner: ['', 'x'.repeat(65)],
+	followUpOn: ['tomorrow'],
+	statusAt: ['now'],
+	statusBy: [''],
+	verifiedAt: [''],
+	verifiedBy: [''],
+	verifyNote: ['x'.repeat(2001)],
+	rejectedAt: ['2024-01-01'],
+	rejectedBy: [''],
+	rejectReason: [''],
+	certificateNo: ['', 'x'.repeat(41)]
 };
 
 describe('member schema', () => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DB_FILE, SqliteStore } from '../../server/store/sqlite';
+import { DB_FILE, SqliteStore, STORE_SCHEMA_VERSION } from '../../server/store/sqlite';
 import { UsernameTakenError } from '../../server/store/types';
 import { removeDir, tempDir } from '../server/helpers';
 
@@ -30,11 +30,11 @@ function edits(n: number, doc = new Y.Doc()) {
 }
 
 function rebuild(loaded: {
-	snapshot: { state: Uint8Array } | null;
+	snapshot: { parts: Uint8Array[] } | null;
 	updates: { update: Uint8Array }[];
 }) {
 	const doc = new Y.Doc();
-	if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
+	for (const p of loaded.snapshot?.parts ?? []) Y.applyUpdate(doc, p);
 	for (const u of loaded.updates) Y.applyUpdate(doc, u.update);
 	return doc;
 }
@@ -46,7 +46,7 @@ describe('SqliteStore: room log and snapshots', () => {
 		const { store } = open(dir);
 		await store.ping();
 		const db = new Database(path.join(dir, DB_FILE), { readonly: true });
-		expect(db.pragma('user_version', { simple: true })).toBe(1);
+		expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
 		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
 		db.close();
 	});
@@ -184,5 +184,53 @@ describe('SqliteStore: users, sessions, orgs, member numbers', () => {
 		expect(await store.nextMemberNo('other')).toBe(1);
 		await store.close();
 		expect(await open(dir).store.nextMemberNo('default')).toBe(3);
+	});
+
+	it('[CMD4] records a command with its member number in one transaction, once per id', async () => {
+		const { store } = open();
+		await store.ensureOrg('default');
+		const u = await store.createUser({
+			org: 'default',
+			username: 'ap',
+			passwordHash: 'x',
+			roles: ['approver']
+		});
+		const base = { org: 'default', type: 'approve', userId: u.id, body: '{}', at: 1 };
+		const make = (n: number | null) => ({ memberNo: `TA-${n}` });
+		// Many at once: every id gets its own number, no number twice.
+		const recs = await Promise.all(
+			Array.from({ length: 20 }, (_, i) =>
+				store.recordCommand({ ...base, id: `c${i}`, result: make }, { allocateMemberNo: true })
+			)
+		);
+		const numbers = recs.map((r) => r.memberNo);
+		expect(new Set(numbers).size).toBe(20);
+		expect(Math.max(...(numbers as number[]))).toBe(20);
+		// A retry of a stored id answers the stored record and allocates nothing.
+		const again = await store.recordCommand(
+			{ ...base, id: 'c3', result: make },
+			{ allocateMemberNo: true }
+		);
+		expect(again).toEqual(recs[3]);
+		expect(await store.nextMemberNo('default')).toBe(21);
+		expect((await store.getCommand('default', 'c3'))?.result).toEqual({
+			memberNo: `TA-${recs[3].memberNo}`
+		});
+		expect(await store.getCommand('default', 'nope')).toBeNull();
+		// A failing result maker rolls the number back.
+		await expect(
+			store.recordCommand(
+				{
+					...base,
+					id: 'bad',
+					result: () => {
+						throw new Error('no');
+					}
+				},
+				{ allocateMemberNo: true }
+			)
+		).rejects.toThrow('no');
+		expect(await store.getCommand('default', 'bad')).toBeNull();
+		expect(await store.nextMemberNo('default')).toBe(22);
 	});
 });

@@ -10,8 +10,11 @@ import {
 	MEMBER_TIER,
 	SOURCE_CHANNEL,
 	SERVER_OWNED_FIELDS,
+	COMMAND_FIELDS,
+	MEMBER_LANGUAGE,
 	type MemberField
 } from './member';
+import { DEFAULT_CATEGORIES } from './settings';
 
 export const FIELD_KIND = {
 	text: 'text',
@@ -31,7 +34,10 @@ export const OPTION_SETS = {
 	tier: Object.values(MEMBER_TIER),
 	enterpriseType: Object.values(ENTERPRISE_TYPE),
 	size: Object.values(COMPANY_SIZE),
-	source: Object.values(SOURCE_CHANNEL)
+	source: Object.values(SOURCE_CHANNEL),
+	// joining (issue 4): the default category ids of the settings; language of documents
+	category: Object.keys(DEFAULT_CATEGORIES),
+	language: Object.values(MEMBER_LANGUAGE)
 } as const;
 export type OptionSet = keyof typeof OPTION_SETS;
 
@@ -56,7 +62,8 @@ const spec = (
 	key,
 	kind,
 	width,
-	serverOwned: SERVER_OWNED_FIELDS.has(key),
+	// Status moves are server commands (pipeline page), never a cell edit.
+	serverOwned: SERVER_OWNED_FIELDS.has(key) || COMMAND_FIELDS.has(key),
 	visible: extra.visible ?? true,
 	options: extra.options
 });
@@ -68,7 +75,7 @@ export const MEMBER_FIELD_SPECS: readonly FieldSpec[] = [
 	spec('status', 'select', 130, { options: 'status' }),
 	spec('tier', 'select', 120, { options: 'tier' }),
 	spec('enterpriseType', 'select', 150, { options: 'enterpriseType' }),
-	spec('category', 'text', 140),
+	spec('category', 'select', 140, { options: 'category' }),
 	spec('size', 'select', 110, { options: 'size' }),
 	spec('region', 'text', 130),
 	spec('address', 'text', 220, { visible: false }),
@@ -84,7 +91,22 @@ export const MEMBER_FIELD_SPECS: readonly FieldSpec[] = [
 	spec('approvedBy', 'text', 130, { visible: false }),
 	// Member file: free text, searchable in the grid.
 	spec('products', 'longText', 220, { visible: false }),
-	spec('interests', 'longText', 200, { visible: false })
+	spec('interests', 'longText', 200, { visible: false }),
+	// --- joining (issue 4) ---
+	spec('owner', 'text', 120),
+	spec('followUpOn', 'date', 130),
+	spec('referrer', 'text', 160, { visible: false }),
+	spec('language', 'select', 110, { options: 'language', visible: false }),
+	spec('certificateNo', 'text', 120, { visible: false }),
+	spec('statusAt', 'datetime', 160, { visible: false }),
+	spec('statusBy', 'text', 130, { visible: false }),
+	spec('verifiedAt', 'datetime', 160, { visible: false }),
+	spec('verifiedBy', 'text', 130, { visible: false }),
+	spec('verifyNote', 'longText', 200, { visible: false }),
+	spec('rejectedAt', 'datetime', 160, { visible: false }),
+	spec('rejectedBy', 'text', 130, { visible: false }),
+	spec('rejectReason', 'longText', 200, { visible: false })
+	// --- end joining ---
 ];
 
 /** What a person should type, per field kind: an i18n key under `expect.`. */

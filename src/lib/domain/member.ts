@@ -18,7 +18,9 @@ export const MEMBER_STATUS = {
 	lapsed: 'lapsed',
 	resigned: 'resigned',
 	rejected: 'rejected',
-	eventContact: 'eventContact'
+	eventContact: 'eventContact',
+	// --- joining (issue 4): removed from the roll by decision of the board ---
+	removed: 'removed'
 } as const;
 export type MemberStatus = (typeof MEMBER_STATUS)[keyof typeof MEMBER_STATUS];
 
@@ -100,15 +102,62 @@ const memberFileFields = {
 } as const;
 const MEMBER_FILE_SERVER_OWNED = ['mergedInto', 'mergedAt'] as const;
 // ---- end member file ------------------------------------------------------------
+// --- joining (issue 4): pipeline, inquiry follow-up, verification, approval, rejection ---
+/** Language of the member's documents (admission notice, certificate, dues notice). */
+export const MEMBER_LANGUAGE = { en: 'en', fa: 'fa', zh: 'zh' } as const;
+export type MemberLanguage = (typeof MEMBER_LANGUAGE)[keyof typeof MEMBER_LANGUAGE];
+/** Id of a row of a settings table (tiers, categories): seeded ids are short words. */
+export const SETTINGS_REF_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const settingsRef = z.string().regex(SETTINGS_REF_PATTERN);
+const joiningFields = {
+	/** Tier and category reference rows of the settings doc (`tiers`, `categories`). */
+	tier: settingsRef,
+	category: settingsRef,
+	language: z.enum(values(MEMBER_LANGUAGE)),
+	/** Who referred the member (a member, council member, association...): free text. */
+	referrer: text(200),
+	/** Inquiry follow-up: the staff member (username) who owns it, and when it is due. */
+	owner: text(64),
+	followUpOn: isoDate,
+	/** Server-owned: the last move of the pipeline (the full list is the `moves` table). */
+	statusAt: z.iso.datetime(),
+	statusBy: text(100),
+	/** Server-owned: verification by the membership office (checklist in `checks`). */
+	verifiedAt: z.iso.datetime(),
+	verifiedBy: text(100),
+	verifyNote: z.string().max(2000),
+	/** Server-owned: rejection by the approver or the office, with its reason. */
+	rejectedAt: z.iso.datetime(),
+	rejectedBy: text(100),
+	rejectReason: text(2000),
+	/** Server-owned: the member number as printed (prefix format at approval time). */
+	certificateNo: text(40)
+} as const;
+/** Written only by the server's commands (approve, verify, reject, move). */
+const JOINING_SERVER_OWNED = [
+	'statusAt',
+	'statusBy',
+	'verifiedAt',
+	'verifiedBy',
+	'verifyNote',
+	'rejectedAt',
+	'rejectedBy',
+	'rejectReason',
+	'certificateNo'
+] as const;
+/**
+ * Fields a client may set on a new row but never change afterwards: a move of the
+ * pipeline is a server command that records who and when (see lifecycle.ts).
+ */
+export const COMMAND_FIELDS: ReadonlySet<string> = new Set(['status']);
+// --- end joining ---
 
 export const memberFields = {
 	/** Server-owned: allocated once on approval, never reused, never changed. */
 	memberNo: z.number().int().min(1).max(99_999_999),
 	name: text(200),
 	status: z.enum(values(MEMBER_STATUS)),
-	tier: z.enum(values(MEMBER_TIER)),
 	enterpriseType: z.enum(values(ENTERPRISE_TYPE)),
-	category: text(100),
 	size: z.enum(values(COMPANY_SIZE)),
 	region: text(100),
 	address: text(500),
@@ -123,7 +172,8 @@ export const memberFields = {
 	/** Server-owned approval fields (written by the approve command, issue 4). */
 	approvedAt: z.iso.datetime(),
 	approvedBy: text(100),
-	...memberFileFields
+	...memberFileFields,
+	...joiningFields
 } as const;
 
 export type MemberField = keyof typeof memberFields;
@@ -143,7 +193,8 @@ export const SERVER_OWNED_FIELDS: ReadonlySet<string> = new Set<MemberField>([
 	'memberNo',
 	'approvedAt',
 	'approvedBy',
-	...MEMBER_FILE_SERVER_OWNED
+	...MEMBER_FILE_SERVER_OWNED,
+	...JOINING_SERVER_OWNED
 ]);
 
 export const isMemberField = (key: string): key is MemberField =>

@@ -36,10 +36,36 @@ export interface PendingRow {
 	at: number;
 }
 
+/**
+ * A server command waiting on this device (issue 4): sent to
+ * `POST /api/<org>/commands` when online, retried with the same id (the server
+ * answers a repeat with the stored result), kept when refused so the person sees why.
+ */
+export interface OutboxRow {
+	/** The command id (uuid): the server's idempotency key. */
+	id: string;
+	userId: number;
+	org: string;
+	type: string;
+	args: Record<string, unknown>;
+	/** What the UI shows, e.g. the member's name (the row may be gone later). */
+	label: string;
+	createdAt: number;
+	state: 'pending' | 'failed' | 'done';
+	attempts: number;
+	/** Epoch ms of the next automatic try (pending only). */
+	nextAt: number;
+	/** The last failure: HTTP status (0: no network), code and the server's message. */
+	error?: { status: number; code: string; message: string };
+	result?: unknown;
+	doneAt?: number;
+}
+
 export class LocalDb extends Dexie {
 	settings!: EntityTable<SettingRow, 'key'>;
 	views!: EntityTable<ViewRow, 'id'>;
 	pending!: EntityTable<PendingRow, 'id'>;
+	outbox!: EntityTable<OutboxRow, 'id'>;
 	constructor(name = 'guildhall') {
 		super(name);
 		this.version(1).stores({
@@ -47,6 +73,7 @@ export class LocalDb extends Dexie {
 			views: 'id',
 			pending: '++id, room, [room+client]'
 		});
+		this.version(2).stores({ outbox: 'id, userId, createdAt' });
 	}
 }
 

@@ -56,13 +56,20 @@ export async function deleteLocalCopies(userId: number): Promise<void> {
 	await localDb()
 		.pending.filter((r) => r.room.startsWith(`${userId}:`))
 		.delete();
+	// Commands waiting to be sent (issue 4) are the user's data too.
+	await localDb().outbox.where('userId').equals(userId).delete();
 }
 
 /** Local changes on this device not yet stored by the server; of one user, or of everyone. */
 export async function countPending(userId?: number): Promise<number> {
 	const table = localDb().pending;
-	if (userId === undefined) return table.count();
-	return table.filter((r) => r.room.startsWith(`${userId}:`)).count();
+	const commands = localDb().outbox.filter(
+		(r) => r.state === 'pending' && (userId === undefined || r.userId === userId)
+	);
+	if (userId === undefined) return (await table.count()) + (await commands.count());
+	return (
+		(await table.filter((r) => r.room.startsWith(`${userId}:`)).count()) + (await commands.count())
+	);
 }
 
 export const dexiePendingStore: PendingStore = {

@@ -1,0 +1,339 @@
+/**
+ * The joining commands (issue 4): move, verify, approve, reject. Each checks the
+ * move with the pipeline state machine (src/lib/domain/lifecycle.ts), commits the
+ * command (and the member number) to SQLite, then writes the registry as the server:
+ * the member row's status and stamps, and one row of the server-owned `moves` table
+ * (who and when, from the session). Rules: docs/SPEC.md [J1]-[J6].
+ */
+import * as Y from 'yjs';
+import {
+	approveArgs,
+	COMMAND_ERROR,
+	moveArgs,
+	rejectArgs,
+	verifyArgs,
+	type ApproveArgs
+} from '../src/lib/domain/commands';
+import { isStatus, moveCommand, type MoveCommand } from '../src/lib/domain/lifecycle';
+import type { MemberStatus } from '../src/lib/domain/member';
+import { newRowId } from '../src/lib/domain/text';
+import {
+	activeRows,
+	DEFAULT_TABLES,
+	formatMemberNo,
+	readConfig,
+	type SettingsTable
+} from '../src/lib/domain/settings';
+import type { CommandContext, CommandDef } from './commands';
+import { HttpError } from './http';
+import type { Room } from './rooms';
+
+export const MOVES_TABLE = 'moves';
+export const CHECKS_TABLE = 'checks';
+
+type RowMap = Y.Map<unknown>;
+
+const registryName = (org: string) => `${org}/registry`;
+const settingsName = (org: string) => `${org}/settings`;
+
+function memberRow(room: Room, rowId: string): RowMap {
+	const row = room.doc.getMap<unknown>('members').get(rowId);
+	if (!(row instanceof Y.Map)) {
+		throw new HttpError(
+			404,
+			COMMAND_ERROR.noSuchMember,
+			'There is no such member (it may have been deleted). Reload the pipeline.'
+		);
+	}
+	return row as RowMap;
+}
+
+const statusOfRow = (row: RowMap): MemberStatus => {
+	const s = row.get('status');
+	return isStatus(s) ? s : 'prospect';
+};
+
+function checkMove(from: MemberStatus, to: MemberStatus, via: MoveCommand): void {
+	const needed = moveCommand(from, to);
+	if (needed === via) return;
+	const how =
+		needed === null
+			? `A member cannot move from "${from}" to "${to}".`
+			: `Moving from "${from}" to "${to}" is done with "${needed}", not "${via}".`;
+	throw new HttpError(
+		409,
+		COMMAND_ERROR.moveNotAllowed,
+		`${how} Reload to see the current state.`,
+		{
+			from,
+			to
+		}
+	);
+}
+
+/** Rows of a settings table as plain objects (id included). */
+function settingsRows(
+	room: Room,
+	table: SettingsTable
+): ({ id: string } & Record<string, unknown>)[] {
+	const out: ({ id: string } & Record<string, unknown>)[] = [];
+	for (const [id, y] of room.doc.getMap<unknown>(table).entries()) {
+		if (y instanceof Y.Map) out.push({ id, ...(y.toJSON() as Record<string, unknown>) });
+	}
+	return out;
+}
+
+/** Status, stamps and the `moves` row, in one server transaction. */
+function writeMove(
+	room: Room,
+	ctx: Pick<CommandContext, 'id' | 'user' | 'userName' | 'now'>,
+	row: RowMap,
+	rowId: string,
+	move: { from: MemberStatus; to: MemberStatus; command: MoveCommand; reason?: string },
+	fields: Record<string, string | number> = {}
+): void {
+	const at = ctx.now.toISOString();
+	room.transactAsServer((doc) => {
+		for (const [k, v] of Object.entries(fields)) row.set(k, v);
+		row.set('status', move.to);
+		row.set('statusAt', at);
+		row.set('statusBy', ctx.userName);
+		const rec = new Y.Map<unknown>();
+		// The command id is the move's row id: a replayed command cannot add it twice.
+		doc.getMap<RowMap>(MOVES_TABLE).set(ctx.id, rec);
+		rec.set('memberId', rowId);
+		rec.set('from', move.from);
+		rec.set('to', move.to);
+		rec.set('byId', ctx.user.id);
+		rec.set('by', ctx.userName);
+		rec.set('at', at);
+		rec.set('command', move.command);
+		if (move.reason) rec.set('reason', move.reason);
+	});
+}
+
+export const moveCommandDef: CommandDef<ReturnType<typeof moveArgs.parse>> = {
+	type: 'move',
+	args: moveArgs,
+	roles: ['admin', 'staff', 'approver'],
+	what: 'move members through the pipeline',
+	run: (ctx, args) =>
+		ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+			const row = memberRow(room, args.rowId);
+			const from = statusOfRow(row);
+			checkMove(from, args.to, 'move');
+			const result = await ctx.commit({}, () => ({ status: args.to }));
+			writeMove(room, ctx, row, args.rowId, {
+				from,
+				to: args.to,
+				command: 'move',
+				reason: args.reason
+			});
+			return result;
+		})
+};
+
+export const rejectCommandDef: CommandDef<ReturnType<typeof rejectArgs.parse>> = {
+	type: 'reject',
+	args: rejectArgs,
+	roles: ['staff', 'approver'],
+	what: 'reject applications',
+	run: (ctx, args) =>
+		ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+			const row = memberRow(room, args.rowId);
+			const from = statusOfRow(row);
+			checkMove(from, 'rejected', 'reject');
+			const result = await ctx.commit({}, () => ({ status: 'rejected' }));
+			writeMove(
+				room,
+				ctx,
+				row,
+				args.rowId,
+				{ from, to: 'rejected', command: 'reject', reason: args.reason },
+				{ rejectedAt: ctx.now.toISOString(), rejectedBy: ctx.userName, rejectReason: args.reason }
+			);
+			return result;
+		})
+};
+
+export const verifyCommandDef: CommandDef<ReturnType<typeof verifyArgs.parse>> = {
+	type: 'verify',
+	args: verifyArgs,
+	roles: ['admin', 'staff'],
+	what: 'verify applications',
+	run: (ctx, args) =>
+		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>
+			ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+				const row = memberRow(room, args.rowId);
+				const from = statusOfRow(row);
+				checkMove(from, 'verified', 'verify');
+				const criteria = activeRows(
+					settingsRows(settings, 'criteria') as { id: string; order?: number; archived?: boolean }[]
+				) as ({ id: string } & Record<string, unknown>)[];
+				const known = new Set(criteria.map((c) => c.id));
+				const unknown = args.met.filter((id) => !known.has(id));
+				if (unknown.length > 0) {
+					throw new HttpError(
+						400,
+						COMMAND_ERROR.unknownSetting,
+						`These criteria are not in the settings any more: ${unknown.join(', ')}. Reload and check the list again.`,
+						{ unknown }
+					);
+				}
+				const met = new Set(args.met);
+				const missing = criteria.filter((c) => c.required === true && !met.has(c.id));
+				if (missing.length > 0) {
+					throw new HttpError(
+						422,
+						COMMAND_ERROR.requirementsNotMet,
+						`Required criteria are not met: ${missing.map((c) => String(c.textEn ?? c.id)).join('; ')}. Check them, or reject the application with a reason.`,
+						{ missing: missing.map((c) => c.id) }
+					);
+				}
+				const result = await ctx.commit({}, () => ({ status: 'verified' }));
+				const at = ctx.now.toISOString();
+				room.transactAsServer((doc) => {
+					const checks = doc.getMap<RowMap>(CHECKS_TABLE);
+					for (const c of criteria) {
+						const rec = new Y.Map<unknown>();
+						checks.set(newRowId(), rec);
+						rec.set('memberId', args.rowId);
+						rec.set('criterionId', c.id);
+						rec.set('command', ctx.id);
+						// A copy of the criterion as it was: later edits or removals break nothing.
+						for (const k of ['textEn', 'textFa', 'textZh'] as const) {
+							if (typeof c[k] === 'string') rec.set(k, c[k]);
+						}
+						rec.set('required', c.required === true);
+						rec.set('met', met.has(c.id));
+						rec.set('at', at);
+					}
+				});
+				writeMove(
+					room,
+					ctx,
+					row,
+					args.rowId,
+					{ from, to: 'verified', command: 'verify' },
+					{ verifiedAt: at, verifiedBy: ctx.userName, verifyNote: args.note }
+				);
+				return result;
+			})
+		)
+};
+
+function approvalFields(
+	ctx: Pick<CommandContext, 'now' | 'userName'>,
+	args: ApproveArgs,
+	memberNo: number,
+	certificateNo: string,
+	row: RowMap
+): Record<string, string | number> {
+	const fields: Record<string, string | number> = {
+		memberNo,
+		certificateNo,
+		approvedAt: ctx.now.toISOString(),
+		approvedBy: ctx.userName,
+		tier: args.tier,
+		category: args.category
+	};
+	if (row.get('joinDate') === undefined) fields.joinDate = ctx.now.toISOString().slice(0, 10);
+	return fields;
+}
+
+export const approveCommandDef: CommandDef<ApproveArgs> = {
+	type: 'approve',
+	args: approveArgs,
+	roles: ['approver'],
+	what: 'approve applications',
+	run: (ctx, args) =>
+		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>
+			ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+				const row = memberRow(room, args.rowId);
+				const existing = row.get('memberNo');
+				if (typeof existing === 'number') {
+					// Approved already (by another approver a moment ago, or an earlier
+					// command): the same number, never a second one [J3].
+					const memberNo = String(row.get('certificateNo') ?? existing);
+					return ctx.commit({}, () => ({ memberNo }));
+				}
+				const from = statusOfRow(row);
+				checkMove(from, 'active', 'approve');
+				for (const [table, id] of [
+					['tiers', args.tier],
+					['categories', args.category]
+				] as const) {
+					const r = settings.doc.getMap<unknown>(table).get(id);
+					if (!(r instanceof Y.Map) || r.get('archived') === true) {
+						throw new HttpError(
+							400,
+							COMMAND_ERROR.unknownSetting,
+							`"${id}" is not one of the ${table} in the settings. Choose another and try again.`
+						);
+					}
+				}
+				const config = readConfig(settings.doc.getMap<unknown>('config').toJSON());
+				const result = await ctx.commit({ allocateMemberNo: true }, (n) => ({
+					memberNo: formatMemberNo(config.memberNoFormat, n!)
+				}));
+				const stored = await ctx.store.getCommand(ctx.org, ctx.id);
+				writeMove(
+					room,
+					ctx,
+					row,
+					args.rowId,
+					{ from, to: 'active', command: 'approve' },
+					approvalFields(ctx, args, stored!.memberNo!, result.memberNo, row)
+				);
+				return result;
+			})
+		),
+	replay: (ctx, args, stored) =>
+		ctx.rooms.withRoom(registryName(ctx.org), (room) => {
+			if (stored.memberNo === null) return;
+			const row = room.doc.getMap<unknown>('members').get(args.rowId);
+			if (!(row instanceof Y.Map) || row.get('memberNo') !== undefined) return;
+			const certificateNo = (stored.result as { memberNo: string }).memberNo;
+			const from = statusOfRow(row as RowMap);
+			writeMove(
+				room,
+				{ ...ctx, now: new Date(stored.at) },
+				row as RowMap,
+				args.rowId,
+				{ from, to: 'active', command: 'approve' },
+				approvalFields(
+					{ ...ctx, now: new Date(stored.at) },
+					args,
+					stored.memberNo,
+					certificateNo,
+					row as RowMap
+				)
+			);
+		})
+};
+
+export const JOINING_COMMANDS = [
+	moveCommandDef,
+	verifyCommandDef,
+	approveCommandDef,
+	rejectCommandDef
+] as const;
+
+/** The settings an organisation starts with (written once, by the server). */
+export function seedSettings(doc: Y.Doc): void {
+	const config = doc.getMap<unknown>('config');
+	const meta = doc.getMap<unknown>('meta');
+	if (meta.get('seeded') !== undefined) return;
+	const defaults = readConfig({});
+	for (const [k, v] of Object.entries(defaults)) if (!config.has(k)) config.set(k, v);
+	for (const [table, rows] of Object.entries(DEFAULT_TABLES)) {
+		const map = doc.getMap<RowMap>(table);
+		for (const [id, fields] of Object.entries(rows)) {
+			if (map.has(id)) continue;
+			const row = new Y.Map<unknown>();
+			map.set(id, row);
+			for (const [k, v] of Object.entries(fields)) row.set(k, v);
+		}
+	}
+	meta.set('seeded', new Date().toISOString());
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import {
+	canMove,
+	INITIAL_STATUSES,
+	MOVES,
+	moveCommand,
+	overdueFollowUps,
+	pipelineCounts,
+	plainMoves,
+	STATUS_ORDER,
+	statusRowRule
+} from '../../src/lib/domain/lifecycle';
+import { MEMBER_STATUS } from '../../src/lib/domain/member';
+import {
+	decimalToMinor,
+	DEFAULT_TEMPLATES,
+	formatMemberNo,
+	MEMBER_NO_FORMAT,
+	minorToDecimal,
+	pickTemplate,
+	readConfig,
+	renderTemplate,
+	unknownMergeFields,
+	type Template
+} from '../../src/lib/domain/settings';
+import { canonicalJson } from '../../src/lib/domain/commands';
+
+describe('pipeline state machine', () => {
+	it('[J4] knows every state, and every move leads to a known state', () => {
+		expect(new Set(STATUS_ORDER)).toEqual(new Set(Object.values(MEMBER_STATUS)));
+		for (const [from, tos] of Object.entries(MOVES)) {
+			for (const to of tos) expect(STATUS_ORDER, `${from}→${to}`).toContain(to);
+			expect(tos, `${from} does not move to itself`).not.toContain(from);
+		}
+	});
+
+	it('[J4] follows the joining flow and its exits', () => {
+		expect(moveCommand('prospect', 'inquiry')).toBe('move');
+		expect(moveCommand('inquiry', 'applicant')).toBe('move');
+		expect(moveCommand('applicant', 'verified')).toBe('verify');
+		expect(moveCommand('verified', 'active')).toBe('approve');
+		expect(moveCommand('applicant', 'rejected')).toBe('reject');
+		expect(moveCommand('verified', 'rejected')).toBe('reject');
+		expect(moveCommand('active', 'lapsed')).toBe('move');
+		expect(moveCommand('lapsed', 'active')).toBe('move');
+		expect(moveCommand('active', 'resigned')).toBe('move');
+		expect(moveCommand('active', 'removed')).toBe('move');
+		expect(moveCommand('prospect', 'eventContact')).toBe('move');
+		expect(moveCommand('inquiry', 'eventContact')).toBe('move');
+	});
+
+	it('[J4] refuses shortcuts: no approval without verification, nothing out of removed', () => {
+		expect(canMove('prospect', 'active')).toBe(false);
+		expect(canMove('applicant', 'active')).toBe(false);
+		expect(canMove('inquiry', 'verified')).toBe(false);
+		expect(moveCommand('prospect', 'active')).toBeNull();
+		expect(MOVES.removed).toEqual([]);
+		expect(plainMoves('verified')).toEqual(['applicant']);
+		expect(plainMoves('applicant')).not.toContain('verified');
+	});
+
+	it('[J1] the row rule keeps status for the server and lets new rows start early', () => {
+		expect(statusRowRule({ status: 'inquiry' }, null)).toEqual([]);
+		expect(statusRowRule({ status: 'active' }, null)).toEqual([
+			{ key: 'status', op: 'set', value: 'prospect' }
+		]);
+		expect(statusRowRule({}, null)).toEqual([]);
+		expect(statusRowRule({ status: 'active' }, { status: 'verified' })).toEqual([
+			{ key: 'status', op: 'set', value: 'verified' }
+		]);
+		expect(statusRowRule({ status: 'inquiry' }, {})).toEqual([{ key: 'status', op: 'delete' }]);
+		expect(statusRowRule({}, { status: 'active' })).toEqual([
+			{ key: 'status', op: 'set', value: 'active' }
+		]);
+		expect(statusRowRule({ status: 'active', name: 'x' }, { status: 'active' })).toEqual([]);
+		for (const s of INITIAL_STATUSES)
+			expect(['prospect', 'inquiry', 'applicant', 'eventContact']).toContain(s);
+	});
+
+	it('counts rows per state, rows without a status as prospects', () => {
+		const c = pipelineCounts([{ status: 'active' }, { status: 'active' }, {}, { status: 'bogus' }]);
+		expect(c.active).toBe(2);
+		expect(c.prospect).toBe(2);
+		expect(c.removed).toBe(0);
+	});
+
+	it('lists the owner’s overdue follow-ups, oldest first; due today is not overdue', () => {
+		const rows = [
+			{ id: 'a', status: 'inquiry', owner: 'sara', followUpOn: '2025-03-02' },
+			{ id: 'b', status: 'inquiry', owner: 'sara', followUpOn: '2025-02-01' },
+			{ id: 'c', status: 'inquiry', owner: 'ali', followUpOn: '2025-01-01' },
+			{ id: 'd', status: 'inquiry', owner: 'sara', followUpOn: '2025-03-05' },
+			{ id: 'e', status: 'active', owner: 'sara', followUpOn: '2025-01-01' },
+			{ id: 'f', status: 'inquiry', owner: 'sara' }
+		];
+		expect(overdueFollowUps(rows, 'sara', '2025-03-05').map((r) => r.id)).toEqual(['b', 'a']);
+	});
+});
+
+describe('settings', () => {
+	it('formats member numbers with the admin’s prefix and padding', () => {
+		expect(formatMemberNo('TA-{n:5}', 42)).toBe('TA-00042');
+		expect(formatMemberNo('{n}', 7)).toBe('7');
+		expect(formatMemberNo('M{n:3}/CN', 1234)).toBe('M1234/CN');
+		// An invalid format never breaks numbering: the default is used.
+		expect(formatMemberNo('broken', 3)).toBe('00003');
+		expect(MEMBER_NO_FORMAT.test('A{n}{n}')).toBe(false);
+	});
+
+	it('reads config with defaults for missing or invalid values', () => {
+		expect(readConfig({})).toMatchObject({
+			currency: 'IRR',
+			lapseGraceDays: 90,
+			riskInactiveDays: 365
+		});
+		expect(
+			readConfig({ currency: 'eur', lapseGraceDays: 30.5, riskInactiveDays: 200 })
+		).toMatchObject({
+			currency: 'IRR',
+			lapseGraceDays: 90,
+			riskInactiveDays: 200
+		});
+	});
+
+	it('fills merge fields, empties known ones without a value, keeps unknown ones visible', () => {
+		expect(
+			renderTemplate('{{name}} no. {{ memberNo }} {{tier}} {{oops}}', {
+				name: 'Acme',
+				memberNo: 'TA-1'
+			})
+		).toBe('Acme no. TA-1  {{oops}}');
+		expect(unknownMergeFields('{{name}} {{oops}} {{oops}}')).toEqual(['oops']);
+		for (const t of Object.values(DEFAULT_TEMPLATES))
+			expect(unknownMergeFields(String(t.body))).toEqual([]);
+	});
+
+	it('picks the template in the member’s language, English otherwise, never an archived one', () => {
+		const ts: Template[] = [
+			{ id: 'c-en', kind: 'certificate', language: 'en', body: 'en' },
+			{ id: 'c-fa', kind: 'certificate', language: 'fa', body: 'fa' },
+			{ id: 'c-zh', kind: 'certificate', language: 'zh', body: 'zh', archived: true }
+		];
+		expect(pickTemplate(ts, 'certificate', 'fa')?.body).toBe('fa');
+		expect(pickTemplate(ts, 'certificate', 'zh')?.body).toBe('en');
+		expect(pickTemplate(ts, 'admission', 'en')).toBeNull();
+	});
+
+	it('converts amounts to integer minor units and back without floating point', () => {
+		expect(decimalToMinor('12.50', 'CNY')).toBe(1250);
+		expect(decimalToMinor('0.1', 'CNY')).toBe(10);
+		expect(decimalToMinor('50,000,000', 'IRR')).toBe(50_000_000);
+		expect(decimalToMinor('۱۲۰۰', 'IRR')).toBe(1200);
+		expect(decimalToMinor('1.005', 'CNY')).toBeNull();
+		expect(decimalToMinor('abc', 'CNY')).toBeNull();
+		expect(minorToDecimal(1250, 'CNY')).toBe('12.50');
+		expect(minorToDecimal(5, 'CNY')).toBe('0.05');
+		expect(minorToDecimal(50_000_000, 'IRR')).toBe('50000000');
+	});
+});
+
+describe('commands', () => {
+	it('[CMD4] compares bodies by content, not key order', () => {
+		expect(canonicalJson({ b: 1, a: [1, { y: 2, x: 1 }] })).toBe(
+			canonicalJson({ a: [1, { x: 1, y: 2 }], b: 1 })
+		);
+		expect(canonicalJson({ a: 1 })).not.toBe(canonicalJson({ a: 2 }));
+	});
+});
