@@ -437,6 +437,11 @@ class OrgReports {
 		return this.running;
 	}
 
+	/** Nothing scheduled or running (tests wait for this before counting computations). */
+	get idle(): boolean {
+		return this.timer === null && this.running === null;
+	}
+
 	/** Resolves after the next recomputation has been written. */
 	nextComputation(): Promise<void> {
 		return new Promise((r) => this.waiters.push(r));

@@ -9,9 +9,11 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
 import { addMember, editText, uniqueTag } from './members-helpers';
 import { USERS, type TestUser } from './users';
+import { DEFAULT_CRITERIA } from '../../src/lib/domain/settings';
 
 const sara = USERS[0];
 const bahar = USERS[3];
+const amir = USERS[5];
 
 /** Log in through the login page and land on /reports. */
 async function reportsContext(browser: Browser, user: TestUser, locale?: 'en' | 'fa' | 'zh') {
@@ -35,22 +37,41 @@ function lastMonthDay(): string {
 	return m.toISOString().slice(0, 10);
 }
 
-async function addActiveMember(page: Page, name: string, region: string) {
-	const id = await addMember(page);
-	await editText(page, id, 'name', name);
-	await cell(page, id, 'status').click();
-	await page.keyboard.press('Enter');
-	await expect(page.locator('.ag-select-list')).toBeVisible();
-	for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
-	await page.keyboard.press('Enter');
-	await expect(cell(page, id, 'status')).toHaveText('Active member');
-	await editText(page, id, 'region', region);
-	await editText(page, id, 'phone', '+98 21 5555 7788');
-	await editText(page, id, 'email', 'secret@board-test.example');
-	await cell(page, id, 'joinDate').click();
-	await page.keyboard.press('Enter');
-	await page.locator('.gh-editor input[type=date]').fill(lastMonthDay());
-	await page.keyboard.press('Enter');
+/** `POST /api/default/commands` from a page of a logged-in user; throws unless 200. */
+async function command(page: Page, body: Record<string, unknown>) {
+	const r = await page.evaluate(async (b) => {
+		const res = await fetch('/api/default/commands', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id: crypto.randomUUID(), ...b })
+		});
+		return { status: res.status, text: await res.text() };
+	}, body);
+	expect(r.status, r.text).toBe(200);
+}
+
+/**
+ * Staff add an applicant in the grid with contact details and a join date; the office
+ * verifies it and the approver approves it (the only way to an active member).
+ */
+async function addActiveMember(staff: Page, approver: Page, name: string, region: string) {
+	const id = await addMember(staff);
+	await editText(staff, id, 'name', name);
+	await editText(staff, id, 'region', region);
+	await editText(staff, id, 'phone', '+98 21 5555 7788');
+	await editText(staff, id, 'email', 'secret@board-test.example');
+	await cell(staff, id, 'joinDate').click();
+	await staff.keyboard.press('Enter');
+	await staff.locator('.gh-editor input[type=date]').fill(lastMonthDay());
+	await staff.keyboard.press('Enter');
+	await command(staff, { type: 'move', rowId: id, to: 'applicant' });
+	await command(staff, { type: 'verify', rowId: id, met: Object.keys(DEFAULT_CRITERIA), note: '' });
+	await command(approver, {
+		type: 'approve',
+		rowId: id,
+		tier: 'regular',
+		category: 'manufacturer'
+	});
 	return id;
 }
 
@@ -64,9 +85,11 @@ test('[RP6] a staff edit appears on an open board page without a reload; no cont
 	const before = Number(await board.page.getByTestId('fig-joined').getAttribute('data-value'));
 
 	const staff = await loginContext(browser, sara);
+	const approver = await loginContext(browser, amir);
 	await waitForGrid(staff.page);
 	const tag = uniqueTag('RP');
-	await addActiveMember(staff.page, `${tag} Board Co`, `${tag}-Region`);
+	await addActiveMember(staff.page, approver.page, `${tag} Board Co`, `${tag}-Region`);
+	await approver.context.close();
 
 	const newMembers = board.page.getByTestId('new-members');
 	await expect(newMembers).toContainText(`${tag} Board Co`);
@@ -94,9 +117,11 @@ test('[RP6] a staff edit appears on an open board page without a reload; no cont
 
 test('[RP7] staff export the month’s change list as CSV with a UTF-8 BOM', async ({ browser }) => {
 	const staff = await loginContext(browser, sara);
+	const approver = await loginContext(browser, amir);
 	await waitForGrid(staff.page);
 	const tag = uniqueTag('CSV');
-	await addActiveMember(staff.page, `${tag} Csv Co`, 'Kerman');
+	await addActiveMember(staff.page, approver.page, `${tag} Csv Co`, 'Kerman');
+	await approver.context.close();
 	await staff.page.goto('/reports');
 	await expect(staff.page.getByTestId('change-list')).toContainText(`${tag} Csv Co`);
 	const [download] = await Promise.all([

@@ -11,6 +11,13 @@ export const USERS = [
 		displayName: 'Farid Finance',
 		password: 'farid-password-1',
 		roles: ['finance']
+	},
+	// Approves applications (the only way a row becomes an active member).
+	{
+		username: 'amir',
+		displayName: 'Amir Approver',
+		password: 'amir-password-1',
+		roles: ['approver']
 	}
 ] as const;
 export type TestUser = (typeof USERS)[number] | typeof ADMIN;

@@ -28,10 +28,12 @@ import {
 	type ScoreItem
 } from './report';
 
+/** Rows that are or were members; lapsed, resigned and removed ones have left. */
 const MEMBER_STATES: ReadonlySet<string> = new Set<MemberStatus>([
 	MEMBER_STATUS.active,
 	MEMBER_STATUS.lapsed,
-	MEMBER_STATUS.resigned
+	MEMBER_STATUS.resigned,
+	MEMBER_STATUS.removed
 ]);
 
 /**
