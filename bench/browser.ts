@@ -314,7 +314,7 @@ function syncPhases(results: ProbeResult[]): string {
 	return (
 		`median phases: app start until it connects ${ms(phase(results, 'start', 'wsCreate'))}, ` +
 		`socket open ${ms(phase(results, 'wsCreate', 'wsOpen'))}, ` +
-		`until the server's state arrives (${mib(info.wsBigBytes ?? NaN).toFixed(1)} MiB; the server encodes the whole room for an empty state vector, then sends it) ${ms(phase(results, 'wsOpen', 'wsBig'))}, ` +
+		`until the server's state arrives (the first part, ${mib(info.wsBigBytes ?? NaN).toFixed(1)} MiB; the server answers an empty state vector from the stored snapshot parts, no encoding [R4]) ${ms(phase(results, 'wsOpen', 'wsBig'))}, ` +
 		`applying it + row objects + grid until all rows show ${ms(phase(results, 'wsBig', 'rows'))}`
 	);
 }
@@ -326,14 +326,14 @@ function finding(kind: 'open' | 'sync', p: ProfileSummary): string {
 	if (kind === 'open') {
 		const waste = l('updateEvent') + l('bcConnect');
 		return (
-			`Finding: ${secs(waste)} of the main thread encodes the whole doc twice for no reader: ` +
-			`the Yjs 'update' event of y-indexeddb's own load transaction (${secs(l('updateEvent'))}; any 'update' listener makes Yjs encode every transaction, and y-indexeddb then drops updates of its own origin) ` +
-			`and y-websocket's BroadcastChannel connect, which broadcasts the whole doc as sync step 2 (${secs(l('bcConnect'))}). ` +
+			`Finding: whole-doc encodes for no reader take ${secs(waste)} of the main thread: ` +
+			`the Yjs 'update' event (${secs(l('updateEvent'))}; any 'update' listener makes Yjs encode a transaction, so y-indexeddb's is off during its own load [C13]) ` +
+			`and the BroadcastChannel connect (${secs(l('bcConnect'))}; y-websocket broadcast the whole doc to other tabs, ours only its state vector [C12]); before those two rules they were ~45% of the open. ` +
 			`Y.applyUpdate itself (string decoding, item integration) takes ${secs(l('apply'))}; then ${rest}.`
 		);
 	}
 	return (
-		`Finding: applying the server's state takes ${secs(l('apply'))} with its observers, of which the Yjs 'update' event re-encodes the received state (${secs(l('updateEvent'))}) only for y-indexeddb to store it; ` +
+		`Finding: applying the server's state takes ${secs(l('apply'))} with its observers, of which the Yjs 'update' event ${secs(l('updateEvent'))} (big server updates are stored in the local copy as received, without it [C13]; it re-encoded the whole state before); ` +
 		`${rest}.`
 	);
 }

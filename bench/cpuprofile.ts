@@ -46,8 +46,9 @@ export const LANDMARKS = [
 	},
 	{
 		id: 'bcConnect',
-		label: 'y-websocket BroadcastChannel connect (whole doc as sync step 2)',
-		match: (f: Fn) => f.area === 'y-websocket' && f.name === 'connectBc'
+		label:
+			'BroadcastChannel connect (connectBc: y-websocket sent the whole doc, ours its state vector)',
+		match: (f: Fn) => f.name === 'connectBc'
 	},
 	{
 		id: 'encodeState',

@@ -156,7 +156,9 @@ async function breakdown(room: string): Promise<Breakdown> {
 	let t = performance.now();
 	const loaded = await store.loadRoom(room);
 	const storeReadMs = performance.now() - t;
-	const snapshot = loaded.snapshot?.state ?? new Uint8Array([0, 0]);
+	const parts = loaded.snapshot?.parts ?? [];
+	const snapshot =
+		parts.length === 1 ? parts[0] : Y.mergeUpdates(parts.length ? parts : [new Uint8Array([0, 0])]);
 	const doc = new Y.Doc();
 	t = performance.now();
 	Y.applyUpdate(doc, snapshot);

@@ -430,6 +430,10 @@ export class SyncClient {
 	closeCode: number | null = null;
 	/** performance.now() of the first message from the server (0 until then). */
 	firstMessageAt = 0;
+	/** The state vector of the server's sync step 1 (null until then). */
+	serverSv: Uint8Array | null = null;
+	/** Called after each sync step 2 from the server. */
+	onStep2: (() => void) | null = null;
 	/** Called after each remote update was applied (or counted). */
 	onRemote: (() => void) | null = null;
 	onAck: (() => void) | null = null;
@@ -501,6 +505,7 @@ export class SyncClient {
 			const syncType = decoding.readVarUint(dec);
 			if (syncType === syncProtocol.messageYjsSyncStep1) {
 				const sv = decoding.readVarUint8Array(dec);
+				this.serverSv = sv;
 				const enc = encoding.createEncoder();
 				encoding.writeVarUint(enc, MESSAGE.sync);
 				encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
@@ -516,6 +521,7 @@ export class SyncClient {
 			if (syncType === syncProtocol.messageYjsSyncStep2) {
 				this.gotStep2 = true;
 				this.checkSynced();
+				this.onStep2?.();
 			}
 			this.onRemote?.();
 		} else if (type === MESSAGE.ack) {
@@ -532,6 +538,26 @@ export class SyncClient {
 			this.onSynced();
 			this.onSynced = null;
 		}
+	}
+
+	/**
+	 * Ask the server for what it has beyond its own state vector (nothing): answered
+	 * once its doc is built, since only a new device's step 1 is answered earlier [R5].
+	 */
+	async whenServerBuilt(timeoutMs: number): Promise<number> {
+		if (!this.serverSv) throw new Error('no sync step 1 from the server yet');
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE.sync);
+		encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep1);
+		encoding.writeVarUint8Array(enc, this.serverSv);
+		const answered = new Promise<number>((resolve) => {
+			this.onStep2 = () => {
+				this.onStep2 = null;
+				resolve(now());
+			};
+		});
+		this.ws.send(encoding.toUint8Array(enc));
+		return withTimeout(answered, timeoutMs, 'the answer after the build');
 	}
 
 	/** Send one update as a sync update message. */

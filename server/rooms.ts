@@ -7,11 +7,18 @@
  *  - every change of the doc, whoever made it, goes through one path ('update'):
  *    append to the store, THEN broadcast to the other peers [P1], THEN acknowledge
  *    the sender [K1]. Entries wait in an in-memory outbox until the store has them.
+ *    Group commit [P4]: the outbox is stored once per event-loop turn (setImmediate),
+ *    everything that arrived in that turn in ONE store transaction, then broadcast and
+ *    acknowledged in arrival order.
  *  - when the store fails, the doc stays in memory and the entries stay in the outbox
  *    and are retried on the next change, the next snapshot or a timer [P2]; they are
  *    broadcast anyway (the doc in memory is the truth) but not acknowledged.
  *  - a snapshot is written every `snapshotEvery` stored updates and when the last
- *    peer leaves; the room is unloaded after `idleMs` without peers.
+ *    peer leaves, by the store's background thread from the stored snapshot and log
+ *    rows (the event loop never encodes the whole doc) [R3]; the room is unloaded
+ *    after `idleMs` without peers.
+ *  - the room keeps the bytes of its last snapshot and the updates after it, so a new
+ *    device (empty state vector) is answered from them without encoding the doc [R4].
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
@@ -65,6 +72,8 @@ export const DEFAULT_ROOM_TUNING: RoomTuning = {
 
 interface OutboxEntry {
 	update: Uint8Array;
+	/** Client ids (not the server's) whose clock this transaction moved. */
+	clients: number[];
 	userId: number | null;
 	at: number;
 	from: Peer | null;
@@ -73,6 +82,48 @@ interface OutboxEntry {
 	broadcast: boolean;
 	/** ACK messages to send once this entry (and all before it) is stored. */
 	acks: { peer: Peer; message: Uint8Array }[];
+}
+
+/** The stored state of the room as bytes: its last snapshot and the updates after it. */
+interface StoredState {
+	/** The snapshot's parts (none without a snapshot). */
+	base: Uint8Array[];
+	/** Updates after `base`, stored or waiting in the outbox, in order. */
+	tail: { seq: number; update: Uint8Array }[];
+}
+
+/** Above this many tail updates a new device is answered from the doc instead. */
+const MAX_TAIL = 5000;
+
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
+/** Above this many log rows after the snapshot, the stored state vector is not computed. */
+const MAX_SV_TAIL = 2000;
+
+/** The stored state's vector (snapshot's, merged with the rows'), or null when unknown. */
+function storedStateVector(
+	snapshot: { sv: Uint8Array | null } | null,
+	updates: { update: Uint8Array }[]
+): Uint8Array | null {
+	if (snapshot && !snapshot.sv) return null;
+	if (updates.length > MAX_SV_TAIL) return null;
+	const sv = snapshot?.sv ? Y.decodeStateVector(snapshot.sv) : new Map<number, number>();
+	try {
+		for (const u of updates) {
+			for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(u.update))) {
+				if (clock > (sv.get(client) ?? 0)) sv.set(client, clock);
+			}
+		}
+	} catch {
+		return null; // a bad row: the build skips it; the doc's vector will tell
+	}
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, sv.size);
+	for (const [client, clock] of [...sv].sort((a, b) => b[0] - a[0])) {
+		encoding.writeVarUint(enc, client);
+		encoding.writeVarUint(enc, clock);
+	}
+	return encoding.toUint8Array(enc);
 }
 
 /** Decoded enough to check it is well-formed; what the caller needs from it. */
@@ -116,6 +167,9 @@ export class Room {
 	private readonly outbox: OutboxEntry[] = [];
 	private flushing: Promise<void> | null = null;
 	private lastAttemptFailed = false;
+	private flushScheduled = false;
+	private snapshotting: Promise<void> | null = null;
+	private stored: StoredState | null;
 	private retryTimer: ReturnType<typeof setTimeout> | null = null;
 	private retryDelay: number;
 	private lastSeq: number;
@@ -124,13 +178,19 @@ export class Room {
 	/** Awareness client id → the peer that owns it. */
 	private readonly awarenessOwner = new Map<number, Peer>();
 	private destroyed = false;
+	/** The doc holds the stored state (see `open`). */
+	built = false;
+	whenBuilt: Promise<void> = Promise.resolve();
+	/** The stored state vector, while the doc is being built; null when unknown. */
+	private storedSv: Uint8Array | null = null;
 
 	private constructor(
 		readonly name: string,
 		private readonly store: Store,
 		private readonly tuning: RoomTuning,
 		doc: Y.Doc,
-		log: { lastSeq: number; snapshotSeq: number; sinceSnapshot: number }
+		log: { lastSeq: number; snapshotSeq: number; sinceSnapshot: number },
+		stored: StoredState | null
 	) {
 		const parsed = parseRoomName(name);
 		if (!parsed) throw new Error(`Not a room name: ${name}`);
@@ -140,6 +200,7 @@ export class Room {
 		this.lastSeq = log.lastSeq;
 		this.snapshotSeq = log.snapshotSeq;
 		this.sinceSnapshot = log.sinceSnapshot;
+		this.stored = stored;
 		this.retryDelay = tuning.retryMs;
 		this.guard = DOC_GUARDS[this.docName] ?? null;
 		this.awareness = new awarenessProtocol.Awareness(doc);
@@ -149,28 +210,79 @@ export class Room {
 		this.awareness.on('update', this.onAwareness);
 	}
 
-	static async load(opts: { name: string; store: Store; tuning: RoomTuning }): Promise<Room> {
+	/**
+	 * Read the room from the store and start building its doc. Resolves as soon as the
+	 * stored bytes are read: `whenBuilt` resolves once the doc holds them [R1][R5].
+	 */
+	static async open(opts: { name: string; store: Store; tuning: RoomTuning }): Promise<Room> {
 		const { snapshot, updates } = await opts.store.loadRoom(opts.name);
-		const doc = new Y.Doc({ gc: true });
-		doc.transact(() => {
-			const apply = (u: Uint8Array, what: string) => {
-				try {
-					Y.applyUpdate(doc, u);
-				} catch (e) {
-					// Keep loading the rest: one bad row must not make the room unusable.
-					console.error(`Guildhall: could not apply ${what} of room ${opts.name}; skipped.`, e);
-				}
-			};
-			if (snapshot) apply(snapshot.state, `the snapshot (up to #${snapshot.upToSeq})`);
-			for (const u of updates) apply(u.update, `log row #${u.seq}`);
-		}, LOAD_ORIGIN);
-		const room = new Room(opts.name, opts.store, opts.tuning, doc, {
-			lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : (snapshot?.upToSeq ?? 0),
-			snapshotSeq: snapshot?.upToSeq ?? 0,
-			sinceSnapshot: updates.length
-		});
-		room.initSchema();
+		const room = new Room(
+			opts.name,
+			opts.store,
+			opts.tuning,
+			new Y.Doc({ gc: true }),
+			{
+				lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : (snapshot?.upToSeq ?? 0),
+				snapshotSeq: snapshot?.upToSeq ?? 0,
+				sinceSnapshot: updates.length
+			},
+			updates.length <= MAX_TAIL
+				? {
+						base: snapshot?.parts ?? [],
+						tail: updates.map((u) => ({ seq: u.seq, update: u.update }))
+					}
+				: null
+		);
+		room.storedSv = storedStateVector(snapshot, updates);
+		room.whenBuilt = room.build(snapshot?.parts ?? [], updates, snapshot?.upToSeq ?? 0);
 		return room;
+	}
+
+	/** `open`, then wait for the doc. */
+	static async load(opts: { name: string; store: Store; tuning: RoomTuning }): Promise<Room> {
+		const room = await Room.open(opts);
+		await room.whenBuilt;
+		return room;
+	}
+
+	/**
+	 * Apply the snapshot a part per event-loop turn (each part ~1 MiB, so other rooms
+	 * and this room's early answers go on meanwhile), then the log rows after it.
+	 */
+	private async build(
+		parts: Uint8Array[],
+		updates: { seq: number; update: Uint8Array }[],
+		upToSeq: number
+	): Promise<void> {
+		const apply = (u: Uint8Array, what: string) => {
+			try {
+				this.doc.transact(() => Y.applyUpdate(this.doc, u), LOAD_ORIGIN);
+			} catch (e) {
+				// Keep loading the rest: one bad row must not make the room unusable.
+				console.error(`Guildhall: could not apply ${what} of room ${this.name}; skipped.`, e);
+			}
+		};
+		for (let i = 0; i < parts.length; i++) {
+			if (parts.length > 1) await new Promise((r) => setImmediate(r));
+			if (this.destroyed) return;
+			apply(parts[i], `part ${i + 1} of the snapshot (up to #${upToSeq})`);
+		}
+		if (updates.length > 0) {
+			this.doc.transact(() => {
+				for (const u of updates) {
+					try {
+						Y.applyUpdate(this.doc, u.update);
+					} catch (e) {
+						console.error(
+							`Guildhall: could not apply log row #${u.seq} of room ${this.name}; skipped.`,
+							e
+						);
+					}
+				}
+			}, LOAD_ORIGIN);
+		}
+		this.built = true;
+		this.initSchema();
 	}
 
 	private initSchema(): void {
@@ -217,15 +329,19 @@ export class Room {
 	 */
 	applyPeerUpdate(peer: Peer, update: Uint8Array): { corrections: number } {
 		if (!this.guard) throw new Error(`Room ${this.name} is not writable by peers`);
-		const checked = checkUpdate(update);
+		const before = this.outbox.length;
 		const { corrections, error } = applyGuardedUpdate({
 			doc: this.doc,
 			update,
 			origin: peer,
 			guard: this.guard
 		});
-		this.queueAck(peer, checked.clients);
 		if (error) throw error;
+		// The clients to acknowledge come from the transaction (onUpdate recorded which
+		// clocks it moved), so the update is decoded once, by Y.applyUpdate. Only an
+		// update that changed nothing (a resend) is decoded again for its client ids.
+		const entry = this.outbox.length > before ? this.outbox[this.outbox.length - 1] : null;
+		this.queueAck(peer, entry?.from === peer ? entry.clients : checkUpdate(update).clients);
 		return { corrections };
 	}
 
@@ -257,8 +373,17 @@ export class Room {
 	): void => {
 		if (origin === LOAD_ORIGIN) return;
 		const from = isPeer(origin) ? origin : null;
+		const clients: number[] = [];
+		if (from) {
+			for (const [client, clock] of tr.afterState) {
+				if (client !== this.doc.clientID && clock > (tr.beforeState.get(client) ?? 0)) {
+					clients.push(client);
+				}
+			}
+		}
 		this.outbox.push({
 			update,
+			clients,
 			userId: from ? from.userId : actorOf(origin),
 			at: Date.now(),
 			from,
@@ -266,8 +391,18 @@ export class Room {
 			broadcast: false,
 			acks: []
 		});
-		void this.flush();
+		this.scheduleFlush();
 	};
+
+	/** Group commit: one store transaction for all changes of this event-loop turn. */
+	private scheduleFlush(): void {
+		if (this.flushScheduled) return;
+		this.flushScheduled = true;
+		setImmediate(() => {
+			this.flushScheduled = false;
+			if (!this.destroyed) void this.flush();
+		});
+	}
 
 	private broadcast(e: OutboxEntry): void {
 		e.broadcast = true;
@@ -298,19 +433,23 @@ export class Room {
 
 	private async drain(): Promise<void> {
 		while (this.outbox.length > 0) {
-			const e = this.outbox[0];
+			const batch = this.outbox.slice();
 			try {
-				const seq = await this.store.appendUpdate({
-					room: this.name,
-					update: e.update,
-					userId: e.userId,
-					at: e.at
-				});
-				this.outbox.shift();
-				this.lastSeq = seq;
-				this.sinceSnapshot++;
+				const seqs = await this.store.appendUpdates(
+					batch.map((e) => ({ room: this.name, update: e.update, userId: e.userId, at: e.at }))
+				);
+				// Durable from here on: only now broadcast [P1] and acknowledge [K1].
+				this.outbox.splice(0, batch.length);
+				this.lastSeq = seqs[seqs.length - 1];
+				this.sinceSnapshot += batch.length;
 				this.lastAttemptFailed = false;
 				this.retryDelay = this.tuning.retryMs;
+				if (this.stored) {
+					for (let i = 0; i < batch.length; i++) {
+						this.stored.tail.push({ seq: seqs[i], update: batch[i].update });
+					}
+					if (this.stored.tail.length > MAX_TAIL) this.stored = null;
+				}
 			} catch (err) {
 				this.lastAttemptFailed = true;
 				console.error(
@@ -322,9 +461,11 @@ export class Room {
 				this.scheduleRetry();
 				return;
 			}
-			if (!e.broadcast) this.broadcast(e);
-			for (const a of e.acks) a.peer.send(a.message);
-			if (this.sinceSnapshot >= this.tuning.snapshotEvery) await this.writeSnapshot();
+			for (const e of batch) {
+				if (!e.broadcast) this.broadcast(e);
+				for (const a of e.acks) a.peer.send(a.message);
+			}
+			if (this.sinceSnapshot >= this.tuning.snapshotEvery) void this.writeSnapshot();
 		}
 	}
 
@@ -338,19 +479,36 @@ export class Room {
 		this.retryDelay = Math.min(this.retryDelay * 2, 30_000);
 	}
 
-	private async writeSnapshot(): Promise<void> {
-		if (this.lastSeq <= this.snapshotSeq && this.outbox.length === 0) return;
+	/**
+	 * Have the store merge a new snapshot up to the last stored update, off the event
+	 * loop. One at a time; resolves when the current one (and, if more was stored
+	 * meanwhile and `again`, one more) is written.
+	 */
+	private writeSnapshot(again = false): Promise<void> {
+		if (this.snapshotting) {
+			if (!again) return this.snapshotting;
+			return this.snapshotting.then(() => this.writeSnapshot(false));
+		}
+		if (this.lastSeq <= this.snapshotSeq) return Promise.resolve();
 		const upToSeq = this.lastSeq;
+		const counted = this.sinceSnapshot;
+		this.snapshotting = this.runSnapshot(upToSeq, counted).finally(() => {
+			this.snapshotting = null;
+		});
+		return this.snapshotting;
+	}
+
+	private async runSnapshot(upToSeq: number, counted: number): Promise<void> {
 		try {
-			// The state may hold changes still in the outbox: loading re-applies logged
-			// rows after upToSeq, which is harmless because applying an update is idempotent.
-			await this.store.writeSnapshot({
-				room: this.name,
-				state: Y.encodeStateAsUpdate(this.doc),
-				upToSeq
-			});
-			this.snapshotSeq = upToSeq;
-			this.sinceSnapshot = 0;
+			const merged = await this.store.snapshotFromLog(this.name, upToSeq);
+			this.snapshotSeq = Math.max(this.snapshotSeq, upToSeq);
+			this.sinceSnapshot = Math.max(0, this.sinceSnapshot - counted);
+			if (merged && this.stored) {
+				const tail = this.stored.tail.filter((t) => t.seq > merged.upToSeq);
+				this.stored = { base: merged.parts, tail };
+			} else if (merged && !this.stored && this.sinceSnapshot === 0 && this.outbox.length === 0) {
+				this.stored = { base: merged.parts, tail: [] };
+			}
 		} catch (err) {
 			console.error(`Guildhall: could not write a snapshot of room ${this.name}; will retry.`, err);
 			// Not on every following change: encoding a big doc is not free.
@@ -364,16 +522,57 @@ export class Room {
 	/** Store pending changes, then write a snapshot if anything changed since the last. */
 	async snapshot(): Promise<void> {
 		await this.flush();
-		await this.writeSnapshot();
+		await this.writeSnapshot(true);
+	}
+
+	/**
+	 * The whole state for a device that has nothing (an empty state vector), as sync
+	 * messages built from stored bytes: the snapshot as an update, then a sync step 2
+	 * with the updates after it (merged; small). Null when the room has no such bytes
+	 * (too long a tail): the caller answers from the doc.
+	 */
+	storedStateMessages(): Uint8Array[] | null {
+		if (!this.stored) return null;
+		const rest = [...this.stored.tail.map((t) => t.update), ...this.outbox.map((e) => e.update)];
+		const out: Uint8Array[] = [];
+		for (const part of this.stored.base) out.push(syncUpdateMessage(part));
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE.sync);
+		encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
+		encoding.writeVarUint8Array(
+			enc,
+			rest.length === 0 ? EMPTY_UPDATE : rest.length === 1 ? rest[0] : Y.mergeUpdates(rest)
+		);
+		out.push(encoding.toUint8Array(enc));
+		return out;
+	}
+
+	/**
+	 * Before the doc is built: greet a peer with sync step 1 of the stored state vector
+	 * (it carries the stored state [R1]), so the peer can be answered early. False when
+	 * that vector is unknown (a snapshot of schema 1): wait for the build then.
+	 */
+	greetEarly(peer: Peer): boolean {
+		if (this.built) return false;
+		if (!this.storedSv || this.peers.has(peer)) return false;
+		this.peers.add(peer);
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE.sync);
+		encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep1);
+		encoding.writeVarUint8Array(enc, this.storedSv);
+		peer.send(encoding.toUint8Array(enc));
+		return true;
 	}
 
 	/** Send the first messages to a peer that joins: sync step 1, then current presence. */
 	addPeer(peer: Peer): void {
-		this.peers.add(peer);
-		const enc = encoding.createEncoder();
-		encoding.writeVarUint(enc, MESSAGE.sync);
-		syncProtocol.writeSyncStep1(enc, this.doc);
-		peer.send(encoding.toUint8Array(enc));
+		if (!this.peers.has(peer)) {
+			this.peers.add(peer);
+			const enc = encoding.createEncoder();
+			encoding.writeVarUint(enc, MESSAGE.sync);
+			syncProtocol.writeSyncStep1(enc, this.doc);
+			peer.send(encoding.toUint8Array(enc));
+		}
 		const states = [...this.awareness.getStates().keys()];
 		if (states.length > 0) peer.send(awarenessMessage(this.awareness, states));
 	}
@@ -448,7 +647,11 @@ export class Room {
 }
 
 interface RoomEntry {
+	/** Read from the store; the doc may still be building. */
+	shell: Promise<Room>;
+	/** Built. */
 	room: Promise<Room>;
+	opened: Room | null;
 	loaded: Room | null;
 	holds: number;
 	idleTimer: ReturnType<typeof setTimeout> | null;
@@ -477,27 +680,50 @@ export class Rooms {
 		private readonly tuning: RoomTuning = DEFAULT_ROOM_TUNING
 	) {}
 
+	/** Load (once) and hold the room; resolves when its doc is built. */
 	acquire(name: string): Promise<Room> {
+		return this.hold(name, 'room');
+	}
+
+	/**
+	 * Hold the room as soon as it is read from the store, its doc maybe still building
+	 * (`room.built`, `room.whenBuilt`): for the transport's early answers [R5].
+	 */
+	acquireOpened(name: string): Promise<Room> {
+		return this.hold(name, 'shell');
+	}
+
+	private hold(name: string, what: 'room' | 'shell'): Promise<Room> {
 		if (this.closed) return Promise.reject(new Error('The server is shutting down'));
 		let entry = this.entries.get(name);
 		if (!entry) {
+			const shell = Room.open({ name, store: this.store, tuning: this.tuning });
 			const e: RoomEntry = {
-				room: Room.load({ name, store: this.store, tuning: this.tuning }),
+				shell,
+				room: shell.then((r) => r.whenBuilt.then(() => r)),
+				opened: null,
 				loaded: null,
 				holds: 0,
 				idleTimer: null
 			};
 			entry = e;
 			this.entries.set(name, e);
-			e.room.then(
+			shell.then(
 				(room) => {
-					e.loaded = room;
-					for (const f of this.lifecycle.loaded) f(room);
+					e.opened = room;
 				},
 				() => {
 					// A failed load is not cached: the next peer tries again.
 					if (this.entries.get(name) === e) this.entries.delete(name);
 				}
+			);
+			e.room.then(
+				(room) => {
+					e.loaded = room;
+					// Built: observers (the reports) see the whole doc.
+					for (const f of this.lifecycle.loaded) f(room);
+				},
+				() => {}
 			);
 		}
 		entry.holds++;
@@ -506,7 +732,7 @@ export class Rooms {
 			entry.idleTimer = null;
 		}
 		const e = entry;
-		return e.room.catch((err) => {
+		return e[what].catch((err) => {
 			e.holds--;
 			throw err;
 		});
@@ -514,7 +740,7 @@ export class Rooms {
 
 	release(room: Room): void {
 		const entry = this.entries.get(room.name);
-		if (!entry || entry.loaded !== room) return;
+		if (!entry || entry.opened !== room) return;
 		entry.holds--;
 		if (entry.holds > 0) return;
 		void room.snapshot();
@@ -571,6 +797,7 @@ export class Rooms {
 			entries.map(async (e) => {
 				if (e.idleTimer) clearTimeout(e.idleTimer);
 				const room = await e.room.catch(() => null);
+				// (A room still building is built first: its changes are all stored anyway.)
 				if (!room) return;
 				await room.snapshot();
 				if (room.pending > 0) {

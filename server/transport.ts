@@ -50,7 +50,10 @@ const MAX_QUEUED_BYTES = 2 * MAX_MESSAGE_BYTES;
 
 export class Connection implements Peer {
 	readonly kind = 'peer';
+	/** Set once the room's doc is built; messages wait in `queue` until then. */
 	room: Room | null = null;
+	/** The room this connection holds (maybe still building). */
+	held: Room | null = null;
 	queue: Uint8Array[] = [];
 	queuedBytes = 0;
 	alive = true;
@@ -95,6 +98,12 @@ const handleSync: Handler = (conn, room, decoder) => {
 	switch (type) {
 		case syncProtocol.messageYjsSyncStep1: {
 			const sv = decoding.readVarUint8Array(decoder);
+			// A new device: the stored bytes are the answer, no encoding of the doc [R4].
+			const fromStore = isEmptyStateVector(sv) ? room.storedStateMessages() : null;
+			if (fromStore) {
+				for (const m of fromStore) conn.send(m);
+				return;
+			}
 			const enc = encoding.createEncoder();
 			encoding.writeVarUint(enc, MESSAGE.sync);
 			syncProtocol.writeSyncStep2(enc, room.doc, sv);
@@ -119,6 +128,23 @@ const handleSync: Handler = (conn, room, decoder) => {
 			throw new MalformedMessage(`unknown sync message type ${type}`);
 	}
 };
+
+/**
+ * The answer to a queued message that needs no doc: a sync step 1 with an empty state
+ * vector, answered from the stored bytes. Null for anything else.
+ */
+function earlyAnswer(room: Room, message: Uint8Array): Uint8Array[] | null {
+	if (message.length !== 4) return null;
+	if (message[0] !== MESSAGE.sync || message[1] !== syncProtocol.messageYjsSyncStep1) return null;
+	// varUint8Array of length 1 holding the empty state vector [0].
+	if (message[2] !== 1 || message[3] !== 0) return null;
+	return room.storedStateMessages();
+}
+
+/** A state vector of no clients (`[0]`); malformed bytes are left to Yjs to reject. */
+function isEmptyStateVector(sv: Uint8Array): boolean {
+	return sv.length === 1 && sv[0] === 0;
+}
 
 /** A view client's step 2 holds its whole delete set; structs mean it tried to write. */
 function hasStructs(update: Uint8Array): boolean {
@@ -257,19 +283,33 @@ export class Transport {
 		ws.on('close', () => {
 			conn.closed = true;
 			this.connections.delete(conn);
-			const room = conn.room;
+			const room = conn.held;
 			conn.room = null;
+			conn.held = null;
 			if (room) {
 				room.removePeer(conn);
 				this.opts.rooms.release(room);
 			}
 		});
-		this.opts.rooms.acquire(conn.roomName).then(
-			(room) => {
+		this.opts.rooms.acquireOpened(conn.roomName).then(
+			async (room) => {
 				if (conn.closed) {
 					this.opts.rooms.release(room);
 					return;
 				}
+				conn.held = room;
+				if (room.greetEarly(conn)) {
+					// While the doc builds: answer new devices from the stored bytes [R5].
+					while (conn.queue.length > 0 && !conn.closed && !room.built) {
+						const answer = earlyAnswer(room, conn.queue[0]);
+						if (!answer) break;
+						const m = conn.queue.shift()!;
+						conn.queuedBytes -= m.byteLength;
+						for (const a of answer) conn.send(a);
+					}
+				}
+				await room.whenBuilt;
+				if (conn.closed) return;
 				conn.room = room;
 				room.addPeer(conn);
 				const queued = conn.queue;

@@ -5,10 +5,18 @@
  * durable against application crashes and only risks the last transactions on power
  * loss, the usual trade for a log that is appended on every keystroke. The schema is
  * versioned with `PRAGMA user_version` and a list of migrations applied in order.
+ *
+ * Off the event loop: WAL checkpoints (`wal_autocheckpoint=0` here; a background
+ * thread checkpoints PASSIVE after every ~4 MB appended and every 10 s) and snapshots,
+ * which that thread merges from the stored snapshot and log rows (snapshot-worker.js).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { splitUpdate } from '../../src/lib/yjs/split-update.js';
 import { role } from '../../src/lib/domain/access';
 import { z } from 'zod';
 import {
@@ -17,6 +25,7 @@ import {
 	type CommandRecord,
 	type NewCommandRecord,
 	type LoadedRoom,
+	type MergedSnapshot,
 	type NewUserRecord,
 	type SessionRecord,
 	type Store,
@@ -73,7 +82,34 @@ const MIGRATIONS: readonly string[] = [
 		last_no INTEGER NOT NULL
 	);
 	`,
-	// Server commands (issue 4): one row per command id, with its stored result.
+	// 2: the log's seq becomes the plain rowid (AUTOINCREMENT wrote sqlite_sequence on
+	// every append; rows are never deleted, so rowid = max + 1 never reuses a seq); a
+	// snapshot keeps its state vector (null for snapshots written before) and may be
+	// stored in parts (room_snapshot_parts, `parts` > 0; then `state` is empty), each
+	// a valid update, so a room can be built a part at a time.
+	`
+	CREATE TABLE room_updates_v2 (
+		seq INTEGER PRIMARY KEY,
+		room TEXT NOT NULL,
+		data BLOB NOT NULL,
+		user_id INTEGER REFERENCES users(id),
+		at INTEGER NOT NULL
+	);
+	INSERT INTO room_updates_v2 (seq, room, data, user_id, at)
+		SELECT seq, room, data, user_id, at FROM room_updates ORDER BY seq;
+	DROP TABLE room_updates;
+	ALTER TABLE room_updates_v2 RENAME TO room_updates;
+	CREATE INDEX room_updates_room_seq ON room_updates(room, seq);
+	ALTER TABLE room_snapshots ADD COLUMN sv BLOB;
+	ALTER TABLE room_snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE room_snapshot_parts (
+		room TEXT NOT NULL,
+		n INTEGER NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (room, n)
+	);
+	`,
+	// 3: server commands (issue 4): one row per command id, with its stored result.
 	`
 	CREATE TABLE commands (
 		org TEXT NOT NULL REFERENCES orgs(name),
@@ -90,6 +126,9 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export const DB_FILE = 'guildhall.db';
+
+/** The schema version a database has after `migrate()`. */
+export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * Survey personal links (issue 6), kept apart from MIGRATIONS so that this block and
@@ -133,6 +172,8 @@ const toSurveyLink = (r: SurveyLinkRow): SurveyLinkRecord => ({
 	revokedAt: r.revoked_at,
 	usedAt: r.used_at
 });
+/** Snapshots are stored in parts of about this size (snapshot-worker.js uses the same). */
+export const SNAPSHOT_PART_BYTES = 1024 * 1024;
 
 interface UserRow {
 	id: number;
@@ -204,6 +245,84 @@ export interface SqliteStoreOptions {
 	dataDir: string;
 	/** How long a write waits for a lock held by another connection. */
 	busyTimeoutMs?: number;
+	/** Checkpoint the WAL (in the background thread) after this many bytes appended. */
+	checkpointBytes?: number;
+}
+
+/** The background thread's source: next to this file, or from dist/ (the build). */
+function workerFile(): string {
+	const here = path.dirname(fileURLToPath(import.meta.url));
+	const candidates = [
+		path.join(here, 'snapshot-worker.js'),
+		path.join(here, '..', 'server', 'store', 'snapshot-worker.js')
+	];
+	const found = candidates.find((f) => fs.existsSync(f));
+	if (!found) throw new Error(`snapshot-worker.js not found (looked in ${candidates.join(', ')})`);
+	return found;
+}
+
+interface WorkerReply {
+	id: number;
+	error?: string;
+	skipped?: boolean;
+	parts?: Uint8Array[];
+	sv?: Uint8Array;
+	upToSeq?: number;
+}
+
+/** One background thread; jobs run one at a time, in order. */
+class Background {
+	private readonly worker: Worker;
+	private nextId = 1;
+	private readonly waiting = new Map<
+		number,
+		{ resolve: (r: WorkerReply) => void; reject: (e: Error) => void }
+	>();
+	private dead: Error | null = null;
+
+	constructor(file: string, busyTimeoutMs: number) {
+		this.worker = new Worker(workerFile(), { workerData: { file, busyTimeoutMs } });
+		this.worker.unref();
+		this.worker.on('message', (r: WorkerReply) => {
+			const w = this.waiting.get(r.id);
+			if (!w) return;
+			this.waiting.delete(r.id);
+			if (r.error) w.reject(new Error(r.error));
+			else w.resolve(r);
+		});
+		const fail = (e: Error) => {
+			this.dead = e;
+			for (const w of this.waiting.values()) w.reject(e);
+			this.waiting.clear();
+		};
+		this.worker.on('error', fail);
+		this.worker.on('exit', (code) =>
+			fail(new Error(`the store's background thread exited (${code})`))
+		);
+	}
+
+	get pending(): number {
+		return this.waiting.size;
+	}
+
+	run(job: Record<string, unknown>): Promise<WorkerReply> {
+		if (this.dead) return Promise.reject(this.dead);
+		const id = this.nextId++;
+		return new Promise((resolve, reject) => {
+			this.waiting.set(id, { resolve, reject });
+			// Referenced while a job runs, so the process waits for a snapshot being written.
+			this.worker.ref();
+			this.worker.postMessage({ ...job, id });
+		}).finally(() => {
+			if (this.waiting.size === 0) this.worker.unref();
+		}) as Promise<WorkerReply>;
+	}
+
+	async close(): Promise<void> {
+		if (this.dead) return;
+		await this.run({ type: 'close' }).catch(() => {});
+		await this.worker.terminate();
+	}
 }
 
 export class SqliteStore implements Store {
@@ -214,13 +333,21 @@ export class SqliteStore implements Store {
 	readonly history: HistoryStore;
 	private readonly exportLog: ReturnType<typeof prepareExportLog>;
 	private readonly links;
+	private readonly background: Background;
+	private readonly checkpointBytes: number;
+	private sinceCheckpoint = 0;
+	private checkpointing: Promise<unknown> | null = null;
+	private readonly checkpointTimer: ReturnType<typeof setInterval>;
 
-	constructor({ dataDir, busyTimeoutMs = 5000 }: SqliteStoreOptions) {
+	constructor({ dataDir, busyTimeoutMs = 5000, checkpointBytes = 4 << 20 }: SqliteStoreOptions) {
 		fs.mkdirSync(dataDir, { recursive: true });
 		this.file = path.join(dataDir, DB_FILE);
 		this.db = new Database(this.file);
 		this.db.pragma('journal_mode = WAL');
 		this.db.pragma('synchronous = NORMAL');
+		// Appends never run a checkpoint (a stall of milliseconds on the event loop every
+		// ~1000 pages); the background thread does, see checkpointSoon().
+		this.db.pragma('wal_autocheckpoint = 0');
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
@@ -260,15 +387,23 @@ export class SqliteStore implements Store {
 			appendUpdate: db.prepare(
 				'INSERT INTO room_updates (room, data, user_id, at) VALUES (?, ?, ?, ?)'
 			),
-			snapshot: db.prepare('SELECT state, up_to_seq, at FROM room_snapshots WHERE room = ?'),
+			snapshot: db.prepare(
+				'SELECT state, sv, parts, up_to_seq, at FROM room_snapshots WHERE room = ?'
+			),
+			snapshotParts: db
+				.prepare('SELECT data FROM room_snapshot_parts WHERE room = ? ORDER BY n')
+				.pluck(),
+			deleteParts: db.prepare('DELETE FROM room_snapshot_parts WHERE room = ?'),
 			updatesAfter: db.prepare(
 				'SELECT seq, data, user_id, at FROM room_updates WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?'
 			),
 			writeSnapshot: db.prepare(
-				`INSERT INTO room_snapshots (room, state, up_to_seq, at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT(room) DO UPDATE SET state = excluded.state, up_to_seq = excluded.up_to_seq,
-				 at = excluded.at WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
+				`INSERT INTO room_snapshots (room, state, sv, parts, up_to_seq, at) VALUES (?, ?, ?, ?, ?, ?)
+				 ON CONFLICT(room) DO UPDATE SET state = excluded.state, sv = excluded.sv,
+				 parts = excluded.parts, up_to_seq = excluded.up_to_seq, at = excluded.at
+				 WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
 			),
+			insertPart: db.prepare('INSERT INTO room_snapshot_parts (room, n, data) VALUES (?, ?, ?)'),
 			nextMemberNo: db
 				.prepare(
 					`INSERT INTO member_numbers (org, last_no) VALUES (?, 1)
@@ -304,6 +439,34 @@ export class SqliteStore implements Store {
 				.pluck(),
 			used: db.prepare('UPDATE survey_links SET used_at = ? WHERE token_hash = ?')
 		};
+		this.appendMany = db.transaction((us: readonly AppendedUpdate[]): number[] => {
+			const seqs: number[] = [];
+			for (const u of us) seqs.push(this.appendOne(u));
+			return seqs;
+		});
+		this.background = new Background(this.file, busyTimeoutMs);
+		this.checkpointBytes = checkpointBytes;
+		this.checkpointTimer = setInterval(() => {
+			if (this.sinceCheckpoint > 0) this.checkpointSoon();
+		}, 10_000);
+		this.checkpointTimer.unref?.();
+	}
+
+	private readonly appendMany: (us: readonly AppendedUpdate[]) => number[];
+
+	private appendOne(u: AppendedUpdate): number {
+		const data = Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength);
+		return Number(this.q.appendUpdate.run(u.room, data, u.userId, u.at).lastInsertRowid);
+	}
+
+	/** Ask the background thread for a PASSIVE checkpoint, unless one is running. */
+	private checkpointSoon(): void {
+		if (this.checkpointing) return;
+		this.sinceCheckpoint = 0;
+		this.checkpointing = this.background
+			.run({ type: 'checkpoint' })
+			.catch((e) => console.error('Guildhall: WAL checkpoint failed; will retry.', e))
+			.finally(() => (this.checkpointing = null));
 	}
 
 	private migrate(): void {
@@ -417,17 +580,37 @@ export class SqliteStore implements Store {
 	}
 
 	async appendUpdate(u: AppendedUpdate): Promise<number> {
-		const r = this.q.appendUpdate.run(u.room, Buffer.from(u.update), u.userId, u.at);
-		return Number(r.lastInsertRowid);
+		return (await this.appendUpdates([u]))[0];
+	}
+
+	async appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]> {
+		if (us.length === 0) return [];
+		// One transaction: one commit (one WAL frame write) for the whole batch. When it
+		// returns, the rows are committed: durable against a crash of this process.
+		// One row: autocommit, without the explicit BEGIN/COMMIT of a transaction function.
+		const seqs = us.length === 1 ? [this.appendOne(us[0])] : this.appendMany(us);
+		for (const u of us) this.sinceCheckpoint += u.update.byteLength + 64;
+		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
+		return seqs;
 	}
 
 	async loadRoom(room: string): Promise<LoadedRoom> {
 		// One read transaction, so a concurrent append cannot fall between the two reads.
 		return this.db.transaction((): LoadedRoom => {
 			const s = this.q.snapshot.get(room) as
-				{ state: Buffer; up_to_seq: number; at: number } | undefined;
+				| { state: Buffer; sv: Buffer | null; parts: number; up_to_seq: number; at: number }
+				| undefined;
+			const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 			const snapshot = s
-				? { state: new Uint8Array(s.state), upToSeq: s.up_to_seq, at: s.at }
+				? {
+						parts:
+							s.parts > 0
+								? (this.q.snapshotParts.all(room) as Buffer[]).map(view)
+								: [view(s.state)],
+						sv: s.sv ? new Uint8Array(s.sv) : null,
+						upToSeq: s.up_to_seq,
+						at: s.at
+					}
 				: null;
 			const rows = this.q.updatesAfter.all(room, snapshot?.upToSeq ?? 0, -1) as UpdateRow[];
 			return { snapshot, updates: rows.map(toUpdate) };
@@ -444,10 +627,40 @@ export class SqliteStore implements Store {
 	async writeSnapshot(s: {
 		room: string;
 		state: Uint8Array;
+		sv?: Uint8Array | null;
 		upToSeq: number;
 		at?: number;
 	}): Promise<void> {
-		this.q.writeSnapshot.run(s.room, Buffer.from(s.state), s.upToSeq, s.at ?? Date.now());
+		// Stored like the background thread stores them: with the state vector, in parts.
+		const sv = s.sv ?? Y.encodeStateVectorFromUpdate(s.state);
+		const parts = splitUpdate(s.state, SNAPSHOT_PART_BYTES);
+		const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+		this.db.transaction(() => {
+			const r = this.q.writeSnapshot.run(
+				s.room,
+				parts.length > 1 ? Buffer.alloc(0) : buf(s.state),
+				buf(sv),
+				parts.length > 1 ? parts.length : 0,
+				s.upToSeq,
+				s.at ?? Date.now()
+			);
+			if (r.changes === 0) return;
+			this.q.deleteParts.run(s.room);
+			if (parts.length > 1) parts.forEach((p, n) => this.q.insertPart.run(s.room, n, buf(p)));
+		})();
+	}
+
+	async snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null> {
+		const r = await this.background.run({ type: 'snapshot', room, upToSeq });
+		if (r.skipped || !r.parts || !r.sv) return null;
+		return { parts: r.parts, sv: r.sv, upToSeq: r.upToSeq ?? upToSeq };
+	}
+
+	/** A checkpoint now, in the background thread (tests, shutdown). */
+	async checkpoint(): Promise<void> {
+		await this.checkpointing;
+		this.checkpointSoon();
+		await this.checkpointing;
 	}
 
 	async nextMemberNo(org: string): Promise<number> {
@@ -564,6 +777,10 @@ export class SqliteStore implements Store {
 	}
 
 	async close(): Promise<void> {
+		clearInterval(this.checkpointTimer);
+		// Let a snapshot being written finish; then the last checkpoint (closing the last
+		// connection checkpoints and removes the WAL).
+		await this.background.close();
 		if (this.db.open) this.db.close();
 	}
 }

@@ -65,7 +65,10 @@ export interface StoredUpdate {
 }
 
 export interface RoomSnapshot {
-	state: Uint8Array;
+	/** The state as one or more updates (parts), to apply in order; together the state. */
+	parts: Uint8Array[];
+	/** Its state vector (Y.encodeStateVector layout); null for snapshots of schema 1. */
+	sv: Uint8Array | null;
 	/** The snapshot contains every logged update with `seq <= upToSeq` (and maybe more). */
 	upToSeq: number;
 	at: number;
@@ -91,6 +94,14 @@ export interface SurveyLinkRecord {
 	revokedAt: number | null;
 	/** Last successful submission. */
 	usedAt: number | null;
+}
+
+/** A snapshot merged from the stored one and the log rows up to `upToSeq`. */
+export interface MergedSnapshot {
+	/** In parts of about 1 MiB, each a valid update (see src/lib/yjs/split-update.js). */
+	parts: Uint8Array[];
+	sv: Uint8Array;
+	upToSeq: number;
 }
 
 /** Thrown by `createUser` when the username is taken (case-insensitive). */
@@ -151,15 +162,27 @@ export interface Store {
 
 	/** Appends to the room's log and returns the row's sequence number. */
 	appendUpdate(u: AppendedUpdate): Promise<number>;
+	/**
+	 * Appends all, in order, in ONE transaction (all or none) and returns their sequence
+	 * numbers. Resolved means durable: committed to the log.
+	 */
+	appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]>;
 	loadRoom(room: string): Promise<LoadedRoom>;
 	/** The log itself, for history and audits; `afterSeq` excludes rows up to it. */
 	listUpdates(room: string, opts?: { afterSeq?: number; limit?: number }): Promise<StoredUpdate[]>;
 	writeSnapshot(s: {
 		room: string;
 		state: Uint8Array;
+		sv?: Uint8Array | null;
 		upToSeq: number;
 		at?: number;
 	}): Promise<void>;
+	/**
+	 * Write a new snapshot of `room` that holds the stored snapshot and every log row up
+	 * to `upToSeq`, without blocking the caller's thread; null when the stored snapshot
+	 * already covers `upToSeq`.
+	 */
+	snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null>;
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;

@@ -245,13 +245,9 @@ describe('approval', () => {
 	});
 
 	it('[J2] numbers are sequential, never reused, and follow the admin prefix format', async () => {
-		server.app.rooms.get('default/settings')
-			? server.app.rooms
-					.get('default/settings')!
-					.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))
-			: await server.app.rooms.withRoom('default/settings', (room) =>
-					room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))
-				);
+		await server.app.rooms.withRoom('default/settings', (room) =>
+			room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))
+		);
 		const ids = [await applicant('Seq One'), await applicant('Seq Two')];
 		const numbers: string[] = [];
 		for (const id of ids) {

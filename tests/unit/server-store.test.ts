@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DB_FILE, SqliteStore } from '../../server/store/sqlite';
+import { DB_FILE, SqliteStore, STORE_SCHEMA_VERSION } from '../../server/store/sqlite';
 import { UsernameTakenError } from '../../server/store/types';
 import { removeDir, tempDir } from '../server/helpers';
 
@@ -30,11 +30,11 @@ function edits(n: number, doc = new Y.Doc()) {
 }
 
 function rebuild(loaded: {
-	snapshot: { state: Uint8Array } | null;
+	snapshot: { parts: Uint8Array[] } | null;
 	updates: { update: Uint8Array }[];
 }) {
 	const doc = new Y.Doc();
-	if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
+	for (const p of loaded.snapshot?.parts ?? []) Y.applyUpdate(doc, p);
 	for (const u of loaded.updates) Y.applyUpdate(doc, u.update);
 	return doc;
 }
@@ -46,7 +46,7 @@ describe('SqliteStore: room log and snapshots', () => {
 		const { store } = open(dir);
 		await store.ping();
 		const db = new Database(path.join(dir, DB_FILE), { readonly: true });
-		expect(db.pragma('user_version', { simple: true })).toBe(2);
+		expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
 		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
 		db.close();
 	});

@@ -8,13 +8,26 @@ import { admin } from './messages/admin';
 import { auth } from './messages/auth';
 import { common } from './messages/common';
 import { importexport } from './messages/importexport';
+import { ledger } from './messages/ledger';
 import { members } from './messages/members';
 import { joining } from './messages/joining';
+import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 
-const modules = [common, auth, admin, members, reports, importexport, surveys, joining] as const;
+const modules = [
+	common,
+	auth,
+	admin,
+	members,
+	memberfile,
+	reports,
+	importexport,
+	surveys,
+	joining,
+	ledger
+] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
 export type MessageKey = KeysOf<(typeof modules)[number]> & string;

@@ -18,7 +18,7 @@
  * sends only what the copy lacks.
  */
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
+import type { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
@@ -34,6 +34,8 @@ import {
 	registerOpenCopy,
 	watchPending
 } from './local-copies';
+import { GuildhallProvider } from './provider';
+import { quietLoad, storeRemoteUpdatesRaw } from './local-store';
 
 export const ROOM_STATUS = {
 	offline: 'offline',
@@ -116,7 +118,7 @@ export class Room {
 	);
 
 	#persistence: IndexeddbPersistence;
-	#provider: WebsocketProvider | null = null;
+	#provider: GuildhallProvider | null = null;
 	#tracker: PendingTracker;
 	#cleanups: (() => void)[] = [];
 	#destroyed = false;
@@ -137,7 +139,7 @@ export class Room {
 		const copyName = localCopyName(opts.user.id, opts.room);
 		this.#persistence = new IndexeddbPersistence(copyName, this.doc);
 		this.#cleanups.push(registerOpenCopy(copyName, () => this.destroy()));
-		this.whenLoaded = this.#persistence.whenSynced.then(() => {
+		this.whenLoaded = quietLoad(this.#persistence).then(() => {
 			if (this.#destroyed) return;
 			this.loaded = true;
 			this.#connect();
@@ -168,7 +170,7 @@ export class Room {
 
 	#connect() {
 		const wsOrigin = location.origin.replace(/^http/, 'ws');
-		const provider = new WebsocketProvider(`${wsOrigin}/sync`, this.name, this.doc, {
+		const provider = new GuildhallProvider(`${wsOrigin}/sync`, this.name, this.doc, {
 			params: { v: String(PROTOCOL_VERSION) },
 			connect: false
 		});
@@ -210,8 +212,12 @@ export class Room {
 		if (navigator.onLine) provider.connect();
 	}
 
-	#installHandlers(provider: WebsocketProvider) {
-		const baseSync = provider.messageHandlers[MESSAGE.sync];
+	#installHandlers(provider: GuildhallProvider) {
+		const baseSync = storeRemoteUpdatesRaw(
+			provider.messageHandlers[MESSAGE.sync],
+			this.#persistence,
+			provider
+		);
 		const onSync: MessageHandler = (encoder, decoder, p, emitSynced, type) => {
 			const peek = decoding.clone(decoder);
 			if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {

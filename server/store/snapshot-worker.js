@@ -1,0 +1,87 @@
+// The SQLite store's background thread (worker_threads), so that no room's event loop
+// waits for work on a whole document. Plain JavaScript: it runs as is, from the
+// sources (tests, `npm run dev`) and from the build (dist/server.js finds it here).
+//
+// Jobs (one at a time, in order), each answered with { id, ... } or { id, error }:
+//  - snapshot {room, upToSeq}: reads the room's last snapshot and the log rows after it
+//    up to upToSeq on its own connection, merges them (Y.mergeUpdates, no Y.Doc), and
+//    writes the new snapshot with its state vector, in parts of PART_BYTES that are each
+//    a valid update (so a room is later built a part per event-loop turn). Answers with
+//    the parts (transferred, not copied) so the room can serve new devices from them.
+//  - checkpoint: a PASSIVE WAL checkpoint (the main connection has wal_autocheckpoint=0,
+//    so its appends never stall on one). PASSIVE never waits for the writer.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { splitUpdate } from '../../src/lib/yjs/split-update.js';
+
+const PART_BYTES = 1024 * 1024; // SNAPSHOT_PART_BYTES in sqlite.ts
+
+const db = new Database(workerData.file);
+db.pragma(`busy_timeout = ${workerData.busyTimeoutMs ?? 5000}`);
+db.pragma('synchronous = NORMAL');
+
+const q = {
+	snapshot: db.prepare('SELECT state, parts, up_to_seq FROM room_snapshots WHERE room = ?'),
+	parts: db.prepare('SELECT data FROM room_snapshot_parts WHERE room = ? ORDER BY n').pluck(),
+	deleteParts: db.prepare('DELETE FROM room_snapshot_parts WHERE room = ?'),
+	insertPart: db.prepare('INSERT INTO room_snapshot_parts (room, n, data) VALUES (?, ?, ?)'),
+	rows: db
+		.prepare('SELECT data FROM room_updates WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq')
+		.pluck(),
+	write: db.prepare(
+		`INSERT INTO room_snapshots (room, state, sv, parts, up_to_seq, at) VALUES (?, x'', ?, ?, ?, ?)
+		 ON CONFLICT(room) DO UPDATE SET state = excluded.state, sv = excluded.sv,
+		 parts = excluded.parts, up_to_seq = excluded.up_to_seq, at = excluded.at
+		 WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
+	)
+};
+
+const read = db.transaction((room, upToSeq) => {
+	const s = q.snapshot.get(room);
+	if (s && s.up_to_seq >= upToSeq) return null;
+	const rows = q.rows.all(room, s ? s.up_to_seq : 0, upToSeq);
+	const stored = !s ? [] : s.parts > 0 ? q.parts.all(room) : [s.state];
+	return { stored, rows };
+});
+
+const write = db.transaction((room, parts, sv, upToSeq) => {
+	const r = q.write.run(room, sv, parts.length, upToSeq, Date.now());
+	if (r.changes === 0) return false;
+	q.deleteParts.run(room);
+	parts.forEach((p, n) => q.insertPart.run(room, n, p));
+	return true;
+});
+
+function snapshot({ room, upToSeq }) {
+	const found = read(room, upToSeq);
+	if (!found) return { skipped: true };
+	const all = [...found.stored, ...found.rows];
+	const state = all.length === 1 ? all[0] : Y.mergeUpdates(all);
+	const sv = Y.encodeStateVectorFromUpdate(state);
+	// Own buffers (transferable), never views into a shared pool.
+	const parts = splitUpdate(state, PART_BYTES).map((p) => new Uint8Array(p));
+	if (!write(room, parts, sv, upToSeq)) return { skipped: true };
+	return { parts, sv, upToSeq };
+}
+
+parentPort.on('message', (job) => {
+	try {
+		if (job.type === 'snapshot') {
+			const r = snapshot(job);
+			const transfer = r.parts ? [...r.parts.map((p) => p.buffer), r.sv.buffer] : [];
+			parentPort.postMessage({ id: job.id, ...r }, transfer);
+		} else if (job.type === 'checkpoint') {
+			const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+			parentPort.postMessage({ id: job.id, ...row });
+		} else if (job.type === 'close') {
+			db.close();
+			parentPort.postMessage({ id: job.id });
+			parentPort.close();
+		} else {
+			parentPort.postMessage({ id: job.id, error: `unknown job ${job.type}` });
+		}
+	} catch (e) {
+		parentPort.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) });
+	}
+});

@@ -1,0 +1,105 @@
+// Splitting a big Yjs update (v1 encoding) into smaller ones that are each a valid update.
+//
+// Shared by the client (src/lib/sync/chunks.ts: no message over the server's limit,
+// CLIENT.md [C11]) and the server's background thread (server/store/snapshot-worker.js:
+// snapshots stored in parts, so a room is built a part per event-loop turn, SPEC [R5]).
+// Plain JavaScript (types in split-update.d.ts) because that thread runs it as is.
+//
+// How: Y.decodeUpdate gives the update's structs (grouped by client, in clock order)
+// and its delete set. Each part holds a run of whole structs, written with the structs'
+// own `write` (exactly what Y.mergeUpdates does), under the header an update has (per
+// client: count, client, first clock); the delete set comes last, in parts of its own.
+// A part whose structs refer to a struct of a later part waits in the receiver's
+// pending structs until that part arrives, as any out-of-order update does; applying
+// all parts, in any order, gives exactly the state of applying the update. A single
+// struct bigger than the limit (a value of megabytes) cannot be split: it goes alone.
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+
+/**
+ * @param {Uint8Array} update
+ * @param {number} maxBytes
+ * @returns {Uint8Array[]}
+ */
+export function splitUpdate(update, maxBytes) {
+	if (update.byteLength <= maxBytes) return [update];
+	const { structs, ds } = Y.decodeUpdate(update);
+	/** @type {Uint8Array[]} */
+	const out = [];
+	/** @type {{ client: number, clock: number, next: number, count: number, enc: Y.UpdateEncoderV1 }[]} */
+	let groups = [];
+	let bytes = 0;
+
+	/** @param {(enc: encoding.Encoder) => void} writeDeletes */
+	const finish = (writeDeletes) => {
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, groups.length);
+		for (const g of groups) {
+			encoding.writeVarUint(enc, g.count);
+			encoding.writeVarUint(enc, g.client);
+			encoding.writeVarUint(enc, g.clock);
+			encoding.writeUint8Array(enc, g.enc.toUint8Array());
+		}
+		writeDeletes(enc);
+		out.push(encoding.toUint8Array(enc));
+		groups = [];
+		bytes = 0;
+	};
+	/** @param {encoding.Encoder} enc */
+	const noDeletes = (enc) => encoding.writeVarUint(enc, 0);
+
+	for (const s of structs) {
+		if (bytes >= maxBytes) finish(noDeletes);
+		let g = groups[groups.length - 1];
+		if (!g || g.client !== s.id.client || g.next !== s.id.clock) {
+			g = {
+				client: s.id.client,
+				clock: s.id.clock,
+				next: s.id.clock,
+				count: 0,
+				enc: new Y.UpdateEncoderV1()
+			};
+			groups.push(g);
+		}
+		const before = encoding.length(g.enc.restEncoder);
+		s.write(g.enc, 0);
+		bytes += encoding.length(g.enc.restEncoder) - before;
+		g.count++;
+		g.next = s.id.clock + s.length;
+	}
+	if (groups.length > 0) finish(noDeletes);
+
+	// The delete set, split by ranges: at most ~10 bytes per range.
+	const perPart = Math.max(1, Math.floor(maxBytes / 10));
+	/** @type {[number, { clock: number, len: number }[]][]} */
+	let pending = [];
+	let ranges = 0;
+	const flushDeletes = () => {
+		if (pending.length === 0) return;
+		const part = pending;
+		finish((enc) => {
+			encoding.writeVarUint(enc, part.length);
+			for (const [client, items] of part) {
+				encoding.writeVarUint(enc, client);
+				encoding.writeVarUint(enc, items.length);
+				for (const it of items) {
+					encoding.writeVarUint(enc, it.clock);
+					encoding.writeVarUint(enc, it.len);
+				}
+			}
+		});
+		pending = [];
+		ranges = 0;
+	};
+	for (const [client, items] of ds.clients) {
+		for (let i = 0; i < items.length;) {
+			const take = Math.min(items.length - i, perPart - ranges);
+			pending.push([client, items.slice(i, i + take)]);
+			ranges += take;
+			i += take;
+			if (ranges >= perPart) flushDeletes();
+		}
+	}
+	flushDeletes();
+	return out.length > 0 ? out : [update];
+}

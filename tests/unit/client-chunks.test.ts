@@ -1,0 +1,83 @@
+/** [C11] big updates are sent as several valid updates that together give the same state. */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { splitUpdate } from '../../src/lib/sync/chunks';
+
+function rows(doc: Y.Doc, n: number, prefix: string, text = 'x'.repeat(40)) {
+	doc.transact(() => {
+		const members = doc.getMap('members');
+		for (let i = 0; i < n; i++) {
+			const row = new Y.Map<unknown>();
+			row.set('name', `${prefix} ${i} ${text}`);
+			row.set('region', `R${i % 7}`);
+			row.set('fee', i);
+			members.set(`${prefix}-${String(i).padStart(6, '0')}`, row);
+		}
+	});
+}
+
+const same = (a: Y.Doc, b: Y.Doc) => {
+	expect(a.getMap('members').toJSON()).toEqual(b.getMap('members').toJSON());
+	expect(Y.equalSnapshots(Y.snapshot(a), Y.snapshot(b))).toBe(true);
+};
+
+describe('[C11] splitUpdate', () => {
+	it('returns a small update as it is', () => {
+		const doc = new Y.Doc();
+		rows(doc, 3, 'a');
+		const u = Y.encodeStateAsUpdate(doc);
+		expect(splitUpdate(u, 1 << 20)).toEqual([u]);
+	});
+
+	it('splits a big update of several clients, with overwrites and deletes, into valid updates under the limit that rebuild the same doc', () => {
+		const a = new Y.Doc();
+		rows(a, 2000, 'a');
+		const b = new Y.Doc();
+		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+		rows(b, 1500, 'b');
+		// b's edits depend on a's structs (overwrites of a's rows) and delete some.
+		b.transact(() => {
+			const m = b.getMap('members') as Y.Map<Y.Map<unknown>>;
+			for (let i = 0; i < 2000; i += 3)
+				m.get(`a-${String(i).padStart(6, '0')}`)!.set('region', 'Moved');
+			for (let i = 1; i < 2000; i += 5) m.delete(`a-${String(i).padStart(6, '0')}`);
+			for (let i = 0; i < 1500; i += 4) m.get(`b-${String(i).padStart(6, '0')}`)!.delete('fee');
+		});
+		Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+		const whole = Y.encodeStateAsUpdate(b);
+		const limit = 16 * 1024;
+		const parts = splitUpdate(whole, limit);
+		expect(parts.length).toBeGreaterThan(whole.byteLength / limit);
+		// Each part is within the limit plus one struct (the largest here is < 200 bytes).
+		for (const p of parts) expect(p.byteLength).toBeLessThan(limit + 512);
+		// Each part alone is a valid update.
+		for (const p of parts) expect(() => Y.decodeUpdate(p)).not.toThrow();
+		const rebuilt = new Y.Doc();
+		for (const p of parts) Y.applyUpdate(rebuilt, p);
+		same(rebuilt, b);
+		// Also when the receiver already holds part of it (a sync step 2 after reconnect).
+		const partial = new Y.Doc();
+		Y.applyUpdate(partial, parts[0]);
+		Y.applyUpdate(partial, parts[1]);
+		for (const p of parts) Y.applyUpdate(partial, p);
+		same(partial, b);
+	});
+
+	it('splits a delete set alone when it is the big part', () => {
+		const doc = new Y.Doc();
+		rows(doc, 3000, 'd', '');
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+		const before = Y.encodeStateVector(doc);
+		doc.transact(() => {
+			const m = doc.getMap('members');
+			for (let i = 0; i < 3000; i += 2) m.delete(`d-${String(i).padStart(6, '0')}`);
+		});
+		const del = Y.encodeStateAsUpdate(doc, before);
+		const parts = splitUpdate(del, 1024);
+		expect(parts.length).toBeGreaterThan(1);
+		for (const p of parts) expect(p.byteLength).toBeLessThan(1024 + 64);
+		for (const p of parts) Y.applyUpdate(copy, p);
+		same(copy, doc);
+	});
+});
