@@ -167,6 +167,7 @@ test('Persian: the mapping step of a Windows-1256 file, right to left, remembere
 	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
 	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '2');
 	await expect(page.getByTestId('preview')).toContainText('۱۴۰۱');
+	await page.screenshot({ path: `${SHOTS}/import-review-fa.png`, fullPage: true });
 
 	// The same file again: the choice made above is remembered.
 	await page.getByTestId('import-mapping').waitFor({ state: 'detached' });

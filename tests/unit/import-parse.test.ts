@@ -279,6 +279,23 @@ describe('matching', () => {
 		});
 	});
 
+	it('the same company twice in one file: the later row is skipped by default', () => {
+		const rows = planRows({
+			rows: [
+				{ line: 2, cells: ['Acme Trading Co., Ltd.', 'info@acme.example'] },
+				{ line: 3, cells: ['Other Co', ''] },
+				{ line: 4, cells: ['ACME Trading', 'INFO@acme.example'] }
+			],
+			mapping: ['name', 'email'],
+			existing: []
+		});
+		expect(rows.map((r) => [r.action, r.duplicateOfLine])).toEqual([
+			['add', undefined],
+			['add', undefined],
+			['skip', 2]
+		]);
+	});
+
 	it('a match that changes nothing is skipped by default; empty cells never clear; status never changes', () => {
 		expect(changesFor({ name: 'A', phone: '1' }, { name: 'A' })).toEqual([]);
 		expect(changesFor({ name: 'A', status: 'active' }, { name: 'A', status: 'prospect' })).toEqual(
