@@ -98,6 +98,8 @@ export class SqliteHistoryStore implements HistoryStore {
 			);
 			CREATE INDEX IF NOT EXISTS member_history_member ON member_history(room, member_id, seq);
 			CREATE INDEX IF NOT EXISTS member_history_seq ON member_history(room, seq);
+			CREATE INDEX IF NOT EXISTS member_history_merged ON member_history(room, new)
+				WHERE tbl = 'members' AND field = 'mergedInto';
 			CREATE TABLE IF NOT EXISTS member_history_progress (
 				room TEXT PRIMARY KEY,
 				up_to_seq INTEGER NOT NULL,

@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { Rooms, type Peer, type Room } from '../../server/rooms';
-import { DB_FILE, SqliteStore } from '../../server/store/sqlite';
+import { DB_FILE, SqliteStore, STORE_SCHEMA_VERSION } from '../../server/store/sqlite';
 import { MESSAGE } from '../../src/lib/domain/protocol';
 import { newRowId } from '../../src/lib/domain/text';
 import {
@@ -350,7 +350,7 @@ describe('schema migration', () => {
 		]);
 		expect(next).toBe(113);
 		const db = new Database(path.join(dir, DB_FILE), { readonly: true });
-		expect(db.pragma('user_version', { simple: true })).toBe(2);
+		expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
 		const sql = db
 			.prepare("SELECT sql FROM sqlite_master WHERE name = 'room_updates'")
 			.pluck()

@@ -3,6 +3,7 @@
  * debounced recomputation, the history read back from the log after a restart, and
  * the reports API.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newRowId } from '../../src/lib/domain/text';
@@ -134,8 +135,12 @@ describe('live recomputation', () => {
 		for (const secret of ['5550', 'burst.example', 'Secret Street', 'Head Person', '@'])
 			expect(everything).not.toContain(secret);
 
-		// A later change of status shows as a leaver.
-		s.members().get(ids[0])!.set('status', 'resigned');
+		// A later change of status shows as a leaver (moves are server commands, [J1]).
+		const moved = await api(server, 'POST', '/api/default/commands', {
+			cookie: staff.cookie,
+			body: { id: randomUUID(), type: 'move', rowId: ids[0], to: 'resigned' }
+		});
+		expect(moved.status).toBe(200);
 		await waitFor(
 			() =>
 				(sectionsOf(b.doc, thisMonth.key)!['members.summary'] as { resigned: number }).resigned >=

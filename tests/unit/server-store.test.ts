@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DB_FILE, SqliteStore } from '../../server/store/sqlite';
+import { DB_FILE, SqliteStore, STORE_SCHEMA_VERSION } from '../../server/store/sqlite';
 import { UsernameTakenError } from '../../server/store/types';
 import { removeDir, tempDir } from '../server/helpers';
 
@@ -46,7 +46,7 @@ describe('SqliteStore: room log and snapshots', () => {
 		const { store } = open(dir);
 		await store.ping();
 		const db = new Database(path.join(dir, DB_FILE), { readonly: true });
-		expect(db.pragma('user_version', { simple: true })).toBe(2);
+		expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
 		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
 		db.close();
 	});

@@ -11,6 +11,7 @@ import { importexport } from './messages/importexport';
 import { ledger } from './messages/ledger';
 import { members } from './messages/members';
 import { joining } from './messages/joining';
+import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
 import { LOCALE_META, isLocale, type Locale } from './locales';
@@ -20,6 +21,7 @@ const modules = [
 	auth,
 	admin,
 	members,
+	memberfile,
 	reports,
 	importexport,
 	surveys,

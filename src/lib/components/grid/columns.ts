@@ -11,6 +11,7 @@ import { MemberCellRenderer } from './cells';
 import { DateEditor, FieldTextEditor } from './editors';
 import { collator, foldForSearch, formatField, optionLabel, searchText } from './format';
 import { OptionFilter } from './option-filter';
+import { NameCellRenderer } from './file-link';
 
 export const fieldLabel = (key: string) => t(`field.${key}` as MessageKey);
 
@@ -107,7 +108,8 @@ export function memberColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] 
 			editable,
 			valueFormatter: (p: ValueFormatterParams<MemberRow>) => formatField(spec, p.value),
 			getQuickFilterText: (p) => searchText(spec, p.value),
-			cellRenderer: MemberCellRenderer,
+			// The name cell also links to the member file.
+			cellRenderer: spec.key === 'name' ? NameCellRenderer : MemberCellRenderer,
 			cellRendererParams: { kind: spec.kind },
 			cellClass: spec.serverOwned || spec.key === 'createdAt' ? 'gh-cell-readonly' : undefined,
 			comparator:

@@ -75,6 +75,8 @@ export const importexport = defineMessages({
 		'import.reason.invalid': 'The value is not valid for this field.',
 		'import.reason.nameRequired': 'The name is empty: every member needs a name.',
 		'import.reason.noNameColumn': 'No column is mapped to the name.',
+		'import.reason.statusNotInitial':
+			'A file can bring in prospects, inquiries, applicants and event contacts only; members become active through approval. Change the status or clear it.',
 		'import.preview.title': 'Preview: the first rows as they will land',
 		'import.confirm': 'Import {count} rows',
 		'import.confirm_one': 'Import 1 row',
@@ -202,6 +204,8 @@ export const importexport = defineMessages({
 		'import.reason.invalid': 'مقدار برای این فیلد معتبر نیست.',
 		'import.reason.nameRequired': 'نام خالی است: هر عضو نام لازم دارد.',
 		'import.reason.noNameColumn': 'هیچ ستونی به نام نگاشته نشده است.',
+		'import.reason.statusNotInitial':
+			'از فایل فقط اعضای بالقوه، استعلام‌ها، متقاضیان و مخاطبان رویداد وارد می‌شوند؛ عضو فعال از راه تأیید عضویت می‌آید. وضعیت را تغییر دهید یا خالی کنید.',
 		'import.preview.title': 'پیش‌نمایش: نخستین ردیف‌ها همان‌طور که ذخیره می‌شوند',
 		'import.confirm': 'ورود {count} ردیف',
 		'import.confirm_one': 'ورود ۱ ردیف',
@@ -317,6 +321,8 @@ export const importexport = defineMessages({
 		'import.reason.invalid': '该字段的值无效。',
 		'import.reason.nameRequired': '名称为空：每个会员都需要名称。',
 		'import.reason.noNameColumn': '没有列对应到名称。',
+		'import.reason.statusNotInitial':
+			'文件只能导入潜在会员、咨询、申请中和活动联系人；正式会员须经审批产生。请修改或清空状态。',
 		'import.preview.title': '预览：前几行导入后的样子',
 		'import.confirm': '导入 {count} 行',
 		'import.confirm_one': '导入 1 行',

@@ -1,0 +1,144 @@
+/**
+ * The member file (issue 4): open a member's file from the grid, edit a field and a
+ * contact person, see both in the history with the editor's name; a duplicate
+ * warning on the grid, and merging two records; the file in Persian.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { cell, loginContext, waitForGrid } from './fixtures';
+import { addMember, editText, search, uniqueTag } from './members-helpers';
+import { USERS } from './users';
+
+const sara = USERS[0];
+const reza = USERS[2];
+const bahar = USERS[3];
+
+/** Type into a member-file field and commit it with Enter. */
+async function setField(page: Page, testid: string, text: string, within = page.locator('body')) {
+	const input = within.getByTestId(testid);
+	await input.fill(text);
+	await input.press('Enter');
+}
+
+async function openFile(page: Page, id: string) {
+	await cell(page, id, 'name').getByTestId('open-file').click();
+	await expect(page).toHaveURL(new RegExp(`/members/${id}$`));
+	await expect(page.getByTestId('member-title')).toBeVisible();
+}
+
+test('open a member file, edit a field and a contact, and see both in the history', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara);
+	await waitForGrid(page);
+	const tag = uniqueTag('F');
+	const id = await addMember(page);
+	await editText(page, id, 'name', `${tag} Parsian Valves`);
+	await search(page, tag);
+	await openFile(page, id);
+	await expect(page.getByTestId('member-title')).toContainText(`${tag} Parsian Valves`);
+
+	// A field.
+	await setField(page, 'field-region', 'Isfahan');
+	await setField(page, 'field-products', 'Gate valves, ball valves');
+	// A contact person, with a wrong email first: a clear error, nothing saved.
+	await page.getByTestId('add-contact').click();
+	const contact = page.getByTestId('contact').first();
+	await setField(page, 'contact-name', 'Mina Rahimi', contact);
+	await setField(page, 'contact-phone', '۰۹۱۲ ۳۴۵ ۶۷۸۹', contact);
+	await setField(page, 'contact-email', 'not an email', contact);
+	await expect(contact.getByRole('alert')).toContainText('email address');
+	await setField(page, 'contact-email', 'mina@parsian.example', contact);
+	await expect(contact.getByRole('alert')).toHaveCount(0);
+	await contact.getByTestId('contact-channel').selectOption('wechat');
+
+	const history = page.getByTestId('history');
+	const region = history.locator('[data-testid=history-entry][data-field=region]');
+	await expect(region).toContainText('Isfahan');
+	await expect(region.getByTestId('history-user')).toHaveText(sara.displayName);
+	const phone = history.locator(
+		'[data-testid=history-entry][data-table=contacts][data-field=phone]'
+	);
+	await expect(phone).toContainText('Mina Rahimi');
+	await expect(phone).toContainText('0912 345 6789');
+	await expect(phone.getByTestId('history-user')).toHaveText(sara.displayName);
+	await expect(
+		history.locator('[data-testid=history-entry][data-table=contacts][data-field=channel]')
+	).toContainText('WeChat');
+	await expect(history).not.toContainText('not an email');
+
+	// Live: a participation record added here shows the volunteer hours.
+	await page.getByTestId('add-activity').click();
+	const activity = page.getByTestId('activity').first();
+	await activity.getByTestId('activity-kind').selectOption('volunteer');
+	await setField(page, 'activity-title', 'Trade fair stand', activity);
+	await setField(page, 'activity-hours', '3.5', activity);
+	await expect(page.getByTestId('volunteer-hours')).toContainText('3.5');
+
+	// A board member reads the file but edits nothing and sees no history.
+	const board = await loginContext(browser, bahar);
+	await board.page.goto(`/members/${id}`);
+	await expect(board.page.getByTestId('field-region')).toHaveText('Isfahan');
+	await expect(board.page.locator('input[data-testid=field-region]')).toHaveCount(0);
+	await expect(board.page.getByTestId('add-contact')).toHaveCount(0);
+	await expect(board.page.getByTestId('history')).toHaveCount(0);
+	await board.context.close();
+
+	// The same file in Persian: right to left, Persian calendar and digits in the history.
+	const fa = await loginContext(browser, reza, { locale: 'fa' });
+	await fa.page.goto(`/members/${id}`);
+	await expect(fa.page.locator('html')).toHaveAttribute('dir', 'rtl');
+	const faRegion = fa.page.locator('[data-testid=history-entry][data-field=region]');
+	await expect(faRegion).toContainText('Isfahan');
+	await expect(faRegion.locator('time')).toHaveText(/[۰-۹]/);
+	await expect(fa.page.getByTestId('history')).toContainText('سابقه تغییرات');
+	await fa.page.screenshot({ path: 'test-results/member-file-fa.png' });
+	await fa.page.getByTestId('history').scrollIntoViewIfNeeded();
+	await fa.page.screenshot({ path: 'test-results/member-file-fa-history.png' });
+	await fa.context.close();
+	await context.close();
+});
+
+test('a duplicate is flagged in the grid and the two records are merged', async ({ browser }) => {
+	const { context, page } = await loginContext(browser, sara);
+	await waitForGrid(page);
+	const tag = uniqueTag('D');
+	const first = await addMember(page);
+	await editText(page, first, 'name', `${tag} Kian Trading Co., Ltd.`);
+	await editText(page, first, 'phone', '021 8888 1234');
+	await expect(page.getByTestId('duplicate-warning')).toHaveCount(0);
+
+	const second = await addMember(page);
+	await editText(page, second, 'name', `${tag}  KIAN TRADING`);
+	const warning = page.getByTestId('duplicate-warning');
+	await expect(warning).toBeVisible();
+	await expect(warning.getByTestId('duplicate-match')).toHaveAttribute('data-id', first);
+	await expect(warning).toContainText(`${tag} Kian Trading Co., Ltd.`);
+	await search(page, tag);
+
+	// The second record's file warns too; merge from there.
+	await openFile(page, second);
+	await expect(page.getByTestId('duplicate-warning')).toBeVisible();
+	await page.getByTestId('duplicate-merge').click();
+	await expect(page).toHaveURL(new RegExp(`/members/${second}/merge/${first}$`));
+	await expect(page.getByTestId('merge-table')).toBeVisible();
+	// Keep the first record, with the second's spelling of the name.
+	await page.getByTestId('merge-swap').click();
+	await expect(page.getByTestId('merge-keep-head')).toContainText('Kian Trading Co., Ltd.');
+	await page.getByTestId('pick-name-merged').check();
+	await page.getByTestId('merge-confirm').click();
+
+	await expect(page).toHaveURL(new RegExp(`/members/${first}$`));
+	await expect(page.getByTestId('member-title')).toContainText(`${tag} KIAN TRADING`);
+	await expect(page.getByTestId('field-phone')).toHaveValue('021 8888 1234');
+	await expect(page.getByTestId('merged-from')).toBeVisible();
+	const merged = page.locator('[data-testid=history-entry][data-field=mergedInto]');
+	await expect(merged.getByTestId('history-user')).toHaveText(sara.displayName);
+
+	// The merged-away record stays, read-only, pointing to the one kept.
+	await page.goto(`/members/${second}`);
+	await expect(page.getByTestId('merged-banner')).toBeVisible();
+	await expect(page.locator('input[data-testid=field-name]')).toHaveCount(0);
+	await page.getByTestId('open-survivor').click();
+	await expect(page).toHaveURL(new RegExp(`/members/${first}$`));
+	await context.close();
+});
