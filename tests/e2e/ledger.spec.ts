@@ -14,7 +14,7 @@ import { baseURL, loginContext } from './fixtures';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
-const FIONA = {
+const FIONA: { username: string; displayName: string; password: string; roles: string[] } = {
 	username: 'fiona',
 	displayName: 'Fiona Finance',
 	password: 'fiona-password-1',
@@ -28,6 +28,40 @@ async function adminCookie(): Promise<string> {
 		body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password })
 	});
 	return (r.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+const APPROVER = {
+	username: 'apu',
+	displayName: 'Approver',
+	password: 'approver-password-1',
+	roles: ['approver']
+};
+
+/** Create the user if needed (as admin) and sign in as them. */
+async function userCookie(u: typeof FIONA, admin: string): Promise<string> {
+	const created = await fetch(`${baseURL()}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify(u)
+	});
+	expect([201, 409]).toContain(created.status);
+	const r = await fetch(`${baseURL()}/api/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL() },
+		body: JSON.stringify({ username: u.username, password: u.password })
+	});
+	expect(r.status).toBe(200);
+	return (r.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+/** A server command (joining: verify, approve, move) as the given user. */
+async function command(cookie: string, body: Record<string, unknown>) {
+	const r = await fetch(`${baseURL()}/api/default/commands`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
+		body: JSON.stringify({ id: crypto.randomUUID(), ...body })
+	});
+	expect(r.status, await r.clone().text()).toBeLessThan(300);
 }
 
 /** A y-websocket client in Node with the admin's session (to seed and to check the server). */
@@ -70,30 +104,49 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	browser
 }) => {
 	const cookie = await adminCookie();
-	const created = await fetch(`${baseURL()}/api/users`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
-		body: JSON.stringify(FIONA)
-	});
-	expect([201, 409]).toContain(created.status);
+	await userCookie(FIONA, cookie);
 
-	// Seed the registry: three active members and a prospect (not charged).
+	// Seed the registry the way the office does: applications, verified by the office,
+	// approved by the approver (member numbers); and a prospect, who is not charged.
 	const registry = await openDoc('default/registry', cookie);
 	registry.doc.transact(() => {
 		const members = registry.doc.getMap('members');
 		for (const m of Object.values(MEMBERS)) {
 			const row = new Y.Map<unknown>();
 			members.set(m.id, row);
-			for (const [k, v] of Object.entries({ ...m, status: 'active', id: undefined })) {
-				if (v !== undefined) row.set(k, v);
-			}
+			row.set('name', m.name);
+			row.set('region', m.region);
+			row.set('status', 'applicant');
 		}
 		const p = new Y.Map<unknown>();
 		members.set('e2eProspect00001', p);
 		p.set('name', 'Delta Prospect');
 		p.set('status', 'prospect');
-		p.set('tier', 'regular');
 	});
+	await expect.poll(() => registry.doc.getMap('members').size).toBeGreaterThanOrEqual(4);
+	const approver = await userCookie(APPROVER, cookie);
+	for (const m of Object.values(MEMBERS)) {
+		await command(cookie, {
+			type: 'verify',
+			rowId: m.id,
+			met: ['statutes', 'industry', 'registration', 'form', 'influence'],
+			note: ''
+		});
+		await command(approver, {
+			type: 'approve',
+			rowId: m.id,
+			tier: m.tier,
+			category: 'manufacturer'
+		});
+	}
+	await expect
+		.poll(() =>
+			Object.values(MEMBERS).every(
+				(m) =>
+					(registry.doc.getMap('members').get(m.id) as Y.Map<unknown>)?.get('status') === 'active'
+			)
+		)
+		.toBe(true);
 
 	// The admin sets the 2026 fee schedule.
 	const admin = await loginContext(browser, ADMIN);
@@ -252,6 +305,10 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	await expect(q(1).locator('td').nth(1)).toContainText('۴٬۴۰۰٬۰۰۰');
 	mkdirSync(SHOTS, { recursive: true });
 	await page.screenshot({ path: `${SHOTS}/ledger-figures-fa.png`, fullPage: true });
+	await page.goto('/ledger');
+	await expect(page.getByTestId('balances-grid').locator('.ag-row')).toHaveCount(3);
+	await expect(page.getByTestId('balances-grid')).toContainText('۷۰۰٬۰۰۰');
+	await page.screenshot({ path: `${SHOTS}/ledger-balances-fa.png`, fullPage: true });
 
 	ledger.close();
 	registry.close();

@@ -216,16 +216,6 @@ export class LedgerStore {
 		return { ok: true, id };
 	}
 
-	/** Change a field of a draft (posted entries are refused). */
-	setDraftField(id: string, key: 'amount' | 'date' | 'note', value: string | number) {
-		if (this.readOnly) return { ok: false, reason: 'readOnly' } as const;
-		const y = this.t.entries.get(id);
-		if (!(y instanceof Y.Map)) return { ok: false, reason: 'noSuchEntry' } as const;
-		if (y.get('posted') === true) return { ok: false, reason: 'posted' } as const;
-		this.doc.transact(() => y.set(key, value), LOCAL);
-		return { ok: true, id } as const;
-	}
-
 	deleteDraft(id: string): LedgerCommandResult {
 		if (this.readOnly) return { ok: false, reason: 'readOnly' };
 		const y = this.t.entries.get(id);

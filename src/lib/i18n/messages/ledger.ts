@@ -219,7 +219,7 @@ export const ledger = defineMessages({
 		'ledger.lapse.days': '{count} days',
 		'ledger.lapse.apply': 'Set to lapsed',
 		'ledger.lapse.applyTicked': 'Set {count} ticked members to lapsed',
-		'ledger.lapse.done': '{count} members set to lapsed.',
+		'ledger.lapse.done': '{count} members sent to be set to lapsed.',
 		'ledger.lapse.none': 'No member is past the grace period.',
 		'ledger.figures.title': 'Quarterly dues statistics',
 		'ledger.figures.hint':
@@ -239,7 +239,10 @@ export const ledger = defineMessages({
 		'ledger.ageing.d91_180': '91–180 days',
 		'ledger.ageing.d181_365': '181–365 days',
 		'ledger.ageing.over365': 'Over 365 days',
-		'nav.ledger': 'Dues'
+		'nav.ledger': 'Dues',
+		'ledger.lapse.reason': 'Dues unpaid past the {days}-day grace period',
+		'ledger.lapse.sent': 'Sent…',
+		'ledger.lapse.refused': 'The server did not lapse {name}: {reason}'
 	},
 	fa: {
 		'ledger.title': 'دفتر حق عضویت',
@@ -454,7 +457,7 @@ export const ledger = defineMessages({
 		'ledger.lapse.days': '{count} روز',
 		'ledger.lapse.apply': 'تغییر به معلق',
 		'ledger.lapse.applyTicked': 'تغییر {count} عضو انتخاب‌شده به معلق',
-		'ledger.lapse.done': 'وضعیت {count} عضو به معلق تغییر کرد.',
+		'ledger.lapse.done': 'درخواست تعلیق {count} عضو ارسال شد.',
 		'ledger.lapse.none': 'عضوی از مهلت نگذشته است.',
 		'ledger.figures.title': 'آمار فصلی حق عضویت',
 		'ledger.figures.hint':
@@ -474,7 +477,10 @@ export const ledger = defineMessages({
 		'ledger.ageing.d91_180': '۹۱ تا ۱۸۰ روز',
 		'ledger.ageing.d181_365': '۱۸۱ تا ۳۶۵ روز',
 		'ledger.ageing.over365': 'بیش از ۳۶۵ روز',
-		'nav.ledger': 'حق عضویت'
+		'nav.ledger': 'حق عضویت',
+		'ledger.lapse.reason': 'حق عضویت پس از مهلت {days} روزه پرداخت نشده است',
+		'ledger.lapse.sent': 'ارسال شد…',
+		'ledger.lapse.refused': 'سرور وضعیت {name} را تغییر نداد: {reason}'
 	},
 	zh: {
 		'ledger.title': '会费账簿',
@@ -680,7 +686,7 @@ export const ledger = defineMessages({
 		'ledger.lapse.days': '{count} 天',
 		'ledger.lapse.apply': '设为失效',
 		'ledger.lapse.applyTicked': '将所选 {count} 位会员设为失效',
-		'ledger.lapse.done': '已将 {count} 位会员设为失效。',
+		'ledger.lapse.done': '已提交将 {count} 位会员设为失效。',
 		'ledger.lapse.none': '没有超过宽限期的会员。',
 		'ledger.figures.title': '季度会费统计',
 		'ledger.figures.hint':
@@ -700,6 +706,9 @@ export const ledger = defineMessages({
 		'ledger.ageing.d91_180': '91–180 天',
 		'ledger.ageing.d181_365': '181–365 天',
 		'ledger.ageing.over365': '365 天以上',
-		'nav.ledger': '会费'
+		'nav.ledger': '会费',
+		'ledger.lapse.reason': '会费超过 {days} 天宽限期未缴',
+		'ledger.lapse.sent': '已提交…',
+		'ledger.lapse.refused': '服务器未将 {name} 设为失效：{reason}'
 	}
 });
