@@ -42,7 +42,7 @@ import {
 } from '../src/lib/domain/guard';
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
 import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
-import { JOINING_TABLES, statusRowRule } from '../src/lib/domain/lifecycle';
+import { JOINING_TABLES, KEPT_STATUSES, statusRowRule } from '../src/lib/domain/lifecycle';
 
 export const MEMBERS = 'members';
 export const META = 'meta';
@@ -364,7 +364,10 @@ export const guardRegistry: Guard = makeDocGuard({
 			...MEMBER_RULES,
 			// A numbered record is never deleted; a record merged into another is history:
 			// kept and frozen (only the server's merge command writes it).
-			keep: (before) => before.memberNo !== undefined || before.mergedInto !== undefined,
+			keep: (before) =>
+				before.memberNo !== undefined ||
+				before.mergedInto !== undefined ||
+				KEPT_STATUSES.has(String(before.status)),
 			frozen: (before) => before.mergedInto !== undefined,
 			// Pipeline moves are server commands (issue 4, [J1]).
 			row: statusRowRule

@@ -83,13 +83,13 @@ export function freshMillisecond(): number {
 
 /**
  * Replay `room`'s log rows stored before `before()` (epoch ms; null: all of them)
- * and return their events for `table`, oldest first. `onDoc` gets the replayed doc
+ * and return their events for `tables`, in the order they happened. `onDoc` gets the replayed doc
  * before it is dropped (it is the room's current state when every row was read).
  */
 export async function replayHistory(opts: {
 	store: Store;
 	room: string;
-	table: string;
+	tables: readonly string[];
 	before: () => number | null;
 	pageSize?: number;
 	isStopped?: () => boolean;
@@ -100,15 +100,18 @@ export async function replayHistory(opts: {
 	let at = 0;
 	let userId: number | null = null;
 	let complete = true;
-	const off = observeTable({
-		doc,
-		table: opts.table,
-		at: () => at,
-		userId: () => userId,
-		onEvents: (e) => {
-			for (const x of e) events.push(x);
-		}
-	});
+	const offs = opts.tables.map((table) =>
+		observeTable({
+			doc,
+			table,
+			at: () => at,
+			userId: () => userId,
+			onEvents: (e) => {
+				for (const x of e) events.push(x);
+			}
+		})
+	);
+	const off = () => offs.forEach((f) => f());
 	try {
 		let afterSeq = 0;
 		outer: for (;;) {

@@ -36,7 +36,7 @@ import {
 } from '../src/lib/domain/report';
 import {
 	computePeriod,
-	prepareAreasSteps,
+	computePeriodSteps,
 	REPORT_AREAS,
 	reportSources,
 	type PreparedAreas
@@ -78,7 +78,8 @@ export interface RecomputeStats {
 const tick = () => new Promise<void>((r) => setImmediate(r));
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs's own type parameters */
 type AnyType = Y.AbstractType<any>;
-const HISTORY_TABLE = 'members';
+/** Registry tables whose changes are kept as history (basic information, status). */
+const HISTORY_TABLES = ['members', 'contacts'] as const;
 
 function readRow(id: string, y: Y.Map<unknown>): Row {
 	const row: Record<string, Cell> = { id };
@@ -104,20 +105,30 @@ function valueAt(type: AnyType, key: string): unknown {
  */
 export class TableCache {
 	readonly tables = new Map<string, Map<string, Row>>();
+	/** Root maps whose entries are plain values (settings' `config`): key → value. */
+	readonly values = new Map<string, Map<string, Cell>>();
 
 	/** (Re)read every table of `doc`. */
 	load(doc: Y.Doc): void {
 		this.tables.clear();
+		this.values.clear();
 		for (const [name, type] of doc.share) this.loadRoot(name, type);
 	}
 
 	private loadRoot(name: string, type: AnyType) {
 		const rows = new Map<string, Row>();
-		for (const key of type._map.keys()) {
-			const v = valueAt(type, key);
-			if (v instanceof Y.Map) rows.set(key, readRow(key, v));
-		}
+		const values = new Map<string, Cell>();
+		for (const key of type._map.keys()) this.put(rows, values, key, valueAt(type, key));
 		this.tables.set(name, rows);
+		this.values.set(name, values);
+	}
+
+	private put(rows: Map<string, Row>, values: Map<string, Cell>, key: string, v: unknown) {
+		rows.delete(key);
+		values.delete(key);
+		if (v instanceof Y.Map) rows.set(key, readRow(key, v));
+		else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+			values.set(key, v);
 	}
 
 	/** Re-read the rows a transaction touched. */
@@ -133,12 +144,9 @@ export class TableCache {
 				if (name === undefined) continue;
 				let rows = this.tables.get(name);
 				if (!rows) this.tables.set(name, (rows = new Map()));
-				for (const key of keys) {
-					if (key === null) continue;
-					const v = valueAt(type, key);
-					if (v instanceof Y.Map) rows.set(key, readRow(key, v));
-					else rows.delete(key);
-				}
+				let values = this.values.get(name);
+				if (!values) this.values.set(name, (values = new Map()));
+				for (const key of keys) if (key !== null) this.put(rows, values, key, valueAt(type, key));
 			} else if (type instanceof Y.Map) {
 				const item = type._item;
 				const parent = item.parent as AnyType | null;
@@ -154,7 +162,14 @@ export class TableCache {
 
 	snapshot(): DocTables {
 		const out: Record<string, Row[]> = {};
-		for (const [name, rows] of this.tables) out[name] = [...rows.values()];
+		for (const [name, rows] of this.tables) if (rows.size > 0) out[name] = [...rows.values()];
+		return out;
+	}
+
+	valuesSnapshot(): Record<string, Record<string, Cell>> {
+		const out: Record<string, Record<string, Cell>> = {};
+		for (const [name, values] of this.values)
+			if (values.size > 0) out[name] = Object.fromEntries(values);
 		return out;
 	}
 }
@@ -172,6 +187,10 @@ class OrgReports {
 	/** Bumped on every source change; the cached preparation is valid for one version. */
 	private version = 0;
 	private prepared: { version: number; today: string; prep: PreparedAreas } | null = null;
+	/** Per source doc: bumped on each of its transactions (and the registry's history). */
+	private readonly docVersion = new Map<DocName, number>();
+	/** Per area: its preparation and the source versions it was made from. */
+	private readonly areaCache = new Map<string, { key: string; prep: unknown }>();
 
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private midnight: ReturnType<typeof setTimeout> | null = null;
@@ -232,7 +251,7 @@ class OrgReports {
 			this.replayed = await replayHistory({
 				store: this.svc.store,
 				room: `${this.org}/registry`,
-				table: HISTORY_TABLE,
+				tables: HISTORY_TABLES,
 				before: () => this.historyBefore,
 				isStopped: () => this.stopped,
 				onDoc: (doc, complete) => {
@@ -251,7 +270,9 @@ class OrgReports {
 		this.changed();
 	}
 
+	/** The doc's cache; asking for it marks the doc changed (it is about to be (re)loaded). */
 	private cacheOf(doc: DocName): TableCache {
+		this.docVersion.set(doc, (this.docVersion.get(doc) ?? 0) + 1);
 		let cache = this.caches.get(doc);
 		if (!cache) this.caches.set(doc, (cache = new TableCache()));
 		return cache;
@@ -262,8 +283,10 @@ class OrgReports {
 		this.detach(room.docName);
 		const c = this.cacheOf(room.docName);
 		c.load(room.doc);
+		const doc = room.docName;
 		const onTr = (tr: Y.Transaction) => {
 			c.apply(room.doc, tr);
+			this.docVersion.set(doc, (this.docVersion.get(doc) ?? 0) + 1);
 			this.changed();
 		};
 		room.doc.on('afterTransaction', onTr);
@@ -271,16 +294,17 @@ class OrgReports {
 		if (room.docName === 'registry') {
 			// The log holds everything applied before this moment; later changes are seen live.
 			this.historyBefore ??= freshMillisecond();
-			offs.push(
-				observeTable({
-					doc: room.doc,
-					table: HISTORY_TABLE,
-					at: () => Date.now(),
-					onEvents: (e) => {
-						for (const x of e) this.live.push(x);
-					}
-				})
-			);
+			for (const table of HISTORY_TABLES)
+				offs.push(
+					observeTable({
+						doc: room.doc,
+						table,
+						at: () => Date.now(),
+						onEvents: (e) => {
+							for (const x of e) this.live.push(x);
+						}
+					})
+				);
 		}
 		this.attached.set(room.docName, { room, off: () => offs.forEach((f) => f()) });
 		this.changed();
@@ -297,8 +321,12 @@ class OrgReports {
 
 	inputs(today: string): ReportInputs {
 		const docs: Partial<Record<DocName, DocTables>> = {};
-		for (const [doc, cache] of this.caches) docs[doc] = cache.snapshot();
-		return { today, docs, history: this.history, historyReady: this.historyReady };
+		const values: NonNullable<ReportInputs['values']> = {};
+		for (const [doc, cache] of this.caches) {
+			docs[doc] = cache.snapshot();
+			values[doc] = cache.valuesSnapshot();
+		}
+		return { today, docs, values, history: this.history, historyReady: this.historyReady };
 	}
 
 	/**
@@ -310,21 +338,45 @@ class OrgReports {
 		if (this.prepared && this.prepared.version === this.version && this.prepared.today === today)
 			return this.prepared.prep;
 		const version = this.version;
-		const steps = prepareAreasSteps(this.inputs(today), this.svc.areas);
-		for (;;) {
-			const t = performance.now();
-			const r = steps.next();
-			onBlock?.(performance.now() - t);
-			if (r.done) {
-				this.prepared = { version, today, prep: r.value };
-				return r.value;
+		const inputs = this.inputs(today);
+		const prepared: unknown[] = [];
+		for (const area of this.svc.areas) {
+			// An area is prepared again only when one of its source docs changed.
+			const key = `${today}|${area.sources.map((d) => this.docVersion.get(d) ?? 0).join(',')}|${this.historyReady}`;
+			const cached = this.areaCache.get(area.id);
+			if (cached && cached.key === key) {
+				prepared.push(cached.prep);
+				continue;
 			}
+			const steps = area.prepareSteps ? area.prepareSteps(inputs) : null;
+			let prep: unknown;
+			if (!steps) {
+				const t = performance.now();
+				prep = area.prepare(inputs);
+				onBlock?.(performance.now() - t);
+			} else {
+				for (;;) {
+					const t = performance.now();
+					const r = steps.next();
+					onBlock?.(performance.now() - t);
+					if (r.done) {
+						prep = r.value;
+						break;
+					}
+					await tick();
+				}
+			}
+			this.areaCache.set(area.id, { key, prep });
+			prepared.push(prep);
 			await tick();
 		}
+		const prep: PreparedAreas = { areas: this.svc.areas, prepared };
+		this.prepared = { version, today, prep };
+		return prep;
 	}
 
-	registryRows(): Row[] {
-		return [...(this.caches.get('registry')?.tables.get('members')?.values() ?? [])];
+	registryRows(table = 'members'): Row[] {
+		return [...(this.caches.get('registry')?.tables.get(table)?.values() ?? [])];
 	}
 
 	private changed(): void {
@@ -385,6 +437,11 @@ class OrgReports {
 		return this.running;
 	}
 
+	/** Nothing scheduled or running (tests wait for this before counting computations). */
+	get idle(): boolean {
+		return this.timer === null && this.running === null;
+	}
+
 	/** Resolves after the next recomputation has been written. */
 	nextComputation(): Promise<void> {
 		return new Promise((r) => this.waiters.push(r));
@@ -409,7 +466,16 @@ class OrgReports {
 		const results = new Map<string, { period: Period; json: string }>();
 		for (const period of periods) {
 			if (this.stopped) return;
-			const json = timed(() => JSON.stringify(computePeriod(prep, period)));
+			const steps = computePeriodSteps(prep, period);
+			let sections: Record<string, unknown> | null = null;
+			while (sections === null) {
+				const r = timed(() => steps.next());
+				if (r.done) sections = r.value;
+				else await tick();
+				if (this.stopped) return;
+			}
+			const done = sections;
+			const json = timed(() => JSON.stringify(done));
 			results.set(period.key, { period, json });
 			await tick();
 		}
@@ -524,6 +590,7 @@ export class ReportsService {
 		if (!o || !o.historyReady) return null;
 		return buildChangeList({
 			members: o.registryRows(),
+			contacts: o.registryRows('contacts'),
 			history: o.history,
 			period,
 			historyReady: o.historyReady

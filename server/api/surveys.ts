@@ -52,7 +52,7 @@ import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter, toCsv } from '..
 import type { AreaDeps } from './index';
 
 /** Requests per token per window (reading and sending one survey needs a handful). */
-export const LINK_REQUESTS_PER_WINDOW = 20;
+export const LINK_REQUESTS_PER_WINDOW = 30;
 /** Unknown tokens per client address per window. */
 export const LINK_MISSES_PER_WINDOW = 20;
 const WINDOW_MS = 10 * 60 * 1000;

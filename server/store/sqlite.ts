@@ -441,11 +441,7 @@ export class SqliteStore implements Store {
 		};
 		this.appendMany = db.transaction((us: readonly AppendedUpdate[]): number[] => {
 			const seqs: number[] = [];
-			for (const u of us) {
-				const data = Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength);
-				const r = this.q.appendUpdate.run(u.room, data, u.userId, u.at);
-				seqs.push(Number(r.lastInsertRowid));
-			}
+			for (const u of us) seqs.push(this.appendOne(u));
 			return seqs;
 		});
 		this.background = new Background(this.file, busyTimeoutMs);
@@ -457,6 +453,11 @@ export class SqliteStore implements Store {
 	}
 
 	private readonly appendMany: (us: readonly AppendedUpdate[]) => number[];
+
+	private appendOne(u: AppendedUpdate): number {
+		const data = Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength);
+		return Number(this.q.appendUpdate.run(u.room, data, u.userId, u.at).lastInsertRowid);
+	}
 
 	/** Ask the background thread for a PASSIVE checkpoint, unless one is running. */
 	private checkpointSoon(): void {
@@ -586,7 +587,8 @@ export class SqliteStore implements Store {
 		if (us.length === 0) return [];
 		// One transaction: one commit (one WAL frame write) for the whole batch. When it
 		// returns, the rows are committed: durable against a crash of this process.
-		const seqs = this.appendMany(us);
+		// One row: autocommit, without the explicit BEGIN/COMMIT of a transaction function.
+		const seqs = us.length === 1 ? [this.appendOne(us[0])] : this.appendMany(us);
 		for (const u of us) this.sinceCheckpoint += u.update.byteLength + 64;
 		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
 		return seqs;

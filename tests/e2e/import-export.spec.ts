@@ -46,8 +46,12 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	await expect(page.getByTestId('map-1')).toHaveValue('phone');
 	await page.getByTestId('import-check').click();
 	await expect(page.getByTestId('import-review')).toBeVisible();
-	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '2');
 	await expect(page.getByTestId('import-confirm')).toBeDisabled();
+	// Row 2 says "正式会员" (active): a file cannot make active members, approval does.
+	await page.getByTestId('fix-2-status').fill('潜在会员');
+	await page.getByTestId('fix-2-status').press('Enter');
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
 	const rejects = page.getByTestId('rejects');
 	await expect(rejects.locator('tr[data-line="4"]')).toContainText('Phone');
 	await page.getByTestId('fix-4-phone').fill('0532 1111 2222');
@@ -115,10 +119,16 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	// 4. The admin sees the export in the log.
 	const admin = await loginContext(browser, ADMIN);
 	await admin.page.goto('/admin/exports');
-	const first = admin.page.getByTestId('export-log').locator('tbody tr').first();
-	await expect(first).toContainText(sara.displayName);
-	await expect(first).toContainText('XLSX');
-	await expect(first.getByTestId('export-rows')).toHaveText('1');
+	const log = admin.page.getByTestId('export-log').locator('tbody tr');
+	for (const [i, format] of [
+		[0, 'CSV'],
+		[1, 'XLSX']
+	] as const) {
+		await expect(log.nth(i)).toContainText(sara.displayName);
+		await expect(log.nth(i)).toContainText(format);
+		await expect(log.nth(i)).toContainText('华东');
+		await expect(log.nth(i).getByTestId('export-rows')).toHaveText('1');
+	}
 	await admin.context.close();
 
 	// 5. Undo the XLSX import: its three rows go.
@@ -153,8 +163,11 @@ test('Persian: the mapping step of a Windows-1256 file, right to left, remembere
 	await page.getByTestId('map-8').selectOption({ label: '— وارد نشود —' });
 	await page.screenshot({ path: `${SHOTS}/import-mapping-fa.png`, fullPage: true });
 	await page.getByTestId('import-check').click();
-	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '3');
-	await expect(page.getByTestId('preview')).toContainText('۱۳۹۸');
+	// Row 2 says "فعال" (active), which a file cannot set: rejected and left out.
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '2');
+	await expect(page.getByTestId('preview')).toContainText('۱۴۰۱');
+	await page.screenshot({ path: `${SHOTS}/import-review-fa.png`, fullPage: true });
 
 	// The same file again: the choice made above is remembered.
 	await page.getByTestId('import-mapping').waitFor({ state: 'detached' });
@@ -162,5 +175,48 @@ test('Persian: the mapping step of a Windows-1256 file, right to left, remembere
 	await chooseFile(page, 'fa-subscribers-1256.csv');
 	await expect(page.getByTestId('mapping-remembered')).toBeVisible();
 	await expect(page.getByTestId('map-8')).toHaveValue('');
+	await context.close();
+});
+
+test('a 20,000-row CSV imports with progress, lands whole in the grid, and is undone', async ({
+	browser
+}, testInfo) => {
+	test.setTimeout(240_000);
+	const rows = ['Company,Phone,Email,City'];
+	for (let i = 0; i < 20_000; i++) {
+		rows.push(`Bulk Trading ${i} Ltd,021 ${20_000_000 + i},bulk${i}@bulk.example,Tabriz`);
+	}
+	const file = testInfo.outputPath('bulk-20000.csv');
+	fs.writeFileSync(file, rows.join('\r\n'));
+
+	const { context, page } = await loginContext(browser, USERS[1]);
+	await waitForGrid(page);
+	await page.getByTestId('import-link').click();
+	await page.getByTestId('import-file').setInputFiles(file);
+	await expect(page.getByTestId('import-summary')).toContainText('20000 rows', { timeout: 60_000 });
+	await page.getByTestId('import-check').click();
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '20000', {
+		timeout: 60_000
+	});
+	await page.getByTestId('import-confirm').click();
+	// Chunks of 5,000 rows: the page shows how far it got between them.
+	await expect(page.getByTestId('import-progress')).toBeVisible();
+	await expect(page.getByTestId('import-done')).toContainText('20000 added', { timeout: 120_000 });
+
+	await page.getByRole('link', { name: 'Back to members' }).first().click();
+	await waitForGrid(page);
+	await search(page, 'Bulk Trading 19999');
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '1');
+	await search(page, 'bulk.example');
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '20000', {
+		timeout: 60_000
+	});
+
+	// Leave the shared registry as it was for the other tests.
+	await page.getByTestId('import-link').click();
+	const bulk = page.getByTestId('import-history').locator('tr', { hasText: 'bulk-20000.csv' });
+	await bulk.getByTestId('import-undo').click();
+	await page.locator('dialog[open]').getByRole('button', { name: 'Undo the import' }).click();
+	await expect(page.getByTestId('import-notice')).toContainText('20000 rows', { timeout: 60_000 });
 	await context.close();
 });

@@ -37,15 +37,16 @@ test('[C9] add a member and fill it in with the keyboard (Enter/F2, Tab, Esc)', 
 	await page.keyboard.press('Tab');
 	await expect(editor(page)).toHaveCount(0);
 	await expect(cell(page, id, 'name')).toHaveText(`Acme Textiles ${tag}`);
-	await expect(cell(page, id, 'status')).toHaveClass(/ag-cell-focus/);
+	// Status moves only through the pipeline's commands ([J1]): read-only, Tab skips it.
 	await expect(cell(page, id, 'status')).toHaveText('Prospect');
-
-	// Enter opens the status list; arrows choose, Enter commits.
+	await expect(cell(page, id, 'status')).toHaveClass(/gh-cell-readonly/);
+	await expect(cell(page, id, 'tier')).toHaveClass(/ag-cell-focus/);
+	// Enter opens the tier list; arrows choose, Enter commits.
 	await page.keyboard.press('Enter');
 	await expect(page.locator('.ag-select-list')).toBeVisible();
-	for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('ArrowDown');
 	await page.keyboard.press('Enter');
-	await expect(cell(page, id, 'status')).toHaveText('Active member');
+	await expect(cell(page, id, 'tier')).toHaveText('Council member');
 
 	// Typing on a cell starts editing with that text; Enter commits and moves down.
 	await cell(page, id, 'region').click();
@@ -83,7 +84,7 @@ test('[C9] add a member and fill it in with the keyboard (Enter/F2, Tab, Esc)', 
 	await waitForGrid(page);
 	await search(page, tag); // the registry may be long: bring the row into view
 	await expect(cell(page, id, 'name')).toHaveText(`Acme Textiles ${tag}`);
-	await expect(cell(page, id, 'status')).toHaveText('Active member');
+	await expect(cell(page, id, 'tier')).toHaveText('Council member');
 	await expect(cell(page, id, 'region')).toHaveText('Tehran');
 	await expect(cell(page, id, 'joinDate')).toHaveText('5 Mar 2024');
 	await context.close();

@@ -1,6 +1,6 @@
 /**
- * View-only access (board): the registry is visible and live, but nothing in the UI
- * can change it, no write is ever sent, and a write forged from the board user's own
+ * View-only access (finance): the registry is visible and live, but nothing in the UI
+ * can change it, no write is ever sent, and a write forged from the viewer's own
  * page is dropped by the server.
  */
 import { expect, test, type Page, type WebSocket } from '@playwright/test';
@@ -18,7 +18,7 @@ import {
 import { ADMIN, USERS } from './users';
 
 const sara = USERS[0];
-const bahar = USERS[3];
+const farid = USERS[4];
 
 /** Sync messages (type 0) a page sends, by sync type: 0 step 1, 1 step 2, 2 update. */
 function watchSyncFrames(page: Page) {
@@ -33,14 +33,16 @@ function watchSyncFrames(page: Page) {
 	return sent;
 }
 
-test('[C6] a board member sees the registry live but cannot change it', async ({ browser }) => {
+test('[C6] a view-only (finance) user sees the registry live but cannot change it', async ({
+	browser
+}) => {
 	const staff = await loginContext(browser, sara);
 	await waitForGrid(staff.page);
 	const tag = uniqueTag('R');
 	const id = await addMember(staff.page);
 	await editText(staff.page, id, 'name', `${tag} Visible Co`);
 
-	const board = await loginContext(browser, bahar);
+	const board = await loginContext(browser, farid);
 	const frames = watchSyncFrames(board.page);
 	await board.page.reload();
 	await waitForGrid(board.page);
@@ -78,7 +80,7 @@ test('[C6] a board member sees the registry live but cannot change it', async ({
 	await board.context.close();
 });
 
-test('[C6] a Y update forged on the board user’s own socket does not reach staff', async ({
+test('[C6] a Y update forged on a view-only user’s own socket does not reach staff', async ({
 	browser
 }) => {
 	const staff = await loginContext(browser, sara);
@@ -104,7 +106,7 @@ test('[C6] a Y update forged on the board user’s own socket does not reach sta
 	encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(forged));
 	const message = [...encoding.toUint8Array(enc)];
 
-	const board = await loginContext(browser, bahar);
+	const board = await loginContext(browser, farid);
 	await waitForGrid(board.page);
 	const replies = await board.page.evaluate(async (bytes) => {
 		const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/sync/default/registry?v=1`);
@@ -167,7 +169,7 @@ test('[C8] when an admin makes a staff member view-only, the open grid turns rea
 				await fetch(`/api/users/${id}`, {
 					method: 'PATCH',
 					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ roles: ['board'] })
+					body: JSON.stringify({ roles: ['finance'] })
 				})
 			).status,
 		created.user.id

@@ -34,7 +34,10 @@ let client: Client;
 
 const registry = () => server.app.rooms.get('default/registry')!.doc;
 const memberOnServer = (id: string) =>
-	(registry().getMap('members').get(id) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
+	(registry().getMap('members').get(id) as Y.Map<unknown> | undefined)?.toJSON() as Record<
+		string,
+		unknown
+	>;
 const command = (user: { cookie: string }, body: Record<string, unknown>, org = 'default') =>
 	api(server, 'POST', `/api/${org}/commands`, { cookie: user.cookie, body });
 
@@ -245,13 +248,9 @@ describe('approval', () => {
 	});
 
 	it('[J2] numbers are sequential, never reused, and follow the admin prefix format', async () => {
-		server.app.rooms.get('default/settings')
-			? server.app.rooms
-					.get('default/settings')!
-					.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))
-			: await server.app.rooms.withRoom('default/settings', (room) =>
-					room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))
-				);
+		await server.app.rooms.withRoom('default/settings', (room) =>
+			room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))
+		);
 		const ids = [await applicant('Seq One'), await applicant('Seq Two')];
 		const numbers: string[] = [];
 		for (const id of ids) {
@@ -323,18 +322,14 @@ describe('approval', () => {
 });
 
 describe('pipeline moves', () => {
-	it('[J1] a new row starts in an initial state; later status changes by a client are put back', async () => {
-		const id = addRow(client.doc, newRowId(), { name: 'Jumper', status: 'active' });
-		await waitFor(() => client.members().get(id)?.get('status') === 'prospect', {
-			what: 'prospect'
+	it('[J1] a client creates a row in any state; later status changes by a client are put back', async () => {
+		const id = addRow(client.doc, newRowId(), { name: 'Imported Member', status: 'active' });
+		await waitFor(() => memberOnServer(id)?.status === 'active', { what: 'row stored' });
+		client.members().get(id)!.set('status', 'lapsed');
+		await waitFor(() => client.members().get(id)!.get('status') === 'active', {
+			what: 'status put back'
 		});
-		client.members().get(id)!.set('status', 'inquiry');
-		await waitFor(
-			() =>
-				memberOnServer(id).status === 'prospect' &&
-				client.members().get(id)!.get('status') === 'prospect'
-		);
-		expect(memberOnServer(id).status).toBe('prospect');
+		expect(memberOnServer(id).status).toBe('active');
 	});
 
 	it('[J4] moves follow the state machine and record who and when', async () => {
@@ -526,5 +521,22 @@ describe('settings guard', () => {
 		} finally {
 			c.destroy();
 		}
+	});
+});
+
+describe('replacing a row', () => {
+	it('[J1] a verified or active row cannot be deleted or replaced to skip the commands', async () => {
+		const id = await applicant('Replace Me');
+		client.doc.transact(() => {
+			client.members().delete(id);
+			const fresh = new Y.Map<unknown>();
+			client.members().set(id, fresh);
+			fresh.set('name', 'Replace Me');
+			fresh.set('status', 'active');
+		});
+		await waitFor(() => client.members().get(id)?.get('status') === 'verified', {
+			what: 'row restored'
+		});
+		expect(memberOnServer(id)).toMatchObject({ status: 'verified', verifyNote: 'licence seen' });
 	});
 });

@@ -3,6 +3,7 @@
  * debounced recomputation, the history read back from the log after a restart, and
  * the reports API.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newRowId } from '../../src/lib/domain/text';
@@ -64,6 +65,23 @@ afterAll(async () => {
 	removeDir(server.dataDir);
 });
 
+/** What the approve command does to a row: status active, join date (as the server). */
+async function activate(ids: string[], joinDate: string) {
+	await waitFor(() => {
+		const m = server.app.rooms.get('default/registry')?.doc.getMap('members');
+		return m && ids.every((id) => m.has(id));
+	});
+	await server.app.rooms.withRoom('default/registry', (room) =>
+		room.transactAsServer((doc) => {
+			const members = doc.getMap<Y.Map<unknown>>('members');
+			for (const id of ids) {
+				members.get(id)!.set('status', 'active');
+				members.get(id)!.set('joinDate', joinDate);
+			}
+		})
+	);
+}
+
 async function client(cookie: string, room: string) {
 	const c = await connect(server, cookie, { room });
 	clients.push(c);
@@ -95,16 +113,16 @@ describe('live recomputation', () => {
 		await waitFor(() => summary(b.doc) !== undefined, { what: 'first report' });
 		const before = summary(b.doc)!;
 		const org = server.app.reports.org('default')!;
-		const computations = org.computations;
 
+		// Staff enter 20 applicants with contact details; the approver's command (here
+		// written as the server, as the command does) makes them members today.
 		const s = await client(staff.cookie, 'default/registry');
 		const ids: string[] = [];
 		for (let i = 0; i < 20; i++) {
 			ids.push(
 				addRow(s.doc, newRowId(), {
 					name: `Burst Co ${i}`,
-					status: 'active',
-					joinDate: today,
+					status: 'applicant',
 					region: 'Tehran',
 					category: 'Forging',
 					phone: `+98 21 5550 ${String(1000 + i)}`,
@@ -115,12 +133,11 @@ describe('live recomputation', () => {
 				})
 			);
 		}
+		await activate(ids, today);
 		await waitFor(() => summary(b.doc)?.joined === before.joined + 20, {
 			what: 'the board copy shows 20 new members',
 			timeout: 10_000
 		});
-		expect(org.computations).toBe(computations + 1);
-
 		const newList = sectionsOf(b.doc, thisMonth.key)!['members.new'] as {
 			list: Record<string, string>[];
 		};
@@ -131,11 +148,28 @@ describe('live recomputation', () => {
 			joined: today
 		});
 		const everything = JSON.stringify(b.doc.toJSON());
-		for (const secret of ['5550', 'burst.example', 'Secret Street', 'Head Person', '@'])
+		for (const secret of ['5550', 'burst.example', 'Secret Street', 'Head Person', '@', ids[0]])
 			expect(everything).not.toContain(secret);
 
-		// A later change of status shows as a leaver.
-		s.members().get(ids[0])!.set('status', 'resigned');
+		// A burst of 20 staff edits: one recomputation.
+		await waitFor(() => org.idle, { what: 'reports idle' });
+		const computations = org.computations;
+		for (const id of ids) s.members().get(id)!.set('region', 'Isfahan');
+		const isfahan = () =>
+			(
+				sectionsOf(b.doc, thisMonth.key)!['members.distribution'] as {
+					region: { key: string; count: number }[];
+				}
+			).region.find((r) => r.key === 'Isfahan')?.count;
+		await waitFor(() => isfahan() === 20, { what: 'the 20 edits in the board copy' });
+		expect(org.computations).toBe(computations + 1);
+
+		// A later change of status shows as a leaver (moves are server commands, [J1]).
+		const moved = await api(server, 'POST', '/api/default/commands', {
+			cookie: staff.cookie,
+			body: { id: randomUUID(), type: 'move', rowId: ids[0], to: 'resigned' }
+		});
+		expect(moved.status).toBe(200);
 		await waitFor(
 			() =>
 				(sectionsOf(b.doc, thisMonth.key)!['members.summary'] as { resigned: number }).resigned >=
@@ -149,11 +183,10 @@ describe('live recomputation', () => {
 		// An existing member (joined last year) changes address today.
 		const id = addRow(s.doc, newRowId(), {
 			name: 'Old Member Co',
-			status: 'active',
-			joinDate: `${Number(today.slice(0, 4)) - 1}-01-15`,
+			status: 'applicant',
 			address: 'Before 1'
 		});
-		await waitFor(() => server.app.rooms.get('default/registry')?.doc.getMap('members').has(id));
+		await activate([id], `${Number(today.slice(0, 4)) - 1}-01-15`);
 		s.members().get(id)!.set('address', 'After 2');
 		const q = `?from=${thisMonth.from}&to=${thisMonth.to}`;
 		const find = async (cookie: string) => {
@@ -189,6 +222,45 @@ describe('live recomputation', () => {
 		await start(dataDir);
 		staff.cookie = await login(server, staff.username, PASSWORD);
 		expect(await find(staff.cookie)).toMatchObject({ old: 'Before 1', value: 'After 2' });
+	});
+
+	it('[RP6] ledger edits land in the dues figures and the scorecard', async () => {
+		const finance = await createUser(server, admin, ['finance']);
+		const b = await client(board.cookie, REPORTS);
+		const f = await client(finance.cookie, 'default/ledger');
+		const dues = () =>
+			sectionsOf(b.doc, thisMonth.key)?.['dues.summary'] as
+				{ billed: number; collected: number; rateBp: number | null } | undefined;
+		const memberId = newRowId();
+		f.doc.transact(() => {
+			const entries = f.doc.getMap('entries');
+			for (const [id, fields] of [
+				[newRowId(), { memberId, kind: 'charge', amount: 120_000, date: today, posted: true }],
+				[
+					newRowId(),
+					{
+						memberId,
+						kind: 'payment',
+						amount: 30_000,
+						date: today,
+						posted: true,
+						method: 'bankTransfer'
+					}
+				]
+			] as const) {
+				const row = new Y.Map<unknown>();
+				entries.set(id, row);
+				for (const [k, v] of Object.entries(fields)) row.set(k, v);
+			}
+		});
+		await waitFor(() => dues()?.billed === 120_000, { what: 'dues in the board copy' });
+		// 30,000 of the 120,000 charged this month is paid: 25 %.
+		expect(dues()).toMatchObject({ billed: 120_000, collected: 30_000, rateBp: 2500 });
+		const items = (
+			sectionsOf(b.doc, thisMonth.key)!.scorecard as { items: { id: string; value: number }[] }
+		).items;
+		expect(items.find((i) => i.id === 'duesCollectionRate')?.value).toBe(0.25);
+		expect(JSON.stringify(b.doc.toJSON())).not.toContain(memberId);
 	});
 
 	it('[RP5] a custom period is computed on request with the one before it', async () => {

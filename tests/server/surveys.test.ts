@@ -147,7 +147,8 @@ beforeAll(async () => {
 			name: 'بو صنعت',
 			status: 'active',
 			region: 'Tehran',
-			memberNo: 2
+			memberNo: 2,
+			language: 'fa'
 		});
 		setRow(doc, 'members', members.cy, { name: '=cmd()', status: 'active', memberNo: 3 });
 		setRow(doc, 'members', members.gone, { name: 'Gone Ltd', status: 'resigned' });
@@ -198,8 +199,15 @@ describe('survey links: answering', () => {
 		const s = await makeCampaign();
 		const { tokens } = await issue(s.campaign);
 		const token = tokens.get(members.bo)!;
-		const got = await api(server, 'GET', `/api/s/${token}?lang=fa`);
+		// The member's own language (registry `language`), without asking.
+		const got = await api(server, 'GET', `/api/s/${token}`);
 		expect(got.status).toBe(200);
+		expect(got.body.language).toBe('fa');
+		expect(got.body.languages).toEqual(['en', 'fa']);
+		expect((await api(server, 'GET', `/api/s/${token}?lang=en`)).body.title).toBe(
+			'Service needs Q1'
+		);
+		expect((await api(server, 'GET', `/api/s/${token}?lang=zh`)).body.language).toBe('fa');
 		expect(got.body.title).toBe('نیازهای خدمات');
 		expect(got.body.questions.map((q: { id: string }) => q.id)).toEqual([
 			s.q.pick,

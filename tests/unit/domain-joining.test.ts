@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
 	canMove,
-	INITIAL_STATUSES,
 	MOVES,
 	moveCommand,
 	overdueFollowUps,
@@ -59,11 +58,9 @@ describe('pipeline state machine', () => {
 		expect(plainMoves('applicant')).not.toContain('verified');
 	});
 
-	it('[J1] the row rule keeps status for the server and lets new rows start early', () => {
+	it('[J1] the row rule keeps status for the server; a new row may start in any state', () => {
 		expect(statusRowRule({ status: 'inquiry' }, null)).toEqual([]);
-		expect(statusRowRule({ status: 'active' }, null)).toEqual([
-			{ key: 'status', op: 'set', value: 'prospect' }
-		]);
+		expect(statusRowRule({ status: 'active' }, null)).toEqual([]);
 		expect(statusRowRule({}, null)).toEqual([]);
 		expect(statusRowRule({ status: 'active' }, { status: 'verified' })).toEqual([
 			{ key: 'status', op: 'set', value: 'verified' }
@@ -73,8 +70,6 @@ describe('pipeline state machine', () => {
 			{ key: 'status', op: 'set', value: 'active' }
 		]);
 		expect(statusRowRule({ status: 'active', name: 'x' }, { status: 'active' })).toEqual([]);
-		for (const s of INITIAL_STATUSES)
-			expect(['prospect', 'inquiry', 'applicant', 'eventContact']).toContain(s);
 	});
 
 	it('counts rows per state, rows without a status as prospects', () => {

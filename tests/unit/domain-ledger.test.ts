@@ -276,7 +276,8 @@ describe('guard rules for entries', () => {
 		expect(readLedgerSettings({ config: {}, tiers: [] })).toEqual({
 			currency: 'IRR',
 			lapseGraceDays: 90,
-			tierFees: {}
+			tierFees: {},
+			orgName: {}
 		});
 		expect(
 			readLedgerSettings({
@@ -287,7 +288,12 @@ describe('guard rules for entries', () => {
 					['bad', { annualFee: 1.5 }]
 				]
 			})
-		).toEqual({ currency: 'CNY', lapseGraceDays: 30, tierFees: { regular: 50000, donor: 9 } });
+		).toEqual({
+			currency: 'CNY',
+			lapseGraceDays: 30,
+			tierFees: { regular: 50000, donor: 9 },
+			orgName: {}
+		});
 	});
 });
 

@@ -52,7 +52,7 @@ const INVALID: Record<MemberField, unknown[]> = {
 	status: ['bogus', 'Active', '', 1],
 	tier: ['', 'two words', 'x'.repeat(65)],
 	enterpriseType: ['corp'],
-	category: ['', 'Food & drink', 'x'.repeat(101)],
+	category: ['', '  ', 'x'.repeat(101)],
 	size: ['huge'],
 	region: ['', {}],
 	address: ['x'.repeat(501)],

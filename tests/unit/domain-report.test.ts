@@ -258,12 +258,13 @@ describe('membership figures', () => {
 			groups: [
 				{ group: 'name', members: 0, changes: 0 },
 				{ group: 'address', members: 2, changes: 2 },
+				{ group: 'contact', members: 0, changes: 0 },
 				{ group: 'contactDetails', members: 2, changes: 2 },
 				{ group: 'head', members: 0, changes: 0 }
 			],
 			complete: true
 		});
-		expect(basicInfoChanges(prep, monthPeriod(2026, 11)).groups[3]).toEqual({
+		expect(basicInfoChanges(prep, monthPeriod(2026, 11)).groups[4]).toEqual({
 			group: 'head',
 			members: 1,
 			changes: 1

@@ -101,7 +101,7 @@ describe('header guessing', () => {
 			'email',
 			'website',
 			'region',
-			'category',
+			'products',
 			'size',
 			'joinDate',
 			'notes'
@@ -117,7 +117,7 @@ describe('header guessing', () => {
 			'phone',
 			'email',
 			'region',
-			'category',
+			'products',
 			'status',
 			'joinDate',
 			'notes'
@@ -135,7 +135,7 @@ describe('header guessing', () => {
 			'phone',
 			'email',
 			'region',
-			'category',
+			'products',
 			'enterpriseType',
 			'notes'
 		]);
@@ -148,6 +148,15 @@ describe('header guessing', () => {
 
 	it('an unknown column maps to nothing', () => {
 		expect(mapped(['Booth no.', 'name'])).toEqual([null, 'name']);
+	});
+
+	it('category is a closed set: a label in any language or an id, else rejected', () => {
+		const m = mapped(['name', 'Member category']);
+		expect(m).toEqual(['name', 'category']);
+		const row = (c: string) => checkRow({ line: 2, cells: ['X Co', c] }, m, prepareCell);
+		expect(row('تولیدکننده').values.category).toBe('manufacturer');
+		expect(row('供应商').values.category).toBe('supplier');
+		expect(row('Textiles').errors.map((e) => e.reason)).toEqual(['expect.select']);
 	});
 });
 
@@ -171,8 +180,13 @@ describe('validation', () => {
 		const f = await read('fa-subscribers-1256.csv');
 		const m = mapped(f.headers);
 		const rows = f.rows.map((r) => checkRow(r, m, prepareCell));
-		expect(rows.map((r) => r.errors)).toEqual([[], [], []]);
 		expect(rows[0].values.status).toBe('active');
+		// A file cannot make active members (approval does): that row is rejected, fixable.
+		expect(rows.map((r) => r.errors.map((e) => `${e.field}:${e.reason}`))).toEqual([
+			['status:import.reason.statusNotInitial'],
+			[],
+			[]
+		]);
 		expect(rows[1].values.status).toBe('prospect');
 		expect(rows[0].values.joinDate).toBe('2019-08-03');
 	});
@@ -212,6 +226,8 @@ describe('validation', () => {
 			joinDate: '2020-05-20',
 			tier: 'regular'
 		});
+		expect(rows[0].errors.map((e) => e.reason)).toEqual(['import.reason.statusNotInitial']);
+		expect(rows[1].errors).toEqual([]);
 		expect(rows[2].errors.map((e) => e.field).sort()).toEqual(['email', 'phone', 'status']);
 	});
 
@@ -241,7 +257,13 @@ describe('matching', () => {
 		const zh = await read('zh-visitors-gb18030.csv');
 		const en = await read('en-exhibitors.csv');
 		const plan = (f: typeof fa) => planRows({ rows: f.rows, mapping: mapped(f.headers), existing });
-		const [sepahan] = plan(fa);
+		const [, golestan] = plan(fa);
+		expect(golestan.match).toBeNull();
+		const sepahan = planRows({
+			rows: [{ line: 2, cells: fa.rows[0].cells.map((c, i) => (i === 6 ? '' : c)) }],
+			mapping: mapped(fa.headers),
+			existing
+		})[0];
 		expect(sepahan.match).toEqual({ id: 'member-sepahan1', reasons: ['name', 'phone'] });
 		expect(sepahan.action).toBe('update');
 		const [hdjx, other] = plan(zh);
@@ -257,8 +279,28 @@ describe('matching', () => {
 		});
 	});
 
-	it('a match that changes nothing is skipped by default; empty cells never clear', () => {
+	it('the same company twice in one file: the later row is skipped by default', () => {
+		const rows = planRows({
+			rows: [
+				{ line: 2, cells: ['Acme Trading Co., Ltd.', 'info@acme.example'] },
+				{ line: 3, cells: ['Other Co', ''] },
+				{ line: 4, cells: ['ACME Trading', 'INFO@acme.example'] }
+			],
+			mapping: ['name', 'email'],
+			existing: []
+		});
+		expect(rows.map((r) => [r.action, r.duplicateOfLine])).toEqual([
+			['add', undefined],
+			['add', undefined],
+			['skip', 2]
+		]);
+	});
+
+	it('a match that changes nothing is skipped by default; empty cells never clear; status never changes', () => {
 		expect(changesFor({ name: 'A', phone: '1' }, { name: 'A' })).toEqual([]);
+		expect(changesFor({ name: 'A', status: 'active' }, { name: 'A', status: 'prospect' })).toEqual(
+			[]
+		);
 		const index = buildMatchIndex([{ id: 'abcdefgh1', name: 'A Co' }]);
 		const [row] = planRows({
 			rows: [{ line: 2, cells: ['A Co', ''] }],

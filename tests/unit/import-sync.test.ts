@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('large import', () => {
-	it('a 20,000-row import in chunk transactions reaches another client whole', async () => {
+	it('[IE4] a 20,000-row import in chunk transactions reaches another client whole', async () => {
 		const a = await connect(server, staff.cookie);
 		const b = await connect(server, staff.cookie);
 		const rows: PlannedRow[] = Array.from({ length: 20_000 }, (_, i) => ({

@@ -21,7 +21,11 @@ export const IMPORTABLE_FIELDS = [
 	'website',
 	'joinDate',
 	'source',
-	'notes'
+	'notes',
+	'products',
+	'interests',
+	'referrer',
+	'language'
 ] as const satisfies readonly MemberField[];
 export type ImportableField = (typeof IMPORTABLE_FIELDS)[number];
 
@@ -67,7 +71,6 @@ export const HEADER_SYNONYMS: Record<ImportableField, readonly string[]> = {
 		'رده',
 		'等级',
 		'会员等级',
-		'会员类别',
 		'级别'
 	],
 	enterpriseType: [
@@ -86,20 +89,15 @@ export const HEADER_SYNONYMS: Record<ImportableField, readonly string[]> = {
 	],
 	category: [
 		'category',
-		'sector',
-		'industry',
-		'business',
-		'field',
+		'member category',
+		'membership category',
+		'member type',
 		'دسته',
-		'رسته',
-		'صنف',
-		'حوزه فعالیت',
-		'زمینه فعالیت',
-		'گروه',
+		'دسته عضویت',
+		'گروه عضویت',
 		'类别',
-		'行业',
-		'所属行业',
-		'行业类别',
+		'会员类别',
+		'单位类别',
 		'分类'
 	],
 	size: [
@@ -232,6 +230,49 @@ export const HEADER_SYNONYMS: Record<ImportableField, readonly string[]> = {
 		'来源渠道',
 		'渠道'
 	],
+	products: [
+		'products',
+		'products and services',
+		'services',
+		'industry',
+		'sector',
+		'business',
+		'line of business',
+		'محصولات',
+		'محصولات و خدمات',
+		'خدمات',
+		'رسته',
+		'صنف',
+		'حوزه فعالیت',
+		'زمینه فعالیت',
+		'主营产品',
+		'主营业务',
+		'产品',
+		'行业',
+		'所属行业',
+		'行业类别',
+		'经营范围'
+	],
+	interests: [
+		'interests',
+		'interested in',
+		'علاقه‌مندی',
+		'علایق',
+		'زمینه علاقه',
+		'关注',
+		'感兴趣',
+		'兴趣'
+	],
+	referrer: [
+		'referrer',
+		'referred by',
+		'recommended by',
+		'معرف',
+		'معرفی‌کننده',
+		'推荐人',
+		'介绍人'
+	],
+	language: ['language', 'preferred language', 'زبان', '语言', '语种'],
 	notes: [
 		'notes',
 		'note',

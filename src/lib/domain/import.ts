@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { member, ROW_ID_PATTERN } from './member';
 import { IMPORTABLE_FIELDS, type ImportableField } from './headers';
+import { INITIAL_STATUSES } from './lifecycle';
 
 /** Rows per Y transaction: 5,000 rows of 20 fields are about 3 MB, well under the 8 MiB message limit. */
 export const IMPORT_CHUNK_ROWS = 5000;
@@ -94,6 +95,17 @@ export function checkRow(row: SourceRow, mapping: Mapping, prepare: PrepareCell)
 			}
 		}
 	}
+	// Pipeline moves are server commands (joining, [J1]): a new record may only start
+	// in an initial state; an active member comes through approval, not a file.
+	const status = values.status;
+	if (typeof status === 'string' && !(INITIAL_STATUSES as ReadonlySet<string>).has(status)) {
+		errors.push({
+			field: 'status',
+			column: mapping.indexOf('status'),
+			value: status,
+			reason: 'import.reason.statusNotInitial'
+		});
+	}
 	const nameColumn = mapping.indexOf('name');
 	if (values.name === undefined && !errors.some((e) => e.field === 'name')) {
 		errors.push({
@@ -115,7 +127,9 @@ export interface FieldChangePreview {
 
 /**
  * What updating `existing` with `incoming` changes: every imported field with a
- * value that differs. An empty cell never clears a stored value.
+ * value that differs. An empty cell never clears a stored value, and the status
+ * of an existing record is never changed by a file (pipeline moves are server
+ * commands; the guard would put it back).
  */
 export function changesFor(
 	existing: Readonly<Record<string, unknown>>,
@@ -123,6 +137,7 @@ export function changesFor(
 ): FieldChangePreview[] {
 	const out: FieldChangePreview[] = [];
 	for (const f of IMPORTABLE_FIELDS) {
+		if (f === 'status') continue;
 		const to = incoming[f];
 		if (to === undefined) continue;
 		const from = existing[f];
@@ -224,7 +239,7 @@ export const importPartFields = {
 	/** JSON array of the member ids this chunk updated. */
 	updated: z.string().max(2_000_000).refine(ids),
 	/** JSON BeforeValues of the updated rows. */
-	before: jsonOf(beforeValues),
+	before: z.string().max(20_000_000).pipe(jsonOf(beforeValues)),
 	/** The Yjs client id and clock range [clockStart, clockEnd) of the chunk's writes. */
 	client: z.number().int().min(0),
 	clockStart: z.number().int().min(0),

@@ -275,6 +275,8 @@ export interface LedgerSettings {
 	lapseGraceDays: number;
 	/** Annual fee per tier key from the settings' `tiers` table. */
 	tierFees: Record<string, number>;
+	/** The association's name per language (`orgNameEn/Fa/Zh`), for letters. */
+	orgName: Partial<Record<'en' | 'fa' | 'zh', string>>;
 }
 
 export const DEFAULT_LAPSE_GRACE_DAYS = 90;
@@ -301,7 +303,15 @@ export function readLedgerSettings(opts: {
 		const f = row.annualFee;
 		if (typeof f === 'number' && Number.isSafeInteger(f) && f >= 0) tierFees[key] = f;
 	}
-	return { currency, lapseGraceDays, tierFees };
+	const orgName: LedgerSettings['orgName'] = {};
+	for (const [l, k] of [
+		['en', 'orgNameEn'],
+		['fa', 'orgNameFa'],
+		['zh', 'orgNameZh']
+	] as const) {
+		if (typeof c[k] === 'string' && c[k]) orgName[l] = c[k];
+	}
+	return { currency, lapseGraceDays, tierFees, orgName };
 }
 
 // ---- signs and effective entries ----------------------------------------------------

@@ -48,14 +48,6 @@ export const MOVES: Readonly<Record<MemberStatus, readonly MemberStatus[]>> = {
 	eventContact: ['inquiry', 'applicant', 'prospect']
 };
 
-/** States a client may give a row it creates (the import and the grid's new row). */
-export const INITIAL_STATUSES: ReadonlySet<MemberStatus> = new Set([
-	'prospect',
-	'inquiry',
-	'applicant',
-	'eventContact'
-]);
-
 export const MOVE_COMMAND = {
 	move: 'move',
 	verify: 'verify',
@@ -146,24 +138,32 @@ export type CheckRecord = z.infer<typeof checkRecord>;
 
 /**
  * [J1] The registry's row rule for `status` (after the field rules): a client may
- * give a new row an initial state (any other becomes `prospect`); on an existing
- * row only the server's commands change it, so a client change is put back.
+ * create a row in any state (the grid adds prospects; an import brings a roster of
+ * active members, its creation is in the update log with who and when); on an
+ * existing row only the server's commands change it, so a client change is put back.
  */
 export function statusRowRule(
 	after: Readonly<Record<string, unknown>>,
 	before: Readonly<Record<string, unknown>> | null
 ): Correction[] {
-	if (before === null) {
-		if (after.status === undefined) return [];
-		return isStatus(after.status) && INITIAL_STATUSES.has(after.status)
-			? []
-			: [{ key: 'status', op: 'set', value: 'prospect' }];
-	}
-	if (after.status === before.status) return [];
+	if (before === null || after.status === before.status) return [];
 	return before.status === undefined
 		? [{ key: 'status', op: 'delete' }]
 		: [{ key: 'status', op: 'set', value: before.status }];
 }
+
+/**
+ * [J1] Rows in these states are never deleted or replaced by a client (restored, as
+ * [G7]): otherwise deleting and re-creating a row would skip the commands.
+ */
+export const KEPT_STATUSES: ReadonlySet<string> = new Set<MemberStatus>([
+	'verified',
+	'active',
+	'lapsed',
+	'resigned',
+	'removed',
+	'rejected'
+]);
 
 const allOwned = (shape: Record<string, unknown>) => ({
 	fields: Object.fromEntries(Object.keys(shape).map((k) => [k, z.unknown()])),

@@ -110,9 +110,13 @@ export type MemberLanguage = (typeof MEMBER_LANGUAGE)[keyof typeof MEMBER_LANGUA
 export const SETTINGS_REF_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const settingsRef = z.string().regex(SETTINGS_REF_PATTERN);
 const joiningFields = {
-	/** Tier and category reference rows of the settings doc (`tiers`, `categories`). */
+	/** A row of the settings doc's `tiers`. */
 	tier: settingsRef,
-	category: settingsRef,
+	/**
+	 * A row id of the settings doc's `categories` (set on approval), or free text from
+	 * older data and imports (a sector such as "steel"): both are kept as they are.
+	 */
+	category: z.string().trim().min(1).max(100),
 	language: z.enum(values(MEMBER_LANGUAGE)),
 	/** Who referred the member (a member, council member, association...): free text. */
 	referrer: text(200),

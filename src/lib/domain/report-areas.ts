@@ -4,8 +4,11 @@
  * scorecard lines); adding one (dues from `ledger`, response rates from `surveys`)
  * is that module plus one line here. The server computes from this list only.
  */
+import { duesArea } from './report-dues';
 import { membersArea } from './report-members';
+import { surveysArea } from './report-surveys';
 import {
+	runSteps,
 	type Period,
 	type PeriodReport,
 	type ReportArea,
@@ -13,7 +16,11 @@ import {
 	type ScoreItem
 } from './report';
 
-export const REPORT_AREAS: readonly ReportArea[] = [membersArea as ReportArea];
+export const REPORT_AREAS: readonly ReportArea[] = [
+	membersArea as ReportArea,
+	duesArea as ReportArea,
+	surveysArea as ReportArea
+];
 
 export const SCORECARD_SECTION = 'scorecard';
 
@@ -50,8 +57,27 @@ export function* prepareAreasSteps(
 
 /** All sections of one period, the scorecard last (it reads the others). */
 export function computePeriod(prep: PreparedAreas, period: Period): Record<string, unknown> {
+	return runSteps(computePeriodSteps(prep, period));
+}
+
+/** `computePeriod` in steps: yields between areas, and between sections where an area can. */
+export function* computePeriodSteps(
+	prep: PreparedAreas,
+	period: Period
+): Generator<void, Record<string, unknown>, void> {
 	const sections: Record<string, unknown> = {};
-	prep.areas.forEach((a, i) => Object.assign(sections, a.compute(prep.prepared[i], period)));
+	for (let i = 0; i < prep.areas.length; i++) {
+		const a = prep.areas[i];
+		if (a.sections) {
+			for (const [id, f] of Object.entries(a.sections)) {
+				sections[id] = f(prep.prepared[i], period);
+				yield;
+			}
+		} else {
+			Object.assign(sections, a.compute(prep.prepared[i], period));
+			yield;
+		}
+	}
 	const items: ScoreItem[] = prep.areas.flatMap((a) => a.scorecard?.(sections) ?? []);
 	sections[SCORECARD_SECTION] = { items };
 	return sections;

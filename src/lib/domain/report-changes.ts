@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { MEMBER_STATUS } from './member';
-import { basicInfoGroup, type BasicInfoGroup } from './report-members';
+import { basicInfoOf, contactOwners } from './report-members';
 import { dayOf, type HistoryEvent, type Period, type Row } from './report';
 
 export const CHANGE_KIND = {
@@ -50,6 +50,8 @@ const MEMBER_STATES = new Set<string>(['active', 'lapsed', 'resigned']);
  */
 export function buildChangeList(opts: {
 	members: readonly Row[];
+	/** The registry's contact persons (for changes of contacts). */
+	contacts?: readonly Row[];
 	history: readonly HistoryEvent[];
 	period: Period;
 	historyReady: boolean;
@@ -79,13 +81,16 @@ export function buildChangeList(opts: {
 			});
 		}
 	}
+	const owners = contactOwners(opts.contacts ?? []);
+	const contactName = new Map(
+		(opts.contacts ?? []).map((c) => [c.id, typeof c.name === 'string' ? c.name : null])
+	);
 	for (const e of opts.history) {
-		if (e.table !== 'members' || e.created) continue;
-		const r = byId.get(e.rowId);
-		if (!r || !MEMBER_STATES.has(String(r.status ?? ''))) continue;
 		const day = dayOf(e.at);
 		if (!inP(day)) continue;
-		if (e.field === 'status') {
+		if (e.table === 'members' && e.field === 'status' && !e.created) {
+			const r = byId.get(e.rowId);
+			if (!r || !MEMBER_STATES.has(String(r.status ?? ''))) continue;
 			if (e.value === MEMBER_STATUS.lapsed || e.value === MEMBER_STATUS.resigned) {
 				entries.push({
 					day,
@@ -100,19 +105,23 @@ export function buildChangeList(opts: {
 			}
 			continue;
 		}
-		const group: BasicInfoGroup | undefined = basicInfoGroup(e.field);
-		if (!group) continue;
+		const info = basicInfoOf(e, (id) => owners.get(id));
+		if (!info) continue;
+		const r = byId.get(info.memberId);
+		if (!r || !MEMBER_STATES.has(String(r.status ?? ''))) continue;
 		const jd = typeof r.joinDate === 'string' ? r.joinDate : null;
 		if (jd && day <= jd) continue;
+		const contact = e.table !== 'members';
 		entries.push({
 			day,
 			at: e.at,
 			kind: 'changed',
 			...base(r),
-			field: e.field,
-			group,
-			old: e.old,
-			value: e.value
+			// A contact person's field reads `contact.name`; a new contact, `contact`.
+			field: contact ? (e.created ? 'contact' : `contact.${e.field}`) : e.field,
+			group: info.group,
+			old: contact && e.created ? null : e.old,
+			value: contact && e.created ? (contactName.get(e.rowId) ?? null) : e.value
 		});
 	}
 	entries.sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { MEMBER_STATUS, type MemberStatus } from './member';
 import {
+	addDays,
 	dayOf,
 	runSteps,
 	STEP_ROWS,
@@ -27,23 +28,57 @@ import {
 	type ScoreItem
 } from './report';
 
+/** Rows that are or were members; lapsed, resigned and removed ones have left. */
 const MEMBER_STATES: ReadonlySet<string> = new Set<MemberStatus>([
 	MEMBER_STATUS.active,
 	MEMBER_STATUS.lapsed,
-	MEMBER_STATUS.resigned
+	MEMBER_STATUS.resigned,
+	MEMBER_STATUS.removed
 ]);
 
 /**
  * Basic information whose changes are reported monthly (seed 001 art. 4.2: name,
- * address, contact person, contact details, head). Contact persons are not in the
- * registry yet; their group joins when the contacts table exists.
+ * address, contact person, contact details, head): fields of `members`, and for
+ * contact persons any change of a row of the registry's `contacts` table
+ * (CONTACT_TABLE_FIELDS), a contact added included.
  */
 export const BASIC_INFO_GROUPS = {
 	name: ['name'],
 	address: ['address'],
+	contact: [],
 	contactDetails: ['phone', 'email', 'website'],
 	head: ['legalRep']
 } as const satisfies Record<string, readonly string[]>;
+
+export const CONTACTS_TABLE = 'contacts';
+export const CONTACT_TABLE_FIELDS: ReadonlySet<string> = new Set([
+	'name',
+	'role',
+	'phone',
+	'email',
+	'channel'
+]);
+
+/**
+ * The member and group a history event changes, or null when it is not a change
+ * of basic information. A new contact person counts once (its `memberId` event).
+ */
+export function basicInfoOf(
+	e: HistoryEvent,
+	contactMember: (contactId: string) => string | undefined
+): { memberId: string; group: BasicInfoGroup } | null {
+	if (e.table === 'members') {
+		if (e.created) return null;
+		const group = GROUP_OF.get(e.field);
+		return group ? { memberId: e.rowId, group } : null;
+	}
+	if (e.table === CONTACTS_TABLE) {
+		const counts = e.created ? e.field === 'memberId' : CONTACT_TABLE_FIELDS.has(e.field);
+		const memberId = e.created && typeof e.value === 'string' ? e.value : contactMember(e.rowId);
+		return counts && memberId ? { memberId, group: 'contact' } : null;
+	}
+	return null;
+}
 export type BasicInfoGroup = keyof typeof BASIC_INFO_GROUPS;
 
 const GROUP_OF: ReadonlyMap<string, BasicInfoGroup> = new Map(
@@ -71,6 +106,10 @@ export interface MemberSpan {
 	joined: string;
 	/** The first day it was no longer a member; null while it is one. */
 	left: string | null;
+	/** Days of participation, payments and charges, sorted (see RiskFacts); set by prepare. */
+	activity?: string[];
+	payments?: string[];
+	charges?: string[];
 }
 
 interface ChangeFact {
@@ -79,7 +118,27 @@ interface ChangeFact {
 	group: BasicInfoGroup;
 }
 
+/** What members at risk are judged by (seed 003 §3: long inactive, payments stopped). */
+export interface RiskFacts {
+	/** No participation for this many days (settings `config.riskInactiveDays`, default 365). */
+	inactiveDays: number;
+	/** A charge unpaid this long counts as payments stopped (`config.lapseGraceDays`, 90). */
+	graceDays: number;
+	/** Whether the registry has participation records / the ledger has entries at all. */
+	participation: boolean;
+	payments: boolean;
+	/** Member id → days of participation, sorted. */
+	activityDays: Map<string, string[]>;
+	/** Member id → days of posted, unreversed payments and charges, sorted. */
+	paymentDays: Map<string, string[]>;
+	chargeDays: Map<string, string[]>;
+}
+
+export const DEFAULT_RISK_INACTIVE_DAYS = 365;
+export const DEFAULT_PAYMENT_GRACE_DAYS = 90;
+
 export interface PreparedMembers {
+	risk: RiskFacts;
 	spans: MemberSpan[];
 	/** Rows with a member status but no day to place them on (no dates at all). */
 	undated: number;
@@ -146,19 +205,85 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		byId.set(r.id, span);
 	}
 	const changes: ChangeFact[] = [];
+	const contactOwner = contactOwners(inputs.docs.registry?.[CONTACTS_TABLE] ?? []);
 	for (const e of inputs.history) {
 		if (++n % STEP_ROWS === 0) yield;
-		if (e.table !== 'members' || e.created) continue;
-		const group = GROUP_OF.get(e.field);
-		if (!group) continue;
-		const span = byId.get(e.rowId);
+		const info = basicInfoOf(e, (id) => contactOwner.get(id));
+		if (!info) continue;
+		const span = byId.get(info.memberId);
 		if (!span) continue;
 		const day = dayOf(e.at);
 		// Typing in a new member's details on the day it joins (or before) is not a change.
 		if (day <= span.joined) continue;
-		changes.push({ day, memberId: e.rowId, group });
+		changes.push({ day, memberId: info.memberId, group: info.group });
 	}
-	return { spans, undated, changes, historyReady: inputs.historyReady };
+	const risk = yield* riskFacts(inputs);
+	for (const sp of spans) {
+		if (++n % STEP_ROWS === 0) yield;
+		sp.activity = risk.activityDays.get(sp.id);
+		sp.payments = risk.paymentDays.get(sp.id);
+		sp.charges = risk.chargeDays.get(sp.id);
+	}
+	return { spans, undated, changes, historyReady: inputs.historyReady, risk };
+}
+
+/** Contact row id → its member's row id. */
+export function contactOwners(contacts: readonly Row[]): Map<string, string> {
+	const m = new Map<string, string>();
+	for (const c of contacts) if (typeof c.memberId === 'string') m.set(c.id, c.memberId);
+	return m;
+}
+
+const positiveInt = (v: unknown, fallback: number) =>
+	typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 36_500 ? v : fallback;
+
+function pushDay(m: Map<string, string[]>, id: string, d: string) {
+	const list = m.get(id);
+	if (list) list.push(d);
+	else m.set(id, [d]);
+}
+
+function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
+	const config = inputs.values?.settings?.config ?? {};
+	const activityDays = new Map<string, string[]>();
+	const paymentDays = new Map<string, string[]>();
+	const chargeDays = new Map<string, string[]>();
+	let n = 0;
+	const activities = inputs.docs.registry?.activities ?? [];
+	for (const a of activities) {
+		if (++n % STEP_ROWS === 0) yield;
+		const d = isoDay(a.date);
+		if (typeof a.memberId === 'string' && d) pushDay(activityDays, a.memberId, d);
+	}
+	const entries = inputs.docs.ledger?.entries ?? [];
+	const reversed = new Set<string>();
+	for (const e of entries) {
+		if (++n % STEP_ROWS === 0) yield;
+		if (e.posted === true && e.kind === 'reversal' && typeof e.reversalOf === 'string')
+			reversed.add(e.reversalOf);
+	}
+	for (const e of entries) {
+		if (++n % STEP_ROWS === 0) yield;
+		if (e.posted !== true || reversed.has(e.id) || typeof e.memberId !== 'string') continue;
+		const d = isoDay(e.date);
+		if (!d) continue;
+		if (e.kind === 'payment') pushDay(paymentDays, e.memberId, d);
+		else if (e.kind === 'charge') pushDay(chargeDays, e.memberId, d);
+	}
+	for (const m of [activityDays, paymentDays, chargeDays])
+		for (const l of m.values()) {
+			if (++n % STEP_ROWS === 0) yield;
+			l.sort();
+		}
+	return {
+		inactiveDays: positiveInt(config.riskInactiveDays, DEFAULT_RISK_INACTIVE_DAYS),
+		graceDays: positiveInt(config.lapseGraceDays, DEFAULT_PAYMENT_GRACE_DAYS),
+		participation: activities.length > 0,
+		payments: entries.length > 0,
+		activityDays,
+		paymentDays,
+		chargeDays
+	};
 }
 
 // ---------------------------------------------------------------------------
@@ -224,7 +349,24 @@ export const membersChanges = z.object({
 });
 export type MembersChanges = z.infer<typeof membersChanges>;
 
+export const membersRisk = z.object({
+	inactiveDays: z.number().int(),
+	graceDays: z.number().int(),
+	/** Which sources exist: without participation records nobody is judged inactive. */
+	participation: z.boolean(),
+	payments: z.boolean(),
+	/** Members on the period's last day. */
+	members: z.number().int(),
+	inactive: z.number().int(),
+	paymentsStopped: z.number().int(),
+	/** Members with either reason (counted once). */
+	atRisk: z.number().int(),
+	byRegion: z.array(countRow)
+});
+export type MembersRisk = z.infer<typeof membersRisk>;
+
 export const MEMBER_SECTIONS = {
+	risk: 'members.risk',
 	summary: 'members.summary',
 	new: 'members.new',
 	distribution: 'members.distribution',
@@ -327,17 +469,89 @@ export function basicInfoChanges(prep: PreparedMembers, p: Period): MembersChang
 	};
 }
 
+/** Why a member is at risk on `day`, or null (see RiskFacts). */
+export function riskReasons(
+	prep: PreparedMembers,
+	s: MemberSpan,
+	day: string,
+	bounds = riskBounds(prep, day)
+): { inactive: boolean; paymentsStopped: boolean } | null {
+	const r = prep.risk;
+	const { since, graceEnd } = bounds;
+	let inactive = false;
+	// A member who joined within the window has not had the time to be inactive.
+	if (r.participation && s.joined <= since) {
+		inactive = true;
+		for (const d of s.activity ?? NONE)
+			if (d > since && d <= day) {
+				inactive = false;
+				break;
+			}
+	}
+	let paymentsStopped = false;
+	if (s.payments && s.charges) {
+		let lastCharge: string | null = null;
+		for (const d of s.charges) if (d <= graceEnd) lastCharge = d;
+		let lastPay: string | null = null;
+		for (const d of s.payments) if (d <= day) lastPay = d;
+		// Paid before, but nothing since a charge older than the grace period.
+		paymentsStopped = lastPay !== null && lastCharge !== null && lastPay < lastCharge;
+	}
+	return inactive || paymentsStopped ? { inactive, paymentsStopped } : null;
+}
+
+const NONE: readonly string[] = [];
+
+/** The first day of the participation window and the last day a charge may be unpaid. */
+export const riskBounds = (prep: PreparedMembers, day: string) => ({
+	since: addDays(day, -prep.risk.inactiveDays),
+	graceEnd: addDays(day, -prep.risk.graceDays)
+});
+
+export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
+	const bounds = riskBounds(prep, p.to);
+	let members = 0;
+	let inactive = 0;
+	let paymentsStopped = 0;
+	const atRiskSpans: MemberSpan[] = [];
+	for (const s of prep.spans) {
+		if (!memberOn(s, p.to)) continue;
+		members++;
+		const r = riskReasons(prep, s, p.to, bounds);
+		if (!r) continue;
+		atRiskSpans.push(s);
+		if (r.inactive) inactive++;
+		if (r.paymentsStopped) paymentsStopped++;
+	}
+	return {
+		inactiveDays: prep.risk.inactiveDays,
+		graceDays: prep.risk.graceDays,
+		participation: prep.risk.participation,
+		payments: prep.risk.payments,
+		members,
+		inactive,
+		paymentsStopped,
+		atRisk: atRiskSpans.length,
+		byRegion: countBy(atRiskSpans, 'region')
+	};
+}
+
+const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
+	[MEMBER_SECTIONS.summary]: summarize,
+	[MEMBER_SECTIONS.new]: newMembers,
+	[MEMBER_SECTIONS.distribution]: distribution,
+	[MEMBER_SECTIONS.changes]: basicInfoChanges,
+	[MEMBER_SECTIONS.risk]: atRisk
+};
+
 export const membersArea: ReportArea<PreparedMembers> = {
 	id: 'members',
-	sources: ['registry'],
+	sources: ['registry', 'ledger', 'settings'],
 	prepare: prepareMembers,
 	prepareSteps: prepareMembersSteps,
-	compute: (prep, p) => ({
-		[MEMBER_SECTIONS.summary]: summarize(prep, p),
-		[MEMBER_SECTIONS.new]: newMembers(prep, p),
-		[MEMBER_SECTIONS.distribution]: distribution(prep, p),
-		[MEMBER_SECTIONS.changes]: basicInfoChanges(prep, p)
-	}),
+	sections: MEMBER_SECTION_FNS,
+	compute: (prep, p) =>
+		Object.fromEntries(Object.entries(MEMBER_SECTION_FNS).map(([id, f]) => [id, f(prep, p)])),
 	scorecard(sections): ScoreItem[] {
 		const s = membersSummary.safeParse(sections[MEMBER_SECTIONS.summary]);
 		if (!s.success) return [];

@@ -192,6 +192,8 @@ export interface ReportInputs {
 	today: string;
 	/** Source docs as plain tables; a doc that does not exist on this server is absent. */
 	docs: Partial<Record<DocName, DocTables>>;
+	/** Root maps of plain values (such as the settings' `config`), by doc and map name. */
+	values?: Partial<Record<DocName, Readonly<Record<string, Readonly<Record<string, Cell>>>>>>;
 	/** Registry changes from the update log, oldest first. */
 	history: readonly HistoryEvent[];
 	/** False while the log is still being read: history-based figures are incomplete. */
@@ -215,6 +217,11 @@ export interface ReportArea<P = unknown> {
 	 */
 	prepareSteps?(inputs: ReportInputs): Generator<void, P, void>;
 	compute(prepared: P, period: Period): Record<string, unknown>;
+	/**
+	 * The same as `compute`, one section per entry, so the server can let other work
+	 * run between sections on big registries. When present it must agree with `compute`.
+	 */
+	sections?: Record<string, (prepared: P, period: Period) => unknown>;
 	scorecard?(sections: Record<string, unknown>): ScoreItem[];
 }
 

@@ -330,7 +330,7 @@ export const DEFAULT_CATEGORIES: Record<string, Row> = {
 		archived: false
 	},
 	design: {
-		labelEn: 'Design and research',
+		labelEn: 'Design, R&D',
 		labelFa: 'طراحی و پژوهش',
 		labelZh: '设计科研单位',
 		order: 3,

@@ -8,9 +8,10 @@ import { admin } from './messages/admin';
 import { auth } from './messages/auth';
 import { common } from './messages/common';
 import { importexport } from './messages/importexport';
+import { ledger } from './messages/ledger';
 import { members } from './messages/members';
-import { memberfile } from './messages/memberfile';
 import { joining } from './messages/joining';
+import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
 import { LOCALE_META, isLocale, type Locale } from './locales';
@@ -20,11 +21,12 @@ const modules = [
 	auth,
 	admin,
 	members,
+	memberfile,
 	reports,
 	importexport,
 	surveys,
 	joining,
-	memberfile
+	ledger
 ] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;

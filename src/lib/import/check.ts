@@ -29,6 +29,8 @@ export interface PlannedRow extends CheckedRow {
 	changes: FieldChangePreview[];
 	/** What happens to the row (valid rows only). */
 	action: RowAction;
+	/** An earlier row of the same file that looks like the same company (skipped by default). */
+	duplicateOfLine?: number;
 }
 
 export type ExistingRow = MatchRow & Record<string, unknown>;
@@ -68,9 +70,21 @@ export function planRows(opts: {
 }): PlannedRow[] {
 	const index = buildMatchIndex(opts.existing);
 	const byId = new Map(opts.existing.map((r) => [r.id, r]));
+	// Rows of this file that will be added, to catch the same company listed twice
+	// (an exhibitor on the visitor list too): the later row is skipped by default.
+	const inFile = buildMatchIndex();
 	const out: PlannedRow[] = [];
 	opts.rows.forEach((r, i) => {
-		out.push(planRow(r, opts.mapping, index, byId));
+		const p = planRow(r, opts.mapping, index, byId);
+		if (p.errors.length === 0 && !p.match) {
+			const v = p.values;
+			const twin = inFile.find({ name: v.name, phone: v.phone, email: v.email })[0];
+			if (twin) {
+				p.duplicateOfLine = Number(twin.id.slice(1));
+				p.action = ROW_ACTION.skip;
+			} else inFile.set({ id: `L${p.line}`, name: v.name, phone: v.phone, email: v.email });
+		}
+		out.push(p);
 		if ((i + 1) % 1000 === 0) opts.onProgress?.(i + 1, opts.rows.length);
 	});
 	opts.onProgress?.(opts.rows.length, opts.rows.length);

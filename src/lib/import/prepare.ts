@@ -17,12 +17,13 @@ import {
 import type { PrepareCell } from '$lib/domain/import';
 import { normalizeDigits } from '$lib/domain/text';
 import { parseUserDate } from '$lib/i18n/calendar';
+import { joining } from '$lib/i18n/messages/joining';
 import { members } from '$lib/i18n/messages/members';
 import { LOCALES } from '$lib/i18n/locales';
 import { FIELD_SPEC, prepareFieldInput } from '$lib/state/member-input';
 
 type Dict = Record<string, string>;
-const dicts: Dict[] = LOCALES.map((l) => members[l] as Dict);
+const dicts: Dict[] = LOCALES.map((l) => ({ ...(members[l] as Dict), ...(joining[l] as Dict) }));
 
 /** option set → folded label or value → stored value. Values and labels win over synonyms. */
 const OPTION_ALIASES: Map<string, Map<string, string>> = new Map(
@@ -62,8 +63,11 @@ export const prepareCell: PrepareCell = (field, raw) => {
 	const spec = FIELD_SPEC.get(field);
 	let v = raw.trim();
 	if (spec?.kind === 'select' && spec.options) {
+		// Closed sets only: tier and category are references that the schema checks by
+		// pattern alone, so a value must be one we know (an id or a label).
 		const hit = OPTION_ALIASES.get(spec.options)?.get(foldHeader(v));
-		if (hit) v = hit;
+		if (!hit) return { ok: false, expectKey: 'expect.select' };
+		v = hit;
 	} else if (spec?.kind === 'date') {
 		const iso = importDate(v);
 		if (iso) v = iso;

@@ -141,11 +141,14 @@ export class SurveysStore {
 		return () => this.#listeners.delete(f);
 	}
 
+	/** Rows of a table now. Reading it in a reactive context depends on `version`. */
 	rows<T extends SurveyTable>(table: T): TableRows[T][] {
+		void this.version;
 		return [...this.#rows.get(table)!.values()] as TableRows[T][];
 	}
 
 	get<T extends SurveyTable>(table: T, id: string): TableRows[T] | undefined {
+		void this.version;
 		return this.#rows.get(table)!.get(id) as TableRows[T] | undefined;
 	}
 

@@ -11,7 +11,7 @@ export const joining = defineMessages({
 		'option.language.zh': 'Chinese',
 		'option.category.manufacturer': 'Manufacturer',
 		'option.category.supplier': 'Supplier',
-		'option.category.design': 'Design and research',
+		'option.category.design': 'Design, R&D',
 		'option.category.education': 'Education',
 		'option.category.trade': 'Trade',
 		'field.owner': 'Follow-up by',

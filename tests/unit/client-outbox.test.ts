@@ -23,7 +23,7 @@ import {
 	type Client,
 	type TestServer,
 	type TestUser
-} from './helpers';
+} from '../server/helpers';
 
 let server: TestServer;
 let staff: TestUser;

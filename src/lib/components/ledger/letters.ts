@@ -1,0 +1,87 @@
+/**
+ * Reminder letters: the default template per language (the association edits and
+ * saves its own), and the merge values for one member in that member's language:
+ * money and dates in their digits and calendar (Persian for fa).
+ */
+import type { Debtor } from '$lib/domain/ledger-collection';
+import { renderTemplate, type MergeField } from '$lib/domain/ledger-collection';
+import type { MemberRow } from '$lib/domain/member';
+import { LOCALE_META, type Locale } from '$lib/i18n/locales';
+import { moneyIn } from './format';
+
+export const DEFAULT_TEMPLATES: Record<
+	Locale,
+	{ subject: string; body: string; howToPay: string }
+> = {
+	en: {
+		subject: 'Membership dues reminder — member no. {{memberNo}}',
+		body: 'Dear {{name}},\n\nOur records show that the following membership dues are still outstanding (member no. {{memberNo}}):\n\n{{dueByYear}}\n\nTotal due: {{total}}\n\n{{howToPay}}\n\nIf you have paid in the meantime, please disregard this letter.\n\n{{organisation}}, {{date}}',
+		howToPay: 'Please pay by bank transfer, quoting your member number.'
+	},
+	fa: {
+		subject: 'یادآوری حق عضویت — شماره عضویت {{memberNo}}',
+		body: '{{name}} گرامی،\n\nبر اساس سوابق ما، حق عضویت زیر (شماره عضویت {{memberNo}}) هنوز پرداخت نشده است:\n\n{{dueByYear}}\n\nجمع بدهی: {{total}}\n\n{{howToPay}}\n\nاگر در این فاصله پرداخت کرده‌اید، این نامه را نادیده بگیرید.\n\n{{organisation}}، {{date}}',
+		howToPay: 'لطفاً مبلغ را با ذکر شماره عضویت به حساب تشکل واریز کنید.'
+	},
+	zh: {
+		subject: '会费催缴通知 — 会员号 {{memberNo}}',
+		body: '{{name}}:\n\n根据我会记录,贵单位(会员号 {{memberNo}})尚有以下会费未缴纳:\n\n{{dueByYear}}\n\n合计应缴:{{total}}\n\n{{howToPay}}\n\n如已缴纳,请忽略本通知。\n\n{{organisation}} {{date}}',
+		howToPay: '请通过银行转账缴纳,并注明会员号。'
+	}
+};
+
+function dateIn(locale: Locale, iso: string): string {
+	const { bcp47, calendar } = LOCALE_META[locale];
+	const [y, m, d] = iso.split('-').map(Number);
+	return new Intl.DateTimeFormat(`${bcp47}-u-ca-${calendar}`, {
+		timeZone: 'UTC',
+		year: 'numeric',
+		month: 'long',
+		day: 'numeric'
+	}).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+function numberIn(locale: Locale, n: number): string {
+	return new Intl.NumberFormat(LOCALE_META[locale].bcp47, { useGrouping: false }).format(n);
+}
+
+export interface Letter {
+	memberId: string;
+	locale: Locale;
+	subject: string;
+	body: string;
+	total: number;
+	years: number[];
+}
+
+export function buildLetter(opts: {
+	debtor: Debtor;
+	member: MemberRow | undefined;
+	locale: Locale;
+	template: { subject: string; body: string; howToPay: string };
+	currency: string;
+	organisation: string;
+	today: string;
+}): Letter {
+	const l = opts.locale;
+	const years = [...opts.debtor.byYear.keys()];
+	const values: Record<MergeField, string> = {
+		name: opts.member?.name ?? '',
+		memberNo: opts.member?.memberNo !== undefined ? numberIn(l, opts.member.memberNo) : '',
+		total: moneyIn(l, opts.debtor.total, opts.currency),
+		dueByYear: [...opts.debtor.byYear]
+			.map(([y, a]) => `${numberIn(l, y)}: ${moneyIn(l, a, opts.currency)}`)
+			.join('\n'),
+		howToPay: opts.template.howToPay,
+		date: dateIn(l, opts.today),
+		organisation: opts.organisation
+	};
+	return {
+		memberId: opts.debtor.memberId,
+		locale: l,
+		subject: renderTemplate(opts.template.subject, values),
+		body: renderTemplate(opts.template.body, values),
+		total: opts.debtor.total,
+		years
+	};
+}

@@ -1,0 +1,126 @@
+/**
+ * What the /ledger pages share while open: the ledger room with its store, the
+ * registry (members' names, tiers, regions, status; editable only for staff and
+ * admin, who apply lapses) and the settings (currency, grace period, tier fees;
+ * read only here, the settings area owns that doc). One instance per visit of
+ * /ledger, handed to the pages through Svelte context.
+ */
+/* eslint-disable svelte/prefer-svelte-reactivity -- plain caches keyed by version runes */
+import { getContext, setContext } from 'svelte';
+import * as Y from 'yjs';
+import { accessFor, DOC, type Access, type SessionUser } from '$lib/domain/access';
+import { readLedgerSettings, type LedgerSettings } from '$lib/domain/ledger';
+import type { MemberRow } from '$lib/domain/member';
+import { openRoom, type Room } from '$lib/sync/room.svelte';
+import { LedgerStore } from './ledger.svelte';
+import { MembersStore } from './members.svelte';
+
+const KEY = Symbol('gh.ledger');
+
+export class LedgerSession {
+	readonly user: SessionUser;
+	readonly access: Access | null;
+	readonly registryAccess: Access | null;
+	readonly ledgerRoom: Room | null;
+	readonly registryRoom: Room | null;
+	readonly settingsRoom: Room | null;
+	ledger = $state<LedgerStore | null>(null);
+	members = $state<MembersStore | null>(null);
+	/** Bumped when members change. */
+	membersVersion = $state(0);
+	settingsVersion = $state(0);
+	loadError = $state(false);
+
+	#offs: (() => void)[] = [];
+	#destroyed = false;
+	#memberMap: { v: number; map: Map<string, MemberRow> } | null = null;
+	#settings: { v: number; value: LedgerSettings } | null = null;
+
+	constructor(user: SessionUser) {
+		this.user = user;
+		this.access = accessFor(DOC.ledger, user.roles);
+		this.registryAccess = accessFor(DOC.registry, user.roles);
+		const open = (doc: string) => openRoom({ user, room: `${user.org}/${doc}` });
+		this.ledgerRoom = this.access ? open(DOC.ledger) : null;
+		this.registryRoom = this.access && this.registryAccess ? open(DOC.registry) : null;
+		this.settingsRoom =
+			this.access && accessFor(DOC.settings, user.roles) ? open(DOC.settings) : null;
+
+		this.ledgerRoom?.whenLoaded.then(
+			() => {
+				if (this.#destroyed || !this.ledgerRoom) return;
+				this.ledger = new LedgerStore({
+					doc: this.ledgerRoom.doc,
+					user: user.username,
+					readOnly: this.readOnly
+				});
+			},
+			() => (this.loadError = true)
+		);
+		this.registryRoom?.whenLoaded.then(() => {
+			if (this.#destroyed || !this.registryRoom) return;
+			const m = new MembersStore({
+				doc: this.registryRoom.doc,
+				readOnly: this.registryAccess !== 'edit'
+			});
+			this.#offs.push(m.subscribe(() => this.membersVersion++));
+			this.members = m;
+			this.membersVersion++;
+		});
+		const settingsDoc = this.settingsRoom?.doc;
+		if (settingsDoc) {
+			const bump = () => this.settingsVersion++;
+			settingsDoc.on('afterTransaction', bump);
+			this.#offs.push(() => settingsDoc.off('afterTransaction', bump));
+		}
+	}
+
+	get readOnly(): boolean {
+		return this.access !== 'edit' || (this.ledgerRoom?.readOnly ?? false);
+	}
+
+	/** Staff and admin may change a member's status (lapse review). */
+	get canEditRegistry(): boolean {
+		return this.registryAccess === 'edit' && !(this.registryRoom?.readOnly ?? false);
+	}
+
+	memberMap(): Map<string, MemberRow> {
+		const v = this.membersVersion;
+		if (this.#memberMap && this.#memberMap.v === v) return this.#memberMap.map;
+		const map = new Map((this.members?.rows() ?? []).map((r) => [r.id, r]));
+		this.#memberMap = { v, map };
+		return map;
+	}
+
+	settings(): LedgerSettings {
+		const v = this.settingsVersion;
+		if (this.#settings && this.#settings.v === v) return this.#settings.value;
+		const doc = this.settingsRoom?.doc;
+		const config: Record<string, unknown> = doc ? doc.getMap('config').toJSON() : {};
+		const tiers: [string, Record<string, unknown>][] = [];
+		if (doc) {
+			for (const [id, row] of doc.getMap('tiers').entries()) {
+				if (row instanceof Y.Map) tiers.push([id, row.toJSON()]);
+			}
+		}
+		const value = readLedgerSettings({ config, tiers });
+		this.#settings = { v, value };
+		return value;
+	}
+
+	destroy(): void {
+		this.#destroyed = true;
+		for (const f of this.#offs) f();
+		this.ledger?.destroy();
+		this.members?.destroy();
+		for (const r of [this.ledgerRoom, this.registryRoom, this.settingsRoom]) void r?.destroy();
+	}
+}
+
+export function setLedgerSession(s: LedgerSession): void {
+	setContext(KEY, s);
+}
+
+export function ledgerSession(): LedgerSession {
+	return getContext<LedgerSession>(KEY);
+}

@@ -1,0 +1,171 @@
+/**
+ * Joining (issue 4) end to end: a prospect goes through inquiry, application,
+ * verification and approval (the approval made offline and sent on reconnect), and
+ * the certificate prints with the right member number, in Chinese and in Persian.
+ * Screenshots go to test-results/screenshots/ for a person to look at.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { baseURL, loginContext } from './fixtures';
+import { uniqueTag } from './members-helpers';
+import { ADMIN, USERS } from './users';
+
+const SHOTS = 'test-results/screenshots';
+const sara = USERS[0];
+const approver = {
+	username: `mina${Date.now().toString(36)}`,
+	displayName: 'Mina Approver',
+	password: 'mina-password-1',
+	roles: ['approver']
+} as const;
+
+const card = (page: Page, name: string) =>
+	page.getByTestId('card').filter({ has: page.getByText(name, { exact: true }) });
+
+async function openPipeline(page: Page) {
+	await page.goto('/pipeline');
+	await expect(page.getByTestId('board')).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+}
+
+test('[J2][J4] a prospect joins: inquiry, application, verification, offline approval, certificate', async ({
+	browser
+}) => {
+	const admin = await loginContext(browser, ADMIN);
+	const created = await admin.page.request.post('/api/users', {
+		headers: { origin: baseURL() },
+		data: {
+			username: approver.username,
+			displayName: approver.displayName,
+			password: approver.password,
+			roles: approver.roles
+		}
+	});
+	expect(created.status()).toBe(201);
+
+	// The admin sets the member-number format in /settings.
+	await admin.page.goto('/settings');
+	const format = admin.page.locator('[data-config=memberNoFormat]');
+	await expect(format).toBeVisible();
+	await format.fill('not a format');
+	await format.press('Tab');
+	await expect(admin.page.getByTestId('settings-message')).toContainText('Not saved');
+	await format.fill('GH-{n:5}');
+	await format.press('Tab');
+	await expect(admin.page.getByTestId('settings-message')).toHaveText('Saved');
+	await expect(admin.page.locator('[data-testid=settings-general] small')).toContainText(
+		'GH-00042'
+	);
+
+	// Staff record an inquiry with an overdue follow-up.
+	const staff = await loginContext(browser, sara);
+	await openPipeline(staff.page);
+	const name = `${uniqueTag('J')} Silk Road Forging`;
+	const form = staff.page.getByTestId('inquiry-form');
+	if (!(await form.isVisible())) await staff.page.locator('.gh-inquiry summary').click();
+	await form.locator('[name=name]').fill(name);
+	await form.locator('[name=source]').selectOption('exhibition');
+	await form.locator('[name=followUpOn]').fill('2020-01-15');
+	await form.locator('[name=language]').selectOption('zh');
+	await staff.page.getByTestId('inquiry-submit').click();
+	const c = card(staff.page, name);
+	await expect(c).toHaveAttribute('data-status', 'inquiry');
+	await expect(staff.page.getByTestId('overdue-item').filter({ hasText: name })).toBeVisible();
+
+	// Inquiry → applicant (a plain move), then verification with the checklist.
+	const before = Number(await staff.page.getByTestId('count-applicant').getAttribute('data-count'));
+	await c.getByTestId('action-move').selectOption('applicant');
+	await expect(c).toHaveAttribute('data-status', 'applicant');
+	await expect(staff.page.getByTestId('count-applicant')).toHaveAttribute(
+		'data-count',
+		String(before + 1)
+	);
+	await c.getByTestId('action-verify').click();
+	const dialog = staff.page.getByTestId('action-dialog');
+	await expect(dialog).toHaveAttribute('data-kind', 'verify');
+	await dialog.getByTestId('action-submit').click();
+	await expect(dialog.getByRole('alert')).toContainText('Still required');
+	for (const id of ['statutes', 'industry', 'registration', 'form']) {
+		await dialog.locator(`[data-criterion=${id}]`).check();
+	}
+	await dialog.locator('textarea').fill('Licence and signed form seen');
+	await dialog.getByTestId('action-submit').click();
+	await expect(c).toHaveAttribute('data-status', 'verified');
+	// Staff cannot approve.
+	await expect(c.getByTestId('action-approve')).toHaveCount(0);
+
+	// The approver approves while offline: pending on the device, sent on reconnect.
+	const ap = await loginContext(browser, approver);
+	await openPipeline(ap.page);
+	const ac = card(ap.page, name);
+	await expect(ac).toHaveAttribute('data-status', 'verified');
+	await ap.context.setOffline(true);
+	await expect(ap.page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	await ac.getByTestId('action-approve').click();
+	const approve = ap.page.getByTestId('action-dialog');
+	await approve.locator('select[name=tier]').selectOption('council');
+	await approve.locator('select[name=category]').selectOption('manufacturer');
+	await approve.getByTestId('action-submit').click();
+	await expect(ac.getByTestId('card-pending')).toBeVisible();
+	await expect(ap.page.getByTestId('outbox-item')).toHaveAttribute('data-state', 'pending');
+	await expect(ap.page.getByTestId('outbox-pending-count')).toContainText('1 action waiting');
+	await expect(ac).toHaveAttribute('data-status', 'verified');
+
+	await ap.context.setOffline(false);
+	await expect(ac).toHaveAttribute('data-status', 'active', { timeout: 30_000 });
+	await expect(ap.page.getByTestId('outbox')).toHaveCount(0);
+	const number = (await ac.getByTestId('card-number').textContent())!.trim();
+	expect(number).toMatch(/^GH-\d{5}$/);
+	await expect(ap.page.getByTestId('toast')).toContainText(number);
+	// Staff see the same number.
+	await expect(card(staff.page, name).getByTestId('card-number')).toHaveText(number);
+
+	// Documents: in the member's language (Chinese), with the number.
+	await ac.getByTestId('action-documents').click();
+	await expect(ap.page).toHaveURL(/\/documents\?member=/);
+	const cert = ap.page.getByTestId('doc-certificate');
+	await expect(cert).toContainText('会员证书');
+	await expect(cert).toContainText(number);
+	await expect(cert).toContainText(name);
+	await expect(ap.page.getByTestId('doc-duesNotice')).toContainText('理事单位');
+	await expect(ap.page.getByTestId('doc-admission')).toContainText('入会通知书');
+	await ap.page.screenshot({ path: `${SHOTS}/documents-zh.png`, fullPage: true });
+
+	// Persian: right to left, Persian calendar and digits in dates, the same number.
+	await ap.page.getByTestId('doc-language').selectOption('fa');
+	await expect(cert).toHaveAttribute('dir', 'rtl');
+	await expect(cert).toContainText('گواهی عضویت');
+	await expect(cert).toContainText(number);
+	await expect(cert).toContainText(/[۰-۹]{4}/);
+
+	// Printing keeps only the documents, one per page.
+	await ap.page.emulateMedia({ media: 'print' });
+	await expect(ap.page.locator('.gh-header')).toBeHidden();
+	await expect(ap.page.getByTestId('doc-print')).toBeHidden();
+	await expect(cert).toBeVisible();
+	await cert.screenshot({ path: `${SHOTS}/certificate-fa-print.png` });
+	const pdf = await ap.page.pdf({ format: 'A4', printBackground: true });
+	expect(pdf.byteLength).toBeGreaterThan(10_000);
+	await ap.page.emulateMedia({ media: 'screen' });
+
+	for (const x of [admin, staff, ap]) await x.context.close();
+});
+
+test('[J5] settings are edited by the admin only; the pipeline in Persian', async ({ browser }) => {
+	const staff = await loginContext(browser, sara, { locale: 'fa' });
+	await staff.page.goto('/settings');
+	await expect(staff.page.locator('[data-config=currency]')).toHaveValue(/[A-Z]{3}/);
+	await expect(staff.page.locator('[data-config=currency]')).toHaveAttribute('readonly', '');
+	await expect(staff.page.getByText('فقط مدیران تنظیمات را تغییر می‌دهند')).toBeVisible();
+
+	await staff.page.goto('/pipeline');
+	await expect(staff.page.getByTestId('board')).toBeVisible();
+	await expect(staff.page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(staff.page.locator('#gh-pipeline-title')).toHaveText('روند عضویت');
+	await staff.page.screenshot({ path: `${SHOTS}/pipeline-fa.png`, fullPage: true });
+
+	// The counts link to the grid filtered by that state.
+	await staff.page.getByTestId('count-verified').click();
+	await expect(staff.page).toHaveURL(/\/members\?status=verified/);
+	await expect(staff.page.getByTestId('status-filter')).toHaveValue('verified');
+	await staff.context.close();
+});

@@ -1,0 +1,175 @@
+/**
+ * Live reports in the browser: a staff edit appears on an open board page without
+ * a reload; the board sees figures and new members but never contact details; the
+ * page works offline from the last synced copy and says how old it is; Persian is
+ * right-to-left with Persian digits (screenshot for a person to look at).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
+import { addMember, editText, uniqueTag } from './members-helpers';
+import { USERS, type TestUser } from './users';
+import { DEFAULT_CRITERIA } from '../../src/lib/domain/settings';
+
+const sara = USERS[0];
+const bahar = USERS[3];
+const amir = USERS[5];
+
+/** Log in through the login page and land on /reports. */
+async function reportsContext(browser: Browser, user: TestUser, locale?: 'en' | 'fa' | 'zh') {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	if (locale) await page.addInitScript((l) => localStorage.setItem('gh.locale', l), locale);
+	await page.goto('/login?next=/reports');
+	await page.locator('input[name=username]').fill(user.username);
+	await page.locator('input[name=password]').fill(user.password);
+	await page.locator('button[type=submit]').click();
+	await expect(page).toHaveURL(/\/reports$/);
+	await expect(page.getByTestId('section-summary')).toBeVisible();
+	await expect(page.getByTestId('live')).toBeVisible();
+	return { context, page };
+}
+
+/** The 15th of last month (the month the page shows first), as ISO. */
+function lastMonthDay(): string {
+	const d = new Date();
+	const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 15));
+	return m.toISOString().slice(0, 10);
+}
+
+/** `POST /api/default/commands` from a page of a logged-in user; throws unless 200. */
+async function command(page: Page, body: Record<string, unknown>) {
+	const r = await page.evaluate(async (b) => {
+		const res = await fetch('/api/default/commands', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id: crypto.randomUUID(), ...b })
+		});
+		return { status: res.status, text: await res.text() };
+	}, body);
+	expect(r.status, r.text).toBe(200);
+}
+
+/**
+ * Staff add an applicant in the grid with contact details and a join date; the office
+ * verifies it and the approver approves it (the only way to an active member).
+ */
+async function addActiveMember(staff: Page, approver: Page, name: string, region: string) {
+	const id = await addMember(staff);
+	await editText(staff, id, 'name', name);
+	await editText(staff, id, 'region', region);
+	await editText(staff, id, 'phone', '+98 21 5555 7788');
+	await editText(staff, id, 'email', 'secret@board-test.example');
+	await cell(staff, id, 'joinDate').click();
+	await staff.keyboard.press('Enter');
+	await staff.locator('.gh-editor input[type=date]').fill(lastMonthDay());
+	await staff.keyboard.press('Enter');
+	await command(staff, { type: 'move', rowId: id, to: 'applicant' });
+	await command(staff, { type: 'verify', rowId: id, met: Object.keys(DEFAULT_CRITERIA), note: '' });
+	await command(approver, {
+		type: 'approve',
+		rowId: id,
+		tier: 'regular',
+		category: 'manufacturer'
+	});
+	return id;
+}
+
+test('[RP6] a staff edit appears on an open board page without a reload; no contact details', async ({
+	browser
+}) => {
+	const board = await reportsContext(browser, bahar);
+	// The board has no registry: no Members link.
+	await expect(board.page.locator('nav a[href="/members"]')).toHaveCount(0);
+	await board.page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+	const before = Number(await board.page.getByTestId('fig-joined').getAttribute('data-value'));
+
+	const staff = await loginContext(browser, sara);
+	const approver = await loginContext(browser, amir);
+	await waitForGrid(staff.page);
+	const tag = uniqueTag('RP');
+	await addActiveMember(staff.page, approver.page, `${tag} Board Co`, `${tag}-Region`);
+	await approver.context.close();
+
+	const newMembers = board.page.getByTestId('new-members');
+	await expect(newMembers).toContainText(`${tag} Board Co`);
+	await expect(newMembers).toContainText(`${tag}-Region`);
+	await expect(board.page.getByTestId('fig-joined')).toHaveAttribute(
+		'data-value',
+		String(before + 1)
+	);
+	await expect(board.page.getByTestId('dist-region')).toContainText(`${tag}-Region`);
+	// Same page, never reloaded.
+	expect(await board.page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(
+		42
+	);
+	const text = await board.page.locator('main').innerText();
+	expect(text).not.toContain('5555 7788');
+	expect(text).not.toContain('board-test.example');
+	// The board gets no change list (it holds contact details).
+	await expect(board.page.getByTestId('section-changelist')).toHaveCount(0);
+	await expect(board.page.locator('[data-testid="chart-summary"][data-state="ready"]')).toHaveCount(
+		1
+	);
+	await board.context.close();
+	await staff.context.close();
+});
+
+test('[RP7] staff export the month’s change list as CSV with a UTF-8 BOM', async ({ browser }) => {
+	const staff = await loginContext(browser, sara);
+	const approver = await loginContext(browser, amir);
+	await waitForGrid(staff.page);
+	const tag = uniqueTag('CSV');
+	await addActiveMember(staff.page, approver.page, `${tag} Csv Co`, 'Kerman');
+	await approver.context.close();
+	await staff.page.goto('/reports');
+	await expect(staff.page.getByTestId('change-list')).toContainText(`${tag} Csv Co`);
+	const [download] = await Promise.all([
+		staff.page.waitForEvent('download'),
+		staff.page.getByTestId('export-csv').click()
+	]);
+	const bytes = readFileSync((await download.path())!);
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	const csv = bytes.toString('utf8');
+	expect(csv).toContain('Date,What,Member no.,Member,Field,Before,After');
+	expect(csv).toContain(`${tag} Csv Co`);
+	expect(csv).toContain('Joined');
+	await staff.context.close();
+});
+
+test('[RP8] offline, the board page shows the last synced copy and how old it is', async ({
+	browser
+}) => {
+	const board = await reportsContext(browser, bahar);
+	const end = await board.page.getByTestId('fig-end').getAttribute('data-value');
+	await board.context.setOffline(true);
+	await expect(board.page.getByTestId('stale')).toBeVisible();
+	await expect(board.page.getByTestId('stale')).toContainText(/figures as of .*(just now|minute)/);
+	await expect(board.page.getByTestId('fig-end')).toHaveAttribute('data-value', end!);
+	// A reload with no network opens from this device.
+	await board.page.reload();
+	await expect(board.page.getByTestId('fig-end')).toHaveAttribute('data-value', end!);
+	await expect(board.page.getByTestId('stale')).toContainText('figures as of');
+	await board.context.setOffline(false);
+	await expect(board.page.getByTestId('live')).toBeVisible();
+	await board.context.close();
+});
+
+test('[RP9] Persian: right to left, Persian digits and calendar; screenshot', async ({
+	browser
+}) => {
+	const board = await reportsContext(browser, bahar, 'fa');
+	const { page } = board;
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(page.locator('h1')).toHaveText('گزارش‌ها');
+	await expect(page.getByTestId('fig-end').locator('.gh-figure-value')).toHaveText(/^[۰-۹]+$/);
+	await expect(page.getByTestId('period-title')).toContainText(/[۰-۹]/);
+	await expect(page.locator('[data-testid="chart-summary"][data-state="ready"]')).toHaveCount(1);
+	mkdirSync('test-results/screenshots', { recursive: true });
+	await page.screenshot({ path: 'test-results/screenshots/reports-fa.png', fullPage: true });
+	// Chinese labels too.
+	await page.getByTestId('locale-select').selectOption('zh');
+	await expect(page.locator('h1')).toHaveText('报表');
+	await expect(page.getByTestId('section-scorecard')).toContainText('会员工作评分表');
+	await board.context.close();
+});

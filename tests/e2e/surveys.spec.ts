@@ -1,0 +1,298 @@
+/**
+ * Surveys end to end: staff build a survey, create the personal links (CSV), a
+ * member answers through their link (no login), staff answer for another member in
+ * the live grid, raise a need from an answer and answer it; a Persian screenshot.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { baseURL, loginContext } from './fixtures';
+import { ADMIN, USERS } from './users';
+
+const SARA = USERS[0];
+const SHOTS = 'test-results/screenshots';
+
+async function adminCookie(url: string): Promise<string> {
+	const r = await fetch(`${url}/api/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url },
+		body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password })
+	});
+	expect(r.status).toBe(200);
+	return (r.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+/** Open a doc over the real sync endpoint, as the admin, in this test process. */
+function openDoc(url: string, cookie: string, room: string) {
+	const doc = new Y.Doc();
+	const Socket = class extends WebSocket {
+		constructor(address: string, protocols?: string | string[]) {
+			super(address, protocols, { headers: { cookie, origin: url } });
+		}
+	};
+	const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/sync', room, doc, {
+		disableBc: true,
+		params: { v: '1' },
+		WebSocketPolyfill: Socket as never
+	});
+	const synced = new Promise<void>((resolve) => {
+		if (provider.synced) resolve();
+		provider.on('sync', (s: boolean) => s && resolve());
+	});
+	return { doc, provider, synced };
+}
+
+async function loginCookie(url: string, username: string, password: string): Promise<string> {
+	const r = await fetch(`${url}/api/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url },
+		body: JSON.stringify({ username, password })
+	});
+	expect(r.status).toBe(200);
+	return (r.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+async function command(url: string, cookie: string, body: Record<string, unknown>) {
+	const r = await fetch(`${url}/api/default/commands`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url, cookie },
+		body: JSON.stringify({ id: randomUUID(), ...body })
+	});
+	expect(r.status, await r.clone().text()).toBe(200);
+}
+
+/**
+ * Active members in the registry, the way the office makes them: an applicant row,
+ * verified by staff, approved by an approver (only commands make a member active).
+ */
+async function seedMembers(names: string[]): Promise<string[]> {
+	const url = baseURL();
+	const admin = await adminCookie(url);
+	const approverName = `svapp${Date.now().toString(36)}`;
+	const created = await fetch(`${url}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url, cookie: admin },
+		body: JSON.stringify({
+			username: approverName,
+			password: 'approver-pass-1',
+			roles: ['approver']
+		})
+	});
+	expect(created.status).toBe(201);
+	const approver = await loginCookie(url, approverName, 'approver-pass-1');
+	const staff = await loginCookie(url, SARA.username, SARA.password);
+	const a = openDoc(url, admin, 'default/registry');
+	await a.synced;
+	const ids = names.map(
+		(_, i) => `e2eM${Date.now().toString(36)}${i}${Math.random().toString(36).slice(2, 8)}`
+	);
+	a.doc.transact(() => {
+		names.forEach((name, i) => {
+			const row = new Y.Map<unknown>();
+			a.doc.getMap('members').set(ids[i], row);
+			row.set('name', name);
+			row.set('status', 'applicant');
+			row.set('language', 'en');
+			row.set('createdAt', new Date().toISOString());
+		});
+	});
+	const b = openDoc(url, admin, 'default/registry');
+	await b.synced;
+	const status = (id: string) => (b.doc.getMap('members').get(id) as Y.Map<unknown>)?.get('status');
+	await expect
+		.poll(() => ids.every((id) => status(id) === 'applicant'), { timeout: 10_000 })
+		.toBe(true);
+	for (const id of ids) {
+		await command(url, staff, {
+			type: 'verify',
+			rowId: id,
+			met: ['statutes', 'industry', 'registration', 'form'],
+			note: 'seen'
+		});
+		await command(url, approver, {
+			type: 'approve',
+			rowId: id,
+			tier: 'regular',
+			category: 'manufacturer'
+		});
+	}
+	await expect
+		.poll(() => ids.every((id) => status(id) === 'active'), { timeout: 10_000 })
+		.toBe(true);
+	for (const c of [a, b]) {
+		c.provider.destroy();
+		c.doc.destroy();
+	}
+	return ids;
+}
+
+const gridCell = (page: Page, rowId: string, colId: string) =>
+	page.locator(`.ag-row[row-id="${rowId}"] .ag-cell[col-id="${colId}"]`);
+
+test('build a survey, answer by link and in the grid, raise a need and answer it', async ({
+	browser
+}) => {
+	const tag = Date.now().toString(36);
+	const [ava, bahram] = await seedMembers([`Ava Trading ${tag}`, `Bahram Steel ${tag}`]);
+	const { context, page } = await loginContext(browser, SARA);
+
+	// ---- build ---------------------------------------------------------------------------
+	await page.getByRole('link', { name: 'Surveys' }).click();
+	await expect(page).toHaveURL(/\/surveys$/);
+	await page.getByTestId('new-campaign-title').fill(`Service needs ${tag}`);
+	await page.getByTestId('create-campaign').click();
+	await expect(page).toHaveURL(/\/surveys\/[A-Za-z0-9_-]+$/);
+	const campaignId = page.url().split('/').pop()!;
+	await expect(page.getByTestId('campaign-heading')).toHaveText(`Service needs ${tag}`);
+
+	await page.getByTestId('new-question-kind').selectOption('single');
+	await page.getByTestId('add-question').click();
+	const q1 = page.getByTestId('question').nth(0);
+	await q1.getByTestId('question-text-en').fill('Which service do you need most?');
+	await q1.getByTestId('question-text-en').press('Tab');
+	await q1.getByTestId('add-option').click();
+	await q1.getByTestId('option-label-en').nth(0).fill('Training');
+	await q1.getByTestId('option-label-en').nth(0).press('Tab');
+	await q1.getByTestId('add-option').click();
+	await q1.getByTestId('option-label-en').nth(1).fill('Trade fairs');
+	await q1.getByTestId('option-label-en').nth(1).press('Tab');
+
+	await page.getByTestId('new-question-kind').selectOption('rating');
+	await page.getByTestId('add-question').click();
+	const q2 = page.getByTestId('question').nth(1);
+	await q2.getByTestId('question-text-en').fill('How satisfied are you with our services?');
+	await q2.getByTestId('question-text-en').press('Tab');
+	await expect(page.getByTestId('question')).toHaveCount(2);
+	const q1Id = (await q1.getAttribute('data-question-id'))!;
+	const q2Id = (await q2.getAttribute('data-question-id'))!;
+
+	await page.getByTestId('campaign-status').selectOption('open');
+	await expect(page.getByTestId('campaign-status')).toHaveValue('open');
+
+	// ---- personal links (CSV) -----------------------------------------------------------------
+	await page.getByTestId('tab-links').click();
+	const downloading = page.waitForEvent('download');
+	await page.getByTestId('create-links').click();
+	const download = await downloading;
+	const bytes = readFileSync((await download.path())!);
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	const csv = bytes.toString('utf8');
+	const avaLine = csv.split('\r\n').find((l) => l.endsWith(ava))!;
+	expect(avaLine).toContain(`Ava Trading ${tag}`);
+	const link = /https?:\/\/\S+?\/s\/[A-Za-z0-9_-]{43}/.exec(avaLine)![0];
+	await expect(page.getByTestId('links-message')).toBeVisible();
+
+	// ---- the member answers through the link: no login, only this survey ---------------------
+	const memberContext = await browser.newContext();
+	const member = await memberContext.newPage();
+	const requests: string[] = [];
+	member.on('request', (r) => requests.push(new URL(r.url()).pathname));
+	await member.goto(link);
+	await expect(member.getByTestId('public-title')).toHaveText(`Service needs ${tag}`);
+	await expect(member.getByTestId('public-question')).toHaveCount(2);
+	await member.getByLabel('Trade fairs').check();
+	await member.getByTestId('public-question').nth(1).getByLabel('4').check();
+	await member.getByTestId('public-submit').click();
+	await expect(member.getByTestId('public-thanks')).toBeVisible();
+	// The public page asked for nothing but its survey: no session, no sync, no registry.
+	expect(requests.some((p) => p.startsWith('/sync') || p === '/api/session')).toBe(false);
+	expect(requests.filter((p) => p.startsWith('/api/')).every((p) => p.startsWith('/api/s/'))).toBe(
+		true
+	);
+	await memberContext.close();
+
+	// ---- the grid shows it live; staff answer for the other member -----------------------------
+	await page.getByTestId('tab-responses').click();
+	await expect(gridCell(page, ava, `a_${q1Id}`)).toHaveText('Trade fairs');
+	await expect(gridCell(page, ava, `a_${q2Id}`)).toHaveText('4');
+	await expect(gridCell(page, ava, 'source')).toHaveText('Personal link');
+
+	await gridCell(page, bahram, `a_${q1Id}`).dblclick();
+	const select = page.locator('.gh-answer-editor select');
+	await expect(select).toBeVisible();
+	await select.selectOption({ label: 'Training' });
+	await select.press('Enter');
+	await expect(gridCell(page, bahram, `a_${q1Id}`)).toHaveText('Training');
+	await gridCell(page, bahram, `a_${q2Id}`).click();
+	await page.keyboard.press('5');
+	await page.locator('.gh-answer-editor select').press('Enter');
+	await expect(gridCell(page, bahram, `a_${q2Id}`)).toHaveText('5');
+	await expect(gridCell(page, bahram, 'source')).toHaveText('Entered by staff');
+
+	// Results count both.
+	await page.getByTestId('tab-results').click();
+	await expect(page.getByTestId('results-responded')).toHaveText('2');
+	await expect(page.getByTestId('result-average')).toHaveText('4.5');
+
+	// ---- raise a need from Ava's answer, then answer it ------------------------------------------
+	await page.getByTestId('tab-responses').click();
+	await gridCell(page, ava, `a_${q1Id}`).click();
+	await page.getByTestId('raise-need').click();
+	await expect(page.getByTestId('raise-subject')).toHaveValue('Trade fairs');
+	await page.getByTestId('raise-subject').fill(`Wants a stand at the spring fair ${tag}`);
+	await page.getByTestId('raise-department').fill('Exhibitions');
+	await page.getByTestId('raise-save').click();
+	await expect(page.getByTestId('raise-form')).toHaveCount(0);
+
+	await page.getByRole('link', { name: 'Needs and questions' }).click();
+	await expect(page).toHaveURL(/\/surveys\/items$/);
+	const item = page.getByTestId('item').filter({ hasText: tag });
+	await expect(item).toHaveCount(1);
+	await expect(item.getByTestId('item-status')).toHaveText('Open');
+	// Closing needs an answer: the button only appears after answering.
+	await expect(item.getByTestId('close-item')).toHaveCount(0);
+	await item.getByTestId('answer-item').click();
+	await item.getByTestId('answer-save').click();
+	await expect(item.getByRole('alert')).toContainText('Write the answer first');
+	await item.getByTestId('answer-text').fill('A stand is reserved for you in hall 2.');
+	await item.getByTestId('answer-save').click();
+	// Answered items leave "my open items"; they are listed under "Answered".
+	await expect(item).toHaveCount(0);
+	await page.getByTestId('items-view').selectOption('answered');
+	await expect(item.getByTestId('item-status')).toHaveText('Answered');
+	await expect(item.getByTestId('item-answer')).toHaveText(
+		'A stand is reserved for you in hall 2.'
+	);
+	await item.getByTestId('close-item').click();
+	await expect(item).toHaveCount(0);
+	await page.getByTestId('items-view').selectOption('closed');
+	await expect(item.getByTestId('item-status')).toHaveText('Closed');
+
+	// ---- the member's file shows the response, the question and its answer -----------------------
+	await page.goto(`/members/${ava}`);
+	const archive = page.getByTestId('member-survey-archive');
+	const response = archive
+		.getByTestId('archive-response')
+		.filter({ hasText: `Service needs ${tag}` });
+	await expect(response).toContainText('Which service do you need most?');
+	await expect(response).toContainText('Trade fairs');
+	await expect(response).toContainText('Personal link');
+	const archived = archive.getByTestId('archive-item').filter({ hasText: tag });
+	await expect(archived).toContainText('A stand is reserved for you in hall 2.');
+	await expect(archived).toContainText('Closed');
+
+	// ---- Persian ---------------------------------------------------------------------------------
+	await page.evaluate(() => localStorage.setItem('gh.locale', 'fa'));
+	await page.goto(`/surveys/${campaignId}#responses`);
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(gridCell(page, ava, `a_${q2Id}`)).toHaveText('۴');
+	await expect(page.getByTestId('responses-count')).toContainText('عضو');
+	mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: `${SHOTS}/surveys-responses-fa.png` });
+	await page.getByTestId('tab-results').click();
+	await expect(page.getByTestId('results-responded')).toHaveText('۲');
+	await page.screenshot({ path: `${SHOTS}/surveys-results-fa.png`, fullPage: true });
+	await context.close();
+});
+
+test('a wrong personal link says so and writes nothing', async ({ browser }) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto(`/s/${'x'.repeat(43)}`);
+	await expect(page.getByTestId('public-failure')).toHaveAttribute('data-code', 'no_such_link');
+	await expect(page).toHaveURL(/\/s\//); // no login redirect
+	await context.close();
+});

@@ -1,0 +1,400 @@
+/**
+ * Dues, surveys, members at risk and contact-person changes on a fixed data set;
+ * every expected number is counted by hand in the comments (October 2026, and
+ * September where it differs).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+	monthPeriod,
+	type HistoryEvent,
+	type ReportInputs,
+	type Row
+} from '../../src/lib/domain/report';
+import { duesFigures, prepareDues } from '../../src/lib/domain/report-dues';
+import { atRisk, basicInfoChanges, prepareMembers } from '../../src/lib/domain/report-members';
+import {
+	complaintsFigures,
+	prepareSurveys,
+	questionFigures,
+	responseRates
+} from '../../src/lib/domain/report-surveys';
+import { computeReports, SCORECARD_SECTION } from '../../src/lib/domain/report-areas';
+import { buildChangeList } from '../../src/lib/domain/report-changes';
+
+const oct = monthPeriod(2026, 10);
+const sep = monthPeriod(2026, 9);
+
+const members: Row[] = [
+	{ id: 'memberA0', name: 'Alpha', status: 'active', joinDate: '2025-03-10', region: 'North' },
+	{ id: 'memberB0', name: 'Beta', status: 'active', joinDate: '2026-10-05', region: 'South' },
+	{ id: 'memberC0', name: 'Gamma', status: 'active', joinDate: '2026-10-20', region: 'North' },
+	{ id: 'memberG0', name: 'Eta', status: 'active', joinDate: '2026-09-15', region: 'North' },
+	{ id: 'memberI0', name: 'Iota', status: 'active', joinDate: '2026-11-02', region: 'South' }
+];
+const contacts: Row[] = [
+	{ id: 'contact1', memberId: 'memberA0', name: 'Ms. Rahimi', phone: '+98 21 0000 1111' },
+	{ id: 'contact2', memberId: 'memberA0', name: 'Mr. Karimi' }
+];
+const entries: Row[] = [
+	{
+		id: 'charge01',
+		memberId: 'memberA0',
+		kind: 'charge',
+		date: '2026-09-01',
+		amount: 1000,
+		posted: true
+	},
+	{
+		id: 'paymen01',
+		memberId: 'memberA0',
+		kind: 'payment',
+		date: '2026-09-10',
+		amount: 1000,
+		posted: true
+	},
+	{
+		id: 'charge05',
+		memberId: 'memberG0',
+		kind: 'charge',
+		date: '2026-09-20',
+		amount: 500,
+		posted: true
+	},
+	{
+		id: 'paymen05',
+		memberId: 'memberG0',
+		kind: 'payment',
+		date: '2026-09-16',
+		amount: 100,
+		posted: true
+	},
+	{
+		id: 'charge02',
+		memberId: 'memberB0',
+		kind: 'charge',
+		date: '2026-10-05',
+		amount: 2000,
+		posted: true
+	},
+	{
+		id: 'paymen02',
+		memberId: 'memberB0',
+		kind: 'payment',
+		date: '2026-10-20',
+		amount: 500,
+		posted: true
+	},
+	{
+		id: 'charge03',
+		memberId: 'memberB0',
+		kind: 'charge',
+		date: '2026-10-06',
+		amount: 800,
+		posted: true
+	},
+	{
+		id: 'revers03',
+		memberId: 'memberB0',
+		kind: 'reversal',
+		date: '2026-10-07',
+		amount: 800,
+		posted: true,
+		reversalOf: 'charge03'
+	},
+	{
+		id: 'charge04',
+		memberId: 'memberC0',
+		kind: 'charge',
+		date: '2026-10-21',
+		amount: 1200,
+		posted: true
+	},
+	{
+		id: 'credit04',
+		memberId: 'memberC0',
+		kind: 'credit',
+		date: '2026-10-21',
+		amount: 300,
+		posted: true
+	},
+	{
+		id: 'draft001',
+		memberId: 'memberA0',
+		kind: 'charge',
+		date: '2026-10-01',
+		amount: 999,
+		posted: false
+	}
+];
+const allocations: Row[] = [
+	{ id: 'alloc001', paymentId: 'paymen01', chargeId: 'charge01', amount: 1000 }
+];
+
+const at = (iso: string) => Date.parse(iso);
+const history: HistoryEvent[] = [
+	// A contact person added to A (counts once), one changed, and a new member's contact (B joins the same day: not a change).
+	...['memberId', 'name'].map((field) => ({
+		table: 'contacts',
+		rowId: 'contact2',
+		field,
+		at: at('2026-10-04T09:00:00Z'),
+		value: field === 'memberId' ? 'memberA0' : 'Mr. Karimi',
+		old: null,
+		userId: 2,
+		created: true
+	})),
+	{
+		table: 'contacts',
+		rowId: 'contact1',
+		field: 'phone',
+		at: at('2026-10-06T09:00:00Z'),
+		value: '+98 21 0000 1111',
+		old: '+98 21 0000 2222',
+		userId: 2,
+		created: false
+	},
+	{
+		table: 'contacts',
+		rowId: 'contactB',
+		field: 'memberId',
+		at: at('2026-10-05T09:00:00Z'),
+		value: 'memberB0',
+		old: null,
+		userId: 2,
+		created: true
+	}
+];
+
+const inputs: ReportInputs = {
+	today: '2026-11-15',
+	docs: {
+		registry: {
+			members,
+			contacts,
+			activities: [
+				{ id: 'activit1', memberId: 'memberA0', kind: 'event', title: 'Fair', date: '2025-12-01' },
+				{
+					id: 'activit2',
+					memberId: 'memberG0',
+					kind: 'training',
+					title: 'Course',
+					date: '2026-10-01'
+				}
+			]
+		},
+		ledger: { entries, allocations },
+		surveys: {
+			campaigns: [
+				{
+					id: 'campaig1',
+					title_en: 'Needs Q4',
+					periodStart: '2026-10-01',
+					periodEnd: '2026-10-31',
+					status: 'open',
+					audience: 'allActive'
+				}
+			],
+			questions: [{ id: 'question', campaignId: 'campaig1', kind: 'text', order: 1 }],
+			answers: [
+				{
+					id: 'answer01',
+					campaignId: 'campaig1',
+					memberId: 'memberA0',
+					questionId: 'question',
+					value: 'more fairs'
+				},
+				{
+					id: 'answer02',
+					campaignId: 'campaig1',
+					memberId: 'memberB0',
+					questionId: 'question',
+					value: 'training'
+				}
+			],
+			items: [
+				{
+					id: 'itemno01',
+					kind: 'question',
+					createdAt: '2026-10-02T08:00:00.000Z',
+					dueDate: '2026-10-10',
+					status: 'answered',
+					answeredAt: '2026-10-08T08:00:00.000Z'
+				},
+				{
+					id: 'itemno02',
+					kind: 'question',
+					createdAt: '2026-10-03T08:00:00.000Z',
+					dueDate: '2026-10-12',
+					status: 'answered',
+					answeredAt: '2026-10-15T08:00:00.000Z'
+				},
+				{
+					id: 'itemno03',
+					kind: 'need',
+					createdAt: '2026-10-20T08:00:00.000Z',
+					dueDate: '2026-11-20',
+					status: 'open'
+				},
+				{
+					id: 'itemno04',
+					kind: 'question',
+					createdAt: '2026-09-25T08:00:00.000Z',
+					dueDate: '2026-10-05',
+					status: 'open'
+				}
+			],
+			complaints: [
+				{
+					id: 'complai1',
+					receivedAt: '2026-10-05',
+					status: 'resolved',
+					satisfaction: 5,
+					category: 'service'
+				},
+				{ id: 'complai2', receivedAt: '2026-10-25', status: 'open', category: 'dues' },
+				{
+					id: 'complai3',
+					receivedAt: '2026-09-01',
+					status: 'resolved',
+					satisfaction: 2,
+					category: 'service'
+				}
+			]
+		}
+	},
+	values: { settings: { config: { riskInactiveDays: 200, lapseGraceDays: 30, currency: 'CNY' } } },
+	history,
+	historyReady: true
+};
+
+describe('dues', () => {
+	const prep = prepareDues(inputs);
+
+	it('October: billed 2000+800−800+1200−300 = 2900, collected 500, outstanding 1500+900+400, rate of October charges 800/3200', () => {
+		expect(duesFigures(prep, oct)).toEqual({
+			currency: 'CNY',
+			billed: 2900,
+			collected: 500,
+			outstanding: 2800,
+			charged: 3200,
+			chargedOpen: 2400,
+			rateBp: 2500
+		});
+	});
+
+	it('September: billed 1500, collected 1100, G still owes 400; 1100/1500 settled = 7333 bp', () => {
+		expect(duesFigures(prep, sep)).toEqual({
+			currency: 'CNY',
+			billed: 1500,
+			collected: 1100,
+			outstanding: 400,
+			charged: 1500,
+			chargedOpen: 400,
+			rateBp: 7333
+		});
+	});
+});
+
+describe('members at risk', () => {
+	it('on 31 October: A inactive (last activity 1 Dec 2025, over 200 days), G stopped paying (paid 16 Sep, charged 20 Sep, 30 days grace)', () => {
+		expect(atRisk(prepareMembers(inputs), oct)).toEqual({
+			inactiveDays: 200,
+			graceDays: 30,
+			participation: true,
+			payments: true,
+			members: 4,
+			inactive: 1,
+			paymentsStopped: 1,
+			atRisk: 2,
+			byRegion: [{ key: 'North', count: 2 }]
+		});
+	});
+
+	it('without participation records or a ledger nobody is judged on them', () => {
+		const bare = { ...inputs, docs: { registry: { members } }, values: {} };
+		expect(atRisk(prepareMembers(bare), oct)).toMatchObject({
+			inactiveDays: 365,
+			participation: false,
+			payments: false,
+			atRisk: 0
+		});
+	});
+});
+
+describe('contact persons', () => {
+	it('a contact added to A and a contact’s phone changed count as contact changes of A; B’s first contact on its join day does not', () => {
+		const c = basicInfoChanges(prepareMembers(inputs), oct);
+		expect(c.groups.find((g) => g.group === 'contact')).toEqual({
+			group: 'contact',
+			members: 1,
+			changes: 2
+		});
+		const list = buildChangeList({ members, contacts, history, period: oct, historyReady: true });
+		expect(
+			list.entries.filter((e) => e.kind === 'changed').map((e) => [e.name, e.field, e.value])
+		).toEqual([
+			['Alpha', 'contact', 'Mr. Karimi'],
+			['Alpha', 'contact.phone', '+98 21 0000 1111']
+		]);
+	});
+});
+
+describe('surveys', () => {
+	const prep = prepareSurveys(inputs);
+
+	it('response rate: 2 of the 5 active members answered the October campaign', () => {
+		expect(responseRates(prep, oct)).toMatchObject({
+			audience: 5,
+			responded: 2,
+			responseRate: 0.4
+		});
+		expect(responseRates(prep, sep).campaigns).toEqual([]);
+	});
+
+	it('questions: 3 received in October, 1 open, 2 answered; of 3 due in October 1 answered on time', () => {
+		expect(questionFigures(prep, oct)).toEqual({
+			received: 3,
+			open: 1,
+			overdue: 0,
+			answered: 2,
+			closed: 0,
+			medianDaysToAnswer: 9,
+			due: 3,
+			answeredOnTime: 1,
+			onTimeShare: 1 / 3
+		});
+	});
+
+	it('complaints: 2 received in October, 1 resolved and rated 5', () => {
+		expect(complaintsFigures(prep, oct)).toEqual({
+			received: 2,
+			open: 1,
+			resolved: 1,
+			byCategory: [
+				{ category: 'service', count: 1 },
+				{ category: 'dues', count: 1 }
+			],
+			rated: 1,
+			averageSatisfaction: 5,
+			satisfiedShare: 1
+		});
+	});
+});
+
+describe('scorecard', () => {
+	it('gathers each area’s lines: members, dues collection rate, questions answered on time', () => {
+		const [r] = computeReports(inputs, [oct], { computedAt: '2026-11-15T00:00:00.000Z' });
+		const items = (
+			r.sections[SCORECARD_SECTION] as { items: { id: string; value: number | null }[] }
+		).items;
+		expect(Object.fromEntries(items.map((i) => [i.id, i.value]))).toMatchObject({
+			members: 4,
+			duesCollectionRate: 0.25,
+			questionsOnTime: 1 / 3,
+			surveyResponseRate: 0.4
+		});
+		const json = JSON.stringify(r.sections);
+		for (const secret of ['0000', 'Rahimi', 'Karimi', 'more fairs'])
+			expect(json).not.toContain(secret);
+	});
+});
