@@ -46,12 +46,9 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	await expect(page.getByTestId('map-1')).toHaveValue('phone');
 	await page.getByTestId('import-check').click();
 	await expect(page.getByTestId('import-review')).toBeVisible();
-	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '2');
-	await expect(page.getByTestId('import-confirm')).toBeDisabled();
-	// Row 2 says "正式会员" (active): a file cannot make active members, approval does.
-	await page.getByTestId('fix-2-status').fill('潜在会员');
-	await page.getByTestId('fix-2-status').press('Enter');
+	// Row 2 says "正式会员" (active): a roster of existing members comes in as it is.
 	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('import-confirm')).toBeDisabled();
 	const rejects = page.getByTestId('rejects');
 	await expect(rejects.locator('tr[data-line="4"]')).toContainText('Phone');
 	await page.getByTestId('fix-4-phone').fill('0532 1111 2222');
@@ -131,20 +128,24 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	}
 	await admin.context.close();
 
-	// 5. Undo the XLSX import: its three rows go.
+	// 5. Undo the XLSX import: two rows go; Harbin came in as an active member and stays
+	// (members leave through the pipeline, [J1]).
 	await page.getByTestId('import-link').click();
 	const xlsxRow = page
 		.getByTestId('import-history')
 		.locator('tr', { hasText: 'zh-en-exhibitors.xlsx' });
 	await xlsxRow.getByTestId('import-undo').click();
-	await expect(page.locator('dialog[open]')).toContainText('3 rows will be removed');
+	await expect(page.locator('dialog[open]')).toContainText('2 rows will be removed');
+	await expect(page.locator('dialog[open]')).toContainText('1 rows are members now');
 	await page.locator('dialog[open]').getByRole('button', { name: 'Undo the import' }).click();
-	await expect(page.getByTestId('import-notice')).toContainText('3 rows');
+	await expect(page.getByTestId('import-notice')).toContainText('2 rows');
 	await expect(xlsxRow).toHaveAttribute('data-status', 'undone');
 	await page.getByRole('link', { name: 'Back to members' }).first().click();
 	await waitForGrid(page);
-	await search(page, 'Harbin');
+	await search(page, 'Qingdao');
 	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '0');
+	await search(page, 'Harbin');
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '1');
 	await context.close();
 });
 
@@ -163,9 +164,9 @@ test('Persian: the mapping step of a Windows-1256 file, right to left, remembere
 	await page.getByTestId('map-8').selectOption({ label: '— وارد نشود —' });
 	await page.screenshot({ path: `${SHOTS}/import-mapping-fa.png`, fullPage: true });
 	await page.getByTestId('import-check').click();
-	// Row 2 says "فعال" (active), which a file cannot set: rejected and left out.
-	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '1');
-	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '2');
+	// Row 2 says "فعال" (active): existing members come in as they are.
+	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '0');
+	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '3');
 	await expect(page.getByTestId('preview')).toContainText('۱۴۰۱');
 	await page.screenshot({ path: `${SHOTS}/import-review-fa.png`, fullPage: true });
 

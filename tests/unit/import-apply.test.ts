@@ -25,10 +25,14 @@ function registry(existing: Record<string, Record<string, string>> = {}) {
 	return { doc, members };
 }
 
-function plan(rows: string[][], existing: { id: string; [k: string]: string }[] = []) {
+function plan(
+	rows: string[][],
+	existing: { id: string; [k: string]: string }[] = [],
+	mapping = ['name', 'phone', 'region']
+) {
 	return planRows({
 		rows: rows.map((cells, i) => ({ line: i + 2, cells })),
-		mapping: ['name', 'phone', 'region'],
+		mapping,
 		existing
 	});
 }
@@ -93,6 +97,22 @@ describe('apply', () => {
 });
 
 describe('undo', () => {
+	it('[J1] keeps added rows that are members (a roster of active members): never deleted', async () => {
+		const { doc, members } = registry({});
+		const rows = plan(
+			[
+				['Alpha Co', 'active'],
+				['Beta Co', 'prospect']
+			],
+			[],
+			['name', 'status']
+		);
+		await applyImport({ doc, importId: IMPORT_ID, rows });
+		const r = await undoImport({ doc, importId: IMPORT_ID });
+		expect(r).toEqual({ undoable: 1, edited: 0, gone: 0, members: 1 });
+		expect([...members.values()].map((m) => m.get('name'))).toEqual(['Alpha Co']);
+	});
+
 	it('removes added rows and puts updated fields back', async () => {
 		const { doc, members } = registry({ 'existing-1': { name: 'Alpha Co', region: 'Tehran' } });
 		const rows = plan(
@@ -103,9 +123,9 @@ describe('undo', () => {
 			[{ id: 'existing-1', name: 'Alpha Co', region: 'Tehran' }]
 		);
 		await applyImport({ doc, importId: IMPORT_ID, rows });
-		expect(previewUndo(doc, IMPORT_ID)).toEqual({ undoable: 2, edited: 0, gone: 0 });
+		expect(previewUndo(doc, IMPORT_ID)).toEqual({ undoable: 2, edited: 0, gone: 0, members: 0 });
 		const r = await undoImport({ doc, importId: IMPORT_ID });
-		expect(r).toEqual({ undoable: 2, edited: 0, gone: 0 });
+		expect(r).toEqual({ undoable: 2, edited: 0, gone: 0, members: 0 });
 		expect([...members.keys()]).toEqual(['existing-1']);
 		expect(members.get('existing-1')?.toJSON()).toEqual({ name: 'Alpha Co', region: 'Tehran' });
 	});
@@ -129,7 +149,7 @@ describe('undo', () => {
 		Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)));
 		members.get(ids[2])!.delete('status');
 		const r = await undoImport({ doc, importId: IMPORT_ID });
-		expect(r).toEqual({ undoable: 1, edited: 2, gone: 0 });
+		expect(r).toEqual({ undoable: 1, edited: 2, gone: 0, members: 0 });
 		expect([...members.keys()].sort()).toEqual([ids[1], ids[2]].sort());
 	});
 
@@ -147,7 +167,8 @@ describe('undo', () => {
 		expect(await undoImport({ doc, importId: IMPORT_ID })).toEqual({
 			undoable: 0,
 			edited: 1,
-			gone: 0
+			gone: 0,
+			members: 0
 		});
 		expect(members.get('existing-1')!.get('region')).toBe('Shiraz');
 	});

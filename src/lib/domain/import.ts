@@ -18,7 +18,6 @@
 import { z } from 'zod';
 import { member, ROW_ID_PATTERN } from './member';
 import { IMPORTABLE_FIELDS, type ImportableField } from './headers';
-import { INITIAL_STATUSES } from './lifecycle';
 
 /** Rows per Y transaction: 5,000 rows of 20 fields are about 3 MB, well under the 8 MiB message limit. */
 export const IMPORT_CHUNK_ROWS = 5000;
@@ -94,17 +93,6 @@ export function checkRow(row: SourceRow, mapping: Mapping, prepare: PrepareCell)
 				});
 			}
 		}
-	}
-	// Pipeline moves are server commands (joining, [J1]): a new record may only start
-	// in an initial state; an active member comes through approval, not a file.
-	const status = values.status;
-	if (typeof status === 'string' && !(INITIAL_STATUSES as ReadonlySet<string>).has(status)) {
-		errors.push({
-			field: 'status',
-			column: mapping.indexOf('status'),
-			value: status,
-			reason: 'import.reason.statusNotInitial'
-		});
 	}
 	const nameColumn = mapping.indexOf('name');
 	if (values.name === undefined && !errors.some((e) => e.field === 'name')) {

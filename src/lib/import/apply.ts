@@ -29,6 +29,7 @@ import {
 	type BeforeValues,
 	type ImportPart
 } from '$lib/domain/import';
+import { KEPT_STATUSES } from '$lib/domain/lifecycle';
 import { MEMBER_STATUS } from '$lib/domain/member';
 import { newRowId } from '$lib/domain/text';
 import { IMPORT } from '$lib/sync/origins';
@@ -150,13 +151,18 @@ export interface UndoPreview {
 	edited: number;
 	/** Rows already gone (deleted since). */
 	gone: number;
+	/**
+	 * Added rows now in a member state (verified, active, lapsed...): never deleted
+	 * ([J1]); they stay, and staff move them out through the pipeline.
+	 */
+	members: number;
 }
 
 function planUndo(doc: Y.Doc, parts: readonly ImportPart[]) {
 	const members = doc.getMap<RowMap>(MEMBERS_MAP);
 	const remove: string[] = [];
 	const restore: { id: string; before: Record<string, string | number | null> }[] = [];
-	const preview: UndoPreview = { undoable: 0, edited: 0, gone: 0 };
+	const preview: UndoPreview = { undoable: 0, edited: 0, gone: 0, members: 0 };
 	for (const p of parts) {
 		for (const id of p.added) {
 			const row = members.get(id);
@@ -167,7 +173,8 @@ function planUndo(doc: Y.Doc, parts: readonly ImportPart[]) {
 			const untouched =
 				writtenBy(members._map.get(id), p) &&
 				[...row._map.values()].every((it) => writtenBy(it, p));
-			if (untouched) {
+			if (untouched && KEPT_STATUSES.has(String(row.get('status')))) preview.members++;
+			else if (untouched) {
 				remove.push(id);
 				preview.undoable++;
 			} else preview.edited++;

@@ -76,8 +76,6 @@ export const importexport = defineMessages({
 		'import.reason.invalid': 'The value is not valid for this field.',
 		'import.reason.nameRequired': 'The name is empty: every member needs a name.',
 		'import.reason.noNameColumn': 'No column is mapped to the name.',
-		'import.reason.statusNotInitial':
-			'A file can bring in prospects, inquiries, applicants and event contacts only; members become active through approval. Change the status or clear it.',
 		'import.preview.title': 'Preview: the first rows as they will land',
 		'import.confirm': 'Import {count} rows',
 		'import.confirm_one': 'Import 1 row',
@@ -100,10 +98,11 @@ export const importexport = defineMessages({
 		'import.undo': 'Undo',
 		'import.undo.title': 'Undo this import?',
 		'import.undo.body':
-			'{undoable} rows will be removed or put back as they were. {edited} rows were changed since the import and stay as they are.',
+			'{undoable} rows will be removed or put back as they were. {edited} rows were changed since the import and stay as they are. {members} rows are members now (verified, active…): they stay; move them out through the pipeline.',
 		'import.undo.confirm': 'Undo the import',
 		'import.undo.cancel': 'Keep it',
-		'import.undo.done': 'Import undone: {undoable} rows; {edited} rows changed since were kept.',
+		'import.undo.done':
+			'Import undone: {undoable} rows; {edited} rows changed since and {members} members were kept.',
 		'members.import': 'Import',
 		'export.menu': 'Export',
 		'export.csv': 'CSV (Excel, UTF-8)',
@@ -206,8 +205,6 @@ export const importexport = defineMessages({
 		'import.reason.invalid': 'مقدار برای این فیلد معتبر نیست.',
 		'import.reason.nameRequired': 'نام خالی است: هر عضو نام لازم دارد.',
 		'import.reason.noNameColumn': 'هیچ ستونی به نام نگاشته نشده است.',
-		'import.reason.statusNotInitial':
-			'از فایل فقط اعضای بالقوه، استعلام‌ها، متقاضیان و مخاطبان رویداد وارد می‌شوند؛ عضو فعال از راه تأیید عضویت می‌آید. وضعیت را تغییر دهید یا خالی کنید.',
 		'import.preview.title': 'پیش‌نمایش: نخستین ردیف‌ها همان‌طور که ذخیره می‌شوند',
 		'import.confirm': 'ورود {count} ردیف',
 		'import.confirm_one': 'ورود ۱ ردیف',
@@ -230,10 +227,11 @@ export const importexport = defineMessages({
 		'import.undo': 'لغو',
 		'import.undo.title': 'این ورود لغو شود؟',
 		'import.undo.body':
-			'{undoable} ردیف حذف یا به حالت قبل برگردانده می‌شود. {edited} ردیف پس از ورود تغییر کرده‌اند و همان‌طور می‌مانند.',
+			'{undoable} ردیف حذف یا به حالت قبل برگردانده می‌شود. {edited} ردیف پس از ورود تغییر کرده‌اند و همان‌طور می‌مانند. {members} ردیف اکنون عضو (تأییدشده، فعال…) هستند و می‌مانند؛ آن‌ها را از راه روند عضویت خارج کنید.',
 		'import.undo.confirm': 'لغو ورود',
 		'import.undo.cancel': 'نگه داشتن',
-		'import.undo.done': 'ورود لغو شد: {undoable} ردیف؛ {edited} ردیفِ تغییرکرده نگه داشته شد.',
+		'import.undo.done':
+			'ورود لغو شد: {undoable} ردیف؛ {edited} ردیفِ تغییرکرده و {members} عضو نگه داشته شد.',
 		'members.import': 'ورود از فایل',
 		'export.menu': 'خروجی',
 		'export.csv': 'CSV (اکسل، UTF-8)',
@@ -324,8 +322,6 @@ export const importexport = defineMessages({
 		'import.reason.invalid': '该字段的值无效。',
 		'import.reason.nameRequired': '名称为空：每个会员都需要名称。',
 		'import.reason.noNameColumn': '没有列对应到名称。',
-		'import.reason.statusNotInitial':
-			'文件只能导入潜在会员、咨询、申请中和活动联系人；正式会员须经审批产生。请修改或清空状态。',
 		'import.preview.title': '预览：前几行导入后的样子',
 		'import.confirm': '导入 {count} 行',
 		'import.confirm_one': '导入 1 行',
@@ -347,10 +343,11 @@ export const importexport = defineMessages({
 		'import.undo': '撤销',
 		'import.undo.title': '撤销此次导入？',
 		'import.undo.body':
-			'{undoable} 行将被删除或恢复原样。{edited} 行在导入后被修改过，将保持不变。',
+			'{undoable} 行将被删除或恢复原样。{edited} 行在导入后被修改过，将保持不变。{members} 行现已是会员（已核实、在册等），将保留；请通过入会流程处理。',
 		'import.undo.confirm': '撤销导入',
 		'import.undo.cancel': '保留',
-		'import.undo.done': '导入已撤销：{undoable} 行；导入后修改过的 {edited} 行已保留。',
+		'import.undo.done':
+			'导入已撤销：{undoable} 行；导入后修改过的 {edited} 行和 {members} 名会员已保留。',
 		'members.import': '导入',
 		'export.menu': '导出',
 		'export.csv': 'CSV（Excel，UTF-8）',
