@@ -14,6 +14,7 @@ import {
 	MEMBER_LANGUAGE,
 	type MemberField
 } from './member';
+import { DEFAULT_CATEGORIES } from './settings';
 
 export const FIELD_KIND = {
 	text: 'text',
@@ -34,7 +35,8 @@ export const OPTION_SETS = {
 	enterpriseType: Object.values(ENTERPRISE_TYPE),
 	size: Object.values(COMPANY_SIZE),
 	source: Object.values(SOURCE_CHANNEL),
-	// joining (issue 4): language of documents
+	// joining (issue 4): the default category ids of the settings; language of documents
+	category: Object.keys(DEFAULT_CATEGORIES),
 	language: Object.values(MEMBER_LANGUAGE)
 } as const;
 export type OptionSet = keyof typeof OPTION_SETS;
@@ -73,7 +75,7 @@ export const MEMBER_FIELD_SPECS: readonly FieldSpec[] = [
 	spec('status', 'select', 130, { options: 'status' }),
 	spec('tier', 'select', 120, { options: 'tier' }),
 	spec('enterpriseType', 'select', 150, { options: 'enterpriseType' }),
-	spec('category', 'text', 140),
+	spec('category', 'select', 140, { options: 'category' }),
 	spec('size', 'select', 110, { options: 'size' }),
 	spec('region', 'text', 130),
 	spec('address', 'text', 220, { visible: false }),

@@ -48,6 +48,17 @@ export const MOVES: Readonly<Record<MemberStatus, readonly MemberStatus[]>> = {
 	eventContact: ['inquiry', 'applicant', 'prospect']
 };
 
+/**
+ * States a new record starts in through the pipeline and the import (the import
+ * refuses others: an active member comes through approval, not a file).
+ */
+export const INITIAL_STATUSES: ReadonlySet<MemberStatus> = new Set([
+	'prospect',
+	'inquiry',
+	'applicant',
+	'eventContact'
+]);
+
 export const MOVE_COMMAND = {
 	move: 'move',
 	verify: 'verify',

@@ -112,11 +112,8 @@ const settingsRef = z.string().regex(SETTINGS_REF_PATTERN);
 const joiningFields = {
 	/** A row of the settings doc's `tiers`. */
 	tier: settingsRef,
-	/**
-	 * A row id of the settings doc's `categories` (set on approval), or free text from
-	 * older data and imports (a sector such as "steel"): both are kept as they are.
-	 */
-	category: z.string().trim().min(1).max(100),
+	/** A row of the settings doc's `categories`. */
+	category: settingsRef,
 	language: z.enum(values(MEMBER_LANGUAGE)),
 	/** Who referred the member (a member, council member, association...): free text. */
 	referrer: text(200),
