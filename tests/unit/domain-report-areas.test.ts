@@ -381,6 +381,25 @@ describe('surveys', () => {
 	});
 });
 
+describe('labels', () => {
+	it('tier and category labels come from the settings, in three languages (Persian and Chinese fall back to English)', () => {
+		const withSettings: ReportInputs = {
+			...inputs,
+			docs: {
+				...inputs.docs,
+				settings: {
+					categories: [{ id: 'manufacturer', labelEn: 'Manufacturer', labelFa: 'تولیدکننده' }]
+				}
+			}
+		};
+		const [r] = computeReports(withSettings, [oct], { computedAt: '2026-11-15T00:00:00.000Z' });
+		expect(r.sections['members.labels']).toEqual({
+			tier: {},
+			category: { manufacturer: { en: 'Manufacturer', fa: 'تولیدکننده', zh: 'Manufacturer' } }
+		});
+	});
+});
+
 describe('scorecard', () => {
 	it('gathers each area’s lines: members, dues collection rate, questions answered on time', () => {
 		const [r] = computeReports(inputs, [oct], { computedAt: '2026-11-15T00:00:00.000Z' });

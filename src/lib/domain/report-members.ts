@@ -138,6 +138,8 @@ export const DEFAULT_RISK_INACTIVE_DAYS = 365;
 export const DEFAULT_PAYMENT_GRACE_DAYS = 90;
 
 export interface PreparedMembers {
+	/** Tier and category labels from the settings (board devices have no settings). */
+	labels: MembersLabels;
 	risk: RiskFacts;
 	spans: MemberSpan[];
 	/** Rows with a member status but no day to place them on (no dates at all). */
@@ -224,7 +226,14 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		sp.payments = risk.paymentDays.get(sp.id);
 		sp.charges = risk.chargeDays.get(sp.id);
 	}
-	return { spans, undated, changes, historyReady: inputs.historyReady, risk };
+	return {
+		spans,
+		undated,
+		changes,
+		historyReady: inputs.historyReady,
+		risk,
+		labels: labelsOf(inputs)
+	};
 }
 
 /** Contact row id → its member's row id. */
@@ -365,7 +374,29 @@ export const membersRisk = z.object({
 });
 export type MembersRisk = z.infer<typeof membersRisk>;
 
+const label = z.object({ en: z.string(), fa: z.string(), zh: z.string() });
+export const membersLabels = z.object({
+	tier: z.record(z.string(), label),
+	category: z.record(z.string(), label)
+});
+export type MembersLabels = z.infer<typeof membersLabels>;
+
+/** Tiers and categories are settings rows: their labels in the three languages. */
+function labelsOf(inputs: ReportInputs): MembersLabels {
+	const read = (rows: readonly Row[] | undefined) => {
+		const out: Record<string, { en: string; fa: string; zh: string }> = {};
+		for (const r of rows ?? []) {
+			const en = str(r.labelEn);
+			out[r.id] = { en, fa: str(r.labelFa) || en, zh: str(r.labelZh) || en };
+		}
+		return out;
+	};
+	const settings = inputs.docs.settings;
+	return { tier: read(settings?.tiers), category: read(settings?.categories) };
+}
+
 export const MEMBER_SECTIONS = {
+	labels: 'members.labels',
 	risk: 'members.risk',
 	summary: 'members.summary',
 	new: 'members.new',
@@ -537,6 +568,7 @@ export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
 }
 
 const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
+	[MEMBER_SECTIONS.labels]: (prep) => prep.labels,
 	[MEMBER_SECTIONS.summary]: summarize,
 	[MEMBER_SECTIONS.new]: newMembers,
 	[MEMBER_SECTIONS.distribution]: distribution,
