@@ -3,7 +3,7 @@
  * the API refuses what a role may not do, and a logged-in device opens offline.
  */
 import { expect, test } from '@playwright/test';
-import { baseURL, loginContext } from './fixtures';
+import { baseURL, controlledByServiceWorker, loginContext } from './fixtures';
 import { ADMIN, USERS } from './users';
 
 const sara = USERS[0];
@@ -108,13 +108,7 @@ test('with no network, a reload of /members still opens the app from this device
 	browser
 }) => {
 	const { context, page } = await loginContext(browser, sara);
-	// The service worker must have cached the shell and control this page.
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r));
-		}
-	});
+	await controlledByServiceWorker(page);
 	await context.setOffline(true);
 	await page.reload();
 	await expect(page).toHaveURL(/\/members$/);

@@ -38,3 +38,13 @@ export async function waitForGrid(page: Page) {
 
 export const cell = (page: Page, rowId: string, field: string) =>
 	page.locator(`.ag-row[row-id="${rowId}"] .ag-cell[col-id="${field}"]`);
+
+/** The service worker must control the page, or a reload without network shows nothing. */
+export async function controlledByServiceWorker(page: Page) {
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+		if (!navigator.serviceWorker.controller) {
+			await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r));
+		}
+	});
+}

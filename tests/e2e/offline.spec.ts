@@ -4,7 +4,7 @@
  * back, with nothing lost on either side.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { loginContext, waitForGrid } from './fixtures';
+import { controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
 import {
 	addMember,
 	cellValue,
@@ -17,16 +17,6 @@ import { USERS } from './users';
 
 const sara = USERS[0];
 const li = USERS[1];
-
-/** The service worker must control the page, or a reload without network shows nothing. */
-async function controlledByServiceWorker(page: Page) {
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r));
-		}
-	});
-}
 
 const pending = (page: Page) => page.getByTestId('pending-count');
 

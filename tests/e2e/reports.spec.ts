@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
+import { baseURL, cell, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
 import { addMember, editText, uniqueTag } from './members-helpers';
 import { USERS, type TestUser } from './users';
 import { DEFAULT_CRITERIA } from '../../src/lib/domain/settings';
@@ -142,6 +142,7 @@ test('[RP8] offline, the board page shows the last synced copy and how old it is
 }) => {
 	const board = await reportsContext(browser, bahar);
 	const end = await board.page.getByTestId('fig-end').getAttribute('data-value');
+	await controlledByServiceWorker(board.page);
 	await board.context.setOffline(true);
 	await expect(board.page.getByTestId('stale')).toBeVisible();
 	await expect(board.page.getByTestId('stale')).toContainText(/figures as of .*(just now|minute)/);

@@ -16,6 +16,10 @@ describe('room status', () => {
 		expect(roomStatus({ ...base, browserOnline: false })).toBe('offline');
 		expect(roomStatus({ ...base, closed: 'expired' })).toBe('offline');
 		expect(roomStatus({ ...base, connected: false, synced: false })).toBe('connecting');
+		// A failed attempt on a network that goes nowhere (navigator.onLine may still say true).
+		expect(roomStatus({ ...base, connected: false, synced: false, unreachable: true })).toBe(
+			'offline'
+		);
 	});
 	it('names the close codes', () => {
 		expect(closedFromCode(CLOSE.Unauthorized)).toBe('expired');

@@ -78,11 +78,13 @@ export function closedFromCode(code: number): RoomClosed {
 export function roomStatus(s: {
 	browserOnline: boolean;
 	closed: RoomClosed | null;
+	/** The last connection attempt failed before it opened (see Room.unreachable). */
+	unreachable?: boolean;
 	connected: boolean;
 	synced: boolean;
 	pending: number;
 }): RoomStatus {
-	if (!s.browserOnline || s.closed) return ROOM_STATUS.offline;
+	if (!s.browserOnline || s.closed || s.unreachable) return ROOM_STATUS.offline;
 	if (!s.connected) return ROOM_STATUS.connecting;
 	return s.synced && s.pending === 0 ? ROOM_STATUS.online : ROOM_STATUS.syncing;
 }
@@ -105,12 +107,19 @@ export class Room {
 	closed = $state<RoomClosed | null>(null);
 	browserOnline = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
 	connected = $state(false);
+	/**
+	 * The last attempt to connect failed before the socket opened. `navigator.onLine`
+	 * says true on a network that goes nowhere (and, in Chromium, after an offline
+	 * reload), so the status says "offline" then, not "connecting" for ever.
+	 */
+	unreachable = $state(false);
 	/** In step with the server since the last (re)connect. */
 	synced = $state(false);
 	status: RoomStatus = $derived(
 		roomStatus({
 			browserOnline: this.browserOnline,
 			closed: this.closed,
+			unreachable: this.unreachable,
 			connected: this.connected,
 			synced: this.synced,
 			pending: this.pending
@@ -180,8 +189,12 @@ export class Room {
 		this.#provider = provider;
 		this.#installHandlers(provider);
 
+		let opened = false;
 		const onStatus = ({ status }: { status: string }) => {
 			this.connected = status === 'connected';
+			if (this.connected) opened = true;
+			if (status === 'connecting') opened = false;
+			if (this.connected) this.unreachable = false;
 			if (!this.connected) this.synced = false;
 		};
 		const onSync = (s: boolean) => (this.synced = s);
@@ -189,6 +202,7 @@ export class Room {
 			this.closed = closedFromCode(code);
 		};
 		const onConnectionClose = (e: CloseEvent | null) => {
+			if (!opened) this.unreachable = true;
 			// An HTTP 401 before the upgrade reaches the browser as a bare 1006: ask
 			// the API whether the session is still there.
 			if (e && e.code === 1006 && this.browserOnline) void this.#checkSession();
