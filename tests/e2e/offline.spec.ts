@@ -60,7 +60,7 @@ test('[C1][C2] offline edits survive a reload and merge both ways when back onli
 	await expect(pending(a.page)).toHaveAttribute('data-count', '4');
 
 	// Meanwhile B edits the same member (another field) and B's own row.
-	await editText(b.page, id, 'category', 'Trade fair');
+	await editText(b.page, id, 'legalRep', 'Chen Wei');
 	await search(b.page, '');
 	const fromB = await addMember(b.page);
 	await editText(b.page, fromB, 'name', `${tag} Added by B`);
@@ -73,7 +73,7 @@ test('[C1][C2] offline edits survive a reload and merge both ways when back onli
 	for (const p of [a.page, b.page]) {
 		await expect(cellValue(p, id, 'name')).toHaveText(`${tag} Fair Co`);
 		await expect(cellValue(p, id, 'region')).toHaveText('Guangzhou');
-		await expect(cellValue(p, id, 'category')).toHaveText('Trade fair');
+		await expect(cellValue(p, id, 'legalRep')).toHaveText('Chen Wei');
 		await expect(cellValue(p, added, 'name')).toHaveText(`${tag} Met at the fair`);
 		await expect(cellValue(p, added, 'region')).toHaveText('Shenzhen');
 		await expect(cellValue(p, fromB, 'name')).toHaveText(`${tag} Added by B`);

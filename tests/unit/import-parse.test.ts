@@ -150,13 +150,13 @@ describe('header guessing', () => {
 		expect(mapped(['Booth no.', 'name'])).toEqual([null, 'name']);
 	});
 
-	it('category is free text (the sector as the file says it; approval sets the settings category)', () => {
+	it('category is a closed set: a label in any language or an id, else rejected', () => {
 		const m = mapped(['name', 'Member category']);
 		expect(m).toEqual(['name', 'category']);
 		const row = (c: string) => checkRow({ line: 2, cells: ['X Co', c] }, m, prepareCell);
-		expect(row(' تولیدکننده ').values.category).toBe('تولیدکننده');
-		expect(row('Textiles').errors).toEqual([]);
-		expect(row('x'.repeat(101)).errors.map((e) => e.field)).toEqual(['category']);
+		expect(row('تولیدکننده').values.category).toBe('manufacturer');
+		expect(row('供应商').values.category).toBe('supplier');
+		expect(row('Textiles').errors.map((e) => e.reason)).toEqual(['expect.select']);
 	});
 });
 
