@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { IMPORT_PARTS_TABLE } from '../../src/lib/domain/import';
+import { IMPORT_PARTS_TABLE, type Mapping } from '../../src/lib/domain/import';
 import { applyImport, importParts, previewUndo, undoImport } from '../../src/lib/import/apply';
 import { planRows } from '../../src/lib/import/check';
 import { MembersStore } from '../../src/lib/state/members.svelte';
@@ -28,7 +28,7 @@ function registry(existing: Record<string, Record<string, string>> = {}) {
 function plan(
 	rows: string[][],
 	existing: { id: string; [k: string]: string }[] = [],
-	mapping = ['name', 'phone', 'region']
+	mapping: Mapping = ['name', 'phone', 'region']
 ) {
 	return planRows({
 		rows: rows.map((cells, i) => ({ line: i + 2, cells })),
