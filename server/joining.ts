@@ -109,7 +109,7 @@ function writeMove(
 		rec.set('at', at);
 		rec.set('command', move.command);
 		if (move.reason) rec.set('reason', move.reason);
-	});
+	}, ctx.user.id);
 }
 
 export const moveCommandDef: CommandDef<ReturnType<typeof moveArgs.parse>> = {
@@ -208,7 +208,7 @@ export const verifyCommandDef: CommandDef<ReturnType<typeof verifyArgs.parse>> =
 						rec.set('met', met.has(c.id));
 						rec.set('at', at);
 					}
-				});
+				}, ctx.user.id);
 				writeMove(
 					room,
 					ctx,

@@ -3,6 +3,7 @@
  * history is derived from the update log and attributed by the log's user, never by
  * anything in the doc a client could forge.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { HistoryEntryView, HistoryResponse } from '../../src/lib/domain/history';
@@ -78,6 +79,18 @@ afterAll(async () => {
 });
 
 describe('GET /api/<org>/members/<id>/history', () => {
+	it('a pipeline move made by a command is credited to the person who sent it', async () => {
+		const id = addRow(a.doc, newRowId(), { name: 'Moved Co', status: 'prospect' });
+		await waitFor(() => serverDoc().getMap('members').has(id));
+		const moved = await api(server, 'POST', '/api/default/commands', {
+			cookie: staffB.cookie,
+			body: { id: randomUUID(), type: 'move', rowId: id, to: 'inquiry' }
+		});
+		expect(moved.status).toBe(200);
+		const e = await entryWhere(id, (x) => x.field === 'status', 'the move');
+		expect(e).toMatchObject({ from: 'prospect', to: 'inquiry', user: { id: staffB.id } });
+	});
+
 	it('lists who changed which field from what to what, contacts included, newest first', async () => {
 		const id = addRow(a.doc, newRowId(), { name: 'Acme', status: 'prospect' });
 		await waitFor(() => b.members().has(id));
