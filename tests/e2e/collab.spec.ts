@@ -46,8 +46,8 @@ test('[C7] an edit in one browser shows in the other at once, and presence follo
 	);
 
 	// A remote edit does not move B's focus.
-	await editText(a.page, id, 'category', 'Textiles');
-	await expect(cellValue(b.page, id, 'category')).toHaveText('Textiles');
+	await editText(a.page, id, 'legalRep', 'Chen Wei');
+	await expect(cellValue(b.page, id, 'legalRep')).toHaveText('Chen Wei');
 	await expect(cell(b.page, id, 'name')).toHaveClass(/ag-cell-focus/);
 
 	// When A leaves, A's badge goes away.
@@ -70,24 +70,24 @@ test('[C4] edits of different fields of one member at the same time both stay; u
 	await cell(a.page, id, 'region').click();
 	await a.page.keyboard.press('Enter');
 	await editor(a.page).fill('Isfahan');
-	await cell(b.page, id, 'category').click();
+	await cell(b.page, id, 'legalRep').click();
 	await b.page.keyboard.press('Enter');
-	await editor(b.page).fill('Carpets');
+	await editor(b.page).fill('Li Na');
 	await Promise.all([a.page.keyboard.press('Enter'), b.page.keyboard.press('Enter')]);
 
 	for (const p of [a.page, b.page]) {
 		await expect(cellValue(p, id, 'region')).toHaveText('Isfahan');
-		await expect(cellValue(p, id, 'category')).toHaveText('Carpets');
+		await expect(cellValue(p, id, 'legalRep')).toHaveText('Li Na');
 	}
 	await waitForGrid(a.page);
 	await waitForGrid(b.page);
 
-	// A's undo takes back A's region only; B's category stays, for both.
+	// A's undo takes back A's region only; B's legal representative stays, for both.
 	await cell(a.page, id, 'name').click();
 	await a.page.keyboard.press('Control+z');
 	for (const p of [a.page, b.page]) {
 		await expect(cellValue(p, id, 'region')).toHaveText('');
-		await expect(cellValue(p, id, 'category')).toHaveText('Carpets');
+		await expect(cellValue(p, id, 'legalRep')).toHaveText('Li Na');
 		await expect(cellValue(p, id, 'name')).toHaveText(`${tag} Merge Co`);
 	}
 	// Redo brings it back everywhere.
