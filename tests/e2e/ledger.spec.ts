@@ -3,6 +3,11 @@
  * year's dues (twice: nothing is charged twice), records a payment online and one
  * offline (counted once), runs a collection round, checks a member's statement and
  * the quarterly figures; a Persian screenshot of the figures.
+ *
+ * All specs share one server, and specs that run earlier leave active members of their
+ * own, who are charged dues too (by design). So this spec gives its members regions
+ * nobody else uses and checks the collection round, figures and balances for those
+ * regions, and checks the dues preview against what was actually written.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -85,11 +90,16 @@ async function openDoc(room: string, cookie: string) {
 	return { doc, close: () => (provider.destroy(), doc.destroy()) };
 }
 
+const NORTH = 'Ledger Test North';
+const SOUTH = 'Ledger Test South';
 const MEMBERS = {
-	alpha: { id: 'e2eMemberAlpha01', name: 'Alpha Forge Co', tier: 'regular', region: 'North' },
-	beta: { id: 'e2eMemberBeta001', name: 'Beta Metals Ltd', tier: 'regular', region: 'South' },
-	gamma: { id: 'e2eMemberGamma01', name: 'Gamma Presses', tier: 'council', region: 'North' }
+	alpha: { id: 'e2eMemberAlpha01', name: 'Alpha Forge Co', tier: 'regular', region: NORTH },
+	beta: { id: 'e2eMemberBeta001', name: 'Beta Metals Ltd', tier: 'regular', region: SOUTH },
+	gamma: { id: 'e2eMemberGamma01', name: 'Gamma Presses', tier: 'council', region: NORTH }
 };
+/** A volunteer: no fee in the 2026 schedule, 0 in the settings' tiers, so never charged. */
+const EPSILON = { id: 'e2eMemberEpsil01', name: 'Epsilon Volunteers', tier: 'volunteer' };
+const OURS = new Set([...Object.values(MEMBERS), EPSILON].map((m) => m.id));
 
 async function pickMember(page: Page, dialog: string, name: string) {
 	const d = page.getByTestId(dialog);
@@ -118,14 +128,18 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 			row.set('region', m.region);
 			row.set('status', 'applicant');
 		}
+		const e = new Y.Map<unknown>();
+		members.set(EPSILON.id, e);
+		e.set('name', EPSILON.name);
+		e.set('status', 'applicant');
 		const p = new Y.Map<unknown>();
 		members.set('e2eProspect00001', p);
 		p.set('name', 'Delta Prospect');
 		p.set('status', 'prospect');
 	});
-	await expect.poll(() => registry.doc.getMap('members').size).toBeGreaterThanOrEqual(4);
+	await expect.poll(() => registry.doc.getMap('members').size).toBeGreaterThanOrEqual(5);
 	const approver = await userCookie(APPROVER, cookie);
-	for (const m of Object.values(MEMBERS)) {
+	for (const m of [...Object.values(MEMBERS), EPSILON]) {
 		await command(cookie, {
 			type: 'verify',
 			rowId: m.id,
@@ -141,9 +155,9 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	}
 	await expect
 		.poll(() =>
-			Object.values(MEMBERS).every(
-				(m) =>
-					(registry.doc.getMap('members').get(m.id) as Y.Map<unknown>)?.get('status') === 'active'
+			[...OURS].every(
+				(id) =>
+					(registry.doc.getMap('members').get(id) as Y.Map<unknown>)?.get('status') === 'active'
 			)
 		)
 		.toBe(true);
@@ -159,6 +173,17 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	await expect(admin.page.getByTestId('fees-table')).toBeVisible();
 	await expect(admin.page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
 
+	// The ledger as the server has it (to check what the pages write).
+	const ledger = await openDoc('default/ledger', cookie);
+	const entries = () =>
+		Object.entries(ledger.doc.getMap('entries').toJSON()).map(
+			([id, e]) => ({ id, ...(e as Record<string, unknown>) }) as Record<string, unknown>
+		);
+	const dues2026 = () =>
+		entries().filter((e) => e.kind === 'charge' && String(e.id).startsWith('d_2026_'));
+	const ours = (e: Record<string, unknown>) => OURS.has(String(e.memberId));
+	const chargedBefore = new Set(dues2026().map((e) => String(e.id)));
+
 	// Finance generates 2026's dues, with a preview, then again: nothing new.
 	const { context, page } = await loginContext(browser, FIONA as never);
 	await page.getByRole('link', { name: 'Dues', exact: true }).click();
@@ -166,18 +191,43 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	await page.goto('/ledger/dues');
 	await page.getByTestId('dues-year').fill('2026');
 	await page.getByTestId('dues-date').fill('2026-01-15');
-	await expect(page.getByTestId('dues-summary')).toHaveAttribute('data-new', '3');
-	await expect(page.getByTestId('dues-summary')).toContainText('4,400,000');
+	const summary = page.getByTestId('dues-summary');
+	// The preview is complete once the ledger is in step (online) and the registry and
+	// the settings have loaded: only then is Epsilon counted as free (fee 0 from settings).
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await expect(summary).toContainText(/\b[1-9]\d* with no fee/);
+	// Our three are new (Epsilon is free); other specs' active members may add to it.
+	const previewNew = Number(await summary.getAttribute('data-new'));
+	const previewExists = Number(await summary.getAttribute('data-exists'));
+	const previewText = (await summary.textContent()) ?? '';
+	expect(previewNew).toBeGreaterThanOrEqual(3);
 	await page.getByTestId('dues-generate').click();
-	await expect(page.getByTestId('dues-result')).toContainText('3 charges written');
-	await expect(page.getByTestId('dues-summary')).toHaveAttribute('data-new', '0');
-	await expect(page.getByTestId('dues-summary')).toHaveAttribute('data-exists', '3');
+	await expect(page.getByTestId('dues-result')).toContainText(`${previewNew} charges written`);
+	await expect(summary).toHaveAttribute('data-new', '0');
+	await expect(summary).toHaveAttribute('data-exists', String(previewExists + previewNew));
 	await expect(page.getByTestId('dues-generate')).toBeDisabled();
+	// On the server: exactly the previewed charges, for the previewed total; ours at
+	// the schedule's fees (4,400,000 of it), once each, and nothing for Epsilon.
+	await expect.poll(() => dues2026().length).toBe(chargedBefore.size + previewNew);
+	const written = dues2026().filter((e) => !chargedBefore.has(String(e.id)));
+	const writtenTotal = written.reduce((sum, e) => sum + Number(e.amount), 0);
+	expect(previewText).toContain(writtenTotal.toLocaleString('en-US'));
+	expect(
+		Object.fromEntries(
+			dues2026()
+				.filter(ours)
+				.map((e) => [e.memberId, e.amount])
+		)
+	).toEqual({
+		[MEMBERS.alpha.id]: 1200000,
+		[MEMBERS.beta.id]: 1200000,
+		[MEMBERS.gamma.id]: 2000000
+	});
 
 	// A payment online: Alpha pays in full.
 	await page.goto('/ledger/entries');
 	await page.getByTestId('record-payment').click();
-	await pickMember(page, 'payment-dialog', 'Alpha');
+	await pickMember(page, 'payment-dialog', MEMBERS.alpha.name);
 	await page.getByTestId('pay-amount').fill('1200000');
 	await page.getByTestId('pay-date').fill('2026-02-10');
 	await page.getByTestId('pay-method').selectOption('cash');
@@ -189,7 +239,7 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 
 	// Bad input says what is wrong and records nothing.
 	await page.getByTestId('record-payment').click();
-	await pickMember(page, 'payment-dialog', 'Beta');
+	await pickMember(page, 'payment-dialog', MEMBERS.beta.name);
 	await page.getByTestId('pay-amount').fill('12 apples');
 	await page.getByTestId('pay-submit').click();
 	await expect(page.getByTestId('pay-error')).toContainText('not an amount');
@@ -211,16 +261,14 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	await page.reload();
 	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
 
-	// On the server: three dues, each payment exactly once.
-	const ledger = await openDoc('default/ledger', cookie);
-	const entries = () =>
-		Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[];
+	// On the server: our three dues, each payment exactly once.
 	await expect
 		.poll(
 			() => entries().filter((e) => e.kind === 'payment' && e.memberId === MEMBERS.beta.id).length
 		)
 		.toBe(1);
-	expect(entries().filter((e) => e.kind === 'charge')).toHaveLength(3);
+	expect(entries().filter((e) => e.kind === 'charge' && ours(e))).toHaveLength(3);
+	expect(entries().filter((e) => e.kind === 'payment' && ours(e))).toHaveLength(2);
 	expect(
 		entries().find((e) => e.memberId === MEMBERS.beta.id && e.kind === 'payment')
 	).toMatchObject({
@@ -229,8 +277,9 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 		payer: 'Beta treasurer'
 	});
 
-	// Collection round: Beta (700,000) and Gamma (2,000,000) owe.
+	// Collection round in our regions: Beta (700,000) and Gamma (2,000,000) owe.
 	await page.goto('/ledger/collection');
+	await page.getByTestId('round-regions').selectOption([NORTH, SOUTH]);
 	await expect(page.getByTestId('round-count')).toHaveAttribute('data-count', '2');
 	await page.getByTestId('round-min-amount').fill('1,000,000');
 	await expect(page.getByTestId('round-count')).toHaveAttribute('data-count', '1');
@@ -257,7 +306,11 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	await page.getByTestId('round-channel').selectOption('email');
 	await page.getByTestId('round-record').click();
 	await expect(page.getByTestId('round-message')).toContainText('2 reminders recorded');
-	await expect.poll(() => Object.values(ledger.doc.getMap('reminders').toJSON()).length).toBe(2);
+	const reminded = () =>
+		(Object.values(ledger.doc.getMap('reminders').toJSON()) as Record<string, unknown>[])
+			.map((r) => r.memberId)
+			.sort();
+	await expect.poll(reminded).toEqual([MEMBERS.beta.id, MEMBERS.gamma.id].sort());
 
 	// Beta's statement: charged 1,200,000, paid 500,000, 700,000 due for 2026.
 	await page.goto(`/ledger/statement?member=${MEMBERS.beta.id}`);
@@ -268,21 +321,42 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	);
 	await expect(page.getByTestId('statement-lines').locator('tbody tr')).toHaveCount(2);
 
-	// Quarterly figures for 2026: billed 4.4M in Q1; collected 1.2M (Q1) and 0.5M (Q2).
+	// Quarterly figures for 2026 in our regions: billed 4.4M in Q1 (North 3.2M, South
+	// 1.2M); collected 1.2M in Q1 (North) and 0.5M in Q2 (South).
 	await page.goto('/ledger/figures');
 	await page.getByTestId('figures-year').fill('2026');
-	const q = (n: number) => page.locator(`[data-testid=figures-table] tr[data-quarter="${n}"]`);
-	await expect(q(1)).toHaveAttribute('data-billed', '4400000');
-	await expect(q(1)).toHaveAttribute('data-collected', '1200000');
-	await expect(q(1)).toHaveAttribute('data-outstanding', '3200000');
-	await expect(q(2)).toHaveAttribute('data-collected', '500000');
-	await expect(q(2)).toHaveAttribute('data-outstanding', '2700000');
-	// (4.4M - 2.7M) / 4.4M = 38.64 %
-	await expect(q(2)).toHaveAttribute('data-rate', '3864');
 	await page.getByTestId('figures-by').selectOption('region');
-	await expect(
-		page.locator('[data-testid=figures-table] tr[data-quarter="1"][data-group="North"]')
-	).toHaveAttribute('data-billed', '3200000');
+	const q = (n: number, region: string) =>
+		page.locator(`[data-testid=figures-table] tr[data-quarter="${n}"][data-group="${region}"]`);
+	await expect(q(1, NORTH)).toHaveAttribute('data-billed', '3200000');
+	await expect(q(1, NORTH)).toHaveAttribute('data-collected', '1200000');
+	await expect(q(1, NORTH)).toHaveAttribute('data-outstanding', '2000000');
+	await expect(q(1, SOUTH)).toHaveAttribute('data-billed', '1200000');
+	await expect(q(1, SOUTH)).toHaveAttribute('data-collected', '0');
+	await expect(q(1, SOUTH)).toHaveAttribute('data-outstanding', '1200000');
+	await expect(q(2, NORTH)).toHaveAttribute('data-collected', '0');
+	await expect(q(2, NORTH)).toHaveAttribute('data-outstanding', '2000000');
+	await expect(q(2, SOUTH)).toHaveAttribute('data-collected', '500000');
+	await expect(q(2, SOUTH)).toHaveAttribute('data-outstanding', '700000');
+	// (3.2M - 2.0M) / 3.2M = 37.50 %; (1.2M - 0.7M) / 1.2M = 41.67 % (half up)
+	await expect(q(2, NORTH)).toHaveAttribute('data-rate', '3750');
+	await expect(q(2, SOUTH)).toHaveAttribute('data-rate', '4167');
+	// The total row adds up every region's figures, ours included.
+	const sumOf = (n: number, attr: string) =>
+		page
+			.locator(`[data-testid=figures-table] tr[data-quarter="${n}"]`)
+			.evaluateAll((rows, a) => rows.reduce((s, r) => s + Number(r.getAttribute(a)), 0), attr);
+	await page.getByTestId('figures-by').selectOption('total');
+	const totalQ1 = page.locator('[data-testid=figures-table] tr[data-quarter="1"]');
+	await expect(totalQ1).toHaveAttribute('data-group', '');
+	const totalBilled = Number(await totalQ1.getAttribute('data-billed'));
+	const totalCollected = Number(await totalQ1.getAttribute('data-collected'));
+	// Every charge written above is dated 2026-01-15.
+	expect(totalBilled).toBeGreaterThanOrEqual(writtenTotal);
+	expect(totalCollected).toBeGreaterThanOrEqual(1200000);
+	await page.getByTestId('figures-by').selectOption('region');
+	await expect.poll(() => sumOf(1, 'data-billed')).toBe(totalBilled);
+	await expect.poll(() => sumOf(1, 'data-collected')).toBe(totalCollected);
 
 	// A posted entry offers reversal, not editing: reverse Alpha's payment.
 	await page.goto('/ledger/entries');
@@ -295,17 +369,19 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	await page.getByTestId('reverse').click();
 	await page.getByTestId('reverse-reason').fill('Cheque bounced');
 	await page.getByTestId('reverse-submit').click();
-	await expect.poll(() => entries().filter((e) => e.kind === 'reversal').length).toBe(1);
+	await expect.poll(() => entries().filter((e) => e.kind === 'reversal' && ours(e)).length).toBe(1);
 
 	// Persian: the figures page, RTL with Persian digits.
 	await page.evaluate(() => localStorage.setItem('gh.locale', 'fa'));
 	await page.goto('/ledger/figures');
 	await page.getByTestId('figures-year').fill('2026');
+	await page.getByTestId('figures-by').selectOption('region');
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-	await expect(q(1).locator('td').nth(1)).toContainText('۴٬۴۰۰٬۰۰۰');
+	await expect(q(1, NORTH)).toContainText('۳٬۲۰۰٬۰۰۰');
 	mkdirSync(SHOTS, { recursive: true });
 	await page.screenshot({ path: `${SHOTS}/ledger-figures-fa.png`, fullPage: true });
 	await page.goto('/ledger');
+	await page.getByTestId('ledger-search').fill('Ledger Test');
 	await expect(page.getByTestId('balances-grid').locator('.ag-row')).toHaveCount(3);
 	await expect(page.getByTestId('balances-grid')).toContainText('۷۰۰٬۰۰۰');
 	await page.screenshot({ path: `${SHOTS}/ledger-balances-fa.png`, fullPage: true });
