@@ -5,8 +5,8 @@
  * Screenshots go to test-results/screenshots/ for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { baseURL, loginContext } from './fixtures';
-import { uniqueTag } from './members-helpers';
+import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
+import { addMember, uniqueTag } from './members-helpers';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
@@ -167,5 +167,28 @@ test('[J5] settings are edited by the admin only; the pipeline in Persian', asyn
 	await staff.page.getByTestId('count-verified').click();
 	await expect(staff.page).toHaveURL(/\/members\?status=verified/);
 	await expect(staff.page.getByTestId('status-filter')).toHaveValue('verified');
+	await staff.context.close();
+});
+
+test('[J5] a tier the admin adds in the settings is offered and labelled in the grid', async ({
+	browser
+}) => {
+	const admin = await loginContext(browser, ADMIN);
+	await admin.page.goto('/settings');
+	const tiers = admin.page.getByTestId('settings-tiers');
+	await tiers.getByPlaceholder(/^New id/).fill('gold');
+	await tiers.getByRole('button', { name: 'Add' }).click();
+	const label = tiers.locator('tr[data-row-id="gold"] [data-field="labelEn"]');
+	await label.fill('Gold partner');
+	await label.press('Tab');
+	await admin.context.close();
+
+	const staff = await loginContext(browser, sara);
+	await waitForGrid(staff.page);
+	const id = await addMember(staff.page);
+	await cell(staff.page, id, 'tier').click();
+	await staff.page.keyboard.press('Enter');
+	await staff.page.locator('.ag-select-list').getByText('Gold partner').click();
+	await expect(cell(staff.page, id, 'tier')).toHaveText('Gold partner');
 	await staff.context.close();
 });

@@ -4,7 +4,8 @@
  * changes (the grid is recreated then).
  */
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
-import { MEMBER_FIELD_SPECS, OPTION_SETS, type FieldSpec } from '$lib/domain/fields';
+import { MEMBER_FIELD_SPECS, type FieldSpec } from '$lib/domain/fields';
+import { allOptionValues, optionValues } from './option-sets.svelte';
 import type { MemberRow } from '$lib/domain/member';
 import { t, type MessageKey } from '$lib/i18n/index.svelte';
 import { MemberCellRenderer } from './cells';
@@ -33,7 +34,7 @@ function columnWidth(spec: FieldSpec): number {
 	const header = textWidth(fieldLabel(spec.key), 600) + 64;
 	const options = spec.options
 		? Math.max(
-				...OPTION_SETS[spec.options].map((o) => textWidth(optionLabel(spec.options!, o), 400))
+				...optionValues(spec.options).map((o) => textWidth(optionLabel(spec.options!, o), 400))
 			) + 32
 		: 0;
 	return Math.ceil(Math.max(spec.width, header, options));
@@ -55,7 +56,7 @@ function editorFor(
 		case 'select':
 			return {
 				cellEditor: 'agSelectCellEditor',
-				cellEditorParams: { values: [...OPTION_SETS[spec.options!]], valueListMaxHeight: 320 }
+				cellEditorParams: { values: [...optionValues(spec.options!)], valueListMaxHeight: 320 }
 			};
 		case 'date':
 			return { cellEditor: DateEditor, cellEditorParams: { spec }, cellEditorPopup: true };
@@ -71,7 +72,7 @@ function filterFor(spec: FieldSpec): Pick<ColDef<MemberRow>, 'filter' | 'filterP
 				filter: OptionFilter,
 				filterParams: {
 					optionSet: spec.options,
-					options: OPTION_SETS[spec.options!],
+					options: allOptionValues(spec.options!),
 					field: spec.key
 				}
 			};

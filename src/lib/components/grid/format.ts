@@ -5,16 +5,20 @@
  */
 import type { FieldSpec } from '$lib/domain/fields';
 import { normalizeDigits } from '$lib/domain/text';
+import { settingsOptionLabel } from './option-sets.svelte';
 import {
 	formatDate,
 	formatDateTime,
 	formatNumber,
 	hasMessage,
+	i18n,
 	meta,
 	t
 } from '$lib/i18n/index.svelte';
 
 export function optionLabel(set: string, value: string): string {
+	const fromSettings = settingsOptionLabel(set, value, i18n.locale);
+	if (fromSettings !== null) return fromSettings;
 	const key = `option.${set}.${value}`;
 	return hasMessage(key) ? t(key) : value;
 }
