@@ -17,7 +17,7 @@
 import type { z } from 'zod';
 import type { Role } from '../src/lib/domain/access';
 import { canonicalJson, COMMAND_ERROR, commandEnvelope } from '../src/lib/domain/commands';
-import { HttpError, parse, readJson, send, type ApiRoute } from './http';
+import { HttpError, parse, readJson, send, type ApiRoute, methodNotAllowed } from './http';
 import type { Rooms } from './rooms';
 import type { CommandRecord, Store, UserRecord } from './store/types';
 
@@ -84,15 +84,7 @@ export function commandRoutes(deps: {
 			pattern: /^\/api\/([^/]+)\/commands$/,
 			async handle(ctx) {
 				if (ctx.method !== 'POST') {
-					throw new HttpError(
-						405,
-						'method_not_allowed',
-						'Use POST for this endpoint.',
-						{},
-						{
-							Allow: 'POST'
-						}
-					);
+					throw methodNotAllowed('POST');
 				}
 				const { user } = await ctx.requireUser();
 				const org = decodeURIComponent(ctx.match[1]);

@@ -468,7 +468,7 @@ export class Api {
 	}
 }
 
-function methodNotAllowed(allow: string): HttpError {
+export function methodNotAllowed(allow: string): HttpError {
 	return new HttpError(
 		405,
 		'method_not_allowed',

@@ -10,7 +10,7 @@
  */
 import { accessFor, DOC } from '../../src/lib/domain/access';
 import { exportLogInput } from '../../src/lib/domain/export';
-import { HttpError, parse, readJson, send, type ApiRoute } from '../http';
+import { HttpError, parse, readJson, send, type ApiRoute, methodNotAllowed } from '../http';
 import type { AreaDeps } from './index';
 
 export function requireOwnOrg(org: string, userOrg: string): void {
@@ -66,15 +66,7 @@ export function exportsRoutes(deps: AreaDeps): ApiRoute[] {
 					send(ctx.res, 200, { entries });
 					return;
 				}
-				throw new HttpError(
-					405,
-					'method_not_allowed',
-					'Use GET or POST for this endpoint.',
-					{},
-					{
-						Allow: 'GET, POST'
-					}
-				);
+				throw methodNotAllowed('GET, POST');
 			}
 		}
 	];

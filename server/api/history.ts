@@ -12,7 +12,7 @@
 import { accessFor, DOC } from '../../src/lib/domain/access';
 import { historyQuery, isRowId, type HistoryResponse } from '../../src/lib/domain/history';
 import { HistoryIndex, type HistoryTuning } from '../history';
-import { HttpError, parse, send, type ApiRoute } from '../http';
+import { HttpError, parse, send, type ApiRoute, methodNotAllowed } from '../http';
 import type { AreaDeps } from './index';
 
 export function requireRegistryEditor(
@@ -36,15 +36,7 @@ export function historyRoutes(deps: AreaDeps, tuning: Partial<HistoryTuning> = {
 			pattern: /^\/api\/([^/]+)\/members\/([^/]+)\/history$/,
 			async handle(ctx) {
 				if (ctx.method !== 'GET') {
-					throw new HttpError(
-						405,
-						'method_not_allowed',
-						'Use GET for this endpoint.',
-						{},
-						{
-							Allow: 'GET'
-						}
-					);
+					throw methodNotAllowed('GET');
 				}
 				const { user } = await ctx.requireUser();
 				const org = decodeURIComponent(ctx.match[1]);

@@ -17,7 +17,15 @@ import {
 	importStart,
 	type ImportRecord
 } from '../../src/lib/domain/import';
-import { HttpError, parse, readJson, send, type ApiRoute, type RouteContext } from '../http';
+import {
+	HttpError,
+	parse,
+	readJson,
+	send,
+	type ApiRoute,
+	type RouteContext,
+	methodNotAllowed
+} from '../http';
 import { requireOwnOrg } from './exports';
 import type { AreaDeps } from './index';
 
@@ -43,15 +51,7 @@ export function importsRoutes(deps: AreaDeps): ApiRoute[] {
 			pattern: /^\/api\/([a-z0-9][a-z0-9-]{0,62})\/imports$/,
 			async handle(ctx) {
 				if (ctx.method !== 'POST') {
-					throw new HttpError(
-						405,
-						'method_not_allowed',
-						'Use POST for this endpoint.',
-						{},
-						{
-							Allow: 'POST'
-						}
-					);
+					throw methodNotAllowed('POST');
 				}
 				const org = ctx.match[1];
 				const user = await requireEditor(ctx, org);
@@ -87,15 +87,7 @@ export function importsRoutes(deps: AreaDeps): ApiRoute[] {
 			pattern: /^\/api\/([a-z0-9][a-z0-9-]{0,62})\/imports\/([A-Za-z0-9_-]{8,64})\/(done|undone)$/,
 			async handle(ctx) {
 				if (ctx.method !== 'POST') {
-					throw new HttpError(
-						405,
-						'method_not_allowed',
-						'Use POST for this endpoint.',
-						{},
-						{
-							Allow: 'POST'
-						}
-					);
+					throw methodNotAllowed('POST');
 				}
 				const [, org, id, what] = ctx.match;
 				const user = await requireEditor(ctx, org);

@@ -16,7 +16,7 @@ import { DOC } from '../../src/lib/domain/access';
 import { MEMBER_FILE_TABLE_NAMES } from '../../src/lib/domain/contacts';
 import { mergeRequest, planMerge, type MergeError } from '../../src/lib/domain/merge';
 import { MEMBERS } from '../guard';
-import { HttpError, parse, readJson, send, type ApiRoute } from '../http';
+import { HttpError, parse, readJson, send, type ApiRoute, methodNotAllowed } from '../http';
 import { requireRegistryEditor } from './history';
 import type { AreaDeps } from './index';
 
@@ -46,15 +46,7 @@ export function mergeRoutes(deps: AreaDeps): ApiRoute[] {
 			pattern: /^\/api\/([^/]+)\/members\/merge$/,
 			async handle(ctx) {
 				if (ctx.method !== 'POST') {
-					throw new HttpError(
-						405,
-						'method_not_allowed',
-						'Use POST for this endpoint.',
-						{},
-						{
-							Allow: 'POST'
-						}
-					);
+					throw methodNotAllowed('POST');
 				}
 				const { user } = await ctx.requireUser();
 				const org = decodeURIComponent(ctx.match[1]);

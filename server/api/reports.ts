@@ -14,7 +14,7 @@
  */
 import { accessFor, DOC, type DocName } from '../../src/lib/domain/access';
 import { customPeriod, PeriodError } from '../../src/lib/domain/report';
-import { HttpError, send, type ApiRoute, type RouteContext } from '../http';
+import { HttpError, methodNotAllowed, send, type ApiRoute, type RouteContext } from '../http';
 import type { AreaDeps } from './index';
 
 async function userFor(ctx: RouteContext, doc: DocName) {
@@ -47,8 +47,7 @@ const notReady = () =>
 
 export function reportsRoutes(deps: AreaDeps): ApiRoute[] {
 	const onlyGet = (ctx: RouteContext) => {
-		if (ctx.method !== 'GET')
-			throw new HttpError(405, 'method_not_allowed', 'Use GET for reports.');
+		if (ctx.method !== 'GET') throw methodNotAllowed('GET');
 	};
 	return [
 		{

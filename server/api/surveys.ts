@@ -45,7 +45,15 @@ import {
 	type SurveyLang,
 	type SurveyTable
 } from '../../src/lib/domain/survey';
-import { HttpError, parse, readJson, send, type ApiRoute, type RouteContext } from '../http';
+import {
+	HttpError,
+	parse,
+	readJson,
+	send,
+	type ApiRoute,
+	type RouteContext,
+	methodNotAllowed
+} from '../http';
 import type { Room } from '../rooms';
 import type { SurveyLinkRecord } from '../store/types';
 import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter, toCsv } from '../surveys-links';
@@ -218,13 +226,7 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 			pattern: /^\/api\/s\/([^/]+)$/,
 			async handle(ctx) {
 				if (ctx.method !== 'GET' && ctx.method !== 'POST') {
-					throw new HttpError(
-						405,
-						'method_not_allowed',
-						'Use GET or POST.',
-						{},
-						{ Allow: 'GET, POST' }
-					);
+					throw methodNotAllowed('GET, POST');
 				}
 				const link = await resolveLink(ctx);
 				if (ctx.method === 'GET') {
@@ -344,13 +346,7 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 					return;
 				}
 				if (ctx.method !== 'POST') {
-					throw new HttpError(
-						405,
-						'method_not_allowed',
-						'Use GET or POST.',
-						{},
-						{ Allow: 'GET, POST' }
-					);
+					throw methodNotAllowed('GET, POST');
 				}
 				const body = parse(linkRequest, await readJson(ctx.req), 'link request');
 				const campaign = await surveysRoom(org, (room) => campaignOf(room, campaignId));
@@ -435,7 +431,7 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				const [, org, campaignId, memberId] = ctx.match;
 				await staff(ctx, org);
 				if (ctx.method !== 'POST') {
-					throw new HttpError(405, 'method_not_allowed', 'Use POST.', {}, { Allow: 'POST' });
+					throw methodNotAllowed('POST');
 				}
 				const found = await deps.store.revokeSurveyLink(org, campaignId, memberId, Date.now());
 				if (!found) {
