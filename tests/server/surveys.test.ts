@@ -126,7 +126,9 @@ async function issue(campaign: string, body: Record<string, unknown> = {}) {
 	for (const line of text.split('\r\n').slice(1)) {
 		if (!line) continue;
 		const cells = line.split(',');
-		tokens.set(cells[cells.length - 1], /\/s\/([A-Za-z0-9_-]+)/.exec(line)![1]);
+		// A row id may start with "-": the CSV defuses it for spreadsheets with a leading "'".
+		const memberId = cells[cells.length - 1].replace(/^'(?=[-+=@])/, '');
+		tokens.set(memberId, /\/s\/([A-Za-z0-9_-]+)/.exec(line)![1]);
 	}
 	return { status: r.status, bytes: buf, text, tokens, headers: r.headers };
 }
