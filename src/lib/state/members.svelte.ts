@@ -17,6 +17,7 @@
    Rows are deliberately not reactive state: 100k proxied rows would be slow, and the
    grid takes explicit batches instead. Only counts and undo flags are runes. */
 import * as Y from 'yjs';
+import { personalUndo } from './undo';
 import {
 	MEMBER_STATUS,
 	SERVER_OWNED_FIELDS,
@@ -86,20 +87,12 @@ export class MembersStore {
 		this.members.observeDeep(onDeep);
 		this.#offs.push(() => this.members.unobserveDeep(onDeep));
 
-		// captureTimeout 0: every command is its own undo step, as in a spreadsheet.
-		this.undoManager = new Y.UndoManager(this.members, {
-			trackedOrigins: new Set([LOCAL]),
-			captureTimeout: 0
+		const undo = personalUndo(this.members, (canUndo, canRedo) => {
+			this.canUndo = canUndo;
+			this.canRedo = canRedo;
 		});
-		const onStack = () => {
-			this.canUndo = this.undoManager.canUndo();
-			this.canRedo = this.undoManager.canRedo();
-		};
-		for (const ev of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) {
-			this.undoManager.on(ev, onStack);
-			this.#offs.push(() => this.undoManager.off(ev, onStack));
-		}
-		this.#offs.push(() => this.undoManager.destroy());
+		this.undoManager = undo.manager;
+		this.#offs.push(undo.destroy);
 	}
 
 	#apply(events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) {

@@ -12,6 +12,7 @@
 /* eslint-disable svelte/prefer-svelte-reactivity --
    Row caches are plain Maps on purpose: views re-derive from `version`. */
 import * as Y from 'yjs';
+import { personalUndo } from './undo';
 import {
 	answerId,
 	byOrder,
@@ -93,19 +94,12 @@ export class SurveysStore {
 			map.observeDeep(on);
 			this.#offs.push(() => map.unobserveDeep(on));
 		}
-		this.undoManager = new Y.UndoManager(maps, {
-			trackedOrigins: new Set([LOCAL]),
-			captureTimeout: 0
+		const undo = personalUndo(maps, (canUndo, canRedo) => {
+			this.canUndo = canUndo;
+			this.canRedo = canRedo;
 		});
-		const onStack = () => {
-			this.canUndo = this.undoManager.canUndo();
-			this.canRedo = this.undoManager.canRedo();
-		};
-		for (const ev of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) {
-			this.undoManager.on(ev, onStack);
-			this.#offs.push(() => this.undoManager.off(ev, onStack));
-		}
-		this.#offs.push(() => this.undoManager.destroy());
+		this.undoManager = undo.manager;
+		this.#offs.push(undo.destroy);
 	}
 
 	#apply(
