@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+	monthPeriod,
 	persianQuarterPeriod,
 	quarterPeriod,
 	type HistoryEvent,
@@ -197,5 +198,40 @@ describe('attributes at the end of a period', () => {
 		expect(newMembers(prep, quarterPeriod(2026, 3)).list).toEqual([
 			{ name: 'Vanadium', region: 'North', category: '', joined: '2026-07-15' }
 		]);
+	});
+});
+
+describe('a join date written back at approval', () => {
+	it('counts the member from its join date with the values it was admitted with', () => {
+		// Added on 1 December as an empty row, filled in the same day, approved that day
+		// with a join date of 15 November.
+		const rows: Row[] = [
+			{
+				id: 'memberN0',
+				name: 'Niobium',
+				status: 'active',
+				joinDate: '2026-11-15',
+				region: 'North',
+				tier: 'regular'
+			}
+		];
+		const h: HistoryEvent[] = [
+			ev('memberN0', 'status', '2026-12-01T08:00:00Z', 'prospect', null, true),
+			ev('memberN0', 'name', '2026-12-01T08:01:00Z', 'Niobium', null),
+			ev('memberN0', 'region', '2026-12-01T08:02:00Z', 'North', null),
+			ev('memberN0', 'status', '2026-12-01T09:00:00Z', 'applicant', 'prospect'),
+			ev('memberN0', 'status', '2026-12-01T10:00:00Z', 'active', 'applicant')
+		];
+		const p = prepareMembers({
+			today: '2026-12-01',
+			docs: { registry: { members: rows } },
+			history: h,
+			historyReady: true
+		});
+		const period = monthPeriod(2026, 11);
+		expect(newMembers(p, period).list).toEqual([
+			{ name: 'Niobium', region: 'North', category: '', joined: '2026-11-15' }
+		]);
+		expect(counts(distribution(p, period).region)).toEqual({ North: 1 });
 	});
 });

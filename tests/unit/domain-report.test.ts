@@ -243,7 +243,15 @@ describe('Solar Hijri periods', () => {
 			persianYearPeriod(1404)
 		])
 			expect(parsePeriodKey(p.key)).toEqual(p);
-		for (const bad of ['jm:1405-13', 'jm:1405-9', 'jq:1405-5', 'jq:1405-0', 'jy:1405-1', 'jm:0000-01', 'q:2026'])
+		for (const bad of [
+			'jm:1405-13',
+			'jm:1405-9',
+			'jq:1405-5',
+			'jq:1405-0',
+			'jy:1405-1',
+			'jm:0000-01',
+			'q:2026'
+		])
 			expect(parsePeriodKey(bad)).toBeNull();
 	});
 });

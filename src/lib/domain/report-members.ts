@@ -19,9 +19,11 @@
  * registry's history and status moves from the `moves` table, sorted once in
  * prepare; the value on a day is the last change on or before it, before the first
  * change the value that change replaced). Members without changes cost nothing more.
- *  - A row is counted from its join day even if the record was created later (an
- *    imported roster with join dates is the association's history); before its
- *    first recorded change it has the values it was created with.
+ *  - A row is counted from its join day even if the record was created or approved
+ *    later (an imported roster with join dates is the association's history; a join
+ *    date may be written back at approval). On days before it was admitted (its
+ *    first move to active) it has the values it was admitted with; before its first
+ *    recorded change, the values it was created with.
  *  - A row no longer in the registry is counted in no period, past ones included:
  *    rows that were ever members cannot be deleted ([J1]), so a missing row never
  *    was one. A record merged into another (`mergedInto`) is the same company as its
@@ -121,6 +123,12 @@ export interface MemberSpan {
 	joined: string;
 	/** The first day it was no longer a member; null while it is one. */
 	left: string | null;
+	/**
+	 * The day it first became active in the registry, when later than `joined` (a join
+	 * date written back, an approval after it): its values on earlier days are the
+	 * ones it was admitted with, not the half-typed ones of the application.
+	 */
+	admitted?: string;
 	/** Field changes over time; absent when none of TIMELINE_FIELDS ever changed. */
 	timeline?: AttrTimeline;
 	/** Days it stopped being a member (lapsed or resigned), oldest first. */
@@ -169,7 +177,7 @@ function lastAtOrBefore(days: readonly string[], day: string): number {
 export function attrAt(s: MemberSpan, field: TimelineField, day: string): string {
 	const t = s.timeline?.[field];
 	if (!t) return s[field];
-	const i = lastAtOrBefore(t.days, day);
+	const i = lastAtOrBefore(t.days, s.admitted !== undefined && s.admitted > day ? s.admitted : day);
 	return i < 0 ? t.before : t.values[i];
 }
 
@@ -266,7 +274,11 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 			list.push(e);
 		}
 		if (!e.created && TIMELINE_SET.has(e.field))
-			addChange(e.rowId, e.field as TimelineField, { at: e.at, value: str(e.value), old: str(e.old) });
+			addChange(e.rowId, e.field as TimelineField, {
+				at: e.at,
+				value: str(e.value),
+				old: str(e.old)
+			});
 	}
 	// Status moves recorded by the joining commands (kept in the doc even where the
 	// update log no longer reaches back).
@@ -340,6 +352,12 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 			timeline,
 			exits
 		};
+		// Admission: the first move to active from outside membership (not a return).
+		if (activeAt >= 0) {
+			const from = activeAt === 0 ? moves!.before : moves!.values[activeAt - 1];
+			const day = moves!.days[activeAt];
+			if (!MEMBER_STATES.has(from) && day > joined) span.admitted = day;
+		}
 		spans.push(span);
 		byId.set(r.id, span);
 	}

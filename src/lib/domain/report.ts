@@ -124,7 +124,8 @@ function persianMonthStart(y: number, m: number): string {
 	const k = y * 100 + m;
 	let iso = persianStarts.get(k);
 	if (iso === undefined) {
-		const g = Number.isInteger(y) && y >= 1 && y <= 3000 ? persianToGregorian({ y, m, d: 1 }) : null;
+		const g =
+			Number.isInteger(y) && y >= 1 && y <= 3000 ? persianToGregorian({ y, m, d: 1 }) : null;
 		if (!g) throw new PeriodError(`There is no Solar Hijri year ${y}.`);
 		iso = g;
 		if (persianStarts.size >= 10_000) persianStarts.clear();
