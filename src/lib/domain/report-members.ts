@@ -131,6 +131,8 @@ export interface MemberSpan {
 	admitted?: string;
 	/** Field changes over time; absent when none of TIMELINE_FIELDS ever changed. */
 	timeline?: AttrTimeline;
+	/** Days between leaving and coming back, as [from, to) intervals. */
+	gaps?: [string, string][];
 	/** Days it stopped being a member (lapsed or resigned), oldest first. */
 	exits: { day: string; status: string }[];
 	/** Days of participation, payments and charges, sorted (see RiskFacts); set by prepare. */
@@ -188,24 +190,40 @@ const LEFT_STATES: ReadonlySet<string> = new Set<MemberStatus>([
 	MEMBER_STATUS.removed
 ]);
 
-interface TimedValue {
+/** A change of one field: a HistoryEvent of the log, or a row of `moves` as one. */
+interface TimedChange {
+	field: string;
 	at: number;
-	value: string;
-	old: string;
+	value: Cell | null;
+	old: Cell | null;
 }
 
-/** Sorted, with repeats (a move seen both in the log and in `moves`) dropped. */
-function toTimeline(list: TimedValue[]): FieldTimeline {
-	list.sort((a, b) => a.at - b.at);
-	const t: FieldTimeline = { before: list[0].old, days: [], values: [] };
-	let last = t.before;
-	for (const x of list) {
-		if (x.value === last) continue;
-		t.days.push(dayOf(x.at));
-		t.values.push(x.value);
-		last = x.value;
+/** One member's changes (oldest first after a sort, if needed) as field timelines. */
+function buildTimeline(list: TimedChange[]): AttrTimeline {
+	// The log is oldest first; moves from the `moves` table may interleave.
+	for (let i = 1; i < list.length; i++)
+		if (list[i].at < list[i - 1].at) {
+			list.sort((a, b) => a.at - b.at);
+			break;
+		}
+	const t: AttrTimeline = {};
+	for (const c of list) {
+		const field = c.field as TimelineField;
+		let f = t[field];
+		if (!f) t[field] = f = { before: str(c.old), days: [], values: [] };
+		const value = str(c.value);
+		// A repeat (a move seen both in the log and in `moves`) is no change.
+		if (value === (f.values.length > 0 ? f.values[f.values.length - 1] : f.before)) continue;
+		f.days.push(dayOf(c.at));
+		f.values.push(value);
 	}
 	return t;
+}
+
+/** Whether `day` falls in one of the [from, to) intervals. */
+function inGaps(gaps: readonly (readonly [string, string])[], day: string): boolean {
+	for (const [from, to] of gaps) if (day >= from && day < to) return true;
+	return false;
 }
 
 interface ChangeFact {
@@ -255,15 +273,13 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 	let n = 0;
 	const rows: readonly Row[] = inputs.docs.registry?.members ?? [];
 	const statusEvents = new Map<string, HistoryEvent[]>();
-	// Per member and field, the changes of TIMELINE_FIELDS (creations are not changes:
-	// the value a row was created with is the `old` of its first change).
-	const changesOf = new Map<string, Map<TimelineField, TimedValue[]>>();
-	const addChange = (rowId: string, field: TimelineField, x: TimedValue) => {
-		let fields = changesOf.get(rowId);
-		if (!fields) changesOf.set(rowId, (fields = new Map()));
-		const list = fields.get(field);
-		if (list) list.push(x);
-		else fields.set(field, [x]);
+	// Per member, the changes of TIMELINE_FIELDS (creations are not changes: the value
+	// a row was created with is the `old` of its first change).
+	const changesOf = new Map<string, TimedChange[]>();
+	const addChange = (rowId: string, c: TimedChange) => {
+		const list = changesOf.get(rowId);
+		if (list) list.push(c);
+		else changesOf.set(rowId, [c]);
 	};
 	for (const e of inputs.history) {
 		if (++n % STEP_ROWS === 0) yield;
@@ -273,12 +289,7 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 			if (!list) statusEvents.set(e.rowId, (list = []));
 			list.push(e);
 		}
-		if (!e.created && TIMELINE_SET.has(e.field))
-			addChange(e.rowId, e.field as TimelineField, {
-				at: e.at,
-				value: str(e.value),
-				old: str(e.old)
-			});
+		if (!e.created && TIMELINE_SET.has(e.field)) addChange(e.rowId, e);
 	}
 	// Status moves recorded by the joining commands (kept in the doc even where the
 	// update log no longer reaches back).
@@ -287,7 +298,7 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		const at = typeof m.at === 'string' ? Date.parse(m.at) : NaN;
 		if (typeof m.memberId !== 'string' || typeof m.to !== 'string' || !Number.isFinite(at))
 			continue;
-		addChange(m.memberId, 'status', { at, value: m.to, old: str(m.from) });
+		addChange(m.memberId, { field: 'status', at, value: m.to, old: m.from ?? null });
 	}
 	const spans: MemberSpan[] = [];
 	const byId = new Map<string, MemberSpan>();
@@ -296,12 +307,8 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		if (++n % STEP_ROWS === 0) yield;
 		const status = str(r.status);
 		if (!MEMBER_STATES.has(status) || typeof r.mergedInto === 'string') continue;
-		const fields = changesOf.get(r.id);
-		let timeline: AttrTimeline | undefined;
-		if (fields) {
-			timeline = {};
-			for (const [f, list] of fields) timeline[f] = toTimeline(list);
-		}
+		const list = changesOf.get(r.id);
+		const timeline = list ? buildTimeline(list) : undefined;
 		const moves = timeline?.status;
 		const events = statusEvents.get(r.id) ?? [];
 		const activeAt = moves?.values.indexOf(MEMBER_STATUS.active) ?? -1;
@@ -318,24 +325,35 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 			undated++;
 			continue;
 		}
+		// Walk the status moves: each time it left (lapsed, resigned, removed) and,
+		// when it came back, the gap in between.
+		let leftAt: string | null = null;
+		const gaps: [string, string][] = [];
+		const exits: MemberSpan['exits'] = [];
+		if (moves) {
+			let prev = moves.before;
+			if (LEFT_STATES.has(prev)) leftAt = joined;
+			for (let i = 0; i < moves.values.length; i++) {
+				const v = moves.values[i];
+				const d = moves.days[i];
+				if (LEFT_STATES.has(v) && !LEFT_STATES.has(prev)) {
+					leftAt = d;
+					if (EXIT_STATES.has(v) && d >= joined) exits.push({ day: d, status: v });
+				} else if (!LEFT_STATES.has(v) && LEFT_STATES.has(prev) && leftAt !== null) {
+					if (d > leftAt) gaps.push([leftAt, d]);
+					leftAt = null;
+				}
+				prev = v;
+			}
+		}
 		let left: string | null = null;
 		if (status !== MEMBER_STATUS.active) {
-			let lastTo: string | null = null;
-			if (moves) {
-				for (let i = 0; i < moves.values.length; i++)
-					if (moves.values[i] === status) lastTo = moves.days[i];
-			} else for (const e of events) if (e.value === status) lastTo = dayOf(e.at);
+			let lastTo = leftAt;
+			if (lastTo === null) for (const e of events) if (e.value === status) lastTo = dayOf(e.at);
 			left = lastTo ?? joined;
 			if (left < joined) left = joined;
 		}
-		// Leaving days: each move to lapsed/resigned on or after joining; without a
-		// recorded move, the day it is taken to have left (see `left`).
-		const exits: MemberSpan['exits'] = [];
-		if (moves) {
-			for (let i = 0; i < moves.values.length; i++)
-				if (EXIT_STATES.has(moves.values[i]) && moves.days[i] >= joined)
-					exits.push({ day: moves.days[i], status: moves.values[i] });
-		}
+		// Without a recorded move, it is taken to have left on the day `left` says.
 		if (exits.length === 0 && left !== null && EXIT_STATES.has(status))
 			exits.push({ day: left, status });
 		const span: MemberSpan = {
@@ -352,6 +370,7 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 			timeline,
 			exits
 		};
+		if (gaps.length > 0) span.gaps = gaps;
 		// Admission: the first move to active from outside membership (not a return).
 		if (activeAt >= 0) {
 			const from = activeAt === 0 ? moves!.before : moves!.values[activeAt - 1];
@@ -570,9 +589,7 @@ export const MEMBER_SECTIONS = {
 
 /** A member at the end of `day`: joined, not left, and not lapsed/resigned/removed that day. */
 export const memberOn = (s: MemberSpan, day: string) =>
-	s.joined <= day &&
-	(s.left === null || s.left > day) &&
-	(s.timeline?.status === undefined || !LEFT_STATES.has(attrAt(s, 'status', day)));
+	s.joined <= day && (s.left === null || s.left > day) && (!s.gaps || !inGaps(s.gaps, day));
 const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
 
 export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
