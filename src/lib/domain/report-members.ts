@@ -37,6 +37,7 @@ import {
 	dayOf,
 	runSteps,
 	STEP_ROWS,
+	type Cell,
 	type HistoryEvent,
 	type Period,
 	type ReportArea,
