@@ -15,6 +15,7 @@ import {
 import {
 	attrAt,
 	distribution,
+	memberOn,
 	newMembers,
 	prepareMembers,
 	summarize
@@ -186,8 +187,16 @@ describe('attributes at the end of a period', () => {
 		const x = prep.spans.find((s) => s.id === 'memberX0')!;
 		expect(attrAt(x, 'region', '2026-08-09')).toBe('North');
 		expect(attrAt(x, 'region', '2026-08-10')).toBe('South');
-		expect(attrAt(x, 'status', '2026-10-11')).toBe('active');
-		expect(attrAt(x, 'status', '2026-10-12')).toBe('lapsed');
+		// Status moves: a member up to the day before it lapsed.
+		expect(memberOn(x, '2026-10-11')).toBe(true);
+		expect(memberOn(x, '2026-10-12')).toBe(false);
+		const z = prep.spans.find((s) => s.id === 'memberZ0')!;
+		expect(z.gaps).toEqual([['2026-05-10', '2026-08-01']]);
+		expect([
+			memberOn(z, '2026-05-09'),
+			memberOn(z, '2026-07-31'),
+			memberOn(z, '2026-08-01')
+		]).toEqual([true, false, true]);
 		// Members without changes have no timeline: their values as they are.
 		const v = prep.spans.find((s) => s.id === 'memberV0')!;
 		expect(v.timeline).toBeUndefined();

@@ -33,7 +33,6 @@ import { z } from 'zod';
 import { MEMBER_STATUS, type MemberStatus } from './member';
 import {
 	addDays,
-	dayMs,
 	dayOf,
 	runSteps,
 	STEP_ROWS,
@@ -130,12 +129,15 @@ export interface MemberSpan {
 	 * ones it was admitted with, not the half-typed ones of the application.
 	 */
 	admitted?: string;
-	/** Field changes over time; absent when none of TIMELINE_FIELDS ever changed. */
+	/**
+	 * Changes of its attributes over time; absent when none of TIMELINE_FIELDS ever
+	 * changed. (Status changes are turned into `left`, `gaps` and `exits` in prepare.)
+	 */
 	timeline?: AttrTimeline;
 	/** Days between leaving and coming back, as [from, to) intervals. */
 	gaps?: [string, string][];
 	/** Days it stopped being a member (lapsed or resigned), oldest first. */
-	exits: { day: string; status: string }[];
+	exits: readonly { day: string; status: string }[];
 	/** Days of participation, payments and charges, sorted (see RiskFacts); set by prepare. */
 	activity?: string[];
 	payments?: string[];
@@ -144,7 +146,6 @@ export interface MemberSpan {
 
 /** Fields whose value at a period's end is reconstructed from the history. */
 export const TIMELINE_FIELDS = [
-	'status',
 	'name',
 	'region',
 	'category',
@@ -153,7 +154,7 @@ export const TIMELINE_FIELDS = [
 	'size'
 ] as const;
 export type TimelineField = (typeof TIMELINE_FIELDS)[number];
-const TIMELINE_SET: ReadonlySet<string> = new Set(TIMELINE_FIELDS);
+const TIMELINE_SET: ReadonlySet<string> = new Set<string>(TIMELINE_FIELDS);
 
 /** One field's changes: `days[i]` (sorted) is the day it became `values[i]`. */
 interface FieldTimeline {
@@ -197,28 +198,39 @@ interface TimedChange {
 	at: number;
 	value: Cell | null;
 	old: Cell | null;
+	/** The row was created by this change (its value then is no change). */
+	created: boolean;
 }
 
 /** One member's changes (oldest first after a sort, if needed) as field timelines. */
-function buildTimeline(list: TimedChange[]): AttrTimeline {
+function buildTimeline(list: TimedChange[]): {
+	status: FieldTimeline | undefined;
+	attrs: AttrTimeline | undefined;
+} {
 	// The log is oldest first; moves from the `moves` table may interleave.
 	for (let i = 1; i < list.length; i++)
 		if (list[i].at < list[i - 1].at) {
 			list.sort((a, b) => a.at - b.at);
 			break;
 		}
-	const t: AttrTimeline = {};
+	let status: FieldTimeline | undefined;
+	let attrs: AttrTimeline | undefined;
 	for (const c of list) {
-		const field = c.field as TimelineField;
-		let f = t[field];
-		if (!f) t[field] = f = { before: str(c.old), days: [], values: [] };
+		if (c.created) continue;
+		let f: FieldTimeline | undefined;
+		if (c.field === 'status') f = status ??= { before: str(c.old), days: [], values: [] };
+		else {
+			attrs ??= {};
+			const field = c.field as TimelineField;
+			f = attrs[field] ??= { before: str(c.old), days: [], values: [] };
+		}
 		const value = str(c.value);
 		// A repeat (a move seen both in the log and in `moves`) is no change.
 		if (value === (f.values.length > 0 ? f.values[f.values.length - 1] : f.before)) continue;
 		f.days.push(dayOf(c.at));
 		f.values.push(value);
 	}
-	return t;
+	return { status, attrs };
 }
 
 /** Whether `day` falls in one of the [from, to) intervals. */
@@ -273,24 +285,21 @@ export const prepareMembers = (inputs: ReportInputs): PreparedMembers =>
 export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, PreparedMembers, void> {
 	let n = 0;
 	const rows: readonly Row[] = inputs.docs.registry?.members ?? [];
-	const statusEvents = new Map<string, HistoryEvent[]>();
-	// Per member, the changes of TIMELINE_FIELDS (creations are not changes: the value
-	// a row was created with is the `old` of its first change).
+	// Per member: status changes (log and `moves`), and changes of TIMELINE_FIELDS
+	// (creations are no changes: the value a row was created with is the `old` of its
+	// first change).
+	const statusEvents = new Map<string, TimedChange[]>();
 	const changesOf = new Map<string, TimedChange[]>();
-	const addChange = (rowId: string, c: TimedChange) => {
-		const list = changesOf.get(rowId);
+	const add = (m: Map<string, TimedChange[]>, rowId: string, c: TimedChange) => {
+		const list = m.get(rowId);
 		if (list) list.push(c);
-		else changesOf.set(rowId, [c]);
+		else m.set(rowId, [c]);
 	};
 	for (const e of inputs.history) {
 		if (++n % STEP_ROWS === 0) yield;
 		if (e.table !== 'members') continue;
-		if (e.field === 'status') {
-			let list = statusEvents.get(e.rowId);
-			if (!list) statusEvents.set(e.rowId, (list = []));
-			list.push(e);
-		}
-		if (!e.created && TIMELINE_SET.has(e.field)) addChange(e.rowId, e);
+		if (e.field === 'status') add(statusEvents, e.rowId, e);
+		else if (!e.created && TIMELINE_SET.has(e.field)) add(changesOf, e.rowId, e);
 	}
 	// Status moves recorded by the joining commands (kept in the doc even where the
 	// update log no longer reaches back).
@@ -299,7 +308,13 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		const at = typeof m.at === 'string' ? Date.parse(m.at) : NaN;
 		if (typeof m.memberId !== 'string' || typeof m.to !== 'string' || !Number.isFinite(at))
 			continue;
-		addChange(m.memberId, { field: 'status', at, value: m.to, old: m.from ?? null });
+		add(statusEvents, m.memberId, {
+			field: 'status',
+			at,
+			value: m.to,
+			old: m.from ?? null,
+			created: false
+		});
 	}
 	const spans: MemberSpan[] = [];
 	const byId = new Map<string, MemberSpan>();
@@ -309,19 +324,17 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		const status = str(r.status);
 		if (!MEMBER_STATES.has(status) || typeof r.mergedInto === 'string') continue;
 		const list = changesOf.get(r.id);
-		const timeline = list ? buildTimeline(list) : undefined;
-		const moves = timeline?.status;
-		const events = statusEvents.get(r.id) ?? [];
-		const activeAt = moves?.values.indexOf(MEMBER_STATUS.active) ?? -1;
-		const firstActive =
-			activeAt >= 0
-				? { at: dayMs(moves!.days[activeAt]) }
-				: events.find((e) => e.value === MEMBER_STATUS.active);
+		const timeline = list ? buildTimeline(list).attrs : undefined;
+		const events = statusEvents.get(r.id);
+		const moves = events ? buildTimeline(events).status : undefined;
+		const activeAt = moves ? moves.values.indexOf(MEMBER_STATUS.active) : -1;
+		const firstActive = (): string | null => {
+			if (activeAt >= 0) return moves!.days[activeAt];
+			const e = events?.find((x) => x.value === MEMBER_STATUS.active);
+			return e ? dayOf(e.at) : null;
+		};
 		const joined =
-			isoDay(r.joinDate) ??
-			isoDay(r.approvedAt) ??
-			(firstActive ? dayOf(firstActive.at) : null) ??
-			isoDay(r.createdAt);
+			isoDay(r.joinDate) ?? isoDay(r.approvedAt) ?? firstActive() ?? isoDay(r.createdAt);
 		if (!joined) {
 			undated++;
 			continue;
@@ -329,8 +342,8 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		// Walk the status moves: each time it left (lapsed, resigned, removed) and,
 		// when it came back, the gap in between.
 		let leftAt: string | null = null;
-		const gaps: [string, string][] = [];
-		const exits: MemberSpan['exits'] = [];
+		let gaps: [string, string][] | undefined;
+		let exits: MemberSpan['exits'] = NO_EXITS;
 		if (moves) {
 			let prev = moves.before;
 			if (LEFT_STATES.has(prev)) leftAt = joined;
@@ -339,9 +352,9 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 				const d = moves.days[i];
 				if (LEFT_STATES.has(v) && !LEFT_STATES.has(prev)) {
 					leftAt = d;
-					if (EXIT_STATES.has(v) && d >= joined) exits.push({ day: d, status: v });
+					if (EXIT_STATES.has(v) && d >= joined) exits = [...exits, { day: d, status: v }];
 				} else if (!LEFT_STATES.has(v) && LEFT_STATES.has(prev) && leftAt !== null) {
-					if (d > leftAt) gaps.push([leftAt, d]);
+					if (d > leftAt) (gaps ??= []).push([leftAt, d]);
 					leftAt = null;
 				}
 				prev = v;
@@ -350,13 +363,14 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		let left: string | null = null;
 		if (status !== MEMBER_STATUS.active) {
 			let lastTo = leftAt;
-			if (lastTo === null) for (const e of events) if (e.value === status) lastTo = dayOf(e.at);
+			if (lastTo === null && events)
+				for (const e of events) if (e.value === status) lastTo = dayOf(e.at);
 			left = lastTo ?? joined;
 			if (left < joined) left = joined;
 		}
 		// Without a recorded move, it is taken to have left on the day `left` says.
 		if (exits.length === 0 && left !== null && EXIT_STATES.has(status))
-			exits.push({ day: left, status });
+			exits = [{ day: left, status }];
 		const span: MemberSpan = {
 			id: r.id,
 			name: str(r.name),
@@ -368,10 +382,12 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 			size: str(r.size),
 			joined,
 			left,
+			// Every span has the same shape (fast property access in the per-period loops).
+			admitted: undefined,
 			timeline,
+			gaps,
 			exits
 		};
-		if (gaps.length > 0) span.gaps = gaps;
 		// Admission: the first move to active from outside membership (not a return).
 		if (activeAt >= 0) {
 			const from = activeAt === 0 ? moves!.before : moves!.values[activeAt - 1];
@@ -410,6 +426,8 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 		labels: labelsOf(inputs)
 	};
 }
+
+const NO_EXITS: MemberSpan['exits'] = [];
 
 /** Moves counted as leaving in the summary (removal is not counted as either). */
 const EXIT_STATES: ReadonlySet<string> = new Set<MemberStatus>([
@@ -608,7 +626,8 @@ export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
 		if (atEnd) end++;
 		if (atStart && atEnd) retained++;
 		if (inPeriod(s.joined, p)) joined++;
-		for (const x of s.exits) {
+		for (let i = 0; i < s.exits.length; i++) {
+			const x = s.exits[i];
 			if (!inPeriod(x.day, p)) continue;
 			if (x.status === MEMBER_STATUS.lapsed) lapsed++;
 			else if (x.status === MEMBER_STATUS.resigned) resigned++;
