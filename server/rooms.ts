@@ -10,6 +10,12 @@
  *    Group commit [P4]: the outbox is stored once per event-loop turn (setImmediate),
  *    everything that arrived in that turn in ONE store transaction, then broadcast and
  *    acknowledged in arrival order.
+ *  - a server change that must be stored together with other records (a command: its
+ *    record, member number and doc change, all or none) goes through `transactStored`:
+ *    its log row, after the entries waiting in the outbox, is appended in the caller's
+ *    store transaction; the outbox treats those entries as stored (never appended
+ *    twice), then broadcasts and acknowledges them in order. If that transaction
+ *    fails, the change is undone in memory [P5].
  *  - when the store fails, the doc stays in memory and the entries stay in the outbox
  *    and are retried on the next change, the next snapshot or a timer [P2]; they are
  *    broadcast anyway (the doc in memory is the truth) but not acknowledged.
@@ -30,7 +36,7 @@ import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { DOC_GUARDS } from './doc-guards';
 import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
 import { seedSettings } from './joining';
-import type { Store } from './store/types';
+import type { AppendedUpdate, Store } from './store/types';
 
 /** What a room needs from a connection. The transport's connections implement it. */
 export interface Peer {
@@ -82,6 +88,26 @@ interface OutboxEntry {
 	broadcast: boolean;
 	/** ACK messages to send once this entry (and all before it) is stored. */
 	acks: { peer: Peer; message: Uint8Array }[];
+}
+
+/**
+ * Makes a server change inside a store transaction and answers the log rows to append
+ * in it (see `Room.transactStored`).
+ */
+export type StageChange = <V>(
+	change: (doc: Y.Doc) => V,
+	onBehalfOf?: number
+) => { value: V; updates: AppendedUpdate[] };
+
+interface Staged {
+	undo: Y.UndoManager;
+	/** Outbox index of the change's entry, and the outbox length after it. */
+	from: number;
+	to: number;
+	/** The doc's state vector before the change. */
+	sv: Uint8Array;
+	/** The outbox entries to store with it (those before it, then its own). */
+	batch: OutboxEntry[];
 }
 
 /** The stored state of the room as bytes: its last snapshot and the updates after it. */
@@ -318,6 +344,125 @@ export class Room {
 		return out;
 	}
 
+	/**
+	 * Change the doc as the server with its log row committed in the caller's own store
+	 * transaction instead of by the group commit [P5]: a command's record, its member
+	 * number and its doc change are stored all together or not at all.
+	 *
+	 * `persist` runs with the outbox held: no group commit is in flight or starts before
+	 * it settles. Inside its store transaction it calls `stage` once: the change is made
+	 * (as the server, for `onBehalfOf`) and `stage` returns the rows to append in that
+	 * transaction: the changes still waiting in the outbox, in order, then this one, so
+	 * the log keeps the doc's order. `persist` resolves with their seqs; they leave the
+	 * outbox as stored, and only then are broadcast and acknowledged, in order [P1][K1].
+	 *
+	 * If `persist` rejects after `stage` (the transaction rolled back), the change is
+	 * undone in memory before the error is passed on, and the change and its undo go to
+	 * the outbox as one update whose deleted content is garbage-collected: no value of
+	 * the change stays in the doc, was broadcast, or is stored.
+	 */
+	async transactStored<T>(
+		persist: (stage: StageChange) => Promise<{ value: T; seqs: readonly number[] }>
+	): Promise<T> {
+		while (this.flushing) await this.flushing;
+		let release!: () => void;
+		this.flushing = new Promise<void>((r) => (release = r));
+		let staged: Staged | null = null;
+		let committed = false;
+		try {
+			const stage: StageChange = (change, onBehalfOf) => {
+				if (staged) throw new Error(`Room ${this.name}: a stored change was staged twice`);
+				// A fresh origin object: the undo manager tracks this transaction only.
+				const origin =
+					onBehalfOf === undefined ? { kind: 'server' } : { kind: 'server', userId: onBehalfOf };
+				// Kept until the store has answered. It keeps the items this change deletes (the
+				// values it overwrites) from garbage collection: a few values per command.
+				const undo = new Y.UndoManager(this.doc, {
+					trackedOrigins: new Set([origin]),
+					captureTimeout: 0
+				});
+				const s: Staged = {
+					undo,
+					from: this.outbox.length,
+					to: this.outbox.length,
+					sv: Y.encodeStateVector(this.doc),
+					batch: []
+				};
+				staged = s;
+				let value!: ReturnType<typeof change>;
+				try {
+					this.doc.transact(() => {
+						value = change(this.doc);
+					}, origin);
+				} finally {
+					s.to = this.outbox.length;
+					s.batch = this.outbox.slice();
+				}
+				return {
+					value,
+					updates: s.batch.map((e) => ({
+						room: this.name,
+						update: e.update,
+						userId: e.userId,
+						at: e.at
+					}))
+				};
+			};
+			const { value, seqs } = await persist(stage);
+			committed = true;
+			const batch = (staged as Staged | null)?.batch ?? [];
+			this.markStored(batch, seqs);
+			this.announce(batch);
+			return value;
+		} catch (err) {
+			if (staged && !committed) this.revert(staged);
+			throw err;
+		} finally {
+			(staged as Staged | null)?.undo.destroy();
+			this.flushing = null;
+			release();
+			if (this.outbox.length > 0) this.scheduleFlush();
+		}
+	}
+
+	/**
+	 * `transactAsServer`, answered once the change is committed to the log (an HTTP
+	 * action that must not say "done" before it is stored). When the store fails the
+	 * change is undone and the error passed on. See `transactStored`.
+	 */
+	transactAsServerStored<T>(fn: (doc: Y.Doc) => T, onBehalfOf?: number): Promise<T> {
+		return this.transactStored(async (stage) => {
+			const { value, updates } = stage(fn, onBehalfOf);
+			return { value, seqs: await this.store.appendUpdates(updates) };
+		});
+	}
+
+	/** Undo a staged change whose store transaction failed (see `transactStored`). */
+	private revert(s: Staged): void {
+		const alone = this.outbox.length === s.to;
+		// The undo's own transaction is not tracked, so what it deletes (the change's
+		// items) is garbage-collected at once: their values are gone from memory.
+		s.undo.removeTrackedOrigin(s.undo);
+		while (s.undo.canUndo()) s.undo.undo();
+		if (!alone || this.outbox.length === s.from) return;
+		// Nothing else happened meanwhile (always so with SQLite, whose transaction does
+		// not yield): the change and its undo become one update, encoded from the doc
+		// (so without the deleted values). It must still be stored and sent: later server
+		// changes build on its clocks. O(doc) for the delete set; only on this failure.
+		const mine = this.outbox.splice(s.from);
+		this.outbox.push({
+			update: Y.encodeStateAsUpdate(this.doc, s.sv),
+			clients: [],
+			userId: mine[0].userId,
+			at: mine[0].at,
+			from: null,
+			echo: false,
+			broadcast: false,
+			acks: mine.flatMap((e) => e.acks)
+		});
+		this.scheduleFlush();
+	}
+
 	/** Whether `peer`'s edits can be applied at all (see SPEC [D1]). */
 	get writable(): boolean {
 		return this.guard !== null;
@@ -438,18 +583,7 @@ export class Room {
 				const seqs = await this.store.appendUpdates(
 					batch.map((e) => ({ room: this.name, update: e.update, userId: e.userId, at: e.at }))
 				);
-				// Durable from here on: only now broadcast [P1] and acknowledge [K1].
-				this.outbox.splice(0, batch.length);
-				this.lastSeq = seqs[seqs.length - 1];
-				this.sinceSnapshot += batch.length;
-				this.lastAttemptFailed = false;
-				this.retryDelay = this.tuning.retryMs;
-				if (this.stored) {
-					for (let i = 0; i < batch.length; i++) {
-						this.stored.tail.push({ seq: seqs[i], update: batch[i].update });
-					}
-					if (this.stored.tail.length > MAX_TAIL) this.stored = null;
-				}
+				this.markStored(batch, seqs);
 			} catch (err) {
 				this.lastAttemptFailed = true;
 				console.error(
@@ -461,12 +595,36 @@ export class Room {
 				this.scheduleRetry();
 				return;
 			}
-			for (const e of batch) {
-				if (!e.broadcast) this.broadcast(e);
-				for (const a of e.acks) a.peer.send(a.message);
-			}
-			if (this.sinceSnapshot >= this.tuning.snapshotEvery) void this.writeSnapshot();
+			this.announce(batch);
 		}
+	}
+
+	/** `batch`, the first entries of the outbox, is committed to the log as `seqs`. */
+	private markStored(batch: readonly OutboxEntry[], seqs: readonly number[]): void {
+		if (seqs.length !== batch.length) {
+			throw new Error(`Room ${this.name}: ${batch.length} change(s) stored as ${seqs.length} rows`);
+		}
+		this.outbox.splice(0, batch.length);
+		if (batch.length === 0) return;
+		this.lastSeq = seqs[seqs.length - 1];
+		this.sinceSnapshot += batch.length;
+		this.lastAttemptFailed = false;
+		this.retryDelay = this.tuning.retryMs;
+		if (this.stored) {
+			for (let i = 0; i < batch.length; i++) {
+				this.stored.tail.push({ seq: seqs[i], update: batch[i].update });
+			}
+			if (this.stored.tail.length > MAX_TAIL) this.stored = null;
+		}
+	}
+
+	/** Durable from here on: only now broadcast [P1] and acknowledge [K1], in order. */
+	private announce(batch: readonly OutboxEntry[]): void {
+		for (const e of batch) {
+			if (!e.broadcast) this.broadcast(e);
+			for (const a of e.acks) a.peer.send(a.message);
+		}
+		if (this.sinceSnapshot >= this.tuning.snapshotEvery) void this.writeSnapshot();
 	}
 
 	private scheduleRetry(): void {

@@ -24,6 +24,7 @@ import {
 	type AppendedUpdate,
 	type CommandRecord,
 	type NewCommandRecord,
+	type RecordedCommand,
 	type LoadedRoom,
 	type MergedSnapshot,
 	type NewUserRecord,
@@ -740,14 +741,17 @@ export class SqliteStore implements Store {
 	async recordCommand(
 		c: NewCommandRecord,
 		opts: { allocateMemberNo?: boolean } = {}
-	): Promise<CommandRecord> {
-		// The command record and the member number in one transaction: a number is
-		// allocated only together with the command that owns it, and never twice for one id.
-		return this.db.transaction((): CommandRecord => {
+	): Promise<RecordedCommand> {
+		// The member number, the doc change's log rows and the command record in one
+		// transaction: a number is allocated only together with the command that owns it
+		// and the approval fields that show it, and never twice for one id.
+		const recorded = this.db.transaction((): RecordedCommand => {
 			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
-			if (existing) return toCommand(existing);
+			if (existing) return { ...toCommand(existing), seqs: [] };
 			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
 			const result = c.result(memberNo);
+			const updates = c.updates?.(memberNo, result) ?? [];
+			const seqs = updates.map((u) => this.appendOne(u));
 			const row: CommandRow = {
 				org: c.org,
 				id: c.id,
@@ -768,8 +772,11 @@ export class SqliteStore implements Store {
 				memberNo: row.member_no,
 				at: row.at
 			});
-			return toCommand(row);
+			for (const u of updates) this.sinceCheckpoint += u.update.byteLength + 64;
+			return { ...toCommand(row), seqs };
 		})();
+		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
+		return recorded;
 	}
 
 	async ping(): Promise<void> {

@@ -135,6 +135,18 @@ export interface NewCommandRecord {
 	at: number;
 	/** The answer, made inside the transaction (with the allocated number, if any). */
 	result(memberNo: number | null): unknown;
+	/**
+	 * The command's doc change, run inside the transaction after `result` (it gets the
+	 * number and the answer): makes the change and returns the log rows to append in the
+	 * same transaction (see Room.transactStored). Throwing rolls everything back.
+	 */
+	updates?(memberNo: number | null, result: unknown): readonly AppendedUpdate[];
+}
+
+/** What `recordCommand` stored (or found): the record and the seqs of its log rows. */
+export interface RecordedCommand extends CommandRecord {
+	/** Seqs of the rows `updates` returned, in order; empty for a command already stored. */
+	seqs: number[];
 }
 
 export interface Store {
@@ -212,10 +224,15 @@ export interface Store {
 	/** A stored command by its id (issue 4, server/commands.ts). */
 	getCommand(org: string, id: string): Promise<CommandRecord | null>;
 	/**
-	 * Store a command and its result in one transaction, with the next member number
-	 * when asked (`result` gets it). An id already stored answers the stored record.
+	 * Store a command in ONE transaction, in this order: the next member number when
+	 * asked; the result (`result` gets the number); the doc change's log rows
+	 * (`updates`); the command row. All or none. An id already stored answers the
+	 * stored record and runs nothing.
 	 */
-	recordCommand(c: NewCommandRecord, opts?: { allocateMemberNo?: boolean }): Promise<CommandRecord>;
+	recordCommand(
+		c: NewCommandRecord,
+		opts?: { allocateMemberNo?: boolean }
+	): Promise<RecordedCommand>;
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;
