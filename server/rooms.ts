@@ -22,7 +22,8 @@
  *  - a snapshot is written every `snapshotEvery` stored updates and when the last
  *    peer leaves, by the store's background thread from the stored snapshot and log
  *    rows (the event loop never encodes the whole doc) [R3]; the room is unloaded
- *    after `idleMs` without peers.
+ *    after `idleMs` without peers, and then, if enough was deleted, the snapshot is
+ *    rewritten without deleted content (a Y.Doc built in that thread) [R6].
  *  - the room keeps the bytes of its last snapshot and the updates after it, so a new
  *    device (empty state vector) is answered from them without encoding the doc [R4].
  */
@@ -118,6 +119,13 @@ interface StoredState {
 	tail: { seq: number; update: Uint8Array }[];
 }
 
+/**
+ * At unload, a snapshot without deleted content is written when at least this many
+ * items were deleted or overwritten since the last one (below, the rebuild costs more
+ * than it saves) [R6].
+ */
+const GC_MIN_DELETED = 100;
+
 /** Above this many tail updates a new device is answered from the doc instead. */
 const MAX_TAIL = 5000;
 
@@ -204,6 +212,8 @@ export class Room {
 	/** Awareness client id → the peer that owns it. */
 	private readonly awarenessOwner = new Map<number, Peer>();
 	private destroyed = false;
+	/** Items deleted (or overwritten) since load or the last collected snapshot [R6]. */
+	private deletedSinceGc = 0;
 	/** The doc holds the stored state (see `open`). */
 	built = false;
 	whenBuilt: Promise<void> = Promise.resolve();
@@ -517,6 +527,9 @@ export class Room {
 		tr: Y.Transaction
 	): void => {
 		if (origin === LOAD_ORIGIN) return;
+		for (const ranges of tr.deleteSet.clients.values()) {
+			for (const r of ranges) this.deletedSinceGc += r.len;
+		}
 		const from = isPeer(origin) ? origin : null;
 		const clients: number[] = [];
 		if (from) {
@@ -642,23 +655,26 @@ export class Room {
 	 * loop. One at a time; resolves when the current one (and, if more was stored
 	 * meanwhile and `again`, one more) is written.
 	 */
-	private writeSnapshot(again = false): Promise<void> {
+	private writeSnapshot(again = false, gc = false): Promise<void> {
 		if (this.snapshotting) {
 			if (!again) return this.snapshotting;
-			return this.snapshotting.then(() => this.writeSnapshot(false));
+			return this.snapshotting.then(() => this.writeSnapshot(false, gc));
 		}
-		if (this.lastSeq <= this.snapshotSeq) return Promise.resolve();
+		const collect = gc && this.deletedSinceGc >= GC_MIN_DELETED;
+		if (this.lastSeq <= this.snapshotSeq && !collect) return Promise.resolve();
 		const upToSeq = this.lastSeq;
 		const counted = this.sinceSnapshot;
-		this.snapshotting = this.runSnapshot(upToSeq, counted).finally(() => {
+		this.snapshotting = this.runSnapshot(upToSeq, counted, collect).finally(() => {
 			this.snapshotting = null;
 		});
 		return this.snapshotting;
 	}
 
-	private async runSnapshot(upToSeq: number, counted: number): Promise<void> {
+	private async runSnapshot(upToSeq: number, counted: number, gc: boolean): Promise<void> {
+		const deleted = this.deletedSinceGc;
 		try {
-			const merged = await this.store.snapshotFromLog(this.name, upToSeq);
+			const merged = await this.store.snapshotFromLog(this.name, upToSeq, { gc });
+			if (merged?.collected) this.deletedSinceGc = Math.max(0, this.deletedSinceGc - deleted);
 			this.snapshotSeq = Math.max(this.snapshotSeq, upToSeq);
 			this.sinceSnapshot = Math.max(0, this.sinceSnapshot - counted);
 			if (merged && this.stored) {
@@ -677,10 +693,15 @@ export class Room {
 		}
 	}
 
-	/** Store pending changes, then write a snapshot if anything changed since the last. */
-	async snapshot(): Promise<void> {
+	/**
+	 * Store pending changes, then write a snapshot if anything changed since the last.
+	 * With `gc` (the room is being unloaded), and if at least GC_MIN_DELETED items were
+	 * deleted or overwritten since the last collected one, the snapshot is rewritten
+	 * without the deleted content (built as a Y.Doc by the store's background thread) [R6].
+	 */
+	async snapshot(opts: { gc?: boolean } = {}): Promise<void> {
 		await this.flush();
-		await this.writeSnapshot(true);
+		await this.writeSnapshot(true, opts.gc === true);
 	}
 
 	/**
@@ -915,7 +936,8 @@ export class Rooms {
 	}
 
 	private async unload(entry: RoomEntry, room: Room): Promise<void> {
-		await room.snapshot();
+		// Idle: the moment to drop deleted content from the snapshot (off the event loop).
+		await room.snapshot({ gc: true });
 		if (entry.holds > 0 || this.entries.get(room.name) !== entry) return;
 		if (room.pending > 0) {
 			// Never drop changes the store does not have yet: try again later.

@@ -8,7 +8,8 @@
  *
  * Off the event loop: WAL checkpoints (`wal_autocheckpoint=0` here; a background
  * thread checkpoints PASSIVE after every ~4 MB appended and every 10 s) and snapshots,
- * which that thread merges from the stored snapshot and log rows (snapshot-worker.js).
+ * which that thread merges from the stored snapshot and log rows (snapshot-worker.js),
+ * or, asked to collect garbage, builds as a Y.Doc and encodes (rooms up to 8 MiB).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -248,6 +249,12 @@ export interface SqliteStoreOptions {
 	busyTimeoutMs?: number;
 	/** Checkpoint the WAL (in the background thread) after this many bytes appended. */
 	checkpointBytes?: number;
+	/**
+	 * A garbage-collected snapshot (`snapshotFromLog` with `gc`) is built only for rooms
+	 * whose stored state is at most this big: the background thread builds a Y.Doc of
+	 * it (~20x its size in memory, ~1 s per 10 MB).
+	 */
+	gcSnapshotMaxBytes?: number;
 }
 
 /** The background thread's source: next to this file, or from dist/ (the build). */
@@ -269,6 +276,7 @@ interface WorkerReply {
 	parts?: Uint8Array[];
 	sv?: Uint8Array;
 	upToSeq?: number;
+	collected?: boolean;
 }
 
 /** One background thread; jobs run one at a time, in order. */
@@ -340,7 +348,15 @@ export class SqliteStore implements Store {
 	private checkpointing: Promise<unknown> | null = null;
 	private readonly checkpointTimer: ReturnType<typeof setInterval>;
 
-	constructor({ dataDir, busyTimeoutMs = 5000, checkpointBytes = 4 << 20 }: SqliteStoreOptions) {
+	private readonly gcSnapshotMaxBytes: number;
+
+	constructor({
+		dataDir,
+		busyTimeoutMs = 5000,
+		checkpointBytes = 4 << 20,
+		gcSnapshotMaxBytes = 8 << 20
+	}: SqliteStoreOptions) {
+		this.gcSnapshotMaxBytes = gcSnapshotMaxBytes;
 		fs.mkdirSync(dataDir, { recursive: true });
 		this.file = path.join(dataDir, DB_FILE);
 		this.db = new Database(this.file);
@@ -651,10 +667,25 @@ export class SqliteStore implements Store {
 		})();
 	}
 
-	async snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null> {
-		const r = await this.background.run({ type: 'snapshot', room, upToSeq });
+	async snapshotFromLog(
+		room: string,
+		upToSeq: number,
+		opts: { gc?: boolean } = {}
+	): Promise<MergedSnapshot | null> {
+		const r = await this.background.run({
+			type: 'snapshot',
+			room,
+			upToSeq,
+			gc: opts.gc === true,
+			gcMaxBytes: this.gcSnapshotMaxBytes
+		});
 		if (r.skipped || !r.parts || !r.sv) return null;
-		return { parts: r.parts, sv: r.sv, upToSeq: r.upToSeq ?? upToSeq };
+		return {
+			parts: r.parts,
+			sv: r.sv,
+			upToSeq: r.upToSeq ?? upToSeq,
+			collected: r.collected === true
+		};
 	}
 
 	/** A checkpoint now, in the background thread (tests, shutdown). */

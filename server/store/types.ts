@@ -102,6 +102,8 @@ export interface MergedSnapshot {
 	parts: Uint8Array[];
 	sv: Uint8Array;
 	upToSeq: number;
+	/** Encoded from a garbage-collected Y.Doc (no deleted content), not merged. */
+	collected: boolean;
 }
 
 /** Thrown by `createUser` when the username is taken (case-insensitive). */
@@ -192,9 +194,20 @@ export interface Store {
 	/**
 	 * Write a new snapshot of `room` that holds the stored snapshot and every log row up
 	 * to `upToSeq`, without blocking the caller's thread; null when the stored snapshot
-	 * already covers `upToSeq`.
+	 * already covers `upToSeq` (and nothing is to be collected).
 	 */
-	snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null>;
+	snapshotFromLog(
+		room: string,
+		upToSeq: number,
+		opts?: {
+			/**
+			 * Drop deleted content: build the state as a Y.Doc (off the caller's thread) and
+			 * store its encoding, even if the stored snapshot covers `upToSeq` already. A
+			 * store may merge as usual instead (a room too big for it): see `collected`.
+			 */
+			gc?: boolean;
+		}
+	): Promise<MergedSnapshot | null>;
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;
