@@ -776,36 +776,41 @@ export class SqliteStore implements Store {
 		// The member number, the doc change's log rows and the command record in one
 		// transaction: a number is allocated only together with the command that owns it
 		// and the approval fields that show it, and never twice for one id.
-		const recorded = this.db.transaction((): RecordedCommand => {
-			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
-			if (existing) return { ...toCommand(existing), seqs: [] };
-			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
-			const result = c.result(memberNo);
-			const updates = c.updates?.(memberNo, result) ?? [];
-			const seqs = updates.map((u) => this.appendOne(u));
-			const row: CommandRow = {
-				org: c.org,
-				id: c.id,
-				type: c.type,
-				user_id: c.userId,
-				body: c.body,
-				result: JSON.stringify(result),
-				member_no: memberNo,
-				at: c.at
-			};
-			this.q.insertCommand.run({
-				org: row.org,
-				id: row.id,
-				type: row.type,
-				userId: row.user_id,
-				body: row.body,
-				result: row.result,
-				memberNo: row.member_no,
-				at: row.at
-			});
-			for (const u of updates) this.sinceCheckpoint += u.update.byteLength + 64;
-			return { ...toCommand(row), seqs };
-		})();
+		// IMMEDIATE: the write lock from the start (waiting up to busy_timeout for it). A
+		// deferred transaction reads first and could not take it later if the background
+		// thread wrote meanwhile (SQLITE_BUSY at once, after the doc change was made).
+		const recorded = this.db
+			.transaction((): RecordedCommand => {
+				const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
+				if (existing) return { ...toCommand(existing), seqs: [] };
+				const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
+				const result = c.result(memberNo);
+				const updates = c.updates?.(memberNo, result) ?? [];
+				const seqs = updates.map((u) => this.appendOne(u));
+				const row: CommandRow = {
+					org: c.org,
+					id: c.id,
+					type: c.type,
+					user_id: c.userId,
+					body: c.body,
+					result: JSON.stringify(result),
+					member_no: memberNo,
+					at: c.at
+				};
+				this.q.insertCommand.run({
+					org: row.org,
+					id: row.id,
+					type: row.type,
+					userId: row.user_id,
+					body: row.body,
+					result: row.result,
+					memberNo: row.member_no,
+					at: row.at
+				});
+				for (const u of updates) this.sinceCheckpoint += u.update.byteLength + 64;
+				return { ...toCommand(row), seqs };
+			})
+			.immediate();
 		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
 		return recorded;
 	}
