@@ -20,16 +20,7 @@ import {
 	prepareMembers,
 	summarize
 } from '../../src/lib/domain/report-members';
-
-const ms = (iso: string) => Date.parse(iso);
-const ev = (
-	rowId: string,
-	field: string,
-	at: string,
-	value: HistoryEvent['value'],
-	old: HistoryEvent['old'] = null,
-	created = false
-): HistoryEvent => ({ table: 'members', rowId, field, at: ms(at), value, old, userId: 2, created });
+import { ev } from './report-fixtures';
 
 const members: Row[] = [
 	// X: moved North → South and regular → donor on 10 August (mid Q3), lapsed on

@@ -27,10 +27,9 @@ import {
 	prepareMembers,
 	summarize
 } from '../../src/lib/domain/report-members';
+import { ev } from './report-fixtures';
 import { computeReports, SCORECARD_SECTION } from '../../src/lib/domain/report-areas';
 import { buildChangeList, changeListCsv } from '../../src/lib/domain/report-changes';
-
-const ms = (iso: string) => Date.parse(iso);
 
 const members: Row[] = [
 	// A: a member since 2025; two basic-info changes in October, one non-basic.
@@ -97,15 +96,6 @@ const members: Row[] = [
 	// I: joins in November.
 	{ id: 'memberI0', name: 'Iota', status: 'active', joinDate: '2026-11-02', region: 'South' }
 ];
-
-const ev = (
-	rowId: string,
-	field: string,
-	at: string,
-	value: HistoryEvent['value'],
-	old: HistoryEvent['old'] = null,
-	created = false
-): HistoryEvent => ({ table: 'members', rowId, field, at: ms(at), value, old, userId: 2, created });
 
 const history: HistoryEvent[] = [
 	ev('memberD0', 'status', '2024-01-01T08:00:00Z', 'active', null, true),
