@@ -8,6 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { cell, loginContext, waitForGrid } from './fixtures';
 import { addMember, uniqueTag } from './members-helpers';
+import { card, openPipeline } from './pipeline-helpers';
 import { USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
@@ -15,13 +16,9 @@ const sara = USERS[0];
 const li = USERS[1];
 const reza = USERS[2];
 
-const card = (page: Page, name: string) =>
-	page.getByTestId('card').filter({ has: page.getByText(name, { exact: true }) });
-
-async function openPipeline(page: Page) {
-	await page.goto('/pipeline');
-	await expect(page.getByTestId('board')).toBeVisible();
-	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+/** The pipeline page with its inquiry form open. */
+async function openInquiryForm(page: Page) {
+	await openPipeline(page);
 	const form = page.getByTestId('inquiry-form');
 	if (!(await form.isVisible())) await page.locator('.gh-inquiry summary').click();
 	return form;
@@ -29,7 +26,7 @@ async function openPipeline(page: Page) {
 
 /** Record an inquiry on the pipeline page and return its row id. */
 async function addInquiry(page: Page, name: string): Promise<string> {
-	const form = await openPipeline(page);
+	const form = await openInquiryForm(page);
 	await form.locator('[name=name]').fill(name);
 	await page.getByTestId('inquiry-submit').click();
 	const c = card(page, name);
@@ -142,7 +139,7 @@ test('English: a bad date is refused with the typed text kept', async ({ browser
 	const { context, page } = await loginContext(browser, sara);
 	const name = `${uniqueTag('D')} Harbour Cranes`;
 	// The inquiry form: 30 February does not exist; the form does not submit.
-	const form = await openPipeline(page);
+	const form = await openInquiryForm(page);
 	await form.locator('[name=name]').fill(name);
 	const follow = form.locator('[name=followUpOn]');
 	await follow.fill('2026-02-30');

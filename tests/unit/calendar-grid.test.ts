@@ -103,7 +103,11 @@ describe('moving in a calendar', () => {
 		expect(toCalendar(addMonths(iso, 1, 'persian'), 'persian')).toEqual({ y: 1403, m: 7, d: 30 });
 		// 30 Esfand 1403 (leap) + 12 months → 29 Esfand 1404
 		const leap = fromCalendar({ y: 1403, m: 12, d: 30 }, 'persian')!;
-		expect(toCalendar(addMonths(leap, 12, 'persian'), 'persian')).toEqual({ y: 1404, m: 12, d: 29 });
+		expect(toCalendar(addMonths(leap, 12, 'persian'), 'persian')).toEqual({
+			y: 1404,
+			m: 12,
+			d: 29
+		});
 		// Farvardin back one month: Esfand of the year before
 		const far = fromCalendar({ y: 1404, m: 1, d: 10 }, 'persian')!;
 		expect(toCalendar(addMonths(far, -1, 'persian'), 'persian')).toEqual({ y: 1403, m: 12, d: 10 });

@@ -112,7 +112,6 @@ export const members = defineMessages({
 			'Enter a phone number: digits, spaces and + ( ) - . /, with an optional extension.',
 		'expect.url': 'Enter a web address starting with http:// or https://.',
 
-
 		'filter.selectAll': 'Select all',
 		'filter.none': 'Clear',
 		'filter.empty': '(Empty)',
@@ -239,7 +238,6 @@ export const members = defineMessages({
 		'expect.phone': 'شمارهٔ تلفن وارد کنید: رقم، فاصله و + ( ) - . / و در صورت نیاز داخلی.',
 		'expect.url': 'نشانی وبی که با http:// یا https:// آغاز شود وارد کنید.',
 
-
 		'filter.selectAll': 'انتخاب همه',
 		'filter.none': 'پاک کردن',
 		'filter.empty': '(خالی)',
@@ -365,7 +363,6 @@ export const members = defineMessages({
 		'expect.email': '请输入电子邮箱地址，例如 name@example.com。',
 		'expect.phone': '请输入电话号码：数字、空格及 + ( ) - . /，可带分机号。',
 		'expect.url': '请输入以 http:// 或 https:// 开头的网址。',
-
 
 		'filter.selectAll': '全选',
 		'filter.none': '清除',
