@@ -200,3 +200,47 @@ test('Chinese: the grid date editor, weeks from Monday, Chinese labels', async (
 	);
 	await context.close();
 });
+
+test('min and max: a survey period cannot end before it starts', async ({ browser }) => {
+	const { context, page } = await loginContext(browser, sara);
+	await page.goto('/surveys');
+	await page.getByTestId('new-campaign-title').fill(`Period ${uniqueTag('D')}`);
+	await page.getByTestId('create-campaign').click();
+	await expect(page).toHaveURL(/\/surveys\/[A-Za-z0-9_-]+$/);
+	const start = page.getByTestId('campaign-start');
+	await start.fill('2026-03-10');
+	await start.press('Enter');
+	await expect(pickerOf(page, 'campaign-start')).toHaveAttribute('data-value', '2026-03-10');
+
+	// An end before the start is refused, with the bound in words; the text stays.
+	const endPicker = pickerOf(page, 'campaign-end');
+	const end = page.getByTestId('campaign-end');
+	const endBefore = (await endPicker.getAttribute('data-value')) ?? '';
+	await end.fill('2026-03-01');
+	await end.press('Enter');
+	await expect(endPicker.getByTestId('date-error')).toHaveText('Choose 10 Mar 2026 or later.');
+	await expect(end).toHaveValue('2026-03-01');
+	await expect(endPicker).toHaveAttribute('data-value', endBefore);
+
+	// The calendar opens on the first allowed day; earlier days cannot be chosen.
+	await endPicker.getByTestId('date-open').click();
+	const grid = endPicker.getByRole('grid');
+	await expect(grid.locator('td[data-date="2026-03-10"]')).toBeFocused();
+	await expect(grid.locator('td[data-date="2026-03-09"]')).toHaveAttribute('aria-disabled', 'true');
+	await grid.locator('td[data-date="2026-03-05"]').click({ force: true }); // aria-disabled
+	await expect(endPicker.getByTestId('date-popup')).toBeVisible();
+	await page.keyboard.press('ArrowLeft'); // stays on the first allowed day
+	await expect(grid.locator('td[data-date="2026-03-10"]')).toBeFocused();
+	await page.keyboard.press('ArrowRight');
+	await page.keyboard.press('Enter');
+	await expect(endPicker).toHaveAttribute('data-value', '2026-03-11');
+	await expect(end).toHaveValue('2026-03-11');
+	await expect(endPicker.getByTestId('date-error')).toHaveCount(0);
+	// The start may not pass the end either.
+	await start.fill('2026-04-01');
+	await start.press('Enter');
+	await expect(pickerOf(page, 'campaign-start').getByTestId('date-error')).toHaveText(
+		'Choose 11 Mar 2026 or earlier.'
+	);
+	await context.close();
+});
