@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cell, loginContext, waitForGrid } from './fixtures';
 import { addMember, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
-import { USERS } from './users';
+import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
 const sara = USERS[0];
@@ -242,5 +242,26 @@ test('min and max: a survey period cannot end before it starts', async ({ browse
 	await expect(pickerOf(page, 'campaign-start').getByTestId('date-error')).toHaveText(
 		'Choose 11 Mar 2026 or earlier.'
 	);
+	await context.close();
+});
+
+test('in a modal dialog: the calendar shows above it, and Escape closes only the calendar', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
+	await page.goto('/ledger/entries');
+	await page.getByTestId('record-payment').click();
+	const dialog = page.getByTestId('payment-dialog');
+	await expect(dialog).toBeVisible();
+	const picker = pickerOf(page, 'pay-date');
+	await picker.getByTestId('date-open').click();
+	const today = picker.getByRole('grid').locator('td[aria-current="date"]');
+	await expect(today).toBeFocused();
+	// A required date has no Clear button.
+	await expect(picker.getByTestId('date-clear')).toHaveCount(0);
+	await page.screenshot({ path: `${SHOTS}/datepicker-fa-dialog.png` });
+	await page.keyboard.press('Escape');
+	await expect(picker.getByTestId('date-popup')).toHaveCount(0);
+	await expect(dialog).toBeVisible();
 	await context.close();
 });
