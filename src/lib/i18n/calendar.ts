@@ -5,7 +5,14 @@
  * with the server's reports); this module adds what people type.
  */
 import { normalizeDigits } from '$lib/domain/text';
-import { isoToYmd, persianToGregorian, ymdToIso } from '$lib/domain/calendar';
+import {
+	isoToYmd,
+	persianToGregorian,
+	ymdIn,
+	ymdToIso,
+	type CalendarName,
+	type YMD
+} from '$lib/domain/calendar';
 
 export {
 	gregorianToPersian,
@@ -37,7 +44,7 @@ export const PERSIAN_YEAR_LIMIT = 1700;
 
 // ---- Month grids (the date picker) ------------------------------------------------
 
-export type Calendar = 'gregory' | 'persian';
+export type Calendar = CalendarName;
 /** A weekday as Date#getUTCDay numbers it: 0 Sunday … 6 Saturday. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
@@ -54,9 +61,7 @@ export function todayIso(now: Date = new Date()): string {
 }
 
 /** An ISO date as year/month/day of `calendar`. */
-export function toCalendar(iso: string, calendar: Calendar): YMD | null {
-	return calendar === 'persian' ? gregorianToPersian(iso) : isoToYmd(iso);
-}
+export const toCalendar = (iso: string, calendar: Calendar): YMD | null => ymdIn(calendar, iso);
 
 /** Year/month/day of `calendar` as an ISO date, or null if there is no such day. */
 export function fromCalendar(ymd: YMD, calendar: Calendar): string | null {
@@ -152,6 +157,6 @@ export function monthGrid(opts: {
 /** An ISO date as a person types it in `calendar`: 2026-11-22, or 1405/09/01 (Latin digits). */
 export function dateInputText(iso: string, calendar: Calendar): string {
 	if (calendar === 'gregory') return isoToYmd(iso) ? iso : '';
-	const p = gregorianToPersian(iso);
-	return p ? `${p.y}/${pad(p.m)}/${pad(p.d)}` : '';
+	const p = ymdIn('persian', iso);
+	return p ? ymdToIso(p).replaceAll('-', '/') : '';
 }

@@ -16,7 +16,7 @@ import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
 import { LOCALE_META, isLocale, type Locale } from './locales';
-import { dateInputText, parseUserDate } from './calendar';
+import { dateInputText, parseUserDate, type Calendar } from './calendar';
 
 const modules = [
 	common,
@@ -109,14 +109,20 @@ export function localDigits(s: string): string {
 	return i18n.locale === 'fa' ? s.replace(/\d/g, (d) => PERSIAN_DIGITS[+d]) : s;
 }
 
-/** An ISO date as the reader types it: ۱۴۰۵/۰۹/۰۱ in Persian, 2026-11-22 otherwise. */
-export function formatDateInput(iso: string | undefined | null): string {
-	return iso ? localDigits(dateInputText(iso, meta().calendar)) : '';
+/**
+ * An ISO date as the reader types it: ۱۴۰۵/۰۹/۰۱ in Persian, 2026-11-22 otherwise
+ * (`calendar`: another calendar than the reader's, in the reader's digits).
+ */
+export function formatDateInput(
+	iso: string | undefined | null,
+	calendar: Calendar = meta().calendar
+): string {
+	return iso ? localDigits(dateInputText(iso, calendar)) : '';
 }
 
 /** A date typed in the reader's calendar (any digits; ISO always accepted) → ISO, or null. */
-export function parseDateInput(text: string): string | null {
-	return parseUserDate(text, meta().calendar);
+export function parseDateInput(text: string, calendar: Calendar = meta().calendar): string | null {
+	return parseUserDate(text, calendar);
 }
 
 /** An ISO date-time in the reader's calendar and local time. */
