@@ -14,6 +14,7 @@ import { joining } from './messages/joining';
 import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
+import { firstpaint } from './messages/firstpaint';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 
 const modules = [
@@ -26,7 +27,8 @@ const modules = [
 	importexport,
 	surveys,
 	joining,
-	ledger
+	ledger,
+	firstpaint
 ] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
