@@ -176,3 +176,28 @@ test('[C14][C15] cached rows show before the doc loads, the live doc replaces th
 	await a.context.close();
 	await b.context.close();
 });
+
+test('[C14] Persian: the cached rows and their status line, right to left', async ({ browser }) => {
+	const reza = USERS[2];
+	const { context, page } = await loginContext(browser, reza, { locale: 'fa' });
+	await waitForGrid(page);
+	const id = await addMember(page);
+	await editText(page, id, 'name', `${uniqueTag('F')} شرکت نمونه`);
+	await expect
+		.poll(async () => (await readCache(page)).rows.some((r) => r.id === id && !!r.name))
+		.toBe(true);
+	const next = await context.newPage();
+	await next.addInitScript(holdLocalCopies);
+	await next.goto('/members');
+	const status = next.getByTestId('cache-status');
+	await expect(status).toContainText('ذخیره‌شده در این دستگاه');
+	await expect(next.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(next.locator('.gh-grid .ag-rtl')).toHaveCount(1);
+	await expect(next.locator(`.ag-row[row-id="${id}"]`).first()).toBeVisible();
+	await next.screenshot({ path: 'test-results/screenshots/members-cached-fa.png' });
+	await next.evaluate(() =>
+		(window as unknown as { __releaseCopies: () => void }).__releaseCopies()
+	);
+	await expect(status).toHaveCount(0);
+	await context.close();
+});

@@ -109,7 +109,8 @@ export class LocalCopy {
 			const last = await idb.getLastKey(store);
 			this.#ref = typeof last === 'number' ? last + 1 : 0;
 			this.#records = updates.length;
-			await gate.catch(() => {});
+			// An empty copy (a new device) has nothing to wait for: connect at once.
+			if (updates.length > 0) await gate.catch(() => {});
 			let i = 0;
 			while (i < updates.length && !this.#destroyed) {
 				const until = performance.now() + LOAD_SLICE_MS;
