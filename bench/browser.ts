@@ -327,13 +327,16 @@ function phase(results: ProbeResult[], from: string, to: string): number {
 function openPhases(results: ProbeResult[]): string {
 	if (results.length === 0) return '';
 	const info = results[0].info;
+	const read = phase(results, 'start', 'idbReadDone');
 	return (
 		`median phases: app start until the local copy is opened ${ms(phase(results, 'start', 'idbOpen'))}, ` +
-		`IndexedDB read ${ms(phase(results, 'idbOpen', 'idbReadDone'))} ` +
-		`(${info.idbRecords ?? '?'} records, ${mib(info.idbBytes ?? NaN).toFixed(1)} MiB), ` +
-		`applying it to the Y.Doc (one transaction, with its update event) ${ms(phase(results, 'idbReadDone', 'wsCreate'))}, ` +
-		`connecting (socket + BroadcastChannel) + row objects + grid until rows show ${ms(phase(results, 'wsCreate', 'rows'))}, ` +
-		`scroll to the middle until those rows show ${ms(phase(results, 'rows', 'scrolled'))}`
+		`until the grid is in the page ${ms(phase(results, 'start', 'grid'))} (with the rows of the row cache for first paint [C14]; ` +
+		`the Y.Doc is applied in slices after they paint [C16]), ` +
+		`until the rows show ${ms(phase(results, 'grid', 'rows'))} more, ` +
+		`scroll to the middle until those rows show ${ms(phase(results, 'rows', 'scrolled'))}` +
+		(Number.isNaN(read)
+			? '; the local copy was still being read when the scrolled rows showed'
+			: `; the local copy (${info.idbRecords ?? '?'} records, ${mib(info.idbBytes ?? NaN).toFixed(1)} MiB) was read by ${ms(read)}`)
 	);
 }
 

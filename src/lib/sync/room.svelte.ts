@@ -71,6 +71,8 @@ export interface OpenRoomOptions {
 	pendingStore?: PendingStore;
 	/** Apply the local copy only after this settles (it is read meanwhile). */
 	loadAfter?: Promise<unknown>;
+	/** A first sync's received state is stored in the copy only after this (and idle). */
+	storeAfter?: Promise<unknown>;
 }
 
 type MessageHandler = WebsocketProvider['messageHandlers'][number];
@@ -141,6 +143,7 @@ export class Room {
 	/** Big server updates of a first sync, stored in the copy once in step [C17]. */
 	#received: Uint8Array[] | null = null;
 	#cacheWriter: RowCacheWriter<unknown> | null = null;
+	#storeAfter: Promise<unknown>;
 	#provider: GuildhallProvider | null = null;
 	#tracker: PendingTracker;
 	#cleanups: (() => void)[] = [];
@@ -160,6 +163,7 @@ export class Room {
 		this.#cleanups.push(watchPending(key, (n) => (this.pending = n)));
 
 		this.cacheKey = rowCacheKey(opts.user.id, opts.room);
+		this.#storeAfter = opts.storeAfter ?? Promise.resolve();
 		const copyName = localCopyName(opts.user.id, opts.room);
 		this.#copy = new LocalCopy({ name: copyName, doc: this.doc, gate: opts.loadAfter });
 		this.#cleanups.push(registerOpenCopy(copyName, () => this.destroy()));
@@ -282,9 +286,14 @@ export class Room {
 	/** Store what a first sync received once the page is idle (the grid shows first). */
 	#storeReceivedWhenIdle() {
 		if (!this.#received) return;
-		if (typeof requestIdleCallback === 'function')
-			requestIdleCallback(() => this.#storeReceived(), { timeout: 5000 });
-		else setTimeout(() => this.#storeReceived(), 0);
+		const later = () => {
+			if (typeof requestIdleCallback === 'function')
+				requestIdleCallback(() => this.#storeReceived(), { timeout: 5000 });
+			else setTimeout(() => this.#storeReceived(), 0);
+		};
+		// Never wait for ever: a page that shows no grid still gets its copy written.
+		const timeout = new Promise((r) => setTimeout(r, 15_000));
+		void Promise.race([this.#storeAfter.catch(() => {}), timeout]).then(later);
 	}
 
 	#storeReceived() {
