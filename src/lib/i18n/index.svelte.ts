@@ -15,6 +15,7 @@ import { joining } from './messages/joining';
 import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
+import { firstpaint } from './messages/firstpaint';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 import { dateInputText, parseUserDate, type Calendar } from './calendar';
 
@@ -29,7 +30,8 @@ const modules = [
 	surveys,
 	joining,
 	ledger,
-	datepicker
+	datepicker,
+	firstpaint
 ] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
