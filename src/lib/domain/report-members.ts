@@ -112,7 +112,7 @@ export interface MemberSpan {
 	charges?: string[];
 }
 
-interface ChangeFact {
+export interface ChangeFact {
 	day: string;
 	memberId: string;
 	group: BasicInfoGroup;
@@ -171,38 +171,9 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 	let undated = 0;
 	for (const r of rows) {
 		if (++n % STEP_ROWS === 0) yield;
-		const status = str(r.status);
-		if (!MEMBER_STATES.has(status)) continue;
-		const events = statusEvents.get(r.id) ?? [];
-		const firstActive = events.find((e) => e.value === MEMBER_STATUS.active);
-		const joined =
-			isoDay(r.joinDate) ??
-			isoDay(r.approvedAt) ??
-			(firstActive ? dayOf(firstActive.at) : null) ??
-			isoDay(r.createdAt);
-		if (!joined) {
-			undated++;
-			continue;
-		}
-		let left: string | null = null;
-		if (status !== MEMBER_STATUS.active) {
-			let lastTo: HistoryEvent | undefined;
-			for (const e of events) if (e.value === status) lastTo = e;
-			left = lastTo ? dayOf(lastTo.at) : joined;
-			if (left < joined) left = joined;
-		}
-		const span: MemberSpan = {
-			id: r.id,
-			name: str(r.name),
-			status,
-			region: str(r.region),
-			category: str(r.category),
-			enterpriseType: str(r.enterpriseType),
-			tier: str(r.tier),
-			size: str(r.size),
-			joined,
-			left
-		};
+		const span = memberSpan(r, statusEvents.get(r.id) ?? NO_EVENTS);
+		if (span === UNDATED) undated++;
+		if (span === null || span === UNDATED) continue;
 		spans.push(span);
 		byId.set(r.id, span);
 	}
@@ -210,14 +181,8 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 	const contactOwner = contactOwners(inputs.docs.registry?.[CONTACTS_TABLE] ?? []);
 	for (const e of inputs.history) {
 		if (++n % STEP_ROWS === 0) yield;
-		const info = basicInfoOf(e, (id) => contactOwner.get(id));
-		if (!info) continue;
-		const span = byId.get(info.memberId);
-		if (!span) continue;
-		const day = dayOf(e.at);
-		// Typing in a new member's details on the day it joins (or before) is not a change.
-		if (day <= span.joined) continue;
-		changes.push({ day, memberId: info.memberId, group: info.group });
+		const fact = changeFact(e, (id) => contactOwner.get(id), byId);
+		if (fact) changes.push(fact);
 	}
 	const risk = yield* riskFacts(inputs);
 	for (const sp of spans) {
@@ -236,6 +201,64 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 	};
 }
 
+const NO_EVENTS: readonly HistoryEvent[] = [];
+/** A row with a member status that nothing places on a day. */
+export const UNDATED = 'undated';
+
+/**
+ * A row's membership span from its status changes (`events`, oldest first): null when
+ * its status is not a member's, UNDATED when no date places it (see the module header).
+ */
+export function memberSpan(
+	r: Row,
+	events: readonly HistoryEvent[]
+): MemberSpan | typeof UNDATED | null {
+	const status = str(r.status);
+	if (!MEMBER_STATES.has(status)) return null;
+	const firstActive = events.find((e) => e.value === MEMBER_STATUS.active);
+	const joined =
+		isoDay(r.joinDate) ??
+		isoDay(r.approvedAt) ??
+		(firstActive ? dayOf(firstActive.at) : null) ??
+		isoDay(r.createdAt);
+	if (!joined) return UNDATED;
+	let left: string | null = null;
+	if (status !== MEMBER_STATUS.active) {
+		let lastTo: HistoryEvent | undefined;
+		for (const e of events) if (e.value === status) lastTo = e;
+		left = lastTo ? dayOf(lastTo.at) : joined;
+		if (left < joined) left = joined;
+	}
+	return {
+		id: r.id,
+		name: str(r.name),
+		status,
+		region: str(r.region),
+		category: str(r.category),
+		enterpriseType: str(r.enterpriseType),
+		tier: str(r.tier),
+		size: str(r.size),
+		joined,
+		left
+	};
+}
+
+/** The change of basic information an event makes, if it counts (a member's, after it joined). */
+export function changeFact(
+	e: HistoryEvent,
+	contactMember: (contactId: string) => string | undefined,
+	spans: ReadonlyMap<string, MemberSpan>
+): ChangeFact | null {
+	const info = basicInfoOf(e, contactMember);
+	if (!info) return null;
+	const span = spans.get(info.memberId);
+	if (!span) return null;
+	const day = dayOf(e.at);
+	// Typing in a new member's details on the day it joins (or before) is not a change.
+	if (day <= span.joined) return null;
+	return { day, memberId: info.memberId, group: info.group };
+}
+
 /** Contact row id → its member's row id. */
 export function contactOwners(contacts: readonly Row[]): Map<string, string> {
 	const m = new Map<string, string>();
@@ -252,6 +275,37 @@ function pushDay(m: Map<string, string[]>, id: string, d: string) {
 	else m.set(id, [d]);
 }
 
+/** The day of a participation record (its member is `a.memberId`), or null. */
+export function activityDay(a: Row): string | null {
+	return typeof a.memberId === 'string' ? isoDay(a.date) : null;
+}
+
+/** The entry a posted reversal reverses, or null. */
+export function reversalTarget(e: Row): string | null {
+	return e.posted === true && e.kind === 'reversal' && typeof e.reversalOf === 'string'
+		? e.reversalOf
+		: null;
+}
+
+/** A posted, unreversed payment or charge of `e.memberId`: its kind and day; else null. */
+export function movementDay(
+	e: Row,
+	reversed: { has(id: string): boolean }
+): { kind: 'payment' | 'charge'; day: string } | null {
+	if (e.posted !== true || reversed.has(e.id) || typeof e.memberId !== 'string') return null;
+	if (e.kind !== 'payment' && e.kind !== 'charge') return null;
+	const day = isoDay(e.date);
+	return day ? { kind: e.kind, day } : null;
+}
+
+/** The figures the risk judgement reads from the settings' `config`. */
+export function riskSettings(config: Readonly<Record<string, unknown>>) {
+	return {
+		inactiveDays: positiveInt(config.riskInactiveDays, DEFAULT_RISK_INACTIVE_DAYS),
+		graceDays: positiveInt(config.lapseGraceDays, DEFAULT_PAYMENT_GRACE_DAYS)
+	};
+}
+
 function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 	const config = inputs.values?.settings?.config ?? {};
 	const activityDays = new Map<string, string[]>();
@@ -261,23 +315,20 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 	const activities = inputs.docs.registry?.activities ?? [];
 	for (const a of activities) {
 		if (++n % STEP_ROWS === 0) yield;
-		const d = isoDay(a.date);
-		if (typeof a.memberId === 'string' && d) pushDay(activityDays, a.memberId, d);
+		const d = activityDay(a);
+		if (d) pushDay(activityDays, a.memberId as string, d);
 	}
 	const entries = inputs.docs.ledger?.entries ?? [];
 	const reversed = new Set<string>();
 	for (const e of entries) {
 		if (++n % STEP_ROWS === 0) yield;
-		if (e.posted === true && e.kind === 'reversal' && typeof e.reversalOf === 'string')
-			reversed.add(e.reversalOf);
+		const target = reversalTarget(e);
+		if (target !== null) reversed.add(target);
 	}
 	for (const e of entries) {
 		if (++n % STEP_ROWS === 0) yield;
-		if (e.posted !== true || reversed.has(e.id) || typeof e.memberId !== 'string') continue;
-		const d = isoDay(e.date);
-		if (!d) continue;
-		if (e.kind === 'payment') pushDay(paymentDays, e.memberId, d);
-		else if (e.kind === 'charge') pushDay(chargeDays, e.memberId, d);
+		const m = movementDay(e, reversed);
+		if (m) pushDay(m.kind === 'payment' ? paymentDays : chargeDays, e.memberId as string, m.day);
 	}
 	for (const m of [activityDays, paymentDays, chargeDays])
 		for (const l of m.values()) {
@@ -285,8 +336,7 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 			l.sort();
 		}
 	return {
-		inactiveDays: positiveInt(config.riskInactiveDays, DEFAULT_RISK_INACTIVE_DAYS),
-		graceDays: positiveInt(config.lapseGraceDays, DEFAULT_PAYMENT_GRACE_DAYS),
+		...riskSettings(config),
 		participation: activities.length > 0,
 		payments: entries.length > 0,
 		activityDays,
@@ -382,7 +432,7 @@ export const membersLabels = z.object({
 export type MembersLabels = z.infer<typeof membersLabels>;
 
 /** Tiers and categories are settings rows: their labels in the three languages. */
-function labelsOf(inputs: ReportInputs): MembersLabels {
+export function labelsOf(inputs: ReportInputs): MembersLabels {
 	const read = (rows: readonly Row[] | undefined) => {
 		const out: Record<string, { en: string; fa: string; zh: string }> = {};
 		for (const r of rows ?? []) {
@@ -426,6 +476,16 @@ export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
 			else if (s.status === MEMBER_STATUS.resigned) resigned++;
 		}
 	}
+	return summaryOf({ start, end, joined, lapsed, resigned, retained }, prep.historyReady);
+}
+
+export type SummaryCounts = Pick<
+	MembersSummary,
+	'start' | 'end' | 'joined' | 'lapsed' | 'resigned' | 'retained'
+>;
+
+export function summaryOf(c: SummaryCounts, complete: boolean): MembersSummary {
+	const { start, end, joined, lapsed, resigned, retained } = c;
 	return {
 		start,
 		end,
@@ -435,30 +495,46 @@ export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
 		retained,
 		growth: start > 0 ? (end - start) / start : null,
 		retention: start > 0 ? retained / start : null,
-		complete: prep.historyReady
+		complete
 	};
 }
 
 export function newMembers(prep: PreparedMembers, p: Period): MembersNew {
-	const list = prep.spans
-		.filter((s) => inPeriod(s.joined, p))
-		.sort((a, b) =>
-			a.joined < b.joined ? -1 : a.joined > b.joined ? 1 : a.name < b.name ? -1 : 1
-		);
-	return {
-		total: list.length,
-		list: list.slice(0, NEW_MEMBERS_LIST_MAX).map((s) => ({
-			name: s.name,
-			region: s.region,
-			category: s.category,
-			joined: s.joined
-		}))
-	};
+	const list = prep.spans.filter((s) => inPeriod(s.joined, p)).sort(byJoined);
+	return { total: list.length, list: list.slice(0, NEW_MEMBERS_LIST_MAX).map(newMemberOf) };
 }
+
+/** The new members' order: by join day, then name (then row id, so ties do not depend on row order). */
+export const byJoined = (a: MemberSpan, b: MemberSpan): number =>
+	a.joined < b.joined
+		? -1
+		: a.joined > b.joined
+			? 1
+			: a.name < b.name
+				? -1
+				: a.name > b.name
+					? 1
+					: a.id < b.id
+						? -1
+						: a.id > b.id
+							? 1
+							: 0;
+
+export const newMemberOf = (s: MemberSpan): z.infer<typeof newMember> => ({
+	name: s.name,
+	region: s.region,
+	category: s.category,
+	joined: s.joined
+});
 
 function countBy(spans: readonly MemberSpan[], dim: Dimension): CountRow[] {
 	const m = new Map<string, number>();
 	for (const s of spans) m.set(s[dim], (m.get(s[dim]) ?? 0) + 1);
+	return countRows(m);
+}
+
+/** Counts by key, most first (then by key). */
+export function countRows(m: ReadonlyMap<string, number>): CountRow[] {
 	return [...m]
 		.map(([key, count]) => ({ key, count }))
 		.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -567,7 +643,7 @@ export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
 	};
 }
 
-const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
+export const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
 	[MEMBER_SECTIONS.labels]: (prep) => prep.labels,
 	[MEMBER_SECTIONS.summary]: summarize,
 	[MEMBER_SECTIONS.new]: newMembers,
