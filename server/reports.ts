@@ -57,15 +57,22 @@ export interface ReportsTuning {
 	/**
 	 * Largest share of the event loop the reports may take, over all organisations:
 	 * after a recomputation that blocked the loop d ms in total, the next one (of any
-	 * organisation) starts no sooner than d·(1 − share)/share later. 1: no pause.
+	 * organisation) starts no sooner than d·(1 − share)/share later (at most maxPauseMs).
+	 * 1: no pause.
 	 */
 	maxShare: number;
+	/**
+	 * Longest such pause: a rare very long recomputation (the first of a big registry,
+	 * a new day) must not hold every organisation's reports back for minutes.
+	 */
+	maxPauseMs: number;
 }
 
 export const DEFAULT_REPORTS_TUNING: ReportsTuning = {
 	debounceMs: 300,
 	maxWaitMs: 1200,
-	maxShare: 0.2
+	maxShare: 0.2,
+	maxPauseMs: 1000
 };
 
 export interface ReportsOptions {
@@ -241,7 +248,8 @@ interface AreaPeriod {
 /**
  * One recomputation at a time over all organisations, in the order they asked, and
  * at most `maxShare` of the event loop: after one that blocked the loop d ms, the next
- * starts d·(1 − share)/share later. Under a heavy load the reports lag behind (each
+ * starts d·(1 − share)/share later (at most maxPauseMs: a rare very long one must not hold
+ * every organisation back for minutes). Under a heavy load the reports lag behind (each
  * organisation's next recomputation then covers all its edits since), and edits stay
  * fast; under a light one a recomputation starts as soon as it is asked for.
  */
@@ -258,7 +266,7 @@ class ReportsScheduler {
 	maxConcurrent = 0;
 	private stopped = false;
 
-	constructor(private readonly share: () => number) {}
+	constructor(private readonly tuning: () => ReportsTuning) {}
 
 	request(o: OrgReports): void {
 		if (this.stopped || this.current === o || this.queue.includes(o)) return;
@@ -292,8 +300,9 @@ class ReportsScheduler {
 			this.current = null;
 			this.runs++;
 			this.blockedMs += blocked;
-			const share = Math.min(1, Math.max(0.01, this.share()));
-			this.notBefore = performance.now() + (blocked * (1 - share)) / share;
+			const { maxShare, maxPauseMs } = this.tuning();
+			const share = Math.min(1, Math.max(0.01, maxShare));
+			this.notBefore = performance.now() + Math.min(maxPauseMs, (blocked * (1 - share)) / share);
 			this.pump();
 		});
 	}
@@ -896,7 +905,7 @@ export class ReportsService {
 		this.tuning = { ...DEFAULT_REPORTS_TUNING, ...opts.tuning };
 		this.areas = opts.areas ?? REPORT_AREAS;
 		this.now = opts.now ?? Date.now;
-		this.scheduler = new ReportsScheduler(() => this.tuning.maxShare);
+		this.scheduler = new ReportsScheduler(() => this.tuning);
 	}
 
 	/** Start computing for `org` (idempotent). Resolves once its history has been read. */

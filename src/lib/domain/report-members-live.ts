@@ -104,7 +104,7 @@ const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
 	if (l) l.push(v);
 	else m.set(key, [v]);
 };
-const anyOwner = () => '';
+const anyOwner = () => 'any';
 const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
 
 /** First index in `sorted` whose span's join day is ≥ `day` (or > with `after`). */
@@ -245,11 +245,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			if (++n % 500 === 0) yield;
 			this.updateUnit(id, changes);
 		}
-		for (const p of periods) {
-			if (this.tracked.has(p.key)) continue;
-			this.track(p, this.prepared());
-			yield;
-		}
+		for (const p of periods) if (!this.tracked.has(p.key)) yield* this.track(p, this.prepared());
 	}
 
 	/** Changes that move every member's figures. */
@@ -325,19 +321,20 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		this.sorted = [...prep.spans].sort(byJoined);
 		yield;
 		const full: PreparedMembers = { ...prep, spans: this.sorted };
-		for (const p of periods) {
-			this.track(p, full);
-			yield;
-		}
+		for (const p of periods) yield* this.track(p, full);
 		this.built = true;
 	}
 
 	/** Start tracking `p`: its counts from a full computation. */
-	private track(p: Period, prep: PreparedMembers) {
+	private *track(p: Period, prep: PreparedMembers): Generator<void, void, void> {
+		// One section function at a time (each one pass over every member).
 		const s = summarize(prep, p);
+		yield;
 		const d = distribution(prep, p);
+		yield;
 		const c = basicInfoChanges(prep, p);
 		const r = atRisk(prep, p);
+		yield;
 		const counts = (rows: { key: string; count: number }[]) =>
 			new Map(rows.map((x) => [x.key, x.count]));
 		this.tracked.set(p.key, {
