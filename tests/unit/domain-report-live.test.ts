@@ -30,7 +30,6 @@ function prng(seed: number): () => number {
 }
 
 const TODAY = '2026-11-15';
-const DAY = 86_400_000;
 const START = Date.parse('2024-01-01T00:00:00Z');
 const END = Date.parse('2026-11-15T12:00:00Z');
 
