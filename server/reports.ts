@@ -482,11 +482,16 @@ class OrgReports {
 		return this.replayed.length === 0 ? this.live : [...this.replayed, ...this.live];
 	}
 
+	/** The inputs of a full preparation; each doc's rows are copied out only when read. */
 	inputs(today: string): ReportInputs {
 		const docs: Partial<Record<DocName, DocTables>> = {};
 		const values: NonNullable<ReportInputs['values']> = {};
 		for (const [doc, cache] of this.caches) {
-			docs[doc] = cache.snapshot();
+			let tables: DocTables | null = null;
+			Object.defineProperty(docs, doc, {
+				enumerable: true,
+				get: () => (tables ??= cache.snapshot())
+			});
 			values[doc] = cache.valuesSnapshot();
 		}
 		return { today, docs, values, history: this.history, historyReady: this.historyReady };
@@ -700,8 +705,7 @@ class OrgReports {
 		period: Period,
 		timed: <T>(fn: () => T) => T
 	): { json: string; changed: boolean } {
-		const parts: string[] = [];
-		const all: Record<string, unknown> = {};
+		const made: AreaPeriod[] = [];
 		let changed = false;
 		for (let i = 0; i < prep.areas.length; i++) {
 			const area = prep.areas[i];
@@ -713,6 +717,11 @@ class OrgReports {
 			if (area.live) sections = timed(() => (p as LiveArea<unknown>).compute(period));
 			else if (before && before.prep === p) sections = before.sections;
 			else sections = timed(() => computeArea(area, p, period));
+			// Unchanged values (the same objects): nothing to serialise (the usual case).
+			if (before && sameSections(before.sections, sections)) {
+				made.push(before);
+				continue;
+			}
 			const json = new Map<string, string>();
 			for (const [id, value] of Object.entries(sections)) {
 				let j = before && before.sections[id] === value ? before.json.get(id) : undefined;
@@ -721,15 +730,21 @@ class OrgReports {
 					if (j !== before?.json.get(id)) changed = true;
 				}
 				json.set(id, j);
-				parts.push(`${JSON.stringify(id)}:${j}`);
-				all[id] = value;
 			}
-			if (before && before.json.size !== json.size) changed = true;
-			if (!before) changed = true;
-			byPeriod.set(period.key, { prep: p, sections, json });
+			if (!before || before.json.size !== json.size) changed = true;
+			const entry = { prep: p, sections, json };
+			byPeriod.set(period.key, entry);
+			made.push(entry);
 		}
-		if (!changed && this.written.has(period.key))
-			return { json: this.written.get(period.key)!, changed };
+		const written = this.written.get(period.key);
+		if (!changed && written !== undefined) return { json: written, changed };
+		const parts: string[] = [];
+		const all: Record<string, unknown> = {};
+		for (const m of made)
+			for (const [id, j] of m.json) {
+				parts.push(`${JSON.stringify(id)}:${j}`);
+				all[id] = m.sections[id];
+			}
 		const items: ScoreItem[] = prep.areas.flatMap((a) => a.scorecard?.(all) ?? []);
 		parts.push(`${JSON.stringify(SCORECARD_SECTION)}:${JSON.stringify({ items })}`);
 		return { json: `{${parts.join(',')}}`, changed: true };
@@ -868,6 +883,19 @@ class OrgReports {
 		for (const w of this.waiters) w();
 		this.waiters = [];
 	}
+}
+
+/** The same sections: the same ids, each the same object. */
+function sameSections(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+	if (a === b) return true;
+	let n = 0;
+	for (const id in b) {
+		if (a[id] !== b[id]) return false;
+		n++;
+	}
+	let m = 0;
+	for (const _ in a) m++;
+	return n === m;
 }
 
 /** One area's sections of a period from its preparation (as computePeriodSteps does). */
