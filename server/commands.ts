@@ -7,9 +7,11 @@
  *  [CMD1] the org in the path is the user's own (else 404, nothing changes);
  *  [CMD2] unknown type or invalid arguments → 400 with what to fix;
  *  [CMD3] a role without the right → 403, nothing changes (checked before anything);
- *  [CMD4] the result is stored with the id in SQLite, in the same transaction as any
- *         member number; the same id again answers the stored result (200) and
- *         changes nothing; the same id with other content (or by another user) → 409;
+ *  [CMD4] the result is stored with the id in SQLite, in ONE transaction with any
+ *         member number and the log row of the command's doc change (made as the
+ *         server, after the number, inside that transaction); the same id again
+ *         answers the stored result (200) and changes nothing; the same id with other
+ *         content (or by another user) → 409; a store that fails → 503, nothing changed;
  *  [CMD5] commands of one organisation run one at a time, so two approvals of one
  *         applicant see each other (one number, not two);
  *  [CMD6] a handler that refuses (HttpError) stores nothing: the id can be sent again.
@@ -18,8 +20,9 @@ import type { z } from 'zod';
 import type { Role } from '../src/lib/domain/access';
 import { canonicalJson, COMMAND_ERROR, commandEnvelope } from '../src/lib/domain/commands';
 import { HttpError, parse, readJson, send, type ApiRoute, methodNotAllowed } from './http';
-import type { Rooms } from './rooms';
-import type { CommandRecord, Store, UserRecord } from './store/types';
+import type * as Y from 'yjs';
+import type { Room, Rooms } from './rooms';
+import type { CommandRecord, NewCommandRecord, Store, UserRecord } from './store/types';
 
 export interface CommandContext {
 	id: string;
@@ -31,13 +34,23 @@ export interface CommandContext {
 	rooms: Rooms;
 	store: Store;
 	/**
-	 * Store the command and its result (with the next member number when asked) in one
-	 * SQLite transaction. Call it once, after every check and before changing a doc.
+	 * Store the command in ONE SQLite transaction: the next member number when asked,
+	 * the result made with it, the doc change (`write`, made as the server on behalf of
+	 * the user, with the number and the result) and its log row, the command row. Call
+	 * it once, after every check; it answers the result once all of it is committed
+	 * (and the change broadcast). When the transaction fails, nothing of it remains.
 	 */
-	commit<R>(
-		opts: { allocateMemberNo?: boolean },
-		result: (memberNo: number | null) => R
-	): Promise<R>;
+	commit<R>(opts: {
+		allocateMemberNo?: boolean;
+		result: (memberNo: number | null) => R;
+		write?: CommandWrite<R>;
+	}): Promise<R>;
+}
+
+/** The doc change a command makes, stored with it (see `CommandContext.commit`). */
+export interface CommandWrite<R> {
+	room: Room;
+	change(doc: Y.Doc, memberNo: number | null, result: R): void;
 }
 
 export interface CommandDef<A> {
@@ -70,6 +83,50 @@ class KeyedQueue {
 		});
 		return next;
 	}
+}
+
+const STORE_FAILED = new HttpError(
+	503,
+	COMMAND_ERROR.storeFailed,
+	'The server could not save this command, so nothing was changed. It will be sent again; if this keeps happening, tell an administrator (the server log says why: disk full?).'
+);
+
+/** `commit` of a command: see CommandContext.commit. */
+async function storeCommand<R>(
+	store: Store,
+	opts: {
+		record: Omit<NewCommandRecord, 'result' | 'updates'>;
+		allocateMemberNo?: boolean;
+		result: (memberNo: number | null) => R;
+		write?: CommandWrite<R>;
+	}
+): Promise<R> {
+	const { record, allocateMemberNo, result, write } = opts;
+	const failed = (err: unknown): never => {
+		if (err instanceof HttpError) throw err;
+		console.error(`Guildhall: could not store command ${record.type} ${record.id}`, err);
+		throw STORE_FAILED;
+	};
+	if (!write) {
+		const rec = await store
+			.recordCommand({ ...record, result }, { allocateMemberNo })
+			.catch(failed);
+		return rec.result as R;
+	}
+	return write.room
+		.transactStored(async (stage) => {
+			const rec = await store.recordCommand(
+				{
+					...record,
+					result,
+					updates: (memberNo, made) =>
+						stage((doc) => write.change(doc, memberNo, made as R), record.userId).updates
+				},
+				{ allocateMemberNo }
+			);
+			return { value: rec.result as R, seqs: rec.seqs };
+		})
+		.catch(failed);
 }
 
 export function commandRoutes(deps: {
@@ -136,14 +193,13 @@ export function commandRoutes(deps: {
 					const result = await def.run(
 						{
 							...base,
-							commit: async (opts, make) => {
+							commit: async (opts) => {
 								if (committed) throw new Error(`Command ${type} committed twice`);
 								committed = true;
-								const rec = await deps.store.recordCommand(
-									{ org, id, type, userId: user.id, body: canonical, at: Date.now(), result: make },
-									opts
-								);
-								return rec.result as ReturnType<typeof make>;
+								return storeCommand(deps.store, {
+									record: { org, id, type, userId: user.id, body: canonical, at: Date.now() },
+									...opts
+								});
 							}
 						},
 						args

@@ -1,9 +1,10 @@
 /**
  * The joining commands (issue 4): move, verify, approve, reject. Each checks the
- * move with the pipeline state machine (src/lib/domain/lifecycle.ts), commits the
- * command (and the member number) to SQLite, then writes the registry as the server:
- * the member row's status and stamps, and one row of the server-owned `moves` table
- * (who and when, from the session). Rules: docs/SPEC.md [J1]-[J6].
+ * move with the pipeline state machine (src/lib/domain/lifecycle.ts), then commits in
+ * ONE SQLite transaction the member number (approve), the registry change made as the
+ * server (the member row's status and stamps, and one row of the server-owned `moves`
+ * table: who and when, from the session) with its log row, and the command record.
+ * Rules: docs/SPEC.md [CMD4], [J1]-[J6].
  */
 import * as Y from 'yjs';
 import {
@@ -83,9 +84,12 @@ function settingsRows(
 	return out;
 }
 
-/** Status, stamps and the `moves` row, in one server transaction. */
+/**
+ * Status, stamps and the `moves` row: called inside the command's server transaction
+ * (CommandContext.commit `write`, or transactAsServer for a replay).
+ */
 function writeMove(
-	room: Room,
+	doc: Y.Doc,
 	ctx: Pick<CommandContext, 'id' | 'user' | 'userName' | 'now'>,
 	row: RowMap,
 	rowId: string,
@@ -93,23 +97,21 @@ function writeMove(
 	fields: Record<string, string | number> = {}
 ): void {
 	const at = ctx.now.toISOString();
-	room.transactAsServer((doc) => {
-		for (const [k, v] of Object.entries(fields)) row.set(k, v);
-		row.set('status', move.to);
-		row.set('statusAt', at);
-		row.set('statusBy', ctx.userName);
-		const rec = new Y.Map<unknown>();
-		// The command id is the move's row id: a replayed command cannot add it twice.
-		doc.getMap<RowMap>(MOVES_TABLE).set(ctx.id, rec);
-		rec.set('memberId', rowId);
-		rec.set('from', move.from);
-		rec.set('to', move.to);
-		rec.set('byId', ctx.user.id);
-		rec.set('by', ctx.userName);
-		rec.set('at', at);
-		rec.set('command', move.command);
-		if (move.reason) rec.set('reason', move.reason);
-	}, ctx.user.id);
+	for (const [k, v] of Object.entries(fields)) row.set(k, v);
+	row.set('status', move.to);
+	row.set('statusAt', at);
+	row.set('statusBy', ctx.userName);
+	const rec = new Y.Map<unknown>();
+	// The command id is the move's row id: a replayed command cannot add it twice.
+	doc.getMap<RowMap>(MOVES_TABLE).set(ctx.id, rec);
+	rec.set('memberId', rowId);
+	rec.set('from', move.from);
+	rec.set('to', move.to);
+	rec.set('byId', ctx.user.id);
+	rec.set('by', ctx.userName);
+	rec.set('at', at);
+	rec.set('command', move.command);
+	if (move.reason) rec.set('reason', move.reason);
 }
 
 export const moveCommandDef: CommandDef<ReturnType<typeof moveArgs.parse>> = {
@@ -118,18 +120,23 @@ export const moveCommandDef: CommandDef<ReturnType<typeof moveArgs.parse>> = {
 	roles: ['admin', 'staff', 'approver'],
 	what: 'move members through the pipeline',
 	run: (ctx, args) =>
-		ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+		ctx.rooms.withRoom(registryName(ctx.org), (room) => {
 			const row = memberRow(room, args.rowId);
 			const from = statusOfRow(row);
 			checkMove(from, args.to, 'move');
-			const result = await ctx.commit({}, () => ({ status: args.to }));
-			writeMove(room, ctx, row, args.rowId, {
-				from,
-				to: args.to,
-				command: 'move',
-				reason: args.reason
+			return ctx.commit({
+				result: () => ({ status: args.to }),
+				write: {
+					room,
+					change: (doc) =>
+						writeMove(doc, ctx, row, args.rowId, {
+							from,
+							to: args.to,
+							command: 'move',
+							reason: args.reason
+						})
+				}
 			});
-			return result;
 		})
 };
 
@@ -139,20 +146,29 @@ export const rejectCommandDef: CommandDef<ReturnType<typeof rejectArgs.parse>> =
 	roles: ['staff', 'approver'],
 	what: 'reject applications',
 	run: (ctx, args) =>
-		ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+		ctx.rooms.withRoom(registryName(ctx.org), (room) => {
 			const row = memberRow(room, args.rowId);
 			const from = statusOfRow(row);
 			checkMove(from, 'rejected', 'reject');
-			const result = await ctx.commit({}, () => ({ status: 'rejected' }));
-			writeMove(
-				room,
-				ctx,
-				row,
-				args.rowId,
-				{ from, to: 'rejected', command: 'reject', reason: args.reason },
-				{ rejectedAt: ctx.now.toISOString(), rejectedBy: ctx.userName, rejectReason: args.reason }
-			);
-			return result;
+			return ctx.commit({
+				result: () => ({ status: 'rejected' }),
+				write: {
+					room,
+					change: (doc) =>
+						writeMove(
+							doc,
+							ctx,
+							row,
+							args.rowId,
+							{ from, to: 'rejected', command: 'reject', reason: args.reason },
+							{
+								rejectedAt: ctx.now.toISOString(),
+								rejectedBy: ctx.userName,
+								rejectReason: args.reason
+							}
+						)
+				}
+			});
 		})
 };
 
@@ -163,7 +179,7 @@ export const verifyCommandDef: CommandDef<ReturnType<typeof verifyArgs.parse>> =
 	what: 'verify applications',
 	run: (ctx, args) =>
 		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>
-			ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+			ctx.rooms.withRoom(registryName(ctx.org), (room) => {
 				const row = memberRow(room, args.rowId);
 				const from = statusOfRow(row);
 				checkMove(from, 'verified', 'verify');
@@ -190,34 +206,39 @@ export const verifyCommandDef: CommandDef<ReturnType<typeof verifyArgs.parse>> =
 						{ missing: missing.map((c) => c.id) }
 					);
 				}
-				const result = await ctx.commit({}, () => ({ status: 'verified' }));
 				const at = ctx.now.toISOString();
-				room.transactAsServer((doc) => {
-					const checks = doc.getMap<RowMap>(CHECKS_TABLE);
-					for (const c of criteria) {
-						const rec = new Y.Map<unknown>();
-						checks.set(newRowId(), rec);
-						rec.set('memberId', args.rowId);
-						rec.set('criterionId', c.id);
-						rec.set('command', ctx.id);
-						// A copy of the criterion as it was: later edits or removals break nothing.
-						for (const k of ['textEn', 'textFa', 'textZh'] as const) {
-							if (typeof c[k] === 'string') rec.set(k, c[k]);
+				return ctx.commit({
+					result: () => ({ status: 'verified' }),
+					write: {
+						room,
+						// The checks and the move in one server transaction, stored with the command.
+						change: (doc) => {
+							const checks = doc.getMap<RowMap>(CHECKS_TABLE);
+							for (const c of criteria) {
+								const rec = new Y.Map<unknown>();
+								checks.set(newRowId(), rec);
+								rec.set('memberId', args.rowId);
+								rec.set('criterionId', c.id);
+								rec.set('command', ctx.id);
+								// A copy of the criterion as it was: later edits or removals break nothing.
+								for (const k of ['textEn', 'textFa', 'textZh'] as const) {
+									if (typeof c[k] === 'string') rec.set(k, c[k]);
+								}
+								rec.set('required', c.required === true);
+								rec.set('met', met.has(c.id));
+								rec.set('at', at);
+							}
+							writeMove(
+								doc,
+								ctx,
+								row,
+								args.rowId,
+								{ from, to: 'verified', command: 'verify' },
+								{ verifiedAt: at, verifiedBy: ctx.userName, verifyNote: args.note }
+							);
 						}
-						rec.set('required', c.required === true);
-						rec.set('met', met.has(c.id));
-						rec.set('at', at);
 					}
-				}, ctx.user.id);
-				writeMove(
-					room,
-					ctx,
-					row,
-					args.rowId,
-					{ from, to: 'verified', command: 'verify' },
-					{ verifiedAt: at, verifiedBy: ctx.userName, verifyNote: args.note }
-				);
-				return result;
+				});
 			})
 		)
 };
@@ -248,14 +269,14 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 	what: 'approve applications',
 	run: (ctx, args) =>
 		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>
-			ctx.rooms.withRoom(registryName(ctx.org), async (room) => {
+			ctx.rooms.withRoom(registryName(ctx.org), (room) => {
 				const row = memberRow(room, args.rowId);
 				const existing = row.get('memberNo');
 				if (typeof existing === 'number') {
 					// Approved already (by another approver a moment ago, or an earlier
 					// command): the same number, never a second one [J3].
 					const memberNo = String(row.get('certificateNo') ?? existing);
-					return ctx.commit({}, () => ({ memberNo }));
+					return ctx.commit({ result: () => ({ memberNo }) });
 				}
 				const from = statusOfRow(row);
 				checkMove(from, 'active', 'approve');
@@ -273,21 +294,28 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 					}
 				}
 				const config = readConfig(settings.doc.getMap<unknown>('config').toJSON());
-				const result = await ctx.commit({ allocateMemberNo: true }, (n) => ({
-					memberNo: formatMemberNo(config.memberNoFormat, n!)
-				}));
-				const stored = await ctx.store.getCommand(ctx.org, ctx.id);
-				writeMove(
-					room,
-					ctx,
-					row,
-					args.rowId,
-					{ from, to: 'active', command: 'approve' },
-					approvalFields(ctx, args, stored!.memberNo!, result.memberNo, row)
-				);
-				return result;
+				// One SQLite transaction [J2]: the number, then the approval fields and the move
+				// (made with it) appended to the log, then the command row.
+				return ctx.commit({
+					allocateMemberNo: true,
+					result: (n) => ({ memberNo: formatMemberNo(config.memberNoFormat, n!) }),
+					write: {
+						room,
+						change: (doc, n, result) =>
+							writeMove(
+								doc,
+								ctx,
+								row,
+								args.rowId,
+								{ from, to: 'active', command: 'approve' },
+								approvalFields(ctx, args, n!, result.memberNo, row)
+							)
+					}
+				});
 			})
 		),
+	// Only for a command stored by a server older than [CMD4]'s single transaction,
+	// which may have stopped between the command row and the doc write.
 	replay: (ctx, args, stored) =>
 		ctx.rooms.withRoom(registryName(ctx.org), (room) => {
 			if (stored.memberNo === null) return;
@@ -295,19 +323,18 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 			if (!(row instanceof Y.Map) || row.get('memberNo') !== undefined) return;
 			const certificateNo = (stored.result as { memberNo: string }).memberNo;
 			const from = statusOfRow(row as RowMap);
-			writeMove(
-				room,
-				{ ...ctx, now: new Date(stored.at) },
-				row as RowMap,
-				args.rowId,
-				{ from, to: 'active', command: 'approve' },
-				approvalFields(
-					{ ...ctx, now: new Date(stored.at) },
-					args,
-					stored.memberNo,
-					certificateNo,
-					row as RowMap
-				)
+			const then = { ...ctx, now: new Date(stored.at) };
+			room.transactAsServer(
+				(doc) =>
+					writeMove(
+						doc,
+						then,
+						row as RowMap,
+						args.rowId,
+						{ from, to: 'active', command: 'approve' },
+						approvalFields(then, args, stored.memberNo!, certificateNo, row as RowMap)
+					),
+				ctx.user.id
 			);
 		})
 };

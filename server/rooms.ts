@@ -10,13 +10,20 @@
  *    Group commit [P4]: the outbox is stored once per event-loop turn (setImmediate),
  *    everything that arrived in that turn in ONE store transaction, then broadcast and
  *    acknowledged in arrival order.
+ *  - a server change that must be stored together with other records (a command: its
+ *    record, member number and doc change, all or none) goes through `transactStored`:
+ *    its log row, after the entries waiting in the outbox, is appended in the caller's
+ *    store transaction; the outbox treats those entries as stored (never appended
+ *    twice), then broadcasts and acknowledges them in order. If that transaction
+ *    fails, the change is undone in memory [P5].
  *  - when the store fails, the doc stays in memory and the entries stay in the outbox
  *    and are retried on the next change, the next snapshot or a timer [P2]; they are
  *    broadcast anyway (the doc in memory is the truth) but not acknowledged.
  *  - a snapshot is written every `snapshotEvery` stored updates and when the last
  *    peer leaves, by the store's background thread from the stored snapshot and log
  *    rows (the event loop never encodes the whole doc) [R3]; the room is unloaded
- *    after `idleMs` without peers.
+ *    after `idleMs` without peers, and then, if enough was deleted, the snapshot is
+ *    rewritten without deleted content (a Y.Doc built in that thread) [R6].
  *  - the room keeps the bytes of its last snapshot and the updates after it, so a new
  *    device (empty state vector) is answered from them without encoding the doc [R4].
  */
@@ -30,7 +37,7 @@ import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { DOC_GUARDS } from './doc-guards';
 import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
 import { seedSettings } from './joining';
-import type { Store } from './store/types';
+import type { AppendedUpdate, Store } from './store/types';
 
 /** What a room needs from a connection. The transport's connections implement it. */
 export interface Peer {
@@ -84,6 +91,26 @@ interface OutboxEntry {
 	acks: { peer: Peer; message: Uint8Array }[];
 }
 
+/**
+ * Makes a server change inside a store transaction and answers the log rows to append
+ * in it (see `Room.transactStored`).
+ */
+export type StageChange = <V>(
+	change: (doc: Y.Doc) => V,
+	onBehalfOf?: number
+) => { value: V; updates: AppendedUpdate[] };
+
+interface Staged {
+	undo: Y.UndoManager;
+	/** Outbox index of the change's entry, and the outbox length after it. */
+	from: number;
+	to: number;
+	/** The doc's state vector before the change. */
+	sv: Uint8Array;
+	/** The outbox entries to store with it (those before it, then its own). */
+	batch: OutboxEntry[];
+}
+
 /** The stored state of the room as bytes: its last snapshot and the updates after it. */
 interface StoredState {
 	/** The snapshot's parts (none without a snapshot). */
@@ -91,6 +118,13 @@ interface StoredState {
 	/** Updates after `base`, stored or waiting in the outbox, in order. */
 	tail: { seq: number; update: Uint8Array }[];
 }
+
+/**
+ * At unload, a snapshot without deleted content is written when at least this many
+ * items were deleted or overwritten since the last one (below, the rebuild costs more
+ * than it saves) [R6].
+ */
+const GC_MIN_DELETED = 100;
 
 /** Above this many tail updates a new device is answered from the doc instead. */
 const MAX_TAIL = 5000;
@@ -178,6 +212,8 @@ export class Room {
 	/** Awareness client id → the peer that owns it. */
 	private readonly awarenessOwner = new Map<number, Peer>();
 	private destroyed = false;
+	/** Items deleted (or overwritten) since load or the last collected snapshot [R6]. */
+	private deletedSinceGc = 0;
 	/** The doc holds the stored state (see `open`). */
 	built = false;
 	whenBuilt: Promise<void> = Promise.resolve();
@@ -318,6 +354,125 @@ export class Room {
 		return out;
 	}
 
+	/**
+	 * Change the doc as the server with its log row committed in the caller's own store
+	 * transaction instead of by the group commit [P5]: a command's record, its member
+	 * number and its doc change are stored all together or not at all.
+	 *
+	 * `persist` runs with the outbox held: no group commit is in flight or starts before
+	 * it settles. Inside its store transaction it calls `stage` once: the change is made
+	 * (as the server, for `onBehalfOf`) and `stage` returns the rows to append in that
+	 * transaction: the changes still waiting in the outbox, in order, then this one, so
+	 * the log keeps the doc's order. `persist` resolves with their seqs; they leave the
+	 * outbox as stored, and only then are broadcast and acknowledged, in order [P1][K1].
+	 *
+	 * If `persist` rejects after `stage` (the transaction rolled back), the change is
+	 * undone in memory before the error is passed on, and the change and its undo go to
+	 * the outbox as one update whose deleted content is garbage-collected: no value of
+	 * the change stays in the doc, was broadcast, or is stored.
+	 */
+	async transactStored<T>(
+		persist: (stage: StageChange) => Promise<{ value: T; seqs: readonly number[] }>
+	): Promise<T> {
+		while (this.flushing) await this.flushing;
+		let release!: () => void;
+		this.flushing = new Promise<void>((r) => (release = r));
+		let staged: Staged | null = null;
+		let committed = false;
+		try {
+			const stage: StageChange = (change, onBehalfOf) => {
+				if (staged) throw new Error(`Room ${this.name}: a stored change was staged twice`);
+				// A fresh origin object: the undo manager tracks this transaction only.
+				const origin =
+					onBehalfOf === undefined ? { kind: 'server' } : { kind: 'server', userId: onBehalfOf };
+				// Kept until the store has answered. It keeps the items this change deletes (the
+				// values it overwrites) from garbage collection: a few values per command.
+				const undo = new Y.UndoManager(this.doc, {
+					trackedOrigins: new Set([origin]),
+					captureTimeout: 0
+				});
+				const s: Staged = {
+					undo,
+					from: this.outbox.length,
+					to: this.outbox.length,
+					sv: Y.encodeStateVector(this.doc),
+					batch: []
+				};
+				staged = s;
+				let value!: ReturnType<typeof change>;
+				try {
+					this.doc.transact(() => {
+						value = change(this.doc);
+					}, origin);
+				} finally {
+					s.to = this.outbox.length;
+					s.batch = this.outbox.slice();
+				}
+				return {
+					value,
+					updates: s.batch.map((e) => ({
+						room: this.name,
+						update: e.update,
+						userId: e.userId,
+						at: e.at
+					}))
+				};
+			};
+			const { value, seqs } = await persist(stage);
+			committed = true;
+			const batch = (staged as Staged | null)?.batch ?? [];
+			this.markStored(batch, seqs);
+			this.announce(batch);
+			return value;
+		} catch (err) {
+			if (staged && !committed) this.revert(staged);
+			throw err;
+		} finally {
+			(staged as Staged | null)?.undo.destroy();
+			this.flushing = null;
+			release();
+			if (this.outbox.length > 0) this.scheduleFlush();
+		}
+	}
+
+	/**
+	 * `transactAsServer`, answered once the change is committed to the log (an HTTP
+	 * action that must not say "done" before it is stored). When the store fails the
+	 * change is undone and the error passed on. See `transactStored`.
+	 */
+	transactAsServerStored<T>(fn: (doc: Y.Doc) => T, onBehalfOf?: number): Promise<T> {
+		return this.transactStored(async (stage) => {
+			const { value, updates } = stage(fn, onBehalfOf);
+			return { value, seqs: await this.store.appendUpdates(updates) };
+		});
+	}
+
+	/** Undo a staged change whose store transaction failed (see `transactStored`). */
+	private revert(s: Staged): void {
+		const alone = this.outbox.length === s.to;
+		// The undo's own transaction is not tracked, so what it deletes (the change's
+		// items) is garbage-collected at once: their values are gone from memory.
+		s.undo.removeTrackedOrigin(s.undo);
+		while (s.undo.canUndo()) s.undo.undo();
+		if (!alone || this.outbox.length === s.from) return;
+		// Nothing else happened meanwhile (always so with SQLite, whose transaction does
+		// not yield): the change and its undo become one update, encoded from the doc
+		// (so without the deleted values). It must still be stored and sent: later server
+		// changes build on its clocks. O(doc) for the delete set; only on this failure.
+		const mine = this.outbox.splice(s.from);
+		this.outbox.push({
+			update: Y.encodeStateAsUpdate(this.doc, s.sv),
+			clients: [],
+			userId: mine[0].userId,
+			at: mine[0].at,
+			from: null,
+			echo: false,
+			broadcast: false,
+			acks: mine.flatMap((e) => e.acks)
+		});
+		this.scheduleFlush();
+	}
+
 	/** Whether `peer`'s edits can be applied at all (see SPEC [D1]). */
 	get writable(): boolean {
 		return this.guard !== null;
@@ -372,6 +527,9 @@ export class Room {
 		tr: Y.Transaction
 	): void => {
 		if (origin === LOAD_ORIGIN) return;
+		for (const ranges of tr.deleteSet.clients.values()) {
+			for (const r of ranges) this.deletedSinceGc += r.len;
+		}
 		const from = isPeer(origin) ? origin : null;
 		const clients: number[] = [];
 		if (from) {
@@ -438,18 +596,7 @@ export class Room {
 				const seqs = await this.store.appendUpdates(
 					batch.map((e) => ({ room: this.name, update: e.update, userId: e.userId, at: e.at }))
 				);
-				// Durable from here on: only now broadcast [P1] and acknowledge [K1].
-				this.outbox.splice(0, batch.length);
-				this.lastSeq = seqs[seqs.length - 1];
-				this.sinceSnapshot += batch.length;
-				this.lastAttemptFailed = false;
-				this.retryDelay = this.tuning.retryMs;
-				if (this.stored) {
-					for (let i = 0; i < batch.length; i++) {
-						this.stored.tail.push({ seq: seqs[i], update: batch[i].update });
-					}
-					if (this.stored.tail.length > MAX_TAIL) this.stored = null;
-				}
+				this.markStored(batch, seqs);
 			} catch (err) {
 				this.lastAttemptFailed = true;
 				console.error(
@@ -461,12 +608,36 @@ export class Room {
 				this.scheduleRetry();
 				return;
 			}
-			for (const e of batch) {
-				if (!e.broadcast) this.broadcast(e);
-				for (const a of e.acks) a.peer.send(a.message);
-			}
-			if (this.sinceSnapshot >= this.tuning.snapshotEvery) void this.writeSnapshot();
+			this.announce(batch);
 		}
+	}
+
+	/** `batch`, the first entries of the outbox, is committed to the log as `seqs`. */
+	private markStored(batch: readonly OutboxEntry[], seqs: readonly number[]): void {
+		if (seqs.length !== batch.length) {
+			throw new Error(`Room ${this.name}: ${batch.length} change(s) stored as ${seqs.length} rows`);
+		}
+		this.outbox.splice(0, batch.length);
+		if (batch.length === 0) return;
+		this.lastSeq = seqs[seqs.length - 1];
+		this.sinceSnapshot += batch.length;
+		this.lastAttemptFailed = false;
+		this.retryDelay = this.tuning.retryMs;
+		if (this.stored) {
+			for (let i = 0; i < batch.length; i++) {
+				this.stored.tail.push({ seq: seqs[i], update: batch[i].update });
+			}
+			if (this.stored.tail.length > MAX_TAIL) this.stored = null;
+		}
+	}
+
+	/** Durable from here on: only now broadcast [P1] and acknowledge [K1], in order. */
+	private announce(batch: readonly OutboxEntry[]): void {
+		for (const e of batch) {
+			if (!e.broadcast) this.broadcast(e);
+			for (const a of e.acks) a.peer.send(a.message);
+		}
+		if (this.sinceSnapshot >= this.tuning.snapshotEvery) void this.writeSnapshot();
 	}
 
 	private scheduleRetry(): void {
@@ -484,23 +655,26 @@ export class Room {
 	 * loop. One at a time; resolves when the current one (and, if more was stored
 	 * meanwhile and `again`, one more) is written.
 	 */
-	private writeSnapshot(again = false): Promise<void> {
+	private writeSnapshot(again = false, gc = false): Promise<void> {
 		if (this.snapshotting) {
 			if (!again) return this.snapshotting;
-			return this.snapshotting.then(() => this.writeSnapshot(false));
+			return this.snapshotting.then(() => this.writeSnapshot(false, gc));
 		}
-		if (this.lastSeq <= this.snapshotSeq) return Promise.resolve();
+		const collect = gc && this.deletedSinceGc >= GC_MIN_DELETED;
+		if (this.lastSeq <= this.snapshotSeq && !collect) return Promise.resolve();
 		const upToSeq = this.lastSeq;
 		const counted = this.sinceSnapshot;
-		this.snapshotting = this.runSnapshot(upToSeq, counted).finally(() => {
+		this.snapshotting = this.runSnapshot(upToSeq, counted, collect).finally(() => {
 			this.snapshotting = null;
 		});
 		return this.snapshotting;
 	}
 
-	private async runSnapshot(upToSeq: number, counted: number): Promise<void> {
+	private async runSnapshot(upToSeq: number, counted: number, gc: boolean): Promise<void> {
+		const deleted = this.deletedSinceGc;
 		try {
-			const merged = await this.store.snapshotFromLog(this.name, upToSeq);
+			const merged = await this.store.snapshotFromLog(this.name, upToSeq, { gc });
+			if (merged?.collected) this.deletedSinceGc = Math.max(0, this.deletedSinceGc - deleted);
 			this.snapshotSeq = Math.max(this.snapshotSeq, upToSeq);
 			this.sinceSnapshot = Math.max(0, this.sinceSnapshot - counted);
 			if (merged && this.stored) {
@@ -519,10 +693,15 @@ export class Room {
 		}
 	}
 
-	/** Store pending changes, then write a snapshot if anything changed since the last. */
-	async snapshot(): Promise<void> {
+	/**
+	 * Store pending changes, then write a snapshot if anything changed since the last.
+	 * With `gc` (the room is being unloaded), and if at least GC_MIN_DELETED items were
+	 * deleted or overwritten since the last collected one, the snapshot is rewritten
+	 * without the deleted content (built as a Y.Doc by the store's background thread) [R6].
+	 */
+	async snapshot(opts: { gc?: boolean } = {}): Promise<void> {
 		await this.flush();
-		await this.writeSnapshot(true);
+		await this.writeSnapshot(true, opts.gc === true);
 	}
 
 	/**
@@ -757,7 +936,8 @@ export class Rooms {
 	}
 
 	private async unload(entry: RoomEntry, room: Room): Promise<void> {
-		await room.snapshot();
+		// Idle: the moment to drop deleted content from the snapshot (off the event loop).
+		await room.snapshot({ gc: true });
 		if (entry.holds > 0 || this.entries.get(room.name) !== entry) return;
 		if (room.pending > 0) {
 			// Never drop changes the store does not have yet: try again later.

@@ -8,6 +8,12 @@
 //    writes the new snapshot with its state vector, in parts of PART_BYTES that are each
 //    a valid update (so a room is later built a part per event-loop turn). Answers with
 //    the parts (transferred, not copied) so the room can serve new devices from them.
+//    With `gc` (a room unloaded after deletions) and a stored state of at most
+//    `gcMaxBytes`, it applies them to a Y.Doc instead and stores the doc's encoding:
+//    mergeUpdates keeps the content of deleted items and overwritten values, a Y.Doc
+//    garbage-collects it. Then the snapshot is rewritten even if it covers upToSeq.
+//    (Bigger rooms are merged as usual: a doc of them would cost this thread seconds
+//    and hundreds of MB.)
 //  - checkpoint: a PASSIVE WAL checkpoint (the main connection has wal_autocheckpoint=0,
 //    so its appends never stall on one). PASSIVE never waits for the writer.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -37,13 +43,25 @@ const q = {
 	)
 };
 
-const read = db.transaction((room, upToSeq) => {
+const read = db.transaction((room, upToSeq, gc) => {
 	const s = q.snapshot.get(room);
-	if (s && s.up_to_seq >= upToSeq) return null;
-	const rows = q.rows.all(room, s ? s.up_to_seq : 0, upToSeq);
+	if (s && s.up_to_seq >= upToSeq && !gc) return null;
+	const upTo = s ? Math.max(s.up_to_seq, upToSeq) : upToSeq;
+	const rows = q.rows.all(room, s ? s.up_to_seq : 0, upTo);
 	const stored = !s ? [] : s.parts > 0 ? q.parts.all(room) : [s.state];
-	return { stored, rows };
+	return { stored, rows, upTo, fresh: !s || s.up_to_seq < upToSeq };
 });
+
+/** The state of `updates` as a garbage-collected Y.Doc encodes it. */
+function collect(updates) {
+	const doc = new Y.Doc({ gc: true });
+	doc.transact(() => {
+		for (const u of updates) Y.applyUpdate(doc, u);
+	});
+	const state = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return state;
+}
 
 const write = db.transaction((room, parts, sv, upToSeq) => {
 	const r = q.write.run(room, sv, parts.length, upToSeq, Date.now());
@@ -53,16 +71,28 @@ const write = db.transaction((room, parts, sv, upToSeq) => {
 	return true;
 });
 
-function snapshot({ room, upToSeq }) {
-	const found = read(room, upToSeq);
+function snapshot({ room, upToSeq, gc = false, gcMaxBytes = 0 }) {
+	const found = read(room, upToSeq, gc);
 	if (!found) return { skipped: true };
 	const all = [...found.stored, ...found.rows];
-	const state = all.length === 1 ? all[0] : Y.mergeUpdates(all);
+	const bytes = all.reduce((n, u) => n + u.byteLength, 0);
+	let state = null;
+	if (gc && all.length > 0 && bytes <= gcMaxBytes) {
+		try {
+			state = collect(all);
+		} catch {
+			state = null; // a row Yjs cannot apply: merge as usual (the room's build skips it)
+		}
+	}
+	const collected = state !== null;
+	// Asked to collect a room too big for it, and nothing new to merge: nothing to do.
+	if (!collected && !found.fresh) return { skipped: true };
+	state ??= all.length === 1 ? all[0] : Y.mergeUpdates(all);
 	const sv = Y.encodeStateVectorFromUpdate(state);
 	// Own buffers (transferable), never views into a shared pool.
 	const parts = splitUpdate(state, PART_BYTES).map((p) => new Uint8Array(p));
-	if (!write(room, parts, sv, upToSeq)) return { skipped: true };
-	return { parts, sv, upToSeq };
+	if (!write(room, parts, sv, found.upTo)) return { skipped: true };
+	return { parts, sv, upToSeq: found.upTo, collected };
 }
 
 parentPort.on('message', (job) => {

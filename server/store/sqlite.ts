@@ -8,7 +8,8 @@
  *
  * Off the event loop: WAL checkpoints (`wal_autocheckpoint=0` here; a background
  * thread checkpoints PASSIVE after every ~4 MB appended and every 10 s) and snapshots,
- * which that thread merges from the stored snapshot and log rows (snapshot-worker.js).
+ * which that thread merges from the stored snapshot and log rows (snapshot-worker.js),
+ * or, asked to collect garbage, builds as a Y.Doc and encodes (rooms up to 8 MiB).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ import {
 	type AppendedUpdate,
 	type CommandRecord,
 	type NewCommandRecord,
+	type RecordedCommand,
 	type LoadedRoom,
 	type MergedSnapshot,
 	type NewUserRecord,
@@ -247,6 +249,12 @@ export interface SqliteStoreOptions {
 	busyTimeoutMs?: number;
 	/** Checkpoint the WAL (in the background thread) after this many bytes appended. */
 	checkpointBytes?: number;
+	/**
+	 * A garbage-collected snapshot (`snapshotFromLog` with `gc`) is built only for rooms
+	 * whose stored state is at most this big: the background thread builds a Y.Doc of
+	 * it (~20x its size in memory, ~1 s per 10 MB).
+	 */
+	gcSnapshotMaxBytes?: number;
 }
 
 /** The background thread's source: next to this file, or from dist/ (the build). */
@@ -268,6 +276,7 @@ interface WorkerReply {
 	parts?: Uint8Array[];
 	sv?: Uint8Array;
 	upToSeq?: number;
+	collected?: boolean;
 }
 
 /** One background thread; jobs run one at a time, in order. */
@@ -339,7 +348,15 @@ export class SqliteStore implements Store {
 	private checkpointing: Promise<unknown> | null = null;
 	private readonly checkpointTimer: ReturnType<typeof setInterval>;
 
-	constructor({ dataDir, busyTimeoutMs = 5000, checkpointBytes = 4 << 20 }: SqliteStoreOptions) {
+	private readonly gcSnapshotMaxBytes: number;
+
+	constructor({
+		dataDir,
+		busyTimeoutMs = 5000,
+		checkpointBytes = 4 << 20,
+		gcSnapshotMaxBytes = 8 << 20
+	}: SqliteStoreOptions) {
+		this.gcSnapshotMaxBytes = gcSnapshotMaxBytes;
 		fs.mkdirSync(dataDir, { recursive: true });
 		this.file = path.join(dataDir, DB_FILE);
 		this.db = new Database(this.file);
@@ -650,10 +667,25 @@ export class SqliteStore implements Store {
 		})();
 	}
 
-	async snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null> {
-		const r = await this.background.run({ type: 'snapshot', room, upToSeq });
+	async snapshotFromLog(
+		room: string,
+		upToSeq: number,
+		opts: { gc?: boolean } = {}
+	): Promise<MergedSnapshot | null> {
+		const r = await this.background.run({
+			type: 'snapshot',
+			room,
+			upToSeq,
+			gc: opts.gc === true,
+			gcMaxBytes: this.gcSnapshotMaxBytes
+		});
 		if (r.skipped || !r.parts || !r.sv) return null;
-		return { parts: r.parts, sv: r.sv, upToSeq: r.upToSeq ?? upToSeq };
+		return {
+			parts: r.parts,
+			sv: r.sv,
+			upToSeq: r.upToSeq ?? upToSeq,
+			collected: r.collected === true
+		};
 	}
 
 	/** A checkpoint now, in the background thread (tests, shutdown). */
@@ -740,36 +772,47 @@ export class SqliteStore implements Store {
 	async recordCommand(
 		c: NewCommandRecord,
 		opts: { allocateMemberNo?: boolean } = {}
-	): Promise<CommandRecord> {
-		// The command record and the member number in one transaction: a number is
-		// allocated only together with the command that owns it, and never twice for one id.
-		return this.db.transaction((): CommandRecord => {
-			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
-			if (existing) return toCommand(existing);
-			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
-			const result = c.result(memberNo);
-			const row: CommandRow = {
-				org: c.org,
-				id: c.id,
-				type: c.type,
-				user_id: c.userId,
-				body: c.body,
-				result: JSON.stringify(result),
-				member_no: memberNo,
-				at: c.at
-			};
-			this.q.insertCommand.run({
-				org: row.org,
-				id: row.id,
-				type: row.type,
-				userId: row.user_id,
-				body: row.body,
-				result: row.result,
-				memberNo: row.member_no,
-				at: row.at
-			});
-			return toCommand(row);
-		})();
+	): Promise<RecordedCommand> {
+		// The member number, the doc change's log rows and the command record in one
+		// transaction: a number is allocated only together with the command that owns it
+		// and the approval fields that show it, and never twice for one id.
+		// IMMEDIATE: the write lock from the start (waiting up to busy_timeout for it). A
+		// deferred transaction reads first and could not take it later if the background
+		// thread wrote meanwhile (SQLITE_BUSY at once, after the doc change was made).
+		const recorded = this.db
+			.transaction((): RecordedCommand => {
+				const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
+				if (existing) return { ...toCommand(existing), seqs: [] };
+				const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
+				const result = c.result(memberNo);
+				const updates = c.updates?.(memberNo, result) ?? [];
+				const seqs = updates.map((u) => this.appendOne(u));
+				const row: CommandRow = {
+					org: c.org,
+					id: c.id,
+					type: c.type,
+					user_id: c.userId,
+					body: c.body,
+					result: JSON.stringify(result),
+					member_no: memberNo,
+					at: c.at
+				};
+				this.q.insertCommand.run({
+					org: row.org,
+					id: row.id,
+					type: row.type,
+					userId: row.user_id,
+					body: row.body,
+					result: row.result,
+					memberNo: row.member_no,
+					at: row.at
+				});
+				for (const u of updates) this.sinceCheckpoint += u.update.byteLength + 64;
+				return { ...toCommand(row), seqs };
+			})
+			.immediate();
+		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
+		return recorded;
 	}
 
 	async ping(): Promise<void> {

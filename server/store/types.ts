@@ -102,6 +102,8 @@ export interface MergedSnapshot {
 	parts: Uint8Array[];
 	sv: Uint8Array;
 	upToSeq: number;
+	/** Encoded from a garbage-collected Y.Doc (no deleted content), not merged. */
+	collected: boolean;
 }
 
 /** Thrown by `createUser` when the username is taken (case-insensitive). */
@@ -135,6 +137,18 @@ export interface NewCommandRecord {
 	at: number;
 	/** The answer, made inside the transaction (with the allocated number, if any). */
 	result(memberNo: number | null): unknown;
+	/**
+	 * The command's doc change, run inside the transaction after `result` (it gets the
+	 * number and the answer): makes the change and returns the log rows to append in the
+	 * same transaction (see Room.transactStored). Throwing rolls everything back.
+	 */
+	updates?(memberNo: number | null, result: unknown): readonly AppendedUpdate[];
+}
+
+/** What `recordCommand` stored (or found): the record and the seqs of its log rows. */
+export interface RecordedCommand extends CommandRecord {
+	/** Seqs of the rows `updates` returned, in order; empty for a command already stored. */
+	seqs: number[];
 }
 
 export interface Store {
@@ -180,9 +194,20 @@ export interface Store {
 	/**
 	 * Write a new snapshot of `room` that holds the stored snapshot and every log row up
 	 * to `upToSeq`, without blocking the caller's thread; null when the stored snapshot
-	 * already covers `upToSeq`.
+	 * already covers `upToSeq` (and nothing is to be collected).
 	 */
-	snapshotFromLog(room: string, upToSeq: number): Promise<MergedSnapshot | null>;
+	snapshotFromLog(
+		room: string,
+		upToSeq: number,
+		opts?: {
+			/**
+			 * Drop deleted content: build the state as a Y.Doc (off the caller's thread) and
+			 * store its encoding, even if the stored snapshot covers `upToSeq` already. A
+			 * store may merge as usual instead (a room too big for it): see `collected`.
+			 */
+			gc?: boolean;
+		}
+	): Promise<MergedSnapshot | null>;
 
 	/** The next member number of the organisation: 1, 2, 3... never reused. */
 	nextMemberNo(org: string): Promise<number>;
@@ -212,10 +237,15 @@ export interface Store {
 	/** A stored command by its id (issue 4, server/commands.ts). */
 	getCommand(org: string, id: string): Promise<CommandRecord | null>;
 	/**
-	 * Store a command and its result in one transaction, with the next member number
-	 * when asked (`result` gets it). An id already stored answers the stored record.
+	 * Store a command in ONE transaction, in this order: the next member number when
+	 * asked; the result (`result` gets the number); the doc change's log rows
+	 * (`updates`); the command row. All or none. An id already stored answers the
+	 * stored record and runs nothing.
 	 */
-	recordCommand(c: NewCommandRecord, opts?: { allocateMemberNo?: boolean }): Promise<CommandRecord>;
+	recordCommand(
+		c: NewCommandRecord,
+		opts?: { allocateMemberNo?: boolean }
+	): Promise<RecordedCommand>;
 
 	/** Resolves when the store can answer a query; rejects otherwise. */
 	ping(): Promise<void>;

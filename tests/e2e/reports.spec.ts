@@ -10,6 +10,8 @@ import { baseURL, cell, controlledByServiceWorker, loginContext, waitForGrid } f
 import { addMember, editText, uniqueTag } from './members-helpers';
 import { USERS, type TestUser } from './users';
 import { DEFAULT_CRITERIA } from '../../src/lib/domain/settings';
+import { gregorianToPersian } from '../../src/lib/domain/calendar';
+import { periodContaining, previousPeriod, type Period } from '../../src/lib/domain/report';
 
 const sara = USERS[0];
 const bahar = USERS[3];
@@ -28,6 +30,12 @@ async function reportsContext(browser: Browser, user: TestUser, locale?: 'en' | 
 	await expect(page.getByTestId('section-summary')).toBeVisible();
 	await expect(page.getByTestId('live')).toBeVisible();
 	return { context, page };
+}
+
+/** Choose a period kind or calendar as a person does: click its label (the radio is hidden). */
+async function pick(page: Page, testId: string) {
+	await page.locator('label', { has: page.getByTestId(testId) }).click();
+	await expect(page.getByTestId(testId)).toBeChecked();
 }
 
 /** The 15th of last month (the month the page shows first), as ISO. */
@@ -172,5 +180,78 @@ test('[RP9] Persian: right to left, Persian digits and calendar; screenshot', as
 	await page.getByTestId('locale-select').selectOption('zh');
 	await expect(page.locator('h1')).toHaveText('报表');
 	await expect(page.getByTestId('section-scorecard')).toContainText('会员工作评分表');
+	await board.context.close();
+});
+
+test('[RP10] Persian: Solar Hijri quarters by default, switch period, compare, custom period, Gregorian on request; screenshot', async ({
+	browser
+}) => {
+	const fa = (n: number) => n.toLocaleString('fa-IR', { useGrouping: false });
+	const quarterLabel = (p: Period) => {
+		const start = gregorianToPersian(p.from)!;
+		return `فصل ${fa(Math.ceil(start.m / 3))} ${fa(start.y)}`;
+	};
+	const today = new Date().toISOString().slice(0, 10);
+	// The page opens on the last complete quarter, compared with the one before.
+	const last = previousPeriod(periodContaining('quarter', today, 'persian'));
+	const before = previousPeriod(last);
+	const older = previousPeriod(before);
+
+	const board = await reportsContext(browser, bahar, 'fa');
+	const { page } = board;
+	await expect(page.getByTestId('calendar-persian')).toBeChecked();
+	await pick(page, 'kind-quarter');
+	const select = page.getByTestId('period-select');
+	await expect(select).toHaveValue(last.key);
+	expect(last.key).toMatch(/^jq:14\d\d-[1-4]$/);
+	await expect(page.getByTestId('period-title')).toHaveText(quarterLabel(last));
+	await expect(page.getByTestId('period-previous')).toContainText(quarterLabel(before));
+	// Solar Hijri days in Persian digits: the quarter starts on the 1st of its first month.
+	await expect(page.getByTestId('period-range')).toContainText(`${fa(1)} `);
+	await expect(page.getByTestId('period-range')).not.toContainText(/[0-9]/);
+	// Every quarter offered is a Solar Hijri one, in Persian digits.
+	for (const text of await select.locator('option').allTextContents())
+		expect(text).toMatch(/^فصل [۱-۴] ۱۴[۰-۹]{2}$/);
+
+	// Another quarter, compared with the one before it.
+	await select.selectOption(before.key);
+	await expect(page.getByTestId('period-title')).toHaveText(quarterLabel(before));
+	await expect(page.getByTestId('period-previous')).toContainText(quarterLabel(older));
+	await expect(page.getByTestId('fig-end').locator('.gh-figure-value')).toHaveText(/^[۰-۹]+$/);
+	await select.selectOption(last.key);
+	await expect(page.getByTestId('period-title')).toHaveText(quarterLabel(last));
+	await expect(page.locator('[data-testid="chart-summary"][data-state="ready"]')).toHaveCount(1);
+	mkdirSync('test-results/screenshots', { recursive: true });
+	await page.screenshot({
+		path: 'test-results/screenshots/reports-fa-quarters.png',
+		fullPage: true
+	});
+
+	// A custom period typed in the Solar Hijri calendar: 1 Farvardin - 31 Khordad.
+	const y = gregorianToPersian(last.from)!.y;
+	await pick(page, 'kind-custom');
+	await page.getByTestId('custom-from').fill(`${fa(y)}/۰۱/۰۱`);
+	await page.getByTestId('custom-to').fill(`${fa(y)}/۰۳/۳۱`);
+	await page.getByRole('button', { name: 'نمایش' }).click();
+	await expect(page.getByTestId('period-title')).toHaveText(
+		`${fa(1)} فروردین ${fa(y)} – ${fa(31)} خرداد ${fa(y)}`
+	);
+	// The 93 days before: Esfand (29 or 30), Bahman and Dey (30 each) and the last days
+	// of Azar of the year before.
+	await expect(page.getByTestId('period-previous')).toContainText(`آذر ${fa(y - 1)}`);
+	await expect(page.getByTestId('period-previous')).toContainText(`اسفند ${fa(y - 1)}`);
+
+	// The reader may switch to the Gregorian calendar (remembered on this device).
+	await pick(page, 'kind-quarter');
+	await pick(page, 'calendar-gregory');
+	const gLast = previousPeriod(periodContaining('quarter', today));
+	await expect(select).toHaveValue(gLast.key);
+	await expect(page.getByTestId('period-title')).toHaveText(
+		`فصل ${fa(Math.ceil(+gLast.from.slice(5, 7) / 3))} ${fa(+gLast.from.slice(0, 4))}`
+	);
+	await page.reload();
+	await expect(page.getByTestId('calendar-gregory')).toBeChecked();
+	await pick(page, 'calendar-persian');
+	await expect(page.getByTestId('calendar-persian')).toBeChecked();
 	await board.context.close();
 });

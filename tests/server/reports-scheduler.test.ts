@@ -60,7 +60,7 @@ afterAll(async () => {
 describe('reports of many organisations', () => {
 	const ids = new Map(ORGS.map((n) => [n, newRowId()]));
 
-	it('[RP10] edits in every organisation at once: one recomputation at a time, each organisation once, lag in the stats', async () => {
+	it('[RP11] edits in every organisation at once: one recomputation at a time, each organisation once, lag in the stats', async () => {
 		const before = new Map(ORGS.map((n) => [n, org(n).computations]));
 		await Promise.all(ORGS.map((n) => addMember(n, ids.get(n)!)));
 		await waitFor(() => ORGS.every((n) => org(n).computations > before.get(n)! && org(n).idle), {
@@ -77,7 +77,7 @@ describe('reports of many organisations', () => {
 		expect(server.app.reports.stats().maxConcurrent).toBe(1);
 	});
 
-	it('[RP11] an edit of a field no report reads serialises and writes nothing', async () => {
+	it('[RP12] an edit of a field no report reads serialises and writes nothing', async () => {
 		const o = org('alpha');
 		const at = await computedAt('alpha');
 		const before = o.computations;

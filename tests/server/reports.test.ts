@@ -178,6 +178,35 @@ describe('live recomputation', () => {
 		);
 	});
 
+	it('[RP7] the reports doc holds the standard periods of both calendars, Solar Hijri keyed jm/jq/jy', async () => {
+		const b = await client(board.cookie, REPORTS);
+		const org = server.app.reports.org('default')!;
+		const persian = (['month', 'quarter', 'year'] as const).map((k) =>
+			periodContaining(k, today, 'persian')
+		);
+		await waitFor(() => persian.every((p) => sectionsOf(b.doc, p.key) !== null), {
+			what: 'Solar Hijri periods in the board copy'
+		});
+		const rows = b.doc.getMap<Y.Map<unknown>>('periods');
+		for (const p of persian) {
+			expect(p.key).toMatch(/^j[mqy]:14\d\d(-\d{1,2})?$/);
+			const row = rows.get(p.key)!;
+			expect({ kind: row.get('kind'), from: row.get('from'), to: row.get('to') }).toEqual({
+				kind: p.kind,
+				from: p.from,
+				to: p.to
+			});
+			// The current periods of both calendars end after today: the same members.
+			expect(summary(b.doc, p.key)!.end).toBe(summary(b.doc)!.end);
+		}
+		// The existing Gregorian keys are still there; 28 periods per calendar.
+		expect(rows.has(thisMonth.key)).toBe(true);
+		expect([...rows.keys()].filter((k) => k.startsWith('j'))).toHaveLength(28);
+		expect(rows.size).toBe(56);
+		await waitFor(() => org.idle && org.lastStats !== null, { what: 'reports idle' });
+		expect(org.lastStats!.periods).toBe(56);
+	});
+
 	it('[RP4] the change list (staff only) comes from the log and survives a restart', async () => {
 		const s = await client(staff.cookie, 'default/registry');
 		// An existing member (joined last year) changes address today.

@@ -258,6 +258,24 @@ function scenario(seed: number, steps: number) {
 				posted: r() < 0.85
 			});
 		},
+		// Status moves recorded by the commands (`moves`), and records merged away.
+		() => {
+			if (!members.length) return;
+			if (r() < 0.15) {
+				const m = pick(members);
+				const row = src.table('registry', 'members').get(m);
+				if (row) src.set('registry', 'members', { ...row, mergedInto: pick(members) });
+				return;
+			}
+			const mv = id('mov');
+			src.set('registry', 'moves', {
+				id: mv,
+				memberId: pick(members),
+				from: pick(STATUSES),
+				to: pick(STATUSES),
+				at: new Date(at()).toISOString()
+			});
+		},
 		// Settings: risk windows and labels.
 		() => {
 			if (r() < 0.5)
@@ -270,7 +288,7 @@ function scenario(seed: number, steps: number) {
 				});
 		}
 	];
-	const weights = [6, 10, 1, 3, 3, 4, 1];
+	const weights = [6, 10, 1, 3, 3, 4, 3, 1];
 	const weighted = weights.flatMap((w, i) => Array.from({ length: w }, () => ops[i]));
 
 	const live = new LiveMembers();

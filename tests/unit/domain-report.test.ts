@@ -7,7 +7,11 @@ import {
 	customPeriod,
 	monthPeriod,
 	parsePeriodKey,
+	periodContaining,
 	PeriodError,
+	persianMonthPeriod,
+	persianQuarterPeriod,
+	persianYearPeriod,
 	previousPeriod,
 	quarterPeriod,
 	standardPeriods,
@@ -131,6 +135,7 @@ describe('periods', () => {
 	it('months, quarters, years and leap days', () => {
 		expect(monthPeriod(2024, 2)).toEqual({
 			kind: 'month',
+			calendar: 'gregory',
 			key: 'm:2024-02',
 			from: '2024-02-01',
 			to: '2024-02-29'
@@ -167,11 +172,87 @@ describe('periods', () => {
 			expect(parsePeriodKey(p.key)).toEqual(p);
 		expect(parsePeriodKey('m:2026-13')).toBeNull();
 		const std = standardPeriods('2026-11-15');
-		expect(std).toHaveLength(14 + 9 + 5);
+		// 28 per calendar: Gregorian then Solar Hijri.
+		expect(std).toHaveLength(2 * (14 + 9 + 5));
 		expect(std[0].key).toBe('m:2026-11');
 		expect(std.map((p) => p.key)).toContain('m:2025-10');
 		expect(std.map((p) => p.key)).toContain('q:2024-4');
 		expect(std.map((p) => p.key)).toContain('y:2022');
+		// 2026-11-15 is 24 Aban 1405.
+		expect(std[28].key).toBe('jm:1405-08');
+		expect(std.map((p) => p.key)).toContain('jm:1404-07');
+		expect(std.map((p) => p.key)).toContain('jq:1403-3');
+		expect(std.map((p) => p.key)).toContain('jy:1401');
+		expect(new Set(std.map((p) => p.key)).size).toBe(56);
+		// Every one but the oldest of each kind can be compared with the one before.
+		const keys = new Set(std.map((p) => p.key));
+		expect(std.filter((p) => keys.has(previousPeriod(p).key))).toHaveLength(2 * (13 + 8 + 4));
+	});
+});
+
+describe('Solar Hijri periods', () => {
+	it('months start on the right day: 1 Farvardin 1405 is 21 March 2026', () => {
+		expect(persianMonthPeriod(1405, 1)).toEqual({
+			kind: 'month',
+			calendar: 'persian',
+			key: 'jm:1405-01',
+			from: '2026-03-21',
+			// 31 days: 21-31 March (11) and 1-20 April (20).
+			to: '2026-04-20'
+		});
+		// Azar 1405 (30 days) starts 22 November 2026.
+		expect(persianMonthPeriod(1405, 9)).toMatchObject({ from: '2026-11-22', to: '2026-12-21' });
+	});
+
+	it('Esfand has 30 days in a leap year (1403) and 29 otherwise (1404)', () => {
+		// 19-28 February (10) + 1-20 March (20) = 30.
+		expect(persianMonthPeriod(1403, 12)).toMatchObject({ from: '2025-02-19', to: '2025-03-20' });
+		// 20-28 February (9) + 1-20 March (20) = 29.
+		expect(persianMonthPeriod(1404, 12)).toMatchObject({ from: '2026-02-20', to: '2026-03-20' });
+		// 1403 starts on Nowruz 2024 (20 March) and has 366 days.
+		expect(persianYearPeriod(1403)).toMatchObject({ from: '2024-03-20', to: '2025-03-20' });
+		expect(persianYearPeriod(1404)).toMatchObject({ from: '2025-03-21', to: '2026-03-20' });
+	});
+
+	it('quarters: Farvardin-Khordad is Q1, Mehr-Azar Q3', () => {
+		// 1 Tir is 93 days after 1 Farvardin: 22 June.
+		expect(persianQuarterPeriod(1405, 1)).toMatchObject({ from: '2026-03-21', to: '2026-06-21' });
+		// 1 Mehr is 186 days after 1 Farvardin: 23 September; 1 Dey 90 days later.
+		expect(persianQuarterPeriod(1405, 3)).toMatchObject({ from: '2026-09-23', to: '2026-12-21' });
+		expect(periodContaining('quarter', '2026-11-15', 'persian').key).toBe('jq:1405-3');
+		expect(periodContaining('quarter', '2026-12-22', 'persian').key).toBe('jq:1405-4');
+		expect(periodContaining('month', '2026-03-20', 'persian').key).toBe('jm:1404-12');
+	});
+
+	it('the previous period across the year boundary stays in the calendar', () => {
+		expect(previousPeriod(persianMonthPeriod(1405, 1))).toEqual(persianMonthPeriod(1404, 12));
+		expect(previousPeriod(persianQuarterPeriod(1405, 1))).toMatchObject({
+			key: 'jq:1404-4',
+			from: '2025-12-22',
+			to: '2026-03-20'
+		});
+		expect(previousPeriod(persianYearPeriod(1405)).key).toBe('jy:1404');
+		// Gregorian periods stay Gregorian.
+		expect(previousPeriod(quarterPeriod(2026, 1)).key).toBe('q:2025-4');
+	});
+
+	it('keys parse back; bad keys are refused', () => {
+		for (const p of [
+			persianMonthPeriod(1405, 9),
+			persianQuarterPeriod(1403, 4),
+			persianYearPeriod(1404)
+		])
+			expect(parsePeriodKey(p.key)).toEqual(p);
+		for (const bad of [
+			'jm:1405-13',
+			'jm:1405-9',
+			'jq:1405-5',
+			'jq:1405-0',
+			'jy:1405-1',
+			'jm:0000-01',
+			'q:2026'
+		])
+			expect(parsePeriodKey(bad)).toBeNull();
 	});
 });
 

@@ -66,5 +66,7 @@ export const COMMAND_ERROR = {
 	noSuchMember: 'no_such_member',
 	moveNotAllowed: 'move_not_allowed',
 	requirementsNotMet: 'requirements_not_met',
-	unknownSetting: 'unknown_setting'
+	unknownSetting: 'unknown_setting',
+	/** 503: the store failed; nothing changed and the same command can be sent again. */
+	storeFailed: 'store_failed'
 } as const;

@@ -33,14 +33,17 @@ import {
 	MEMBER_SECTION_FNS,
 	MEMBER_SECTIONS,
 	memberSpan,
+	moveChange,
 	movementDay,
-	newMemberOf,
-	NEW_MEMBERS_LIST_MAX,
+	MOVES_TABLE,
+	newMembers,
 	prepareMembersSteps,
 	reversalTarget,
 	riskSettings,
 	summarize,
 	summaryOf,
+	spanEvent,
+	timedChange,
 	UNDATED,
 	type BasicInfoGroup,
 	type ChangeFact,
@@ -52,7 +55,9 @@ import {
 	type MembersSummary,
 	type PreparedMembers,
 	type RiskFacts,
-	type SummaryCounts
+	type SummaryCounts,
+	type TimedValue,
+	type TimelineField
 } from './report-members';
 import {
 	STEP_ROWS,
@@ -147,6 +152,9 @@ function sameUnit(
 	for (const k of SPAN_FIELDS) if (a[k] !== b[k]) return false;
 	if (!sameDays(a.activity, b.activity) || !sameDays(a.payments, b.payments)) return false;
 	if (!sameDays(a.charges, b.charges) || af.length !== bf.length) return false;
+	if (a.admitted !== b.admitted || JSON.stringify(a.exits) !== JSON.stringify(b.exits))
+		return false;
+	if (JSON.stringify(a.timeline) !== JSON.stringify(b.timeline)) return false;
 	return af.every((f, i) => f.day === bf[i].day && f.group === bf[i].group);
 }
 const SPAN_FIELDS = [
@@ -179,6 +187,11 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 	};
 	// Indexes: each answers "which rows or events belong to this member".
 	private readonly statusEvents = new Map<string, HistoryEvent[]>();
+	/** Timeline changes of a member's own fields from the history (status included). */
+	private readonly fieldEvents = new Map<string, HistoryEvent[]>();
+	/** Status moves (the registry's `moves` table) by member. */
+	private readonly moveOwner = new Map<string, string>();
+	private readonly movesOf = new Map<string, Set<string>>();
 	/** Events that may be a change of basic information, by the member they may count for. */
 	private readonly infoEvents = new Map<string, HistoryEvent[]>();
 	/** Contact events whose member is the contact's owner at the time of computing. */
@@ -280,6 +293,9 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		};
 		for (const m of [
 			this.statusEvents,
+			this.fieldEvents,
+			this.moveOwner,
+			this.movesOf,
 			this.infoEvents,
 			this.contactEvents,
 			this.contactOwner,
@@ -306,6 +322,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		this.historySeen = changes.history.length;
 		for (const c of changes.table('registry', CONTACTS_TABLE).values()) this.indexContact(c.id, c);
 		for (const a of changes.table('registry', 'activities').values()) this.indexActivity(a.id, a);
+		for (const m of changes.table('registry', MOVES_TABLE).values()) this.indexMove(m.id, m);
 		yield;
 		for (const e of changes.table('ledger', 'entries').values()) {
 			if (++n % STEP_ROWS === 0) yield;
@@ -314,7 +331,11 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		for (const s of prep.spans) this.spans.set(s.id, s);
 		for (const r of changes.table('registry', 'members').values()) {
 			if (++n % STEP_ROWS === 0) yield;
-			if (!this.spans.has(r.id) && memberSpan(r, this.statusEvents.get(r.id) ?? []) === UNDATED)
+			// Undated rows have no timeline to read (no date at all): the status events suffice.
+			if (
+				!this.spans.has(r.id) &&
+				memberSpan(r, this.statusEvents.get(r.id) ?? [], undefined) === UNDATED
+			)
 				this.undated.add(r.id);
 		}
 		for (const f of prep.changes) push(this.facts, f.memberId, f);
@@ -376,6 +397,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 
 	private indexEvent(e: HistoryEvent) {
 		if (e.table === 'members' && e.field === 'status') push(this.statusEvents, e.rowId, e);
+		if (spanEvent(e) && !e.created) push(this.fieldEvents, e.rowId, e);
 		// Only events that can count as a change of basic information for some member.
 		if (!basicInfoOf(e, anyOwner)) return;
 		if (e.table === 'members') push(this.infoEvents, e.rowId, e);
@@ -391,6 +413,16 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		if (row && typeof row.memberId === 'string') {
 			this.contactOwner.set(id, row.memberId);
 			addTo(this.contactsOf, row.memberId, id);
+		}
+	}
+
+	private indexMove(id: string, row: Row | undefined) {
+		removeFrom(this.movesOf, this.moveOwner.get(id), id);
+		this.moveOwner.delete(id);
+		const m = row ? moveChange(row) : null;
+		if (m) {
+			this.moveOwner.set(id, m.memberId);
+			addTo(this.movesOf, m.memberId, id);
 		}
 	}
 
@@ -436,6 +468,12 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			this.indexContact(id, contacts.get(id));
 			mark(this.contactOwner.get(id));
 		}
+		const moves = c.table('registry', MOVES_TABLE);
+		for (const id of c.rows.registry?.get(MOVES_TABLE) ?? []) {
+			mark(this.moveOwner.get(id));
+			this.indexMove(id, moves.get(id));
+			mark(this.moveOwner.get(id));
+		}
 		const activities = c.table('registry', 'activities');
 		for (const id of c.rows.registry?.get('activities') ?? []) {
 			mark(this.activityOwner.get(id));
@@ -472,7 +510,21 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 
 	private unitOf(id: string, c: SourceChanges): { span: MemberSpan | null; facts: ChangeFact[] } {
 		const row = c.table('registry', 'members').get(id);
-		const span = row ? memberSpan(row, this.statusEvents.get(id) ?? []) : null;
+		let fields: Map<TimelineField, TimedValue[]> | undefined;
+		const change = (f: TimelineField, x: TimedValue) => {
+			fields ??= new Map();
+			const list = fields.get(f);
+			if (list) list.push(x);
+			else fields.set(f, [x]);
+		};
+		for (const e of this.fieldEvents.get(id) ?? [])
+			change(e.field as TimelineField, timedChange(e));
+		const moves = c.table('registry', MOVES_TABLE);
+		for (const m of this.movesOf.get(id) ?? []) {
+			const x = moveChange(moves.get(m)!);
+			if (x) change('status', x.change);
+		}
+		const span = row ? memberSpan(row, this.statusEvents.get(id) ?? [], fields) : null;
 		if (span === UNDATED) this.undated.add(id);
 		else this.undated.delete(id);
 		if (span === null || span === UNDATED) return { span: null, facts: [] };
@@ -604,12 +656,10 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			case MEMBER_SECTIONS.summary:
 				return summaryOf(t.summary, this.historyReady) satisfies MembersSummary;
 			case MEMBER_SECTIONS.new: {
+				// The members who joined in the period are one range of the sorted spans.
 				const lo = joinedIndex(this.sorted, p.from, false);
 				const hi = joinedIndex(this.sorted, p.to, true);
-				return {
-					total: hi - lo,
-					list: this.sorted.slice(lo, Math.min(hi, lo + NEW_MEMBERS_LIST_MAX)).map(newMemberOf)
-				};
+				return newMembers({ ...this.prepared(), spans: this.sorted.slice(lo, hi) }, p);
 			}
 			case MEMBER_SECTIONS.distribution: {
 				const d = t.dist;

@@ -11,12 +11,29 @@
  *  - left (lapsed or resigned now): the day its status last became that; a row
  *    whose history does not say when (history still loading) counts as having
  *    left the day it joined, so it never inflates a count.
- * Attributes (region, tier...) are taken as they are now.
+ *  - between those, a member whose status was lapsed, resigned or removed on a day
+ *    (and came back later) is not a member that day.
+ * Attributes at the period's end: each figure of a period counts a member with the
+ * status, region, tier, category, enterprise type, size and name it had at the end
+ * of the period's last day (AttrTimeline: per member and field, the changes from the
+ * registry's history and status moves from the `moves` table, sorted once in
+ * prepare; the value on a day is the last change on or before it, before the first
+ * change the value that change replaced). Members without changes cost nothing more.
+ *  - A row is counted from its join day even if the record was created or approved
+ *    later (an imported roster with join dates is the association's history; a join
+ *    date may be written back at approval). On days before it was admitted (its
+ *    first move to active) it has the values it was admitted with; before its first
+ *    recorded change, the values it was created with.
+ *  - A row no longer in the registry is counted in no period, past ones included:
+ *    rows that were ever members cannot be deleted ([J1]), so a missing row never
+ *    was one. A record merged into another (`mergedInto`) is the same company as its
+ *    survivor and is counted in no period either (the survivor is).
  */
 import { z } from 'zod';
 import { MEMBER_STATUS, type MemberStatus } from './member';
 import {
 	addDays,
+	dayMs,
 	dayOf,
 	runSteps,
 	STEP_ROWS,
@@ -106,10 +123,94 @@ export interface MemberSpan {
 	joined: string;
 	/** The first day it was no longer a member; null while it is one. */
 	left: string | null;
+	/**
+	 * The day it first became active in the registry, when later than `joined` (a join
+	 * date written back, an approval after it): its values on earlier days are the
+	 * ones it was admitted with, not the half-typed ones of the application.
+	 */
+	admitted?: string;
+	/** Field changes over time; absent when none of TIMELINE_FIELDS ever changed. */
+	timeline?: AttrTimeline;
+	/** Days it stopped being a member (lapsed or resigned), oldest first. */
+	exits: { day: string; status: string }[];
 	/** Days of participation, payments and charges, sorted (see RiskFacts); set by prepare. */
 	activity?: string[];
 	payments?: string[];
 	charges?: string[];
+}
+
+/** Fields whose value at a period's end is reconstructed from the history. */
+export const TIMELINE_FIELDS = [
+	'status',
+	'name',
+	'region',
+	'category',
+	'enterpriseType',
+	'tier',
+	'size'
+] as const;
+export type TimelineField = (typeof TIMELINE_FIELDS)[number];
+const TIMELINE_SET: ReadonlySet<string> = new Set(TIMELINE_FIELDS);
+
+/** One field's changes: `days[i]` (sorted) is the day it became `values[i]`. */
+interface FieldTimeline {
+	/** The value before the first recorded change. */
+	before: string;
+	days: string[];
+	values: string[];
+}
+export type AttrTimeline = Partial<Record<TimelineField, FieldTimeline>>;
+
+/** Index of the last entry of sorted `days` that is ≤ `day`, or -1. */
+function lastAtOrBefore(days: readonly string[], day: string): number {
+	let lo = 0;
+	let hi = days.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (days[mid] <= day) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo - 1;
+}
+
+/** The member's `field` at the end of `day` (see the header: attributes at period end). */
+export function attrAt(s: MemberSpan, field: TimelineField, day: string): string {
+	const t = s.timeline?.[field];
+	if (!t) return s[field];
+	const i = lastAtOrBefore(t.days, s.admitted !== undefined && s.admitted > day ? s.admitted : day);
+	return i < 0 ? t.before : t.values[i];
+}
+
+/** States in which a row that was a member is not one any more. */
+const LEFT_STATES: ReadonlySet<string> = new Set<MemberStatus>([
+	MEMBER_STATUS.lapsed,
+	MEMBER_STATUS.resigned,
+	MEMBER_STATUS.removed
+]);
+
+export interface TimedValue {
+	at: number;
+	value: string;
+	old: string;
+}
+
+/** Sorted, with repeats (a move seen both in the log and in `moves`) dropped. */
+function toTimeline(list: TimedValue[]): FieldTimeline {
+	// Equal times in a fixed order (value, then old), whatever order they were read in.
+	list.sort(
+		(a, b) =>
+			a.at - b.at ||
+			(a.value < b.value ? -1 : a.value > b.value ? 1 : a.old < b.old ? -1 : a.old > b.old ? 1 : 0)
+	);
+	const t: FieldTimeline = { before: list[0].old, days: [], values: [] };
+	let last = t.before;
+	for (const x of list) {
+		if (x.value === last) continue;
+		t.days.push(dayOf(x.at));
+		t.values.push(x.value);
+		last = x.value;
+	}
+	return t;
 }
 
 export interface ChangeFact {
@@ -159,19 +260,40 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 	let n = 0;
 	const rows: readonly Row[] = inputs.docs.registry?.members ?? [];
 	const statusEvents = new Map<string, HistoryEvent[]>();
+	// Per member and field, the changes of TIMELINE_FIELDS (creations are not changes:
+	// the value a row was created with is the `old` of its first change).
+	const changesOf = new Map<string, Map<TimelineField, TimedValue[]>>();
+	const addChange = (rowId: string, field: TimelineField, x: TimedValue) => {
+		let fields = changesOf.get(rowId);
+		if (!fields) changesOf.set(rowId, (fields = new Map()));
+		const list = fields.get(field);
+		if (list) list.push(x);
+		else fields.set(field, [x]);
+	};
 	for (const e of inputs.history) {
 		if (++n % STEP_ROWS === 0) yield;
-		if (e.table !== 'members' || e.field !== 'status') continue;
-		let list = statusEvents.get(e.rowId);
-		if (!list) statusEvents.set(e.rowId, (list = []));
-		list.push(e);
+		if (e.table !== 'members') continue;
+		if (e.field === 'status') {
+			let list = statusEvents.get(e.rowId);
+			if (!list) statusEvents.set(e.rowId, (list = []));
+			list.push(e);
+		}
+		if (!e.created && TIMELINE_SET.has(e.field))
+			addChange(e.rowId, e.field as TimelineField, timedChange(e));
+	}
+	// Status moves recorded by the joining commands (kept in the doc even where the
+	// update log no longer reaches back).
+	for (const m of inputs.docs.registry?.[MOVES_TABLE] ?? []) {
+		if (++n % STEP_ROWS === 0) yield;
+		const x = moveChange(m);
+		if (x) addChange(x.memberId, 'status', x.change);
 	}
 	const spans: MemberSpan[] = [];
 	const byId = new Map<string, MemberSpan>();
 	let undated = 0;
 	for (const r of rows) {
 		if (++n % STEP_ROWS === 0) yield;
-		const span = memberSpan(r, statusEvents.get(r.id) ?? NO_EVENTS);
+		const span = memberSpan(r, statusEvents.get(r.id) ?? NO_EVENTS, changesOf.get(r.id));
 		if (span === UNDATED) undated++;
 		if (span === null || span === UNDATED) continue;
 		spans.push(span);
@@ -206,16 +328,28 @@ const NO_EVENTS: readonly HistoryEvent[] = [];
 export const UNDATED = 'undated';
 
 /**
- * A row's membership span from its status changes (`events`, oldest first): null when
- * its status is not a member's, UNDATED when no date places it (see the module header).
+ * A row's membership span from its status events (oldest first) and its changes of
+ * TIMELINE_FIELDS (history and status moves, see prepare): null when it is not or
+ * was never a member, UNDATED when no date places it (see the module header).
  */
 export function memberSpan(
 	r: Row,
-	events: readonly HistoryEvent[]
+	events: readonly HistoryEvent[],
+	fields: ReadonlyMap<TimelineField, TimedValue[]> | undefined
 ): MemberSpan | typeof UNDATED | null {
 	const status = str(r.status);
-	if (!MEMBER_STATES.has(status)) return null;
-	const firstActive = events.find((e) => e.value === MEMBER_STATUS.active);
+	if (!MEMBER_STATES.has(status) || typeof r.mergedInto === 'string') return null;
+	let timeline: AttrTimeline | undefined;
+	if (fields) {
+		timeline = {};
+		for (const [f, list] of fields) timeline[f] = toTimeline(list);
+	}
+	const moves = timeline?.status;
+	const activeAt = moves?.values.indexOf(MEMBER_STATUS.active) ?? -1;
+	const firstActive =
+		activeAt >= 0
+			? { at: dayMs(moves!.days[activeAt]) }
+			: events.find((e) => e.value === MEMBER_STATUS.active);
 	const joined =
 		isoDay(r.joinDate) ??
 		isoDay(r.approvedAt) ??
@@ -224,12 +358,25 @@ export function memberSpan(
 	if (!joined) return UNDATED;
 	let left: string | null = null;
 	if (status !== MEMBER_STATUS.active) {
-		let lastTo: HistoryEvent | undefined;
-		for (const e of events) if (e.value === status) lastTo = e;
-		left = lastTo ? dayOf(lastTo.at) : joined;
+		let lastTo: string | null = null;
+		if (moves) {
+			for (let i = 0; i < moves.values.length; i++)
+				if (moves.values[i] === status) lastTo = moves.days[i];
+		} else for (const e of events) if (e.value === status) lastTo = dayOf(e.at);
+		left = lastTo ?? joined;
 		if (left < joined) left = joined;
 	}
-	return {
+	// Leaving days: each move to lapsed/resigned on or after joining; without a
+	// recorded move, the day it is taken to have left (see `left`).
+	const exits: MemberSpan['exits'] = [];
+	if (moves) {
+		for (let i = 0; i < moves.values.length; i++)
+			if (EXIT_STATES.has(moves.values[i]) && moves.days[i] >= joined)
+				exits.push({ day: moves.days[i], status: moves.values[i] });
+	}
+	if (exits.length === 0 && left !== null && EXIT_STATES.has(status))
+		exits.push({ day: left, status });
+	const span: MemberSpan = {
 		id: r.id,
 		name: str(r.name),
 		status,
@@ -239,8 +386,17 @@ export function memberSpan(
 		tier: str(r.tier),
 		size: str(r.size),
 		joined,
-		left
+		left,
+		timeline,
+		exits
 	};
+	// Admission: the first move to active from outside membership (not a return).
+	if (activeAt >= 0) {
+		const from = activeAt === 0 ? moves!.before : moves!.values[activeAt - 1];
+		const day = moves!.days[activeAt];
+		if (!MEMBER_STATES.has(from) && day > joined) span.admitted = day;
+	}
+	return span;
 }
 
 /** The change of basic information an event makes, if it counts (a member's, after it joined). */
@@ -258,6 +414,34 @@ export function changeFact(
 	if (day <= span.joined) return null;
 	return { day, memberId: info.memberId, group: info.group };
 }
+
+/** A member-table event that goes into a member's span: its status or a timeline change. */
+export const spanEvent = (e: HistoryEvent): boolean =>
+	e.table === 'members' && (e.field === 'status' || (!e.created && TIMELINE_SET.has(e.field)));
+
+/** A timeline change from a history event (see prepare). */
+export const timedChange = (e: HistoryEvent): TimedValue => ({
+	at: e.at,
+	value: str(e.value),
+	old: str(e.old)
+});
+
+/** A status move of the `moves` table as a timeline change, or null when it is not one. */
+export function moveChange(m: Row): { memberId: string; change: TimedValue } | null {
+	const at = typeof m.at === 'string' ? Date.parse(m.at) : NaN;
+	if (typeof m.memberId !== 'string' || typeof m.to !== 'string' || !Number.isFinite(at))
+		return null;
+	return { memberId: m.memberId, change: { at, value: m.to, old: str(m.from) } };
+}
+
+/** Moves counted as leaving in the summary (removal is not counted as either). */
+const EXIT_STATES: ReadonlySet<string> = new Set<MemberStatus>([
+	MEMBER_STATUS.lapsed,
+	MEMBER_STATUS.resigned
+]);
+
+/** The registry's server-owned table of status moves (lifecycle.ts moveRecord). */
+export const MOVES_TABLE = 'moves';
 
 /** Contact row id → its member's row id. */
 export function contactOwners(contacts: readonly Row[]): Map<string, string> {
@@ -454,8 +638,11 @@ export const MEMBER_SECTIONS = {
 	changes: 'members.changes'
 } as const;
 
-const memberOn = (s: MemberSpan, day: string) =>
-	s.joined <= day && (s.left === null || s.left > day);
+/** A member at the end of `day`: joined, not left, and not lapsed/resigned/removed that day. */
+export const memberOn = (s: MemberSpan, day: string) =>
+	s.joined <= day &&
+	(s.left === null || s.left > day) &&
+	(s.timeline?.status === undefined || !LEFT_STATES.has(attrAt(s, 'status', day)));
 const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
 
 export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
@@ -465,15 +652,18 @@ export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
 	let lapsed = 0;
 	let resigned = 0;
 	let retained = 0;
+	const dayBefore = addDays(p.from, -1);
 	for (const s of prep.spans) {
-		const atStart = s.joined < p.from && (s.left === null || s.left >= p.from);
+		const atStart = memberOn(s, dayBefore);
+		const atEnd = memberOn(s, p.to);
 		if (atStart) start++;
-		if (memberOn(s, p.to)) end++;
-		if (atStart && (s.left === null || s.left > p.to)) retained++;
+		if (atEnd) end++;
+		if (atStart && atEnd) retained++;
 		if (inPeriod(s.joined, p)) joined++;
-		if (inPeriod(s.left, p)) {
-			if (s.status === MEMBER_STATUS.lapsed) lapsed++;
-			else if (s.status === MEMBER_STATUS.resigned) resigned++;
+		for (const x of s.exits) {
+			if (!inPeriod(x.day, p)) continue;
+			if (x.status === MEMBER_STATUS.lapsed) lapsed++;
+			else if (x.status === MEMBER_STATUS.resigned) resigned++;
 		}
 	}
 	return summaryOf({ start, end, joined, lapsed, resigned, retained }, prep.historyReady);
@@ -500,36 +690,38 @@ export function summaryOf(c: SummaryCounts, complete: boolean): MembersSummary {
 }
 
 export function newMembers(prep: PreparedMembers, p: Period): MembersNew {
-	const list = prep.spans.filter((s) => inPeriod(s.joined, p)).sort(byJoined);
-	return { total: list.length, list: list.slice(0, NEW_MEMBERS_LIST_MAX).map(newMemberOf) };
+	const list = prep.spans
+		.filter((s) => inPeriod(s.joined, p))
+		.map((s) => ({
+			name: attrAt(s, 'name', p.to),
+			region: attrAt(s, 'region', p.to),
+			category: attrAt(s, 'category', p.to),
+			joined: s.joined
+		}))
+		.sort(newMemberOrder);
+	return { total: list.length, list: list.slice(0, NEW_MEMBERS_LIST_MAX) };
 }
 
-/** The new members' order: by join day, then name (then row id, so ties do not depend on row order). */
+type NewMember = z.infer<typeof newMember>;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** By join day, then name, region, category: a total order, whatever order rows come in. */
+const newMemberOrder = (a: NewMember, b: NewMember): number =>
+	cmp(a.joined, b.joined) ||
+	cmp(a.name, b.name) ||
+	cmp(a.region, b.region) ||
+	cmp(a.category, b.category);
+
+/** Spans in join-day order (then name and row id), as LiveMembers keeps them. */
 export const byJoined = (a: MemberSpan, b: MemberSpan): number =>
-	a.joined < b.joined
-		? -1
-		: a.joined > b.joined
-			? 1
-			: a.name < b.name
-				? -1
-				: a.name > b.name
-					? 1
-					: a.id < b.id
-						? -1
-						: a.id > b.id
-							? 1
-							: 0;
+	cmp(a.joined, b.joined) || cmp(a.name, b.name) || cmp(a.id, b.id);
 
-export const newMemberOf = (s: MemberSpan): z.infer<typeof newMember> => ({
-	name: s.name,
-	region: s.region,
-	category: s.category,
-	joined: s.joined
-});
-
-function countBy(spans: readonly MemberSpan[], dim: Dimension): CountRow[] {
+/** Members counted by their `dim` at the end of `day`. */
+function countBy(spans: readonly MemberSpan[], dim: Dimension, day: string): CountRow[] {
 	const m = new Map<string, number>();
-	for (const s of spans) m.set(s[dim], (m.get(s[dim]) ?? 0) + 1);
+	for (const s of spans) {
+		const v = attrAt(s, dim, day);
+		m.set(v, (m.get(v) ?? 0) + 1);
+	}
 	return countRows(m);
 }
 
@@ -544,10 +736,10 @@ export function distribution(prep: PreparedMembers, p: Period): MembersDistribut
 	const members = prep.spans.filter((s) => memberOn(s, p.to));
 	return {
 		total: members.length,
-		region: countBy(members, 'region'),
-		enterpriseType: countBy(members, 'enterpriseType'),
-		tier: countBy(members, 'tier'),
-		size: countBy(members, 'size')
+		region: countBy(members, 'region', p.to),
+		enterpriseType: countBy(members, 'enterpriseType', p.to),
+		tier: countBy(members, 'tier', p.to),
+		size: countBy(members, 'size', p.to)
 	};
 }
 
@@ -639,7 +831,7 @@ export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
 		inactive,
 		paymentsStopped,
 		atRisk: atRiskSpans.length,
-		byRegion: countBy(atRiskSpans, 'region')
+		byRegion: countBy(atRiskSpans, 'region', p.to)
 	};
 }
 

@@ -10,6 +10,13 @@
  *             that need the history of changes are complete)
  *   `periods` Y.Map<periodKey, Y.Map>: kind, from, to, computedAt, and `sections`:
  *             JSON of `{ [sectionId]: data }` (one primitive, as the layout asks).
+ *             The standard periods of both calendars (standardPeriods), keyed by
+ *             calendar and number, stable across recomputations:
+ *               Gregorian    `m:2026-11`  `q:2026-4`  `y:2026`
+ *               Solar Hijri  `jm:1405-09` `jq:1405-3` `jy:1405`
+ *             (`j` for Jalali; month two digits, quarter 1-4, Q1 = Farvardin-Khordad).
+ *             `from`/`to` are always ISO Gregorian days. Custom periods (`c:from:to`)
+ *             are computed on request (API), never stored.
  * Only aggregates and the published list of new members (name, region, category)
  * go in: never contact details (phone, email, address, contact persons, head).
  *
@@ -17,6 +24,7 @@
  */
 import { z } from 'zod';
 import type { DocName } from './access';
+import { CALENDARS, persianToGregorian, ymdIn, type CalendarName } from './calendar';
 
 export const PERIOD_KIND = {
 	month: 'month',
@@ -25,12 +33,22 @@ export const PERIOD_KIND = {
 	custom: 'custom'
 } as const;
 export type PeriodKind = (typeof PERIOD_KIND)[keyof typeof PERIOD_KIND];
+export type StandardKind = Exclude<PeriodKind, 'custom'>;
+export { CALENDARS, type CalendarName } from './calendar';
 
 export interface Period {
 	kind: PeriodKind;
-	/** `m:2026-11`, `q:2026-4`, `y:2026`, `c:2026-01-05:2026-02-10` */
+	/**
+	 * Which calendar's months, quarters and years the period follows. A custom period
+	 * is plain days (its previous period is as many days before): always `gregory`.
+	 */
+	calendar: CalendarName;
+	/**
+	 * Gregorian: `m:2026-11`, `q:2026-4`, `y:2026`; Solar Hijri: `jm:1405-09`,
+	 * `jq:1405-3`, `jy:1405`; custom: `c:2026-01-05:2026-02-10`.
+	 */
 	key: string;
-	/** ISO dates, both inclusive. */
+	/** ISO (Gregorian) dates, both inclusive. */
 	from: string;
 	to: string;
 }
@@ -65,9 +83,15 @@ export const addDays = (iso: string, n: number): string => dayOf(dayMs(iso) + n 
 
 const lastDayOfMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
+export class PeriodError extends Error {
+	readonly name = 'PeriodError';
+	readonly code = 'invalid_period';
+}
+
 export function monthPeriod(y: number, m: number): Period {
 	return {
 		kind: 'month',
+		calendar: 'gregory',
 		key: `m:${y}-${pad(m)}`,
 		from: `${y}-${pad(m)}-01`,
 		to: `${y}-${pad(m)}-${pad(lastDayOfMonth(y, m))}`
@@ -78,6 +102,7 @@ export function quarterPeriod(y: number, q: number): Period {
 	const m1 = (q - 1) * 3 + 1;
 	return {
 		kind: 'quarter',
+		calendar: 'gregory',
 		key: `q:${y}-${q}`,
 		from: `${y}-${pad(m1)}-01`,
 		to: `${y}-${pad(m1 + 2)}-${pad(lastDayOfMonth(y, m1 + 2))}`
@@ -85,12 +110,48 @@ export function quarterPeriod(y: number, q: number): Period {
 }
 
 export function yearPeriod(y: number): Period {
-	return { kind: 'year', key: `y:${y}`, from: `${y}-01-01`, to: `${y}-12-31` };
+	return { kind: 'year', calendar: 'gregory', key: `y:${y}`, from: `${y}-01-01`, to: `${y}-12-31` };
 }
 
-export class PeriodError extends Error {
-	readonly name = 'PeriodError';
-	readonly code = 'invalid_period';
+// Solar Hijri periods: 1 Farvardin is Nowruz (20-22 March). Months 1-6 have 31 days,
+// 7-11 have 30, Esfand 29 or 30 (leap years); a period ends the day before the next
+// one starts, so no month length is written twice. Quarters: Farvardin-Khordad is
+// Q1, Tir-Shahrivar Q2, Mehr-Azar Q3, Dey-Esfand Q4.
+const persianStarts = new Map<number, string>();
+/** The ISO date of the 1st of Persian month `m` (13: Farvardin of the next year). */
+function persianMonthStart(y: number, m: number): string {
+	if (m === 13) return persianMonthStart(y + 1, 1);
+	const k = y * 100 + m;
+	let iso = persianStarts.get(k);
+	if (iso === undefined) {
+		const g =
+			Number.isInteger(y) && y >= 1 && y <= 3000 ? persianToGregorian({ y, m, d: 1 }) : null;
+		if (!g) throw new PeriodError(`There is no Solar Hijri year ${y}.`);
+		iso = g;
+		if (persianStarts.size >= 10_000) persianStarts.clear();
+		persianStarts.set(k, iso);
+	}
+	return iso;
+}
+
+function persianPeriod(kind: StandardKind, key: string, y: number, m1: number, months: number) {
+	const from = persianMonthStart(y, m1);
+	const to = addDays(persianMonthStart(y, m1 + months), -1);
+	return { kind, calendar: 'persian', key, from, to } satisfies Period;
+}
+
+/** Solar Hijri month `m` (1 Farvardin … 12 Esfand) of year `y`. */
+export function persianMonthPeriod(y: number, m: number): Period {
+	return persianPeriod('month', `jm:${y}-${pad(m)}`, y, m, 1);
+}
+
+/** Solar Hijri quarter `q` (1: Farvardin-Khordad) of year `y`. */
+export function persianQuarterPeriod(y: number, q: number): Period {
+	return persianPeriod('quarter', `jq:${y}-${q}`, y, (q - 1) * 3 + 1, 3);
+}
+
+export function persianYearPeriod(y: number): Period {
+	return persianPeriod('year', `jy:${y}`, y, 1, 12);
 }
 
 /** Longest custom period: 10 years, so a typo in a year cannot ask for centuries. */
@@ -102,37 +163,66 @@ export function customPeriod(from: string, to: string): Period {
 	if (from > to) throw new PeriodError('The start date must not be after the end date.');
 	if ((dayMs(to) - dayMs(from)) / DAY_MS + 1 > MAX_CUSTOM_DAYS)
 		throw new PeriodError('A period can be at most 10 years long.');
-	return { kind: 'custom', key: `c:${from}:${to}`, from, to };
+	return { kind: 'custom', calendar: 'gregory', key: `c:${from}:${to}`, from, to };
 }
 
-/** The month, quarter or year that contains `iso`. */
-export function periodContaining(kind: Exclude<PeriodKind, 'custom'>, iso: string): Period {
-	const [y, m] = iso.split('-').map(Number);
+/** The month, quarter or year of `calendar` that contains `iso`. */
+export function periodContaining(
+	kind: StandardKind,
+	iso: string,
+	calendar: CalendarName = 'gregory'
+): Period {
+	const ymd = ymdIn(calendar, iso);
+	if (!ymd) throw new PeriodError('Dates must be real dates written YYYY-MM-DD.');
+	const { y, m } = ymd;
+	const q = Math.floor((m - 1) / 3) + 1;
+	if (calendar === 'persian') {
+		if (kind === 'month') return persianMonthPeriod(y, m);
+		if (kind === 'quarter') return persianQuarterPeriod(y, q);
+		return persianYearPeriod(y);
+	}
 	if (kind === 'month') return monthPeriod(y, m);
-	if (kind === 'quarter') return quarterPeriod(y, Math.floor((m - 1) / 3) + 1);
+	if (kind === 'quarter') return quarterPeriod(y, q);
 	return yearPeriod(y);
 }
 
-/** The period just before: the previous month/quarter/year, or as many days just before. */
+/**
+ * The period just before: the previous month/quarter/year in the period's own
+ * calendar, or as many days just before a custom period.
+ */
 export function previousPeriod(p: Period): Period {
 	if (p.kind === 'custom') {
 		const days = (dayMs(p.to) - dayMs(p.from)) / DAY_MS + 1;
 		return customPeriod(addDays(p.from, -days), addDays(p.from, -1));
 	}
-	return periodContaining(p.kind, addDays(p.from, -1));
+	return periodContaining(p.kind, addDays(p.from, -1), p.calendar);
 }
 
 export function parsePeriodKey(key: string): Period | null {
-	let m = /^m:(\d{4})-(\d{2})$/.exec(key);
-	if (m && +m[2] >= 1 && +m[2] <= 12) return monthPeriod(+m[1], +m[2]);
-	m = /^q:(\d{4})-([1-4])$/.exec(key);
-	if (m) return quarterPeriod(+m[1], +m[2]);
-	m = /^y:(\d{4})$/.exec(key);
-	if (m) return yearPeriod(+m[1]);
-	m = /^c:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$/.exec(key);
+	const m = /^(j?)([mqy]):(\d{4})(?:-(\d{1,2}))?$/.exec(key);
 	if (m) {
+		const [, j, k, y, n] = m;
+		const max = k === 'm' ? 12 : k === 'q' ? 4 : 0;
+		if ((max === 0) !== (n === undefined)) return null;
+		if (n !== undefined && (+n < 1 || +n > max || n !== (k === 'm' ? pad(+n) : String(+n))))
+			return null;
 		try {
-			return customPeriod(m[1], m[2]);
+			if (j) {
+				if (k === 'm') return persianMonthPeriod(+y, +n);
+				if (k === 'q') return persianQuarterPeriod(+y, +n);
+				return persianYearPeriod(+y);
+			}
+			if (k === 'm') return monthPeriod(+y, +n);
+			if (k === 'q') return quarterPeriod(+y, +n);
+			return yearPeriod(+y);
+		} catch {
+			return null;
+		}
+	}
+	const c = /^c:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$/.exec(key);
+	if (c) {
+		try {
+			return customPeriod(c[1], c[2]);
 		} catch {
 			return null;
 		}
@@ -140,22 +230,31 @@ export function parsePeriodKey(key: string): Period | null {
 	return null;
 }
 
-/** How many of each kind the server keeps ready in the `reports` doc, current included. */
+/**
+ * How many of each kind the server keeps ready in the `reports` doc per calendar,
+ * current included: the page offers all but the oldest (which is there so the
+ * oldest one offered can be compared with the one before it).
+ */
 export const STANDARD_PERIODS = { month: 14, quarter: 9, year: 5 } as const;
 
 /**
- * The standard periods the server computes: the current month, quarter and year and
- * enough before them that each one shown can be compared with the one before it.
+ * The standard periods the server computes, in each calendar of `calendars`: the
+ * current month, quarter and year and enough before them that each one shown can
+ * be compared with the one before it (28 per calendar).
  */
-export function standardPeriods(today: string): Period[] {
+export function standardPeriods(
+	today: string,
+	calendars: readonly CalendarName[] = CALENDARS
+): Period[] {
 	const out: Period[] = [];
-	for (const kind of ['month', 'quarter', 'year'] as const) {
-		let p = periodContaining(kind, today);
-		for (let i = 0; i < STANDARD_PERIODS[kind]; i++) {
-			out.push(p);
-			p = previousPeriod(p);
+	for (const calendar of calendars)
+		for (const kind of ['month', 'quarter', 'year'] as const) {
+			let p = periodContaining(kind, today, calendar);
+			for (let i = 0; i < STANDARD_PERIODS[kind]; i++) {
+				out.push(p);
+				p = previousPeriod(p);
+			}
 		}
-	}
 	return out;
 }
 

@@ -147,7 +147,10 @@ export const reports = defineMessages({
 		'reports.score.duesCollectionRate': 'Dues collection rate',
 		'reports.score.questionsOnTime': 'Questions answered on time',
 		'reports.score.surveyResponseRate': 'Survey response rate',
-		'reports.quarterLabel': 'Q{q} {year}'
+		'reports.quarterLabel': 'Q{q} {year}',
+		'reports.calendar': 'Calendar',
+		'reports.calendar.persian': 'Solar Hijri',
+		'reports.calendar.gregory': 'Gregorian'
 	},
 	fa: {
 		'nav.reports': 'گزارش‌ها',
@@ -293,7 +296,10 @@ export const reports = defineMessages({
 		'reports.score.duesCollectionRate': 'نرخ وصول حق عضویت',
 		'reports.score.questionsOnTime': 'پرسش‌های پاسخ‌داده به‌موقع',
 		'reports.score.surveyResponseRate': 'نرخ پاسخ نظرسنجی',
-		'reports.quarterLabel': 'فصل {q} {year}'
+		'reports.quarterLabel': 'فصل {q} {year}',
+		'reports.calendar': 'تقویم',
+		'reports.calendar.persian': 'هجری شمسی',
+		'reports.calendar.gregory': 'میلادی'
 	},
 	zh: {
 		'nav.reports': '报表',
@@ -432,6 +438,9 @@ export const reports = defineMessages({
 		'reports.score.duesCollectionRate': '会费收缴率',
 		'reports.score.questionsOnTime': '问题按时答复率',
 		'reports.score.surveyResponseRate': '征集回复率',
-		'reports.quarterLabel': '{year}年第{q}季度'
+		'reports.quarterLabel': '{year}年第{q}季度',
+		'reports.calendar': '历法',
+		'reports.calendar.persian': '伊朗历',
+		'reports.calendar.gregory': '公历'
 	}
 });
