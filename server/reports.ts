@@ -644,7 +644,7 @@ class OrgReports {
 	preparedAreas(today: string): Promise<PreparedAreas> {
 		return this.exclusive(async () => {
 			const slices = new Stretches();
-			const { prep } = await this.refresh(today, standardPeriods(today), () => {}, slices);
+			const { prep } = await this.refresh(today, this.svc.periodsOf(today), () => {}, slices);
 			return {
 				areas: prep.areas,
 				prepared: prep.prepared.map((p, i) =>
@@ -817,7 +817,7 @@ class OrgReports {
 		const nowMs = this.svc.now();
 		const today = dayOf(nowMs);
 		const computedAt = new Date(nowMs).toISOString();
-		const periods = standardPeriods(today);
+		const periods = this.svc.periodsOf(today);
 		const slices = new Stretches();
 		const { prep, prepared, liveUpdates } = await this.refresh(today, periods, onBlock, slices);
 		const results = new Map<string, { period: Period; json: string }>();
@@ -984,6 +984,13 @@ export class ReportsService {
 
 	org(org: string): OrgReports | undefined {
 		return this.orgs.get(org);
+	}
+
+	private periods: { today: string; list: readonly Period[] } | null = null;
+	/** The standard periods of `today` (made once a day: both calendars' date arithmetic). */
+	periodsOf(today: string): readonly Period[] {
+		if (this.periods?.today !== today) this.periods = { today, list: standardPeriods(today) };
+		return this.periods.list;
 	}
 
 	stats(): ReportsServiceStats {
