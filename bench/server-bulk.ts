@@ -8,7 +8,8 @@
  *    recorded. The import is therefore sent as 4 transactions of 5,000 rows, back to
  *    back; timed from the first send to the last ACK (stored) and to a peer holding
  *    all 20,000 rows. Same batches against the reference server (peer only).
- *  - Reports (`reportsScan`): no reports module yet; the scan one will do.
+ *  - `reportsScan`: one pass over the registry Y.Doc (used by server-load.ts as the floor
+ *    of a full scan; the live reports are measured in server-reports.ts).
  */
 import fs from 'node:fs';
 import * as Y from 'yjs';

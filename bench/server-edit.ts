@@ -385,48 +385,55 @@ export async function runEditBench(o: {
 	log: (s: string) => void;
 }): Promise<Measure[]> {
 	const members = o.quick ? 200 : 1000;
-	const rounds = o.quick ? 1 : 5;
+	// `BENCH_EDIT=20,100x5` picks the scenarios and `BENCH_EDIT_ROUNDS` their rounds
+	// (for working on one; the full run takes both, 5 rounds each).
+	const rounds = Number(process.env.BENCH_EDIT_ROUNDS) || (o.quick ? 1 : 5);
+	const only = new Set((process.env.BENCH_EDIT ?? '20,100x5').split(',').map((s) => s.trim()));
 	const seed = seedUpdate(members);
 	const path = smallEditText(await smallEditCost(seed.update, seed.ids));
-	const one = await scenario({
-		log: o.log,
-		id: 'edit-to-peer-20',
-		what: '20 editors in one room',
-		rooms: 1,
-		perRoom: 20,
-		members,
-		prefix: 0,
-		rounds,
-		edits: o.quick ? 100 : 300,
-		warmup: 20,
-		intervalMs: 25,
-		target: 25,
-		path,
-		workload:
-			`One room seeded with ${members} members; 20 clients (full sync), each in turn sets ` +
-			`\`${FIELD}\` of a random member every 25 ms; ${o.quick ? 100 : 300} edits × 19 peers per round`
-	});
+	const one = !only.has('20')
+		? []
+		: await scenario({
+				log: o.log,
+				id: 'edit-to-peer-20',
+				what: '20 editors in one room',
+				rooms: 1,
+				perRoom: 20,
+				members,
+				prefix: 0,
+				rounds,
+				edits: o.quick ? 100 : 300,
+				warmup: 20,
+				intervalMs: 25,
+				target: 25,
+				path,
+				workload:
+					`One room seeded with ${members} members; 20 clients (full sync), each in turn sets ` +
+					`\`${FIELD}\` of a random member every 25 ms; ${o.quick ? 100 : 300} edits × 19 peers per round`
+			});
 	const roomCount = o.quick ? 20 : 100;
 	const edits = o.quick ? 200 : 800;
-	const many = await scenario({
-		log: o.log,
-		id: 'edit-to-peer-100x5',
-		what: `${roomCount} rooms × 5 clients`,
-		rooms: roomCount,
-		perRoom: 5,
-		members,
-		prefix: 50,
-		rounds,
-		edits,
-		warmup: roomCount,
-		intervalMs: 500 / roomCount,
-		path,
-		workload:
-			`${roomCount} rooms (one org each, 5 staff users), each seeded with ${members} members; ` +
-			`clients hold the first 50 members only (a prefix of the same seed, so no full sync ` +
-			`is needed); every ${(500 / roomCount).toFixed(0)} ms one client sets \`${FIELD}\` of ` +
-			`one of those members, rooms and editors in turn (each room every 500 ms); ` +
-			`${edits} edits × 4 peers per round`
-	});
+	const many = !only.has('100x5')
+		? []
+		: await scenario({
+				log: o.log,
+				id: 'edit-to-peer-100x5',
+				what: `${roomCount} rooms × 5 clients`,
+				rooms: roomCount,
+				perRoom: 5,
+				members,
+				prefix: 50,
+				rounds,
+				edits,
+				warmup: roomCount,
+				intervalMs: 500 / roomCount,
+				path,
+				workload:
+					`${roomCount} rooms (one org each, 5 staff users), each seeded with ${members} members; ` +
+					`clients hold the first 50 members only (a prefix of the same seed, so no full sync ` +
+					`is needed); every ${(500 / roomCount).toFixed(0)} ms one client sets \`${FIELD}\` of ` +
+					`one of those members, rooms and editors in turn (each room every 500 ms); ` +
+					`${edits} edits × 4 peers per round`
+			});
 	return [...one, ...many];
 }

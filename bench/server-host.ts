@@ -9,6 +9,7 @@
  *  - `start-reference`: `@y/websocket-server` 0.1.1's `setupWSConnection` on a plain
  *    http + ws server (no auth, no persistence), rooms seeded in memory first. Both
  *    servers take `/sync/<org>/<doc>`, so the clients are the same.
+ *  - `reports`: one organisation's last report recomputation (RecomputeStats) and state.
  *  - `mem` (after `global.gc()`; the host runs with --expose-gc), `cpu`, `probe` (GC
  *    pauses and event-loop blocking since the last probe), `breakdown` (where a room
  *    load's time goes), `exit` (at once, without the shutdown snapshot).
@@ -29,6 +30,7 @@ export type HostRequest =
 	| { op: 'cpu' }
 	| { op: 'breakdown'; room: string }
 	| { op: 'probe' }
+	| { op: 'reports'; org: string }
 	| { op: 'exit' };
 
 export interface MemValue {
@@ -64,8 +66,22 @@ export interface ProbeValue {
 	loopP99Ms: number;
 }
 
+/** One organisation's reports: its last recomputation and whether one is pending. */
+export interface ReportsValue {
+	computations: number;
+	idle: boolean;
+	historyReady: boolean;
+	last: Record<string, number | null> | null;
+}
+
 export type HostValue =
-	{ url: string } | ProbeValue | MemValue | { user: number; system: number } | Breakdown | null;
+	| { url: string }
+	| ProbeValue
+	| MemValue
+	| { user: number; system: number }
+	| Breakdown
+	| ReportsValue
+	| null;
 
 export type HostReply =
 	{ id: number; ok: true; value: HostValue } | { id: number; ok: false; error: string };
@@ -215,6 +231,16 @@ async function handle(req: HostRequest): Promise<HostValue> {
 			return breakdown(req.room);
 		case 'probe':
 			return probe();
+		case 'reports': {
+			const o = ours?.app.reports.org(req.org);
+			if (!o) throw new Error(`no reports for ${req.org}`);
+			return {
+				computations: o.computations,
+				idle: o.idle,
+				historyReady: o.historyReady,
+				last: o.lastStats ? { ...o.lastStats } : null
+			};
+		}
 		case 'exit':
 			process.exit(0);
 	}

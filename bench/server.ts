@@ -4,11 +4,13 @@
  *  3. edit to peer, ours vs the reference server (bench/server-edit.ts)
  *  4. server ingest (bench/server-ingest.ts)
  *  5. cold load of a room from the store, and its memory (bench/server-load.ts)
- *  6. bulk work: a 20,000-row import, and the scan reports will do (bench/server-bulk.ts)
+ *  6. bulk work: a 20,000-row import, and the scan reports will do (bench/server-bulk.ts);
+ *     live reports: first computation, edit to written report, recompute after one edit
+ *     (bench/server-reports.ts), at the smallest and the largest size
  *
  * Real servers on 127.0.0.1 port 0, each in a child process (dist/bench-host.js), and
  * real `ws` clients speaking y-protocols. Everything is bounded and cleaned up.
- * `BENCH_SERVER_PARTS=edit,ingest,load,bulk` runs only some parts (for working on one).
+ * `BENCH_SERVER_PARTS=edit,ingest,load,bulk,reports` runs only some parts (for working on one).
  */
 import type { Measure } from './report';
 import { Background, backgroundText, sleep } from './server-lib';
@@ -16,6 +18,7 @@ import { runEditBench } from './server-edit';
 import { runIngestBench } from './server-ingest';
 import { runLoadBench } from './server-load';
 import { runBulkBench } from './server-bulk';
+import { runReportsBench } from './server-reports';
 
 export async function runServerBench(opts: {
 	sizes: number[];
@@ -26,7 +29,9 @@ export async function runServerBench(opts: {
 	// --quick checks the harness: a tenth of each size (at least 1,000 members).
 	const sizes = quick ? opts.sizes.map((s) => Math.max(1000, Math.round(s / 10))) : opts.sizes;
 	const parts = new Set(
-		(process.env.BENCH_SERVER_PARTS ?? 'edit,ingest,load,bulk').split(',').map((s) => s.trim())
+		(process.env.BENCH_SERVER_PARTS ?? 'edit,ingest,load,bulk,reports')
+			.split(',')
+			.map((s) => s.trim())
 	);
 	const quiet = new Background([]);
 	await quiet.start();
@@ -55,6 +60,8 @@ export async function runServerBench(opts: {
 	await run('ingest', () => runIngestBench({ quick, log }));
 	await run('load', () => runLoadBench({ sizes, quick, log }));
 	await run('bulk', () => runBulkBench({ quick, log }));
+	const ends = [...new Set([Math.min(...sizes), Math.max(...sizes)])];
+	await run('reports', () => runReportsBench({ sizes: ends, quick, log }));
 	log(
 		`server part done in ${((performance.now() - started) / 1000).toFixed(0)} s` +
 			(failed.length ? `; FAILED parts: ${failed.join(', ')}` : '')

@@ -41,6 +41,8 @@ export interface Tuning {
 	reportsDebounceMs: number;
 	/** Reports: longest wait after the first change of a burst (1.2 s). */
 	reportsMaxWaitMs: number;
+	/** Reports: largest share of the event loop over all organisations (0.2). */
+	reportsMaxShare: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -50,7 +52,8 @@ export const DEFAULT_TUNING: Tuning = {
 	pingIntervalMs: 30_000,
 	sqliteBusyTimeoutMs: 5000,
 	reportsDebounceMs: DEFAULT_REPORTS_TUNING.debounceMs,
-	reportsMaxWaitMs: DEFAULT_REPORTS_TUNING.maxWaitMs
+	reportsMaxWaitMs: DEFAULT_REPORTS_TUNING.maxWaitMs,
+	reportsMaxShare: DEFAULT_REPORTS_TUNING.maxShare
 };
 
 export interface GuildhallOptions {
@@ -127,7 +130,11 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 	const reports = new ReportsService({
 		rooms,
 		store,
-		tuning: { debounceMs: tuning.reportsDebounceMs, maxWaitMs: tuning.reportsMaxWaitMs }
+		tuning: {
+			debounceMs: tuning.reportsDebounceMs,
+			maxWaitMs: tuning.reportsMaxWaitMs,
+			maxShare: tuning.reportsMaxShare
+		}
 	});
 	for (const org of await store.listOrgs()) void reports.startOrg(org);
 	const api = new Api({

@@ -28,17 +28,20 @@ import {
 	type Cell,
 	type DocTables,
 	type HistoryEvent,
+	type LiveArea,
 	type Period,
 	type PeriodReport,
 	type ReportArea,
 	type ReportInputs,
-	type Row
+	type Row,
+	type ScoreItem,
+	type SourceChanges
 } from '../src/lib/domain/report';
 import {
 	computePeriod,
-	computePeriodSteps,
 	REPORT_AREAS,
 	reportSources,
+	SCORECARD_SECTION,
 	type PreparedAreas
 } from '../src/lib/domain/report-areas';
 import { buildChangeList, type ChangeList } from '../src/lib/domain/report-changes';
@@ -51,9 +54,26 @@ export interface ReportsTuning {
 	debounceMs: number;
 	/** Longest wait after the first change of a burst. */
 	maxWaitMs: number;
+	/**
+	 * Largest share of the event loop the reports may take, over all organisations:
+	 * after a recomputation that blocked the loop d ms in total, the next one (of any
+	 * organisation) starts no sooner than d·(1 − share)/share later (at most maxPauseMs).
+	 * 1: no pause.
+	 */
+	maxShare: number;
+	/**
+	 * Longest such pause: a rare very long recomputation (the first of a big registry,
+	 * a new day) must not hold every organisation's reports back for minutes.
+	 */
+	maxPauseMs: number;
 }
 
-export const DEFAULT_REPORTS_TUNING: ReportsTuning = { debounceMs: 300, maxWaitMs: 1200 };
+export const DEFAULT_REPORTS_TUNING: ReportsTuning = {
+	debounceMs: 300,
+	maxWaitMs: 1200,
+	maxShare: 0.2,
+	maxPauseMs: 1000
+};
 
 export interface ReportsOptions {
 	rooms: Rooms;
@@ -69,17 +89,59 @@ export interface RecomputeStats {
 	at: number;
 	/** Wall time from start to written. */
 	totalMs: number;
-	/** Longest synchronous stretch (prepare, one period, or the write). */
+	/** Time the event loop was blocked, in total and in the longest synchronous stretch. */
+	blockedMs: number;
 	longestBlockMs: number;
+	/** From the first change not yet in the reports to the written report (null: none, e.g. midnight). */
+	lagMs: number | null;
+	/** Waiting for the scheduler (other organisations' turns and the pause between). */
+	queuedMs: number;
 	periods: number;
+	/** Periods whose sections were serialised again, and of those, written (changed). */
+	serialised: number;
 	written: number;
+	/** Areas prepared from every row, and live areas brought up to date from the changes. */
+	prepared: number;
+	liveUpdates: number;
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/** How long a recomputation runs before it lets other work (edits) run. */
+const SLICE_MS = 4;
+
+/**
+ * The synchronous stretches of one recomputation: `next()` lets other work run once the
+ * current one has lasted SLICE_MS (a turn of the event loop per step would cost more than
+ * the step for a small organisation), and keeps the longest.
+ */
+class Stretches {
+	private start = performance.now();
+	longest = 0;
+
+	async next(): Promise<void> {
+		const d = performance.now() - this.start;
+		if (d < SLICE_MS) return;
+		this.longest = Math.max(this.longest, d);
+		await tick();
+		this.start = performance.now();
+	}
+
+	/** The stretch ends here (before waiting for something else); `restart` after. */
+	end(): void {
+		this.longest = Math.max(this.longest, performance.now() - this.start);
+	}
+
+	restart(): void {
+		this.start = performance.now();
+	}
+}
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs's own type parameters */
 type AnyType = Y.AbstractType<any>;
 /** Registry tables whose changes are kept as history (basic information, status). */
 const HISTORY_TABLES = ['members', 'contacts'] as const;
+
+const NO_ROWS: ReadonlyMap<string, Row> = new Map();
 
 function readRow(id: string, y: Y.Map<unknown>): Row {
 	const row: Record<string, Cell> = { id };
@@ -107,12 +169,36 @@ export class TableCache {
 	readonly tables = new Map<string, Map<string, Row>>();
 	/** Root maps whose entries are plain values (settings' `config`): key → value. */
 	readonly values = new Map<string, Map<string, Cell>>();
+	/** What changed since the last `drain`: everything (a load), or row ids per table. */
+	private changedAll = true;
+	private changedRows = new Map<string, Set<string>>();
+	private changedValues = false;
 
 	/** (Re)read every table of `doc`. */
 	load(doc: Y.Doc): void {
 		this.tables.clear();
 		this.values.clear();
 		for (const [name, type] of doc.share) this.loadRoot(name, type);
+		this.changedAll = true;
+	}
+
+	/** What changed since the last call. */
+	drain(): { all: boolean; rows: Map<string, Set<string>>; values: boolean } {
+		const out = { all: this.changedAll, rows: this.changedRows, values: this.changedValues };
+		this.changedAll = this.changedValues = false;
+		this.changedRows = new Map();
+		return out;
+	}
+
+	private touched(table: string, key: string) {
+		let s = this.changedRows.get(table);
+		if (!s) this.changedRows.set(table, (s = new Set()));
+		s.add(key);
+	}
+
+	/** A table's rows (empty when it does not exist). */
+	table(name: string): ReadonlyMap<string, Row> {
+		return this.tables.get(name) ?? NO_ROWS;
 	}
 
 	private loadRoot(name: string, type: AnyType) {
@@ -124,11 +210,12 @@ export class TableCache {
 	}
 
 	private put(rows: Map<string, Row>, values: Map<string, Cell>, key: string, v: unknown) {
-		rows.delete(key);
-		values.delete(key);
+		const wasRow = rows.delete(key);
+		const wasValue = values.delete(key);
 		if (v instanceof Y.Map) rows.set(key, readRow(key, v));
 		else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
 			values.set(key, v);
+		return { row: wasRow || v instanceof Y.Map, value: wasValue || values.has(key) };
 	}
 
 	/** Re-read the rows a transaction touched. */
@@ -146,7 +233,12 @@ export class TableCache {
 				if (!rows) this.tables.set(name, (rows = new Map()));
 				let values = this.values.get(name);
 				if (!values) this.values.set(name, (values = new Map()));
-				for (const key of keys) if (key !== null) this.put(rows, values, key, valueAt(type, key));
+				for (const key of keys) {
+					if (key === null) continue;
+					const was = this.put(rows, values, key, valueAt(type, key));
+					if (was.row) this.touched(name, key);
+					if (was.value) this.changedValues = true;
+				}
 			} else if (type instanceof Y.Map) {
 				const item = type._item;
 				const parent = item.parent as AnyType | null;
@@ -156,6 +248,7 @@ export class TableCache {
 				if (!rows) continue;
 				if (item.deleted) rows.delete(item.parentSub);
 				else rows.set(item.parentSub, readRow(item.parentSub, type as Y.Map<unknown>));
+				this.touched(name!, item.parentSub);
 			}
 		}
 	}
@@ -174,6 +267,89 @@ export class TableCache {
 	}
 }
 
+/** One area's sections of one period as last made, with each section's JSON. */
+interface AreaPeriod {
+	/** The preparation they were computed from (non-live areas). */
+	prep: unknown;
+	sections: Record<string, unknown>;
+	json: Map<string, string>;
+}
+
+/**
+ * One recomputation at a time over all organisations, in the order they asked, and
+ * at most `maxShare` of the event loop: after one that blocked the loop d ms, the next
+ * starts d·(1 − share)/share later (at most maxPauseMs: a rare very long one must not hold
+ * every organisation back for minutes). Under a heavy load the reports lag behind (each
+ * organisation's next recomputation then covers all its edits since), and edits stay
+ * fast; under a light one a recomputation starts as soon as it is asked for.
+ */
+class ReportsScheduler {
+	private readonly queue: OrgReports[] = [];
+	private current: OrgReports | null = null;
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private notBefore = 0;
+	/** Recomputations run, and the event-loop time they blocked in total. */
+	runs = 0;
+	blockedMs = 0;
+	/** Recomputations running now, and the most ever at once (1: they never overlap). */
+	active = 0;
+	maxConcurrent = 0;
+	private stopped = false;
+
+	constructor(private readonly tuning: () => ReportsTuning) {}
+
+	request(o: OrgReports): void {
+		if (this.stopped || this.current === o || this.queue.includes(o)) return;
+		this.queue.push(o);
+		o.queuedAt ??= performance.now();
+		this.pump();
+	}
+
+	isQueued(o: OrgReports): boolean {
+		return this.current === o || this.queue.includes(o);
+	}
+
+	get waiting(): number {
+		return this.queue.length;
+	}
+
+	private pump(): void {
+		if (this.stopped || this.current || this.timer || this.queue.length === 0) return;
+		const wait = this.notBefore - performance.now();
+		if (wait > 0) {
+			this.timer = setTimeout(() => {
+				this.timer = null;
+				this.pump();
+			}, wait);
+			this.timer.unref?.();
+			return;
+		}
+		const o = this.queue.shift()!;
+		this.current = o;
+		void o.runTurn().then((blocked) => {
+			this.current = null;
+			this.runs++;
+			this.blockedMs += blocked;
+			const { maxShare, maxPauseMs } = this.tuning();
+			const share = Math.min(1, Math.max(0.01, maxShare));
+			this.notBefore = performance.now() + Math.min(maxPauseMs, (blocked * (1 - share)) / share);
+			this.pump();
+		});
+	}
+
+	remove(o: OrgReports): void {
+		const i = this.queue.indexOf(o);
+		if (i >= 0) this.queue.splice(i, 1);
+	}
+
+	stop(): void {
+		this.stopped = true;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.queue.length = 0;
+	}
+}
+
 /** One organisation's reports: its held source rooms, caches, history and schedule. */
 class OrgReports {
 	private readonly attached = new Map<DocName, { room: Room; off: () => void }>();
@@ -184,20 +360,34 @@ class OrgReports {
 	private replayed: HistoryEvent[] = [];
 	private live: HistoryEvent[] = [];
 	historyReady = false;
-	/** Bumped on every source change; the cached preparation is valid for one version. */
-	private version = 0;
-	private prepared: { version: number; today: string; prep: PreparedAreas } | null = null;
 	/** Per source doc: bumped on each of its transactions (and the registry's history). */
 	private readonly docVersion = new Map<DocName, number>();
-	/** Per area: its preparation and the source versions it was made from. */
+	/** Per non-live area: its preparation and the source versions it was made from. */
 	private readonly areaCache = new Map<string, { key: string; prep: unknown }>();
+	/** Live areas (kept up to date from the changes), by area id. */
+	private readonly liveAreas = new Map<string, LiveArea<unknown>>();
+	/** What the live areas have not seen yet. */
+	private pendingAll = true;
+	private historySeen: { list: readonly HistoryEvent[]; length: number } | null = null;
+	private liveState: { today: string; historyReady: boolean } | null = null;
+	/** Per area, per period key: the sections as last made. */
+	private readonly periodCache = new Map<string, Map<string, AreaPeriod>>();
+	/** Per period key: the sections JSON last written (or found written). */
+	private readonly written = new Map<string, string>();
+	private writtenMeta: string | null = null;
+	/** Serialises updates of the areas (a recomputation and a custom period's request). */
+	private lock: Promise<unknown> = Promise.resolve();
 
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private midnight: ReturnType<typeof setTimeout> | null = null;
 	private burstStart: number | null = null;
-	private running: Promise<void> | null = null;
+	private running: Promise<number> | null = null;
 	private dirty = false;
 	private stopped = false;
+	/** When the first change not yet in the written reports happened (performance.now()). */
+	private unreportedSince: number | null = null;
+	/** When this organisation asked the scheduler for a turn (performance.now()). */
+	queuedAt: number | null = null;
 	lastStats: RecomputeStats | null = null;
 	/** Completed recomputations (tests check that a burst of edits causes one). */
 	computations = 0;
@@ -266,6 +456,9 @@ class OrgReports {
 			console.error(`Guildhall reports: could not read the history of ${this.org}/registry`, e);
 		}
 		if (this.stopped) return;
+		// One list from now on, which only grows (live areas read the new part of it).
+		this.live = this.replayed.concat(this.live);
+		this.replayed = [];
 		this.historyReady = true;
 		this.changed();
 	}
@@ -316,31 +509,104 @@ class OrgReports {
 	}
 
 	get history(): HistoryEvent[] {
-		return this.live.length === 0 ? this.replayed : [...this.replayed, ...this.live];
+		return this.replayed.length === 0 ? this.live : [...this.replayed, ...this.live];
 	}
 
+	/** The inputs of a full preparation; each doc's rows are copied out only when read. */
 	inputs(today: string): ReportInputs {
 		const docs: Partial<Record<DocName, DocTables>> = {};
 		const values: NonNullable<ReportInputs['values']> = {};
 		for (const [doc, cache] of this.caches) {
-			docs[doc] = cache.snapshot();
+			let tables: DocTables | null = null;
+			Object.defineProperty(docs, doc, {
+				enumerable: true,
+				get: () => (tables ??= cache.snapshot())
+			});
 			values[doc] = cache.valuesSnapshot();
 		}
 		return { today, docs, values, history: this.history, historyReady: this.historyReady };
 	}
 
+	/** Run `fn` after any update of the areas in progress (one at a time). */
+	private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+		const p = this.lock.then(fn);
+		this.lock = p.catch(() => {});
+		return p;
+	}
+
 	/**
-	 * The areas prepared for the current version of the sources (cached between
-	 * calls), in steps with a turn of the event loop between them. `onBlock` gets the
-	 * length of each synchronous stretch.
+	 * Bring every area up to date, in steps with a turn of the event loop between them:
+	 * live areas from the changes since their last update, the others prepared again
+	 * when one of their source docs changed. `onBlock` gets each synchronous stretch.
 	 */
-	async prepare(today: string, onBlock?: (ms: number) => void): Promise<PreparedAreas> {
-		if (this.prepared && this.prepared.version === this.version && this.prepared.today === today)
-			return this.prepared.prep;
-		const version = this.version;
-		const inputs = this.inputs(today);
+	private async refresh(
+		today: string,
+		periods: readonly Period[],
+		onBlock: (ms: number) => void,
+		slices: Stretches
+	): Promise<{ prep: PreparedAreas; prepared: number; liveUpdates: number }> {
+		const timed = <T>(fn: () => T): T => {
+			const t = performance.now();
+			try {
+				return fn();
+			} finally {
+				onBlock(performance.now() - t);
+			}
+		};
+		let inputs: ReportInputs | null = null;
+		const getInputs = () => (inputs ??= timed(() => this.inputs(today)));
+		// What changed since the live areas' last update.
+		const history = this.history;
+		const docs: Partial<Record<DocName, Map<string, Set<string>>>> = {};
+		const values = new Set<DocName>();
+		let all = this.pendingAll;
+		for (const [doc, cache] of this.caches) {
+			const d = cache.drain();
+			if (d.all) all = true;
+			if (d.rows.size) docs[doc] = d.rows;
+			if (d.values) values.add(doc);
+		}
+		const seen = this.historySeen;
+		if (!seen || seen.list !== history || history.length < seen.length) all = true;
+		const state = this.liveState;
+		if (!state || state.today !== today || state.historyReady !== this.historyReady) all = true;
+		const changes: SourceChanges = {
+			all,
+			rows: docs,
+			values,
+			historyFrom: all ? 0 : seen!.length,
+			history,
+			historyReady: this.historyReady,
+			table: (doc, table) => this.caches.get(doc)?.table(table) ?? NO_ROWS
+		};
+		this.pendingAll = false;
+		this.historySeen = { list: history, length: history.length };
+		this.liveState = { today, historyReady: this.historyReady };
+		const anyChange =
+			all || values.size > 0 || Object.keys(docs).length > 0 || history.length !== seen?.length;
 		const prepared: unknown[] = [];
+		let nPrepared = 0;
+		let liveUpdates = 0;
 		for (const area of this.svc.areas) {
+			if (area.live) {
+				let live = this.liveAreas.get(area.id);
+				if (!live) {
+					this.liveAreas.set(area.id, (live = area.live()));
+					changes.all = true;
+				}
+				if (anyChange || changes.all) {
+					liveUpdates++;
+					const steps = live.update(changes, getInputs, periods);
+					for (;;) {
+						const r = timed(() => steps.next());
+						if (r.done) break;
+						await slices.next();
+					}
+				}
+				changes.all = all;
+				prepared.push(live);
+				continue;
+			}
 			// An area is prepared again only when one of its source docs changed.
 			const key = `${today}|${area.sources.map((d) => this.docVersion.get(d) ?? 0).join(',')}|${this.historyReady}`;
 			const cached = this.areaCache.get(area.id);
@@ -348,31 +614,44 @@ class OrgReports {
 				prepared.push(cached.prep);
 				continue;
 			}
-			const steps = area.prepareSteps ? area.prepareSteps(inputs) : null;
+			nPrepared++;
+			const input = getInputs();
+			const steps = area.prepareSteps ? area.prepareSteps(input) : null;
 			let prep: unknown;
-			if (!steps) {
-				const t = performance.now();
-				prep = area.prepare(inputs);
-				onBlock?.(performance.now() - t);
-			} else {
+			if (!steps) prep = timed(() => area.prepare(input));
+			else {
 				for (;;) {
-					const t = performance.now();
-					const r = steps.next();
-					onBlock?.(performance.now() - t);
+					const r = timed(() => steps.next());
 					if (r.done) {
 						prep = r.value;
 						break;
 					}
-					await tick();
+					await slices.next();
 				}
 			}
 			this.areaCache.set(area.id, { key, prep });
 			prepared.push(prep);
-			await tick();
+			await slices.next();
 		}
-		const prep: PreparedAreas = { areas: this.svc.areas, prepared };
-		this.prepared = { version, today, prep };
-		return prep;
+		return {
+			prep: { areas: this.svc.areas, prepared },
+			prepared: nPrepared,
+			liveUpdates
+		};
+	}
+
+	/** The areas prepared for the current sources, for a period of any kind. */
+	preparedAreas(today: string): Promise<PreparedAreas> {
+		return this.exclusive(async () => {
+			const slices = new Stretches();
+			const { prep } = await this.refresh(today, this.svc.periodsOf(today), () => {}, slices);
+			return {
+				areas: prep.areas,
+				prepared: prep.prepared.map((p, i) =>
+					prep.areas[i].live ? (p as LiveArea<unknown>).prepared() : p
+				)
+			};
+		});
 	}
 
 	registryRows(table = 'members'): Row[] {
@@ -380,7 +659,12 @@ class OrgReports {
 	}
 
 	private changed(): void {
-		this.version++;
+		this.unreportedSince ??= performance.now();
+		this.request();
+	}
+
+	/** Ask for a recomputation: debounced, then a turn from the scheduler. */
+	private request(): void {
 		if (this.stopped) return;
 		const now = Date.now();
 		this.burstStart ??= now;
@@ -390,7 +674,11 @@ class OrgReports {
 		this.timer = setTimeout(() => {
 			this.timer = null;
 			this.burstStart = null;
-			void this.run();
+			// Until the history (and with it the registry) has been read, the figures would
+			// be wrong: the reports doc keeps the last ones written.
+			if (!this.historyReady) return;
+			if (this.running) this.dirty = true;
+			else this.svc.scheduler.request(this);
 		}, wait);
 		this.timer.unref?.();
 	}
@@ -402,7 +690,7 @@ class OrgReports {
 			() => {
 				this.midnight = null;
 				if (this.stopped) return;
-				this.changed();
+				this.request();
 				this.scheduleMidnight();
 			},
 			Math.max(1000, next - now + 1000)
@@ -410,17 +698,12 @@ class OrgReports {
 		this.midnight.unref?.();
 	}
 
-	private run(): Promise<void> {
-		// Until the history (and with it the registry) has been read, the figures would
-		// be wrong: the reports doc keeps the last ones written.
-		if (!this.historyReady) return Promise.resolve();
-		if (this.running) {
-			this.dirty = true;
-			return this.running;
-		}
+	/** The scheduler's turn: recompute; resolves with the event-loop time it blocked. */
+	runTurn(): Promise<number> {
 		this.running = (async () => {
+			let blocked = 0;
 			try {
-				await this.recompute();
+				if (!this.stopped) blocked = await this.exclusive(() => this.recompute());
 			} catch (e) {
 				console.error(`Guildhall reports: could not compute the reports of ${this.org}`, e);
 			} finally {
@@ -430,16 +713,17 @@ class OrgReports {
 				for (const w of waiters) w();
 				if (this.dirty && !this.stopped) {
 					this.dirty = false;
-					this.changed();
+					this.request();
 				}
 			}
+			return blocked;
 		})();
 		return this.running;
 	}
 
-	/** Nothing scheduled or running (tests wait for this before counting computations). */
+	/** Nothing scheduled, queued or running (tests wait for this before counting computations). */
 	get idle(): boolean {
-		return this.timer === null && this.running === null;
+		return this.timer === null && this.running === null && !this.svc.scheduler.isQueued(this);
 	}
 
 	/** Resolves after the next recomputation has been written. */
@@ -447,78 +731,178 @@ class OrgReports {
 		return new Promise((r) => this.waiters.push(r));
 	}
 
-	private async recompute(): Promise<void> {
+	/** The sections of one period: unchanged sections reuse their JSON; null when nothing changed. */
+	private periodJson(
+		prep: PreparedAreas,
+		period: Period,
+		timed: <T>(fn: () => T) => T
+	): { json: string; changed: boolean } {
+		const made: AreaPeriod[] = [];
+		let changed = false;
+		for (let i = 0; i < prep.areas.length; i++) {
+			const area = prep.areas[i];
+			const p = prep.prepared[i];
+			let byPeriod = this.periodCache.get(area.id);
+			if (!byPeriod) this.periodCache.set(area.id, (byPeriod = new Map()));
+			const before = byPeriod.get(period.key);
+			let sections: Record<string, unknown>;
+			if (area.live) sections = timed(() => (p as LiveArea<unknown>).compute(period));
+			else if (before && before.prep === p) sections = before.sections;
+			else sections = timed(() => computeArea(area, p, period));
+			// Unchanged values (the same objects): nothing to serialise (the usual case).
+			if (before && sameSections(before.sections, sections)) {
+				made.push(before);
+				continue;
+			}
+			const json = new Map<string, string>();
+			for (const [id, value] of Object.entries(sections)) {
+				let j = before && before.sections[id] === value ? before.json.get(id) : undefined;
+				if (j === undefined) {
+					j = timed(() => JSON.stringify(value));
+					if (j !== before?.json.get(id)) changed = true;
+				}
+				json.set(id, j);
+			}
+			if (!before || before.json.size !== json.size) changed = true;
+			const entry = { prep: p, sections, json };
+			byPeriod.set(period.key, entry);
+			made.push(entry);
+		}
+		const written = this.written.get(period.key);
+		if (!changed && written !== undefined) return { json: written, changed };
+		const parts: string[] = [];
+		const all: Record<string, unknown> = {};
+		for (const m of made)
+			for (const [id, j] of m.json) {
+				parts.push(`${JSON.stringify(id)}:${j}`);
+				all[id] = m.sections[id];
+			}
+		const items: ScoreItem[] = prep.areas.flatMap((a) => a.scorecard?.(all) ?? []);
+		parts.push(`${JSON.stringify(SCORECARD_SECTION)}:${JSON.stringify({ items })}`);
+		return { json: `{${parts.join(',')}}`, changed: true };
+	}
+
+	/** Recompute and write what changed; returns the event-loop time it blocked. */
+	private async recompute(): Promise<number> {
+		const s = this.svc.scheduler;
+		s.maxConcurrent = Math.max(s.maxConcurrent, ++s.active);
+		try {
+			return await this.recomputeNow();
+		} finally {
+			s.active--;
+		}
+	}
+
+	private async recomputeNow(): Promise<number> {
 		const started = performance.now();
+		const queuedMs = this.queuedAt === null ? 0 : started - this.queuedAt;
+		this.queuedAt = null;
+		// Every change before this moment is in the caches, so in this recomputation.
+		const since = this.unreportedSince;
+		this.unreportedSince = null;
 		let longest = 0;
+		let blocked = 0;
+		const onBlock = (ms: number) => {
+			blocked += ms;
+			longest = Math.max(longest, ms);
+		};
 		const timed = <T>(fn: () => T): T => {
 			const t = performance.now();
 			try {
 				return fn();
 			} finally {
-				longest = Math.max(longest, performance.now() - t);
+				onBlock(performance.now() - t);
 			}
 		};
 		const nowMs = this.svc.now();
 		const today = dayOf(nowMs);
 		const computedAt = new Date(nowMs).toISOString();
-		const prep = await this.prepare(today, (ms) => (longest = Math.max(longest, ms)));
-		const periods = standardPeriods(today);
+		const periods = this.svc.periodsOf(today);
+		const slices = new Stretches();
+		const { prep, prepared, liveUpdates } = await this.refresh(today, periods, onBlock, slices);
 		const results = new Map<string, { period: Period; json: string }>();
+		let serialised = 0;
 		for (const period of periods) {
-			if (this.stopped) return;
-			const steps = computePeriodSteps(prep, period);
-			let sections: Record<string, unknown> | null = null;
-			while (sections === null) {
-				const r = timed(() => steps.next());
-				if (r.done) sections = r.value;
-				else await tick();
-				if (this.stopped) return;
-			}
-			const done = sections;
-			const json = timed(() => JSON.stringify(done));
-			results.set(period.key, { period, json });
-			await tick();
+			if (this.stopped) return blocked;
+			const r = this.periodJson(prep, period, timed);
+			if (r.changed) serialised++;
+			if (this.written.get(period.key) !== r.json)
+				results.set(period.key, { period, json: r.json });
+			await slices.next();
 		}
-		if (this.stopped) return;
+		if (this.stopped) return blocked;
+		const keys = new Set(periods.map((p) => p.key));
+		const meta = `${REPORTS_SCHEMA_VERSION}|${today}|${this.historyReady}`;
+		const stale = [...this.written.keys()].some((k) => !keys.has(k));
 		let written = 0;
-		await this.svc.rooms.withRoom(`${this.org}/reports`, (room) =>
-			timed(() =>
-				room.transactAsServer((doc) => {
-					const rows = doc.getMap<Y.Map<unknown>>(REPORTS_PERIODS);
-					for (const [key, { period, json }] of results) {
-						let row = rows.get(key);
-						if (!(row instanceof Y.Map)) {
-							row = new Y.Map<unknown>();
-							rows.set(key, row);
-						}
-						if (row.get('sections') === json) continue;
-						row.set('kind', period.kind);
-						row.set('from', period.from);
-						row.set('to', period.to);
-						row.set('computedAt', computedAt);
-						row.set('sections', json);
-						written++;
-					}
-					for (const key of [...rows.keys()]) if (!results.has(key)) rows.delete(key);
-					const meta = doc.getMap<unknown>(REPORTS_META);
-					const set = (k: string, v: unknown) => {
-						if (meta.get(k) !== v) meta.set(k, v);
-					};
-					set('schemaVersion', REPORTS_SCHEMA_VERSION);
-					set('today', today);
-					set('historyReady', this.historyReady);
-					if (written > 0 || meta.get('computedAt') === undefined) set('computedAt', computedAt);
-				})
-			)
-		);
+		if (results.size > 0 || stale || this.writtenMeta !== meta) {
+			// Should the write fail, the next recomputation serialises and writes everything.
+			const forget = () => {
+				this.periodCache.clear();
+				this.written.clear();
+				this.writtenMeta = null;
+			};
+			slices.end();
+			await this.svc.rooms
+				.withRoom(`${this.org}/reports`, (room) =>
+					timed(() =>
+						room.transactAsServer((doc) => {
+							const rows = doc.getMap<Y.Map<unknown>>(REPORTS_PERIODS);
+							for (const period of periods) {
+								const key = period.key;
+								const r = results.get(key);
+								let row = rows.get(key);
+								// The doc may hold them already (written before a restart).
+								if (!r) continue;
+								if (!(row instanceof Y.Map)) {
+									row = new Y.Map<unknown>();
+									rows.set(key, row);
+								}
+								this.written.set(key, r.json);
+								if (row.get('sections') === r.json) continue;
+								row.set('kind', period.kind);
+								row.set('from', period.from);
+								row.set('to', period.to);
+								row.set('computedAt', computedAt);
+								row.set('sections', r.json);
+								written++;
+							}
+							for (const key of [...rows.keys()]) if (!keys.has(key)) rows.delete(key);
+							for (const key of [...this.written.keys()])
+								if (!keys.has(key)) this.written.delete(key);
+							const m = doc.getMap<unknown>(REPORTS_META);
+							const set = (k: string, v: unknown) => {
+								if (m.get(k) !== v) m.set(k, v);
+							};
+							set('schemaVersion', REPORTS_SCHEMA_VERSION);
+							set('today', today);
+							set('historyReady', this.historyReady);
+							if (written > 0 || m.get('computedAt') === undefined) set('computedAt', computedAt);
+							this.writtenMeta = meta;
+						})
+					)
+				)
+				.catch((e: unknown) => {
+					forget();
+					throw e;
+				});
+		}
 		this.computations++;
+		const end = performance.now();
 		this.lastStats = {
 			at: nowMs,
-			totalMs: performance.now() - started,
-			longestBlockMs: longest,
+			totalMs: end - started,
+			blockedMs: blocked,
+			longestBlockMs: Math.max(longest, slices.longest),
+			lagMs: since === null ? null : end - since,
+			queuedMs,
 			periods: periods.length,
-			written
+			serialised,
+			written,
+			prepared,
+			liveUpdates
 		};
+		return blocked;
 	}
 
 	async stop(): Promise<void> {
@@ -526,6 +910,7 @@ class OrgReports {
 		if (this.timer) clearTimeout(this.timer);
 		if (this.midnight) clearTimeout(this.midnight);
 		this.timer = this.midnight = null;
+		this.svc.scheduler.remove(this);
 		await this.running;
 		for (const off of this.offs.reverse()) off();
 		for (const doc of [...this.attached.keys()]) this.detach(doc);
@@ -534,12 +919,45 @@ class OrgReports {
 	}
 }
 
+/** The same sections: the same ids, each the same object. */
+function sameSections(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+	if (a === b) return true;
+	let n = 0;
+	for (const id in b) {
+		if (a[id] !== b[id]) return false;
+		n++;
+	}
+	let m = 0;
+	for (const _ in a) m++;
+	return n === m;
+}
+
+/** One area's sections of a period from its preparation (as computePeriodSteps does). */
+function computeArea(area: ReportArea, prep: unknown, period: Period): Record<string, unknown> {
+	if (!area.sections) return area.compute(prep, period);
+	const out: Record<string, unknown> = {};
+	for (const [id, f] of Object.entries(area.sections)) out[id] = f(prep, period);
+	return out;
+}
+
+/** The reports service's figures over all organisations, for logs and tests. */
+export interface ReportsServiceStats {
+	/** Recomputations run, and the event-loop time they blocked in total. */
+	runs: number;
+	blockedMs: number;
+	/** Organisations waiting for their turn now. */
+	waiting: number;
+	/** Most recomputations ever running at the same time (1: one at a time). */
+	maxConcurrent: number;
+}
+
 export class ReportsService {
 	readonly rooms: Rooms;
 	readonly store: Store;
 	readonly tuning: ReportsTuning;
 	readonly areas: readonly ReportArea[];
 	readonly now: () => number;
+	readonly scheduler: ReportsScheduler;
 	private readonly orgs = new Map<string, OrgReports>();
 	private readonly starting: Promise<void>[] = [];
 
@@ -549,6 +967,7 @@ export class ReportsService {
 		this.tuning = { ...DEFAULT_REPORTS_TUNING, ...opts.tuning };
 		this.areas = opts.areas ?? REPORT_AREAS;
 		this.now = opts.now ?? Date.now;
+		this.scheduler = new ReportsScheduler(() => this.tuning);
 	}
 
 	/** Start computing for `org` (idempotent). Resolves once its history has been read. */
@@ -567,6 +986,23 @@ export class ReportsService {
 		return this.orgs.get(org);
 	}
 
+	private periods: { today: string; list: readonly Period[] } | null = null;
+	/** The standard periods of `today` (made once a day: both calendars' date arithmetic). */
+	periodsOf(today: string): readonly Period[] {
+		if (this.periods?.today !== today) this.periods = { today, list: standardPeriods(today) };
+		return this.periods.list;
+	}
+
+	stats(): ReportsServiceStats {
+		const s = this.scheduler;
+		return {
+			runs: s.runs,
+			blockedMs: s.blockedMs,
+			waiting: s.waiting,
+			maxConcurrent: s.maxConcurrent
+		};
+	}
+
 	/** A period and the one before it, computed now (for custom periods). */
 	async compare(
 		org: string,
@@ -575,7 +1011,7 @@ export class ReportsService {
 		const o = this.orgs.get(org);
 		if (!o || !o.historyReady) return null;
 		const nowMs = this.now();
-		const prep = await o.prepare(dayOf(nowMs));
+		const prep = await o.preparedAreas(dayOf(nowMs));
 		const computedAt = new Date(nowMs).toISOString();
 		const prev = previousPeriod(period);
 		return {
@@ -598,6 +1034,7 @@ export class ReportsService {
 	}
 
 	async stop(): Promise<void> {
+		this.scheduler.stop();
 		const stops = [...this.orgs.values()].map((o) => o.stop());
 		await Promise.all(this.starting);
 		await Promise.all(stops);

@@ -4,9 +4,10 @@
  * the certificate prints with the right member number, in Chinese and in Persian.
  * Screenshots go to test-results/screenshots/ for a person to look at.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
 import { addMember, uniqueTag } from './members-helpers';
+import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
@@ -17,15 +18,6 @@ const approver = {
 	password: 'mina-password-1',
 	roles: ['approver']
 } as const;
-
-const card = (page: Page, name: string) =>
-	page.getByTestId('card').filter({ has: page.getByText(name, { exact: true }) });
-
-async function openPipeline(page: Page) {
-	await page.goto('/pipeline');
-	await expect(page.getByTestId('board')).toBeVisible();
-	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
-}
 
 test('[J2][J4] a prospect joins: inquiry, application, verification, offline approval, certificate', async ({
 	browser

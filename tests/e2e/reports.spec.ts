@@ -70,7 +70,7 @@ async function addActiveMember(staff: Page, approver: Page, name: string, region
 	await editText(staff, id, 'email', 'secret@board-test.example');
 	await cell(staff, id, 'joinDate').click();
 	await staff.keyboard.press('Enter');
-	await staff.locator('.gh-editor input[type=date]').fill(lastMonthDay());
+	await staff.locator('.gh-editor .gh-editor-input').fill(lastMonthDay());
 	await staff.keyboard.press('Enter');
 	await command(staff, { type: 'move', rowId: id, to: 'applicant' });
 	await command(staff, { type: 'verify', rowId: id, met: Object.keys(DEFAULT_CRITERIA), note: '' });

@@ -6,6 +6,7 @@
  */
 import { duesArea } from './report-dues';
 import { membersArea } from './report-members';
+import { LiveMembers } from './report-members-live';
 import { surveysArea } from './report-surveys';
 import {
 	runSteps,
@@ -17,7 +18,8 @@ import {
 } from './report';
 
 export const REPORT_AREAS: readonly ReportArea[] = [
-	membersArea as ReportArea,
+	// The members area is kept up to date row by row on the server (LiveMembers).
+	{ ...membersArea, live: () => new LiveMembers() } as ReportArea,
 	duesArea as ReportArea,
 	surveysArea as ReportArea
 ];

@@ -33,10 +33,10 @@ import { z } from 'zod';
 import { MEMBER_STATUS, type MemberStatus } from './member';
 import {
 	addDays,
+	dayMs,
 	dayOf,
 	runSteps,
 	STEP_ROWS,
-	type Cell,
 	type HistoryEvent,
 	type Period,
 	type ReportArea,
@@ -129,15 +129,10 @@ export interface MemberSpan {
 	 * ones it was admitted with, not the half-typed ones of the application.
 	 */
 	admitted?: string;
-	/**
-	 * Changes of its attributes over time; absent when none of TIMELINE_FIELDS ever
-	 * changed. (Status changes are turned into `left`, `gaps` and `exits` in prepare.)
-	 */
+	/** Field changes over time; absent when none of TIMELINE_FIELDS ever changed. */
 	timeline?: AttrTimeline;
-	/** Days between leaving and coming back, as [from, to) intervals. */
-	gaps?: [string, string][];
 	/** Days it stopped being a member (lapsed or resigned), oldest first. */
-	exits: readonly { day: string; status: string }[];
+	exits: { day: string; status: string }[];
 	/** Days of participation, payments and charges, sorted (see RiskFacts); set by prepare. */
 	activity?: string[];
 	payments?: string[];
@@ -146,6 +141,7 @@ export interface MemberSpan {
 
 /** Fields whose value at a period's end is reconstructed from the history. */
 export const TIMELINE_FIELDS = [
+	'status',
 	'name',
 	'region',
 	'category',
@@ -154,7 +150,7 @@ export const TIMELINE_FIELDS = [
 	'size'
 ] as const;
 export type TimelineField = (typeof TIMELINE_FIELDS)[number];
-const TIMELINE_SET: ReadonlySet<string> = new Set<string>(TIMELINE_FIELDS);
+const TIMELINE_SET: ReadonlySet<string> = new Set(TIMELINE_FIELDS);
 
 /** One field's changes: `days[i]` (sorted) is the day it became `values[i]`. */
 interface FieldTimeline {
@@ -192,54 +188,32 @@ const LEFT_STATES: ReadonlySet<string> = new Set<MemberStatus>([
 	MEMBER_STATUS.removed
 ]);
 
-/** A change of one field: a HistoryEvent of the log, or a row of `moves` as one. */
-interface TimedChange {
-	field: string;
+export interface TimedValue {
 	at: number;
-	value: Cell | null;
-	old: Cell | null;
-	/** The row was created by this change (its value then is no change). */
-	created: boolean;
+	value: string;
+	old: string;
 }
 
-/** One member's changes (oldest first after a sort, if needed) as field timelines. */
-function buildTimeline(list: TimedChange[]): {
-	status: FieldTimeline | undefined;
-	attrs: AttrTimeline | undefined;
-} {
-	// The log is oldest first; moves from the `moves` table may interleave.
-	for (let i = 1; i < list.length; i++)
-		if (list[i].at < list[i - 1].at) {
-			list.sort((a, b) => a.at - b.at);
-			break;
-		}
-	let status: FieldTimeline | undefined;
-	let attrs: AttrTimeline | undefined;
-	for (const c of list) {
-		if (c.created) continue;
-		let f: FieldTimeline | undefined;
-		if (c.field === 'status') f = status ??= { before: str(c.old), days: [], values: [] };
-		else {
-			attrs ??= {};
-			const field = c.field as TimelineField;
-			f = attrs[field] ??= { before: str(c.old), days: [], values: [] };
-		}
-		const value = str(c.value);
-		// A repeat (a move seen both in the log and in `moves`) is no change.
-		if (value === (f.values.length > 0 ? f.values[f.values.length - 1] : f.before)) continue;
-		f.days.push(dayOf(c.at));
-		f.values.push(value);
+/** Sorted, with repeats (a move seen both in the log and in `moves`) dropped. */
+function toTimeline(list: TimedValue[]): FieldTimeline {
+	// Equal times in a fixed order (value, then old), whatever order they were read in.
+	list.sort(
+		(a, b) =>
+			a.at - b.at ||
+			(a.value < b.value ? -1 : a.value > b.value ? 1 : a.old < b.old ? -1 : a.old > b.old ? 1 : 0)
+	);
+	const t: FieldTimeline = { before: list[0].old, days: [], values: [] };
+	let last = t.before;
+	for (const x of list) {
+		if (x.value === last) continue;
+		t.days.push(dayOf(x.at));
+		t.values.push(x.value);
+		last = x.value;
 	}
-	return { status, attrs };
+	return t;
 }
 
-/** Whether `day` falls in one of the [from, to) intervals. */
-function inGaps(gaps: readonly (readonly [string, string])[], day: string): boolean {
-	for (const [from, to] of gaps) if (day >= from && day < to) return true;
-	return false;
-}
-
-interface ChangeFact {
+export interface ChangeFact {
 	day: string;
 	memberId: string;
 	group: BasicInfoGroup;
@@ -285,115 +259,43 @@ export const prepareMembers = (inputs: ReportInputs): PreparedMembers =>
 export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, PreparedMembers, void> {
 	let n = 0;
 	const rows: readonly Row[] = inputs.docs.registry?.members ?? [];
-	// Per member: status changes (log and `moves`), and changes of TIMELINE_FIELDS
-	// (creations are no changes: the value a row was created with is the `old` of its
-	// first change).
-	const statusEvents = new Map<string, TimedChange[]>();
-	const changesOf = new Map<string, TimedChange[]>();
-	const add = (m: Map<string, TimedChange[]>, rowId: string, c: TimedChange) => {
-		const list = m.get(rowId);
-		if (list) list.push(c);
-		else m.set(rowId, [c]);
+	const statusEvents = new Map<string, HistoryEvent[]>();
+	// Per member and field, the changes of TIMELINE_FIELDS (creations are not changes:
+	// the value a row was created with is the `old` of its first change).
+	const changesOf = new Map<string, Map<TimelineField, TimedValue[]>>();
+	const addChange = (rowId: string, field: TimelineField, x: TimedValue) => {
+		let fields = changesOf.get(rowId);
+		if (!fields) changesOf.set(rowId, (fields = new Map()));
+		const list = fields.get(field);
+		if (list) list.push(x);
+		else fields.set(field, [x]);
 	};
 	for (const e of inputs.history) {
 		if (++n % STEP_ROWS === 0) yield;
 		if (e.table !== 'members') continue;
-		if (e.field === 'status') add(statusEvents, e.rowId, e);
-		else if (!e.created && TIMELINE_SET.has(e.field)) add(changesOf, e.rowId, e);
+		if (e.field === 'status') {
+			let list = statusEvents.get(e.rowId);
+			if (!list) statusEvents.set(e.rowId, (list = []));
+			list.push(e);
+		}
+		if (!e.created && TIMELINE_SET.has(e.field))
+			addChange(e.rowId, e.field as TimelineField, timedChange(e));
 	}
 	// Status moves recorded by the joining commands (kept in the doc even where the
 	// update log no longer reaches back).
 	for (const m of inputs.docs.registry?.[MOVES_TABLE] ?? []) {
 		if (++n % STEP_ROWS === 0) yield;
-		const at = typeof m.at === 'string' ? Date.parse(m.at) : NaN;
-		if (typeof m.memberId !== 'string' || typeof m.to !== 'string' || !Number.isFinite(at))
-			continue;
-		add(statusEvents, m.memberId, {
-			field: 'status',
-			at,
-			value: m.to,
-			old: m.from ?? null,
-			created: false
-		});
+		const x = moveChange(m);
+		if (x) addChange(x.memberId, 'status', x.change);
 	}
 	const spans: MemberSpan[] = [];
 	const byId = new Map<string, MemberSpan>();
 	let undated = 0;
 	for (const r of rows) {
 		if (++n % STEP_ROWS === 0) yield;
-		const status = str(r.status);
-		if (!MEMBER_STATES.has(status) || typeof r.mergedInto === 'string') continue;
-		const list = changesOf.get(r.id);
-		const timeline = list ? buildTimeline(list).attrs : undefined;
-		const events = statusEvents.get(r.id);
-		const moves = events ? buildTimeline(events).status : undefined;
-		const activeAt = moves ? moves.values.indexOf(MEMBER_STATUS.active) : -1;
-		const firstActive = (): string | null => {
-			if (activeAt >= 0) return moves!.days[activeAt];
-			const e = events?.find((x) => x.value === MEMBER_STATUS.active);
-			return e ? dayOf(e.at) : null;
-		};
-		const joined =
-			isoDay(r.joinDate) ?? isoDay(r.approvedAt) ?? firstActive() ?? isoDay(r.createdAt);
-		if (!joined) {
-			undated++;
-			continue;
-		}
-		// Walk the status moves: each time it left (lapsed, resigned, removed) and,
-		// when it came back, the gap in between.
-		let leftAt: string | null = null;
-		let gaps: [string, string][] | undefined;
-		let exits: MemberSpan['exits'] = NO_EXITS;
-		if (moves) {
-			let prev = moves.before;
-			if (LEFT_STATES.has(prev)) leftAt = joined;
-			for (let i = 0; i < moves.values.length; i++) {
-				const v = moves.values[i];
-				const d = moves.days[i];
-				if (LEFT_STATES.has(v) && !LEFT_STATES.has(prev)) {
-					leftAt = d;
-					if (EXIT_STATES.has(v) && d >= joined) exits = [...exits, { day: d, status: v }];
-				} else if (!LEFT_STATES.has(v) && LEFT_STATES.has(prev) && leftAt !== null) {
-					if (d > leftAt) (gaps ??= []).push([leftAt, d]);
-					leftAt = null;
-				}
-				prev = v;
-			}
-		}
-		let left: string | null = null;
-		if (status !== MEMBER_STATUS.active) {
-			let lastTo = leftAt;
-			if (lastTo === null && events)
-				for (const e of events) if (e.value === status) lastTo = dayOf(e.at);
-			left = lastTo ?? joined;
-			if (left < joined) left = joined;
-		}
-		// Without a recorded move, it is taken to have left on the day `left` says.
-		if (exits.length === 0 && left !== null && EXIT_STATES.has(status))
-			exits = [{ day: left, status }];
-		const span: MemberSpan = {
-			id: r.id,
-			name: str(r.name),
-			status,
-			region: str(r.region),
-			category: str(r.category),
-			enterpriseType: str(r.enterpriseType),
-			tier: str(r.tier),
-			size: str(r.size),
-			joined,
-			left,
-			// Every span has the same shape (fast property access in the per-period loops).
-			admitted: undefined,
-			timeline,
-			gaps,
-			exits
-		};
-		// Admission: the first move to active from outside membership (not a return).
-		if (activeAt >= 0) {
-			const from = activeAt === 0 ? moves!.before : moves!.values[activeAt - 1];
-			const day = moves!.days[activeAt];
-			if (!MEMBER_STATES.has(from) && day > joined) span.admitted = day;
-		}
+		const span = memberSpan(r, statusEvents.get(r.id) ?? NO_EVENTS, changesOf.get(r.id));
+		if (span === UNDATED) undated++;
+		if (span === null || span === UNDATED) continue;
 		spans.push(span);
 		byId.set(r.id, span);
 	}
@@ -401,14 +303,8 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 	const contactOwner = contactOwners(inputs.docs.registry?.[CONTACTS_TABLE] ?? []);
 	for (const e of inputs.history) {
 		if (++n % STEP_ROWS === 0) yield;
-		const info = basicInfoOf(e, (id) => contactOwner.get(id));
-		if (!info) continue;
-		const span = byId.get(info.memberId);
-		if (!span) continue;
-		const day = dayOf(e.at);
-		// Typing in a new member's details on the day it joins (or before) is not a change.
-		if (day <= span.joined) continue;
-		changes.push({ day, memberId: info.memberId, group: info.group });
+		const fact = changeFact(e, (id) => contactOwner.get(id), byId);
+		if (fact) changes.push(fact);
 	}
 	const risk = yield* riskFacts(inputs);
 	for (const sp of spans) {
@@ -427,7 +323,116 @@ export function* prepareMembersSteps(inputs: ReportInputs): Generator<void, Prep
 	};
 }
 
-const NO_EXITS: MemberSpan['exits'] = [];
+const NO_EVENTS: readonly HistoryEvent[] = [];
+/** A row with a member status that nothing places on a day. */
+export const UNDATED = 'undated';
+
+/**
+ * A row's membership span from its status events (oldest first) and its changes of
+ * TIMELINE_FIELDS (history and status moves, see prepare): null when it is not or
+ * was never a member, UNDATED when no date places it (see the module header).
+ */
+export function memberSpan(
+	r: Row,
+	events: readonly HistoryEvent[],
+	fields: ReadonlyMap<TimelineField, TimedValue[]> | undefined
+): MemberSpan | typeof UNDATED | null {
+	const status = str(r.status);
+	if (!MEMBER_STATES.has(status) || typeof r.mergedInto === 'string') return null;
+	let timeline: AttrTimeline | undefined;
+	if (fields) {
+		timeline = {};
+		for (const [f, list] of fields) timeline[f] = toTimeline(list);
+	}
+	const moves = timeline?.status;
+	const activeAt = moves?.values.indexOf(MEMBER_STATUS.active) ?? -1;
+	const firstActive =
+		activeAt >= 0
+			? { at: dayMs(moves!.days[activeAt]) }
+			: events.find((e) => e.value === MEMBER_STATUS.active);
+	const joined =
+		isoDay(r.joinDate) ??
+		isoDay(r.approvedAt) ??
+		(firstActive ? dayOf(firstActive.at) : null) ??
+		isoDay(r.createdAt);
+	if (!joined) return UNDATED;
+	let left: string | null = null;
+	if (status !== MEMBER_STATUS.active) {
+		let lastTo: string | null = null;
+		if (moves) {
+			for (let i = 0; i < moves.values.length; i++)
+				if (moves.values[i] === status) lastTo = moves.days[i];
+		} else for (const e of events) if (e.value === status) lastTo = dayOf(e.at);
+		left = lastTo ?? joined;
+		if (left < joined) left = joined;
+	}
+	// Leaving days: each move to lapsed/resigned on or after joining; without a
+	// recorded move, the day it is taken to have left (see `left`).
+	const exits: MemberSpan['exits'] = [];
+	if (moves) {
+		for (let i = 0; i < moves.values.length; i++)
+			if (EXIT_STATES.has(moves.values[i]) && moves.days[i] >= joined)
+				exits.push({ day: moves.days[i], status: moves.values[i] });
+	}
+	if (exits.length === 0 && left !== null && EXIT_STATES.has(status))
+		exits.push({ day: left, status });
+	const span: MemberSpan = {
+		id: r.id,
+		name: str(r.name),
+		status,
+		region: str(r.region),
+		category: str(r.category),
+		enterpriseType: str(r.enterpriseType),
+		tier: str(r.tier),
+		size: str(r.size),
+		joined,
+		left,
+		timeline,
+		exits
+	};
+	// Admission: the first move to active from outside membership (not a return).
+	if (activeAt >= 0) {
+		const from = activeAt === 0 ? moves!.before : moves!.values[activeAt - 1];
+		const day = moves!.days[activeAt];
+		if (!MEMBER_STATES.has(from) && day > joined) span.admitted = day;
+	}
+	return span;
+}
+
+/** The change of basic information an event makes, if it counts (a member's, after it joined). */
+export function changeFact(
+	e: HistoryEvent,
+	contactMember: (contactId: string) => string | undefined,
+	spans: ReadonlyMap<string, MemberSpan>
+): ChangeFact | null {
+	const info = basicInfoOf(e, contactMember);
+	if (!info) return null;
+	const span = spans.get(info.memberId);
+	if (!span) return null;
+	const day = dayOf(e.at);
+	// Typing in a new member's details on the day it joins (or before) is not a change.
+	if (day <= span.joined) return null;
+	return { day, memberId: info.memberId, group: info.group };
+}
+
+/** A member-table event that goes into a member's span: its status or a timeline change. */
+export const spanEvent = (e: HistoryEvent): boolean =>
+	e.table === 'members' && (e.field === 'status' || (!e.created && TIMELINE_SET.has(e.field)));
+
+/** A timeline change from a history event (see prepare). */
+export const timedChange = (e: HistoryEvent): TimedValue => ({
+	at: e.at,
+	value: str(e.value),
+	old: str(e.old)
+});
+
+/** A status move of the `moves` table as a timeline change, or null when it is not one. */
+export function moveChange(m: Row): { memberId: string; change: TimedValue } | null {
+	const at = typeof m.at === 'string' ? Date.parse(m.at) : NaN;
+	if (typeof m.memberId !== 'string' || typeof m.to !== 'string' || !Number.isFinite(at))
+		return null;
+	return { memberId: m.memberId, change: { at, value: m.to, old: str(m.from) } };
+}
 
 /** Moves counted as leaving in the summary (removal is not counted as either). */
 const EXIT_STATES: ReadonlySet<string> = new Set<MemberStatus>([
@@ -454,6 +459,37 @@ function pushDay(m: Map<string, string[]>, id: string, d: string) {
 	else m.set(id, [d]);
 }
 
+/** The day of a participation record (its member is `a.memberId`), or null. */
+export function activityDay(a: Row): string | null {
+	return typeof a.memberId === 'string' ? isoDay(a.date) : null;
+}
+
+/** The entry a posted reversal reverses, or null. */
+export function reversalTarget(e: Row): string | null {
+	return e.posted === true && e.kind === 'reversal' && typeof e.reversalOf === 'string'
+		? e.reversalOf
+		: null;
+}
+
+/** A posted, unreversed payment or charge of `e.memberId`: its kind and day; else null. */
+export function movementDay(
+	e: Row,
+	reversed: { has(id: string): boolean }
+): { kind: 'payment' | 'charge'; day: string } | null {
+	if (e.posted !== true || reversed.has(e.id) || typeof e.memberId !== 'string') return null;
+	if (e.kind !== 'payment' && e.kind !== 'charge') return null;
+	const day = isoDay(e.date);
+	return day ? { kind: e.kind, day } : null;
+}
+
+/** The figures the risk judgement reads from the settings' `config`. */
+export function riskSettings(config: Readonly<Record<string, unknown>>) {
+	return {
+		inactiveDays: positiveInt(config.riskInactiveDays, DEFAULT_RISK_INACTIVE_DAYS),
+		graceDays: positiveInt(config.lapseGraceDays, DEFAULT_PAYMENT_GRACE_DAYS)
+	};
+}
+
 function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 	const config = inputs.values?.settings?.config ?? {};
 	const activityDays = new Map<string, string[]>();
@@ -463,23 +499,20 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 	const activities = inputs.docs.registry?.activities ?? [];
 	for (const a of activities) {
 		if (++n % STEP_ROWS === 0) yield;
-		const d = isoDay(a.date);
-		if (typeof a.memberId === 'string' && d) pushDay(activityDays, a.memberId, d);
+		const d = activityDay(a);
+		if (d) pushDay(activityDays, a.memberId as string, d);
 	}
 	const entries = inputs.docs.ledger?.entries ?? [];
 	const reversed = new Set<string>();
 	for (const e of entries) {
 		if (++n % STEP_ROWS === 0) yield;
-		if (e.posted === true && e.kind === 'reversal' && typeof e.reversalOf === 'string')
-			reversed.add(e.reversalOf);
+		const target = reversalTarget(e);
+		if (target !== null) reversed.add(target);
 	}
 	for (const e of entries) {
 		if (++n % STEP_ROWS === 0) yield;
-		if (e.posted !== true || reversed.has(e.id) || typeof e.memberId !== 'string') continue;
-		const d = isoDay(e.date);
-		if (!d) continue;
-		if (e.kind === 'payment') pushDay(paymentDays, e.memberId, d);
-		else if (e.kind === 'charge') pushDay(chargeDays, e.memberId, d);
+		const m = movementDay(e, reversed);
+		if (m) pushDay(m.kind === 'payment' ? paymentDays : chargeDays, e.memberId as string, m.day);
 	}
 	for (const m of [activityDays, paymentDays, chargeDays])
 		for (const l of m.values()) {
@@ -487,8 +520,7 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 			l.sort();
 		}
 	return {
-		inactiveDays: positiveInt(config.riskInactiveDays, DEFAULT_RISK_INACTIVE_DAYS),
-		graceDays: positiveInt(config.lapseGraceDays, DEFAULT_PAYMENT_GRACE_DAYS),
+		...riskSettings(config),
 		participation: activities.length > 0,
 		payments: entries.length > 0,
 		activityDays,
@@ -584,7 +616,7 @@ export const membersLabels = z.object({
 export type MembersLabels = z.infer<typeof membersLabels>;
 
 /** Tiers and categories are settings rows: their labels in the three languages. */
-function labelsOf(inputs: ReportInputs): MembersLabels {
+export function labelsOf(inputs: ReportInputs): MembersLabels {
 	const read = (rows: readonly Row[] | undefined) => {
 		const out: Record<string, { en: string; fa: string; zh: string }> = {};
 		for (const r of rows ?? []) {
@@ -608,7 +640,9 @@ export const MEMBER_SECTIONS = {
 
 /** A member at the end of `day`: joined, not left, and not lapsed/resigned/removed that day. */
 export const memberOn = (s: MemberSpan, day: string) =>
-	s.joined <= day && (s.left === null || s.left > day) && (!s.gaps || !inGaps(s.gaps, day));
+	s.joined <= day &&
+	(s.left === null || s.left > day) &&
+	(s.timeline?.status === undefined || !LEFT_STATES.has(attrAt(s, 'status', day)));
 const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
 
 export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
@@ -626,13 +660,22 @@ export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
 		if (atEnd) end++;
 		if (atStart && atEnd) retained++;
 		if (inPeriod(s.joined, p)) joined++;
-		for (let i = 0; i < s.exits.length; i++) {
-			const x = s.exits[i];
+		for (const x of s.exits) {
 			if (!inPeriod(x.day, p)) continue;
 			if (x.status === MEMBER_STATUS.lapsed) lapsed++;
 			else if (x.status === MEMBER_STATUS.resigned) resigned++;
 		}
 	}
+	return summaryOf({ start, end, joined, lapsed, resigned, retained }, prep.historyReady);
+}
+
+export type SummaryCounts = Pick<
+	MembersSummary,
+	'start' | 'end' | 'joined' | 'lapsed' | 'resigned' | 'retained'
+>;
+
+export function summaryOf(c: SummaryCounts, complete: boolean): MembersSummary {
+	const { start, end, joined, lapsed, resigned, retained } = c;
 	return {
 		start,
 		end,
@@ -642,7 +685,7 @@ export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
 		retained,
 		growth: start > 0 ? (end - start) / start : null,
 		retention: start > 0 ? retained / start : null,
-		complete: prep.historyReady
+		complete
 	};
 }
 
@@ -655,11 +698,22 @@ export function newMembers(prep: PreparedMembers, p: Period): MembersNew {
 			category: attrAt(s, 'category', p.to),
 			joined: s.joined
 		}))
-		.sort((a, b) =>
-			a.joined < b.joined ? -1 : a.joined > b.joined ? 1 : a.name < b.name ? -1 : 1
-		);
+		.sort(newMemberOrder);
 	return { total: list.length, list: list.slice(0, NEW_MEMBERS_LIST_MAX) };
 }
+
+type NewMember = z.infer<typeof newMember>;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** By join day, then name, region, category: a total order, whatever order rows come in. */
+const newMemberOrder = (a: NewMember, b: NewMember): number =>
+	cmp(a.joined, b.joined) ||
+	cmp(a.name, b.name) ||
+	cmp(a.region, b.region) ||
+	cmp(a.category, b.category);
+
+/** Spans in join-day order (then name and row id), as LiveMembers keeps them. */
+export const byJoined = (a: MemberSpan, b: MemberSpan): number =>
+	cmp(a.joined, b.joined) || cmp(a.name, b.name) || cmp(a.id, b.id);
 
 /** Members counted by their `dim` at the end of `day`. */
 function countBy(spans: readonly MemberSpan[], dim: Dimension, day: string): CountRow[] {
@@ -668,6 +722,11 @@ function countBy(spans: readonly MemberSpan[], dim: Dimension, day: string): Cou
 		const v = attrAt(s, dim, day);
 		m.set(v, (m.get(v) ?? 0) + 1);
 	}
+	return countRows(m);
+}
+
+/** Counts by key, most first (then by key). */
+export function countRows(m: ReadonlyMap<string, number>): CountRow[] {
 	return [...m]
 		.map(([key, count]) => ({ key, count }))
 		.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -776,7 +835,7 @@ export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
 	};
 }
 
-const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
+export const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
 	[MEMBER_SECTIONS.labels]: (prep) => prep.labels,
 	[MEMBER_SECTIONS.summary]: summarize,
 	[MEMBER_SECTIONS.new]: newMembers,

@@ -101,7 +101,11 @@ const rows = <T extends { id: string }>(table: SurveyTable, list: readonly Row[]
 export function prepareSurveys(inputs: ReportInputs): PreparedSurveys {
 	const s = inputs.docs.surveys;
 	const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-	const members = (inputs.docs.registry?.members ?? []).map((m) => ({
+	const available =
+		(s?.campaigns?.length ?? 0) + (s?.items?.length ?? 0) + (s?.complaints?.length ?? 0) > 0;
+	// Without surveys there is nothing to report, so no pass over the registry (it is
+	// prepared again on every registry edit).
+	const members = (available ? (inputs.docs.registry?.members ?? []) : []).map((m) => ({
 		id: m.id,
 		status: str(m.status),
 		tier: str(m.tier),

@@ -322,6 +322,46 @@ export interface ReportArea<P = unknown> {
 	 */
 	sections?: Record<string, (prepared: P, period: Period) => unknown>;
 	scorecard?(sections: Record<string, unknown>): ScoreItem[];
+	/**
+	 * Optional: a preparation kept up to date between computations from what changed
+	 * (LiveArea), so one edit costs work for the rows it touched rather than a pass over
+	 * every row. Its sections must equal `compute(prepare(inputs), period)`.
+	 */
+	live?(): LiveArea<P>;
+}
+
+/** What changed in the sources since a LiveArea's last update, and the sources themselves. */
+export interface SourceChanges {
+	/** Anything may have changed (first run, a doc (re)loaded, the history read, a new day). */
+	all: boolean;
+	/** Row ids added, edited or deleted, by doc and table. */
+	rows: Partial<Record<DocName, ReadonlyMap<string, ReadonlySet<string>>>>;
+	/** Docs whose root maps of plain values (settings' `config`) changed. */
+	values: ReadonlySet<DocName>;
+	/** `history` from this index on is new (it only grows while `all` is false). */
+	historyFrom: number;
+	history: readonly HistoryEvent[];
+	historyReady: boolean;
+	/** A table's current rows by id (empty when the doc or table does not exist). */
+	table(doc: DocName, table: string): ReadonlyMap<string, Row>;
+}
+
+/**
+ * An area's preparation kept up to date. `update` with `changes.all` reads everything
+ * (as `prepare` does); otherwise only the changed rows and the new history.
+ * `compute` answers any period; for the `periods` given to `update` it answers from
+ * kept figures, and a section whose value did not change since the last call for that
+ * period comes back as the same object (so the server need not serialise it again).
+ */
+export interface LiveArea<P> {
+	update(
+		changes: SourceChanges,
+		inputs: () => ReportInputs,
+		periods: readonly Period[]
+	): Generator<void, void, void>;
+	compute(period: Period): Record<string, unknown>;
+	/** What `prepare` would return for the current inputs. */
+	prepared(): P;
 }
 
 /** Run a step generator to its end. */

@@ -7,6 +7,7 @@
 import { admin } from './messages/admin';
 import { auth } from './messages/auth';
 import { common } from './messages/common';
+import { datepicker } from './messages/datepicker';
 import { importexport } from './messages/importexport';
 import { ledger } from './messages/ledger';
 import { members } from './messages/members';
@@ -14,7 +15,9 @@ import { joining } from './messages/joining';
 import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
+import { firstpaint } from './messages/firstpaint';
 import { LOCALE_META, isLocale, type Locale } from './locales';
+import { dateInputText, parseUserDate, type Calendar } from './calendar';
 
 const modules = [
 	common,
@@ -26,7 +29,9 @@ const modules = [
 	importexport,
 	surveys,
 	joining,
-	ledger
+	ledger,
+	datepicker,
+	firstpaint
 ] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;
@@ -98,6 +103,28 @@ export function formatDate(iso: string | undefined | null): string {
 	);
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value to format, never mutated
 	return f.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+}
+
+const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
+/** ASCII digits in the reader's digits (Persian for fa). */
+export function localDigits(s: string): string {
+	return i18n.locale === 'fa' ? s.replace(/\d/g, (d) => PERSIAN_DIGITS[+d]) : s;
+}
+
+/**
+ * An ISO date as the reader types it: ۱۴۰۵/۰۹/۰۱ in Persian, 2026-11-22 otherwise
+ * (`calendar`: another calendar than the reader's, in the reader's digits).
+ */
+export function formatDateInput(
+	iso: string | undefined | null,
+	calendar: Calendar = meta().calendar
+): string {
+	return iso ? localDigits(dateInputText(iso, calendar)) : '';
+}
+
+/** A date typed in the reader's calendar (any digits; ISO always accepted) → ISO, or null. */
+export function parseDateInput(text: string, calendar: Calendar = meta().calendar): string | null {
+	return parseUserDate(text, calendar);
 }
 
 /** An ISO date-time in the reader's calendar and local time. */

@@ -61,11 +61,39 @@ export interface OutboxRow {
 	doneAt?: number;
 }
 
+/**
+ * Rows cached for first paint (sync/row-cache.ts, [C14]): one per user and room, naming
+ * the generation of chunks that holds the rows and the doc version they were made from.
+ */
+export interface RowCacheRow {
+	/** `${userId}:${org}/${doc}` */
+	key: string;
+	format: number;
+	gen: string;
+	/** Y.encodeSnapshot of the doc the rows were made from (state vector + delete set). */
+	version: Uint8Array;
+	count: number;
+	parts: number;
+	at: number;
+}
+
+/** Up to ROW_CHUNK_ROWS rows of a cache generation (plain objects, structured clone). */
+export interface RowChunkRow {
+	/** `${key}|${gen}|${part}` */
+	id: string;
+	key: string;
+	gen: string;
+	part: number;
+	rows: unknown[];
+}
+
 export class LocalDb extends Dexie {
 	settings!: EntityTable<SettingRow, 'key'>;
 	views!: EntityTable<ViewRow, 'id'>;
 	pending!: EntityTable<PendingRow, 'id'>;
 	outbox!: EntityTable<OutboxRow, 'id'>;
+	rowCaches!: EntityTable<RowCacheRow, 'key'>;
+	rowChunks!: EntityTable<RowChunkRow, 'id'>;
 	constructor(name = 'guildhall') {
 		super(name);
 		this.version(1).stores({
@@ -74,6 +102,7 @@ export class LocalDb extends Dexie {
 			pending: '++id, room, [room+client]'
 		});
 		this.version(2).stores({ outbox: 'id, userId, createdAt' });
+		this.version(3).stores({ rowCaches: 'key', rowChunks: 'id, key, [key+gen]' });
 	}
 }
 

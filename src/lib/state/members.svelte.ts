@@ -53,10 +53,52 @@ function toRow(id: string, y: RowMap): MemberRow {
 	return row as MemberRow;
 }
 
+/**
+ * A row read back from the row cache (IndexedDB is a boundary): an object with a
+ * string id; keys that are not member fields with primitive values are dropped.
+ * Null for anything else.
+ */
+export function cachedMemberRow(raw: unknown): MemberRow | null {
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+	const r = raw as Record<string, unknown>;
+	if (typeof r.id !== 'string' || r.id === '') return null;
+	let clean = true;
+	for (const k in r) {
+		if (k !== 'id' && !readStoredField(k, r[k])) {
+			clean = false;
+			break;
+		}
+	}
+	if (clean && Object.getPrototypeOf(r) === Object.prototype) return r as MemberRow;
+	const row: Record<string, string | number> = { id: r.id };
+	for (const k of Object.keys(r)) if (k !== 'id' && readStoredField(k, r[k])) row[k] = r[k];
+	return row as MemberRow;
+}
+
+/** Same id and the same fields with the same values. */
+export function sameMemberRow(a: MemberRow, b: MemberRow): boolean {
+	if (a === b) return true;
+	const ra = a as unknown as Record<string, unknown>;
+	const rb = b as unknown as Record<string, unknown>;
+	let n = 0;
+	for (const k in ra) {
+		if (ra[k] !== rb[k]) return false;
+		n++;
+	}
+	return n === Object.keys(rb).length;
+}
+
 export interface MembersStoreOptions {
 	doc: Y.Doc;
 	/** View-only users: every command is refused before it touches the doc. */
 	readOnly?: boolean;
+	/**
+	 * Rows shown before the doc loaded (the row cache [C15]). `fresh`: they were made
+	 * from exactly this doc state and are taken as they are; otherwise each row is
+	 * built from the doc and an equal cached object is kept instead (the grid then
+	 * updates only the rows that differ, and holds one object per row).
+	 */
+	cached?: { rows: readonly MemberRow[]; fresh: boolean };
 }
 
 export class MembersStore {
@@ -77,8 +119,17 @@ export class MembersStore {
 		this.doc = opts.doc;
 		this.readOnly = opts.readOnly ?? false;
 		this.members = opts.doc.getMap<RowMap>(MEMBERS_MAP);
-		for (const [id, y] of this.members.entries()) {
-			if (y instanceof Y.Map) this.#rows.set(id, toRow(id, y));
+		if (opts.cached?.fresh) {
+			for (const row of opts.cached.rows) this.#rows.set(row.id, row);
+		} else {
+			const before = new Map<string, MemberRow>();
+			for (const row of opts.cached?.rows ?? []) before.set(row.id, row);
+			for (const [id, y] of this.members.entries()) {
+				if (!(y instanceof Y.Map)) continue;
+				const row = toRow(id, y);
+				const old = before.get(id);
+				this.#rows.set(id, old && sameMemberRow(old, row) ? old : row);
+			}
 		}
 		this.count = this.#rows.size;
 

@@ -5,6 +5,8 @@
  *   local copy that opens instantly and offline.
  * - Marks of local changes the server has not stored yet (dexie `pending`), keyed
  *   by `<userId>:<org>/<doc>` so one user's logout does not touch another's.
+ * - Rows cached for first paint (dexie `rowCaches`/`rowChunks`, row-cache.ts [C14]),
+ *   keyed the same way: member data, so they go with the local copy.
  *
  * Logout (in the app shell) asks `countPending()` before it warns, then calls
  * `deleteLocalCopies(userId)`.
@@ -12,8 +14,9 @@
 import { liveQuery } from 'dexie';
 import { localDb } from '$lib/local/db';
 import type { PendingStore } from './pending';
+import { deleteRowCaches } from './row-cache';
 
-/** The y-indexeddb database name of a room for a user. */
+/** The local copy's database name of a room for a user (local-store.ts). */
 export const localCopyName = (userId: number, room: string) => `gh:${userId}:${room}`;
 /** The key of a room's pending marks for a user. */
 export const pendingKey = (userId: number, room: string) => `${userId}:${room}`;
@@ -58,6 +61,7 @@ export async function deleteLocalCopies(userId: number): Promise<void> {
 		.delete();
 	// Commands waiting to be sent (issue 4) are the user's data too.
 	await localDb().outbox.where('userId').equals(userId).delete();
+	await deleteRowCaches({ userId });
 }
 
 /** Local changes on this device not yet stored by the server; of one user, or of everyone. */

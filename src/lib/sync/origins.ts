@@ -11,23 +11,18 @@
  *  - an UndoManager: undo/redo of LOCAL transactions.
  *  - the WebsocketProvider: updates from the server (and from this user's other tabs,
  *    which the provider relays over a BroadcastChannel).
- *  - the IndexeddbPersistence: the local copy loaded at start.
+ *  - the LocalCopy: the local copy loaded at start (local-store.ts).
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { LocalCopy } from './local-store';
 
 export const LOCAL = Symbol('gh.local');
 export const CLOCK = Symbol('gh.clock');
 export const IMPORT = Symbol('gh.import');
 
 export type Origin =
-	| typeof LOCAL
-	| typeof CLOCK
-	| typeof IMPORT
-	| Y.UndoManager
-	| WebsocketProvider
-	| IndexeddbPersistence;
+	typeof LOCAL | typeof CLOCK | typeof IMPORT | Y.UndoManager | WebsocketProvider | LocalCopy;
 
 export const ORIGIN_KIND = {
 	local: 'local',
@@ -47,7 +42,7 @@ export function originKind(origin: unknown): OriginKind {
 	if (origin === IMPORT) return ORIGIN_KIND.import;
 	if (origin instanceof Y.UndoManager) return ORIGIN_KIND.undo;
 	if (origin instanceof WebsocketProvider) return ORIGIN_KIND.remote;
-	if (origin instanceof IndexeddbPersistence) return ORIGIN_KIND.storage;
+	if (origin instanceof LocalCopy) return ORIGIN_KIND.storage;
 	return ORIGIN_KIND.other;
 }
 

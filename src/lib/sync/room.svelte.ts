@@ -15,11 +15,15 @@
  *
  * Order at open: load the local copy first (so the grid shows at once, offline
  * too), then connect, so sync step 1 carries the local state vector and the server
- * sends only what the copy lacks.
+ * sends only what the copy lacks. The load may wait for a gate (the page paints the
+ * rows cached for first paint first, [C14]) and is applied in slices [C16].
+ *
+ * A new device (the copy was empty) stores the server's big updates in the copy only
+ * once it is in step and the page is idle [C17]: the grid shows first; a tab closed
+ * before that just syncs again next time (the server has everything).
  */
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
@@ -35,7 +39,8 @@ import {
 	watchPending
 } from './local-copies';
 import { GuildhallProvider } from './provider';
-import { quietLoad, storeRemoteUpdatesRaw } from './local-store';
+import { LocalCopy, storeRemoteUpdatesRaw } from './local-store';
+import { readRowCache, rowCacheKey, RowCacheWriter, type CachedRows } from './row-cache';
 
 export const ROOM_STATUS = {
 	offline: 'offline',
@@ -64,6 +69,10 @@ export interface OpenRoomOptions {
 	room: string;
 	/** Where pending marks are kept; dexie unless a test passes another. */
 	pendingStore?: PendingStore;
+	/** Apply the local copy only after this settles (it is read meanwhile). */
+	loadAfter?: Promise<unknown>;
+	/** A first sync's received state is stored in the copy only after this (and idle). */
+	storeAfter?: Promise<unknown>;
 }
 
 type MessageHandler = WebsocketProvider['messageHandlers'][number];
@@ -100,6 +109,10 @@ export class Room {
 
 	/** The local copy has been loaded. */
 	loaded = $state(false);
+	/** The local copy held nothing: a new device (or a wiped one) waiting for its first sync. */
+	loadedEmpty = $state(false);
+	/** Key of this room's rows cached for first paint (row-cache.ts). */
+	readonly cacheKey: string;
 	/** Local changes waiting for the server (this user, this room, this device). */
 	pending = $state(0);
 	/** The server refused a write: this connection may only view. */
@@ -126,7 +139,11 @@ export class Room {
 		})
 	);
 
-	#persistence: IndexeddbPersistence;
+	#copy: LocalCopy;
+	/** Big server updates of a first sync, stored in the copy once in step [C17]. */
+	#received: Uint8Array[] | null = null;
+	#cacheWriter: RowCacheWriter<unknown> | null = null;
+	#storeAfter: Promise<unknown>;
 	#provider: GuildhallProvider | null = null;
 	#tracker: PendingTracker;
 	#cleanups: (() => void)[] = [];
@@ -145,11 +162,15 @@ export class Room {
 		});
 		this.#cleanups.push(watchPending(key, (n) => (this.pending = n)));
 
+		this.cacheKey = rowCacheKey(opts.user.id, opts.room);
+		this.#storeAfter = opts.storeAfter ?? Promise.resolve();
 		const copyName = localCopyName(opts.user.id, opts.room);
-		this.#persistence = new IndexeddbPersistence(copyName, this.doc);
+		this.#copy = new LocalCopy({ name: copyName, doc: this.doc, gate: opts.loadAfter });
 		this.#cleanups.push(registerOpenCopy(copyName, () => this.destroy()));
-		this.whenLoaded = quietLoad(this.#persistence).then(() => {
+		this.whenLoaded = this.#copy.whenLoaded.then(() => {
 			if (this.#destroyed) return;
+			this.loadedEmpty = this.doc.store.clients.size === 0;
+			if (this.loadedEmpty) this.#received = [];
 			this.loaded = true;
 			this.#connect();
 		});
@@ -197,11 +218,15 @@ export class Room {
 			if (this.connected) this.unreachable = false;
 			if (!this.connected) this.synced = false;
 		};
-		const onSync = (s: boolean) => (this.synced = s);
+		const onSync = (s: boolean) => {
+			this.synced = s;
+			if (s) this.#storeReceivedWhenIdle();
+		};
 		const onClosed = ({ code }: { code: number }) => {
 			this.closed = closedFromCode(code);
 		};
 		const onConnectionClose = (e: CloseEvent | null) => {
+			this.#storeReceived();
 			if (!opened) this.unreachable = true;
 			// An HTTP 401 before the upgrade reaches the browser as a bare 1006: ask
 			// the API whether the session is still there.
@@ -229,8 +254,12 @@ export class Room {
 	#installHandlers(provider: GuildhallProvider) {
 		const baseSync = storeRemoteUpdatesRaw(
 			provider.messageHandlers[MESSAGE.sync],
-			this.#persistence,
-			provider
+			this.#copy,
+			provider,
+			(update) => {
+				if (this.#received) this.#received.push(update);
+				else this.#copy.store(update);
+			}
 		);
 		const onSync: MessageHandler = (encoder, decoder, p, emitSynced, type) => {
 			const peek = decoding.clone(decoder);
@@ -252,6 +281,47 @@ export class Room {
 				this.readOnly = true;
 			});
 		};
+	}
+
+	/** Store what a first sync received once the page is idle (the grid shows first). */
+	#storeReceivedWhenIdle() {
+		if (!this.#received) return;
+		const later = () => {
+			if (typeof requestIdleCallback === 'function')
+				requestIdleCallback(() => this.#storeReceived(), { timeout: 5000 });
+			else setTimeout(() => this.#storeReceived(), 0);
+		};
+		// Never wait for ever: a page that shows no grid still gets its copy written.
+		const timeout = new Promise((r) => setTimeout(r, 15_000));
+		void Promise.race([this.#storeAfter.catch(() => {}), timeout]).then(later);
+	}
+
+	#storeReceived() {
+		const received = this.#received;
+		this.#received = null;
+		for (const u of received ?? []) this.#copy.store(u);
+	}
+
+	/** This room's rows cached for first paint, or null (none, unusable, unreadable). */
+	readCachedRows(): Promise<CachedRows | null> {
+		return readRowCache(this.cacheKey).catch((e) => {
+			console.error('row cache', e);
+			return null;
+		});
+	}
+
+	/**
+	 * Keep this room's row cache in step: the writer is stopped (a write in progress
+	 * finished) before the room is destroyed, so a logout's wipe is never followed by
+	 * a late write.
+	 */
+	keepRowCache<T>(opts: {
+		rows: () => readonly T[];
+		version: () => Uint8Array;
+	}): RowCacheWriter<T> {
+		const writer = new RowCacheWriter<T>({ key: this.cacheKey, ...opts });
+		this.#cacheWriter = writer as RowCacheWriter<unknown>;
+		return writer;
 	}
 
 	async #checkSession() {
@@ -294,10 +364,12 @@ export class Room {
 		if (this.#destroyed) return;
 		this.#destroyed = true;
 		this.#tracker.destroy();
+		await this.#cacheWriter?.stop();
 		// Reverse order: the provider goes before the doc it observes.
 		for (const f of this.#cleanups.reverse()) f();
 		this.#cleanups = [];
-		await this.#persistence.destroy();
+		this.#storeReceived();
+		await this.#copy.destroy();
 		this.doc.destroy();
 	}
 }

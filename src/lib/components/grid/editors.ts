@@ -10,19 +10,15 @@
  * The editors are popups placed over the cell, so the message can show below the
  * input instead of being clipped by the cell.
  *
- * Dates: Persian readers type and pick Persian-calendar dates (Persian or Latin
- * digits, e.g. ۱۴۰۵/۰۹/۰۱) with a month grid; others get the native date input.
- * What the editor returns is always the stored form (ISO `YYYY-MM-DD`).
+ * Dates: the date picker (components/date/DatePicker.svelte) in a popup editor: typed
+ * in the reader's calendar (۱۴۰۵/۰۹/۰۱ in Persian) or picked in a month grid. What
+ * the editor returns is always the stored form (ISO `YYYY-MM-DD`).
  */
 import type { ICellEditorComp, ICellEditorParams } from 'ag-grid-community';
 import type { FieldSpec } from '$lib/domain/fields';
-import {
-	gregorianToPersian,
-	parseUserDate,
-	persianToGregorian,
-	type YMD
-} from '$lib/i18n/calendar';
-import { formatNumber, i18n, t, type MessageKey } from '$lib/i18n/index.svelte';
+import { mount, unmount } from 'svelte';
+import { t, type MessageKey } from '$lib/i18n/index.svelte';
+import DatePicker from '$lib/components/date/DatePicker.svelte';
 import { prepareFieldInput } from '$lib/state/member-input';
 
 export interface FieldEditorParams extends ICellEditorParams {
@@ -207,198 +203,99 @@ export class FieldTextEditor extends BaseEditor {
 	}
 }
 
-const toPersianDigits = (s: string) => s.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-function persianText(iso: string): string {
-	const p = gregorianToPersian(iso);
-	return p ? toPersianDigits(`${p.y}/${pad2(p.m)}/${pad2(p.d)}`) : '';
-}
-
-function daysInPersianMonth(y: number, m: number): number {
-	if (m <= 6) return 31;
-	if (m <= 11) return 30;
-	return persianToGregorian({ y, m: 12, d: 30 }) ? 30 : 29;
-}
-
 /**
- * Date editor. Persian: a text input that takes ۱۴۰۵/۰۹/۰۱ (or 1405/09/01; a year of
- * 1700 or more is read as Gregorian, for pasted dates) and a month grid to pick
- * from. Other locales: the native date input.
+ * Date editor: a popup over the cell hosting the date picker (typed dates in the
+ * reader's calendar, or a month grid). Started by a typed key: that key is the text.
+ * Enter or F2: the text field, with Alt+ArrowDown or the button for the calendar.
+ * A double click: the calendar at once. Enter (or picking a day) stores; a bad date
+ * is refused in the picker and the editor stays open with the text kept.
  */
-export class DateEditor extends BaseEditor {
-	#el!: HTMLInputElement;
-	#persian = false;
-	#view: YMD = { y: 1400, m: 1, d: 1 };
-	#grid: HTMLDivElement | null = null;
+export class DateEditor implements ICellEditorComp {
+	#params!: FieldEditorParams;
+	#gui!: HTMLDivElement;
+	#picker!: PickerApi;
+	#original: unknown;
 	#replaced = false;
 
-	protected build(): void {
-		this.#persian = i18n.locale === 'fa';
-		const el = document.createElement('input');
-		el.className = 'gh-editor-input';
-		el.setAttribute('aria-label', t(`field.${this.params.spec.key}` as MessageKey));
-		const iso = typeof this.original === 'string' ? this.original : '';
-		if (this.#persian) {
-			el.type = 'text';
-			el.inputMode = 'numeric';
-			el.placeholder = toPersianDigits('1405/09/01');
-			const start = startText(this.params, iso ? persianText(iso) : '');
-			el.value = start.text;
-			this.#replaced = start.replaced;
-			const today = new Date().toISOString().slice(0, 10);
-			this.#view = gregorianToPersian(iso || today) ?? this.#view;
-		} else {
-			el.type = 'date';
-			el.value = iso;
-		}
-		el.addEventListener('input', () => {
-			this.revalidateIfShown();
-			if (this.#persian) {
-				const typed = parseUserDate(el.value, 'persian');
-				const p = typed ? gregorianToPersian(typed) : null;
-				if (p && (p.y !== this.#view.y || p.m !== this.#view.m)) {
-					this.#view = p;
-					this.#renderGrid();
-				} else if (p) this.#renderGrid();
+	init(params: FieldEditorParams): void {
+		this.#params = params;
+		this.#original = params.value;
+		const key = params.spec.key;
+		this.#gui = document.createElement('div');
+		this.#gui.className = 'gh-editor gh-date-editor';
+		this.#gui.style.minInlineSize = `${Math.max(params.eGridCell.offsetWidth, 160)}px`;
+		const start = startText(params, '');
+		this.#replaced = start.replaced;
+		this.#picker = mount(DatePicker, {
+			target: this.#gui,
+			props: {
+				value: typeof this.#original === 'string' ? this.#original : '',
+				label: t(`field.${key}` as MessageKey),
+				inputClass: 'gh-editor-input',
+				text: start.replaced ? start.text : undefined,
+				onchange: (iso: string | null) => {
+					const r = prepareFieldInput(key, iso ?? '');
+					return r.ok ? null : t(r.expectKey as MessageKey);
+				},
+				onpick: () => params.stopEditing()
+			}
+		}) as PickerApi;
+		// Tab leaves the cell: not with a bad date (Enter is refused in the picker itself).
+		this.#gui.addEventListener('keydown', (e) => {
+			if (e.key === 'Tab' && !this.#picker.commitNow()) {
+				e.preventDefault();
+				e.stopPropagation();
 			}
 		});
-		this.#el = el;
-		this.gui.append(el);
-		if (this.#persian) {
-			this.#grid = document.createElement('div');
-			this.#grid.className = 'gh-month';
-			this.#grid.setAttribute('role', 'group');
-			this.#grid.setAttribute('aria-label', t('date.picker'));
-			this.gui.append(this.#grid);
-			this.#renderGrid();
-		}
 	}
 
-	protected input(): HTMLElement {
-		return this.#el;
+	/** The stored form of what the picker holds, or undefined when it is not acceptable. */
+	#result(): string | number | null | undefined {
+		const r = this.#picker.read();
+		if (!r.ok) return undefined;
+		const v = prepareFieldInput(this.#params.spec.key, r.iso ?? '');
+		return v.ok ? v.value : undefined;
 	}
 
-	protected read() {
-		// A half-typed native date reads as '' with badInput set: that is not "clear".
-		if (!this.#persian && this.#el.validity.badInput) {
-			return { ok: false as const, expectKey: 'expect.date' };
-		}
-		const raw = this.#el.value.trim();
-		if (raw === '') return { ok: true as const, value: null };
-		let iso: string | null;
-		if (this.#persian) {
-			const digits = raw.replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
-			const year = Number(/^\s*(\d{4})/.exec(digits)?.[1] ?? 0);
-			iso = parseUserDate(raw, year >= 1700 ? 'gregory' : 'persian');
-		} else {
-			iso = parseUserDate(raw, 'gregory');
-		}
-		return iso
-			? prepareFieldInput(this.params.spec.key, iso)
-			: { ok: false as const, expectKey: 'expect.date' };
+	getGui(): HTMLElement {
+		return this.#gui;
 	}
 
-	#selectedIso(): string | null {
-		const r = this.read();
-		return r.ok && typeof r.value === 'string' ? r.value : null;
+	isPopup(): boolean {
+		return true;
 	}
 
-	#renderGrid() {
-		const grid = this.#grid;
-		if (!grid) return;
-		grid.replaceChildren();
-		const { y, m } = this.#view;
-		const head = document.createElement('div');
-		head.className = 'gh-month-head';
-		const btn = (label: string, text: string, f: () => void) => {
-			const b = document.createElement('button');
-			b.type = 'button';
-			b.className = 'gh-btn gh-btn-small gh-btn-quiet';
-			b.textContent = text;
-			b.setAttribute('aria-label', label);
-			b.tabIndex = -1;
-			// Keep focus in the input: a mousedown on a button would blur it.
-			b.addEventListener('mousedown', (e) => e.preventDefault());
-			b.addEventListener('click', f);
-			return b;
-		};
-		const firstIso = persianToGregorian({ y, m, d: 1 });
-		const title = document.createElement('span');
-		title.className = 'gh-month-title';
-		title.textContent = firstIso
-			? new Intl.DateTimeFormat('fa-IR-u-ca-persian', {
-					timeZone: 'UTC',
-					month: 'long',
-					year: 'numeric'
-				}).format(new Date(`${firstIso}T00:00:00Z`))
-			: '';
-		// RTL: "previous" sits at the start (right), pointing right.
-		head.append(
-			btn(t('date.previousMonth'), '›', () => this.#shift(-1)),
-			title,
-			btn(t('date.nextMonth'), '‹', () => this.#shift(1))
-		);
-		grid.append(head);
-		const days = document.createElement('div');
-		days.className = 'gh-month-days';
-		const weekday = new Intl.DateTimeFormat('fa-IR', { weekday: 'narrow', timeZone: 'UTC' });
-		// The Persian week starts on Saturday (2026-11-21 was a Saturday).
-		for (let i = 0; i < 7; i++) {
-			const w = document.createElement('span');
-			w.className = 'gh-month-wd';
-			w.textContent = weekday.format(new Date(Date.UTC(2026, 10, 21 + i)));
-			days.append(w);
-		}
-		if (firstIso) {
-			const offset = (new Date(`${firstIso}T00:00:00Z`).getUTCDay() + 1) % 7;
-			for (let i = 0; i < offset; i++) days.append(document.createElement('span'));
-			const selected = this.#selectedIso();
-			const today = new Date().toISOString().slice(0, 10);
-			for (let d = 1; d <= daysInPersianMonth(y, m); d++) {
-				const iso = persianToGregorian({ y, m, d });
-				if (!iso) continue;
-				const b = document.createElement('button');
-				b.type = 'button';
-				b.className = 'gh-month-day';
-				b.tabIndex = -1;
-				b.textContent = formatNumber(d);
-				b.dataset.date = iso;
-				if (iso === selected) b.setAttribute('aria-pressed', 'true');
-				if (iso === today) b.classList.add('gh-today');
-				b.addEventListener('mousedown', (e) => e.preventDefault());
-				b.addEventListener('click', () => {
-					this.#el.value = persianText(iso);
-					this.validate(true);
-					this.params.stopEditing();
-				});
-				days.append(b);
-			}
-		}
-		grid.append(days);
-	}
-
-	#shift(delta: number) {
-		let { y, m } = this.#view;
-		m += delta;
-		if (m < 1) {
-			m = 12;
-			y--;
-		} else if (m > 12) {
-			m = 1;
-			y++;
-		}
-		this.#view = { y, m, d: 1 };
-		this.#renderGrid();
+	getPopupPosition(): 'over' {
+		return 'over';
 	}
 
 	afterGuiAttached(): void {
-		this.#el.focus();
-		if (this.#persian) {
-			if (this.#replaced) {
-				const n = this.#el.value.length;
-				this.#el.setSelectionRange(n, n);
-			} else this.#el.select();
-		}
+		if (this.#params.eventKey == null && !this.#replaced) this.#picker.openCalendar();
+		else this.#picker.focus(!this.#replaced);
 	}
+
+	getValue(): unknown {
+		const r = this.#result();
+		return r === undefined ? this.#original : r;
+	}
+
+	isCancelAfterEnd(): boolean {
+		const r = this.#result();
+		if (r === undefined) return true;
+		return r === null
+			? this.#original === undefined || this.#original === null
+			: r === this.#original;
+	}
+
+	destroy(): void {
+		void unmount(this.#picker);
+	}
+}
+
+/** What the editor uses of the date picker's instance. */
+interface PickerApi extends Record<string, unknown> {
+	read(): { ok: true; iso: string | null } | { ok: false; message: string };
+	commitNow(): boolean;
+	openCalendar(): void;
+	focus(select?: boolean): void;
 }

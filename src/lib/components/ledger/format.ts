@@ -41,9 +41,5 @@ export function readAmount(
 	return { ok: false, message: moneyError(r.error) };
 }
 
-/** Today as an ISO date in the device's time zone. */
-export function todayIso(): string {
-	const d = new Date();
-	const p = (n: number) => String(n).padStart(2, '0');
-	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
+/** Today as an ISO date in the device's time zone (one definition, in the calendar module). */
+export { todayIso } from '$lib/i18n/calendar';

@@ -12,9 +12,5 @@ export function respondentsCount(store: SurveysStore, campaignId: string): numbe
 	return respondentIds(campaignId, store.rows('responses'), store.rows('answers')).size;
 }
 
-/** Today as an ISO date in the device's time zone. */
-export function todayIso(): string {
-	const d = new Date();
-	const p = (n: number) => String(n).padStart(2, '0');
-	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
+/** Today as an ISO date in the device's time zone (one definition, in the calendar module). */
+export { todayIso } from '$lib/i18n/calendar';

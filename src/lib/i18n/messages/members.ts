@@ -112,12 +112,6 @@ export const members = defineMessages({
 			'Enter a phone number: digits, spaces and + ( ) - . /, with an optional extension.',
 		'expect.url': 'Enter a web address starting with http:// or https://.',
 
-		'date.previousMonth': 'Previous month',
-		'date.nextMonth': 'Next month',
-		'date.today': 'Today',
-		'date.clear': 'Clear',
-		'date.picker': 'Choose a date',
-
 		'filter.selectAll': 'Select all',
 		'filter.none': 'Clear',
 		'filter.empty': '(Empty)',
@@ -244,12 +238,6 @@ export const members = defineMessages({
 		'expect.phone': 'شمارهٔ تلفن وارد کنید: رقم، فاصله و + ( ) - . / و در صورت نیاز داخلی.',
 		'expect.url': 'نشانی وبی که با http:// یا https:// آغاز شود وارد کنید.',
 
-		'date.previousMonth': 'ماه قبل',
-		'date.nextMonth': 'ماه بعد',
-		'date.today': 'امروز',
-		'date.clear': 'پاک کردن',
-		'date.picker': 'انتخاب تاریخ',
-
 		'filter.selectAll': 'انتخاب همه',
 		'filter.none': 'پاک کردن',
 		'filter.empty': '(خالی)',
@@ -375,12 +363,6 @@ export const members = defineMessages({
 		'expect.email': '请输入电子邮箱地址，例如 name@example.com。',
 		'expect.phone': '请输入电话号码：数字、空格及 + ( ) - . /，可带分机号。',
 		'expect.url': '请输入以 http:// 或 https:// 开头的网址。',
-
-		'date.previousMonth': '上个月',
-		'date.nextMonth': '下个月',
-		'date.today': '今天',
-		'date.clear': '清除',
-		'date.picker': '选择日期',
 
 		'filter.selectAll': '全选',
 		'filter.none': '清除',

@@ -1,0 +1,709 @@
+/**
+ * The membership area kept up to date row by row (LiveArea), so that one edit costs
+ * work for the members it touches, not a pass over every row and every period.
+ *
+ * Each member is one unit: its span (memberSpan) and its changes of basic information
+ * (changeFact), both computed from its own rows and history only, through indexes
+ * (status changes per row, contact persons and participation records per member,
+ * ledger entries per member and the reversals of each entry). For every tracked
+ * period the figures of the sections are sums over units, kept as counts: an edit
+ * subtracts the unit's old contribution and adds its new one. A contribution is what
+ * the area's own section functions (summarize, distribution, basicInfoChanges, atRisk)
+ * give for that one member, so the figures are those of a full computation by
+ * construction; the new members list is a range of the spans kept sorted by `byJoined`.
+ * A section is made again only when one of its counts moved.
+ *
+ * Anything that changes every member's figures at once (risk settings, whether
+ * participation records or ledger entries exist at all, the history being read) is
+ * a full rebuild, as is a change too big to be worth doing member by member.
+ */
+import {
+	activityDay,
+	atRisk,
+	BASIC_INFO_GROUPS,
+	basicInfoChanges,
+	basicInfoOf,
+	byJoined,
+	changeFact,
+	CONTACTS_TABLE,
+	countRows,
+	DIMENSIONS,
+	distribution,
+	labelsOf,
+	MEMBER_SECTION_FNS,
+	MEMBER_SECTIONS,
+	memberSpan,
+	moveChange,
+	movementDay,
+	MOVES_TABLE,
+	newMembers,
+	prepareMembersSteps,
+	reversalTarget,
+	riskSettings,
+	summarize,
+	summaryOf,
+	spanEvent,
+	timedChange,
+	UNDATED,
+	type BasicInfoGroup,
+	type ChangeFact,
+	type MemberSpan,
+	type MembersChanges,
+	type MembersDistribution,
+	type MembersLabels,
+	type MembersRisk,
+	type MembersSummary,
+	type PreparedMembers,
+	type RiskFacts,
+	type SummaryCounts,
+	type TimedValue,
+	type TimelineField
+} from './report-members';
+import {
+	STEP_ROWS,
+	type HistoryEvent,
+	type LiveArea,
+	type Period,
+	type ReportInputs,
+	type Row,
+	type SourceChanges
+} from './report';
+
+type Counts = Map<string, number>;
+
+/** One tracked period's counts and its sections as last returned. */
+interface Tracked {
+	period: Period;
+	summary: SummaryCounts;
+	dist: { total: number } & Record<(typeof DIMENSIONS)[number], Counts>;
+	changes: { members: number; changes: number; groups: Map<string, [number, number]> };
+	risk: { members: number; inactive: number; paymentsStopped: number; atRisk: number };
+	riskRegion: Counts;
+	/** Sections as last returned; a dirty one is made again. */
+	out: Record<string, unknown>;
+	dirty: Set<string>;
+}
+
+/** Past this many members changed at once, a full rebuild is cheaper. */
+const REBUILD_SHARE = 0.25;
+
+const add = (m: Counts, key: string, n: number) => {
+	const v = (m.get(key) ?? 0) + n;
+	if (v === 0) m.delete(key);
+	else m.set(key, v);
+};
+const addTo = (m: Map<string, Set<string>>, key: string, id: string) => {
+	let s = m.get(key);
+	if (!s) m.set(key, (s = new Set()));
+	s.add(id);
+};
+const removeFrom = (m: Map<string, Set<string>>, key: string | undefined, id: string) => {
+	if (key === undefined) return;
+	const s = m.get(key);
+	if (!s) return;
+	s.delete(id);
+	if (s.size === 0) m.delete(key);
+};
+const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
+	const l = m.get(key);
+	if (l) l.push(v);
+	else m.set(key, [v]);
+};
+const anyOwner = () => 'any';
+const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
+
+/** First index in `sorted` whose span's join day is ≥ `day` (or > with `after`). */
+function joinedIndex(sorted: readonly MemberSpan[], day: string, after: boolean): number {
+	let lo = 0;
+	let hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		const j = sorted[mid].joined;
+		if (j < day || (after && j === day)) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+function indexOfSpan(sorted: readonly MemberSpan[], s: MemberSpan, insert: boolean): number {
+	let lo = 0;
+	let hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (byJoined(sorted[mid], s) < 0) lo = mid + 1;
+		else hi = mid;
+	}
+	if (insert) return lo;
+	return lo < sorted.length && sorted[lo].id === s.id ? lo : -1;
+}
+
+const sameDays = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+	a === b ||
+	(a !== undefined && b !== undefined && a.length === b.length && a.every((d, i) => d === b[i]));
+
+/** The same figures: nothing of the member that any section reads has changed. */
+function sameUnit(
+	a: MemberSpan | null,
+	af: readonly ChangeFact[],
+	b: MemberSpan | null,
+	bf: readonly ChangeFact[]
+): boolean {
+	if (a === null || b === null) return a === b;
+	for (const k of SPAN_FIELDS) if (a[k] !== b[k]) return false;
+	if (!sameDays(a.activity, b.activity) || !sameDays(a.payments, b.payments)) return false;
+	if (!sameDays(a.charges, b.charges) || af.length !== bf.length) return false;
+	if (a.admitted !== b.admitted || JSON.stringify(a.exits) !== JSON.stringify(b.exits))
+		return false;
+	if (JSON.stringify(a.timeline) !== JSON.stringify(b.timeline)) return false;
+	return af.every((f, i) => f.day === bf[i].day && f.group === bf[i].group);
+}
+const SPAN_FIELDS = [
+	'id',
+	'name',
+	'status',
+	'region',
+	'category',
+	'enterpriseType',
+	'tier',
+	'size',
+	'joined',
+	'left'
+] as const satisfies readonly (keyof MemberSpan)[];
+
+export class LiveMembers implements LiveArea<PreparedMembers> {
+	private built = false;
+	private historyReady = false;
+	private historySeen = 0;
+	private history: readonly HistoryEvent[] = [];
+	private labels: MembersLabels = { tier: {}, category: {} };
+	private risk: RiskFacts = {
+		inactiveDays: 0,
+		graceDays: 0,
+		participation: false,
+		payments: false,
+		activityDays: new Map(),
+		paymentDays: new Map(),
+		chargeDays: new Map()
+	};
+	// Indexes: each answers "which rows or events belong to this member".
+	private readonly statusEvents = new Map<string, HistoryEvent[]>();
+	/** Timeline changes of a member's own fields from the history (status included). */
+	private readonly fieldEvents = new Map<string, HistoryEvent[]>();
+	/** Status moves (the registry's `moves` table) by member. */
+	private readonly moveOwner = new Map<string, string>();
+	private readonly movesOf = new Map<string, Set<string>>();
+	/** Events that may be a change of basic information, by the member they may count for. */
+	private readonly infoEvents = new Map<string, HistoryEvent[]>();
+	/** Contact events whose member is the contact's owner at the time of computing. */
+	private readonly contactEvents = new Map<string, HistoryEvent[]>();
+	private readonly contactOwner = new Map<string, string>();
+	private readonly contactsOf = new Map<string, Set<string>>();
+	private readonly activityOwner = new Map<string, string>();
+	private readonly activitiesOf = new Map<string, Set<string>>();
+	private readonly entryOwner = new Map<string, string>();
+	private readonly entriesOf = new Map<string, Set<string>>();
+	/** Posted reversal id → the entry it reverses; entry id → how many posted reversals. */
+	private readonly reversalOf = new Map<string, string>();
+	private readonly reversedCount = new Map<string, number>();
+	// Units.
+	private readonly spans = new Map<string, MemberSpan>();
+	private readonly undated = new Set<string>();
+	private readonly facts = new Map<string, ChangeFact[]>();
+	/** Every span, in byJoined order. */
+	private sorted: MemberSpan[] = [];
+	private readonly tracked = new Map<string, Tracked>();
+	private prep: PreparedMembers | null = null;
+	/** Full rebuilds and members updated one by one (tests count them). */
+	rebuilds = 0;
+	unitsUpdated = 0;
+
+	*update(
+		changes: SourceChanges,
+		inputs: () => ReportInputs,
+		periods: readonly Period[]
+	): Generator<void, void, void> {
+		this.prep = null;
+		this.history = changes.history;
+		const wanted = new Set(periods.map((p) => p.key));
+		for (const key of [...this.tracked.keys()]) if (!wanted.has(key)) this.tracked.delete(key);
+		if (!this.built || changes.all || this.needsRebuild(changes, inputs)) {
+			yield* this.rebuild(changes, inputs, periods);
+			return;
+		}
+		const dirty = this.index(changes);
+		if (changes.values.has('settings') || changes.rows.settings) {
+			const s = changes.table.bind(changes);
+			const labels = labelsOf({
+				today: '',
+				docs: {
+					settings: {
+						tiers: [...s('settings', 'tiers').values()],
+						categories: [...s('settings', 'categories').values()]
+					}
+				},
+				history: [],
+				historyReady: true
+			});
+			if (JSON.stringify(labels) !== JSON.stringify(this.labels)) {
+				this.labels = labels;
+				for (const t of this.tracked.values()) t.dirty.add(MEMBER_SECTIONS.labels);
+			}
+		}
+		if (dirty.size > Math.max(1000, this.spans.size * REBUILD_SHARE)) {
+			yield* this.rebuild(changes, inputs, periods);
+			return;
+		}
+		let n = 0;
+		for (const id of dirty) {
+			if (++n % 500 === 0) yield;
+			this.updateUnit(id, changes);
+		}
+		for (const p of periods) if (!this.tracked.has(p.key)) yield* this.track(p, this.prepared());
+	}
+
+	/** Changes that move every member's figures. */
+	private needsRebuild(c: SourceChanges, inputs: () => ReportInputs): boolean {
+		if (c.historyReady !== this.historyReady) return true;
+		if (c.historyFrom !== this.historySeen || c.history.length < this.historySeen) return true;
+		if (c.values.has('settings')) {
+			const r = riskSettings(inputs().values?.settings?.config ?? {});
+			if (r.inactiveDays !== this.risk.inactiveDays || r.graceDays !== this.risk.graceDays)
+				return true;
+		}
+		const participation = c.table('registry', 'activities').size > 0;
+		const payments = c.table('ledger', 'entries').size > 0;
+		return participation !== this.risk.participation || payments !== this.risk.payments;
+	}
+
+	private *rebuild(
+		changes: SourceChanges,
+		inputs: () => ReportInputs,
+		periods: readonly Period[]
+	): Generator<void, void, void> {
+		this.rebuilds++;
+		const all = inputs();
+		const prep = yield* prepareMembersSteps(all);
+		this.historyReady = prep.historyReady;
+		this.labels = prep.labels;
+		this.risk = {
+			...prep.risk,
+			activityDays: new Map(),
+			paymentDays: new Map(),
+			chargeDays: new Map()
+		};
+		for (const m of [
+			this.statusEvents,
+			this.fieldEvents,
+			this.moveOwner,
+			this.movesOf,
+			this.infoEvents,
+			this.contactEvents,
+			this.contactOwner,
+			this.contactsOf,
+			this.activityOwner,
+			this.activitiesOf,
+			this.entryOwner,
+			this.entriesOf,
+			this.reversalOf,
+			this.reversedCount,
+			this.spans,
+			this.facts,
+			this.tracked
+		])
+			m.clear();
+		this.undated.clear();
+		this.history = changes.history;
+		this.historySeen = 0;
+		let n = 0;
+		for (const e of changes.history) {
+			if (++n % STEP_ROWS === 0) yield;
+			this.indexEvent(e);
+		}
+		this.historySeen = changes.history.length;
+		for (const c of changes.table('registry', CONTACTS_TABLE).values()) this.indexContact(c.id, c);
+		for (const a of changes.table('registry', 'activities').values()) this.indexActivity(a.id, a);
+		for (const m of changes.table('registry', MOVES_TABLE).values()) this.indexMove(m.id, m);
+		yield;
+		for (const e of changes.table('ledger', 'entries').values()) {
+			if (++n % STEP_ROWS === 0) yield;
+			this.indexEntry(e.id, e);
+		}
+		for (const s of prep.spans) this.spans.set(s.id, s);
+		for (const r of changes.table('registry', 'members').values()) {
+			if (++n % STEP_ROWS === 0) yield;
+			// Undated rows have no timeline to read (no date at all): the status events suffice.
+			if (
+				!this.spans.has(r.id) &&
+				memberSpan(r, this.statusEvents.get(r.id) ?? [], undefined) === UNDATED
+			)
+				this.undated.add(r.id);
+		}
+		for (const f of prep.changes) push(this.facts, f.memberId, f);
+		this.sorted = [...prep.spans].sort(byJoined);
+		yield;
+		const full: PreparedMembers = { ...prep, spans: this.sorted };
+		for (const p of periods) yield* this.track(p, full);
+		this.built = true;
+	}
+
+	/** Start tracking `p`: its counts from a full computation. */
+	private *track(p: Period, prep: PreparedMembers): Generator<void, void, void> {
+		// One section function at a time (each one pass over every member).
+		const s = summarize(prep, p);
+		yield;
+		const d = distribution(prep, p);
+		yield;
+		const c = basicInfoChanges(prep, p);
+		const r = atRisk(prep, p);
+		yield;
+		const counts = (rows: { key: string; count: number }[]) =>
+			new Map(rows.map((x) => [x.key, x.count]));
+		this.tracked.set(p.key, {
+			period: p,
+			summary: {
+				start: s.start,
+				end: s.end,
+				joined: s.joined,
+				lapsed: s.lapsed,
+				resigned: s.resigned,
+				retained: s.retained
+			},
+			dist: {
+				total: d.total,
+				region: counts(d.region),
+				enterpriseType: counts(d.enterpriseType),
+				tier: counts(d.tier),
+				size: counts(d.size)
+			},
+			changes: {
+				members: c.members,
+				changes: c.changes,
+				groups: new Map(c.groups.map((g) => [g.group, [g.members, g.changes]]))
+			},
+			risk: {
+				members: r.members,
+				inactive: r.inactive,
+				paymentsStopped: r.paymentsStopped,
+				atRisk: r.atRisk
+			},
+			riskRegion: counts(r.byRegion),
+			out: {},
+			dirty: new Set(Object.keys(MEMBER_SECTION_FNS))
+		});
+	}
+
+	// ---------------------------------------------------------------------------
+	// Indexes
+
+	private indexEvent(e: HistoryEvent) {
+		if (e.table === 'members' && e.field === 'status') push(this.statusEvents, e.rowId, e);
+		if (spanEvent(e) && !e.created) push(this.fieldEvents, e.rowId, e);
+		// Only events that can count as a change of basic information for some member.
+		if (!basicInfoOf(e, anyOwner)) return;
+		if (e.table === 'members') push(this.infoEvents, e.rowId, e);
+		// A new contact counts for the member its creation names; other contact events
+		// for the contact's owner when the figures are made.
+		else if (e.created && typeof e.value === 'string') push(this.infoEvents, e.value, e);
+		else push(this.contactEvents, e.rowId, e);
+	}
+
+	private indexContact(id: string, row: Row | undefined) {
+		removeFrom(this.contactsOf, this.contactOwner.get(id), id);
+		this.contactOwner.delete(id);
+		if (row && typeof row.memberId === 'string') {
+			this.contactOwner.set(id, row.memberId);
+			addTo(this.contactsOf, row.memberId, id);
+		}
+	}
+
+	private indexMove(id: string, row: Row | undefined) {
+		removeFrom(this.movesOf, this.moveOwner.get(id), id);
+		this.moveOwner.delete(id);
+		const m = row ? moveChange(row) : null;
+		if (m) {
+			this.moveOwner.set(id, m.memberId);
+			addTo(this.movesOf, m.memberId, id);
+		}
+	}
+
+	private indexActivity(id: string, row: Row | undefined) {
+		removeFrom(this.activitiesOf, this.activityOwner.get(id), id);
+		this.activityOwner.delete(id);
+		if (row && typeof row.memberId === 'string') {
+			this.activityOwner.set(id, row.memberId);
+			addTo(this.activitiesOf, row.memberId, id);
+		}
+	}
+
+	private indexEntry(id: string, row: Row | undefined) {
+		removeFrom(this.entriesOf, this.entryOwner.get(id), id);
+		this.entryOwner.delete(id);
+		const target = this.reversalOf.get(id);
+		if (target !== undefined) {
+			this.reversalOf.delete(id);
+			add(this.reversedCount, target, -1);
+		}
+		if (!row) return;
+		if (typeof row.memberId === 'string') {
+			this.entryOwner.set(id, row.memberId);
+			addTo(this.entriesOf, row.memberId, id);
+		}
+		const t = reversalTarget(row);
+		if (t !== null) {
+			this.reversalOf.set(id, t);
+			add(this.reversedCount, t, 1);
+		}
+	}
+
+	/** Apply the changed rows and new events to the indexes; the members whose unit may have changed. */
+	private index(c: SourceChanges): Set<string> {
+		const dirty = new Set<string>();
+		const mark = (id: string | undefined) => {
+			if (id !== undefined) dirty.add(id);
+		};
+		for (const id of c.rows.registry?.get('members') ?? []) dirty.add(id);
+		const contacts = c.table('registry', CONTACTS_TABLE);
+		for (const id of c.rows.registry?.get(CONTACTS_TABLE) ?? []) {
+			mark(this.contactOwner.get(id));
+			this.indexContact(id, contacts.get(id));
+			mark(this.contactOwner.get(id));
+		}
+		const moves = c.table('registry', MOVES_TABLE);
+		for (const id of c.rows.registry?.get(MOVES_TABLE) ?? []) {
+			mark(this.moveOwner.get(id));
+			this.indexMove(id, moves.get(id));
+			mark(this.moveOwner.get(id));
+		}
+		const activities = c.table('registry', 'activities');
+		for (const id of c.rows.registry?.get('activities') ?? []) {
+			mark(this.activityOwner.get(id));
+			this.indexActivity(id, activities.get(id));
+			mark(this.activityOwner.get(id));
+		}
+		const entries = c.table('ledger', 'entries');
+		for (const id of c.rows.ledger?.get('entries') ?? []) {
+			const before = this.reversalOf.get(id);
+			mark(this.entryOwner.get(id));
+			if (before !== undefined) mark(this.entryOwner.get(before));
+			this.indexEntry(id, entries.get(id));
+			mark(this.entryOwner.get(id));
+			const after = this.reversalOf.get(id);
+			if (after !== undefined) mark(this.entryOwner.get(after));
+		}
+		// An entry whose reversals changed may itself have changed owner in this batch:
+		// marking by the current owner above covers it, as the entry is among the changed.
+		for (let i = c.historyFrom; i < c.history.length; i++) {
+			const e = c.history[i];
+			this.indexEvent(e);
+			if (e.table === 'members') dirty.add(e.rowId);
+			else if (e.table === CONTACTS_TABLE) {
+				if (e.created && typeof e.value === 'string') dirty.add(e.value);
+				mark(this.contactOwner.get(e.rowId));
+			}
+		}
+		this.historySeen = c.history.length;
+		return dirty;
+	}
+
+	// ---------------------------------------------------------------------------
+	// Units
+
+	private unitOf(id: string, c: SourceChanges): { span: MemberSpan | null; facts: ChangeFact[] } {
+		const row = c.table('registry', 'members').get(id);
+		let fields: Map<TimelineField, TimedValue[]> | undefined;
+		const change = (f: TimelineField, x: TimedValue) => {
+			fields ??= new Map();
+			const list = fields.get(f);
+			if (list) list.push(x);
+			else fields.set(f, [x]);
+		};
+		for (const e of this.fieldEvents.get(id) ?? [])
+			change(e.field as TimelineField, timedChange(e));
+		const moves = c.table('registry', MOVES_TABLE);
+		for (const m of this.movesOf.get(id) ?? []) {
+			const x = moveChange(moves.get(m)!);
+			if (x) change('status', x.change);
+		}
+		const span = row ? memberSpan(row, this.statusEvents.get(id) ?? [], fields) : null;
+		if (span === UNDATED) this.undated.add(id);
+		else this.undated.delete(id);
+		if (span === null || span === UNDATED) return { span: null, facts: [] };
+		const activities = c.table('registry', 'activities');
+		const days: string[] = [];
+		for (const a of this.activitiesOf.get(id) ?? []) {
+			const d = activityDay(activities.get(a)!);
+			if (d) days.push(d);
+		}
+		const entries = c.table('ledger', 'entries');
+		const reversed = { has: (x: string) => this.reversedCount.has(x) };
+		const payments: string[] = [];
+		const charges: string[] = [];
+		for (const x of this.entriesOf.get(id) ?? []) {
+			const m = movementDay(entries.get(x)!, reversed);
+			if (m) (m.kind === 'payment' ? payments : charges).push(m.day);
+		}
+		if (days.length) span.activity = days.sort();
+		if (payments.length) span.payments = payments.sort();
+		if (charges.length) span.charges = charges.sort();
+		const owner = (contact: string) => this.contactOwner.get(contact);
+		const one = new Map([[id, span]]);
+		const facts: ChangeFact[] = [];
+		const consider = (events: readonly HistoryEvent[] | undefined) => {
+			for (const e of events ?? []) {
+				const f = changeFact(e, owner, one);
+				if (f) facts.push(f);
+			}
+		};
+		consider(this.infoEvents.get(id));
+		for (const contact of this.contactsOf.get(id) ?? []) consider(this.contactEvents.get(contact));
+		return { span, facts };
+	}
+
+	private updateUnit(id: string, c: SourceChanges) {
+		this.unitsUpdated++;
+		const old = this.spans.get(id) ?? null;
+		const oldFacts = this.facts.get(id) ?? [];
+		const { span, facts } = this.unitOf(id, c);
+		if (sameUnit(old, oldFacts, span, facts)) return;
+		if (old) {
+			this.sorted.splice(indexOfSpan(this.sorted, old, false), 1);
+			this.spans.delete(id);
+		}
+		if (span) {
+			this.sorted.splice(indexOfSpan(this.sorted, span, true), 0, span);
+			this.spans.set(id, span);
+		}
+		if (facts.length) this.facts.set(id, facts);
+		else this.facts.delete(id);
+		for (const t of this.tracked.values()) {
+			if (old) this.contribute(t, old, oldFacts, -1);
+			if (span) this.contribute(t, span, facts, 1);
+			const p = t.period;
+			if ((old && inPeriod(old.joined, p)) || (span && inPeriod(span.joined, p)))
+				t.dirty.add(MEMBER_SECTIONS.new);
+		}
+	}
+
+	/** Add (sign 1) or take away (-1) one member's figures in a tracked period. */
+	private contribute(t: Tracked, span: MemberSpan, facts: ChangeFact[], sign: 1 | -1) {
+		const one: PreparedMembers = {
+			labels: this.labels,
+			risk: this.risk,
+			spans: [span],
+			undated: 0,
+			changes: facts,
+			historyReady: this.historyReady
+		};
+		const p = t.period;
+		const s = summarize(one, p);
+		if (s.start || s.end || s.joined || s.lapsed || s.resigned || s.retained) {
+			for (const k of ['start', 'end', 'joined', 'lapsed', 'resigned', 'retained'] as const)
+				t.summary[k] += sign * s[k];
+			t.dirty.add(MEMBER_SECTIONS.summary);
+		}
+		const d = distribution(one, p);
+		if (d.total) {
+			t.dist.total += sign * d.total;
+			for (const dim of DIMENSIONS) for (const r of d[dim]) add(t.dist[dim], r.key, sign * r.count);
+			t.dirty.add(MEMBER_SECTIONS.distribution);
+		}
+		if (facts.length) {
+			const c = basicInfoChanges(one, p);
+			if (c.changes) {
+				t.changes.members += sign * c.members;
+				t.changes.changes += sign * c.changes;
+				for (const g of c.groups) {
+					const v = t.changes.groups.get(g.group) ?? [0, 0];
+					t.changes.groups.set(g.group, [v[0] + sign * g.members, v[1] + sign * g.changes]);
+				}
+				t.dirty.add(MEMBER_SECTIONS.changes);
+			}
+		}
+		const r = atRisk(one, p);
+		if (r.members) {
+			t.risk.members += sign * r.members;
+			t.risk.inactive += sign * r.inactive;
+			t.risk.paymentsStopped += sign * r.paymentsStopped;
+			t.risk.atRisk += sign * r.atRisk;
+			for (const x of r.byRegion) add(t.riskRegion, x.key, sign * x.count);
+			t.dirty.add(MEMBER_SECTIONS.risk);
+		}
+	}
+
+	// ---------------------------------------------------------------------------
+	// Answers
+
+	compute(period: Period): Record<string, unknown> {
+		const t = this.tracked.get(period.key);
+		if (!t || t.period.from !== period.from || t.period.to !== period.to) {
+			const prep = this.prepared();
+			return Object.fromEntries(
+				Object.entries(MEMBER_SECTION_FNS).map(([id, f]) => [id, f(prep, period)])
+			);
+		}
+		for (const id of t.dirty) t.out[id] = this.section(t, id);
+		t.dirty.clear();
+		const out: Record<string, unknown> = {};
+		for (const id of Object.keys(MEMBER_SECTION_FNS)) out[id] = t.out[id];
+		return out;
+	}
+
+	private section(t: Tracked, id: string): unknown {
+		const p = t.period;
+		switch (id) {
+			case MEMBER_SECTIONS.labels:
+				return this.labels;
+			case MEMBER_SECTIONS.summary:
+				return summaryOf(t.summary, this.historyReady) satisfies MembersSummary;
+			case MEMBER_SECTIONS.new: {
+				// The members who joined in the period are one range of the sorted spans.
+				const lo = joinedIndex(this.sorted, p.from, false);
+				const hi = joinedIndex(this.sorted, p.to, true);
+				return newMembers({ ...this.prepared(), spans: this.sorted.slice(lo, hi) }, p);
+			}
+			case MEMBER_SECTIONS.distribution: {
+				const d = t.dist;
+				return {
+					total: d.total,
+					region: countRows(d.region),
+					enterpriseType: countRows(d.enterpriseType),
+					tier: countRows(d.tier),
+					size: countRows(d.size)
+				} satisfies MembersDistribution;
+			}
+			case MEMBER_SECTIONS.changes:
+				return {
+					members: t.changes.members,
+					changes: t.changes.changes,
+					groups: (Object.keys(BASIC_INFO_GROUPS) as BasicInfoGroup[]).map((group) => {
+						const [members, changes] = t.changes.groups.get(group) ?? [0, 0];
+						return { group, members, changes };
+					}),
+					complete: this.historyReady
+				} satisfies MembersChanges;
+			case MEMBER_SECTIONS.risk:
+				return {
+					inactiveDays: this.risk.inactiveDays,
+					graceDays: this.risk.graceDays,
+					participation: this.risk.participation,
+					payments: this.risk.payments,
+					...t.risk,
+					byRegion: countRows(t.riskRegion)
+				} satisfies MembersRisk;
+		}
+		return MEMBER_SECTION_FNS[id](this.prepared(), p);
+	}
+
+	prepared(): PreparedMembers {
+		this.prep ??= {
+			labels: this.labels,
+			// The days of participation and payments are on the spans (the maps are not kept).
+			risk: this.risk,
+			spans: this.sorted,
+			undated: this.undated.size,
+			changes: [...this.facts.values()].flat(),
+			historyReady: this.historyReady
+		};
+		return this.prep;
+	}
+}

@@ -1,0 +1,31 @@
+import { defineMessages } from '../define';
+
+/**
+ * Strings of a registry opening fast (docs/CLIENT.md [C14]–[C17]): rows shown from this
+ * device's row cache while the registry loads, and a new device's first sync.
+ */
+export const firstpaint = defineMessages({
+	en: {
+		'firstPaint.cached':
+			'Showing the members saved on this device while the registry loads. You can look and scroll; editing starts when it has loaded.',
+		'firstPaint.receivingStart': 'Receiving the member registry from the server…',
+		'firstPaint.receiving':
+			'Receiving the member registry from the server: {count} members so far…',
+		'firstPaint.receiving_one':
+			'Receiving the member registry from the server: {count} member so far…'
+	},
+	fa: {
+		'firstPaint.cached':
+			'اعضای ذخیره‌شده در این دستگاه نمایش داده می‌شوند تا فهرست بارگذاری شود. می‌توانید ببینید و پیمایش کنید؛ ویرایش پس از بارگذاری ممکن است.',
+		'firstPaint.receivingStart': 'در حال دریافت فهرست اعضا از سرور…',
+		'firstPaint.receiving': 'در حال دریافت فهرست اعضا از سرور: تاکنون {count} عضو…',
+		'firstPaint.receiving_one': 'در حال دریافت فهرست اعضا از سرور: تاکنون {count} عضو…'
+	},
+	zh: {
+		'firstPaint.cached':
+			'正在显示本设备保存的会员，名册仍在加载。您可以查看和滚动；加载完成后即可编辑。',
+		'firstPaint.receivingStart': '正在从服务器接收会员名册…',
+		'firstPaint.receiving': '正在从服务器接收会员名册：已收到 {count} 名会员…',
+		'firstPaint.receiving_one': '正在从服务器接收会员名册：已收到 {count} 名会员…'
+	}
+});

@@ -1,0 +1,203 @@
+/**
+ * First paint from the row cache [C14][C15]: with a warm local copy and no server,
+ * /members shows the cached rows read-only before the doc has loaded; the doc then
+ * replaces them, and the server's news (another person's edit, a row deleted
+ * meanwhile) shows once it is reachable. Logout wipes the cache with the local copy.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { cell, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
+import {
+	addMember,
+	cellValue,
+	editText,
+	expectRowCount,
+	search,
+	uniqueTag
+} from './members-helpers';
+import { USERS } from './users';
+
+const sara = USERS[0];
+const li = USERS[1];
+
+interface CacheDump {
+	keys: string[];
+	rows: { id: string; name?: string }[];
+	chunks: number;
+}
+
+/** What dexie's row cache holds (read straight from IndexedDB). */
+function readCache(page: Page): Promise<CacheDump> {
+	return page.evaluate(
+		() =>
+			new Promise<CacheDump>((resolve, reject) => {
+				const req = indexedDB.open('guildhall');
+				req.onerror = () => reject(req.error);
+				req.onsuccess = () => {
+					const db = req.result;
+					if (!db.objectStoreNames.contains('rowCaches')) {
+						db.close();
+						resolve({ keys: [], rows: [], chunks: 0 });
+						return;
+					}
+					const tx = db.transaction(['rowCaches', 'rowChunks'], 'readonly');
+					const metas = tx.objectStore('rowCaches').getAll();
+					const chunks = tx.objectStore('rowChunks').getAll();
+					tx.oncomplete = () => {
+						db.close();
+						const m = metas.result as { key: string; gen: string }[];
+						const c = chunks.result as { gen: string; rows: CacheDump['rows'] }[];
+						const gens = new Set(m.map((x) => x.gen));
+						resolve({
+							keys: m.map((x) => x.key),
+							rows: c.filter((x) => gens.has(x.gen)).flatMap((x) => x.rows),
+							chunks: c.length
+						});
+					};
+				};
+			})
+	);
+}
+
+/**
+ * Hold the opening of the local copies (`gh:*` databases) until the test releases
+ * them, so the moment before the doc has loaded can be looked at.
+ */
+function holdLocalCopies() {
+	const open = IDBFactory.prototype.open;
+	const held: (() => void)[] = [];
+	let released = false;
+	(window as unknown as { __releaseCopies: () => void }).__releaseCopies = () => {
+		released = true;
+		for (const f of held.splice(0)) f();
+	};
+	IDBFactory.prototype.open = function (this: IDBFactory, name: string, version?: number) {
+		const real = () =>
+			version === undefined ? open.call(this, name) : open.call(this, name, version);
+		if (released || !name.startsWith('gh:')) return real();
+		// A stand-in request: lib0/indexeddb sets on* handlers and reads event.target.
+		const fake = {
+			onsuccess: null as ((e: Event) => void) | null,
+			onerror: null as ((e: Event) => void) | null,
+			onupgradeneeded: null as ((e: Event) => void) | null,
+			onblocked: null as ((e: Event) => void) | null
+		};
+		held.push(() => {
+			const req = real();
+			req.onsuccess = (e) => fake.onsuccess?.(e);
+			req.onerror = (e) => fake.onerror?.(e);
+			req.onupgradeneeded = (e) => fake.onupgradeneeded?.(e);
+			req.onblocked = (e) => fake.onblocked?.(e);
+		});
+		return fake as unknown as IDBOpenDBRequest;
+	};
+}
+
+test('[C14][C15] cached rows show before the doc loads, the live doc replaces them, logout wipes them', async ({
+	browser
+}) => {
+	const a = await loginContext(browser, sara);
+	await waitForGrid(a.page);
+	const tag = uniqueTag('P');
+	const gone = await addMember(a.page);
+	await editText(a.page, gone, 'name', `${tag} Deleted meanwhile`);
+	const kept = await addMember(a.page);
+	await editText(a.page, kept, 'name', `${tag} Before`);
+	await expect(a.page.getByTestId('pending-count')).toHaveAttribute('data-count', '0');
+	await controlledByServiceWorker(a.page);
+	// The cache follows the doc (written after a quiet moment).
+	await expect
+		.poll(async () => {
+			const c = await readCache(a.page);
+			return c.rows.filter((r) => r.id === gone || r.id === kept).map((r) => r.name);
+		})
+		.toEqual(expect.arrayContaining([`${tag} Deleted meanwhile`, `${tag} Before`]));
+	const keys = (await readCache(a.page)).keys;
+	expect(keys.length).toBeGreaterThan(0);
+
+	// This device goes away; meanwhile another person edits one row and deletes the other.
+	await a.context.setOffline(true);
+	await a.page.close();
+	const b = await loginContext(browser, li);
+	await waitForGrid(b.page);
+	await search(b.page, tag);
+	await expectRowCount(b.page, 2);
+	await editText(b.page, kept, 'name', `${tag} After`);
+	await b.page.locator(`.ag-row[row-id="${gone}"] .ag-selection-checkbox input`).check();
+	await b.page.getByTestId('delete-selected').click();
+	await expectRowCount(b.page, 1);
+	await expect(b.page.getByTestId('pending-count')).toHaveAttribute('data-count', '0');
+
+	// Back on this device, server unreachable, local copy slow: the cached rows show,
+	// read-only, with a status saying so.
+	const page = await a.context.newPage();
+	await page.addInitScript(holdLocalCopies);
+	await page.goto('/members');
+	await expect(page.getByTestId('cache-status')).toBeVisible();
+	await expect(page.getByTestId('cache-status')).toContainText('saved on this device');
+	await expect(page.getByTestId('add-member')).toBeDisabled();
+	await search(page, tag);
+	await expect(cellValue(page, kept, 'name')).toHaveText(`${tag} Before`);
+	await expect(cellValue(page, gone, 'name')).toHaveText(`${tag} Deleted meanwhile`);
+	await cell(page, kept, 'name').click();
+	await page.keyboard.press('Enter');
+	await expect(page.locator('.gh-editor')).toHaveCount(0);
+
+	// The doc loads (still offline): it replaces the cache, and editing is possible.
+	await page.evaluate(() =>
+		(window as unknown as { __releaseCopies: () => void }).__releaseCopies()
+	);
+	await expect(page.getByTestId('cache-status')).toHaveCount(0);
+	await expect(page.getByTestId('add-member')).toBeEnabled();
+	await expect(cellValue(page, kept, 'name')).toHaveText(`${tag} Before`);
+
+	// The server is reachable again: the other person's edit shows, the deleted row goes.
+	await a.context.setOffline(false);
+	await waitForGrid(page);
+	await expect(cellValue(page, kept, 'name')).toHaveText(`${tag} After`);
+	await expect(page.locator(`.ag-row[row-id="${gone}"]`)).toHaveCount(0);
+	await expectRowCount(page, 1);
+	// ...and the cache follows: the deleted row is not shown again next time.
+	await expect
+		.poll(async () => {
+			const c = await readCache(page);
+			return c.rows.filter((r) => r.id === gone || r.id === kept).map((r) => r.name);
+		})
+		.toEqual([`${tag} After`]);
+
+	// Logout deletes the cached rows (member data) with the local copy.
+	await page.getByTestId('logout').click();
+	await expect(page).toHaveURL(/\/login$/);
+	await expect
+		.poll(async () => {
+			const c = await readCache(page);
+			return { keys: c.keys.filter((k) => keys.includes(k)), chunks: c.chunks };
+		})
+		.toEqual({ keys: [], chunks: 0 });
+	await a.context.close();
+	await b.context.close();
+});
+
+test('[C14] Persian: the cached rows and their status line, right to left', async ({ browser }) => {
+	const reza = USERS[2];
+	const { context, page } = await loginContext(browser, reza, { locale: 'fa' });
+	await waitForGrid(page);
+	const id = await addMember(page);
+	await editText(page, id, 'name', `${uniqueTag('F')} شرکت نمونه`);
+	await expect
+		.poll(async () => (await readCache(page)).rows.some((r) => r.id === id && !!r.name))
+		.toBe(true);
+	const next = await context.newPage();
+	await next.addInitScript(holdLocalCopies);
+	await next.goto('/members');
+	const status = next.getByTestId('cache-status');
+	await expect(status).toContainText('ذخیره‌شده در این دستگاه');
+	await expect(next.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(next.locator('.gh-grid .ag-rtl')).toHaveCount(1);
+	await expect(next.locator(`.ag-row[row-id="${id}"]`).first()).toBeVisible();
+	await next.screenshot({ path: 'test-results/screenshots/members-cached-fa.png' });
+	await next.evaluate(() =>
+		(window as unknown as { __releaseCopies: () => void }).__releaseCopies()
+	);
+	await expect(status).toHaveCount(0);
+	await context.close();
+});
