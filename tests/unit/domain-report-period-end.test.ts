@@ -200,6 +200,58 @@ describe('attributes at the end of a period', () => {
 	});
 });
 
+describe('leaving once', () => {
+	// U: joined 2025-03-01, lapsed on 5 September (Q3), resigned on 20 October (Q4).
+	const u: Row = {
+		id: 'memberU0',
+		name: 'Uranium',
+		status: 'resigned',
+		joinDate: '2025-03-01',
+		region: 'North'
+	};
+	const p = prepareMembers({
+		today: '2026-11-15',
+		docs: {
+			registry: {
+				members: [u],
+				moves: [
+					move('mu1', 'memberU0', '2026-09-05T08:00:00.000Z', 'active', 'lapsed'),
+					move('mu2', 'memberU0', '2026-10-20T08:00:00.000Z', 'lapsed', 'resigned')
+				]
+			}
+		},
+		history: [],
+		historyReady: true
+	});
+
+	it('a lapsed member who then resigns left once, when it lapsed', () => {
+		// Q3: a member on 30 June, gone on 30 September; left once (lapsed).
+		expect(summarize(p, quarterPeriod(2026, 3))).toMatchObject({
+			start: 1,
+			end: 0,
+			lapsed: 1,
+			resigned: 0,
+			retained: 0
+		});
+		// Q4: not a member at its start; the resignation is no second leaving.
+		expect(summarize(p, quarterPeriod(2026, 4))).toMatchObject({
+			start: 0,
+			end: 0,
+			lapsed: 0,
+			resigned: 0
+		});
+		// The year: one member at its start, one leaving in all.
+		expect(
+			summarize(p, { kind: 'year', key: 'y:2026', from: '2026-01-01', to: '2026-12-31' })
+		).toMatchObject({
+			start: 1,
+			end: 0,
+			lapsed: 1,
+			resigned: 0
+		});
+	});
+});
+
 describe('a join date written back at approval', () => {
 	it('counts the member from its join date with the values it was admitted with', () => {
 		// Added on 1 December as an empty row, filled in the same day, approved that day

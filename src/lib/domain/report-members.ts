@@ -366,13 +366,16 @@ export function memberSpan(
 		left = lastTo ?? joined;
 		if (left < joined) left = joined;
 	}
-	// Leaving days: each move to lapsed/resigned on or after joining; without a
-	// recorded move, the day it is taken to have left (see `left`).
+	// Leaving days: each move to lapsed/resigned from outside those states, on or
+	// after joining (a lapsed member who then resigns left once, when it lapsed);
+	// without a recorded move, the day it is taken to have left (see `left`).
 	const exits: MemberSpan['exits'] = [];
 	if (moves) {
-		for (let i = 0; i < moves.values.length; i++)
-			if (EXIT_STATES.has(moves.values[i]) && moves.days[i] >= joined)
+		for (let i = 0; i < moves.values.length; i++) {
+			const from = i === 0 ? moves.before : moves.values[i - 1];
+			if (EXIT_STATES.has(moves.values[i]) && !EXIT_STATES.has(from) && moves.days[i] >= joined)
 				exits.push({ day: moves.days[i], status: moves.values[i] });
+		}
 	}
 	if (exits.length === 0 && left !== null && EXIT_STATES.has(status))
 		exits.push({ day: left, status });
