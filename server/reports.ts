@@ -106,6 +106,17 @@ export interface RecomputeStats {
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
+/** Runs a function and hands its synchronous run time (ms) to `onBlock`. */
+const timer =
+	(onBlock: (ms: number) => void) =>
+	<T>(fn: () => T): T => {
+		const t = performance.now();
+		try {
+			return fn();
+		} finally {
+			onBlock(performance.now() - t);
+		}
+	};
 
 /** How long a recomputation runs before it lets other work (edits) run. */
 const SLICE_MS = 4;
@@ -545,14 +556,7 @@ class OrgReports {
 		onBlock: (ms: number) => void,
 		slices: Stretches
 	): Promise<{ prep: PreparedAreas; prepared: number; liveUpdates: number }> {
-		const timed = <T>(fn: () => T): T => {
-			const t = performance.now();
-			try {
-				return fn();
-			} finally {
-				onBlock(performance.now() - t);
-			}
-		};
+		const timed = timer(onBlock);
 		let inputs: ReportInputs | null = null;
 		const getInputs = () => (inputs ??= timed(() => this.inputs(today)));
 		// What changed since the live areas' last update.
@@ -806,14 +810,7 @@ class OrgReports {
 			blocked += ms;
 			longest = Math.max(longest, ms);
 		};
-		const timed = <T>(fn: () => T): T => {
-			const t = performance.now();
-			try {
-				return fn();
-			} finally {
-				onBlock(performance.now() - t);
-			}
-		};
+		const timed = timer(onBlock);
 		const nowMs = this.svc.now();
 		const today = dayOf(nowMs);
 		const computedAt = new Date(nowMs).toISOString();

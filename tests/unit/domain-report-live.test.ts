@@ -17,17 +17,7 @@ import {
 } from '../../src/lib/domain/report';
 import { LiveMembers } from '../../src/lib/domain/report-members-live';
 import { MEMBER_SECTION_FNS, prepareMembers } from '../../src/lib/domain/report-members';
-
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { mulberry32 } from '../prng';
 
 const TODAY = '2026-11-15';
 const START = Date.parse('2024-01-01T00:00:00Z');
@@ -116,7 +106,7 @@ const NAMES = ['Alpha', 'Beta', 'Gamma', 'Delta', 'Alpha'];
 const BASIC = ['name', 'address', 'phone', 'email', 'website', 'legalRep', 'notes'];
 
 function scenario(seed: number, steps: number) {
-	const r = prng(seed);
+	const r = mulberry32(seed);
 	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 	const day = () => new Date(START + Math.floor(r() * (END - START))).toISOString().slice(0, 10);
 	const at = () => START + Math.floor(r() * (END - START));

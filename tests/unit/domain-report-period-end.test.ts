@@ -8,6 +8,7 @@ import {
 	monthPeriod,
 	persianQuarterPeriod,
 	quarterPeriod,
+	yearPeriod,
 	type HistoryEvent,
 	type ReportInputs,
 	type Row
@@ -241,9 +242,7 @@ describe('leaving once', () => {
 			resigned: 0
 		});
 		// The year: one member at its start, one leaving in all.
-		expect(
-			summarize(p, { kind: 'year', key: 'y:2026', from: '2026-01-01', to: '2026-12-31' })
-		).toMatchObject({
+		expect(summarize(p, yearPeriod(2026))).toMatchObject({
 			start: 1,
 			end: 0,
 			lapsed: 1,
