@@ -104,6 +104,31 @@ const removeFrom = (m: Map<string, Set<string>>, key: string | undefined, id: st
 	s.delete(id);
 	if (s.size === 0) m.delete(key);
 };
+/** Rows that belong to a member (contacts, moves, activities, entries): row id ↔ member id. */
+class OwnerIndex {
+	private readonly owner = new Map<string, string>();
+	private readonly rows = new Map<string, Set<string>>();
+	ownerOf(id: string): string | undefined {
+		return this.owner.get(id);
+	}
+	rowsOf(member: string): Iterable<string> {
+		return this.rows.get(member) ?? [];
+	}
+	/** Put row `id` under `member`; undefined: the row is gone or names no member. */
+	set(id: string, member: string | undefined): void {
+		removeFrom(this.rows, this.owner.get(id), id);
+		this.owner.delete(id);
+		if (member === undefined) return;
+		this.owner.set(id, member);
+		addTo(this.rows, member, id);
+	}
+	clear(): void {
+		this.owner.clear();
+		this.rows.clear();
+	}
+}
+const memberIdOf = (row: Row | undefined) =>
+	row && typeof row.memberId === 'string' ? row.memberId : undefined;
 const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
 	const l = m.get(key);
 	if (l) l.push(v);
@@ -190,18 +215,14 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 	/** Timeline changes of a member's own fields from the history (status included). */
 	private readonly fieldEvents = new Map<string, HistoryEvent[]>();
 	/** Status moves (the registry's `moves` table) by member. */
-	private readonly moveOwner = new Map<string, string>();
-	private readonly movesOf = new Map<string, Set<string>>();
+	private readonly moveIx = new OwnerIndex();
 	/** Events that may be a change of basic information, by the member they may count for. */
 	private readonly infoEvents = new Map<string, HistoryEvent[]>();
 	/** Contact events whose member is the contact's owner at the time of computing. */
 	private readonly contactEvents = new Map<string, HistoryEvent[]>();
-	private readonly contactOwner = new Map<string, string>();
-	private readonly contactsOf = new Map<string, Set<string>>();
-	private readonly activityOwner = new Map<string, string>();
-	private readonly activitiesOf = new Map<string, Set<string>>();
-	private readonly entryOwner = new Map<string, string>();
-	private readonly entriesOf = new Map<string, Set<string>>();
+	private readonly contactIx = new OwnerIndex();
+	private readonly activityIx = new OwnerIndex();
+	private readonly entryIx = new OwnerIndex();
 	/** Posted reversal id → the entry it reverses; entry id → how many posted reversals. */
 	private readonly reversalOf = new Map<string, string>();
 	private readonly reversedCount = new Map<string, number>();
@@ -294,16 +315,12 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		for (const m of [
 			this.statusEvents,
 			this.fieldEvents,
-			this.moveOwner,
-			this.movesOf,
+			this.moveIx,
 			this.infoEvents,
 			this.contactEvents,
-			this.contactOwner,
-			this.contactsOf,
-			this.activityOwner,
-			this.activitiesOf,
-			this.entryOwner,
-			this.entriesOf,
+			this.contactIx,
+			this.activityIx,
+			this.entryIx,
 			this.reversalOf,
 			this.reversedCount,
 			this.spans,
@@ -320,9 +337,12 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			this.indexEvent(e);
 		}
 		this.historySeen = changes.history.length;
-		for (const c of changes.table('registry', CONTACTS_TABLE).values()) this.indexContact(c.id, c);
-		for (const a of changes.table('registry', 'activities').values()) this.indexActivity(a.id, a);
-		for (const m of changes.table('registry', MOVES_TABLE).values()) this.indexMove(m.id, m);
+		for (const c of changes.table('registry', CONTACTS_TABLE).values())
+			this.contactIx.set(c.id, memberIdOf(c));
+		for (const a of changes.table('registry', 'activities').values())
+			this.activityIx.set(a.id, memberIdOf(a));
+		for (const m of changes.table('registry', MOVES_TABLE).values())
+			this.moveIx.set(m.id, moveChange(m)?.memberId);
 		yield;
 		for (const e of changes.table('ledger', 'entries').values()) {
 			if (++n % STEP_ROWS === 0) yield;
@@ -407,47 +427,14 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		else push(this.contactEvents, e.rowId, e);
 	}
 
-	private indexContact(id: string, row: Row | undefined) {
-		removeFrom(this.contactsOf, this.contactOwner.get(id), id);
-		this.contactOwner.delete(id);
-		if (row && typeof row.memberId === 'string') {
-			this.contactOwner.set(id, row.memberId);
-			addTo(this.contactsOf, row.memberId, id);
-		}
-	}
-
-	private indexMove(id: string, row: Row | undefined) {
-		removeFrom(this.movesOf, this.moveOwner.get(id), id);
-		this.moveOwner.delete(id);
-		const m = row ? moveChange(row) : null;
-		if (m) {
-			this.moveOwner.set(id, m.memberId);
-			addTo(this.movesOf, m.memberId, id);
-		}
-	}
-
-	private indexActivity(id: string, row: Row | undefined) {
-		removeFrom(this.activitiesOf, this.activityOwner.get(id), id);
-		this.activityOwner.delete(id);
-		if (row && typeof row.memberId === 'string') {
-			this.activityOwner.set(id, row.memberId);
-			addTo(this.activitiesOf, row.memberId, id);
-		}
-	}
-
 	private indexEntry(id: string, row: Row | undefined) {
-		removeFrom(this.entriesOf, this.entryOwner.get(id), id);
-		this.entryOwner.delete(id);
+		this.entryIx.set(id, memberIdOf(row));
 		const target = this.reversalOf.get(id);
 		if (target !== undefined) {
 			this.reversalOf.delete(id);
 			add(this.reversedCount, target, -1);
 		}
 		if (!row) return;
-		if (typeof row.memberId === 'string') {
-			this.entryOwner.set(id, row.memberId);
-			addTo(this.entriesOf, row.memberId, id);
-		}
 		const t = reversalTarget(row);
 		if (t !== null) {
 			this.reversalOf.set(id, t);
@@ -462,33 +449,32 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			if (id !== undefined) dirty.add(id);
 		};
 		for (const id of c.rows.registry?.get('members') ?? []) dirty.add(id);
+		// A row that moves from one member to another changes both.
+		const reindex = (ix: OwnerIndex, id: string, member: string | undefined) => {
+			mark(ix.ownerOf(id));
+			ix.set(id, member);
+			mark(member);
+		};
 		const contacts = c.table('registry', CONTACTS_TABLE);
-		for (const id of c.rows.registry?.get(CONTACTS_TABLE) ?? []) {
-			mark(this.contactOwner.get(id));
-			this.indexContact(id, contacts.get(id));
-			mark(this.contactOwner.get(id));
-		}
+		for (const id of c.rows.registry?.get(CONTACTS_TABLE) ?? [])
+			reindex(this.contactIx, id, memberIdOf(contacts.get(id)));
 		const moves = c.table('registry', MOVES_TABLE);
 		for (const id of c.rows.registry?.get(MOVES_TABLE) ?? []) {
-			mark(this.moveOwner.get(id));
-			this.indexMove(id, moves.get(id));
-			mark(this.moveOwner.get(id));
+			const row = moves.get(id);
+			reindex(this.moveIx, id, row ? moveChange(row)?.memberId : undefined);
 		}
 		const activities = c.table('registry', 'activities');
-		for (const id of c.rows.registry?.get('activities') ?? []) {
-			mark(this.activityOwner.get(id));
-			this.indexActivity(id, activities.get(id));
-			mark(this.activityOwner.get(id));
-		}
+		for (const id of c.rows.registry?.get('activities') ?? [])
+			reindex(this.activityIx, id, memberIdOf(activities.get(id)));
 		const entries = c.table('ledger', 'entries');
 		for (const id of c.rows.ledger?.get('entries') ?? []) {
 			const before = this.reversalOf.get(id);
-			mark(this.entryOwner.get(id));
-			if (before !== undefined) mark(this.entryOwner.get(before));
+			mark(this.entryIx.ownerOf(id));
+			if (before !== undefined) mark(this.entryIx.ownerOf(before));
 			this.indexEntry(id, entries.get(id));
-			mark(this.entryOwner.get(id));
+			mark(this.entryIx.ownerOf(id));
 			const after = this.reversalOf.get(id);
-			if (after !== undefined) mark(this.entryOwner.get(after));
+			if (after !== undefined) mark(this.entryIx.ownerOf(after));
 		}
 		// An entry whose reversals changed may itself have changed owner in this batch:
 		// marking by the current owner above covers it, as the entry is among the changed.
@@ -498,7 +484,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			if (e.table === 'members') dirty.add(e.rowId);
 			else if (e.table === CONTACTS_TABLE) {
 				if (e.created && typeof e.value === 'string') dirty.add(e.value);
-				mark(this.contactOwner.get(e.rowId));
+				mark(this.contactIx.ownerOf(e.rowId));
 			}
 		}
 		this.historySeen = c.history.length;
@@ -520,7 +506,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		for (const e of this.fieldEvents.get(id) ?? [])
 			change(e.field as TimelineField, timedChange(e));
 		const moves = c.table('registry', MOVES_TABLE);
-		for (const m of this.movesOf.get(id) ?? []) {
+		for (const m of this.moveIx.rowsOf(id)) {
 			const x = moveChange(moves.get(m)!);
 			if (x) change('status', x.change);
 		}
@@ -530,7 +516,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		if (span === null || span === UNDATED) return { span: null, facts: [] };
 		const activities = c.table('registry', 'activities');
 		const days: string[] = [];
-		for (const a of this.activitiesOf.get(id) ?? []) {
+		for (const a of this.activityIx.rowsOf(id)) {
 			const d = activityDay(activities.get(a)!);
 			if (d) days.push(d);
 		}
@@ -538,14 +524,14 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		const reversed = { has: (x: string) => this.reversedCount.has(x) };
 		const payments: string[] = [];
 		const charges: string[] = [];
-		for (const x of this.entriesOf.get(id) ?? []) {
+		for (const x of this.entryIx.rowsOf(id)) {
 			const m = movementDay(entries.get(x)!, reversed);
 			if (m) (m.kind === 'payment' ? payments : charges).push(m.day);
 		}
 		if (days.length) span.activity = days.sort();
 		if (payments.length) span.payments = payments.sort();
 		if (charges.length) span.charges = charges.sort();
-		const owner = (contact: string) => this.contactOwner.get(contact);
+		const owner = (contact: string) => this.contactIx.ownerOf(contact);
 		const one = new Map([[id, span]]);
 		const facts: ChangeFact[] = [];
 		const consider = (events: readonly HistoryEvent[] | undefined) => {
@@ -555,7 +541,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			}
 		};
 		consider(this.infoEvents.get(id));
-		for (const contact of this.contactsOf.get(id) ?? []) consider(this.contactEvents.get(contact));
+		for (const contact of this.contactIx.rowsOf(id)) consider(this.contactEvents.get(contact));
 		return { span, facts };
 	}
 
