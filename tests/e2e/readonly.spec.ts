@@ -202,7 +202,9 @@ test('[C8] when the session ends on the server, the page goes to the login and k
 	await page.locator('input[name=password]').fill(sara.password);
 	await page.locator('button[type=submit]').click();
 	await expect(page).toHaveURL(/\/members/);
+	// Typed at once, while the saved grid layout is still being read: the text stays.
 	await search(page, tag);
+	await expect(page.getByTestId('quick-search')).toHaveValue(tag);
 	await expect(cellValue(page, id, 'name')).toHaveText(`${tag} Kept`);
 	await context.close();
 });
