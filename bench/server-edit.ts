@@ -127,6 +127,7 @@ async function runEdits(
 	const rng = prng(o.seed);
 	const R = side.rooms.length;
 	const total = o.warmup + o.edits;
+	await side.host.profileStart();
 	const cpu0 = await side.host.cpuMs();
 	await side.host.probe();
 	const background = new Background(o.hosts);
@@ -161,6 +162,7 @@ async function runEdits(
 	const others = await background.stop();
 	const probe = await side.host.probe();
 	const cpu1 = await side.host.cpuMs();
+	await side.host.profileStop(`edit-${side.rooms.length}rooms-${side.kind}-${o.seed}`);
 	let missing = 0;
 	for (const r of side.rooms) {
 		for (const e of r.pending) if (e.record) missing += e.waiting.size;

@@ -15,6 +15,8 @@
  *    load's time goes), `exit` (at once, without the shutdown snapshot).
  */
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -31,6 +33,8 @@ export type HostRequest =
 	| { op: 'breakdown'; room: string }
 	| { op: 'probe' }
 	| { op: 'reports'; org: string }
+	| { op: 'profile-start' }
+	| { op: 'profile-stop'; file: string }
 	| { op: 'exit' };
 
 export interface MemValue {
@@ -215,6 +219,29 @@ async function breakdown(room: string): Promise<Breakdown> {
 	};
 }
 
+/** A CPU profile of a measured window only (`BENCH_CPU_PROF` profiles the whole process). */
+let profiler: Session | null = null;
+const post = (method: string, params?: object) =>
+	new Promise<unknown>((resolve, reject) =>
+		profiler?.post(method, params, (e, r) => (e ? reject(e) : resolve(r)))
+	);
+
+async function profileStart(): Promise<null> {
+	profiler = new Session();
+	profiler.connect();
+	await post('Profiler.enable');
+	await post('Profiler.start');
+	return null;
+}
+
+async function profileStop(file: string): Promise<null> {
+	const r = (await post('Profiler.stop')) as { profile: unknown };
+	writeFileSync(file, JSON.stringify(r.profile));
+	profiler?.disconnect();
+	profiler = null;
+	return null;
+}
+
 async function handle(req: HostRequest): Promise<HostValue> {
 	switch (req.op) {
 		case 'start-ours':
@@ -241,6 +268,10 @@ async function handle(req: HostRequest): Promise<HostValue> {
 				last: o.lastStats ? { ...o.lastStats } : null
 			};
 		}
+		case 'profile-start':
+			return profileStart();
+		case 'profile-stop':
+			return profileStop(req.file);
 		case 'exit':
 			process.exit(0);
 	}

@@ -379,6 +379,16 @@ export class Host {
 		return (c.user + c.system) / 1000;
 	}
 
+	/** `BENCH_WINDOW_PROF=<dir>`: a CPU profile of the server during each measured window. */
+	async profileStart(): Promise<void> {
+		if (process.env.BENCH_WINDOW_PROF) await this.request({ op: 'profile-start' });
+	}
+
+	async profileStop(name: string): Promise<void> {
+		const dir = process.env.BENCH_WINDOW_PROF;
+		if (dir) await this.request({ op: 'profile-stop', file: `${dir}/${name}.cpuprofile` });
+	}
+
 	/** GC pauses and event-loop blocking in the server since the last probe. */
 	probe(): Promise<ProbeValue> {
 		return this.request<ProbeValue>({ op: 'probe' });

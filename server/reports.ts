@@ -35,7 +35,8 @@ import {
 	type ReportInputs,
 	type Row,
 	type ScoreItem,
-	type SourceChanges
+	type SourceChanges,
+	UNREPORTED_FIELDS
 } from '../src/lib/domain/report';
 import {
 	computePeriod,
@@ -229,8 +230,16 @@ export class TableCache {
 		return { row: wasRow || v instanceof Y.Map, value: wasValue || values.has(key) };
 	}
 
-	/** Re-read the rows a transaction touched. */
-	apply(doc: Y.Doc, tr: Y.Transaction): void {
+	/**
+	 * Re-read the rows a transaction touched. Answers whether it changed anything the
+	 * reports read: false when it only set `ignore`d fields of existing rows.
+	 */
+	apply(
+		doc: Y.Doc,
+		tr: Y.Transaction,
+		ignore: Readonly<Record<string, ReadonlySet<string>>> = {}
+	): boolean {
+		let reported = false;
 		let names: Map<AnyType, string> | null = null;
 		const rootName = (type: AnyType) => {
 			names ??= new Map([...doc.share].map(([n, t]) => [t as AnyType, n]));
@@ -249,6 +258,7 @@ export class TableCache {
 					const was = this.put(rows, values, key, valueAt(type, key));
 					if (was.row) this.touched(name, key);
 					if (was.value) this.changedValues = true;
+					reported = true;
 				}
 			} else if (type instanceof Y.Map) {
 				const item = type._item;
@@ -260,8 +270,12 @@ export class TableCache {
 				if (item.deleted) rows.delete(item.parentSub);
 				else rows.set(item.parentSub, readRow(item.parentSub, type as Y.Map<unknown>));
 				this.touched(name!, item.parentSub);
+				const ignored = ignore[name!];
+				if (item.deleted || !ignored) reported = true;
+				else for (const k of keys) if (k === null || !ignored.has(k)) reported = true;
 			}
 		}
+		return reported;
 	}
 
 	snapshot(): DocTables {
@@ -488,8 +502,10 @@ class OrgReports {
 		const c = this.cacheOf(room.docName);
 		c.load(room.doc);
 		const doc = room.docName;
+		const ignore = UNREPORTED_FIELDS[doc];
 		const onTr = (tr: Y.Transaction) => {
-			c.apply(room.doc, tr);
+			// Only free text changed (notes...): the cache is current, no figure moves.
+			if (!c.apply(room.doc, tr, ignore)) return;
 			this.docVersion.set(doc, (this.docVersion.get(doc) ?? 0) + 1);
 			this.changed();
 		};

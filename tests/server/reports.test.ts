@@ -17,6 +17,7 @@ import {
 	loginAdmin,
 	PASSWORD,
 	removeDir,
+	sleep,
 	startTestServer,
 	upgradeStatus,
 	waitFor,
@@ -176,6 +177,30 @@ describe('live recomputation', () => {
 				1,
 			{ what: 'resigned counted' }
 		);
+	});
+
+	it('[RP3] an edit of free text only (notes: no report reads it) asks for no recomputation', async () => {
+		const org = server.app.reports.org('default')!;
+		const s = await client(staff.cookie, 'default/registry');
+		const id = addRow(s.doc, newRowId(), { name: 'Quiet Co', status: 'applicant', region: 'Qom' });
+		const onServer = () =>
+			server.app.rooms.get('default/registry')!.doc.getMap<Y.Map<unknown>>('members').get(id);
+		await waitFor(() => onServer() !== undefined && org.idle, { what: 'the new row reported' });
+		const computations = org.computations;
+
+		s.members().get(id)!.set('notes', 'Called on Monday; send the brochure');
+		await waitFor(() => onServer()?.get('notes') !== undefined, {
+			what: 'the notes on the server'
+		});
+		// A change of a reported field would have started the debounce timer by now.
+		expect(org.idle).toBe(true);
+		await sleep(500);
+		expect(org.computations).toBe(computations);
+
+		s.members().get(id)!.set('region', 'Tabriz');
+		await waitFor(() => org.computations === computations + 1 && org.idle, {
+			what: 'a region edit recomputed'
+		});
 	});
 
 	it('[RP7] the reports doc holds the standard periods of both calendars, Solar Hijri keyed jm/jq/jy', async () => {

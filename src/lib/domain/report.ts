@@ -330,6 +330,18 @@ export interface ReportArea<P = unknown> {
 	live?(): LiveArea<P>;
 }
 
+/**
+ * Fields no report area reads (free text kept for the staff): a change that touches only
+ * these does not ask for a recomputation. A blocklist, so a field added later is reported
+ * on by default; tests/unit/domain-report-unreported.test.ts checks that changing any of
+ * them changes no area's figures.
+ */
+export const UNREPORTED_FIELDS: Partial<
+	Record<DocName, Readonly<Record<string, ReadonlySet<string>>>>
+> = {
+	registry: { members: new Set(['notes', 'products', 'interests']) }
+};
+
 /** What changed in the sources since a LiveArea's last update, and the sources themselves. */
 export interface SourceChanges {
 	/** Anything may have changed (first run, a doc (re)loaded, the history read, a new day). */
