@@ -34,16 +34,16 @@ import {
 	type ServerKind
 } from './server-lib';
 import { stats } from './report';
-import type { ProbeValue } from './server-host';
+import type { ProbeValue, ReportsValue } from './server-host';
 import { smallEditCost, smallEditText } from './server-paths';
 import fs from 'node:fs';
 
 /**
- * The field the editors set: `notes` (free text, which the reports do not read), or with
- * `BENCH_EDIT_FIELD=region` one the reports read, so every edit is followed by their
- * recomputation (for the notes in docs/BENCHMARKS.md; the full run uses notes).
+ * The field the editors set: `notes`, free text the reports do not read (UNREPORTED_FIELDS),
+ * as most edits of a roster are; the `100x5-region` scenario sets `region`, which the
+ * reports read, so every edit is followed by its organisation's recomputation.
  */
-const FIELD = process.env.BENCH_EDIT_FIELD ?? 'notes';
+const FIELD = 'notes';
 const REGISTRY = 'registry';
 
 interface Pending {
@@ -78,7 +78,7 @@ interface Side {
 }
 
 /** Record, on every client of every room, when pending edits show up in its doc. */
-function watch(rooms: EditRoom[], sink: Sink): void {
+function watch(rooms: EditRoom[], sink: Sink, field: string): void {
 	for (const room of rooms) {
 		for (const c of room.clients) {
 			c.onRemote = () => {
@@ -88,7 +88,7 @@ function watch(rooms: EditRoom[], sink: Sink): void {
 				for (let i = room.pending.length - 1; i >= 0; i--) {
 					const e = room.pending[i];
 					if (!e.waiting.has(c)) continue;
-					if (members.get(e.row)?.get(FIELD) !== e.value) continue;
+					if (members.get(e.row)?.get(field) !== e.value) continue;
 					if (e.record) {
 						sink.samples.push(t - e.t0);
 						if (e.first < 0) e.first = t - e.t0;
@@ -117,6 +117,7 @@ async function runEdits(
 		seed: number;
 		tag: string;
 		hosts: Host[];
+		field: string;
 	}
 ): Promise<{
 	samples: number[];
@@ -128,7 +129,7 @@ async function runEdits(
 	background: number | null;
 }> {
 	const sink: Sink = { samples: [], first: [], last: [] };
-	watch(side.rooms, sink);
+	watch(side.rooms, sink, o.field);
 	const rng = prng(o.seed);
 	const R = side.rooms.length;
 	const total = o.warmup + o.edits;
@@ -157,7 +158,7 @@ async function runEdits(
 		};
 		room.pending.push(e);
 		e.t0 = now();
-		editor.edit((doc) => (doc.getMap('members').get(row) as Y.Map<unknown>).set(FIELD, value));
+		editor.edit((doc) => (doc.getMap('members').get(row) as Y.Map<unknown>).set(o.field, value));
 	}
 	await waitUntil(
 		() => side.rooms.every((r) => r.pending.length === 0),
@@ -258,6 +259,12 @@ async function setup(o: {
 				`  ${kind}: ${o.rooms} room(s) × ${o.perRoom} clients connected and synced in ` +
 					`${((now() - t) / 1000).toFixed(1)} s`
 			);
+			if (kind === 'ours') {
+				const ms = await reportsSettled(host, orgs);
+				o.log(
+					`  ours: every organisation's first reports written ${(ms / 1000).toFixed(1)} s later`
+				);
+			}
 		}
 	} catch (e) {
 		await teardown(sides);
@@ -265,6 +272,23 @@ async function setup(o: {
 		throw e;
 	}
 	return sides;
+}
+
+/**
+ * Ours computes each organisation's reports in full once its registry is loaded (then
+ * only what edits change): the rounds start once every first computation is written, so
+ * they measure a server in its steady state, not one still starting up.
+ */
+async function reportsSettled(host: Host, orgs: string[]): Promise<number> {
+	const t = now();
+	for (;;) {
+		const all = await Promise.all(
+			orgs.map((org) => host.request<ReportsValue>({ op: 'reports', org }))
+		);
+		if (all.every((r) => r.historyReady && r.idle && r.computations > 0)) return now() - t;
+		if (now() - t > 180_000) throw new Error('ours: the first reports took over 180 s');
+		await sleep(250);
+	}
 }
 
 async function teardown(sides: Side[]): Promise<void> {
@@ -288,6 +312,9 @@ async function scenario(o: {
 	warmup: number;
 	intervalMs: number;
 	target?: number;
+	/** The ours/reference ratio of p95s is held to 1.2 (the issue's target). */
+	ratioTarget: boolean;
+	field: string;
 	workload: string;
 	/** Where the server's time goes, for the note of ours. */
 	path: string;
@@ -312,7 +339,8 @@ async function scenario(o: {
 					intervalMs: o.intervalMs,
 					seed: 1000 + r,
 					tag: `${side.kind} round ${r}`,
-					hosts: sides.map((x) => x.host)
+					hosts: sides.map((x) => x.host),
+					field: o.field
 				});
 				samples[side.kind].push(...res.samples);
 				first[side.kind].push(...res.first);
@@ -379,7 +407,7 @@ async function scenario(o: {
 			size: o.members,
 			unit: 'x',
 			samples: ratios.map((x) => round(x, 3)),
-			target: { value: 1.2, kind: 'max', on: 'median' },
+			...(o.ratioTarget ? { target: { value: 1.2, kind: 'max', on: 'median' } as const } : {}),
 			note: `One ratio of p95s per round (${o.rounds} rounds, order alternating).`
 		}
 	];
@@ -395,7 +423,9 @@ export async function runEditBench(o: {
 	// `BENCH_EDIT=20,100x5` picks the scenarios and `BENCH_EDIT_ROUNDS` their rounds
 	// (for working on one; the full run takes both, 5 rounds each).
 	const rounds = Number(process.env.BENCH_EDIT_ROUNDS) || (o.quick ? 1 : 5);
-	const only = new Set((process.env.BENCH_EDIT ?? '20,100x5').split(',').map((s) => s.trim()));
+	const only = new Set(
+		(process.env.BENCH_EDIT ?? '20,100x5,100x5-region').split(',').map((s) => s.trim())
+	);
 	const seed = seedUpdate(members);
 	const path = smallEditText(await smallEditCost(seed.update, seed.ids));
 	const one = !only.has('20')
@@ -413,6 +443,8 @@ export async function runEditBench(o: {
 				warmup: 20,
 				intervalMs: 25,
 				target: 25,
+				ratioTarget: true,
+				field: FIELD,
 				path,
 				workload:
 					`One room seeded with ${members} members; 20 clients (full sync), each in turn sets ` +
@@ -420,27 +452,41 @@ export async function runEditBench(o: {
 			});
 	const roomCount = o.quick ? 20 : 100;
 	const edits = o.quick ? 200 : 800;
-	const many = !only.has('100x5')
-		? []
-		: await scenario({
-				log: o.log,
-				id: 'edit-to-peer-100x5',
-				what: `${roomCount} rooms × 5 clients`,
-				rooms: roomCount,
-				perRoom: 5,
-				members,
-				prefix: 50,
-				rounds,
-				edits,
-				warmup: roomCount,
-				intervalMs: 500 / roomCount,
-				path,
-				workload:
-					`${roomCount} rooms (one org each, 5 staff users), each seeded with ${members} members; ` +
-					`clients hold the first 50 members only (a prefix of the same seed, so no full sync ` +
-					`is needed); every ${(500 / roomCount).toFixed(0)} ms one client sets \`${FIELD}\` of ` +
-					`one of those members, rooms and editors in turn (each room every 500 ms); ` +
-					`${edits} edits × 4 peers per round`
-			});
-	return [...one, ...many];
+	const many = (variant: '100x5' | '100x5-region') => {
+		if (!only.has(variant)) return Promise.resolve([]);
+		const region = variant === '100x5-region';
+		const field = region ? 'region' : FIELD;
+		return scenario({
+			log: o.log,
+			id: region ? 'edit-to-peer-100x5-region' : 'edit-to-peer-100x5',
+			what: `${roomCount} rooms × 5 clients${region ? ', a field the reports read' : ''}`,
+			rooms: roomCount,
+			perRoom: 5,
+			members,
+			prefix: 50,
+			rounds,
+			edits,
+			warmup: roomCount,
+			intervalMs: 500 / roomCount,
+			ratioTarget: !region,
+			field,
+			path,
+			workload:
+				`${roomCount} rooms (one org each, 5 staff users), each seeded with ${members} members; ` +
+				`clients hold the first 50 members only (a prefix of the same seed, so no full sync ` +
+				`is needed); every ${(500 / roomCount).toFixed(0)} ms one client sets \`${field}\` of ` +
+				`one of those members, rooms and editors in turn (each room every 500 ms); ` +
+				`${edits} edits × 4 peers per round` +
+				(region
+					? `. The reports read \`region\`: each edit asks for its organisation's ` +
+						`recomputation (debounce 300 ms, so one per edit here, 200 a second over the ` +
+						`100 organisations, each writing the changed current periods into its reports ` +
+						`doc); no target, it shows what the reports cost the edits`
+					: `. \`notes\` is free text the reports do not read: these edits ask for no ` +
+						`recomputation (UNREPORTED_FIELDS)`)
+		});
+	};
+	const notes = await many('100x5');
+	const region = await many('100x5-region');
+	return [...one, ...notes, ...region];
 }

@@ -94,6 +94,8 @@ export async function replayHistory(opts: {
 	pageSize?: number;
 	isStopped?: () => boolean;
 	onDoc?: (doc: Y.Doc, complete: boolean) => void;
+	/** Which events to keep (all when absent). */
+	keep?: (e: HistoryEvent) => boolean;
 }): Promise<HistoryEvent[]> {
 	const doc = new Y.Doc({ gc: true });
 	const events: HistoryEvent[] = [];
@@ -107,7 +109,7 @@ export async function replayHistory(opts: {
 			at: () => at,
 			userId: () => userId,
 			onEvents: (e) => {
-				for (const x of e) events.push(x);
+				for (const x of e) if (!opts.keep || opts.keep(x)) events.push(x);
 			}
 		})
 	);

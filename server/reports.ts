@@ -155,6 +155,9 @@ const HISTORY_TABLES = ['members', 'contacts'] as const;
 
 const NO_ROWS: ReadonlyMap<string, Row> = new Map();
 
+/** History the reports keep: not the changes of free text no area reads (UNREPORTED_FIELDS). */
+const reportedEvent = (e: HistoryEvent) => !UNREPORTED_FIELDS.registry?.[e.table]?.has(e.field);
+
 function readRow(id: string, y: Y.Map<unknown>): Row {
 	const row: Record<string, Cell> = { id };
 	for (const [k, v] of y.entries()) {
@@ -469,6 +472,7 @@ class OrgReports {
 				tables: HISTORY_TABLES,
 				before: () => this.historyBefore,
 				isStopped: () => this.stopped,
+				keep: reportedEvent,
 				onDoc: (doc, complete) => {
 					// The whole log read and the room still not loaded: this is its state.
 					if (complete && !this.attached.has('registry')) {
@@ -521,7 +525,7 @@ class OrgReports {
 						table,
 						at: () => Date.now(),
 						onEvents: (e) => {
-							for (const x of e) this.live.push(x);
+							for (const x of e) if (reportedEvent(x)) this.live.push(x);
 						}
 					})
 				);

@@ -194,6 +194,10 @@ describe('live recomputation', () => {
 		});
 		// A change of a reported field would have started the debounce timer by now.
 		expect(org.idle).toBe(true);
+		// Nor is it kept in the reports' history of changes.
+		const kept = org.history.filter((e) => e.rowId === id).map((e) => e.field);
+		expect(kept).toContain('region');
+		expect(kept).not.toContain('notes');
 		await sleep(500);
 		expect(org.computations).toBe(computations);
 
