@@ -234,8 +234,8 @@ export class TableCache {
 	}
 
 	/**
-	 * Re-read the rows a transaction touched. Answers whether it changed anything the
-	 * reports read: false when it only set `ignore`d fields of existing rows.
+	 * Re-read the rows a transaction touched, but not for a change of `ignore`d fields
+	 * only. Answers whether it changed anything the reports read.
 	 */
 	apply(
 		doc: Y.Doc,
@@ -270,12 +270,15 @@ export class TableCache {
 				const name = rootName(parent);
 				const rows = name === undefined ? undefined : this.tables.get(name);
 				if (!rows) continue;
+				const ignored = ignore[name!];
+				// Only free text no area reads: the row is not read again (its cached copy
+				// keeps the old text, which nothing reads either).
+				if (!item.deleted && ignored && [...keys].every((k) => k !== null && ignored.has(k)))
+					continue;
 				if (item.deleted) rows.delete(item.parentSub);
 				else rows.set(item.parentSub, readRow(item.parentSub, type as Y.Map<unknown>));
 				this.touched(name!, item.parentSub);
-				const ignored = ignore[name!];
-				if (item.deleted || !ignored) reported = true;
-				else for (const k of keys) if (k === null || !ignored.has(k)) reported = true;
+				reported = true;
 			}
 		}
 		return reported;
