@@ -23,7 +23,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { getYDoc, setupWSConnection } from '@y/websocket-server/utils';
-import { startServer, type RunningServer } from '../server/app';
+import { startServer, type RunningServer, type Tuning } from '../server/app';
 
 export type HostRequest =
 	| { op: 'start-ours'; dataDir: string }
@@ -133,7 +133,10 @@ async function startOurs(dataDir: string): Promise<{ url: string }> {
 			dataDir,
 			adminPassword: 'bench-admin-password',
 			org: 'default'
-		}
+		},
+		// For experiments only (the recorded runs use the production tuning):
+		// `BENCH_OURS_TUNING='{"reportsDebounceMs":1200}'`.
+		tuning: JSON.parse(process.env.BENCH_OURS_TUNING ?? '{}') as Partial<Tuning>
 	});
 	return { url: ours.url };
 }

@@ -149,7 +149,7 @@ describe('live recomputation', () => {
 			joined: today
 		});
 		const everything = JSON.stringify(b.doc.toJSON());
-		for (const secret of ['5550', 'burst.example', 'Secret Street', 'Head Person', '@', ids[0]])
+		for (const secret of ['21 5550', 'burst.example', 'Secret Street', 'Head Person', '@', ids[0]])
 			expect(everything).not.toContain(secret);
 
 		// A burst of 20 staff edits: one recomputation.
