@@ -511,7 +511,7 @@ class OrgReports {
 		const doc = room.docName;
 		const ignore = UNREPORTED_FIELDS[doc];
 		const onTr = (tr: Y.Transaction) => {
-			// Only free text changed (notes...): the cache is current, no figure moves.
+			// Only free text no area reads (notes...): no figure can move.
 			if (!c.apply(room.doc, tr, ignore)) return;
 			this.docVersion.set(doc, (this.docVersion.get(doc) ?? 0) + 1);
 			this.changed();
