@@ -179,7 +179,7 @@ describe('live recomputation', () => {
 		);
 	});
 
-	it('[RP3] an edit of free text only (notes: no report reads it) asks for no recomputation', async () => {
+	it('[RP13] an edit of free text only (notes: no report reads it) asks for no recomputation', async () => {
 		const org = server.app.reports.org('default')!;
 		const s = await client(staff.cookie, 'default/registry');
 		const id = addRow(s.doc, newRowId(), { name: 'Quiet Co', status: 'applicant', region: 'Qom' });

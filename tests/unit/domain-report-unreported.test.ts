@@ -1,5 +1,5 @@
 /**
- * UNREPORTED_FIELDS: the server does not recompute the reports when only these fields
+ * UNREPORTED_FIELDS ([RP13]): the server does not recompute the reports when only these fields
  * change, so no area may read them. On a random organisation (members of every status,
  * contact persons, participation, dues, a survey with its audience and responses, and a
  * history of changes), changing them, with their history events, must leave every
