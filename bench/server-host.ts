@@ -229,17 +229,34 @@ const post = (method: string, params?: object) =>
 		profiler?.post(method, params, (e, r) => (e ? reject(e) : resolve(r)))
 	);
 
+/** `BENCH_WINDOW_ALLOC=1`: where the allocations go (sampling heap profile), not CPU. */
+const ALLOC = process.env.BENCH_WINDOW_ALLOC === '1';
+
 async function profileStart(): Promise<null> {
 	profiler = new Session();
 	profiler.connect();
+	if (ALLOC) {
+		await post('HeapProfiler.enable');
+		await post('HeapProfiler.startSampling', {
+			samplingInterval: 4096,
+			includeObjectsCollectedByMajorGC: true,
+			includeObjectsCollectedByMinorGC: true
+		});
+		return null;
+	}
 	await post('Profiler.enable');
 	await post('Profiler.start');
 	return null;
 }
 
 async function profileStop(file: string): Promise<null> {
-	const r = (await post('Profiler.stop')) as { profile: unknown };
-	writeFileSync(file, JSON.stringify(r.profile));
+	const r = (await post(ALLOC ? 'HeapProfiler.stopSampling' : 'Profiler.stop')) as {
+		profile: unknown;
+	};
+	writeFileSync(
+		ALLOC ? file.replace(/\.cpuprofile$/, '.heapprofile') : file,
+		JSON.stringify(r.profile)
+	);
 	profiler?.disconnect();
 	profiler = null;
 	return null;

@@ -297,40 +297,52 @@ export function makeDocGuard(rules: DocRules): Guard {
 	const serverOwned = new Set([META, ...(rules.serverOwned ?? [])]);
 	const has = (o: object | undefined, k: string) =>
 		o !== undefined && Object.prototype.hasOwnProperty.call(o, k);
+	/** What the guard does with a change of each root map; built once per doc. */
+	type Root = { map: AnyMap } & (
+		| { kind: 'table'; rules: TableRules }
+		| { kind: 'values'; rules: FieldRules }
+		| { kind: 'revert' }
+	);
+	const rootsOf = new WeakMap<Y.Doc, Map<AnyType, Root>>();
+	const rootMap = (doc: Y.Doc) => {
+		const known = rootsOf.get(doc);
+		if (known) return known;
+		// Root maps by name; getMap also creates them, so the guard recognises a root that
+		// a client creates under a known name (and the same types stay the doc's roots).
+		const roots = new Map<AnyType, Root>();
+		const add = (root: Root) => roots.set(root.map, root);
+		for (const [name, table] of Object.entries(rules.tables))
+			add({ map: doc.getMap(name), kind: 'table', rules: table });
+		for (const [name, fields] of Object.entries(rules.values ?? {}))
+			add({ map: doc.getMap(name), kind: 'values', rules: fields });
+		for (const name of serverOwned) {
+			if (has(rules.tables, name) || has(rules.values, name)) continue;
+			add({ map: doc.getMap(name), kind: 'revert' });
+		}
+		rootsOf.set(doc, roots);
+		return roots;
+	};
 	const guard = (doc: Y.Doc, tr: Y.Transaction): number => {
 		const writes: Write[] = [];
 		sortDeleteSet(tr);
-		// Root maps by name; getMap also creates them, so the guard recognises a root
-		// that a client creates under a known name.
-		const roots = new Map<AnyType, (keys: Keys) => void>();
-		const tables = new Map<AnyType, TableRules>();
-		for (const [name, table] of Object.entries(rules.tables)) {
-			const map = doc.getMap(name);
-			tables.set(map, table);
-			roots.set(map, (keys) => planTable(map, table, keys, tr, writes));
-		}
-		for (const [name, fields] of Object.entries(rules.values ?? {})) {
-			const map = doc.getMap(name);
-			roots.set(map, (keys) => planValues(map, fields, keys, tr, writes));
-		}
-		for (const name of serverOwned) {
-			if (has(rules.tables, name) || has(rules.values, name)) continue;
-			const map = doc.getMap(name);
-			roots.set(map, (keys) => planRevert(map, keys, tr, writes));
-		}
+		const roots = rootMap(doc);
 		const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
 		for (const [type, keys] of changed) {
 			const root = roots.get(type);
 			if (root) {
-				root(keys);
+				const map = root.map;
+				if (root.kind === 'table') planTable(map, root.rules, keys, tr, writes);
+				else if (root.kind === 'values') planValues(map, root.rules, keys, tr, writes);
+				else planRevert(map, keys, tr, writes);
 				continue;
 			}
 			if (type._item === null) {
 				planClear(type, tr, writes);
 				continue;
 			}
-			const table = type.parent === null ? undefined : tables.get(type.parent);
-			if (table && type instanceof Y.Map) planRow(type, table, keys, tr, writes);
+			const parent = type.parent === null ? undefined : roots.get(type.parent as AnyType);
+			if (parent?.kind === 'table' && type instanceof Y.Map)
+				planRow(type, parent.rules, keys, tr, writes);
 			else {
 				// A type nested deeper than a row, or under a map that is not a table
 				// (cannot be created under the guard, but may exist in old data): remove

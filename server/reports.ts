@@ -188,6 +188,8 @@ export class TableCache {
 	private changedAll = true;
 	private changedRows = new Map<string, Set<string>>();
 	private changedValues = false;
+	/** The doc's root types by name, kept between transactions. */
+	private rootNames: { doc: Y.Doc; size: number; names: Map<AnyType, string> } | null = null;
 
 	/** (Re)read every table of `doc`. */
 	load(doc: Y.Doc): void {
@@ -243,10 +245,15 @@ export class TableCache {
 		ignore: Readonly<Record<string, ReadonlySet<string>>> = {}
 	): boolean {
 		let reported = false;
-		let names: Map<AnyType, string> | null = null;
 		const rootName = (type: AnyType) => {
-			names ??= new Map([...doc.share].map(([n, t]) => [t as AnyType, n]));
-			return names.get(type);
+			// Roots are only ever added: the names are read again when there are more.
+			if (this.rootNames?.doc !== doc || this.rootNames.size !== doc.share.size)
+				this.rootNames = {
+					doc,
+					size: doc.share.size,
+					names: new Map([...doc.share].map(([n, t]) => [t as AnyType, n]))
+				};
+			return this.rootNames.names.get(type);
 		};
 		for (const [type, keys] of tr.changed) {
 			if (type._item === null) {
