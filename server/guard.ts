@@ -88,30 +88,45 @@ const lastContent = (item: Y.Item): unknown => {
 const primitive = (v: unknown): unknown => (v instanceof Y.AbstractType ? undefined : v);
 
 /**
- * The map's values as they were before this transaction: for each key, the newest
- * item not added in this transaction, if it was not already deleted before.
+ * The value of `key` before this transaction: the newest item not added in this
+ * transaction, if it was not already deleted before.
  */
+function valueBefore(map: AnyMap, event: Y.YEvent<AnyType>, key: string): unknown {
+	let item: Y.Item | null = map._map.get(key) ?? null;
+	while (item !== null && event.adds(item)) item = item.left;
+	if (item === null || (item.deleted && !event.deletes(item))) return undefined;
+	return primitive(lastContent(item));
+}
+
+/** The map's values as they were before this transaction (see valueBefore). */
 function entriesBefore(map: AnyMap, event: Y.YEvent<AnyType>): [string, unknown][] {
 	const out: [string, unknown][] = [];
-	for (const [key, newest] of map._map) {
-		let item: Y.Item | null = newest;
-		while (item !== null && event.adds(item)) item = item.left;
-		if (item === null || (item.deleted && !event.deletes(item))) continue;
-		const value = primitive(lastContent(item));
+	for (const key of map._map.keys()) {
+		const value = valueBefore(map, event, key);
 		if (value !== undefined) out.push([key, value]);
 	}
 	return out;
 }
 
-/** The map's current primitive values. */
-function entriesNow(map: AnyMap): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
-	for (const [key, item] of map._map) {
-		if (item.deleted) continue;
-		const value = primitive(lastContent(item));
-		if (value !== undefined) out[key] = value;
-	}
-	return out;
+/** The current primitive value of `key`. */
+function valueNow(map: AnyMap, key: string): unknown {
+	const item = map._map.get(key);
+	return item === undefined || item.deleted ? undefined : primitive(lastContent(item));
+}
+
+/**
+ * A row's values as the rules see them, read key by key when a rule asks. The rules
+ * read two or three keys; copying the whole row on every edit was most of the garbage
+ * the guard made (and so of the server's GC pauses under many rooms).
+ */
+function lazyValues(read: (key: string) => unknown): Values {
+	return new Proxy(
+		{},
+		{
+			get: (_, key) => (typeof key === 'string' ? read(key) : undefined),
+			has: (_, key) => typeof key === 'string' && read(key) !== undefined
+		}
+	);
 }
 
 /** Items in a map's list part (parentSub null): never valid in our layout. */
@@ -142,14 +157,14 @@ function correctRow(
 ) {
 	const corrections = correctFieldChanges(changes, rules);
 	if (rules.row) {
-		const after = entriesNow(row);
-		for (const c of corrections) {
-			if (c.op === 'delete') delete after[c.key];
-			else after[c.key] = c.value;
-		}
+		const corrected = new Map(corrections.map((c) => [c.key, c]));
+		const after = lazyValues((key) => {
+			const c = corrected.get(key);
+			if (c === undefined) return valueNow(row, key);
+			return c.op === 'delete' ? undefined : c.value;
+		});
 		const more = rules.row(after, before);
-		const decided = new Set(corrections.map((c) => c.key));
-		corrections.push(...more.filter((c) => !decided.has(c.key)));
+		corrections.push(...more.filter((c) => !corrected.has(c.key)));
 	}
 	pushCorrections(row, corrections, writes);
 }
@@ -229,7 +244,7 @@ function fieldChanges(map: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[
 function planRow(row: AnyMap, rules: TableRules, keys: Keys, tr: Y.Transaction, writes: Write[]) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
 	const needBefore = rules.frozen !== undefined || rules.row !== undefined;
-	const before = needBefore ? Object.fromEntries(entriesBefore(row, event)) : null;
+	const before = needBefore ? lazyValues((key) => valueBefore(row, event, key)) : null;
 	if (before && rules.frozen?.(before)) {
 		planRevertChanges(row, changes, writes);
 		return;
