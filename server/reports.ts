@@ -67,13 +67,20 @@ export interface ReportsTuning {
 	 * a new day) must not hold every organisation's reports back for minutes.
 	 */
 	maxPauseMs: number;
+	/**
+	 * How long an organisation keeps its `reports` room held after writing to it. A room
+	 * whose last holder lets go writes a snapshot: released after every write, a busy
+	 * organisation's reports room would be snapshotted at every recomputation.
+	 */
+	holdReportsMs: number;
 }
 
 export const DEFAULT_REPORTS_TUNING: ReportsTuning = {
 	debounceMs: 300,
 	maxWaitMs: 1200,
 	maxShare: 0.2,
-	maxPauseMs: 1000
+	maxPauseMs: 1000,
+	holdReportsMs: 30_000
 };
 
 export interface ReportsOptions {
@@ -431,6 +438,9 @@ class OrgReports {
 	computations = 0;
 	/** Resolvers waiting for the next completed recomputation. */
 	private waiters: (() => void)[] = [];
+	/** The reports room while held between writes (holdReportsMs). */
+	private reportsHold: { room: Promise<Room>; timer: ReturnType<typeof setTimeout> | null } | null =
+		null;
 
 	constructor(
 		readonly org: string,
@@ -870,49 +880,47 @@ class OrgReports {
 				this.writtenMeta = null;
 			};
 			slices.end();
-			await this.svc.rooms
-				.withRoom(`${this.org}/reports`, (room) =>
-					timed(() =>
-						room.transactAsServer((doc) => {
-							const rows = doc.getMap<Y.Map<unknown>>(REPORTS_PERIODS);
-							for (const period of periods) {
-								const key = period.key;
-								const r = results.get(key);
-								let row = rows.get(key);
-								// The doc may hold them already (written before a restart).
-								if (!r) continue;
-								if (!(row instanceof Y.Map)) {
-									row = new Y.Map<unknown>();
-									rows.set(key, row);
-								}
-								this.written.set(key, r.json);
-								if (row.get('sections') === r.json) continue;
-								row.set('kind', period.kind);
-								row.set('from', period.from);
-								row.set('to', period.to);
-								row.set('computedAt', computedAt);
-								row.set('sections', r.json);
-								written++;
+			await this.withReportsRoom((room) =>
+				timed(() =>
+					room.transactAsServer((doc) => {
+						const rows = doc.getMap<Y.Map<unknown>>(REPORTS_PERIODS);
+						for (const period of periods) {
+							const key = period.key;
+							const r = results.get(key);
+							let row = rows.get(key);
+							// The doc may hold them already (written before a restart).
+							if (!r) continue;
+							if (!(row instanceof Y.Map)) {
+								row = new Y.Map<unknown>();
+								rows.set(key, row);
 							}
-							for (const key of [...rows.keys()]) if (!keys.has(key)) rows.delete(key);
-							for (const key of [...this.written.keys()])
-								if (!keys.has(key)) this.written.delete(key);
-							const m = doc.getMap<unknown>(REPORTS_META);
-							const set = (k: string, v: unknown) => {
-								if (m.get(k) !== v) m.set(k, v);
-							};
-							set('schemaVersion', REPORTS_SCHEMA_VERSION);
-							set('today', today);
-							set('historyReady', this.historyReady);
-							if (written > 0 || m.get('computedAt') === undefined) set('computedAt', computedAt);
-							this.writtenMeta = meta;
-						})
-					)
+							this.written.set(key, r.json);
+							if (row.get('sections') === r.json) continue;
+							row.set('kind', period.kind);
+							row.set('from', period.from);
+							row.set('to', period.to);
+							row.set('computedAt', computedAt);
+							row.set('sections', r.json);
+							written++;
+						}
+						for (const key of [...rows.keys()]) if (!keys.has(key)) rows.delete(key);
+						for (const key of [...this.written.keys()])
+							if (!keys.has(key)) this.written.delete(key);
+						const m = doc.getMap<unknown>(REPORTS_META);
+						const set = (k: string, v: unknown) => {
+							if (m.get(k) !== v) m.set(k, v);
+						};
+						set('schemaVersion', REPORTS_SCHEMA_VERSION);
+						set('today', today);
+						set('historyReady', this.historyReady);
+						if (written > 0 || m.get('computedAt') === undefined) set('computedAt', computedAt);
+						this.writtenMeta = meta;
+					})
 				)
-				.catch((e: unknown) => {
-					forget();
-					throw e;
-				});
+			).catch((e: unknown) => {
+				forget();
+				throw e;
+			});
 		}
 		this.computations++;
 		const end = performance.now();
@@ -932,6 +940,40 @@ class OrgReports {
 		return blocked;
 	}
 
+	/** Run `fn` with the reports room, held until holdReportsMs after the last write. */
+	private async withReportsRoom<T>(fn: (room: Room) => T): Promise<T> {
+		let hold = this.reportsHold;
+		if (!hold) {
+			const room = this.svc.rooms.acquire(`${this.org}/reports`);
+			hold = this.reportsHold = { room, timer: null };
+			const h = hold;
+			room.catch(() => {
+				if (this.reportsHold === h) this.reportsHold = null;
+			});
+		}
+		if (hold.timer) clearTimeout(hold.timer);
+		hold.timer = null;
+		try {
+			return fn(await hold.room);
+		} finally {
+			if (this.reportsHold === hold && !this.stopped) {
+				hold.timer = setTimeout(() => this.releaseReportsRoom(), this.svc.tuning.holdReportsMs);
+				hold.timer.unref?.();
+			}
+		}
+	}
+
+	private releaseReportsRoom(): void {
+		const hold = this.reportsHold;
+		if (!hold) return;
+		this.reportsHold = null;
+		if (hold.timer) clearTimeout(hold.timer);
+		hold.room.then(
+			(room) => this.svc.rooms.release(room),
+			() => {}
+		);
+	}
+
 	async stop(): Promise<void> {
 		this.stopped = true;
 		if (this.timer) clearTimeout(this.timer);
@@ -939,6 +981,7 @@ class OrgReports {
 		this.timer = this.midnight = null;
 		this.svc.scheduler.remove(this);
 		await this.running;
+		this.releaseReportsRoom();
 		for (const off of this.offs.reverse()) off();
 		for (const doc of [...this.attached.keys()]) this.detach(doc);
 		for (const w of this.waiters) w();

@@ -100,4 +100,23 @@ describe('reports of many organisations', () => {
 		await waitFor(() => o.computations > before + 1 && o.idle, { what: 'recomputed again' });
 		expect(o.lastStats!.written).toBeGreaterThan(0);
 	});
+
+	it('a busy organisation keeps its reports room between writes: no snapshot at every recomputation', async () => {
+		const name = 'bravo';
+		const stored = () => server.app.store.loadRoom(`${name}/reports`);
+		const first = await stored();
+		for (let i = 0; i < 3; i++) {
+			const before = org(name).computations;
+			await addMember(name, newRowId());
+			await waitFor(() => org(name).computations > before && org(name).idle, {
+				what: `recomputation ${i + 1}`
+			});
+			expect(org(name).lastStats!.written).toBeGreaterThan(0);
+		}
+		// A snapshot, were one asked for, is written by the store's thread: give it time.
+		await new Promise((r) => setTimeout(r, 500));
+		const now = await stored();
+		expect(now.snapshot?.upToSeq).toBe(first.snapshot?.upToSeq);
+		expect(now.updates.length).toBeGreaterThanOrEqual(first.updates.length + 3);
+	});
 });

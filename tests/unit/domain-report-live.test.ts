@@ -368,4 +368,48 @@ describe('LiveMembers', () => {
 		expect(moved[0]['members.new']).toBe(after[0]['members.new']);
 		expect(live.rebuilds).toBe(1);
 	});
+
+	it('an edit made today moves only the periods that hold today: past ones are not redone', () => {
+		const src = new Sources();
+		const row = { id: 'member01', name: 'Alpha', status: 'active', region: 'North' };
+		src.set('registry', 'members', { ...row, joinDate: '2020-01-01' });
+		const live = new LiveMembers();
+		const periods = standardPeriods(TODAY);
+		const run = () => {
+			const steps = live.update(src.drain(), () => src.inputs(), periods);
+			while (!steps.next().done);
+		};
+		run();
+		const before = periods.map((p) => live.compute(p));
+		// The region changed today (as the server's history records it).
+		src.history.push({
+			table: 'members',
+			rowId: 'member01',
+			field: 'region',
+			at: Date.parse(`${TODAY}T09:00:00Z`),
+			value: 'South',
+			old: 'North',
+			userId: 1,
+			created: false
+		});
+		src.set('registry', 'members', { ...row, region: 'South', joinDate: '2020-01-01' });
+		run();
+		expect(live.rebuilds).toBe(1);
+		const holdsToday = (i: number) => periods[i].from <= TODAY && TODAY <= periods[i].to;
+		expect(periods.filter((_, i) => holdsToday(i)).length).toBe(6);
+		periods.forEach((p, i) => {
+			const now = live.compute(p);
+			const dist = now['members.distribution'] as { region: { key: string }[] };
+			if (holdsToday(i)) {
+				expect(
+					dist.region.map((x) => x.key),
+					p.key
+				).toEqual(['South']);
+				expect(dist, p.key).not.toBe(before[i]['members.distribution']);
+			} else {
+				// Not made again: the same objects as before the edit.
+				for (const id of Object.keys(now)) expect(now[id], `${p.key} ${id}`).toBe(before[i][id]);
+			}
+		});
+	});
 });

@@ -32,27 +32,33 @@ import {
 	labelsOf,
 	MEMBER_SECTION_FNS,
 	MEMBER_SECTIONS,
+	memberPart,
 	memberSpan,
 	moveChange,
 	movementDay,
 	MOVES_TABLE,
 	newMembers,
+	periodDays,
 	prepareMembersSteps,
 	reversalTarget,
 	riskSettings,
+	samePart,
 	summarize,
+	SUMMARY_COUNTS,
 	summaryOf,
 	spanEvent,
 	timedChange,
 	UNDATED,
 	type BasicInfoGroup,
 	type ChangeFact,
+	type MemberPart,
 	type MemberSpan,
 	type MembersChanges,
 	type MembersDistribution,
 	type MembersLabels,
 	type MembersRisk,
 	type MembersSummary,
+	type PeriodDays,
 	type PreparedMembers,
 	type RiskFacts,
 	type SummaryCounts,
@@ -74,6 +80,7 @@ type Counts = Map<string, number>;
 /** One tracked period's counts and its sections as last returned. */
 interface Tracked {
 	period: Period;
+	days: PeriodDays;
 	summary: SummaryCounts;
 	dist: { total: number } & Record<(typeof DIMENSIONS)[number], Counts>;
 	changes: { members: number; changes: number; groups: Map<string, [number, number]> };
@@ -135,7 +142,6 @@ const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
 	else m.set(key, [v]);
 };
 const anyOwner = () => 'any';
-const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
 
 /** First index in `sorted` whose span's join day is ≥ `day` (or > with `after`). */
 function joinedIndex(sorted: readonly MemberSpan[], day: string, after: boolean): number {
@@ -380,6 +386,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			new Map(rows.map((x) => [x.key, x.count]));
 		this.tracked.set(p.key, {
 			period: p,
+			days: periodDays(prep, p),
 			summary: {
 				start: s.start,
 				end: s.end,
@@ -561,59 +568,48 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		}
 		if (facts.length) this.facts.set(id, facts);
 		else this.facts.delete(id);
+		const prep = { risk: this.risk };
 		for (const t of this.tracked.values()) {
-			if (old) this.contribute(t, old, oldFacts, -1);
-			if (span) this.contribute(t, span, facts, 1);
-			const p = t.period;
-			if ((old && inPeriod(old.joined, p)) || (span && inPeriod(span.joined, p)))
-				t.dirty.add(MEMBER_SECTIONS.new);
+			const before = old && memberPart(prep, old, oldFacts, t.days);
+			const after = span && memberPart(prep, span, facts, t.days);
+			// The usual case for an edit of today in a past period: nothing moves there.
+			if (samePart(before, after)) continue;
+			if (before) this.contribute(t, before, -1);
+			if (after) this.contribute(t, after, 1);
 		}
 	}
 
-	/** Add (sign 1) or take away (-1) one member's figures in a tracked period. */
-	private contribute(t: Tracked, span: MemberSpan, facts: ChangeFact[], sign: 1 | -1) {
-		const one: PreparedMembers = {
-			labels: this.labels,
-			risk: this.risk,
-			spans: [span],
-			undated: 0,
-			changes: facts,
-			historyReady: this.historyReady
-		};
-		const p = t.period;
-		const s = summarize(one, p);
-		if (s.start || s.end || s.joined || s.lapsed || s.resigned || s.retained) {
-			for (const k of ['start', 'end', 'joined', 'lapsed', 'resigned', 'retained'] as const)
-				t.summary[k] += sign * s[k];
+	/** Add (sign 1) or take away (-1) one member's part in a tracked period's figures. */
+	private contribute(t: Tracked, part: MemberPart, sign: 1 | -1) {
+		const s = part.summary;
+		if (SUMMARY_COUNTS.some((k) => s[k] !== 0)) {
+			for (const k of SUMMARY_COUNTS) t.summary[k] += sign * s[k];
 			t.dirty.add(MEMBER_SECTIONS.summary);
 		}
-		const d = distribution(one, p);
-		if (d.total) {
-			t.dist.total += sign * d.total;
-			for (const dim of DIMENSIONS) for (const r of d[dim]) add(t.dist[dim], r.key, sign * r.count);
+		if (part.dims) {
+			t.dist.total += sign;
+			DIMENSIONS.forEach((dim, i) => add(t.dist[dim], part.dims![i], sign));
 			t.dirty.add(MEMBER_SECTIONS.distribution);
-		}
-		if (facts.length) {
-			const c = basicInfoChanges(one, p);
-			if (c.changes) {
-				t.changes.members += sign * c.members;
-				t.changes.changes += sign * c.changes;
-				for (const g of c.groups) {
-					const v = t.changes.groups.get(g.group) ?? [0, 0];
-					t.changes.groups.set(g.group, [v[0] + sign * g.members, v[1] + sign * g.changes]);
-				}
-				t.dirty.add(MEMBER_SECTIONS.changes);
+			t.risk.members += sign;
+			if (part.risk) {
+				t.risk.atRisk += sign;
+				if (part.risk.inactive) t.risk.inactive += sign;
+				if (part.risk.paymentsStopped) t.risk.paymentsStopped += sign;
+				add(t.riskRegion, part.dims[DIMENSIONS.indexOf('region')], sign);
 			}
-		}
-		const r = atRisk(one, p);
-		if (r.members) {
-			t.risk.members += sign * r.members;
-			t.risk.inactive += sign * r.inactive;
-			t.risk.paymentsStopped += sign * r.paymentsStopped;
-			t.risk.atRisk += sign * r.atRisk;
-			for (const x of r.byRegion) add(t.riskRegion, x.key, sign * x.count);
 			t.dirty.add(MEMBER_SECTIONS.risk);
 		}
+		if (part.changes.length) {
+			t.changes.members += sign;
+			t.changes.changes += sign * part.changes.length;
+			for (const group of new Set(part.changes)) {
+				const n = part.changes.filter((g) => g === group).length;
+				const [members, changes] = t.changes.groups.get(group) ?? [0, 0];
+				t.changes.groups.set(group, [members + sign, changes + sign * n]);
+			}
+			t.dirty.add(MEMBER_SECTIONS.changes);
+		}
+		if (part.listed) t.dirty.add(MEMBER_SECTIONS.new);
 	}
 
 	// ---------------------------------------------------------------------------

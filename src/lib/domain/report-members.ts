@@ -773,7 +773,7 @@ export function basicInfoChanges(prep: PreparedMembers, p: Period): MembersChang
 
 /** Why a member is at risk on `day`, or null (see RiskFacts). */
 export function riskReasons(
-	prep: PreparedMembers,
+	prep: Pick<PreparedMembers, 'risk'>,
 	s: MemberSpan,
 	day: string,
 	bounds = riskBounds(prep, day)
@@ -805,7 +805,7 @@ export function riskReasons(
 const NONE: readonly string[] = [];
 
 /** The first day of the participation window and the last day a charge may be unpaid. */
-export const riskBounds = (prep: PreparedMembers, day: string) => ({
+export const riskBounds = (prep: Pick<PreparedMembers, 'risk'>, day: string) => ({
 	since: addDays(day, -prep.risk.inactiveDays),
 	graceEnd: addDays(day, -prep.risk.graceDays)
 });
@@ -837,6 +837,90 @@ export function atRisk(prep: PreparedMembers, p: Period): MembersRisk {
 		byRegion: countBy(atRiskSpans, 'region', p.to)
 	};
 }
+
+/**
+ * One member's part in a period's figures: what summarize, distribution, basicInfoChanges,
+ * atRisk and newMembers count for this member alone, from the same primitives (memberOn,
+ * attrAt, riskReasons). LiveMembers keeps a period's figures as sums of these parts; the
+ * part of an edited member is often the same before and after in most periods (an edit
+ * today moves no figure of a past period), and then nothing of that period is redone.
+ */
+export interface MemberPart {
+	summary: SummaryCounts;
+	/** Its region, enterprise type, tier and size (DIMENSIONS) at the period's end, if a member then. */
+	dims: readonly string[] | null;
+	/** Why it is at risk at the period's end (a member then), or null. */
+	risk: { inactive: boolean; paymentsStopped: boolean } | null;
+	/** The groups of its basic-information changes in the period, in order. */
+	changes: readonly BasicInfoGroup[];
+	/** Its entry in the new members' list (name, region, category, join day), if it joined in the period. */
+	listed: readonly string[] | null;
+}
+
+/** The days of `p` a part needs, computed once per period. */
+export interface PeriodDays {
+	period: Period;
+	dayBefore: string;
+	bounds: ReturnType<typeof riskBounds>;
+}
+
+export const periodDays = (prep: Pick<PreparedMembers, 'risk'>, p: Period): PeriodDays => ({
+	period: p,
+	dayBefore: addDays(p.from, -1),
+	bounds: riskBounds(prep, p.to)
+});
+
+export function memberPart(
+	prep: Pick<PreparedMembers, 'risk'>,
+	s: MemberSpan,
+	facts: readonly ChangeFact[],
+	{ period: p, dayBefore, bounds }: PeriodDays
+): MemberPart {
+	const atStart = memberOn(s, dayBefore);
+	const atEnd = memberOn(s, p.to);
+	let lapsed = 0;
+	let resigned = 0;
+	for (const x of s.exits) {
+		if (!inPeriod(x.day, p)) continue;
+		if (x.status === MEMBER_STATUS.lapsed) lapsed++;
+		else if (x.status === MEMBER_STATUS.resigned) resigned++;
+	}
+	const joined = inPeriod(s.joined, p);
+	const changes: BasicInfoGroup[] = [];
+	for (const f of facts) if (inPeriod(f.day, p)) changes.push(f.group);
+	return {
+		summary: {
+			start: atStart ? 1 : 0,
+			end: atEnd ? 1 : 0,
+			joined: joined ? 1 : 0,
+			lapsed,
+			resigned,
+			retained: atStart && atEnd ? 1 : 0
+		},
+		dims: atEnd ? DIMENSIONS.map((d) => attrAt(s, d, p.to)) : null,
+		risk: atEnd ? riskReasons(prep, s, p.to, bounds) : null,
+		changes,
+		listed: joined
+			? [attrAt(s, 'name', p.to), attrAt(s, 'region', p.to), attrAt(s, 'category', p.to), s.joined]
+			: null
+	};
+}
+
+const sameList = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =>
+	a === null || b === null ? a === b : a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Whether two parts count the same in every section. */
+export function samePart(a: MemberPart | null, b: MemberPart | null): boolean {
+	if (a === null || b === null) return a === b;
+	for (const k of SUMMARY_COUNTS) if (a.summary[k] !== b.summary[k]) return false;
+	if (!sameList(a.dims, b.dims) || !sameList(a.changes, b.changes)) return false;
+	if (!sameList(a.listed, b.listed)) return false;
+	return a.risk === null || b.risk === null
+		? a.risk === b.risk
+		: a.risk.inactive === b.risk.inactive && a.risk.paymentsStopped === b.risk.paymentsStopped;
+}
+
+export const SUMMARY_COUNTS = ['start', 'end', 'joined', 'lapsed', 'resigned', 'retained'] as const;
 
 export const MEMBER_SECTION_FNS: Record<string, (prep: PreparedMembers, p: Period) => unknown> = {
 	[MEMBER_SECTIONS.labels]: (prep) => prep.labels,
