@@ -133,6 +133,10 @@ async function runEdits(
 	const rng = prng(o.seed);
 	const R = side.rooms.length;
 	const total = o.warmup + o.edits;
+	// A full collection first (both servers, every round): a round pays for the garbage
+	// of its own edits, not for what setting up (seeding, 500 clients syncing, ours' first
+	// reports) left behind, which a server in its steady state has long collected.
+	await side.host.request({ op: 'mem' });
 	await side.host.profileStart();
 	const cpu0 = await side.host.cpuMs();
 	await side.host.probe();
@@ -367,7 +371,8 @@ async function scenario(o: {
 	}
 	const med = (xs: number[]) => stats(xs).median;
 	const common =
-		`${o.workload}; t0 just before the editor's transaction, t1 when a peer's doc ` +
+		`${o.workload}; before each round both servers' heaps are fully collected (global.gc: a ` +
+		`round pays for its own garbage, not the setup's); t0 just before the editor's transaction, t1 when a peer's doc ` +
 		`'update' shows the value (same process, performance.now()); servers in a child ` +
 		`process each, all clients (raw y-protocols over ws) in the benchmark process.`;
 	const spread = (k: ServerKind) =>
@@ -421,8 +426,9 @@ export async function runEditBench(o: {
 }): Promise<Measure[]> {
 	const members = o.quick ? 200 : 1000;
 	// `BENCH_EDIT=20,100x5` picks the scenarios and `BENCH_EDIT_ROUNDS` their rounds
-	// (for working on one; the full run takes both, 5 rounds each).
-	const rounds = Number(process.env.BENCH_EDIT_ROUNDS) || (o.quick ? 1 : 5);
+	// (for working on one; the full run takes all, 9 rounds each: on this machine one
+	// round's ratio of p95s ranges from about 0.5 to 3, so the median needs that many).
+	const rounds = Number(process.env.BENCH_EDIT_ROUNDS) || (o.quick ? 1 : 9);
 	const only = new Set(
 		(process.env.BENCH_EDIT ?? '20,100x5,100x5-region').split(',').map((s) => s.trim())
 	);

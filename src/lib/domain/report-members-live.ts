@@ -88,8 +88,12 @@ interface Tracked {
 	riskRegion: Counts;
 	/** Sections as last returned; a dirty one is made again. */
 	out: Record<string, unknown>;
+	/** The last answer of compute (the same object while nothing is dirty). */
+	answer: Record<string, unknown> | null;
 	dirty: Set<string>;
 }
+
+const SECTION_IDS = Object.keys(MEMBER_SECTION_FNS);
 
 /** Past this many members changed at once, a full rebuild is cheaper. */
 const REBUILD_SHARE = 0.25;
@@ -415,6 +419,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			},
 			riskRegion: counts(r.byRegion),
 			out: {},
+			answer: null,
 			dirty: new Set(Object.keys(MEMBER_SECTION_FNS))
 		});
 	}
@@ -623,10 +628,12 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 				Object.entries(MEMBER_SECTION_FNS).map(([id, f]) => [id, f(prep, period)])
 			);
 		}
+		if (t.answer && t.dirty.size === 0) return t.answer;
 		for (const id of t.dirty) t.out[id] = this.section(t, id);
 		t.dirty.clear();
 		const out: Record<string, unknown> = {};
-		for (const id of Object.keys(MEMBER_SECTION_FNS)) out[id] = t.out[id];
+		for (const id of SECTION_IDS) out[id] = t.out[id];
+		t.answer = out;
 		return out;
 	}
 
