@@ -133,10 +133,6 @@ async function runEdits(
 	const rng = prng(o.seed);
 	const R = side.rooms.length;
 	const total = o.warmup + o.edits;
-	// A full collection first (both servers, every round): a round pays for the garbage
-	// of its own edits, not for what setting up (seeding, 500 clients syncing, ours' first
-	// reports) left behind, which a server in its steady state has long collected.
-	await side.host.request({ op: 'mem' });
 	await side.host.profileStart();
 	const cpu0 = await side.host.cpuMs();
 	await side.host.probe();
@@ -371,8 +367,7 @@ async function scenario(o: {
 	}
 	const med = (xs: number[]) => stats(xs).median;
 	const common =
-		`${o.workload}; before each round both servers' heaps are fully collected (global.gc: a ` +
-		`round pays for its own garbage, not the setup's); t0 just before the editor's transaction, t1 when a peer's doc ` +
+		`${o.workload}; t0 just before the editor's transaction, t1 when a peer's doc ` +
 		`'update' shows the value (same process, performance.now()); servers in a child ` +
 		`process each, all clients (raw y-protocols over ws) in the benchmark process.`;
 	const spread = (k: ServerKind) =>
