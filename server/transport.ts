@@ -191,7 +191,6 @@ export interface TransportOptions {
 export class Transport {
 	private readonly wss: WebSocketServer;
 	private readonly connections = new Set<Connection>();
-	private readonly pingTimer: ReturnType<typeof setInterval>;
 	private closing = false;
 
 	constructor(private readonly opts: TransportOptions) {
@@ -201,8 +200,6 @@ export class Transport {
 			perMessageDeflate: false,
 			WebSocket: GuildhallSocket
 		});
-		this.pingTimer = setInterval(() => this.ping(), opts.pingIntervalMs ?? 30_000);
-		this.pingTimer.unref?.();
 	}
 
 	/** For an HTTP server's 'upgrade' event on `/sync/...`. */
@@ -278,9 +275,11 @@ export class Transport {
 		ws.on('pong', () => {
 			conn.alive = true;
 		});
+		const stopPings = this.keepAlive(conn);
 		// 'error' is always followed by 'close'; an error listener keeps it from throwing.
 		ws.on('error', () => {});
 		ws.on('close', () => {
+			stopPings();
 			conn.closed = true;
 			this.connections.delete(conn);
 			const room = conn.held;
@@ -362,11 +361,17 @@ export class Transport {
 		}
 	}
 
-	private ping(): void {
-		for (const conn of this.connections) {
+	/**
+	 * Ping `conn` every pingIntervalMs from when it connected; one that did not answer the
+	 * last ping is terminated. Each connection keeps its own clock: one sweep over every
+	 * connection at once wrote hundreds of pings in one turn of the event loop (and had
+	 * the pongs all come back together), a stall for everyone else every 30 s.
+	 */
+	private keepAlive(conn: Connection): () => void {
+		const timer = setInterval(() => {
 			if (!conn.alive) {
 				conn.ws.terminate();
-				continue;
+				return;
 			}
 			conn.alive = false;
 			try {
@@ -374,7 +379,9 @@ export class Transport {
 			} catch {
 				conn.ws.terminate();
 			}
-		}
+		}, this.opts.pingIntervalMs ?? 30_000);
+		timer.unref?.();
+		return () => clearInterval(timer);
 	}
 
 	/**
@@ -411,7 +418,6 @@ export class Transport {
 	/** Tell every client the server is going away (they reconnect), then stop. */
 	async close(): Promise<void> {
 		this.closing = true;
-		clearInterval(this.pingTimer);
 		const open = [...this.connections];
 		for (const conn of open) conn.close(CLOSE.ShuttingDown, 'The server is restarting');
 		await Promise.race([

@@ -122,4 +122,19 @@ describe('malformed and oversized messages', () => {
 		expect(live.ws.readyState).toBe(live.ws.OPEN);
 		live.ws.close();
 	});
+
+	it('[M3] each connection is pinged on its own clock, not with all the others at once', async () => {
+		// Pings every 100 ms (this server's tuning). B connects half an interval after A
+		// was pinged: a sweep over all connections would ping B with A, 50 ms later; B's
+		// own clock pings it a whole interval after it connected.
+		const a = await openRaw(server, admin);
+		await new Promise((r) => a.ws.once('ping', r));
+		await new Promise((r) => setTimeout(r, 50));
+		const opened = performance.now();
+		const b = await openRaw(server, admin);
+		await new Promise((r) => b.ws.once('ping', r));
+		expect(performance.now() - opened).toBeGreaterThanOrEqual(90);
+		a.ws.close();
+		b.ws.close();
+	});
 });
