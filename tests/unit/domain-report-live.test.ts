@@ -317,6 +317,18 @@ function scenario(seed: number, steps: number) {
 	return { live, compared };
 }
 
+/** LiveMembers over `src`'s standard periods, brought up to date once; `run` again after edits. */
+function liveOver(src: Sources) {
+	const live = new LiveMembers();
+	const periods = standardPeriods(TODAY);
+	const run = () => {
+		const steps = live.update(src.drain(), () => src.inputs(), periods);
+		while (!steps.next().done);
+	};
+	run();
+	return { live, periods, run };
+}
+
 describe('LiveMembers', () => {
 	it('gives the figures of a computation from scratch after every batch of random edits', () => {
 		for (const seed of [1, 2, 3]) {
@@ -340,13 +352,7 @@ describe('LiveMembers', () => {
 			});
 		mk('member01', '2026-11-02');
 		mk('member02', '2020-01-01');
-		const live = new LiveMembers();
-		const periods = standardPeriods(TODAY);
-		const run = () => {
-			const steps = live.update(src.drain(), () => src.inputs(), periods);
-			while (!steps.next().done);
-		};
-		run();
+		const { live, periods, run } = liveOver(src);
 		const before = periods.map((p) => live.compute(p));
 		// A field no section reads: nothing is made again.
 		src.set('registry', 'members', {
@@ -373,13 +379,7 @@ describe('LiveMembers', () => {
 		const src = new Sources();
 		const row = { id: 'member01', name: 'Alpha', status: 'active', region: 'North' };
 		src.set('registry', 'members', { ...row, joinDate: '2020-01-01' });
-		const live = new LiveMembers();
-		const periods = standardPeriods(TODAY);
-		const run = () => {
-			const steps = live.update(src.drain(), () => src.inputs(), periods);
-			while (!steps.next().done);
-		};
-		run();
+		const { live, periods, run } = liveOver(src);
 		const before = periods.map((p) => live.compute(p));
 		// The region changed today (as the server's history records it).
 		src.history.push({
