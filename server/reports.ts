@@ -948,15 +948,15 @@ class OrgReports {
 
 	/** Run `fn` with the reports room, held until holdReportsMs after the last write. */
 	private async withReportsRoom<T>(fn: (room: Room) => T): Promise<T> {
-		let hold = this.reportsHold;
-		if (!hold) {
-			const room = this.svc.rooms.acquire(`${this.org}/reports`);
-			hold = this.reportsHold = { room, timer: null };
-			const h = hold;
-			room.catch(() => {
-				if (this.reportsHold === h) this.reportsHold = null;
+		if (!this.reportsHold) {
+			const fresh = { room: this.svc.rooms.acquire(`${this.org}/reports`), timer: null };
+			// A room that could not be loaded is not kept: the next write tries again.
+			fresh.room.catch(() => {
+				if (this.reportsHold === fresh) this.reportsHold = null;
 			});
+			this.reportsHold = fresh;
 		}
+		const hold = this.reportsHold;
 		if (hold.timer) clearTimeout(hold.timer);
 		hold.timer = null;
 		try {

@@ -649,27 +649,34 @@ export const memberOn = (s: MemberSpan, day: string) =>
 const inPeriod = (day: string | null, p: Period) => day !== null && day >= p.from && day <= p.to;
 
 export function summarize(prep: PreparedMembers, p: Period): MembersSummary {
-	let start = 0;
-	let end = 0;
-	let joined = 0;
-	let lapsed = 0;
-	let resigned = 0;
-	let retained = 0;
+	const c = noCounts();
 	const dayBefore = addDays(p.from, -1);
-	for (const s of prep.spans) {
-		const atStart = memberOn(s, dayBefore);
-		const atEnd = memberOn(s, p.to);
-		if (atStart) start++;
-		if (atEnd) end++;
-		if (atStart && atEnd) retained++;
-		if (inPeriod(s.joined, p)) joined++;
-		for (const x of s.exits) {
-			if (!inPeriod(x.day, p)) continue;
-			if (x.status === MEMBER_STATUS.lapsed) lapsed++;
-			else if (x.status === MEMBER_STATUS.resigned) resigned++;
-		}
+	for (const s of prep.spans) countSpan(c, s, p, dayBefore);
+	return summaryOf(c, prep.historyReady);
+}
+
+const noCounts = (): SummaryCounts => ({
+	start: 0,
+	end: 0,
+	joined: 0,
+	lapsed: 0,
+	resigned: 0,
+	retained: 0
+});
+
+/** Add member `s` to the summary counts `c` of period `p` (`dayBefore`: the day before it starts). */
+function countSpan(c: SummaryCounts, s: MemberSpan, p: Period, dayBefore: string): void {
+	const atStart = memberOn(s, dayBefore);
+	const atEnd = memberOn(s, p.to);
+	if (atStart) c.start++;
+	if (atEnd) c.end++;
+	if (atStart && atEnd) c.retained++;
+	if (inPeriod(s.joined, p)) c.joined++;
+	for (const x of s.exits) {
+		if (!inPeriod(x.day, p)) continue;
+		if (x.status === MEMBER_STATUS.lapsed) c.lapsed++;
+		else if (x.status === MEMBER_STATUS.resigned) c.resigned++;
 	}
-	return summaryOf({ start, end, joined, lapsed, resigned, retained }, prep.historyReady);
 }
 
 export type SummaryCounts = Pick<
@@ -876,31 +883,17 @@ export function memberPart(
 	facts: readonly ChangeFact[],
 	{ period: p, dayBefore, bounds }: PeriodDays
 ): MemberPart {
-	const atStart = memberOn(s, dayBefore);
-	const atEnd = memberOn(s, p.to);
-	let lapsed = 0;
-	let resigned = 0;
-	for (const x of s.exits) {
-		if (!inPeriod(x.day, p)) continue;
-		if (x.status === MEMBER_STATUS.lapsed) lapsed++;
-		else if (x.status === MEMBER_STATUS.resigned) resigned++;
-	}
-	const joined = inPeriod(s.joined, p);
+	const summary = noCounts();
+	countSpan(summary, s, p, dayBefore);
+	const atEnd = summary.end === 1;
 	const changes: BasicInfoGroup[] = [];
 	for (const f of facts) if (inPeriod(f.day, p)) changes.push(f.group);
 	return {
-		summary: {
-			start: atStart ? 1 : 0,
-			end: atEnd ? 1 : 0,
-			joined: joined ? 1 : 0,
-			lapsed,
-			resigned,
-			retained: atStart && atEnd ? 1 : 0
-		},
+		summary,
 		dims: atEnd ? DIMENSIONS.map((d) => attrAt(s, d, p.to)) : null,
 		risk: atEnd ? riskReasons(prep, s, p.to, bounds) : null,
 		changes,
-		listed: joined
+		listed: summary.joined
 			? [attrAt(s, 'name', p.to), attrAt(s, 'region', p.to), attrAt(s, 'category', p.to), s.joined]
 			: null
 	};
