@@ -48,6 +48,21 @@ export function verdict(m: Measure): 'met' | 'missed' | '' {
 	return (m.target.kind === 'max' ? v <= m.target.value : v >= m.target.value) ? 'met' : 'missed';
 }
 
+/**
+ * The Node flags `npm start` runs our server with (package.json's start script), so the
+ * bench measures the server as it ships. The reference runs with Node's defaults, as
+ * its own `y-websocket` command does. `BENCH_OURS_NODE_FLAGS` replaces them (for
+ * experiments; "" for none).
+ */
+export function oursNodeFlags(): string[] {
+	const override = process.env.BENCH_OURS_NODE_FLAGS;
+	if (override !== undefined) return override.split(' ').filter(Boolean);
+	const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+	const m = /^node((?: --[\w-]+(?:=\S+)?)*) server\/start\.js$/.exec(pkg.scripts.start);
+	if (!m) throw new Error(`package.json's start script is not "node [flags] server/start.js"`);
+	return m[1].split(' ').filter(Boolean);
+}
+
 export function machine() {
 	const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 	const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
@@ -57,6 +72,7 @@ export function machine() {
 		cores: cpus().length,
 		memoryGiB: Math.round(totalmem() / 2 ** 30),
 		node: process.version,
+		serverFlags: oursNodeFlags(),
 		app: pkg.version as string,
 		versions: Object.fromEntries(
 			[
@@ -87,6 +103,9 @@ export function markdown(opts: { measures: Measure[]; at: string; browser?: stri
 		`Run ${opts.at} on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), Node ${m.node}` +
 			(opts.browser ? `, ${opts.browser}` : '') +
 			'.',
+		'',
+		`Our server runs with the Node flags of \`npm start\` (${m.serverFlags.map((f) => `\`${f}\``).join(' ') || 'none'}); ` +
+			"the reference with Node's defaults, as its own command runs it.",
 		'',
 		'Versions: ' +
 			Object.entries(m.versions)

@@ -33,7 +33,7 @@ import { SqliteStore } from '../server/store/sqlite';
 import type { Role } from '../src/lib/domain/access';
 import { MESSAGE, PROTOCOL_VERSION, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { fillRegistry, memberFields, prng, rowIdFrom } from './generate';
-import { stats, type Measure } from './report';
+import { oursNodeFlags, stats, type Measure } from './report';
 import type { HostReply, HostRequest, HostValue, ProbeValue } from './server-host';
 
 export type ServerKind = 'ours' | 'reference';
@@ -333,7 +333,7 @@ export class Host {
 	}
 
 	static spawn(kind: ServerKind, opts: { heapMb?: number } = {}): Host {
-		const execArgv = ['--expose-gc'];
+		const execArgv = ['--expose-gc', ...(kind === 'ours' ? oursNodeFlags() : [])];
 		if (opts.heapMb) execArgv.push(`--max-old-space-size=${opts.heapMb}`);
 		// `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of every server process on exit.
 		if (process.env.BENCH_CPU_PROF) {
