@@ -420,7 +420,7 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			riskRegion: counts(r.byRegion),
 			out: {},
 			answer: null,
-			dirty: new Set(Object.keys(MEMBER_SECTION_FNS))
+			dirty: new Set(SECTION_IDS)
 		});
 	}
 
