@@ -23,6 +23,7 @@
  *  [G10] any other root type is cleared.
  *  [G12] a `frozen` row (ledger: a posted entry) never changes: every change reverted.
  *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
+ *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
@@ -241,9 +242,36 @@ function fieldChanges(map: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[
 	return { event, changes };
 }
 
+/**
+ * [G15] Whether this transaction goes on creating `row`: a big update is split at any
+ * struct to fit a message ([C11]), so a row's item and its first values can arrive one
+ * message before the rest. True when every key the transaction writes gets its first
+ * value (no earlier item) from the row's creator, deletes nothing, and continues the
+ * creator's run of the row: the first new item comes right after the row's newest item,
+ * and no value of the row is another client's. Such a row is checked as new.
+ */
+function stillCreating(row: AnyMap, keys: Keys, event: Y.YEvent<AnyType>): boolean {
+	const created = row._item?.id;
+	if (!created || keys.includes(null)) return false;
+	let lastBefore = created.clock;
+	let firstNew = Infinity;
+	for (const item of row._map.values()) {
+		if (item.id.client !== created.client) return false;
+		if (event.adds(item)) {
+			if (item.left !== null) return false;
+			firstNew = Math.min(firstNew, item.id.clock);
+		} else {
+			if (event.deletes(item)) return false;
+			lastBefore = Math.max(lastBefore, item.id.clock + item.length - 1);
+		}
+	}
+	return firstNew === lastBefore + 1;
+}
+
 function planRow(row: AnyMap, rules: TableRules, keys: Keys, tr: Y.Transaction, writes: Write[]) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
-	const needBefore = rules.frozen !== undefined || rules.row !== undefined;
+	const needBefore =
+		(rules.frozen !== undefined || rules.row !== undefined) && !stillCreating(row, keys, event);
 	const before = needBefore ? lazyValues((key) => valueBefore(row, event, key)) : null;
 	if (before && rules.frozen?.(before)) {
 		planRevertChanges(row, changes, writes);
