@@ -29,6 +29,7 @@ import {
 } from './browser-server';
 import { probe, type ProbeOptions, type ProbeResult } from './browser-probe';
 import {
+	namedProfile,
 	profileNote,
 	profileReport,
 	s as secs,
@@ -308,7 +309,22 @@ async function profiledOpen(
 		await cdp.send('Profiler.enable');
 		await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
 		await cdp.send('Profiler.start');
+		const trace = process.env.BENCH_TRACE;
+		const browser = context.browser();
+		if (trace && browser)
+			await browser.startTracing(page, {
+				path: `${trace}/${Date.now()}.json`,
+				categories: [
+					'devtools.timeline',
+					'v8',
+					'blink',
+					'loading',
+					'IndexedDB',
+					'disabled-by-default-devtools.timeline'
+				]
+			});
 		const opened = await openMembers(page, timeoutMs);
+		if (trace && browser) await browser.stopTracing();
 		const { profile } = await cdp.send('Profiler.stop');
 		await cdp.detach().catch(() => {});
 		return { profile: profile as CpuProfile, opened };
@@ -643,7 +659,10 @@ async function summariseProfiles(
 		for (const p of profiles) {
 			const summary = summariseProfile(p.profile, mapped ? maps : null);
 			const base = path.join(PROFILE_DIR, p.file);
-			writeFileSync(`${base}.cpuprofile`, JSON.stringify(p.profile));
+			writeFileSync(
+				`${base}.cpuprofile`,
+				JSON.stringify(namedProfile(p.profile, mapped ? maps : null))
+			);
 			writeFileSync(`${base}.txt`, profileReport(p.title, summary));
 			p.measure.note = [
 				p.measure.note ?? '',

@@ -116,20 +116,19 @@ interface Resolved {
 	name: string;
 	area: string;
 	where: string;
+	/** The original file and 1-based line, when a source map named them. */
+	source?: { file: string; line: number };
 }
 
-export function summariseProfile(
+/** Names a profile's nodes: original function, source and area through the source maps. */
+function resolver(
 	profile: CpuProfile,
 	maps: BuildSourceMaps | null,
-	opts: { top?: number; origin?: string } = {}
-): ProfileSummary {
-	const top = opts.top ?? 12;
+	origin: string | undefined
+): (id: number) => Resolved {
 	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-	const parent = new Map<number, number>();
-	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-
 	const resolved = new Map<number, Resolved>();
-	const resolve = (id: number): Resolved => {
+	return (id: number): Resolved => {
 		let r = resolved.get(id);
 		if (r) return r;
 		const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
@@ -145,7 +144,7 @@ export function summariseProfile(
 			let urlPath = url;
 			try {
 				const u = new URL(url);
-				urlPath = opts.origin && u.origin !== opts.origin ? url : u.pathname;
+				urlPath = origin && u.origin !== origin ? url : u.pathname;
 			} catch {
 				/* not a URL: keep it */
 			}
@@ -156,7 +155,8 @@ export function summariseProfile(
 					key: `${o.source}:${o.line}:${name}`,
 					name,
 					area: areaOf(o.source),
-					where: `${o.source.replace(/^node_modules\//, '')}:${o.line}`
+					where: `${o.source.replace(/^node_modules\//, '')}:${o.line}`,
+					source: { file: o.source, line: o.line }
 				};
 			} else {
 				const file = urlPath.split('/').pop() ?? urlPath;
@@ -172,6 +172,41 @@ export function summariseProfile(
 		resolved.set(id, r);
 		return r;
 	};
+}
+
+/**
+ * The profile with its functions named as in the sources (`functionName`, and `url` the
+ * original file, `lineNumber` its line, 0-based), for DevTools or a script to read.
+ */
+export function namedProfile(profile: CpuProfile, maps: BuildSourceMaps | null): CpuProfile {
+	const resolve = resolver(profile, maps, undefined);
+	return {
+		...profile,
+		nodes: profile.nodes.map((n) => {
+			const { name, source } = resolve(n.id);
+			if (!source) return n;
+			return {
+				...n,
+				callFrame: {
+					...n.callFrame,
+					functionName: name,
+					url: source.file,
+					lineNumber: source.line - 1
+				}
+			};
+		})
+	};
+}
+
+export function summariseProfile(
+	profile: CpuProfile,
+	maps: BuildSourceMaps | null,
+	opts: { top?: number; origin?: string } = {}
+): ProfileSummary {
+	const top = opts.top ?? 12;
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const resolve = resolver(profile, maps, opts.origin);
 
 	const samples = profile.samples ?? [];
 	const deltas = profile.timeDeltas ?? [];
