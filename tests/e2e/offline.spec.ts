@@ -4,7 +4,7 @@
  * back, with nothing lost on either side.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
+import { baseURL, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
 import {
 	addMember,
 	cellValue,
@@ -114,4 +114,56 @@ test('[C3] a cell cleared offline counts as waiting, and is sent when the networ
 	await expect(cellValue(a.page, id, 'name')).toHaveText(`${tag} Cleared`);
 	await expect(cellValue(a.page, id, 'region')).toHaveText('');
 	await a.context.close();
+});
+
+test('[C19] the offline shell installs at load on the login page, and after the first sync on a data page', async ({
+	browser
+}) => {
+	// Where the page was when the app asked for the service worker.
+	const recordRegister = () => {
+		const w = window as unknown as { shellAsked?: string };
+		const register = ServiceWorkerContainer.prototype.register;
+		ServiceWorkerContainer.prototype.register = function (
+			this: ServiceWorkerContainer,
+			...args: Parameters<ServiceWorkerContainer['register']>
+		) {
+			w.shellAsked ??=
+				document.querySelector('[data-testid=sync-status]')?.getAttribute('data-state') ??
+				'no sync status';
+			return register.apply(this, args);
+		};
+	};
+	const shellAsked = (page: Page) =>
+		page.evaluate(() => (window as unknown as { shellAsked?: string }).shellAsked);
+
+	// The login page has no data to wait for.
+	const login = await browser.newContext({ baseURL: baseURL() });
+	await login.addInitScript(recordRegister);
+	const loginPage = await login.newPage();
+	await loginPage.goto('/login');
+	await controlledByServiceWorker(loginPage);
+	expect(await shellAsked(loginPage)).toBe('no sync status');
+	await login.close();
+
+	// A new device opening /members itself (a bookmark; the session cookie from the API).
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const r = await context.request.post('/api/session', {
+		data: { username: sara.username, password: sara.password },
+		headers: { origin: baseURL() }
+	});
+	expect(r.status()).toBe(200);
+	await context.addInitScript(recordRegister);
+	const page = await context.newPage();
+	await page.goto('/members');
+	await waitForGrid(page);
+	await controlledByServiceWorker(page);
+	// Asked only once the registry was in step, not at load.
+	expect(await shellAsked(page)).toBe('online');
+
+	// And it serves: the page reloads with no network, from this device's copy.
+	await context.setOffline(true);
+	await page.reload();
+	await expect(page.locator('.ag-root')).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	await context.close();
 });

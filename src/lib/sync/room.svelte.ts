@@ -41,6 +41,7 @@ import {
 import { GuildhallProvider } from './provider';
 import { LocalCopy, storeRemoteUpdatesRaw } from './local-store';
 import { readRowCache, rowCacheKey, RowCacheWriter, type CachedRows } from './row-cache';
+import { holdShell, releaseShell } from './offline-shell';
 
 export const ROOM_STATUS = {
 	offline: 'offline',
@@ -162,6 +163,7 @@ export class Room {
 		});
 		this.#cleanups.push(watchPending(key, (n) => (this.pending = n)));
 
+		holdShell(this);
 		this.cacheKey = rowCacheKey(opts.user.id, opts.room);
 		this.#storeAfter = opts.storeAfter ?? Promise.resolve();
 		const copyName = localCopyName(opts.user.id, opts.room);
@@ -220,10 +222,11 @@ export class Room {
 		};
 		const onSync = (s: boolean) => {
 			this.synced = s;
-			if (s) this.#storeReceivedWhenIdle();
+			if (s) this.#settleWhenIdle();
 		};
 		const onClosed = ({ code }: { code: number }) => {
 			this.closed = closedFromCode(code);
+			releaseShell(this, false);
 		};
 		const onConnectionClose = (e: CloseEvent | null) => {
 			this.#storeReceived();
@@ -284,12 +287,18 @@ export class Room {
 	}
 
 	/** Store what a first sync received once the page is idle (the grid shows first). */
-	#storeReceivedWhenIdle() {
-		if (!this.#received) return;
+	/**
+	 * In step: once the page has painted and is idle, store what a first sync received
+	 * [C17] and let the offline shell install [C19].
+	 */
+	#settleWhenIdle() {
 		const later = () => {
-			if (typeof requestIdleCallback === 'function')
-				requestIdleCallback(() => this.#storeReceived(), { timeout: 5000 });
-			else setTimeout(() => this.#storeReceived(), 0);
+			const settle = () => {
+				this.#storeReceived();
+				releaseShell(this, true);
+			};
+			if (typeof requestIdleCallback === 'function') requestIdleCallback(settle, { timeout: 5000 });
+			else setTimeout(settle, 0);
 		};
 		// Never wait for ever: a page that shows no grid still gets its copy written.
 		const timeout = new Promise((r) => setTimeout(r, 15_000));
@@ -363,6 +372,7 @@ export class Room {
 	async destroy(): Promise<void> {
 		if (this.#destroyed) return;
 		this.#destroyed = true;
+		releaseShell(this, false);
 		this.#tracker.destroy();
 		await this.#cacheWriter?.stop();
 		// Reverse order: the provider goes before the doc it observes.
