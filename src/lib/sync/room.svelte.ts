@@ -145,6 +145,8 @@ export class Room {
 	#received: Uint8Array[] | null = null;
 	#cacheWriter: RowCacheWriter<unknown> | null = null;
 	#storeAfter: Promise<unknown>;
+	/** In step once, and the offline shell told [C19]. */
+	#settled = false;
 	#provider: GuildhallProvider | null = null;
 	#tracker: PendingTracker;
 	#cleanups: (() => void)[] = [];
@@ -286,14 +288,15 @@ export class Room {
 		};
 	}
 
-	/** Store what a first sync received once the page is idle (the grid shows first). */
 	/**
 	 * In step: once the page has painted and is idle, store what a first sync received
 	 * [C17] and let the offline shell install [C19].
 	 */
 	#settleWhenIdle() {
+		if (this.#settled && !this.#received) return;
 		const later = () => {
 			const settle = () => {
+				this.#settled = true;
 				this.#storeReceived();
 				releaseShell(this, true);
 			};
