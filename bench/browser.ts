@@ -295,10 +295,16 @@ async function localCopyBytes(
 	);
 }
 
-/** Run one open with the CDP profiler on (not a sample: profiling slows it down). */
+/**
+ * Run one open with the CDP profiler on (not a sample: profiling slows it down).
+ * `BENCH_TRACE=<dir>` also records a Chromium trace of it (every thread: the network,
+ * script compilation, IndexedDB, the service worker) as `<dir>/<name>.trace.json`, for
+ * Perfetto or DevTools' performance panel.
+ */
 async function profiledOpen(
 	context: BrowserContext,
-	timeoutMs: number
+	timeoutMs: number,
+	name: string
 ): Promise<{ profile: CpuProfile; opened: Opened }> {
 	const page = await context.newPage();
 	try {
@@ -313,7 +319,7 @@ async function profiledOpen(
 		const browser = context.browser();
 		if (trace && browser)
 			await browser.startTracing(page, {
-				path: `${trace}/${Date.now()}.json`,
+				path: path.join(trace, `${name}.trace.json`),
 				categories: [
 					'devtools.timeline',
 					'v8',
@@ -508,7 +514,7 @@ async function benchSize(
 				(open.target && median(open.samples) > open.target.value) ||
 				(heap.target && median(heap.samples) > heap.target.value);
 			if (opts.profile || missed) {
-				const { profile, opened } = await profiledOpen(context, timeoutMs);
+				const { profile, opened } = await profiledOpen(context, timeoutMs, `open-local-${size}`);
 				log(`browser ${size}: profiled open-local ${ms(opened.result.marks.scrolled)}`);
 				profiles.push({
 					kind: 'open',
@@ -566,7 +572,7 @@ async function benchSize(
 		if (!failed && (opts.profile || syncMissed)) {
 			const { context: fresh } = await newContext(browser, server, { n: size, scroll: false });
 			try {
-				const { profile, opened } = await profiledOpen(fresh, timeoutMs);
+				const { profile, opened } = await profiledOpen(fresh, timeoutMs, `first-sync-${size}`);
 				log(`browser ${size}: profiled first-sync ${ms(opened.result.marks.rows)}`);
 				profiles.push({
 					kind: 'sync',
