@@ -10,6 +10,11 @@
  * The same workload runs against our server and the reference in the same run,
  * alternating which goes first in each round; the ratio is ours/reference on p95,
  * one ratio per round.
+ *
+ * On two CPUs or more the server runs on CPU 1 and this process (all the clients) on
+ * CPU 0 (`taskset`), both servers alike: unpinned, the 500 clients of the 100-room
+ * scenario take the server's core in turns and the ratio of the same code moved between
+ * 1.3 and 1.9 from run to run. `BENCH_PIN=0` runs unpinned.
  */
 import * as Y from 'yjs';
 import type { Measure } from './report';
@@ -20,6 +25,7 @@ import {
 	Host,
 	checkPrefix,
 	now,
+	pinProcess,
 	pool,
 	prefixUpdate,
 	prepareDataDir,
@@ -37,6 +43,7 @@ import { stats } from './report';
 import type { ProbeValue, ReportsValue } from './server-host';
 import { smallEditCost, smallEditText } from './server-paths';
 import fs from 'node:fs';
+import os from 'node:os';
 
 /**
  * The field the editors set: `notes`, free text the reports do not read (UNREPORTED_FIELDS),
@@ -44,6 +51,9 @@ import fs from 'node:fs';
  * reports read, so every edit is followed by its organisation's recomputation.
  */
 const FIELD = 'notes';
+/** Where the servers and the clients run when pinned (see the header). */
+const SERVER_CPU = '1';
+const CLIENT_CPU = '0';
 const REGISTRY = 'registry';
 
 interface Pending {
@@ -231,7 +241,7 @@ async function setup(o: {
 	});
 	try {
 		for (const kind of ['ours', 'reference'] as const) {
-			const host = Host.spawn(kind);
+			const host = Host.spawn(kind, o.pinned ? { cpus: SERVER_CPU } : {});
 			const side: Side = { kind, host, rooms: [], dataDir: kind === 'ours' ? dataDir : undefined };
 			sides.push(side);
 			if (kind === 'ours') await host.startOurs(dataDir);
@@ -316,6 +326,8 @@ async function scenario(o: {
 	ratioTarget: boolean;
 	field: string;
 	workload: string;
+	/** Server and clients each on their own CPU. */
+	pinned: boolean;
 	/** Where the server's time goes, for the note of ours. */
 	path: string;
 }): Promise<Measure[]> {
@@ -369,7 +381,10 @@ async function scenario(o: {
 	const common =
 		`${o.workload}; t0 just before the editor's transaction, t1 when a peer's doc ` +
 		`'update' shows the value (same process, performance.now()); servers in a child ` +
-		`process each, all clients (raw y-protocols over ws) in the benchmark process.`;
+		`process each, all clients (raw y-protocols over ws) in the benchmark process` +
+		(o.pinned
+			? `; the servers on CPU ${SERVER_CPU} and the clients on CPU ${CLIENT_CPU} (taskset).`
+			: ', all on the same CPUs.');
 	const spread = (k: ServerKind) =>
 		`Median to the first peer ${med(first[k]).toFixed(2)} ms, to the last ` +
 		`${med(last[k]).toFixed(2)} ms (the difference is mostly the one client process ` +
@@ -427,6 +442,23 @@ export async function runEditBench(o: {
 	const only = new Set(
 		(process.env.BENCH_EDIT ?? '20,100x5,100x5-region').split(',').map((s) => s.trim())
 	);
+	const pinned = process.env.BENCH_PIN !== '0' && pinProcess(process.pid, CLIENT_CPU);
+	try {
+		return await editScenarios(o, { rounds, only, members, pinned });
+	} finally {
+		if (pinned) pinProcess(process.pid, `0-${os.cpus().length - 1}`);
+	}
+}
+
+async function editScenarios(
+	o: { quick: boolean; log: (s: string) => void },
+	{
+		rounds,
+		only,
+		members,
+		pinned
+	}: { rounds: number; only: Set<string>; members: number; pinned: boolean }
+): Promise<Measure[]> {
 	const seed = seedUpdate(members);
 	const path = smallEditText(await smallEditCost(seed.update, seed.ids));
 	const one = !only.has('20')
@@ -447,6 +479,7 @@ export async function runEditBench(o: {
 				ratioTarget: true,
 				field: FIELD,
 				path,
+				pinned,
 				workload:
 					`One room seeded with ${members} members; 20 clients (full sync), each in turn sets ` +
 					`\`${FIELD}\` of a random member every 25 ms; ${o.quick ? 100 : 300} edits × 19 peers per round`
@@ -472,6 +505,7 @@ export async function runEditBench(o: {
 			ratioTarget: !region,
 			field,
 			path,
+			pinned,
 			workload:
 				`${roomCount} rooms (one org each, 5 staff users), each seeded with ${members} members; ` +
 				`clients hold the first 50 members only (a prefix of the same seed, so no full sync ` +

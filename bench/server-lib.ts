@@ -18,7 +18,7 @@
  *  - Data directories for our server, written through the store API (users,
  *    sessions, snapshots, log rows) before the server starts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,6 +88,20 @@ export async function pool<T, R>(
 	};
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 	return out;
+}
+
+/**
+ * Keep a process and all its threads on the given CPUs (`taskset`, Linux), or return
+ * false where that cannot be done (no taskset, one CPU).
+ */
+export function pinProcess(pid: number, cpus: string): boolean {
+	if (os.cpus().length < 2) return false;
+	try {
+		execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 export const mb = (bytes: number) => bytes / 2 ** 20;
@@ -332,7 +346,8 @@ export class Host {
 		});
 	}
 
-	static spawn(kind: ServerKind, opts: { heapMb?: number } = {}): Host {
+	/** `cpus`: keep the server on these CPUs (`pinProcess`), e.g. `'1'`. */
+	static spawn(kind: ServerKind, opts: { heapMb?: number; cpus?: string } = {}): Host {
 		const execArgv = ['--expose-gc', ...(kind === 'ours' ? oursNodeFlags() : [])];
 		if (opts.heapMb) execArgv.push(`--max-old-space-size=${opts.heapMb}`);
 		// `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of every server process on exit.
@@ -344,6 +359,7 @@ export class Host {
 			serialization: 'advanced',
 			stdio: ['ignore', 'ignore', 'inherit', 'ipc']
 		});
+		if (opts.cpus && child.pid) pinProcess(child.pid, opts.cpus);
 		return new Host(kind, child);
 	}
 
