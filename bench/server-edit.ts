@@ -222,6 +222,7 @@ async function setup(o: {
 	members: number;
 	/** Clients hold only this many members (no full sync), or all (full sync) when 0. */
 	prefix: number;
+	pinned: boolean;
 }): Promise<Side[]> {
 	const seed = seedUpdate(o.members);
 	const pre = o.prefix > 0 ? prefixUpdate(o.prefix) : null;
