@@ -8,12 +8,15 @@
  * about a third of it (10k members, 2 cores). So:
  *  - a page that opens rooms registers it once every room it opened is in step and
  *    its first paint done (`holdShell` / `releaseShell`, called by the rooms);
- *  - any page registers it SHELL_FALLBACK_MS after `load` at the latest (a page with no
- *    rooms, a server that cannot be reached), and pages with no data work (login, a
- *    survey link) at `load`.
+ *  - pages with no data work (login, a survey link) register it at `load`;
+ *  - a page with no room waiting registers it SHELL_FALLBACK_MS after `load` (a page
+ *    without rooms), and any page SHELL_LAST_MS after `load` at the latest (a room that
+ *    never gets in step: a server that cannot be reached). A first sync of a big
+ *    registry, still running at SHELL_FALLBACK_MS, is left alone.
  * Registering again is harmless: the browser only checks for a new worker.
  */
 export const SHELL_FALLBACK_MS = 10_000;
+export const SHELL_LAST_MS = 60_000;
 
 const holds = new Set<object>();
 let settledOnce = false;
@@ -37,11 +40,14 @@ function afterLoad(f: () => void): void {
 	else window.addEventListener('load', f, { once: true });
 }
 
-/** From the root layout: at `load` when `now`, else after the fallback delay at the latest. */
+/** From the root layout: at `load` when `now`, else when the rooms let it (see above). */
 export function scheduleShell(opts: { now: boolean }): void {
 	afterLoad(() => {
-		if (opts.now) register();
-		else setTimeout(register, SHELL_FALLBACK_MS);
+		if (opts.now) return register();
+		setTimeout(() => {
+			if (holds.size === 0) register();
+		}, SHELL_FALLBACK_MS);
+		setTimeout(register, SHELL_LAST_MS);
 	});
 }
 
