@@ -435,6 +435,18 @@ export async function runEditBench(o: {
 	quick: boolean;
 	log: (s: string) => void;
 }): Promise<Measure[]> {
+	const pinned = process.env.BENCH_PIN !== '0' && pinProcess(process.pid, CLIENT_CPU);
+	try {
+		return await editScenarios(o, pinned);
+	} finally {
+		if (pinned) pinProcess(process.pid, `0-${os.cpus().length - 1}`);
+	}
+}
+
+async function editScenarios(
+	o: { quick: boolean; log: (s: string) => void },
+	pinned: boolean
+): Promise<Measure[]> {
 	const members = o.quick ? 200 : 1000;
 	// `BENCH_EDIT=20,100x5` picks the scenarios and `BENCH_EDIT_ROUNDS` their rounds
 	// (for working on one; the full run takes all, 9 rounds each: on this machine one
@@ -443,23 +455,6 @@ export async function runEditBench(o: {
 	const only = new Set(
 		(process.env.BENCH_EDIT ?? '20,100x5,100x5-region').split(',').map((s) => s.trim())
 	);
-	const pinned = process.env.BENCH_PIN !== '0' && pinProcess(process.pid, CLIENT_CPU);
-	try {
-		return await editScenarios(o, { rounds, only, members, pinned });
-	} finally {
-		if (pinned) pinProcess(process.pid, `0-${os.cpus().length - 1}`);
-	}
-}
-
-async function editScenarios(
-	o: { quick: boolean; log: (s: string) => void },
-	{
-		rounds,
-		only,
-		members,
-		pinned
-	}: { rounds: number; only: Set<string>; members: number; pinned: boolean }
-): Promise<Measure[]> {
 	const seed = seedUpdate(members);
 	const path = smallEditText(await smallEditCost(seed.update, seed.ids));
 	const one = !only.has('20')

@@ -29,7 +29,7 @@ function register(): void {
 	navigator.serviceWorker
 		.register('/service-worker.js', { type: import.meta.env.DEV ? 'module' : 'classic' })
 		.catch((e: unknown) => {
-			// Offline, or the browser refuses: the next page load tries again.
+			// Offline, or the browser refuses: a later fallback or the next load tries again.
 			registered = false;
 			console.warn('Guildhall: the offline shell could not be installed', e);
 		});
