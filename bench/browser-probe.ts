@@ -18,12 +18,17 @@
  *  - scrolled: after scrolling the grid viewport to the middle, the row at the new
  *    scroll position is in the page (a scroll target of 0 means it could not scroll)
  *  - online: the sync status says online (in step with the server)
+ *  - live: online, rows shown, and no status line of a first look left (cached rows
+ *    [C14], the server's rows [C20], a first sync [C17]): the grid shows the doc's rows
+ *    and can be edited
  */
 export interface ProbeOptions {
 	/** Rows the registry holds: the row count to wait for. */
 	n: number;
 	/** Scroll to the middle once rows show, and wait for the rows there. */
 	scroll: boolean;
+	/** Also wait for the `live` mark. */
+	live?: boolean;
 }
 
 export interface ProbeResult {
@@ -71,6 +76,24 @@ export function probe(opts: ProbeOptions): void {
 		return req;
 	} as typeof getAll;
 
+	// The server's rows for a first look [C20]: asked (previewAsk); the resource timing
+	// entry gives when the last byte came (previewEnd) and the body's size.
+	const isPreview = (url: string) =>
+		/\/api\/[^/]+\/members$/.test(new URL(url, location.href).pathname);
+	const nativeFetch = window.fetch;
+	window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+		const url = input instanceof Request ? input.url : String(input);
+		if (isPreview(url)) mark('previewAsk');
+		return nativeFetch.call(this, input, init);
+	};
+	const previewTiming = () => {
+		const e = performance.getEntriesByType('resource').find((x) => isPreview(x.name)) as
+			PerformanceResourceTiming | undefined;
+		if (!e) return;
+		marks.previewEnd = e.responseEnd;
+		info.previewBytes = e.encodedBodySize;
+	};
+
 	const NativeWebSocket = window.WebSocket;
 	class ProbedWebSocket extends NativeWebSocket {
 		constructor(url: string | URL, protocols?: string | string[]) {
@@ -107,9 +130,13 @@ export function probe(opts: ProbeOptions): void {
 		// ag-grid 36: `.ag-grid-viewport` scrolls, rows sit in `.ag-grid-scrolling-container`.
 		const row = document.querySelector<HTMLElement>('.ag-grid-viewport .ag-row[row-index]');
 		if (row && count?.getAttribute('data-count') === String(opts.n)) mark('rows');
+		const firstLook = document.querySelector(
+			'[data-testid=cache-status], [data-testid=preview-status], [data-testid=first-sync-status]'
+		);
+		if (marks.rows !== undefined && marks.online !== undefined && !firstLook) mark('live');
 		if (marks.rows !== undefined) {
 			if (!opts.scroll) {
-				finished = true;
+				finished = !opts.live || marks.live !== undefined;
 			} else if (scrollTarget === null) {
 				const viewport = document.querySelector<HTMLElement>('.ag-grid-viewport');
 				const rowHeight = row?.getBoundingClientRect().height ?? 0;
@@ -127,8 +154,10 @@ export function probe(opts: ProbeOptions): void {
 				finished = true;
 			}
 		}
-		if (finished) finish({ marks, info });
-		else requestAnimationFrame(tick);
+		if (finished) {
+			previewTiming();
+			finish({ marks, info });
+		} else requestAnimationFrame(tick);
 	};
 	requestAnimationFrame(tick);
 }

@@ -291,12 +291,12 @@ export class TableCache {
 				const rows = name === undefined ? undefined : this.tables.get(name);
 				if (!rows) continue;
 				const ignored = ignore[name!];
-				// Only free text no area reads: the row is not read again (its cached copy
-				// keeps the old text, which nothing reads either).
-				if (!item.deleted && ignored && [...keys].every((k) => k !== null && ignored.has(k)))
-					continue;
 				if (item.deleted) rows.delete(item.parentSub);
 				else rows.set(item.parentSub, readRow(item.parentSub, type as Y.Map<unknown>));
+				// Only free text no area reads: the row is read again (a new device's first
+				// look shows it, [R7]) but nothing the reports read has changed.
+				if (!item.deleted && ignored && [...keys].every((k) => k !== null && ignored.has(k)))
+					continue;
 				this.touched(name!, item.parentSub);
 				reported = true;
 			}
@@ -407,6 +407,8 @@ class OrgReports {
 	/** Log rows stored before this moment are read as history; later changes were seen live. */
 	private historyBefore: number | null = null;
 	private readonly caches = new Map<DocName, TableCache>();
+	/** Source docs whose cache holds the doc's whole state (read from a room or the store). */
+	private readonly filled = new Set<DocName>();
 	private readonly offs: (() => void)[] = [];
 	private replayed: HistoryEvent[] = [];
 	private live: HistoryEvent[] = [];
@@ -482,7 +484,7 @@ class OrgReports {
 			const scratch = new Y.Doc();
 			for (const part of snapshot?.parts ?? []) Y.applyUpdate(scratch, part);
 			for (const u of updates) Y.applyUpdate(scratch, u.update);
-			this.cacheOf(doc).load(scratch);
+			this.fill(doc, scratch);
 			scratch.destroy();
 		}
 		this.scheduleMidnight();
@@ -502,7 +504,7 @@ class OrgReports {
 				onDoc: (doc, complete) => {
 					// The whole log read and the room still not loaded: this is its state.
 					if (complete && !this.attached.has('registry')) {
-						this.cacheOf('registry').load(doc);
+						this.fill('registry', doc);
 						this.historyBefore = freshMillisecond();
 					}
 				}
@@ -526,11 +528,18 @@ class OrgReports {
 		return cache;
 	}
 
+	/** Read the whole of `source` into the doc's cache. */
+	private fill(doc: DocName, source: Y.Doc): TableCache {
+		const c = this.cacheOf(doc);
+		c.load(source);
+		this.filled.add(doc);
+		return c;
+	}
+
 	private attach(room: Room): void {
 		if (this.stopped || this.attached.get(room.docName)?.room === room) return;
 		this.detach(room.docName);
-		const c = this.cacheOf(room.docName);
-		c.load(room.doc);
+		const c = this.fill(room.docName, room.doc);
 		const doc = room.docName;
 		const ignore = UNREPORTED_FIELDS[doc];
 		const onTr = (tr: Y.Transaction) => {
@@ -706,6 +715,11 @@ class OrgReports {
 
 	registryRows(table = 'members'): Row[] {
 		return [...(this.caches.get('registry')?.tables.get(table)?.values() ?? [])];
+	}
+
+	/** A registry table's rows as they are now, or null until the cache holds the whole doc. */
+	registryPreview(table: string): Row[] | null {
+		return this.filled.has('registry') ? this.registryRows(table) : null;
 	}
 
 	private changed(): void {
@@ -1094,6 +1108,15 @@ export class ReportsService {
 			current: { period, computedAt, sections: computePeriod(prep, period) },
 			previous: { period: prev, computedAt, sections: computePeriod(prep, prev) }
 		};
+	}
+
+	/**
+	 * The registry's `table` as plain rows, kept in step per transaction (one pass, no
+	 * Y.Doc built): a new device's first look [R7]. Null until the organisation's
+	 * registry has been read (the server starting, or an organisation without reports).
+	 */
+	registryRows(org: string, table: string): Row[] | null {
+		return this.orgs.get(org)?.registryPreview(table) ?? null;
 	}
 
 	/** The change list of a period (holds contact details: registry readers only). */

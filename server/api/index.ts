@@ -15,6 +15,7 @@ import { exportsRoutes } from './exports';
 import { importsRoutes } from './imports';
 import { surveysRoutes } from './surveys';
 import { joiningRoutes } from './joining';
+import { previewRoutes } from './preview';
 
 export interface AreaDeps {
 	config: Config;
@@ -32,6 +33,7 @@ export function areaRoutes(deps: AreaDeps): ApiRoute[] {
 		...exportsRoutes(deps),
 		...importsRoutes(deps),
 		...surveysRoutes(deps),
-		...joiningRoutes(deps)
+		...joiningRoutes(deps),
+		...previewRoutes(deps)
 	];
 }

@@ -3,9 +3,10 @@
  * /members shows the cached rows read-only before the doc has loaded; the doc then
  * replaces them, and the server's news (another person's edit, a row deleted
  * meanwhile) shows once it is reachable. Logout wipes the cache with the local copy.
+ * A new device, with nothing cached, shows the server's rows the same way [C20].
  */
-import { expect, test, type Page } from '@playwright/test';
-import { cell, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { baseURL, cell, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
 import {
 	addMember,
 	cellValue,
@@ -200,4 +201,98 @@ test('[C14] Persian: the cached rows and their status line, right to left', asyn
 	);
 	await expect(status).toHaveCount(0);
 	await context.close();
+});
+
+/**
+ * A new device (fresh context, signed in through the API) whose registry socket gets
+ * nothing from the server until `release()`: the moment before its first sync.
+ */
+async function newDeviceWithSyncHeld(
+	browser: Browser,
+	user: { username: string; password: string },
+	locale?: 'fa'
+) {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const r = await context.request.post('/api/session', {
+		data: { username: user.username, password: user.password },
+		headers: { origin: baseURL() }
+	});
+	expect(r.status()).toBe(200);
+	const held: (() => void)[] = [];
+	let released = false;
+	await context.routeWebSocket(/\/sync\/[^?]+\/registry/, (ws) => {
+		const server = ws.connectToServer();
+		server.onMessage((m) => {
+			if (released) ws.send(m);
+			else held.push(() => ws.send(m));
+		});
+	});
+	const page = await context.newPage();
+	if (locale) await page.addInitScript((l) => localStorage.setItem('gh.locale', l), locale);
+	return {
+		context,
+		page,
+		release() {
+			released = true;
+			for (const send of held.splice(0)) send();
+		}
+	};
+}
+
+test("[C20] a new device shows the server's rows at once, read-only, then the doc's, editable", async ({
+	browser
+}) => {
+	const a = await loginContext(browser, sara);
+	await waitForGrid(a.page);
+	const tag = uniqueTag('S');
+	const id = await addMember(a.page);
+	await editText(a.page, id, 'name', `${tag} 上海丝绸贸易`);
+	await expect(a.page.getByTestId('pending-count')).toHaveAttribute('data-count', '0');
+
+	// Nothing from the sync yet: the server's rows show, read-only, with a status line.
+	const b = await newDeviceWithSyncHeld(browser, li);
+	await b.page.goto('/members');
+	const status = b.page.getByTestId('preview-status');
+	await expect(status).toContainText('as the server has them');
+	await expect(b.page.getByTestId('sync-status')).not.toHaveAttribute('data-state', 'online');
+	await expect(b.page.getByTestId('add-member')).toBeDisabled();
+	await search(b.page, tag);
+	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} 上海丝绸贸易`);
+	await cell(b.page, id, 'name').click();
+	await b.page.keyboard.press('Enter');
+	await expect(b.page.locator('.gh-editor')).toHaveCount(0);
+
+	// Meanwhile the row changes on the server; the sync then brings the doc, which
+	// replaces the rows shown, and editing is possible.
+	await editText(a.page, id, 'name', `${tag} 上海丝绸贸易有限公司`);
+	await expect(a.page.getByTestId('pending-count')).toHaveAttribute('data-count', '0');
+	b.release();
+	await waitForGrid(b.page);
+	await expect(status).toHaveCount(0);
+	await expect(b.page.getByTestId('add-member')).toBeEnabled();
+	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} 上海丝绸贸易有限公司`);
+	await editText(b.page, id, 'name', `${tag} Shanghai Silk`);
+	await expect(cellValue(a.page, id, 'name')).toHaveText(`${tag} Shanghai Silk`);
+	await a.context.close();
+	await b.context.close();
+});
+
+test("[C20] Persian: the server's rows and their status line, right to left, Persian digits", async ({
+	browser
+}) => {
+	const reza = USERS[2];
+	const b = await newDeviceWithSyncHeld(browser, reza, 'fa');
+	await b.page.goto('/members');
+	const status = b.page.getByTestId('preview-status');
+	await expect(status).toContainText('همان‌گونه که در سرور');
+	// The count of members shown, in Persian digits.
+	await expect(status).toHaveText(/^\s*[۰-۹٬]+ عضو/);
+	await expect(b.page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(b.page.locator('.gh-grid .ag-rtl')).toHaveCount(1);
+	await expect(b.page.locator('.ag-row[row-id]').first()).toBeVisible();
+	await b.page.screenshot({ path: 'test-results/screenshots/members-preview-fa.png' });
+	b.release();
+	await waitForGrid(b.page);
+	await expect(status).toHaveCount(0);
+	await b.context.close();
 });

@@ -34,6 +34,8 @@ export async function loginContext(
 export async function waitForGrid(page: Page) {
 	await expect(page.locator('.ag-root')).toBeVisible();
 	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	// The rows shown are the doc's, not a first look at the server's [C20].
+	await expect(page.getByTestId('preview-status')).toHaveCount(0);
 }
 
 export const cell = (page: Page, rowId: string, field: string) =>

@@ -73,6 +73,9 @@ const values = <T extends Record<string, string>>(o: T) =>
 	Object.values(o) as [T[keyof T], ...T[keyof T][]];
 
 /** Row ids are made on the client; random, URL-safe, never a prototype key. */
+/** The registry doc's root map of member rows (row id → Y.Map of fields). */
+export const MEMBERS_TABLE = 'members';
+
 export const ROW_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 export const rowId = z.string().regex(ROW_ID_PATTERN);
 

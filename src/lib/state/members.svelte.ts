@@ -22,13 +22,14 @@ import {
 	MEMBER_STATUS,
 	SERVER_OWNED_FIELDS,
 	type MemberField,
+	MEMBERS_TABLE,
 	type MemberRow
 } from '$lib/domain/member';
 import { newRowId } from '$lib/domain/text';
 import { LOCAL, originKind, type OriginKind } from '$lib/sync/origins';
 import { prepareFieldInput, readStoredField } from './member-input';
 
-export const MEMBERS_MAP = 'members';
+export const MEMBERS_MAP = MEMBERS_TABLE;
 
 export interface MemberBatch {
 	add: MemberRow[];
