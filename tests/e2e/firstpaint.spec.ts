@@ -6,7 +6,13 @@
  * A new device, with nothing cached, shows the server's rows the same way [C20].
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { baseURL, cell, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
+import {
+	cell,
+	controlledByServiceWorker,
+	loginContext,
+	newDeviceContext,
+	waitForGrid
+} from './fixtures';
 import {
 	addMember,
 	cellValue,
@@ -15,7 +21,7 @@ import {
 	search,
 	uniqueTag
 } from './members-helpers';
-import { USERS } from './users';
+import { USERS, type TestUser } from './users';
 
 const sara = USERS[0];
 const li = USERS[1];
@@ -207,17 +213,8 @@ test('[C14] Persian: the cached rows and their status line, right to left', asyn
  * A new device (fresh context, signed in through the API) whose registry socket gets
  * nothing from the server until `release()`: the moment before its first sync.
  */
-async function newDeviceWithSyncHeld(
-	browser: Browser,
-	user: { username: string; password: string },
-	locale?: 'fa'
-) {
-	const context = await browser.newContext({ baseURL: baseURL() });
-	const r = await context.request.post('/api/session', {
-		data: { username: user.username, password: user.password },
-		headers: { origin: baseURL() }
-	});
-	expect(r.status()).toBe(200);
+async function newDeviceWithSyncHeld(browser: Browser, user: TestUser, locale?: 'fa') {
+	const context = await newDeviceContext(browser, user);
 	const held: (() => void)[] = [];
 	let released = false;
 	await context.routeWebSocket(/\/sync\/[^?]+\/registry/, (ws) => {

@@ -30,6 +30,17 @@ export async function loginContext(
 	return { context, page };
 }
 
+/** A new device: a fresh context signed in through the API (as a bookmark would find it), no page yet. */
+export async function newDeviceContext(browser: Browser, user: TestUser): Promise<BrowserContext> {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const r = await context.request.post('/api/session', {
+		data: { username: user.username, password: user.password },
+		headers: { origin: baseURL() }
+	});
+	expect(r.status()).toBe(200);
+	return context;
+}
+
 /** Wait until the grid shows rows and the sync indicator says we are in step with the server. */
 export async function waitForGrid(page: Page) {
 	await expect(page.locator('.ag-root')).toBeVisible();

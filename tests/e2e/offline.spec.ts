@@ -4,7 +4,13 @@
  * back, with nothing lost on either side.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { baseURL, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
+import {
+	baseURL,
+	controlledByServiceWorker,
+	loginContext,
+	newDeviceContext,
+	waitForGrid
+} from './fixtures';
 import {
 	addMember,
 	cellValue,
@@ -146,12 +152,7 @@ test('[C19] the offline shell installs at load on the login page, and after the 
 	await login.close();
 
 	// A new device opening /members itself (a bookmark; the session cookie from the API).
-	const context = await browser.newContext({ baseURL: baseURL() });
-	const r = await context.request.post('/api/session', {
-		data: { username: sara.username, password: sara.password },
-		headers: { origin: baseURL() }
-	});
-	expect(r.status()).toBe(200);
+	const context = await newDeviceContext(browser, sara);
 	await context.addInitScript(recordRegister);
 	const page = await context.newPage();
 	await page.goto('/members');
