@@ -14,7 +14,6 @@
  * device waits for its sync as before. The body is written in slices, one per
  * event-loop turn, so other rooms carry on while 100k rows go out.
  */
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { accessFor, DOC } from '../../src/lib/domain/access';
 import { isMemberField, MEMBERS_TABLE } from '../../src/lib/domain/member';
@@ -28,8 +27,21 @@ export const PREVIEW_SLICE_ROWS = 2000;
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
+/** The response can take more (drained), or never will (closed); no listener is left behind. */
+function writable(res: ServerResponse): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => {
+			res.off('drain', done);
+			res.off('close', done);
+			resolve();
+		};
+		res.on('drain', done);
+		res.on('close', done);
+	});
+}
+
 /** Write the member fields of `rows` as rows-json, a slice per turn; stops when the client goes away. */
-async function streamRows(res: ServerResponse, rows: readonly Row[]): Promise<void> {
+export async function streamRows(res: ServerResponse, rows: readonly Row[]): Promise<void> {
 	res.writeHead(200, {
 		'Cache-Control': 'no-store',
 		'Content-Type': 'application/json; charset=utf-8'
@@ -41,7 +53,7 @@ async function streamRows(res: ServerResponse, rows: readonly Row[]): Promise<vo
 		const json = JSON.stringify(rows.slice(i, i + PREVIEW_SLICE_ROWS).map((r) => writer.row(r)));
 		const more = res.write(`${i > 0 ? ',' : ''}${json.slice(1, -1)}`);
 		if (more) await nextTurn();
-		else await Promise.race([once(res, 'drain'), once(res, 'close')]);
+		else await writable(res);
 	}
 	if (!res.destroyed) res.end(`],"fields":${JSON.stringify(writer.fields)}}`);
 }

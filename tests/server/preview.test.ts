@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newRowId } from '../../src/lib/domain/text';
-import { PREVIEW_SLICE_ROWS } from '../../server/api/preview';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PREVIEW_SLICE_ROWS, streamRows } from '../../server/api/preview';
 import { ReportsService } from '../../server/reports';
 import { readRowsJson } from '../../src/lib/domain/rows-json';
 import {
@@ -126,5 +128,40 @@ describe('[R7] GET /api/<org>/members', () => {
 		const again = await preview(await login(server, staff.username, PASSWORD));
 		expect(again.status).toBe(200);
 		expect(canonical(byId(again.rows))).toBe(canonical(expected));
+	});
+});
+
+describe('[R7] the body, written in slices', () => {
+	it('waits for a full socket without leaving listeners behind, and says the same rows', async () => {
+		// Many slices, each far over the socket's buffer: every one waits for 'drain'.
+		const rows = Array.from({ length: PREVIEW_SLICE_ROWS * 15 + 3 }, (_, i) => ({
+			id: `row-${i}`,
+			name: `${['شرکت', '公司', 'Company'][i % 3]} ${i} ${'x'.repeat(40)}`,
+			memberNo: i + 1
+		}));
+		let before = { drain: 0, close: 0 };
+		let after = { drain: -1, close: -1 };
+		const warnings: string[] = [];
+		const onWarning = (w: Error) => warnings.push(w.name);
+		process.on('warning', onWarning);
+		const http = createServer((_req, r) => {
+			before = { drain: r.listenerCount('drain'), close: r.listenerCount('close') };
+			void streamRows(r, rows).then(() => {
+				after = { drain: r.listenerCount('drain'), close: r.listenerCount('close') };
+			});
+		});
+		await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+		try {
+			const port = (http.address() as AddressInfo).port;
+			const body = await (await fetch(`http://127.0.0.1:${port}/`)).json();
+			expect(readRowsJson(body)).toEqual(rows);
+			await waitFor(() => after.close >= 0, { what: 'the stream to end' });
+			expect(after.drain).toBeLessThanOrEqual(before.drain);
+			expect(after.close).toBeLessThanOrEqual(before.close);
+			expect(warnings).not.toContain('MaxListenersExceededWarning');
+		} finally {
+			process.off('warning', onWarning);
+			await new Promise((r) => http.close(r));
+		}
 	});
 });
