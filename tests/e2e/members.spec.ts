@@ -276,6 +276,19 @@ test('[C10] column width, order and visibility survive a reload', async ({ brows
 	await expect.poll(() => width('name')).toBeCloseTo(resized, 0);
 	expect(await order()).toEqual(moved);
 	await expect(header('address')).toBeVisible();
+
+	// "Reset layout" goes back to the app's layout, not to the one the page opened with.
+	await page.getByRole('button', { name: 'Columns' }).click();
+	await page.getByRole('button', { name: 'Reset layout' }).click();
+	await expect(header('address')).toBeHidden();
+	await expect.poll(() => width('name')).toBeCloseTo(before, 0);
+	const reset = await order();
+	expect(reset.indexOf('region')).toBeGreaterThan(reset.indexOf('name'));
+	await page.waitForTimeout(500);
+	await page.reload();
+	await waitForGrid(page);
+	expect(await order()).toEqual(reset);
+	await expect(header('address')).toBeHidden();
 	await context.close();
 });
 

@@ -4,7 +4,7 @@
  * and parsed when read (an old or damaged row reads as "no saved view").
  */
 import { z } from 'zod';
-import type { ColumnState } from 'ag-grid-community';
+import type { ColDef, ColumnState } from 'ag-grid-community';
 import { localDb } from '$lib/local/db';
 
 const columnState = z
@@ -57,4 +57,36 @@ export async function clearView(id: string): Promise<void> {
 	} catch {
 		/* nothing saved */
 	}
+}
+
+/**
+ * `defs` laid out as a saved column state says: its order, widths, visibility, pinning
+ * and sort, for `createGrid` to start with. Applying the state after the grid is made
+ * (`applyColumnState`) laid out and drew every visible row a second time (150 ms of a
+ * 1.6 s open at 10k rows). Columns the state does not know (new in this version) follow
+ * the known ones in their own order; state for columns that no longer exist is ignored.
+ */
+export function withColumnState<T>(defs: ColDef<T>[], state: ColumnState[] | null): ColDef<T>[] {
+	if (!state || state.length === 0) return defs;
+	const saved = new Map(state.map((s, i) => [s.colId, { s, i }]));
+	const known: { def: ColDef<T>; i: number }[] = [];
+	const added: ColDef<T>[] = [];
+	for (const def of defs) {
+		const hit = def.colId === undefined ? undefined : saved.get(def.colId);
+		if (!hit) {
+			added.push(def);
+			continue;
+		}
+		const { s, i } = hit;
+		const out: ColDef<T> = { ...def };
+		if (s.width != null) out.width = s.width;
+		if (s.hide != null) out.hide = s.hide;
+		if (s.pinned !== undefined) out.pinned = s.pinned;
+		if (s.sort !== undefined) out.sort = s.sort;
+		if (s.sortIndex !== undefined) out.sortIndex = s.sortIndex;
+		if (s.flex != null) out.flex = s.flex;
+		known.push({ def: out, i });
+	}
+	known.sort((a, b) => a.i - b.i);
+	return [...known.map((k) => k.def), ...added];
 }
