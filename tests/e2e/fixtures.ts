@@ -3,6 +3,11 @@
  * browser context in through the real login page, and reading the grid.
  */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import { MESSAGE, PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
 import type { TestUser } from './users';
 
 export const baseURL = () => {
@@ -60,4 +65,35 @@ export async function controlledByServiceWorker(page: Page) {
 			await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r));
 		}
 	});
+}
+
+/**
+ * A sync client in this (Node) process with a session cookie, resolved once in step:
+ * to seed the server and to check what it holds. It reads our server's ACKs as the
+ * app does (y-websocket alone does not know them and logs "Unable to compute message").
+ */
+export async function openDoc(
+	room: string,
+	cookie: string
+): Promise<{ doc: Y.Doc; provider: WebsocketProvider; close: () => void }> {
+	const doc = new Y.Doc();
+	const url = baseURL();
+	const Socket = class extends WebSocket {
+		constructor(u: string | URL, p?: string | string[]) {
+			super(u, p, { headers: { cookie, origin: url } });
+		}
+	};
+	const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/sync', room, doc, {
+		connect: false,
+		disableBc: true,
+		params: { v: String(PROTOCOL_VERSION) },
+		WebSocketPolyfill: Socket as never
+	});
+	provider.messageHandlers[MESSAGE.ack] = (_enc, dec) => void decoding.readVarUint8Array(dec);
+	provider.connect();
+	await new Promise<void>((resolve) => {
+		if (provider.synced) resolve();
+		else provider.on('sync', (s: boolean) => s && resolve());
+	});
+	return { doc, provider, close: () => (provider.destroy(), doc.destroy()) };
 }

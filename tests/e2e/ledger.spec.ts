@@ -11,11 +11,8 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
-import { baseURL, loginContext } from './fixtures';
+import { baseURL, loginContext, openDoc } from './fixtures';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
@@ -67,27 +64,6 @@ async function command(cookie: string, body: Record<string, unknown>) {
 		body: JSON.stringify({ id: crypto.randomUUID(), ...body })
 	});
 	expect(r.status, await r.clone().text()).toBeLessThan(300);
-}
-
-/** A y-websocket client in Node with the admin's session (to seed and to check the server). */
-async function openDoc(room: string, cookie: string) {
-	const doc = new Y.Doc();
-	const url = baseURL();
-	const Socket = class extends WebSocket {
-		constructor(u: string | URL, p?: string | string[]) {
-			super(u, p, { headers: { cookie, origin: url } });
-		}
-	};
-	const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/sync', room, doc, {
-		disableBc: true,
-		params: { v: String(PROTOCOL_VERSION) },
-		WebSocketPolyfill: Socket as never
-	});
-	await new Promise<void>((resolve) => {
-		if (provider.synced) resolve();
-		else provider.on('sync', (s: boolean) => s && resolve());
-	});
-	return { doc, close: () => (provider.destroy(), doc.destroy()) };
 }
 
 const NORTH = 'Ledger Test North';

@@ -6,10 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { baseURL, loginContext } from './fixtures';
+import { baseURL, loginContext, openDoc } from './fixtures';
 import { ADMIN, USERS } from './users';
 
 const SARA = USERS[0];
@@ -23,26 +21,6 @@ async function adminCookie(url: string): Promise<string> {
 	});
 	expect(r.status).toBe(200);
 	return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
-
-/** Open a doc over the real sync endpoint, as the admin, in this test process. */
-function openDoc(url: string, cookie: string, room: string) {
-	const doc = new Y.Doc();
-	const Socket = class extends WebSocket {
-		constructor(address: string, protocols?: string | string[]) {
-			super(address, protocols, { headers: { cookie, origin: url } });
-		}
-	};
-	const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/sync', room, doc, {
-		disableBc: true,
-		params: { v: '1' },
-		WebSocketPolyfill: Socket as never
-	});
-	const synced = new Promise<void>((resolve) => {
-		if (provider.synced) resolve();
-		provider.on('sync', (s: boolean) => s && resolve());
-	});
-	return { doc, provider, synced };
 }
 
 async function loginCookie(url: string, username: string, password: string): Promise<string> {
@@ -84,8 +62,7 @@ async function seedMembers(names: string[]): Promise<string[]> {
 	expect(created.status).toBe(201);
 	const approver = await loginCookie(url, approverName, 'approver-pass-1');
 	const staff = await loginCookie(url, SARA.username, SARA.password);
-	const a = openDoc(url, admin, 'default/registry');
-	await a.synced;
+	const a = await openDoc('default/registry', admin);
 	const ids = names.map(
 		(_, i) => `e2eM${Date.now().toString(36)}${i}${Math.random().toString(36).slice(2, 8)}`
 	);
@@ -99,8 +76,7 @@ async function seedMembers(names: string[]): Promise<string[]> {
 			row.set('createdAt', new Date().toISOString());
 		});
 	});
-	const b = openDoc(url, admin, 'default/registry');
-	await b.synced;
+	const b = await openDoc('default/registry', admin);
 	const status = (id: string) => (b.doc.getMap('members').get(id) as Y.Map<unknown>)?.get('status');
 	await expect
 		.poll(() => ids.every((id) => status(id) === 'applicant'), { timeout: 10_000 })
@@ -122,10 +98,8 @@ async function seedMembers(names: string[]): Promise<string[]> {
 	await expect
 		.poll(() => ids.every((id) => status(id) === 'active'), { timeout: 10_000 })
 		.toBe(true);
-	for (const c of [a, b]) {
-		c.provider.destroy();
-		c.doc.destroy();
-	}
+	a.close();
+	b.close();
 	return ids;
 }
 
