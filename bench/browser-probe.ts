@@ -77,8 +77,7 @@ export function probe(opts: ProbeOptions): void {
 	} as typeof getAll;
 
 	// The server's rows for a first look [C20]: asked (previewAsk); the resource timing
-	// entry gives when the last byte came (previewEnd) and the body's size, as sent
-	// (compressed) and as JSON.
+	// entry gives when the last byte came (previewEnd) and the body's size.
 	const isPreview = (url: string) =>
 		/\/api\/[^/]+\/members$/.test(new URL(url, location.href).pathname);
 	const nativeFetch = window.fetch;
@@ -93,7 +92,6 @@ export function probe(opts: ProbeOptions): void {
 		if (!e) return;
 		marks.previewEnd = e.responseEnd;
 		info.previewBytes = e.encodedBodySize;
-		info.previewJsonBytes = e.decodedBodySize;
 	};
 
 	const NativeWebSocket = window.WebSocket;

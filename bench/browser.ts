@@ -372,7 +372,7 @@ function syncPhases(results: ProbeResult[]): string {
 	const info = withPreview[0].info;
 	return (
 		`median phases: app start until it asks the server for its rows ${ms(phase(withPreview, 'start', 'previewAsk'))}, ` +
-		`until the last byte of them (${mib(info.previewJsonBytes ?? NaN).toFixed(1)} MiB of JSON, ${mib(info.previewBytes ?? NaN).toFixed(1)} MiB compressed) ${ms(phase(withPreview, 'previewAsk', 'previewEnd'))}, ` +
+		`until the last byte of them (${mib(info.previewBytes ?? NaN).toFixed(1)} MiB of JSON) ${ms(phase(withPreview, 'previewAsk', 'previewEnd'))}, ` +
 		`parsing them, row checks and the grid until all rows show ${ms(phase(withPreview, 'previewEnd', 'rows'))}`
 	);
 }

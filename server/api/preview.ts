@@ -12,14 +12,9 @@
  * `TableCache`, kept in step per transaction), never from building a Y.Doc; until
  * that cache has read the registry (the server starting) the answer is 503 and the
  * device waits for its sync as before. The body is written in slices, one per
- * event-loop turn, so other rooms carry on while 100k rows go out, and compressed
- * when the client takes it (brotli, else gzip; at their fastest levels, in Node's
- * thread pool): 100k generated members are 35 MiB of JSON, 7.1 MiB with brotli and
- * 7.7 MiB with gzip, which a new device on a trade fair's network waits for.
+ * event-loop turn, so other rooms carry on while 100k rows go out.
  */
 import type { ServerResponse } from 'node:http';
-import { pipeline, type Writable } from 'node:stream';
-import zlib from 'node:zlib';
 import { accessFor, DOC } from '../../src/lib/domain/access';
 import { isMemberField, MEMBERS_TABLE } from '../../src/lib/domain/member';
 import type { Row } from '../../src/lib/domain/report';
@@ -32,72 +27,35 @@ export const PREVIEW_SLICE_ROWS = 2000;
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
-export type BodyEncoding = 'br' | 'gzip' | 'identity';
-
-/** What to compress with, from the request's Accept-Encoding (q=0 refuses). */
-export function pickEncoding(accept: string | undefined): BodyEncoding {
-	const ok = new Set<string>();
-	for (const part of (accept ?? '').toLowerCase().split(',')) {
-		const [name, ...params] = part.split(';').map((x) => x.trim());
-		const q = params.find((x) => x.startsWith('q='));
-		if (name && !(q && Number(q.slice(2)) === 0)) ok.add(name);
-	}
-	if (ok.has('br')) return 'br';
-	if (ok.has('gzip') || ok.has('*')) return 'gzip';
-	return 'identity';
-}
-
-function compressor(encoding: 'br' | 'gzip'): zlib.Gzip | zlib.BrotliCompress {
-	return encoding === 'br'
-		? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } })
-		: zlib.createGzip({ level: 1 });
-}
-
-/** The stream can take more (drained), or never will (closed); no listener is left behind. */
-function writable(out: Writable): Promise<void> {
+/** The response can take more (drained), or never will (closed); no listener is left behind. */
+function writable(res: ServerResponse): Promise<void> {
 	return new Promise((resolve) => {
 		const done = () => {
-			out.off('drain', done);
-			out.off('close', done);
+			res.off('drain', done);
+			res.off('close', done);
 			resolve();
 		};
-		out.on('drain', done);
-		out.on('close', done);
+		res.on('drain', done);
+		res.on('close', done);
 	});
 }
 
-/**
- * Write the member fields of `rows` as rows-json, a slice per turn, compressed with
- * `encoding`; stops when the client goes away (the compressor is destroyed with it).
- */
-export async function streamRows(
-	res: ServerResponse,
-	rows: readonly Row[],
-	encoding: BodyEncoding = 'identity'
-): Promise<void> {
+/** Write the member fields of `rows` as rows-json, a slice per turn; stops when the client goes away. */
+export async function streamRows(res: ServerResponse, rows: readonly Row[]): Promise<void> {
 	res.writeHead(200, {
 		'Cache-Control': 'no-store',
-		'Content-Type': 'application/json; charset=utf-8',
-		Vary: 'Accept-Encoding',
-		...(encoding === 'identity' ? {} : { 'Content-Encoding': encoding })
+		'Content-Type': 'application/json; charset=utf-8'
 	});
-	let out: Writable = res;
-	if (encoding !== 'identity') {
-		const z = compressor(encoding);
-		// Ends `res` after the last bytes; destroys `z` when the client goes away.
-		pipeline(z, res, () => {});
-		out = z;
-	}
 	const writer = new RowsJsonWriter(isMemberField);
-	out.write('{"rows":[');
+	res.write('{"rows":[');
 	for (let i = 0; i < rows.length; i += PREVIEW_SLICE_ROWS) {
-		if (out.destroyed) return;
+		if (res.destroyed) return;
 		const json = JSON.stringify(rows.slice(i, i + PREVIEW_SLICE_ROWS).map((r) => writer.row(r)));
-		const more = out.write(`${i > 0 ? ',' : ''}${json.slice(1, -1)}`);
+		const more = res.write(`${i > 0 ? ',' : ''}${json.slice(1, -1)}`);
 		if (more) await nextTurn();
-		else await writable(out);
+		else await writable(res);
 	}
-	if (!out.destroyed) out.end(`],"fields":${JSON.stringify(writer.fields)}}`);
+	if (!res.destroyed) res.end(`],"fields":${JSON.stringify(writer.fields)}}`);
 }
 
 export function previewRoutes(deps: AreaDeps): ApiRoute[] {
@@ -124,7 +82,7 @@ export function previewRoutes(deps: AreaDeps): ApiRoute[] {
 						'The server is still reading the registry; the members arrive with the sync.'
 					);
 				}
-				await streamRows(ctx.res, rows, pickEncoding(ctx.req.headers['accept-encoding']));
+				await streamRows(ctx.res, rows);
 			}
 		}
 	];
