@@ -72,10 +72,10 @@ export type SourceChannel = (typeof SOURCE_CHANNEL)[keyof typeof SOURCE_CHANNEL]
 const values = <T extends Record<string, string>>(o: T) =>
 	Object.values(o) as [T[keyof T], ...T[keyof T][]];
 
-/** Row ids are made on the client; random, URL-safe, never a prototype key. */
 /** The registry doc's root map of member rows (row id → Y.Map of fields). */
 export const MEMBERS_TABLE = 'members';
 
+/** Row ids are made on the client; random, URL-safe, never a prototype key. */
 export const ROW_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 export const rowId = z.string().regex(ROW_ID_PATTERN);
 
