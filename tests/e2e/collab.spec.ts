@@ -3,7 +3,7 @@
  * merge of concurrent edits, and undo that only undoes one's own edits.
  */
 import { expect, test, type Browser } from '@playwright/test';
-import { cell, loginContext, waitForGrid } from './fixtures';
+import { cell, loginContext, showColumn, waitForGrid } from './fixtures';
 import { addMember, cellValue, editText, editor, search, uniqueTag } from './members-helpers';
 import { USERS } from './users';
 
@@ -49,6 +49,16 @@ test('[C7] an edit in one browser shows in the other at once, and presence follo
 	await editText(a.page, id, 'legalRep', 'Chen Wei');
 	await expect(cellValue(b.page, id, 'legalRep')).toHaveText('Chen Wei');
 	await expect(cell(b.page, id, 'name')).toHaveClass(/ag-cell-focus/);
+
+	// A goes to a column B has not scrolled to (the grid draws only the columns in
+	// view): B sees A there once B scrolls to it.
+	await showColumn(a.page, 'email');
+	await cell(a.page, id, 'email').click();
+	await expect(b.page.locator('.gh-presence[data-user="sara"]')).toHaveCount(0);
+	await showColumn(b.page, 'email');
+	await expect(cell(b.page, id, 'email').locator('.gh-presence[data-user="sara"]')).toHaveText(
+		sara.displayName
+	);
 
 	// When A leaves, A's badge goes away.
 	await a.context.close();

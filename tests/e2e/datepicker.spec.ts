@@ -6,7 +6,7 @@
  * the open picker go to test-results/screenshots/ for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { cell, loginContext, waitForGrid } from './fixtures';
+import { cell, loginContext, showColumn, waitForGrid } from './fixtures';
 import { addMember, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
@@ -193,6 +193,7 @@ test('Chinese: the grid date editor, weeks from Monday, Chinese labels', async (
 	await waitForGrid(page);
 	const id = await addMember(page);
 	// A double click opens the editor with the calendar.
+	await showColumn(page, 'joinDate');
 	await cell(page, id, 'joinDate').dblclick();
 	const popup = page.locator('.gh-editor').getByTestId('date-popup');
 	const grid = popup.getByRole('grid');

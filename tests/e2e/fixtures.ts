@@ -57,6 +57,32 @@ export async function waitForGrid(page: Page) {
 export const cell = (page: Page, rowId: string, field: string) =>
 	page.locator(`.ag-row[row-id="${rowId}"] .ag-cell[col-id="${field}"]`);
 
+/**
+ * The grid draws only the columns in view (and their headers): scroll it sideways, from
+ * its start, until `field`'s column is drawn, as a person scrolls to reach it.
+ */
+export async function showColumn(page: Page, field: string): Promise<void> {
+	const shown = await page.evaluate(async (f) => {
+		const drawn = () => document.querySelector(`.gh-grid .ag-header-cell[col-id="${f}"]`) !== null;
+		const bar = document.querySelector<HTMLElement>('.gh-grid .ag-body-horizontal-scroll-viewport');
+		if (drawn() || !bar) return drawn();
+		// Two frames: the grid draws the columns of a new scroll position in a frame.
+		const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+		// Right to left, the grid scrolls towards negative scrollLeft.
+		const step = (getComputedStyle(bar).direction === 'rtl' ? -1 : 1) * (bar.clientWidth / 2);
+		bar.scrollLeft = 0;
+		await frames();
+		while (!drawn()) {
+			const before = bar.scrollLeft;
+			bar.scrollLeft += step;
+			await frames();
+			if (bar.scrollLeft === before) break;
+		}
+		return drawn();
+	}, field);
+	expect(shown, `the grid has no column "${field}" to scroll to`).toBe(true);
+}
+
 /** The service worker must control the page, or a reload without network shows nothing. */
 export async function controlledByServiceWorker(page: Page) {
 	await page.evaluate(async () => {

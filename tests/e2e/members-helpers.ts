@@ -4,7 +4,7 @@
  * grid's order and counts.
  */
 import { expect, type Page } from '@playwright/test';
-import { cell } from './fixtures';
+import { cell, showColumn } from './fixtures';
 
 /** A tag that makes this test's rows findable with the quick search. */
 export const uniqueTag = (prefix = 'T') =>
@@ -30,6 +30,7 @@ export async function addMember(page: Page): Promise<string> {
 
 /** Edit a text-like cell: click, Enter, type, Enter. */
 export async function editText(page: Page, id: string, field: string, text: string) {
+	await showColumn(page, field);
 	await cell(page, id, field).click();
 	await page.keyboard.press('Enter');
 	await expect(editor(page)).toBeVisible();
