@@ -114,24 +114,34 @@ async function openFromDevice(): Promise<void> {
 	session.ready = true;
 }
 
-/** Sends a logout that was made offline. True when the server has it (or it was not owed). */
-async function settleOwedLogout(): Promise<boolean> {
+/**
+ * Sends a logout that was made offline: `none` when none was owed, `sent` when the server
+ * has it now, `offline` when it could not be sent.
+ */
+async function settleOwedLogout(): Promise<'none' | 'sent' | 'offline'> {
 	let owed = false;
 	try {
 		owed = (await getSetting(LOGOUT_OWED, z.literal(true))) === true;
 	} catch {
-		return true;
+		return 'none';
 	}
-	if (!owed) return true;
+	if (!owed) return 'none';
 	try {
 		const res = await fetch('/api/session', { method: 'DELETE' });
-		if (res.status >= 500) return false;
+		if (res.status >= 500) return 'offline';
 	} catch {
-		return false;
+		return 'offline';
 	}
 	await localDb().settings.delete(LOGOUT_OWED);
-	return true;
+	return 'sent';
 }
+
+/** The server's answer to "who is logged in", or null when it cannot be reached. */
+const askServer = (): Promise<Response | null> =>
+	fetch('/api/session', { headers: { accept: 'application/json' } }).catch(() => null);
+
+/** A member's personal survey link: no session, no app data, nothing on this device. */
+export const isSurveyLink = (path: string) => path.startsWith('/s/');
 
 /**
  * Learn who is logged in. Online: the server says (and the user is remembered for
@@ -139,19 +149,20 @@ async function settleOwedLogout(): Promise<boolean> {
  * 401: nobody, and the remembered user is forgotten.
  */
 export async function loadSession(): Promise<void> {
-	if (!(await settleOwedLogout())) {
+	// Asked at once, while the device is checked for a logout made offline (IndexedDB).
+	let asked = askServer();
+	const owed = await settleOwedLogout();
+	if (owed === 'offline') {
 		// Still offline after logging out offline: nobody is logged in on this device.
 		session.user = null;
 		session.offline = true;
 		session.ready = true;
 		return;
 	}
-	let res: Response;
-	try {
-		res = await fetch('/api/session', { headers: { accept: 'application/json' } });
-	} catch {
-		return openFromDevice();
-	}
+	// That answer may be older than the logout just sent.
+	if (owed === 'sent') asked = askServer();
+	const res = await asked;
+	if (!res) return openFromDevice();
 	if (res.status === 200) {
 		const body = userResponse.safeParse(await res.json().catch(() => null));
 		if (body.success) {
