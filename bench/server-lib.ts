@@ -354,10 +354,12 @@ export class Host {
 		if (process.env.BENCH_CPU_PROF) {
 			execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
 		}
+		// `BENCH_SERVER_STDOUT=1` lets the servers' stdout through, e.g. V8's `--trace-gc`
+		// lines with `BENCH_OURS_NODE_FLAGS`.
 		const child = fork(HOST_JS, [], {
 			execArgv,
 			serialization: 'advanced',
-			stdio: ['ignore', 'ignore', 'inherit', 'ipc']
+			stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc']
 		});
 		if (opts.cpus && child.pid) pinProcess(child.pid, opts.cpus);
 		return new Host(kind, child);
