@@ -22,6 +22,7 @@
  * corrected in the same update never shows: the stored update holds only the result.
  */
 import * as Y from 'yjs';
+import { keepValuesCompact } from './compact-values';
 import { MEMBER_FILE_TABLE_NAMES } from '../src/lib/domain/contacts';
 import { MEMBERS } from './guard';
 import type { HistoryEntry, Primitive } from './store/history';
@@ -201,7 +202,7 @@ export class HistoryIndex {
 		if (loaded) return loaded;
 		const h = this.store.history;
 		const progress = await h.progress(room);
-		const doc = new Y.Doc({ gc: true });
+		const doc = keepValuesCompact(new Y.Doc({ gc: true }));
 		for (const t of HISTORY_TABLES) doc.getMap(t);
 		let seq = 0;
 		if (progress?.state) {

@@ -37,6 +37,7 @@ import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { DOC_GUARDS } from './doc-guards';
 import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
 import { seedSettings } from './joining';
+import { keepValuesCompact } from './compact-values';
 import type { AppendedUpdate, Store } from './store/types';
 
 /** What a room needs from a connection. The transport's connections implement it. */
@@ -256,7 +257,7 @@ export class Room {
 			opts.name,
 			opts.store,
 			opts.tuning,
-			new Y.Doc({ gc: true }),
+			keepValuesCompact(new Y.Doc({ gc: true })),
 			{
 				lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : (snapshot?.upToSeq ?? 0),
 				snapshotSeq: snapshot?.upToSeq ?? 0,
