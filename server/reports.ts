@@ -171,11 +171,15 @@ const NO_ROWS: ReadonlyMap<string, Row> = new Map();
 /** History the reports keep: not the changes of free text no area reads (UNREPORTED_FIELDS). */
 const reportedEvent = (e: HistoryEvent) => !UNREPORTED_FIELDS.registry?.[e.table]?.has(e.field);
 
+/** A plain value of a row or of a settings map (not a nested type). */
+const isCell = (v: unknown): v is Cell =>
+	typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
 function readRow(id: string, y: Y.Map<unknown>): Row {
 	const row: Record<string, Cell> = { id };
 	for (const [k, v] of y.entries()) {
 		if (k === 'id' || k === '__proto__') continue;
-		if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') row[k] = v;
+		if (isCell(v)) row[k] = v;
 	}
 	return row as Row;
 }
@@ -190,7 +194,7 @@ function patchRow(prev: Row, y: Y.Map<unknown>, keys: ReadonlySet<string | null>
 	for (const k of keys) {
 		if (k === null || k === 'id' || k === '__proto__') continue;
 		const v = valueAt(y, k);
-		if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') row[k] = v;
+		if (isCell(v)) row[k] = v;
 		else if (k in row) delete row[k];
 	}
 	return row as Row;
@@ -265,8 +269,7 @@ export class TableCache {
 		const wasRow = rows.delete(key);
 		const wasValue = values.delete(key);
 		if (v instanceof Y.Map) rows.set(key, readRow(key, v));
-		else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-			values.set(key, v);
+		else if (isCell(v)) values.set(key, v);
 		return { row: wasRow || v instanceof Y.Map, value: wasValue || values.has(key) };
 	}
 
