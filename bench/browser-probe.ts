@@ -8,6 +8,10 @@
  * between this process and the browser.
  *
  * Marks (first time seen):
+ *  - htmlEnd: the app's page has come; scriptsEnd: the last of the scripts asked for
+ *    before the session
+ *  - sessionAsk / sessionEnd: the app asks who is logged in / the answer's last byte
+ *  - cacheRead / cacheReadDone: the row cache's chunks are asked for / have come [C14]
  *  - idbOpen / idbReadDone: the local copy's database is opened / its updates are read
  *  - wsCreate: the app connects to /sync, right after the local copy was applied to
  *    the Y.Doc (room.svelte.ts connects in `whenSynced.then`)
@@ -76,6 +80,17 @@ export function probe(opts: ProbeOptions): void {
 		return req;
 	} as typeof getAll;
 
+	// The row cache's chunks [C14] (dexie reads them through the `[key+gen]` index).
+	const indexGetAll = IDBIndex.prototype.getAll;
+	IDBIndex.prototype.getAll = function (this: IDBIndex, ...args: unknown[]) {
+		const req = (indexGetAll as (...a: unknown[]) => IDBRequest<unknown[]>).apply(this, args);
+		if (this.objectStore.name === 'rowChunks' && marks.cacheRead === undefined) {
+			mark('cacheRead');
+			req.addEventListener('success', () => mark('cacheReadDone'));
+		}
+		return req;
+	} as typeof indexGetAll;
+
 	// The server's rows for a first look [C20]: asked (previewAsk); the resource timing
 	// entry gives when the last byte came (previewEnd) and the body's size.
 	const isPreview = (url: string) =>
@@ -84,9 +99,25 @@ export function probe(opts: ProbeOptions): void {
 	window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
 		const url = input instanceof Request ? input.url : String(input);
 		if (isPreview(url)) mark('previewAsk');
+		if (new URL(url, location.href).pathname === '/api/session') mark('sessionAsk');
 		return nativeFetch.call(this, input, init);
 	};
 	const previewTiming = () => {
+		const session = performance
+			.getEntriesByType('resource')
+			.find((x) => new URL(x.name).pathname === '/api/session') as
+			PerformanceResourceTiming | undefined;
+		if (session) marks.sessionEnd = session.responseEnd;
+		const nav = performance.getEntriesByType('navigation')[0] as
+			PerformanceNavigationTiming | undefined;
+		if (nav) marks.htmlEnd = nav.responseEnd;
+		const scripts = performance
+			.getEntriesByType('resource')
+			.filter(
+				(x) => /\.js$/.test(new URL(x.name).pathname) && x.startTime < (marks.sessionAsk ?? 0)
+			)
+			.map((x) => (x as PerformanceResourceTiming).responseEnd);
+		if (scripts.length) marks.scriptsEnd = Math.max(...scripts);
 		const e = performance.getEntriesByType('resource').find((x) => isPreview(x.name)) as
 			PerformanceResourceTiming | undefined;
 		if (!e) return;

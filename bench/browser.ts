@@ -41,6 +41,12 @@ import {
 import { stats, type Measure } from './report';
 import { BuildSourceMaps } from './sourcemap';
 
+/**
+ * Chromium as the tests launch it. For trying things out, `BENCH_CHROMIUM_ARGS` adds
+ * flags (space-separated), e.g. `--disable-features=BackgroundResourceFetch`, with
+ * which module scripts use V8's code cache (docs/BENCHMARKS.md); `BENCH_NO_SW=1`
+ * blocks the service worker.
+ */
 const CHROMIUM_ARGS = [
 	'--no-sandbox',
 	'--disable-gpu',
@@ -48,7 +54,8 @@ const CHROMIUM_ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 	'--disable-quic',
-	'--no-first-run'
+	'--no-first-run',
+	...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean)
 ];
 
 const TARGETS: Record<string, Record<number, number>> = {
@@ -95,6 +102,11 @@ const ms = (x: number) => `${Math.round(x)} ms`;
 const median = (xs: number[]) => stats(xs).median;
 
 function samplesFor(kind: 'open' | 'sync', size: number, quick: boolean): number {
+	// For trying a change: `BENCH_OPENS=<n>` opens from the local copy n times, and
+	// `BENCH_OPEN_ONLY=1` leaves out the profiled open and the first syncs.
+	const opens = Number(process.env.BENCH_OPENS);
+	if (kind === 'open' && opens > 0) return opens;
+	if (kind === 'sync' && process.env.BENCH_OPEN_ONLY) return 0;
 	if (quick) return kind === 'open' && size <= 10_000 ? 2 : 1;
 	if (size <= 10_000) return 5;
 	if (size <= 50_000) return 3;
@@ -124,7 +136,10 @@ async function newContext(
 	server: SeededServer,
 	probeOptions: ProbeOptions
 ): Promise<{ context: BrowserContext; userId: number }> {
-	const context = await browser.newContext({ baseURL: server.url });
+	const context = await browser.newContext({
+		baseURL: server.url,
+		...(process.env.BENCH_NO_SW ? { serviceWorkers: 'block' as const } : {})
+	});
 	await context.addInitScript(probe, probeOptions);
 	// Log in through the API (the cookie lands in the context): login is not timed.
 	const r = await context.request.post('/api/session', {
@@ -456,6 +471,13 @@ async function quiet(log: (s: string) => void, what: string): Promise<number> {
 	return load;
 }
 
+/** The marks of one open in the order they came, for the log: `idbOpen 702, grid 1180, …`. */
+const markList = (marks: Record<string, number>): string =>
+	Object.entries(marks)
+		.sort((a, b) => a[1] - b[1])
+		.map(([k, v]) => `${k} ${Math.round(v)}`)
+		.join(', ');
+
 const withStart = (r: ProbeResult): ProbeResult => ({ ...r, marks: { start: 0, ...r.marks } });
 
 async function benchSize(
@@ -520,7 +542,7 @@ async function benchSize(
 					const h = await heapAfterOpen(page);
 					heap.samples.push(h.usedMiB);
 					log(
-						`browser ${size}: open-local #${i + 1} ${ms(t)} (wall ${ms(o.wallMs)}), heap ${h.usedMiB.toFixed(0)} MiB used / ${h.totalMiB.toFixed(0)} MiB${h.online ? '' : ' (not online)'}`
+						`browser ${size}: open-local #${i + 1} ${ms(t)} (wall ${ms(o.wallMs)}), heap ${h.usedMiB.toFixed(0)} MiB used / ${h.totalMiB.toFixed(0)} MiB${h.online ? '' : ' (not online)'}; marks ${markList(o.result.marks)}`
 					);
 				} finally {
 					await closeQuietly(page);
@@ -529,7 +551,7 @@ async function benchSize(
 			const missed =
 				(open.target && median(open.samples) > open.target.value) ||
 				(heap.target && median(heap.samples) > heap.target.value);
-			if (opts.profile || missed) {
+			if ((opts.profile || missed) && !process.env.BENCH_OPEN_ONLY) {
 				const { profile, opened } = await profiledOpen(context, timeoutMs, `open-local-${size}`);
 				log(`browser ${size}: profiled open-local ${ms(opened.result.marks.scrolled)}`);
 				profiles.push({
@@ -590,7 +612,7 @@ async function benchSize(
 			}
 		}
 		const syncMissed = sync.target && median(sync.samples) > sync.target.value;
-		if (!failed && (opts.profile || syncMissed)) {
+		if (!failed && (opts.profile || syncMissed) && runs > 0) {
 			const { context: fresh } = await newContext(browser, server, {
 				n: size,
 				scroll: false,
