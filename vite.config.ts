@@ -1,4 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { runInNewContext } from 'node:vm';
 import type { Plugin, ViteDevServer } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -23,8 +24,45 @@ function guildhallDev(): Plugin {
 	};
 }
 
+const MESSAGE_MODULE = /\/src\/lib\/i18n\/messages\/[\w-]+\.ts$/;
+
+/**
+ * In a build, each i18n message module's table (`defineMessages({ en, fa, zh })`, all
+ * strings) becomes `defineMessages(JSON.parse('…'))`. A JSON string is scanned, not
+ * parsed as code, and JSON.parse builds the objects faster than an object literal
+ * runs: the tables are ~200 KB and every page loads them first (docs/BENCHMARKS.md).
+ */
+export function messagesAsJson(): Plugin {
+	const CALL = 'defineMessages(';
+	return {
+		name: 'guildhall-messages-as-json',
+		apply: 'build',
+		enforce: 'post',
+		transform(code, id) {
+			if (!MESSAGE_MODULE.test(id)) return null;
+			const start = code.indexOf(CALL);
+			const end = code.lastIndexOf(')');
+			if (start < 0 || end < start || code.indexOf(CALL, start + 1) >= 0) {
+				this.error(`${id}: expected one defineMessages({ en, fa, zh }) call`);
+			}
+			const table: unknown = runInNewContext(`(${code.slice(start + CALL.length, end)})`, {});
+			const strings = (o: unknown) =>
+				!!o && typeof o === 'object' && Object.values(o).every((v) => typeof v === 'string');
+			const t = table as Record<string, unknown>;
+			if (!t || !['en', 'fa', 'zh'].every((l) => strings(t[l]))) {
+				this.error(`${id}: a message table holds only strings, by en, fa and zh`);
+			}
+			const json = JSON.stringify(JSON.stringify(table));
+			return {
+				code: `${code.slice(0, start + CALL.length)}JSON.parse(${json})${code.slice(end)}`,
+				map: { mappings: '' }
+			};
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [guildhallDev(), sveltekit()],
+	plugins: [guildhallDev(), messagesAsJson(), sveltekit()],
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'tests/server/**/*.test.ts'],
 		environment: 'node',
