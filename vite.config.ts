@@ -45,11 +45,13 @@ export function messagesAsJson(): Plugin {
 			if (start < 0 || end < start || code.indexOf(CALL, start + 1) >= 0) {
 				this.error(`${id}: expected one defineMessages({ en, fa, zh }) call`);
 			}
-			const table: unknown = runInNewContext(`(${code.slice(start + CALL.length, end)})`, {});
+			const table = runInNewContext(`(${code.slice(start + CALL.length, end)})`, {}) as Record<
+				string,
+				unknown
+			> | null;
 			const strings = (o: unknown) =>
 				!!o && typeof o === 'object' && Object.values(o).every((v) => typeof v === 'string');
-			const t = table as Record<string, unknown>;
-			if (!t || !['en', 'fa', 'zh'].every((l) => strings(t[l]))) {
+			if (!['en', 'fa', 'zh'].every((l) => strings(table?.[l]))) {
 				this.error(`${id}: a message table holds only strings, by en, fa and zh`);
 			}
 			const json = JSON.stringify(JSON.stringify(table));
