@@ -92,7 +92,8 @@ export function probe(opts: ProbeOptions): void {
 	} as typeof indexGetAll;
 
 	// The server's rows for a first look [C20]: asked (previewAsk); the resource timing
-	// entry gives when the last byte came (previewEnd) and the body's size.
+	// entry gives when the last byte came (previewEnd) and the body's size. Resource
+	// timing gives the page's, the session's and the scripts' last bytes too.
 	const isPreview = (url: string) =>
 		/\/api\/[^/]+\/members$/.test(new URL(url, location.href).pathname);
 	const nativeFetch = window.fetch;
@@ -102,7 +103,7 @@ export function probe(opts: ProbeOptions): void {
 		if (new URL(url, location.href).pathname === '/api/session') mark('sessionAsk');
 		return nativeFetch.call(this, input, init);
 	};
-	const previewTiming = () => {
+	const resourceMarks = () => {
 		const session = performance
 			.getEntriesByType('resource')
 			.find((x) => new URL(x.name).pathname === '/api/session') as
@@ -186,7 +187,7 @@ export function probe(opts: ProbeOptions): void {
 			}
 		}
 		if (finished) {
-			previewTiming();
+			resourceMarks();
 			finish({ marks, info });
 		} else requestAnimationFrame(tick);
 	};
