@@ -25,6 +25,7 @@ import * as Y from 'yjs';
 import { keepValuesCompact } from './compact-values';
 import { MEMBER_FILE_TABLE_NAMES } from '../src/lib/domain/contacts';
 import { MEMBERS } from './guard';
+import { isCell } from '../src/lib/domain/report';
 import type { HistoryEntry, Primitive } from './store/history';
 import type { Store, StoredUpdate } from './store/types';
 
@@ -57,9 +58,6 @@ interface Replica {
 
 type Values = Record<string, Primitive>;
 
-const isPrimitive = (v: unknown): v is Primitive =>
-	typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-
 /** A row map's values, including items deleted in the running transaction (not yet GC'd). */
 function valuesOf(row: Y.Map<unknown>, includeDeleted: boolean): Values {
 	const out: Values = {};
@@ -67,7 +65,7 @@ function valuesOf(row: Y.Map<unknown>, includeDeleted: boolean): Values {
 		if (item.deleted && !includeDeleted) continue;
 		const c = item.content.getContent();
 		const v = c[c.length - 1];
-		if (isPrimitive(v)) out[key] = v;
+		if (isCell(v)) out[key] = v;
 	}
 	return out;
 }
@@ -138,9 +136,9 @@ export function replayRow(doc: Y.Doc, row: StoredUpdate): HistoryEntry[] {
 					const rowId = item.parentSub;
 					const now = valuesOf(rowMap, false);
 					for (const [field, change] of ev.keys) {
-						const from = isPrimitive(change.oldValue) ? change.oldValue : null;
+						const from = isCell(change.oldValue) ? change.oldValue : null;
 						const v = rowMap.get(field);
-						const to = isPrimitive(v) ? v : null;
+						const to = isCell(v) ? v : null;
 						if (from === to) continue;
 						const members = [memberOf(table, rowId, now)];
 						// A child row moved to another member shows in both files.

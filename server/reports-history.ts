@@ -12,13 +12,12 @@
  * event loop between log rows.
  */
 import * as Y from 'yjs';
-import type { Cell, HistoryEvent } from '../src/lib/domain/report';
+import { isCell, type Cell, type HistoryEvent } from '../src/lib/domain/report';
 import type { Store } from './store/types';
 
 type RowMap = Y.Map<unknown>;
 
-const cell = (v: unknown): Cell | null =>
-	typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+const cell = (v: unknown): Cell | null => (isCell(v) ? v : null);
 
 /** Observe `table` of `doc` and report each field change. Returns the unsubscribe. */
 export function observeTable(opts: {

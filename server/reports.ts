@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import type { DocName } from '../src/lib/domain/access';
 import {
 	dayOf,
+	isCell,
 	previousPeriod,
 	REPORTS_META,
 	REPORTS_PERIODS,
@@ -170,10 +171,6 @@ const NO_ROWS: ReadonlyMap<string, Row> = new Map();
 
 /** History the reports keep: not the changes of free text no area reads (UNREPORTED_FIELDS). */
 const reportedEvent = (e: HistoryEvent) => !UNREPORTED_FIELDS.registry?.[e.table]?.has(e.field);
-
-/** A plain value of a row or of a settings map (not a nested type). */
-const isCell = (v: unknown): v is Cell =>
-	typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 function readRow(id: string, y: Y.Map<unknown>): Row {
 	const row: Record<string, Cell> = { id };

@@ -263,6 +263,9 @@ export function standardPeriods(
 
 /** A field value as stored: primitives only. */
 export type Cell = string | number | boolean;
+/** Whether a value read from a doc is a field value (not a nested type, not null). */
+export const isCell = (v: unknown): v is Cell =>
+	typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 /** One row of a table, as plain data: `{ id, ...fields }`. */
 export type Row = { readonly id: string } & Readonly<Record<string, Cell>>;
 /** A doc's tables by root map name. */
