@@ -168,3 +168,47 @@ test('[C19] the offline shell installs at load on the login page, and after the 
 	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
 	await context.close();
 });
+
+test('[C19] build files come from the shell cache without running the worker, and from the network when it lacks one', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await controlledByServiceWorker(page);
+	await page.reload();
+	await expect(page.locator('input[name=username]')).toBeVisible();
+	// Resource Timing says how the worker's router answered each request.
+	type Routed = { name: string; matched: string; final: string };
+	const routed = (): Routed[] =>
+		performance
+			.getEntriesByType('resource')
+			.filter((e) => new URL(e.name).pathname.startsWith('/_app/immutable/'))
+			.map((e) => {
+				const r = e as PerformanceResourceTiming & {
+					workerMatchedSourceType?: string;
+					workerFinalSourceType?: string;
+				};
+				return {
+					name: r.name,
+					matched: r.workerMatchedSourceType ?? '',
+					final: r.workerFinalSourceType ?? ''
+				};
+			});
+	const loaded = await page.evaluate(routed);
+	expect(loaded.filter((e) => e.name.endsWith('.js')).length).toBeGreaterThan(3);
+	for (const e of loaded) expect(e, e.name).toMatchObject({ matched: 'cache', final: 'cache' });
+
+	// A file the cache does not hold (caches cleared here) still loads, from the network.
+	const missed = await page.evaluate(async (url) => {
+		for (const key of await caches.keys()) await caches.delete(key);
+		const res = await fetch(url, { cache: 'no-store' });
+		return { status: res.status, body: (await res.text()).length };
+	}, loaded[0].name);
+	expect(missed.status).toBe(200);
+	expect(missed.body).toBeGreaterThan(0);
+	await expect
+		.poll(async () => (await page.evaluate(routed)).filter((e) => e.name === loaded[0].name).at(-1))
+		.toMatchObject({ matched: 'cache', final: 'network' });
+	await context.close();
+});
