@@ -16,12 +16,19 @@ export interface YMD {
 	d: number;
 }
 
-const persianParts = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
-	timeZone: 'UTC',
-	year: 'numeric',
-	month: 'numeric',
-	day: 'numeric'
-});
+/**
+ * Made at first use, not when the module loads: every page loads this module, and
+ * building the formatter (ICU's Persian calendar) took ~9 ms of each page load, in
+ * English too.
+ */
+let persianParts: Intl.DateTimeFormat | null = null;
+const persianFormat = () =>
+	(persianParts ??= new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
+		timeZone: 'UTC',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric'
+	}));
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 export const ymdToIso = ({ y, m, d }: YMD) => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
@@ -42,7 +49,7 @@ export function isoToYmd(iso: string): YMD | null {
 export function gregorianToPersian(iso: string): YMD | null {
 	const g = isoToYmd(iso);
 	if (!g) return null;
-	const parts = persianParts.formatToParts(new Date(Date.UTC(g.y, g.m - 1, g.d)));
+	const parts = persianFormat().formatToParts(new Date(Date.UTC(g.y, g.m - 1, g.d)));
 	const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
 	return { y: get('year'), m: get('month'), d: get('day') };
 }
