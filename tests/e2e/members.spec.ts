@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { cell, loginContext, showColumn, waitForGrid } from './fixtures';
+import { cell, loginContext, newDeviceContext, showColumn, waitForGrid } from './fixtures';
 import {
 	addMember,
 	columnValues,
@@ -136,6 +136,39 @@ test('[C5] an invalid email is refused with what is expected, and nothing is sav
 	await search(page, tag);
 	await showColumn(page, 'email');
 	await expect(cell(page, id, 'email')).toHaveText('info@acme.example');
+	await context.close();
+});
+
+test("the grid's code comes apart from the page's; when it cannot load, the page says what to do", async ({
+	browser
+}) => {
+	// ag-grid is loaded by itself (grid/load.ts): here its script fails, everything else loads.
+	const context = await newDeviceContext(browser, sara);
+	const page = await context.newPage();
+	let blocked = 0;
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		const res = await route.fetch();
+		const body = await res.text();
+		if (body.includes('AG Grid')) {
+			blocked++;
+			return route.abort('internetdisconnected');
+		}
+		return route.fulfill({ response: res, body });
+	});
+	await page.goto('/members');
+	await expect(page.getByTestId('grid-load-failed')).toHaveText(
+		'The table could not be loaded. Check your connection, then reload the page.'
+	);
+	expect(blocked).toBeGreaterThan(0);
+	// The rest of the page works, and the registry still syncs behind the message.
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await expect(page.locator('.ag-root')).toHaveCount(0);
+
+	// As the message says: with the script reachable again, a reload shows the grid.
+	await page.unroute('**/_app/immutable/**/*.js');
+	await page.reload();
+	await waitForGrid(page);
+	await expect(page.getByTestId('grid-load-failed')).toHaveCount(0);
 	await context.close();
 });
 

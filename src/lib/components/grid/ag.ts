@@ -1,7 +1,10 @@
 /**
  * ag-grid setup shared by the app's grids: the community modules we use (registered
- * once), the theme (Theming API, following the app's CSS variables) and the grid's
- * own UI strings per locale.
+ * once), the theme (Theming API, following the app's CSS variables), the grid's own
+ * UI strings and direction per locale, and the rows drawn beyond the visible ones.
+ *
+ * This is the only module that imports ag-grid's code (the others import its types):
+ * pages load it through `loadGrid()` (load.ts), apart from their own code.
  */
 import {
 	CellStyleModule,
@@ -23,14 +26,17 @@ import {
 	ScrollApiModule,
 	SelectEditorModule,
 	TextFilterModule,
+	createGrid,
 	themeQuartz,
+	type GridApi,
+	type GridOptions,
 	type LocaleText
 } from 'ag-grid-community';
 import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN, AG_GRID_LOCALE_IR } from '@ag-grid-community/locale';
-import type { Locale } from '$lib/i18n/locales';
+import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
 let registered = false;
-export function registerGridModules(): void {
+function registerGridModules(): void {
 	if (registered) return;
 	registered = true;
 	ModuleRegistry.registerModules([
@@ -55,7 +61,7 @@ export function registerGridModules(): void {
 	]);
 }
 
-export const gridTheme = themeQuartz.withParams({
+const gridTheme = themeQuartz.withParams({
 	fontFamily: 'var(--gh-font)',
 	fontSize: 14,
 	headerFontWeight: 600,
@@ -75,10 +81,26 @@ export const gridTheme = themeQuartz.withParams({
  * about a third fewer rows: at 10k members the scroll to the middle showed its rows in
  * 97 ms instead of 215 (docs/BENCHMARKS.md). Four rows still cover a wheel step.
  */
-export const GRID_ROW_BUFFER = 4;
+const GRID_ROW_BUFFER = 4;
 
-export const GRID_LOCALE_TEXT: Record<Locale, LocaleText> = {
+const GRID_LOCALE_TEXT: Record<Locale, LocaleText> = {
 	en: AG_GRID_LOCALE_EN,
 	fa: AG_GRID_LOCALE_IR,
 	zh: AG_GRID_LOCALE_CN
 };
+
+/**
+ * A grid in `host` with the app's modules, theme and row buffer, in `locale`'s text
+ * and direction; `options` add to these (and may override them).
+ */
+export function newGrid<T>(host: HTMLElement, locale: Locale, options: GridOptions<T>): GridApi<T> {
+	registerGridModules();
+	return createGrid<T>(host, {
+		theme: gridTheme,
+		enableRtl: LOCALE_META[locale].dir === 'rtl',
+		localeText: GRID_LOCALE_TEXT[locale],
+		rowBuffer: GRID_ROW_BUFFER,
+		animateRows: false,
+		...options
+	});
+}

@@ -44,7 +44,8 @@ export const common = defineMessages({
 		'logout.stay': 'Stay logged in',
 		'error.network': 'Could not reach the server. Check your connection and try again.',
 		'error.server': 'The server had a problem. Try again in a moment.',
-		'error.sessionEnded': 'Your session has ended. Log in again.'
+		'error.sessionEnded': 'Your session has ended. Log in again.',
+		'error.gridLoad': 'The table could not be loaded. Check your connection, then reload the page.'
 	},
 	fa: {
 		'app.name': 'گیلدهال',
@@ -88,7 +89,8 @@ export const common = defineMessages({
 		'logout.stay': 'وارد بمانم',
 		'error.network': 'اتصال به سرور برقرار نشد. اتصال خود را بررسی کنید و دوباره تلاش کنید.',
 		'error.server': 'سرور با مشکل روبه‌رو شد. کمی بعد دوباره تلاش کنید.',
-		'error.sessionEnded': 'نشست شما به پایان رسیده است. دوباره وارد شوید.'
+		'error.sessionEnded': 'نشست شما به پایان رسیده است. دوباره وارد شوید.',
+		'error.gridLoad': 'جدول بارگیری نشد. اتصال خود را بررسی کنید و سپس صفحه را دوباره بارگیری کنید.'
 	},
 	zh: {
 		'app.name': 'Guildhall',
@@ -131,6 +133,7 @@ export const common = defineMessages({
 		'logout.stay': '保持登录',
 		'error.network': '无法连接服务器。请检查网络后重试。',
 		'error.server': '服务器出现问题，请稍后重试。',
-		'error.sessionEnded': '您的登录已过期，请重新登录。'
+		'error.sessionEnded': '您的登录已过期，请重新登录。',
+		'error.gridLoad': '无法加载表格。请检查网络连接，然后刷新页面。'
 	}
 });
