@@ -35,31 +35,27 @@ import {
 import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN, AG_GRID_LOCALE_IR } from '@ag-grid-community/locale';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
-let registered = false;
-function registerGridModules(): void {
-	if (registered) return;
-	registered = true;
-	ModuleRegistry.registerModules([
-		ClientSideRowModelModule,
-		ClientSideRowModelApiModule,
-		ColumnApiModule,
-		RowApiModule,
-		ScrollApiModule,
-		RenderApiModule,
-		EventApiModule,
-		CellStyleModule,
-		RowSelectionModule,
-		TextFilterModule,
-		NumberFilterModule,
-		DateFilterModule,
-		CustomFilterModule,
-		QuickFilterModule,
-		SelectEditorModule,
-		LargeTextEditorModule,
-		CustomEditorModule,
-		LocaleModule
-	]);
-}
+// Once, when this module loads (load.ts imports it when a grid is first needed).
+ModuleRegistry.registerModules([
+	ClientSideRowModelModule,
+	ClientSideRowModelApiModule,
+	ColumnApiModule,
+	RowApiModule,
+	ScrollApiModule,
+	RenderApiModule,
+	EventApiModule,
+	CellStyleModule,
+	RowSelectionModule,
+	TextFilterModule,
+	NumberFilterModule,
+	DateFilterModule,
+	CustomFilterModule,
+	QuickFilterModule,
+	SelectEditorModule,
+	LargeTextEditorModule,
+	CustomEditorModule,
+	LocaleModule
+]);
 
 const gridTheme = themeQuartz.withParams({
 	fontFamily: 'var(--gh-font)',
@@ -94,7 +90,6 @@ const GRID_LOCALE_TEXT: Record<Locale, LocaleText> = {
  * and direction; `options` add to these (and may override them).
  */
 export function newGrid<T>(host: HTMLElement, locale: Locale, options: GridOptions<T>): GridApi<T> {
-	registerGridModules();
 	return createGrid<T>(host, {
 		theme: gridTheme,
 		enableRtl: LOCALE_META[locale].dir === 'rtl',
