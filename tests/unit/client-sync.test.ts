@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { closedFromCode, roomStatus } from '../../src/lib/sync/room.svelte';
 import { CLOSE } from '../../src/lib/domain/protocol';
 import { MEMBER_FIELD_SPECS, OPTION_SETS, expectKey } from '../../src/lib/domain/fields';
-import { hasMessage, i18n, t } from '../../src/lib/i18n/index.svelte';
-import { LOCALES } from '../../src/lib/i18n/locales';
+import { formatNumber, hasMessage, i18n, t } from '../../src/lib/i18n/index.svelte';
+import { LOCALE_META, LOCALES } from '../../src/lib/i18n/locales';
 
 describe('room status', () => {
 	const base = { browserOnline: true, closed: null, connected: true, synced: true, pending: 0 };
@@ -51,5 +51,25 @@ describe('members messages', () => {
 		expect(t('sync.pending', { count: 3 })).toBe('۳ تغییر در انتظار ارسال');
 		i18n.locale = 'en';
 		expect(t('sync.pending', { count: 1 })).toBe('1 change waiting');
+	});
+	it('writes whole numbers as Intl does, without making an Intl formatter', () => {
+		const numbers = [0, 7, 10, 1403, 99_999, 12_345_678_901, Number.MAX_SAFE_INTEGER];
+		const made = vi.spyOn(Intl, 'NumberFormat');
+		const plain: Record<string, string[]> = {};
+		for (const l of LOCALES) {
+			i18n.locale = l;
+			plain[l] = numbers.map(formatNumber);
+		}
+		expect(made).not.toHaveBeenCalled();
+		made.mockRestore();
+		for (const l of LOCALES) {
+			const intl = new Intl.NumberFormat(LOCALE_META[l].bcp47, { useGrouping: false });
+			expect(plain[l], l).toEqual(numbers.map((n) => intl.format(n)));
+		}
+		// Anything else still goes to Intl: the reader's decimal sign and minus.
+		i18n.locale = 'fa';
+		expect(formatNumber(1.5)).toBe(new Intl.NumberFormat('fa-IR').format(1.5));
+		expect(formatNumber(-3)).toBe(new Intl.NumberFormat('fa-IR').format(-3));
+		i18n.locale = 'en';
 	});
 });
