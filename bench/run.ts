@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { markdown, machine, type Measure } from './report';
 import { runServerBench } from './server';
 import { runBrowserBench } from './browser';
+import { calibrate, machineSpeed } from './calibrate';
 
 const { values } = parseArgs({
 	options: {
@@ -26,6 +27,8 @@ const log = (s: string) => console.log(`[bench] ${s}`);
 const measures: Measure[] = [];
 const at = new Date().toISOString();
 let browser: string | undefined;
+const speedAtStart = calibrate();
+log(`machine speed: ${speedAtStart.map((x) => x.toFixed(0)).join(' ')} ms`);
 
 if (values.only !== 'browser') {
 	const ms = await runServerBench({ sizes, quick: values.quick, log });
@@ -36,6 +39,10 @@ if (values.only !== 'server') {
 	measures.push(...r.measures.map((m) => ({ ...m, part: 'browser' as const })));
 	browser = r.browser;
 }
+
+const speedAtEnd = calibrate();
+log(`machine speed at the end: ${speedAtEnd.map((x) => x.toFixed(0)).join(' ')} ms`);
+measures.unshift(machineSpeed(speedAtStart, speedAtEnd));
 
 if (values.only && existsSync('bench/results.json')) {
 	const prev = JSON.parse(readFileSync('bench/results.json', 'utf8')) as {
