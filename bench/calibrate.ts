@@ -8,7 +8,7 @@
  * applying the update to a new doc, and a JSON round trip of its rows.
  */
 import * as Y from 'yjs';
-import type { Measure } from './report';
+import { stats, type Measure } from './report';
 
 const ROWS = 2000;
 const FIELDS = 10;
@@ -40,8 +40,6 @@ export function calibrate(rounds = 9): number[] {
 	return Array.from({ length: rounds }, round);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 /** The report's line for a run's two calibrations. */
 export function machineSpeed(start: number[], end: number[]): Measure {
 	return {
@@ -52,8 +50,8 @@ export function machineSpeed(start: number[], end: number[]): Measure {
 		note:
 			`The same work in every run, timed in the benchmark process (Node): a Y.Doc of ${ROWS} ` +
 			`rows × ${FIELDS} fields built, encoded and applied to a new doc, and its rows through ` +
-			`JSON; lower is a faster machine. Median at the start ${median(start).toFixed(0)} ms, ` +
-			`at the end ${median(end).toFixed(0)} ms. Compare another run's timings with this run's ` +
+			`JSON; lower is a faster machine. Median at the start ${stats(start).median.toFixed(0)} ms, ` +
+			`at the end ${stats(end).median.toFixed(0)} ms. Compare another run's timings with this run's ` +
 			'only together with this line.'
 	};
 }
