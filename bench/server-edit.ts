@@ -65,12 +65,15 @@ interface Pending {
 	/** Latency to the first and the last peer that saw it. */
 	first: number;
 	last: number;
+	/** When the first peer that saw it had its message off the socket (before applying). */
+	wire: number;
 }
 
 interface Sink {
 	samples: number[];
 	first: number[];
 	last: number[];
+	wire: number[];
 }
 
 interface EditRoom {
@@ -101,7 +104,10 @@ function watch(rooms: EditRoom[], sink: Sink, field: string): void {
 					if (members.get(e.row)?.get(field) !== e.value) continue;
 					if (e.record) {
 						sink.samples.push(t - e.t0);
-						if (e.first < 0) e.first = t - e.t0;
+						if (e.first < 0) {
+							e.first = t - e.t0;
+							e.wire = c.messageAt - e.t0;
+						}
 						e.last = t - e.t0;
 					}
 					e.waiting.delete(c);
@@ -110,6 +116,7 @@ function watch(rooms: EditRoom[], sink: Sink, field: string): void {
 						if (e.record) {
 							sink.first.push(e.first);
 							sink.last.push(e.last);
+							sink.wire.push(e.wire);
 						}
 					}
 				}
@@ -133,12 +140,13 @@ async function runEdits(
 	samples: number[];
 	first: number[];
 	last: number[];
+	wire: number[];
 	missing: number;
 	cpuUsPerEdit: number;
 	probe: ProbeValue;
 	background: number | null;
 }> {
-	const sink: Sink = { samples: [], first: [], last: [] };
+	const sink: Sink = { samples: [], first: [], last: [], wire: [] };
 	watch(side.rooms, sink, o.field);
 	const rng = prng(o.seed);
 	const R = side.rooms.length;
@@ -164,7 +172,8 @@ async function runEdits(
 			waiting: new Set(room.clients.filter((c) => c !== editor)),
 			record: k >= o.warmup,
 			first: -1,
-			last: -1
+			last: -1,
+			wire: -1
 		};
 		room.pending.push(e);
 		e.t0 = now();
@@ -188,6 +197,7 @@ async function runEdits(
 		samples: sink.samples,
 		first: sink.first,
 		last: sink.last,
+		wire: sink.wire,
 		missing,
 		cpuUsPerEdit: ((cpu1 - cpu0) * 1000) / total,
 		probe,
@@ -340,6 +350,7 @@ async function scenario(o: {
 	const probes: Record<ServerKind, string[]> = { ours: [], reference: [] };
 	const first: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const last: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const wire: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const ratios: number[] = [];
 	try {
 		for (let r = 0; r < o.rounds; r++) {
@@ -358,6 +369,7 @@ async function scenario(o: {
 				samples[side.kind].push(...res.samples);
 				first[side.kind].push(...res.first);
 				last[side.kind].push(...res.last);
+				wire[side.kind].push(...res.wire);
 				missing[side.kind] += res.missing;
 				cpu[side.kind].push(res.cpuUsPerEdit);
 				probes[side.kind].push(
@@ -367,6 +379,8 @@ async function scenario(o: {
 				p95[side.kind] = stats(res.samples).p95;
 				o.log(
 					`  round ${r + 1}/${o.rounds} ${side.kind}: ${summary({ samples: res.samples, unit: 'ms' })}` +
+						`, first peer ${stats(res.first).median.toFixed(2)} ms (off the socket ` +
+						`${stats(res.wire).median.toFixed(2)}), last ${stats(res.last).median.toFixed(2)}` +
 						`, server CPU ${res.cpuUsPerEdit.toFixed(0)} µs/edit, ${probeText(res.probe)}` +
 						(res.background === null ? '' : `, ${backgroundText(res.background)}`) +
 						(res.missing ? `, ${res.missing} never seen` : '')
@@ -387,7 +401,8 @@ async function scenario(o: {
 			? `; the servers on CPU ${SERVER_CPU} and the clients on CPU ${CLIENT_CPU} (taskset).`
 			: ', all on the same CPUs.');
 	const spread = (k: ServerKind) =>
-		`Median to the first peer ${med(first[k]).toFixed(2)} ms, to the last ` +
+		`Median to the first peer ${med(first[k]).toFixed(2)} ms (its message came off the ` +
+		`socket at ${med(wire[k]).toFixed(2)} ms), to the last ` +
 		`${med(last[k]).toFixed(2)} ms (the difference is mostly the one client process ` +
 		`handling its sockets in turn).`;
 	const cpuNote = (k: ServerKind) =>

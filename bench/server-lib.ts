@@ -458,6 +458,8 @@ export class SyncClient {
 	closeCode: number | null = null;
 	/** performance.now() of the first message from the server (0 until then). */
 	firstMessageAt = 0;
+	/** performance.now() when the message being handled came off the socket. */
+	messageAt = 0;
 	/** The state vector of the server's sync step 1 (null until then). */
 	serverSv: Uint8Array | null = null;
 	/** Called after each sync step 2 from the server. */
@@ -526,7 +528,8 @@ export class SyncClient {
 	}
 
 	private onMessage(data: Buffer): void {
-		this.firstMessageAt ||= now();
+		this.messageAt = now();
+		this.firstMessageAt ||= this.messageAt;
 		const dec = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.length));
 		const type = decoding.readVarUint(dec);
 		if (type === MESSAGE.sync) {
