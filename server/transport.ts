@@ -45,6 +45,41 @@ class MalformedMessage extends Error {
 	readonly code = 'malformed';
 }
 
+/**
+ * Messages up to this size are framed by us (RFC 6455 §5.2: a server's frames are
+ * unmasked, so a frame is a 2- or 4-byte header and the payload): one frame per message
+ * however many peers it goes to, and one socket write per peer, where ws builds the
+ * header again for each peer and writes header and payload as two buffers. An edit goes
+ * to every other peer of its room, so this is most of what the server writes. The
+ * socket can take our writes because ws never holds frames back here: it only queues
+ * while compressing (perMessageDeflate is off) or reading a Blob (we send none), and
+ * `send` stops at `close`, which ws's close frame follows.
+ */
+export const FRAMED_MAX = 0xffff;
+
+/** The last message framed and its frame: a broadcast frames its message once. */
+let framed: { message: Uint8Array; frame: Buffer } | null = null;
+
+/**
+ * `message` as one unmasked binary frame. Messages are never changed once sent, so the
+ * frame of the same message object can be reused.
+ */
+export function frameOf(message: Uint8Array): Buffer {
+	if (framed?.message === message) return framed.frame;
+	const n = message.byteLength;
+	const head = n < 126 ? 2 : 4;
+	const frame = Buffer.allocUnsafe(head + n);
+	frame[0] = 0x82; // FIN, opcode 2 (binary)
+	if (n < 126) frame[1] = n;
+	else {
+		frame[1] = 126;
+		frame.writeUInt16BE(n, 2);
+	}
+	frame.set(message, head);
+	framed = { message, frame };
+	return frame;
+}
+
 /** Messages a connection may send before its room is loaded. More is an abuse. */
 const MAX_QUEUED_BYTES = 2 * MAX_MESSAGE_BYTES;
 
@@ -61,14 +96,25 @@ export class Connection implements Peer {
 
 	constructor(
 		readonly ws: WebSocket,
+		/** The upgraded socket under `ws`, which `send` writes small frames to. */
+		private readonly socket: Duplex,
 		readonly userId: number,
 		readonly sessionHash: string,
 		readonly roomName: string,
 		readonly access: Access
 	) {}
 
+	/**
+	 * A message up to FRAMED_MAX bytes is written to the socket as one frame, built once
+	 * for all the peers it goes to (see `frameOf`); a bigger one goes through ws.
+	 */
 	send(message: Uint8Array): void {
 		if (this.ws.readyState !== WebSocket.OPEN) return;
+		if (message.byteLength <= FRAMED_MAX) {
+			// A failed write ends the socket: ws sees its 'error' and the connection closes.
+			this.socket.write(frameOf(message));
+			return;
+		}
 		this.ws.send(message, (err) => {
 			if (err) this.close(CLOSE.ServerError, 'send failed');
 		});
@@ -250,7 +296,7 @@ export class Transport {
 					return;
 				}
 				this.onConnection(
-					new Connection(ws, authd.user.id, authd.session.tokenHash, roomName, access)
+					new Connection(ws, socket, authd.user.id, authd.session.tokenHash, roomName, access)
 				);
 			});
 		} catch (err) {

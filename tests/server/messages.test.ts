@@ -1,9 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { CLOSE, MAX_MESSAGE_BYTES, MESSAGE } from '../../src/lib/domain/protocol';
 import { newRowId } from '../../src/lib/domain/text';
+import { Connection, FRAMED_MAX } from '../../server/transport';
 import {
 	addRow,
 	awarenessMessage,
@@ -16,6 +20,7 @@ import {
 	startTestServer,
 	syncMessage,
 	waitFor,
+	withTimeout,
 	type TestServer
 } from './helpers';
 
@@ -136,5 +141,76 @@ describe('malformed and oversized messages', () => {
 		expect(performance.now() - opened).toBeGreaterThanOrEqual(90);
 		a.ws.close();
 		b.ws.close();
+	});
+});
+
+describe("the server's own frames", () => {
+	it('a small message is framed once for all its peers, one write each, and arrives as sent and in order', async () => {
+		// A real server socket (upgraded by ws) and real ws clients: sizes on both sides of
+		// each header length and of FRAMED_MAX, so both paths of Connection.send, in turns.
+		const SMALL = 0xffff; // the largest payload of a frame with a 16-bit length
+		expect(FRAMED_MAX).toBe(SMALL);
+		const sizes = [0, 1, 125, 126, 127, 1000, SMALL, SMALL + 1, 200_000, 3, 65_000];
+		const messages = sizes.map((n) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 255));
+		const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+		const http = createServer();
+		// What each server socket was given to write (the writes still happen).
+		const writes = new Map<Connection, unknown[]>();
+		const conns: Connection[] = [];
+		const bothOpen = new Promise<void>((resolve) =>
+			http.on('upgrade', (req, socket: Socket, head) =>
+				wss.handleUpgrade(req, socket, head, (ws) => {
+					const conn = new Connection(ws, socket, 1, 'session', 'default/registry', 'edit');
+					const seen: unknown[] = [];
+					const write = socket.write.bind(socket) as (...a: unknown[]) => boolean;
+					socket.write = ((...args: unknown[]) => {
+						seen.push(args[0]);
+						return write(...args);
+					}) as typeof socket.write;
+					writes.set(conn, seen);
+					if (conns.push(conn) === 2) resolve();
+				})
+			)
+		);
+		await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+		const { port } = http.address() as AddressInfo;
+		const clients = [0, 1].map(() => new WebSocket(`ws://127.0.0.1:${port}/`));
+		const received = clients.map(() => [] as Buffer[]);
+		const all = Promise.all(
+			clients.map(
+				(c, k) =>
+					new Promise<void>((resolve) =>
+						c.on('message', (data: Buffer) => {
+							if (received[k].push(data) === messages.length) resolve();
+						})
+					)
+			)
+		);
+		await bothOpen;
+		for (const w of writes.values()) w.length = 0;
+		for (const m of messages) for (const conn of conns) conn.send(m);
+		await withTimeout(all, 5000, 'every message');
+		for (const r of received) {
+			expect(r.map((b) => b.length)).toEqual(sizes);
+			r.forEach((b, i) => expect(new Uint8Array(b)).toEqual(messages[i]));
+		}
+		// Small: one write each, of the same frame object on both sockets (header + payload).
+		// Big: ws's own writes, header and payload apart.
+		const [a, b] = conns.map((c) => writes.get(c)!);
+		let w = 0;
+		for (const m of messages) {
+			if (m.byteLength <= SMALL) {
+				expect(a[w]).toBe(b[w]);
+				const frame = a[w] as Buffer;
+				expect(frame.length).toBe(m.byteLength + (m.byteLength < 126 ? 2 : 4));
+				expect(new Uint8Array(frame.subarray(frame.length - m.byteLength))).toEqual(m);
+				w += 1;
+			} else w += 2;
+		}
+		expect(a.length).toBe(w);
+		for (const c of clients) c.close();
+		await Promise.all(clients.map((c) => new Promise((r) => c.once('close', r))));
+		wss.close();
+		await new Promise((r) => http.close(r));
 	});
 });
