@@ -40,7 +40,8 @@ import {
 	type ServerKind
 } from './server-lib';
 import { stats } from './report';
-import type { ProbeValue, ReportsValue } from './server-host';
+import { LoopProbe, type ProbeValue } from './loop-probe';
+import type { ReportsValue } from './server-host';
 import { smallEditCost, smallEditText } from './server-paths';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -136,6 +137,9 @@ interface EditResult {
 	background: number | null;
 }
 
+/** GC pauses and event-loop stalls of this process, where all the clients run. */
+const clientProbe = new LoopProbe();
+
 /** A block of a side's edits lasts about this long (see `runRound`). */
 const BLOCK_MS = 1000;
 /** Quiet time between two blocks, so one server's last sends are not in the next block. */
@@ -160,7 +164,7 @@ async function runRound(
 		hosts: Host[];
 		field: string;
 	}
-): Promise<Map<ServerKind, EditResult>> {
+): Promise<{ results: Map<ServerKind, EditResult>; clients: ProbeValue }> {
 	const total = o.warmup + o.edits;
 	const R = order[0].rooms.length;
 	const perBlock = Math.max(R, Math.round(BLOCK_MS / o.intervalMs));
@@ -176,6 +180,7 @@ async function runRound(
 	}
 	const background = new Background(o.hosts);
 	await background.start();
+	clientProbe.take();
 	for (let b = 0; runs.some((x) => x.k < total); b++) {
 		for (const run of b % 2 === 0 ? runs : [...runs].reverse()) {
 			const { side, rng } = run;
@@ -214,6 +219,7 @@ async function runRound(
 			await sleep(BLOCK_GAP_MS);
 		}
 	}
+	const clients = clientProbe.take();
 	const others = await background.stop();
 	const out = new Map<ServerKind, EditResult>();
 	for (const { side, sink, cpu0 } of runs) {
@@ -236,7 +242,7 @@ async function runRound(
 			background: others
 		});
 	}
-	return out;
+	return { results: out, clients };
 }
 
 async function connectRoom(
@@ -385,12 +391,13 @@ async function scenario(o: {
 	const first: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const last: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const wire: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const clientProbes: string[] = [];
 	const ratios: number[] = [];
 	try {
 		for (let r = 0; r < o.rounds; r++) {
 			const order = r % 2 === 0 ? sides : [...sides].reverse();
 			const p95: Partial<Record<ServerKind, number>> = {};
-			const results = await runRound(order, {
+			const { results, clients } = await runRound(order, {
 				warmup: o.warmup,
 				edits: o.edits,
 				intervalMs: o.intervalMs,
@@ -420,6 +427,8 @@ async function scenario(o: {
 						(res.missing ? `, ${res.missing} never seen` : '')
 				);
 			}
+			clientProbes.push(`round ${r + 1}: ${probeText(clients)}`);
+			o.log(`  round ${r + 1}/${o.rounds} clients' process: ${probeText(clients)}`);
 			await sleep(200);
 			ratios.push(p95.ours! / p95.reference!);
 		}
@@ -473,7 +482,11 @@ async function scenario(o: {
 			unit: 'x',
 			samples: ratios.map((x) => round(x, 3)),
 			...(o.ratioTarget ? { target: { value: 1.2, kind: 'max', on: 'median' } as const } : {}),
-			note: `One ratio of p95s per round (${o.rounds} rounds; in each, the two servers take the same edits in blocks of about ${BLOCK_MS / 1000} s, in turns: ABBA, the first server alternating from round to round).`
+			note:
+				`One ratio of p95s per round (${o.rounds} rounds; in each, the two servers take the ` +
+				`same edits in blocks of about ${BLOCK_MS / 1000} s, in turns: ABBA, the first ` +
+				`server alternating from round to round). In the clients' process (both servers' ` +
+				`clients, so its stalls fall on either): ${clientProbes.join('; ')}.`
 		}
 	];
 	for (const m of measures) o.log(`  → ${m.label} [${m.server ?? 'ratio'}]: ${summary(m)}`);

@@ -19,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { LoopProbe, type ProbeValue } from './loop-probe';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { getYDoc, setupWSConnection } from '@y/websocket-server/utils';
@@ -59,17 +59,6 @@ export interface Breakdown {
 }
 
 /** Garbage collection and event-loop blocking since the previous probe. */
-export interface ProbeValue {
-	gcCount: number;
-	gcMs: number;
-	gcMaxMs: number;
-	majorGcCount: number;
-	majorGcMs: number;
-	/** Longest time the event loop was blocked (ms), and the 99th percentile. */
-	loopMaxMs: number;
-	loopP99Ms: number;
-}
-
 /** One organisation's reports: its last recomputation and whether one is pending. */
 export interface ReportsValue {
 	computations: number;
@@ -94,36 +83,7 @@ let ours: RunningServer | null = null;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const gcSeen = { count: 0, ms: 0, maxMs: 0, majorCount: 0, majorMs: 0 };
-new PerformanceObserver((list) => {
-	for (const e of list.getEntries()) {
-		gcSeen.count++;
-		gcSeen.ms += e.duration;
-		gcSeen.maxMs = Math.max(gcSeen.maxMs, e.duration);
-		const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-		if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-			gcSeen.majorCount++;
-			gcSeen.majorMs += e.duration;
-		}
-	}
-}).observe({ entryTypes: ['gc'] });
-const loop = monitorEventLoopDelay({ resolution: 1 });
-loop.enable();
-
-function probe(): ProbeValue {
-	const out: ProbeValue = {
-		gcCount: gcSeen.count,
-		gcMs: gcSeen.ms,
-		gcMaxMs: gcSeen.maxMs,
-		majorGcCount: gcSeen.majorCount,
-		majorGcMs: gcSeen.majorMs,
-		loopMaxMs: loop.max / 1e6,
-		loopP99Ms: loop.percentile(99) / 1e6
-	};
-	Object.assign(gcSeen, { count: 0, ms: 0, maxMs: 0, majorCount: 0, majorMs: 0 });
-	loop.reset();
-	return out;
-}
+const loopProbe = new LoopProbe();
 
 async function startOurs(dataDir: string): Promise<{ url: string }> {
 	ours = await startServer({
@@ -280,7 +240,7 @@ async function handle(req: HostRequest): Promise<HostValue> {
 		case 'breakdown':
 			return breakdown(req.room);
 		case 'probe':
-			return probe();
+			return loopProbe.take();
 		case 'reports': {
 			const o = ours?.app.reports.org(req.org);
 			if (!o) throw new Error(`no reports for ${req.org}`);

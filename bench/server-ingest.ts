@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import type { Measure } from './report';
-import type { ProbeValue } from './server-host';
+import type { ProbeValue } from './loop-probe';
 import { smallEditCost, smallEditText } from './server-paths';
 import {
 	Background,

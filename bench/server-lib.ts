@@ -34,7 +34,8 @@ import type { Role } from '../src/lib/domain/access';
 import { MESSAGE, PROTOCOL_VERSION, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { fillRegistry, memberFields, prng, rowIdFrom } from './generate';
 import { oursNodeFlags, stats, type Measure } from './report';
-import type { HostReply, HostRequest, HostValue, ProbeValue } from './server-host';
+import type { ProbeValue } from './loop-probe';
+import type { HostReply, HostRequest, HostValue } from './server-host';
 
 export type ServerKind = 'ours' | 'reference';
 
