@@ -2,7 +2,11 @@
  * `npm run bench`: builds, then runs the server-side and browser-side measures and
  * writes bench/results.json and docs/BENCHMARKS.md.
  *
- *   node dist/bench.js [--sizes 10000,100000] [--only server|browser] [--quick]
+ *   node --single-threaded-gc --max-semi-space-size=32 dist/bench.js \
+ *     [--sizes 10000,100000] [--only server|browser] [--quick]
+ *
+ * (the flags as `npm run bench` gives them: the edit-to-peer clients run in this process,
+ * see server-edit.ts)
  *
  * `--quick` uses fewer repetitions and smaller loads, to check the harness itself.
  * With `--only`, the other part's measures are kept from the last results.json, so the

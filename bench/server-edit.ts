@@ -15,6 +15,17 @@
  * CPU 0 (`taskset`), both servers alike: unpinned, the 500 clients of the 100-room
  * scenario take the server's core in turns and the ratio of the same code moved between
  * 1.3 and 1.9 from run to run. `BENCH_PIN=0` runs unpinned.
+ *
+ * The clients' own garbage collection is a stall for every delivery in it, whichever
+ * server sent it: with Node's defaults the 500 clients of (b) collected 12 times a round
+ * (~200 ms, ~5% of the round, longest ~30 ms), right at the p95. `npm run bench` runs
+ * this process with one GC thread (it has one CPU, where parallel GC helpers only take
+ * turns with it) and a bigger young generation (`--single-threaded-gc
+ * --max-semi-space-size=32`): in (b) 5-6 collections a round (~120-200 ms, but up to
+ * ~60 ms each), in (a) 10 instead of 19 (~108 ms instead of ~133). The ratios did not
+ * move with it (20 editors, 5 rounds each, back to back: 1.29 with the defaults, 1.49
+ * with the flags; 100 rooms: 1.3-1.6 and 1.5-2.2 over several runs of each).
+ * The ratio's note says which flags a run had.
  */
 import * as Y from 'yjs';
 import type { Measure } from './report';
@@ -135,6 +146,12 @@ interface EditResult {
 	cpuUsPerEdit: number;
 	probe: ProbeValue;
 	background: number | null;
+}
+
+/** The GC flags this process (all the clients) runs with: see the header. */
+function clientFlags(): string {
+	const gc = process.execArgv.filter((f) => /gc|space/.test(f));
+	return gc.length > 0 ? gc.join(' ') : "none (Node's defaults)";
 }
 
 /** GC pauses and event-loop stalls of this process, where all the clients run. */
@@ -486,7 +503,8 @@ async function scenario(o: {
 				`One ratio of p95s per round (${o.rounds} rounds; in each, the two servers take the ` +
 				`same edits in blocks of about ${BLOCK_MS / 1000} s, in turns: ABBA, the first ` +
 				`server alternating from round to round). In the clients' process (both servers' ` +
-				`clients, so its stalls fall on either): ${clientProbes.join('; ')}.`
+				`clients, so its stalls fall on either; Node flags: ${clientFlags()}): ` +
+				`${clientProbes.join('; ')}.`
 		}
 	];
 	for (const m of measures) o.log(`  → ${m.label} [${m.server ?? 'ratio'}]: ${summary(m)}`);
