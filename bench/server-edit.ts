@@ -23,7 +23,8 @@
  * turns with it) and a bigger young generation (`--single-threaded-gc
  * --max-semi-space-size=32`): in (b) 5-6 collections a round (~120-200 ms, but up to
  * ~60 ms each), in (a) 10 instead of 19 (~108 ms instead of ~133). The ratios did not
- * move with it (20 editors, 5 rounds each, back to back: 1.29 with the defaults, 1.49
+ * fall with it; if anything they rose, as less common noise shows the servers' own
+ * difference (20 editors, 5 rounds each, back to back: 1.29 with the defaults, 1.49
  * with the flags; 100 rooms: 1.3-1.6 and 1.5-2.2 over several runs of each).
  * The ratio's note says which flags a run had.
  */
