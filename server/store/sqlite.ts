@@ -10,6 +10,8 @@
  * thread checkpoints PASSIVE after every ~4 MB appended and every 10 s) and snapshots,
  * which that thread merges from the stored snapshot and log rows (snapshot-worker.js),
  * or, asked to collect garbage, builds as a Y.Doc and encodes (rooms up to 8 MiB).
+ * That thread runs at the lowest CPU priority (nice 19, Linux), so on shared cores its
+ * jobs wait for the event loop, not the other way round.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -5,6 +5,7 @@
  * transport's connections implement), plus real WebSocket clients where the wire matters.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -536,4 +537,31 @@ describe('cold load in parts', () => {
 		);
 		expect(room.doc.getMap('members').size).toBe(6001);
 	});
+});
+
+describe("the store's background thread", () => {
+	/** The nice value of each thread of this process (Linux: /proc/self/task/<tid>/stat). */
+	function threadNice(): Map<number, number> {
+		const out = new Map<number, number>();
+		for (const tid of fs.readdirSync('/proc/self/task')) {
+			const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+			// After "pid (comm) ": state is field 3; nice is field 19.
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			out.set(Number(tid), Number(fields[16]));
+		}
+		return out;
+	}
+
+	it.skipIf(process.platform !== 'linux')(
+		'runs at the lowest CPU priority, so its jobs never take the CPU from the event loop',
+		async () => {
+			const before = new Set(threadNice().keys());
+			const { store } = await setup();
+			await store.checkpoint(); // a job: the thread has started and set its priority
+			const started = [...threadNice()].filter(([tid]) => !before.has(tid));
+			expect(started.filter(([, nice]) => nice === 19)).toHaveLength(1);
+			// Only that thread: the event loop's stays where it was.
+			expect(threadNice().get(process.pid)).toBe(os.getPriority(0));
+		}
+	);
 });
