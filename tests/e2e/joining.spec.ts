@@ -6,7 +6,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
-import { addMember, uniqueTag } from './members-helpers';
+import { addMember, editText, search, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
 
@@ -182,5 +182,71 @@ test('[J5] a tier the admin adds in the settings is offered and labelled in the 
 	await staff.page.keyboard.press('Enter');
 	await staff.page.locator('.ag-select-list').getByText('Gold partner').click();
 	await expect(cell(staff.page, id, 'tier')).toHaveText('Gold partner');
+	await staff.context.close();
+});
+
+test('[J5] tiers the admin changes reach an open registry in place: scroll, focus and filters stay', async ({
+	browser
+}) => {
+	const tag = uniqueTag('K');
+	const tierId = `k${Date.now().toString(36)}`;
+	const admin = await loginContext(browser, ADMIN);
+	await admin.page.goto('/settings');
+	const tiers = admin.page.getByTestId('settings-tiers');
+	await tiers.getByPlaceholder(/^New id/).fill(tierId);
+	await tiers.getByRole('button', { name: 'Add' }).click();
+	const label = tiers.locator(`tr[data-row-id="${tierId}"] [data-field="labelEn"]`);
+	await label.fill(`${tag} Before`);
+	await label.press('Tab');
+
+	// A grid a little wider than the window: it scrolls sideways.
+	const staff = await loginContext(browser, sara);
+	const page = staff.page;
+	await page.setViewportSize({ width: 1800, height: 800 });
+	await waitForGrid(page);
+	const id = await addMember(page);
+	await editText(page, id, 'name', `${tag} Tiered`);
+	await cell(page, id, 'tier').click();
+	await page.keyboard.press('Enter');
+	await page.locator('.ag-select-list').getByText(`${tag} Before`).click();
+	await expect(cell(page, id, 'tier')).toHaveText(`${tag} Before`);
+	// A column filter (the toolbar's status choice) and the search narrow it to this row.
+	const status = (await cell(page, id, 'status').innerText()).trim();
+	await page.getByTestId('status-filter').selectOption({ label: status });
+	await search(page, tag);
+	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '1');
+	const statusHeader = page.locator('.ag-header-cell[col-id="status"]');
+	await expect(statusHeader).toHaveClass(/ag-header-cell-filtered/);
+	// The keyboard moves to a cell past the window's edge: the grid scrolls sideways just
+	// enough to show it, and the tier column stays in view.
+	await cell(page, id, 'name').click();
+	const focused = page.locator('.gh-grid .ag-cell-focus');
+	for (let i = 0; i < 20 && (await focused.getAttribute('col-id')) !== 'source'; i++) {
+		await page.keyboard.press('ArrowRight');
+	}
+	await expect(cell(page, id, 'source')).toHaveClass(/ag-cell-focus/);
+	await expect(cell(page, id, 'tier')).toBeInViewport();
+	const viewport = page.locator('.gh-grid .ag-body-horizontal-scroll-viewport');
+	const scrolled = await viewport.evaluate((el) => el.scrollLeft);
+	expect(scrolled).toBeGreaterThan(0);
+
+	// The admin renames the tier: the open grid shows the new name where it stands.
+	await label.fill(`${tag} After`);
+	await label.press('Tab');
+	await expect(cell(page, id, 'tier')).toHaveText(`${tag} After`);
+	expect(await viewport.evaluate((el) => el.scrollLeft)).toBe(scrolled);
+	await expect(cell(page, id, 'source')).toHaveClass(/ag-cell-focus/);
+	await expect(statusHeader).toHaveClass(/ag-header-cell-filtered/);
+	await search(page, '');
+	// The status filter still holds: only members in that state are shown.
+	const shown = Number(await page.getByTestId('row-count').getAttribute('data-count'));
+	const states = new Set(
+		await page
+			.locator('.gh-grid .ag-row[row-id] .ag-cell[col-id="status"]')
+			.evaluateAll((cells) => cells.map((c) => (c as HTMLElement).innerText.trim()))
+	);
+	expect(shown).toBeGreaterThan(0);
+	expect([...states]).toEqual([status]);
+	await admin.context.close();
 	await staff.context.close();
 });

@@ -26,10 +26,16 @@ export class OptionFilter implements IFilterComp {
 	#boxes = new Map<string, HTMLInputElement>();
 
 	init(params: OptionFilterParams): void {
+		this.#gui = document.createElement('div');
+		this.#gui.className = 'gh-option-filter';
+		this.#gui.setAttribute('role', 'group');
+		this.#render(params);
+	}
+
+	/** The buttons and a checkbox per option of `params`, ticked as chosen. */
+	#render(params: OptionFilterParams): void {
 		this.#params = params;
-		const gui = document.createElement('div');
-		gui.className = 'gh-option-filter';
-		gui.setAttribute('role', 'group');
+		this.#boxes.clear();
 		const actions = document.createElement('div');
 		actions.className = 'gh-option-filter-actions';
 		const all = document.createElement('button');
@@ -43,22 +49,21 @@ export class OptionFilter implements IFilterComp {
 		none.textContent = t('filter.none');
 		none.addEventListener('click', () => this.#set(new Set()));
 		actions.append(all, none);
-		gui.append(actions);
-		for (const value of [...params.options, EMPTY_OPTION]) {
+		const labels = [...params.options, EMPTY_OPTION].map((value) => {
 			const label = document.createElement('label');
 			const box = document.createElement('input');
 			box.type = 'checkbox';
 			box.value = value;
-			box.checked = true;
+			box.checked = this.#selected === null || this.#selected.has(value);
 			box.addEventListener('change', () => this.#toggle(value, box.checked));
 			const text = document.createElement('span');
 			text.textContent =
 				value === EMPTY_OPTION ? t('filter.empty') : optionLabel(params.optionSet, value);
 			label.append(box, text);
-			gui.append(label);
 			this.#boxes.set(value, box);
-		}
-		this.#gui = gui;
+			return label;
+		});
+		this.#gui.replaceChildren(actions, ...labels);
 	}
 
 	#all(): string[] {
@@ -105,7 +110,9 @@ export class OptionFilter implements IFilterComp {
 		for (const [v, box] of this.#boxes) box.checked = !this.#selected || this.#selected.has(v);
 	}
 
-	refresh(): boolean {
-		return false;
+	/** The settings' options changed (tiers, categories): the same filter, new boxes. */
+	refresh(params: OptionFilterParams): boolean {
+		this.#render(params);
+		return true;
 	}
 }
