@@ -103,7 +103,8 @@ const median = (xs: number[]) => stats(xs).median;
 
 function samplesFor(kind: 'open' | 'sync', size: number, quick: boolean): number {
 	// For trying a change: `BENCH_OPENS=<n>` opens from the local copy n times, and
-	// `BENCH_OPEN_ONLY=1` leaves out the profiled open and the first syncs.
+	// `BENCH_OPEN_ONLY=1` leaves out the first syncs, and the profiled open unless
+	// `BENCH_TRACE` asks for its trace.
 	const opens = Number(process.env.BENCH_OPENS);
 	if (kind === 'open' && opens > 0) return opens;
 	if (kind === 'sync' && process.env.BENCH_OPEN_ONLY) return 0;
@@ -213,13 +214,25 @@ async function openMembers(page: Page, timeoutMs: number): Promise<Opened> {
 					count,
 					rowIn: chain,
 					marks: b?.marks,
-					info: b?.info
+					info: b?.info,
+					// Where the grid stands: a scroll undone by a rebuild shows as top 0.
+					grid: (() => {
+						const v = document.querySelector<HTMLElement>('.ag-grid-viewport');
+						const shown = [
+							...document.querySelectorAll('.ag-grid-viewport .ag-row[row-index]')
+						].map((r) => Number(r.getAttribute('row-index')));
+						return {
+							scrollTop: v?.scrollTop,
+							scrollHeight: v?.scrollHeight,
+							rows: shown.length ? [Math.min(...shown), Math.max(...shown)] : []
+						};
+					})()
 				});
 			}),
 			5000,
 			'asking the tab'
 		).catch(() => 'the tab does not answer');
-		throw new Error(`${(e as Error).message} (${seen.slice(0, 600)})`, { cause: e });
+		throw new Error(`${(e as Error).message} (${seen.slice(0, 1500)})`, { cause: e });
 	}
 }
 
@@ -551,7 +564,7 @@ async function benchSize(
 			const missed =
 				(open.target && median(open.samples) > open.target.value) ||
 				(heap.target && median(heap.samples) > heap.target.value);
-			if ((opts.profile || missed) && !process.env.BENCH_OPEN_ONLY) {
+			if ((opts.profile || missed) && (!process.env.BENCH_OPEN_ONLY || process.env.BENCH_TRACE)) {
 				const { profile, opened } = await profiledOpen(context, timeoutMs, `open-local-${size}`);
 				log(`browser ${size}: profiled open-local ${ms(opened.result.marks.scrolled)}`);
 				profiles.push({

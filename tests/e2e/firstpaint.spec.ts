@@ -7,6 +7,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
+	baseURL,
 	cell,
 	controlledByServiceWorker,
 	loginContext,
@@ -182,6 +183,71 @@ test('[C14][C15] cached rows show before the doc loads, the live doc replaces th
 		.toEqual({ keys: [], chunks: 0 });
 	await a.context.close();
 	await b.context.close();
+});
+
+/** Record what app.html's early read of the row cache did: set, found, taken by the page. */
+function watchEarlyRows() {
+	const w = window as unknown as {
+		__early: { log: string[]; found?: { key: string; chunks: number } | null };
+	};
+	w.__early = { log: [] };
+	let value: unknown;
+	Object.defineProperty(window, '__guildhallEarlyRows', {
+		configurable: true,
+		get: () => value,
+		set(v: Promise<{ key: string; chunks: unknown[] } | null> | undefined) {
+			value = v;
+			w.__early.log.push(v ? 'set' : 'taken');
+			v?.then((f) => (w.__early.found = f && { key: f.key, chunks: f.chunks.length }));
+		}
+	});
+}
+
+const earlyRows = (page: Page) =>
+	page.evaluate(
+		() =>
+			(
+				window as unknown as {
+					__early: { log: string[]; found?: { key: string; chunks: number } | null };
+				}
+			).__early
+	);
+
+test("[C14] the cached rows are read while the app's code loads, and the page takes them", async ({
+	browser
+}) => {
+	// A device with nothing stored: the early read finds nothing and creates no database.
+	const fresh = await browser.newContext({ baseURL: baseURL() });
+	const first = await fresh.newPage();
+	await first.addInitScript(watchEarlyRows);
+	await first.goto('/members');
+	await expect(first).toHaveURL(/\/login$/);
+	await expect.poll(async () => (await earlyRows(first)).found).toBeNull();
+	await fresh.close();
+
+	const { context, page } = await loginContext(browser, sara);
+	await waitForGrid(page);
+	const id = await addMember(page);
+	await editText(page, id, 'name', `${uniqueTag('E')} Early`);
+	await expect
+		.poll(async () => (await readCache(page)).rows.some((r) => r.id === id && !!r.name))
+		.toBe(true);
+	const me = await page.evaluate(async () => (await (await fetch('/api/session')).json()).user);
+	// The registry page, and the start page that leads to it.
+	for (const path of ['/members', '/']) {
+		const next = await context.newPage();
+		await next.addInitScript(watchEarlyRows);
+		await next.addInitScript(holdLocalCopies);
+		await next.goto(path);
+		await expect(next).toHaveURL(/\/members$/);
+		await expect(next.getByTestId('cache-status')).toBeVisible();
+		await expect(next.locator(`.ag-row[row-id="${id}"]`).first()).toBeVisible();
+		const early = await earlyRows(next);
+		expect(early.log).toEqual(['set', 'taken']);
+		expect(early.found).toEqual({ key: `${me.id}:${me.org}/registry`, chunks: 1 });
+		await next.close();
+	}
+	await context.close();
 });
 
 test('[C14] Persian: the cached rows and their status line, right to left', async ({ browser }) => {

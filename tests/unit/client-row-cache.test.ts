@@ -11,6 +11,7 @@ import {
 	cacheVerdict,
 	chunkRows,
 	docVersion,
+	readRowCache,
 	ROW_CACHE_FORMAT,
 	rowCacheKey
 } from '../../src/lib/sync/row-cache';
@@ -136,6 +137,40 @@ describe('row cache keying', () => {
 		expect(cachedMemberRow({ name: 'no id' })).toBeNull();
 		expect(cachedMemberRow('a')).toBeNull();
 		expect(cachedMemberRow(null)).toBeNull();
+	});
+});
+
+describe("app.html's early read", () => {
+	const early = globalThis as { __guildhallEarlyRows?: Promise<unknown> };
+	const rows = [{ id: 'a' }, { id: 'b' }];
+	// No IndexedDB here: a read that goes to the db fails (dexie's MissingAPIError, then
+	// DatabaseClosedError).
+	const toTheDb = { name: expect.stringMatching(/^(MissingAPI|DatabaseClosed)Error$/) };
+	const found = (over: Record<string, unknown> = {}) => ({
+		key: KEY,
+		meta: meta(new Uint8Array([1])),
+		chunks: [{ gen: 'g1', part: 0, rows }],
+		...over
+	});
+
+	it('[C14] the rows read while the code loaded are taken once, checked like a db read', async () => {
+		expect.hasAssertions();
+		early.__guildhallEarlyRows = Promise.resolve(found());
+		expect((await readRowCache(KEY))?.rows).toEqual(rows);
+		expect(early.__guildhallEarlyRows).toBeUndefined();
+		await expect(readRowCache(KEY)).rejects.toMatchObject(toTheDb);
+		// Found but unusable (an incomplete generation): nothing, as from the db.
+		early.__guildhallEarlyRows = Promise.resolve(found({ chunks: [] }));
+		expect(await readRowCache(KEY)).toBeNull();
+	});
+
+	it("[C14] another user's or room's early rows, or none found, leave the read to the db", async () => {
+		expect.hasAssertions();
+		for (const f of [found({ key: rowCacheKey(8, 'default/registry') }), null]) {
+			early.__guildhallEarlyRows = Promise.resolve(f);
+			await expect(readRowCache(KEY)).rejects.toMatchObject(toTheDb);
+			expect(early.__guildhallEarlyRows).toBeUndefined();
+		}
 	});
 });
 

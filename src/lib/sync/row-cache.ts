@@ -116,8 +116,33 @@ export interface CachedRows {
 	rows: unknown[];
 }
 
+/** What app.html's early read found: a key and its records as stored (unchecked). */
+interface EarlyRows {
+	key: string;
+	meta: unknown;
+	chunks: unknown;
+}
+
+/**
+ * The rows app.html began to read before the app's code loaded, if they are for `key`.
+ * Taken once: a later read (another page, a rewritten cache) goes to the db.
+ */
+async function takeEarlyRows(key: string): Promise<CachedRows | null | undefined> {
+	const w = globalThis as { __guildhallEarlyRows?: Promise<EarlyRows | null> };
+	const early = w.__guildhallEarlyRows;
+	if (!early) return undefined;
+	w.__guildhallEarlyRows = undefined;
+	const found = await early.catch(() => null);
+	if (!found || found.key !== key) return undefined;
+	if (!usableMeta(found.meta, key) || !Array.isArray(found.chunks)) return null;
+	const rows = assembleChunks(found.meta, found.chunks);
+	return rows ? { meta: found.meta, rows } : null;
+}
+
 /** The cached rows of a room for a user, or null (none, another format, incomplete). */
 export async function readRowCache(key: string): Promise<CachedRows | null> {
+	const early = await takeEarlyRows(key);
+	if (early !== undefined) return early;
 	const db = localDb();
 	return db.transaction('r', db.rowCaches, db.rowChunks, async () => {
 		const meta = await db.rowCaches.get(key);
