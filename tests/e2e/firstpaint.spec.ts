@@ -216,7 +216,7 @@ const earlyRows = (page: Page) =>
 test("[C14] the cached rows are read while the app's code loads, and the page takes them", async ({
 	browser
 }) => {
-	// A device with nothing stored: the early read finds nothing and creates no database.
+	// A device with nothing stored: the early read finds nothing.
 	const fresh = await browser.newContext({ baseURL: baseURL() });
 	const first = await fresh.newPage();
 	await first.addInitScript(watchEarlyRows);
@@ -244,7 +244,8 @@ test("[C14] the cached rows are read while the app's code loads, and the page ta
 		await expect(next.locator(`.ag-row[row-id="${id}"]`).first()).toBeVisible();
 		const early = await earlyRows(next);
 		expect(early.log).toEqual(['set', 'taken']);
-		expect(early.found).toEqual({ key: `${me.id}:${me.org}/registry`, chunks: 1 });
+		expect(early.found?.key).toBe(`${me.id}:${me.org}/registry`);
+		expect(early.found?.chunks).toBeGreaterThan(0);
 		await next.close();
 	}
 	await context.close();
