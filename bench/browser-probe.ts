@@ -9,7 +9,8 @@
  *
  * Marks (first time seen):
  *  - htmlEnd: the app's page has come; scriptsEnd: the last of the scripts asked for
- *    before the session
+ *    before the session; gridCodeAsk / gridCodeEnd: ag-grid's script is asked for / has
+ *    come (the biggest script)
  *  - sessionAsk / sessionEnd: the app asks who is logged in / the answer's last byte
  *  - cacheRead / cacheReadDone: the row cache's chunks are asked for / have come [C14]
  *  - idbOpen / idbReadDone: the local copy's database is opened / its updates are read
@@ -119,6 +120,14 @@ export function probe(opts: ProbeOptions): void {
 			)
 			.map((x) => (x as PerformanceResourceTiming).responseEnd);
 		if (scripts.length) marks.scriptsEnd = Math.max(...scripts);
+		// The grid's code: the biggest script (ag-grid), loaded apart (grid/load.ts).
+		const gridCode = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+			.filter((x) => /\.js$/.test(new URL(x.name).pathname))
+			.sort((a, b) => b.decodedBodySize - a.decodedBodySize)[0];
+		if (gridCode) {
+			marks.gridCodeAsk = gridCode.startTime;
+			marks.gridCodeEnd = gridCode.responseEnd;
+		}
 		const e = performance.getEntriesByType('resource').find((x) => isPreview(x.name)) as
 			PerformanceResourceTiming | undefined;
 		if (!e) return;
