@@ -124,8 +124,10 @@ interface EarlyRows {
 }
 
 /**
- * The rows app.html began to read before the app's code loaded, if they are for `key`.
- * Taken once: a later read (another page, a rewritten cache) goes to the db.
+ * The rows app.html began to read before the app's code loaded, if they are for `key`:
+ * the rows, or null when what it read is unusable; undefined sends the caller to the db
+ * (no early read, one for another key, or one that found nothing). Taken once: a later
+ * read (another page, a rewritten cache) goes to the db.
  */
 async function takeEarlyRows(key: string): Promise<CachedRows | null | undefined> {
 	const w = globalThis as { __guildhallEarlyRows?: Promise<EarlyRows | null> };
