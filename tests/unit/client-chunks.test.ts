@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { splitUpdate } from '../../src/lib/sync/chunks';
+import { encodeStateInParts } from '../../src/lib/yjs/split-update.js';
 
 function rows(doc: Y.Doc, n: number, prefix: string, text = 'x'.repeat(40)) {
 	doc.transact(() => {
@@ -79,5 +80,66 @@ describe('[C11] splitUpdate', () => {
 		for (const p of parts) expect(p.byteLength).toBeLessThan(1024 + 64);
 		for (const p of parts) Y.applyUpdate(copy, p);
 		same(copy, doc);
+	});
+});
+
+describe('[C16] encodeStateInParts', () => {
+	/** Two clients, overwrites, deletes (GC'd and kept) and a struct still pending. */
+	function history(gc: boolean) {
+		const a = new Y.Doc({ gc });
+		rows(a, 1500, 'a');
+		const b = new Y.Doc({ gc });
+		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+		rows(b, 1200, 'b');
+		b.transact(() => {
+			const m = b.getMap('members') as Y.Map<Y.Map<unknown>>;
+			for (let i = 0; i < 1500; i += 3)
+				m.get(`a-${String(i).padStart(6, '0')}`)!.set('region', 'Moved');
+			for (let i = 1; i < 1500; i += 5) m.delete(`a-${String(i).padStart(6, '0')}`);
+		});
+		return b;
+	}
+
+	for (const gc of [true, false]) {
+		it(`writes a doc's state (gc ${gc}) as valid updates under the limit that rebuild it`, () => {
+			const doc = history(gc);
+			const whole = Y.encodeStateAsUpdate(doc);
+			const limit = 32 * 1024;
+			const parts = encodeStateInParts(doc, limit);
+			expect(parts.length).toBeGreaterThan(whole.byteLength / limit);
+			for (const p of parts) expect(p.byteLength).toBeLessThan(limit + 512);
+			const total = parts.reduce((n, p) => n + p.byteLength, 0);
+			// The same structs and deletes, a few headers more.
+			expect(total).toBeLessThan(whole.byteLength * 1.05);
+			const rebuilt = new Y.Doc({ gc });
+			for (const p of parts) Y.applyUpdate(rebuilt, p);
+			same(rebuilt, doc);
+			expect(rebuilt.store.pendingStructs).toBeNull();
+			expect(Y.encodeStateAsUpdate(rebuilt)).toEqual(whole);
+		});
+	}
+
+	it('keeps what is still pending in the doc (an update whose causes have not come)', () => {
+		const a = new Y.Doc();
+		rows(a, 10, 'p');
+		const sv = Y.encodeStateVector(a);
+		rows(a, 10, 'q');
+		const later = Y.encodeStateAsUpdate(a, sv);
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, later); // waits for the first ten rows
+		expect(doc.store.pendingStructs).not.toBeNull();
+		const parts = encodeStateInParts(doc, 1024);
+		const rebuilt = new Y.Doc();
+		for (const p of parts) Y.applyUpdate(rebuilt, p);
+		Y.applyUpdate(rebuilt, Y.encodeStateAsUpdate(a, new Uint8Array([0])));
+		same(rebuilt, a);
+	});
+
+	it('gives an empty doc as one valid update', () => {
+		const parts = encodeStateInParts(new Y.Doc(), 1024);
+		expect(parts).toHaveLength(1);
+		const rebuilt = new Y.Doc();
+		Y.applyUpdate(rebuilt, parts[0]);
+		expect(rebuilt.getMap('members').size).toBe(0);
 	});
 });

@@ -21,15 +21,23 @@ import * as idb from 'lib0/indexeddb';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebsocketProvider } from 'y-websocket';
+import { encodeStateInParts } from '../yjs/split-update.js';
 
 type MessageHandler = WebsocketProvider['messageHandlers'][number];
 
 /** Server updates at least this big are stored as received, without the 'update' event. */
 export const RAW_STORE_MIN_BYTES = 64 * 1024;
-/** After this many records the copy is rewritten as one (as y-indexeddb did). */
+/** After this many records beyond the state's own, the copy is rewritten as the state. */
 export const TRIM_RECORDS = 500;
 /** Work per slice of the load before the page gets the main thread back. */
 export const LOAD_SLICE_MS = 40;
+/**
+ * The records the copy writes itself (a trim) are at most about this big: one record
+ * is applied in one go, and 256 KiB of a registry takes ~20-30 ms of Y.applyUpdate (a
+ * slice). A new device's records are the server's snapshot parts as received
+ * (SNAPSHOT_PART_BYTES, 1 MiB).
+ */
+export const RECORD_BYTES = 256 * 1024;
 
 const UPDATES = 'updates';
 
@@ -64,6 +72,8 @@ export class LocalCopy {
 	db: IDBDatabase | null = null;
 	/** Records in the copy, for trimming. */
 	#records = 0;
+	/** Records the doc's state alone takes (about): trimming only pays beyond them. */
+	#stateRecords = 0;
 	/** First key not yet read into the doc: records from other tabs of this user come after it. */
 	#ref = 0;
 	#trimTimer: ReturnType<typeof setTimeout> | null = null;
@@ -109,6 +119,9 @@ export class LocalCopy {
 			const last = await idb.getLastKey(store);
 			this.#ref = typeof last === 'number' ? last + 1 : 0;
 			this.#records = updates.length;
+			let bytes = 0;
+			for (const u of updates) bytes += u.byteLength;
+			this.#stateRecords = Math.ceil(bytes / RECORD_BYTES);
 			// An empty copy (a new device) has nothing to wait for: connect at once.
 			if (updates.length > 0) await gate.catch(() => {});
 			let i = 0;
@@ -136,7 +149,7 @@ export class LocalCopy {
 		if (!this.db || this.#destroyed) return;
 		const [store] = idb.transact(this.db, [UPDATES]);
 		void idb.addAutoKey(store, update as unknown as ArrayBuffer);
-		if (++this.#records >= TRIM_RECORDS) this.#scheduleTrim();
+		if (++this.#records - this.#stateRecords >= TRIM_RECORDS) this.#scheduleTrim();
 	}
 
 	#scheduleTrim() {
@@ -148,9 +161,11 @@ export class LocalCopy {
 	}
 
 	/**
-	 * Replace every record with one holding the doc's state, in one transaction. Records
-	 * written since the load (by another tab of this user too) are applied first, so
-	 * none is dropped unread.
+	 * Replace every record with the doc's state, in one transaction. Records written
+	 * since the load (by another tab of this user too) are applied first, so none is
+	 * dropped unread. The state goes in records of about RECORD_BYTES, so the next load
+	 * is still applied a slice at a time [C16]: one record of the whole state was one
+	 * call of ~0.5 s at 10k members and seconds at 100k.
 	 */
 	async #trim() {
 		if (!this.db || this.#destroyed) return;
@@ -163,12 +178,15 @@ export class LocalCopy {
 			for (const u of since) Y.applyUpdate(this.doc, u);
 		}, this);
 		const last = await idb.getLastKey(store);
-		const state = Y.encodeStateAsUpdate(this.doc) as unknown as ArrayBuffer;
-		const key = await idb.addAutoKey(store, state);
+		const parts = encodeStateInParts(this.doc, RECORD_BYTES);
+		const keys = await Promise.all(
+			parts.map((p) => idb.addAutoKey(store, p as unknown as ArrayBuffer))
+		);
 		if (typeof last === 'number')
 			await idb.del(store, idb.createIDBKeyRangeUpperBound(last, false));
-		this.#ref = Number(key) + 1;
+		this.#ref = Number(keys[keys.length - 1]) + 1;
 		this.#records = await idb.count(store);
+		this.#stateRecords = parts.length;
 	}
 
 	/** Stop writing and close the database (the copy stays). */

@@ -24,6 +24,45 @@ import * as encoding from 'lib0/encoding';
 export function splitUpdate(update, maxBytes) {
 	if (update.byteLength <= maxBytes) return [update];
 	const { structs, ds } = Y.decodeUpdate(update);
+	const out = splitStructs(structs, ds, maxBytes);
+	return out.length > 0 ? out : [update];
+}
+
+/**
+ * A doc's whole state (what Y.encodeStateAsUpdate gives) as valid updates of about
+ * `maxBytes` each, written straight from the doc's struct store: nothing is encoded
+ * whole and decoded again. Clients go in the order Yjs writes them (highest id first),
+ * so applying the parts in order leaves as little pending as applying the whole.
+ * Structs or deletes still pending in the doc go last, as they are.
+ *
+ * @param {Y.Doc} doc
+ * @param {number} maxBytes
+ * @returns {Uint8Array[]}
+ */
+export function encodeStateInParts(doc, maxBytes) {
+	const store = doc.store;
+	/** @type {(Y.Item | Y.GC)[]} */
+	const structs = [];
+	const clients = [...store.clients.keys()].sort((a, b) => b - a);
+	for (const client of clients) {
+		for (const s of /** @type {(Y.Item | Y.GC)[]} */ (store.clients.get(client))) structs.push(s);
+	}
+	const out = splitStructs(structs, Y.createDeleteSetFromStructStore(store), maxBytes);
+	if (store.pendingStructs) out.push(Y.convertUpdateFormatV2ToV1(store.pendingStructs.update));
+	if (store.pendingDs) out.push(Y.convertUpdateFormatV2ToV1(store.pendingDs));
+	return out.length > 0 ? out : [Y.encodeStateAsUpdate(doc)];
+}
+
+/**
+ * Structs (grouped by client, in clock order) and a delete set as valid updates of
+ * about `maxBytes` each: the structs first, then the delete set.
+ *
+ * @param {(Y.Item | Y.GC | Y.Skip)[]} structs
+ * @param {{ clients: Map<number, { clock: number, len: number }[]> }} ds
+ * @param {number} maxBytes
+ * @returns {Uint8Array[]}
+ */
+function splitStructs(structs, ds, maxBytes) {
 	/** @type {Uint8Array[]} */
 	const out = [];
 	/** @type {{ client: number, clock: number, next: number, count: number, enc: Y.UpdateEncoderV1 }[]} */
@@ -101,5 +140,5 @@ export function splitUpdate(update, maxBytes) {
 		}
 	}
 	flushDeletes();
-	return out.length > 0 ? out : [update];
+	return out;
 }
