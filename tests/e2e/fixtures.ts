@@ -8,13 +8,27 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import { MESSAGE, PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
-import type { TestUser } from './users';
+import { ADMIN, type TestUser } from './users';
 
 export const baseURL = () => {
 	const u = process.env.E2E_BASE_URL;
 	if (!u) throw new Error('E2E_BASE_URL is not set: global-setup did not run');
 	return u;
 };
+
+/** A session cookie (`name=value`) for `username`, signed in through the API. */
+export async function loginCookie(username: string, password: string): Promise<string> {
+	const url = baseURL();
+	const r = await fetch(`${url}/api/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url },
+		body: JSON.stringify({ username, password })
+	});
+	expect(r.status).toBe(200);
+	return (r.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+export const adminCookie = () => loginCookie(ADMIN.username, ADMIN.password);
 
 /** A fresh browser context (own cookies, IndexedDB, service worker) logged in as `user`. */
 export async function loginContext(

@@ -12,7 +12,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as Y from 'yjs';
-import { baseURL, loginContext, openDoc } from './fixtures';
+import { adminCookie, baseURL, loginContext, loginCookie, openDoc } from './fixtures';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
@@ -22,15 +22,6 @@ const FIONA: { username: string; displayName: string; password: string; roles: s
 	password: 'fiona-password-1',
 	roles: ['finance']
 };
-
-async function adminCookie(): Promise<string> {
-	const r = await fetch(`${baseURL()}/api/session`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: baseURL() },
-		body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password })
-	});
-	return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
 
 const APPROVER = {
 	username: 'apu',
@@ -47,13 +38,7 @@ async function userCookie(u: typeof FIONA, admin: string): Promise<string> {
 		body: JSON.stringify(u)
 	});
 	expect([201, 409]).toContain(created.status);
-	const r = await fetch(`${baseURL()}/api/session`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: baseURL() },
-		body: JSON.stringify({ username: u.username, password: u.password })
-	});
-	expect(r.status).toBe(200);
-	return (r.headers.get('set-cookie') ?? '').split(';')[0];
+	return loginCookie(u.username, u.password);
 }
 
 /** A server command (joining: verify, approve, move) as the given user. */

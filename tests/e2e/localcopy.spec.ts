@@ -6,23 +6,12 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { baseURL, loginContext, openDoc, waitForGrid } from './fixtures';
+import { adminCookie, loginContext, openDoc, waitForGrid } from './fixtures';
 import { cellValue, editText, search, uniqueTag } from './members-helpers';
-import { ADMIN, USERS } from './users';
+import { USERS } from './users';
 
 const sara = USERS[0];
 const RECORD_BYTES = 256 * 1024;
-
-async function adminCookie(): Promise<string> {
-	const url = baseURL();
-	const r = await fetch(`${url}/api/session`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url },
-		body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password })
-	});
-	expect(r.status).toBe(200);
-	return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
 
 /** Sizes of the records of this page's local copy of the registry, in key order. */
 function copyRecords(page: Page): Promise<number[]> {

@@ -7,31 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { baseURL, loginContext, openDoc } from './fixtures';
-import { ADMIN, USERS } from './users';
+import { adminCookie, baseURL, loginContext, loginCookie, openDoc } from './fixtures';
+import { USERS } from './users';
 
 const SARA = USERS[0];
 const SHOTS = 'test-results/screenshots';
-
-async function adminCookie(url: string): Promise<string> {
-	const r = await fetch(`${url}/api/session`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url },
-		body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password })
-	});
-	expect(r.status).toBe(200);
-	return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
-
-async function loginCookie(url: string, username: string, password: string): Promise<string> {
-	const r = await fetch(`${url}/api/session`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url },
-		body: JSON.stringify({ username, password })
-	});
-	expect(r.status).toBe(200);
-	return (r.headers.get('set-cookie') ?? '').split(';')[0];
-}
 
 async function command(url: string, cookie: string, body: Record<string, unknown>) {
 	const r = await fetch(`${url}/api/default/commands`, {
@@ -48,7 +28,7 @@ async function command(url: string, cookie: string, body: Record<string, unknown
  */
 async function seedMembers(names: string[]): Promise<string[]> {
 	const url = baseURL();
-	const admin = await adminCookie(url);
+	const admin = await adminCookie();
 	const approverName = `svapp${Date.now().toString(36)}`;
 	const created = await fetch(`${url}/api/users`, {
 		method: 'POST',
@@ -60,8 +40,8 @@ async function seedMembers(names: string[]): Promise<string[]> {
 		})
 	});
 	expect(created.status).toBe(201);
-	const approver = await loginCookie(url, approverName, 'approver-pass-1');
-	const staff = await loginCookie(url, SARA.username, SARA.password);
+	const approver = await loginCookie(approverName, 'approver-pass-1');
+	const staff = await loginCookie(SARA.username, SARA.password);
 	const a = await openDoc('default/registry', admin);
 	const ids = names.map(
 		(_, i) => `e2eM${Date.now().toString(36)}${i}${Math.random().toString(36).slice(2, 8)}`
