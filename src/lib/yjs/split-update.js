@@ -2,7 +2,9 @@
 //
 // Shared by the client (src/lib/sync/chunks.ts: no message over the server's limit,
 // CLIENT.md [C11]) and the server's background thread (server/store/snapshot-worker.js:
-// snapshots stored in parts, so a room is built a part per event-loop turn, SPEC [R5]).
+// snapshots stored in parts, so a room is built a part per event-loop turn, SPEC [R5]);
+// encodeStateInParts writes a doc's state the same way for the local copy's trim
+// (src/lib/sync/local-store.ts, CLIENT.md [C16]).
 // Plain JavaScript (types in split-update.d.ts) because that thread runs it as is.
 //
 // How: Y.decodeUpdate gives the update's structs (grouped by client, in clock order)
