@@ -53,6 +53,7 @@ import {
 } from './server-lib';
 import { stats } from './report';
 import { LoopProbe, type ProbeValue } from './loop-probe';
+import type { TurnaroundValue } from './turnaround';
 import type { ReportsValue } from './server-host';
 import { smallEditCost, smallEditText } from './server-paths';
 import fs from 'node:fs';
@@ -147,6 +148,8 @@ interface EditResult {
 	cpuUsPerEdit: number;
 	probe: ProbeValue;
 	background: number | null;
+	/** The server's own time from each recorded edit's arrival to its first send. */
+	turnaround: TurnaroundValue;
 }
 
 /** The GC flags this process (all the clients) runs with: see the header. */
@@ -206,6 +209,8 @@ async function runRound(
 			const end = Math.min(total, run.k + perBlock);
 			for (let i = 0; run.k < end; run.k++, i++) {
 				const k = run.k;
+				// The server's turnaround, like the samples, leaves out the warm-up edits.
+				if (k === o.warmup) await side.host.turnaround();
 				const wait = start + i * o.intervalMs - now();
 				if (wait > 0) await sleep(wait);
 				else await new Promise((r) => setImmediate(r));
@@ -243,6 +248,7 @@ async function runRound(
 	for (const { side, sink, cpu0 } of runs) {
 		const probe = await side.host.probe();
 		const cpu1 = await side.host.cpuMs();
+		const turnaround = await side.host.turnaround();
 		await side.host.profileStop(`edit-${side.rooms.length}rooms-${side.kind}-${o.seed}`);
 		let missing = 0;
 		for (const r of side.rooms) {
@@ -257,7 +263,8 @@ async function runRound(
 			missing,
 			cpuUsPerEdit: ((cpu1 - cpu0) * 1000) / total,
 			probe,
-			background: others
+			background: others,
+			turnaround
 		});
 	}
 	return { results: out, clients };
@@ -409,6 +416,9 @@ async function scenario(o: {
 	const first: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const last: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const wire: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const turnaround: Record<ServerKind, string[]> = { ours: [], reference: [] };
+	const turnaroundP95: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	const turnaroundMedian: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const clientProbes: string[] = [];
 	const ratios: number[] = [];
 	try {
@@ -436,11 +446,17 @@ async function scenario(o: {
 						(res.background === null ? '' : `, ${backgroundText(res.background)}`)
 				);
 				p95[kind] = stats(res.samples).p95;
+				const ta = stats(res.turnaround.samples);
+				turnaroundMedian[kind].push(ta.median);
+				turnaroundP95[kind].push(ta.p95);
+				turnaround[kind].push(`${ta.median.toFixed(0)}/${ta.p95.toFixed(0)}`);
 				o.log(
 					`  round ${r + 1}/${o.rounds} ${kind}: ${summary({ samples: res.samples, unit: 'ms' })}` +
 						`, first peer ${stats(res.first).median.toFixed(2)} ms (off the socket ` +
 						`${stats(res.wire).median.toFixed(2)}), last ${stats(res.last).median.toFixed(2)}` +
-						`, server CPU ${res.cpuUsPerEdit.toFixed(0)} µs/edit, ${probeText(res.probe)}` +
+						`, server CPU ${res.cpuUsPerEdit.toFixed(0)} µs/edit, server turnaround ` +
+						`${ta.median.toFixed(0)} µs (p95 ${ta.p95.toFixed(0)}; n=${ta.n}, ${res.turnaround.mixed} ` +
+						`met another edit), ${probeText(res.probe)}` +
 						(res.background === null ? '' : `, ${backgroundText(res.background)}`) +
 						(res.missing ? `, ${res.missing} never seen` : '')
 				);
@@ -467,8 +483,11 @@ async function scenario(o: {
 		`${med(last[k]).toFixed(2)} ms (the difference is mostly the one client process ` +
 		`handling its sockets in turn).`;
 	const cpuNote = (k: ServerKind) =>
-		`${spread(k)} Server process CPU (user + system, mostly socket writes) ${med(cpu[k]).toFixed(0)} µs ` +
-		`per edit (median of rounds). In the server: ${probes[k].join('; ')}.`;
+		`${spread(k)} Server turnaround (in the server's process, from an edit's arrival to its ` +
+		`first send to a peer; bench/turnaround.ts): median ${med(turnaroundMedian[k]).toFixed(0)} µs, ` +
+		`p95 ${med(turnaroundP95[k]).toFixed(0)} µs (medians of rounds; each round's median/p95: ` +
+		`${turnaround[k].join(', ')}). Server process CPU (user + system, mostly socket writes) ` +
+		`${med(cpu[k]).toFixed(0)} µs per edit (median of rounds). In the server: ${probes[k].join('; ')}.`;
 	const miss = (k: ServerKind) =>
 		missing[k] ? ` ${missing[k]} deliveries never seen within 10 s (not in the samples).` : '';
 	const measures: Measure[] = [

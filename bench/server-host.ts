@@ -11,8 +11,10 @@
  *    servers take `/sync/<org>/<doc>`, so the clients are the same.
  *  - `reports`: one organisation's last report recomputation (RecomputeStats) and state.
  *  - `mem` (after `global.gc()`; the host runs with --expose-gc), `cpu`, `probe` (GC
- *    pauses and event-loop blocking since the last probe), `breakdown` (where a room
- *    load's time goes), `exit` (at once, without the shutdown snapshot).
+ *    pauses and event-loop blocking since the last probe), `turnaround` (each message's
+ *    time to its first send to a peer since the last ask, bench/turnaround.ts),
+ *    `breakdown` (where a room load's time goes), `exit` (at once, without the shutdown
+ *    snapshot).
  */
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { Session } from 'node:inspector';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { LoopProbe, type ProbeValue } from './loop-probe';
+import { installTurnaround, takeTurnaround, type TurnaroundValue } from './turnaround';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { getYDoc, setupWSConnection } from '@y/websocket-server/utils';
@@ -32,6 +35,7 @@ export type HostRequest =
 	| { op: 'cpu' }
 	| { op: 'breakdown'; room: string }
 	| { op: 'probe' }
+	| { op: 'turnaround' }
 	| { op: 'reports'; org: string }
 	| { op: 'profile-start' }
 	| { op: 'profile-stop'; file: string }
@@ -74,6 +78,7 @@ export type HostValue =
 	| { user: number; system: number }
 	| Breakdown
 	| ReportsValue
+	| TurnaroundValue
 	| null;
 
 export type HostReply =
@@ -84,6 +89,7 @@ let ours: RunningServer | null = null;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const loopProbe = new LoopProbe();
+installTurnaround();
 
 async function startOurs(dataDir: string): Promise<{ url: string }> {
 	ours = await startServer({
@@ -241,6 +247,8 @@ async function handle(req: HostRequest): Promise<HostValue> {
 			return breakdown(req.room);
 		case 'probe':
 			return loopProbe.take();
+		case 'turnaround':
+			return takeTurnaround();
 		case 'reports': {
 			const o = ours?.app.reports.org(req.org);
 			if (!o) throw new Error(`no reports for ${req.org}`);

@@ -35,6 +35,7 @@ import { MESSAGE, PROTOCOL_VERSION, SCHEMA_VERSION } from '../src/lib/domain/pro
 import { fillRegistry, memberFields, prng, rowIdFrom } from './generate';
 import { oursNodeFlags, stats, type Measure } from './report';
 import type { ProbeValue } from './loop-probe';
+import type { TurnaroundValue } from './turnaround';
 import type { HostReply, HostRequest, HostValue } from './server-host';
 
 export type ServerKind = 'ours' | 'reference';
@@ -411,6 +412,11 @@ export class Host {
 	/** GC pauses and event-loop blocking in the server since the last probe. */
 	probe(): Promise<ProbeValue> {
 		return this.request<ProbeValue>({ op: 'probe' });
+	}
+
+	/** Each message's time to its first send to a peer, since the last ask (turnaround.ts). */
+	turnaround(): Promise<TurnaroundValue> {
+		return this.request<TurnaroundValue>({ op: 'turnaround' });
 	}
 
 	/** Stop the server without the shutdown snapshot (which would change the data dir). */
