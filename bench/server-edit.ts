@@ -416,9 +416,11 @@ async function scenario(o: {
 	const first: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const last: Record<ServerKind, number[]> = { ours: [], reference: [] };
 	const wire: Record<ServerKind, number[]> = { ours: [], reference: [] };
-	const turnaround: Record<ServerKind, string[]> = { ours: [], reference: [] };
-	const turnaroundP95: Record<ServerKind, number[]> = { ours: [], reference: [] };
-	const turnaroundMedian: Record<ServerKind, number[]> = { ours: [], reference: [] };
+	/** Each round's server turnaround (median and p95, µs). */
+	const turnaround: Record<ServerKind, { median: number; p95: number }[]> = {
+		ours: [],
+		reference: []
+	};
 	const clientProbes: string[] = [];
 	const ratios: number[] = [];
 	try {
@@ -447,9 +449,7 @@ async function scenario(o: {
 				);
 				p95[kind] = stats(res.samples).p95;
 				const ta = stats(res.turnaround.samples);
-				turnaroundMedian[kind].push(ta.median);
-				turnaroundP95[kind].push(ta.p95);
-				turnaround[kind].push(`${ta.median.toFixed(0)}/${ta.p95.toFixed(0)}`);
+				turnaround[kind].push(ta);
 				o.log(
 					`  round ${r + 1}/${o.rounds} ${kind}: ${summary({ samples: res.samples, unit: 'ms' })}` +
 						`, first peer ${stats(res.first).median.toFixed(2)} ms (off the socket ` +
@@ -484,9 +484,11 @@ async function scenario(o: {
 		`handling its sockets in turn).`;
 	const cpuNote = (k: ServerKind) =>
 		`${spread(k)} Server turnaround (in the server's process, from an edit's arrival to its ` +
-		`first send to a peer; bench/turnaround.ts): median ${med(turnaroundMedian[k]).toFixed(0)} µs, ` +
-		`p95 ${med(turnaroundP95[k]).toFixed(0)} µs (medians of rounds; each round's median/p95: ` +
-		`${turnaround[k].join(', ')}). Server process CPU (user + system, mostly socket writes) ` +
+		`first send to a peer; bench/turnaround.ts): median ` +
+		`${med(turnaround[k].map((t) => t.median)).toFixed(0)} µs, p95 ` +
+		`${med(turnaround[k].map((t) => t.p95)).toFixed(0)} µs (medians of rounds; each round's ` +
+		`median/p95: ${turnaround[k].map((t) => `${t.median.toFixed(0)}/${t.p95.toFixed(0)}`).join(', ')}). ` +
+		`Server process CPU (user + system, mostly socket writes) ` +
 		`${med(cpu[k]).toFixed(0)} µs per edit (median of rounds). In the server: ${probes[k].join('; ')}.`;
 	const miss = (k: ServerKind) =>
 		missing[k] ? ` ${missing[k]} deliveries never seen within 10 s (not in the samples).` : '';
