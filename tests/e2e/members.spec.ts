@@ -262,6 +262,10 @@ test('[C4] deleting selected members shows a toast whose undo restores them', as
 
 test('[C10] column width, order and visibility survive a reload', async ({ browser }) => {
 	const { context, page } = await loginContext(browser, sara);
+	// Wide enough that "region" stays well inside the page once "name" is wider: at
+	// 1280 px its header text began ~55 px before the edge, and a few pixels more of
+	// layout put the drag's start outside the page (the drop then never happened).
+	await page.setViewportSize({ width: 1600, height: 720 });
 	await waitForGrid(page);
 	const header = (col: string) => page.locator(`.ag-header-cell[col-id="${col}"]`);
 	const width = async (col: string) => (await header(col).boundingBox())!.width;
