@@ -80,17 +80,27 @@ export async function showColumn(page: Page, field: string): Promise<void> {
 		const drawn = () => document.querySelector(`.gh-grid .ag-header-cell[col-id="${f}"]`) !== null;
 		const bar = document.querySelector<HTMLElement>('.gh-grid .ag-body-horizontal-scroll-viewport');
 		if (drawn() || !bar) return drawn();
-		// Two frames: the grid draws the columns of a new scroll position in a frame.
-		const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+		// The grid draws the columns of a new scroll position in a frame, or several while
+		// it is busy (just after a reload or a search): each position is given up to 20
+		// frames to show the column before the next step, so none is passed unseen.
+		const frame = () => new Promise((r) => requestAnimationFrame(r));
+		const settle = async () => {
+			for (let i = 0; i < 20 && !drawn(); i++) await frame();
+		};
 		// Right to left, the grid scrolls towards negative scrollLeft.
 		const step = (getComputedStyle(bar).direction === 'rtl' ? -1 : 1) * (bar.clientWidth / 2);
+		const atEnd = () => Math.abs(bar.scrollLeft) + bar.clientWidth >= bar.scrollWidth - 1;
 		bar.scrollLeft = 0;
-		await frames();
-		while (!drawn()) {
+		await settle();
+		// A step that did not move (the grid put its scroll back while laying out) is tried
+		// again, a few times, unless the bar is at its end.
+		for (let stuck = 0; !drawn() && stuck < 10;) {
 			const before = bar.scrollLeft;
 			bar.scrollLeft += step;
-			await frames();
-			if (bar.scrollLeft === before) break;
+			await settle();
+			if (bar.scrollLeft !== before) stuck = 0;
+			else if (atEnd()) break;
+			else stuck++;
 		}
 		return drawn();
 	}, field);
