@@ -1,7 +1,7 @@
 /**
  * [C16] The local copy stays in records a slice can apply, also after it is trimmed:
  * a device that made enough changes rewrites its copy as the doc's state, and that
- * state goes in records of at most about 256 KiB (RECORD_BYTES), not in one record the
+ * state goes in records of at most 256 KiB (RECORD_BYTES), not in one record the
  * next load would apply in one go (~0.5 s of frozen page at 10k members).
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -90,9 +90,10 @@ test('[C16] a trimmed local copy is written in records a slice can apply, and lo
 			.poll(async () => (await copyRecords(page)).length, { timeout: 20_000 })
 			.toBeLessThan(20);
 		const after = await copyRecords(page);
-		// The state in parts: more than one, none much over RECORD_BYTES.
+		// The state in parts: more than one, none over RECORD_BYTES (the shared registry
+		// holds no single value that big).
 		expect(after.filter((b) => b > RECORD_BYTES / 4).length).toBeGreaterThan(1);
-		for (const b of after) expect(b).toBeLessThan(RECORD_BYTES + 16 * 1024);
+		for (const b of after) expect(b).toBeLessThanOrEqual(RECORD_BYTES);
 
 		// The trimmed copy loads, with the change.
 		await page.reload();

@@ -163,7 +163,7 @@ export class LocalCopy {
 	/**
 	 * Replace every record with the doc's state, in one transaction. Records written
 	 * since the load (by another tab of this user too) are applied first, so none is
-	 * dropped unread. The state goes in records of about RECORD_BYTES, so the next load
+	 * dropped unread. The state goes in records of at most RECORD_BYTES, so the next load
 	 * is still applied a slice at a time [C16]: one record of the whole state was one
 	 * call of ~0.5 s at 10k members and seconds at 100k.
 	 */

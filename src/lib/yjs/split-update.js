@@ -31,8 +31,8 @@ export function splitUpdate(update, maxBytes) {
 }
 
 /**
- * A doc's whole state (what Y.encodeStateAsUpdate gives) as valid updates of about
- * `maxBytes` each, written straight from the doc's struct store: nothing is encoded
+ * A doc's whole state (what Y.encodeStateAsUpdate gives) as valid updates of at most
+ * `maxBytes` each (as splitStructs), written straight from the doc's struct store: nothing is encoded
  * whole and decoded again. Clients go in the order Yjs writes them (highest id first),
  * so applying the parts in order leaves as little pending as applying the whole.
  * Structs or deletes still pending in the doc go last, as they are.
@@ -55,9 +55,15 @@ export function encodeStateInParts(doc, maxBytes) {
 	return out.length > 0 ? out : [Y.encodeStateAsUpdate(doc)];
 }
 
+/** Most bytes a part's own header can take: its group count and an empty delete set. */
+const PART_HEAD = 6;
+/** Most bytes a group's header can take: struct count, client id and first clock. */
+const GROUP_HEAD = 15;
+
 /**
- * Structs (grouped by client, in clock order) and a delete set as valid updates of
- * about `maxBytes` each: the structs first, then the delete set.
+ * Structs (grouped by client, in clock order) and a delete set as valid updates of at
+ * most `maxBytes` each (a struct bigger than that goes alone): the structs first, then
+ * the delete set, in parts of about `maxBytes`.
  *
  * @param {(Y.Item | Y.GC | Y.Skip)[]} structs
  * @param {{ clients: Map<number, { clock: number, len: number }[]> }} ds
@@ -67,9 +73,13 @@ export function encodeStateInParts(doc, maxBytes) {
 function splitStructs(structs, ds, maxBytes) {
 	/** @type {Uint8Array[]} */
 	const out = [];
-	/** @type {{ client: number, clock: number, next: number, count: number, enc: Y.UpdateEncoderV1 }[]} */
+	/**
+	 * A run of one client's structs; `end` is where its accepted structs end in `enc`.
+	 * @typedef {{ client: number, clock: number, next: number, count: number, end: number, enc: Y.UpdateEncoderV1 }} Group
+	 */
+	/** @type {Group[]} */
 	let groups = [];
-	let bytes = 0;
+	let bytes = PART_HEAD;
 
 	/** @param {(enc: encoding.Encoder) => void} writeDeletes */
 	const finish = (writeDeletes) => {
@@ -79,32 +89,49 @@ function splitStructs(structs, ds, maxBytes) {
 			encoding.writeVarUint(enc, g.count);
 			encoding.writeVarUint(enc, g.client);
 			encoding.writeVarUint(enc, g.clock);
-			encoding.writeUint8Array(enc, g.enc.toUint8Array());
+			encoding.writeUint8Array(enc, g.enc.toUint8Array().subarray(0, g.end));
 		}
 		writeDeletes(enc);
 		out.push(encoding.toUint8Array(enc));
 		groups = [];
-		bytes = 0;
+		bytes = PART_HEAD;
 	};
 	/** @param {encoding.Encoder} enc */
 	const noDeletes = (enc) => encoding.writeVarUint(enc, 0);
+	/** @param {Y.Item | Y.GC | Y.Skip} s */
+	const open = (s) => {
+		/** @type {Group} */
+		const g = {
+			client: s.id.client,
+			clock: s.id.clock,
+			next: s.id.clock,
+			count: 0,
+			end: 0,
+			enc: new Y.UpdateEncoderV1()
+		};
+		groups.push(g);
+		bytes += GROUP_HEAD;
+		return g;
+	};
+	/** Writes `s` after `g`'s accepted structs; its size in bytes. @param {Group} g @param {Y.Item | Y.GC | Y.Skip} s */
+	const write = (g, s) => {
+		s.write(g.enc, 0);
+		return encoding.length(g.enc.restEncoder) - g.end;
+	};
 
 	for (const s of structs) {
-		if (bytes >= maxBytes) finish(noDeletes);
 		let g = groups[groups.length - 1];
-		if (!g || g.client !== s.id.client || g.next !== s.id.clock) {
-			g = {
-				client: s.id.client,
-				clock: s.id.clock,
-				next: s.id.clock,
-				count: 0,
-				enc: new Y.UpdateEncoderV1()
-			};
-			groups.push(g);
+		if (!g || g.client !== s.id.client || g.next !== s.id.clock) g = open(s);
+		let size = write(g, s);
+		if (bytes + size > maxBytes && (g.count > 0 || groups.length > 1)) {
+			// Over the limit with structs already in the part: s starts the next one.
+			if (g.count === 0) groups.pop();
+			finish(noDeletes);
+			g = open(s);
+			size = write(g, s);
 		}
-		const before = encoding.length(g.enc.restEncoder);
-		s.write(g.enc, 0);
-		bytes += encoding.length(g.enc.restEncoder) - before;
+		bytes += size;
+		g.end += size;
 		g.count++;
 		g.next = s.id.clock + s.length;
 	}
