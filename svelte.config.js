@@ -14,7 +14,30 @@ const config = {
 		// Absolute asset URLs (/_app/...): the service worker serves one cached shell for
 		// every route when offline, and relative URLs (./_app, ../_app) would break on
 		// any route deeper or shallower than the page the shell was fetched from.
-		paths: { relative: false }
+		paths: { relative: false },
+		// Content-Security-Policy on every page (a header, with a fresh nonce for the
+		// page's inline scripts, app.html's included): member data is confidential, so
+		// no script but our own runs, nothing is sent but to this server, and no other
+		// site may frame the app. Styles may be inline: ag-grid injects its theme and
+		// Svelte sets style attributes. 'self' covers the /sync WebSocket (CSP 3). No
+		// eval: zod runs without its compiled fast path (src/hooks.client.ts).
+		csp: {
+			mode: 'nonce',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self', 'data:'],
+				'connect-src': ['self'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

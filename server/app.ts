@@ -78,6 +78,19 @@ export interface Guildhall {
 	close(): Promise<void>;
 }
 
+/**
+ * Sent with every answer (pages, API, files). The pages' Content-Security-Policy comes
+ * from SvelteKit (svelte.config.js), which knows each page's nonce.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+	// A file is taken as the type it is served as, never guessed from its bytes.
+	'X-Content-Type-Options': 'nosniff',
+	// No other site may show the app in a frame (for browsers without frame-ancestors).
+	'X-Frame-Options': 'DENY',
+	// Addresses (a survey link's token, a member's id) are not sent to other sites.
+	'Referrer-Policy': 'same-origin'
+};
+
 function notFound(res: ServerResponse): void {
 	res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
 	res.end('Not found\n');
@@ -163,6 +176,7 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 		transport,
 		reports,
 		handleRequest(req, res, next) {
+			for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 			api.handle(req, res).then(
 				(handled) => {
 					if (handled) return;

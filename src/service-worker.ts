@@ -71,6 +71,9 @@ sw.addEventListener('install', (event) => {
 			// A fresh response: a redirected one (a server sending / on to /login) must not
 			// answer a navigation, which browsers refuse.
 			const headers = new Headers({ 'content-type': 'text/html; charset=utf-8' });
+			// The shell's scripts carry the nonce of its policy: they go together.
+			const csp = res.headers.get('content-security-policy');
+			if (csp) headers.set('content-security-policy', csp);
 			await cache.put(SHELL, new Response(await res.blob(), { status: 200, headers }));
 			await sw.skipWaiting();
 		})()

@@ -163,9 +163,12 @@ test('[C19] the offline shell installs at load on the login page, and after the 
 
 	// And it serves: the page reloads with no network, from this device's copy.
 	await context.setOffline(true);
+	const shell = page.waitForResponse((r) => r.request().isNavigationRequest());
 	await page.reload();
 	await expect(page.locator('.ag-root')).toBeVisible();
 	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	// The shell keeps its Content-Security-Policy, whose nonce its scripts carry.
+	expect((await shell).headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-/);
 	await context.close();
 });
 
