@@ -19,8 +19,8 @@ const config = {
 		// page's inline scripts, app.html's included): member data is confidential, so
 		// no script but our own runs, nothing is sent but to this server, and no other
 		// site may frame the app. Styles may be inline: ag-grid injects its theme and
-		// Svelte sets style attributes. 'self' covers the /sync WebSocket (CSP 3). No
-		// eval: zod runs without its compiled fast path (src/hooks.client.ts).
+		// Svelte sets style attributes. src/hooks.server.ts adds the /sync WebSocket's
+		// origin. No eval: zod runs without its compiled fast path (src/hooks.client.ts).
 		csp: {
 			mode: 'nonce',
 			directives: {

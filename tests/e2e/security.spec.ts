@@ -42,7 +42,9 @@ test('[A8] pages carry a policy with a nonce, and every answer the security head
 	);
 	expect(directives.get('script-src')).toEqual(["'self'", `'nonce-${nonce}'`]);
 	expect(directives.get('default-src')).toEqual(["'self'"]);
-	expect(directives.get('connect-src')).toEqual(["'self'"]);
+	// Its own WebSocket named too, for browsers whose 'self' does not cover ws:.
+	const host = new URL(baseURL()).host;
+	expect(directives.get('connect-src')).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
 	expect(directives.get('object-src')).toEqual(["'none'"]);
 	expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
 	// Every inline script of the page (app.html's and SvelteKit's start) carries it.
