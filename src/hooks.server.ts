@@ -8,8 +8,9 @@ import type { Handle } from '@sveltejs/kit';
 export const handle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const csp = response.headers.get('content-security-policy');
-	if (csp) {
-		const host = event.url.host;
+	const host = event.url.host;
+	// The host comes from the request: only a plain host[:port] goes into the header.
+	if (csp && /^[A-Za-z0-9.\-[\]:]+$/.test(host)) {
 		response.headers.set(
 			'content-security-policy',
 			csp.replace("connect-src 'self'", `connect-src 'self' ws://${host} wss://${host}`)

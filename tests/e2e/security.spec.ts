@@ -3,6 +3,7 @@
  * answer (server/app.ts): member data is confidential, so only the app's own scripts
  * run, and nothing the app needs is refused by its own policy.
  */
+import http from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { baseURL, loginContext, waitForGrid } from './fixtures';
 import { ADMIN, USERS } from './users';
@@ -55,6 +56,19 @@ test('[A8] pages carry a policy with a nonce, and every answer the security head
 	// A fresh nonce for each answer.
 	const again = await request.get(`${baseURL()}/login`);
 	expect(again.headers()['content-security-policy']).not.toContain(`'nonce-${nonce}'`);
+
+	// A forged Host header cannot write into the policy.
+	const forged = await new Promise<string>((resolve, reject) => {
+		const u = new URL(baseURL());
+		http
+			.get({ host: u.hostname, port: u.port, path: '/login', headers: { host: 'x;y' } }, (r) => {
+				r.resume();
+				resolve(String(r.headers['content-security-policy'] ?? ''));
+			})
+			.on('error', reject);
+	});
+	expect(forged).toContain("connect-src 'self';");
+	expect(forged).not.toContain('x;y');
 
 	for (const path of ['/login', '/api/session', '/healthz', '/favicon.png']) {
 		const r = await request.get(`${baseURL()}${path}`);
