@@ -185,6 +185,48 @@ test('[J5] a tier the admin adds in the settings is offered and labelled in the 
 	await staff.context.close();
 });
 
+test('[J5] a tier the admin adds shows in an open tier filter and in the editor, without a reload', async ({
+	browser
+}) => {
+	const tag = uniqueTag('N');
+	const tierId = `n${Date.now().toString(36)}`;
+	const staff = await loginContext(browser, sara);
+	const page = staff.page;
+	await page.setViewportSize({ width: 1800, height: 800 });
+	await waitForGrid(page);
+	const id = await addMember(page);
+	await page.locator('.ag-header-cell[col-id="tier"] .ag-header-cell-filter-button').click();
+	const filter = page.locator('.gh-option-filter');
+	await expect(filter).toBeVisible();
+	await expect(filter).not.toContainText(tag);
+	// Opened, the filter has the keyboard.
+	await expect(filter.getByRole('button').first()).toBeFocused();
+
+	const admin = await loginContext(browser, ADMIN);
+	await admin.page.goto('/settings');
+	const tiers = admin.page.getByTestId('settings-tiers');
+	await tiers.getByPlaceholder(/^New id/).fill(tierId);
+	await tiers.getByRole('button', { name: 'Add' }).click();
+	const label = tiers.locator(`tr[data-row-id="${tierId}"] [data-field="labelEn"]`);
+	await label.fill(`${tag} New`);
+	await label.press('Tab');
+
+	// The open filter lists it by its label, ticked like every box while none is chosen.
+	const box = filter.locator('label', { hasText: `${tag} New` }).locator('input');
+	await expect(box).toBeChecked();
+	// Drawn again, it keeps the keyboard: Escape closes it.
+	await expect(filter.getByRole('button').first()).toBeFocused();
+	await page.keyboard.press('Escape');
+	await expect(filter).toBeHidden();
+	// The select editor offers it.
+	await cell(page, id, 'tier').click();
+	await page.keyboard.press('Enter');
+	await page.locator('.ag-select-list').getByText(`${tag} New`).click();
+	await expect(cell(page, id, 'tier')).toHaveText(`${tag} New`);
+	await admin.context.close();
+	await staff.context.close();
+});
+
 test('[J5] tiers the admin changes reach an open registry in place: scroll, focus and filters stay', async ({
 	browser
 }) => {

@@ -1,11 +1,13 @@
 /**
  * Member grid columns, built from MEMBER_FIELD_SPECS: header, editor, formatter,
  * filter, sort and quick-search text per field kind. Rebuilt when the locale
- * changes (the grid is recreated then).
+ * changes (the grid is recreated then) or the access does; not when the settings'
+ * tiers and categories do: what shows them (labels, the select editor's values, the
+ * option filters) reads them when it runs (MemberGrid's `refreshOptions`).
  */
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import { MEMBER_FIELD_SPECS, type FieldSpec } from '$lib/domain/fields';
-import { allOptionValues, optionValues } from './option-sets.svelte';
+import { optionValues } from './option-sets.svelte';
 import type { MemberRow } from '$lib/domain/member';
 import { t, type MessageKey } from '$lib/i18n/index.svelte';
 import { MemberCellRenderer } from './cells';
@@ -56,7 +58,12 @@ function editorFor(
 		case 'select':
 			return {
 				cellEditor: 'agSelectCellEditor',
-				cellEditorParams: { values: [...optionValues(spec.options!)], valueListMaxHeight: 320 }
+				// Read when an editor opens: the settings' tiers and categories may have
+				// changed since the columns were made (no new column definitions for that).
+				cellEditorParams: () => ({
+					values: [...optionValues(spec.options!)],
+					valueListMaxHeight: 320
+				})
 			};
 		case 'date':
 			return { cellEditor: DateEditor, cellEditorParams: { spec }, cellEditorPopup: true };
@@ -70,11 +77,7 @@ function filterFor(spec: FieldSpec): Pick<ColDef<MemberRow>, 'filter' | 'filterP
 		case 'select':
 			return {
 				filter: OptionFilter,
-				filterParams: {
-					optionSet: spec.options,
-					options: allOptionValues(spec.options!),
-					field: spec.key
-				}
+				filterParams: { optionSet: spec.options, field: spec.key }
 			};
 		case 'date':
 		case 'datetime':

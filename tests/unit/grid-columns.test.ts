@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
+import { memberColumns } from '../../src/lib/components/grid/columns';
+import { setSettingsOptions } from '../../src/lib/components/grid/option-sets.svelte';
+import type { MemberRow } from '../../src/lib/domain/member';
+
+const column = (defs: ColDef<MemberRow>[], id: string) => defs.find((d) => d.colId === id)!;
+const editorValues = (def: ColDef<MemberRow>): string[] =>
+	(def.cellEditorParams as (p: unknown) => { values: string[] })({}).values;
+const shown = (def: ColDef<MemberRow>, value: string): string =>
+	(def.valueFormatter as (p: ValueFormatterParams<MemberRow>) => string)({
+		value
+	} as ValueFormatterParams<MemberRow>);
+
+describe('member columns and the settings’ tiers and categories', () => {
+	it('a column made before the settings load offers and labels them: no new definitions', () => {
+		const defs = memberColumns({ readOnly: false });
+		const tier = column(defs, 'tier');
+		const category = column(defs, 'category');
+		const builtIn = editorValues(tier);
+		expect(builtIn.length).toBeGreaterThan(0);
+
+		setSettingsOptions('tier', [
+			{ id: 'gold', labelEn: 'Gold partner' },
+			{ id: 'old', labelEn: 'Retired tier', archived: true }
+		]);
+		setSettingsOptions('category', [{ id: 'textiles', labelEn: 'Textiles' }]);
+		// The same column objects: the editor offers the live tiers (archived ones no
+		// longer), the cells show their labels.
+		expect(editorValues(tier)).toEqual(['gold']);
+		expect(editorValues(category)).toEqual(['textiles']);
+		expect(shown(tier, 'gold')).toBe('Gold partner');
+		expect(shown(tier, 'old')).toBe('Retired tier');
+		// The filter's parameters hold no list of their own: it reads the set (archived
+		// rows too) when it draws its boxes.
+		expect(tier.filterParams).toEqual({ optionSet: 'tier', field: 'tier' });
+
+		setSettingsOptions('tier', [{ id: 'gold', labelEn: 'Gold member' }, { id: 'silver' }]);
+		expect(editorValues(tier)).toEqual(['gold', 'silver']);
+		expect(shown(tier, 'gold')).toBe('Gold member');
+		// A tier without a label shows its id.
+		expect(shown(tier, 'silver')).toBe('silver');
+	});
+
+	it('a read-only grid has no editors', () => {
+		const defs = memberColumns({ readOnly: true });
+		expect(column(defs, 'tier').editable).toBe(false);
+		expect(column(defs, 'tier').cellEditorParams).toBeUndefined();
+	});
+});
