@@ -4,7 +4,7 @@
  * the certificate prints with the right member number, in Chinese and in Persian.
  * Screenshots go to test-results/screenshots/ for a person to look at.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
 import { addMember, editText, search, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
@@ -162,26 +162,37 @@ test('[J5] settings are edited by the admin only; the pipeline in Persian', asyn
 	await staff.context.close();
 });
 
+/** As the admin in /settings: add tier `id` labelled `label`; its label field. */
+async function addTier(page: Page, id: string, label: string) {
+	const tiers = page.getByTestId('settings-tiers');
+	await tiers.getByPlaceholder(/^New id/).fill(id);
+	await tiers.getByRole('button', { name: 'Add' }).click();
+	const field = tiers.locator(`tr[data-row-id="${id}"] [data-field="labelEn"]`);
+	await field.fill(label);
+	await field.press('Tab');
+	return field;
+}
+
+/** In the grid: choose `label` in member `id`'s tier editor. */
+async function chooseTier(page: Page, id: string, label: string) {
+	await cell(page, id, 'tier').click();
+	await page.keyboard.press('Enter');
+	await page.locator('.ag-select-list').getByText(label).click();
+	await expect(cell(page, id, 'tier')).toHaveText(label);
+}
+
 test('[J5] a tier the admin adds in the settings is offered and labelled in the grid', async ({
 	browser
 }) => {
 	const admin = await loginContext(browser, ADMIN);
 	await admin.page.goto('/settings');
-	const tiers = admin.page.getByTestId('settings-tiers');
-	await tiers.getByPlaceholder(/^New id/).fill('gold');
-	await tiers.getByRole('button', { name: 'Add' }).click();
-	const label = tiers.locator('tr[data-row-id="gold"] [data-field="labelEn"]');
-	await label.fill('Gold partner');
-	await label.press('Tab');
+	await addTier(admin.page, 'gold', 'Gold partner');
 	await admin.context.close();
 
 	const staff = await loginContext(browser, sara);
 	await waitForGrid(staff.page);
 	const id = await addMember(staff.page);
-	await cell(staff.page, id, 'tier').click();
-	await staff.page.keyboard.press('Enter');
-	await staff.page.locator('.ag-select-list').getByText('Gold partner').click();
-	await expect(cell(staff.page, id, 'tier')).toHaveText('Gold partner');
+	await chooseTier(staff.page, id, 'Gold partner');
 	await staff.context.close();
 });
 
@@ -204,12 +215,7 @@ test('[J5] a tier the admin adds shows in an open tier filter and in the editor,
 
 	const admin = await loginContext(browser, ADMIN);
 	await admin.page.goto('/settings');
-	const tiers = admin.page.getByTestId('settings-tiers');
-	await tiers.getByPlaceholder(/^New id/).fill(tierId);
-	await tiers.getByRole('button', { name: 'Add' }).click();
-	const label = tiers.locator(`tr[data-row-id="${tierId}"] [data-field="labelEn"]`);
-	await label.fill(`${tag} New`);
-	await label.press('Tab');
+	await addTier(admin.page, tierId, `${tag} New`);
 
 	// The open filter lists it by its label, ticked like every box while none is chosen.
 	const box = filter.locator('label', { hasText: `${tag} New` }).locator('input');
@@ -219,10 +225,7 @@ test('[J5] a tier the admin adds shows in an open tier filter and in the editor,
 	await page.keyboard.press('Escape');
 	await expect(filter).toBeHidden();
 	// The select editor offers it.
-	await cell(page, id, 'tier').click();
-	await page.keyboard.press('Enter');
-	await page.locator('.ag-select-list').getByText(`${tag} New`).click();
-	await expect(cell(page, id, 'tier')).toHaveText(`${tag} New`);
+	await chooseTier(page, id, `${tag} New`);
 	await admin.context.close();
 	await staff.context.close();
 });
@@ -234,12 +237,7 @@ test('[J5] tiers the admin changes reach an open registry in place: scroll, focu
 	const tierId = `k${Date.now().toString(36)}`;
 	const admin = await loginContext(browser, ADMIN);
 	await admin.page.goto('/settings');
-	const tiers = admin.page.getByTestId('settings-tiers');
-	await tiers.getByPlaceholder(/^New id/).fill(tierId);
-	await tiers.getByRole('button', { name: 'Add' }).click();
-	const label = tiers.locator(`tr[data-row-id="${tierId}"] [data-field="labelEn"]`);
-	await label.fill(`${tag} Before`);
-	await label.press('Tab');
+	const label = await addTier(admin.page, tierId, `${tag} Before`);
 
 	// A grid a little wider than the window: it scrolls sideways.
 	const staff = await loginContext(browser, sara);
@@ -248,10 +246,7 @@ test('[J5] tiers the admin changes reach an open registry in place: scroll, focu
 	await waitForGrid(page);
 	const id = await addMember(page);
 	await editText(page, id, 'name', `${tag} Tiered`);
-	await cell(page, id, 'tier').click();
-	await page.keyboard.press('Enter');
-	await page.locator('.ag-select-list').getByText(`${tag} Before`).click();
-	await expect(cell(page, id, 'tier')).toHaveText(`${tag} Before`);
+	await chooseTier(page, id, `${tag} Before`);
 	// A column filter (the toolbar's status choice) and the search narrow it to this row.
 	const status = (await cell(page, id, 'status').innerText()).trim();
 	await page.getByTestId('status-filter').selectOption({ label: status });
