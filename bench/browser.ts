@@ -698,7 +698,9 @@ async function measureAll(
 	try {
 		const largest = Math.max(...sizes);
 		for (const size of sizes) {
-			const profile = quick ? size === largest : size >= 50_000;
+			// `BENCH_TRACE` asks for the profiled open (and its trace) at every size.
+			const profile =
+				(quick ? size === largest : size >= 50_000) || Boolean(process.env.BENCH_TRACE);
 			try {
 				measures.push(
 					...(await benchSize(browser, size, { ...opts, profile, buildDir }, profiles))
