@@ -165,6 +165,18 @@ const clientProbe = new LoopProbe();
 const BLOCK_MS = 1000;
 /** Quiet time between two blocks, so one server's last sends are not in the next block. */
 const BLOCK_GAP_MS = 50;
+/**
+ * Rounds each scenario runs before the counted ones (`BENCH_EDIT_WARM_ROUNDS` overrides).
+ * A server that has run for a while has its message path compiled by V8's optimising
+ * tier; the first rounds after its start do not. With `--trace-opt`, 100 × 5 over 14
+ * rounds (both servers together): ~520 functions optimised by the end of the first round
+ * (start-up included), 98 in the second, 37, 26 and 23 in rounds 3-5, then 1-8 a round.
+ * Parts of our path (the store's append, the guard, the sync handler) were optimised for
+ * good only in rounds 3-4; our turnaround fell from ~490 µs in round 1 to ~200 from round
+ * 3, the reference's from ~155 to ~100. Counted from the start, a 9-round median mixed
+ * 2-4 rounds of start-up into a measure of the server at work.
+ */
+const WARM_ROUNDS = 4;
 
 /**
  * One round: both servers get the same edits (the same rows, editors and timing), in
@@ -394,6 +406,8 @@ async function scenario(o: {
 	members: number;
 	prefix: number;
 	rounds: number;
+	/** Rounds run first and not counted, so V8 has compiled both servers' paths (see WARM_ROUNDS). */
+	warmRounds: number;
 	edits: number;
 	warmup: number;
 	intervalMs: number;
@@ -423,7 +437,29 @@ async function scenario(o: {
 	};
 	const clientProbes: string[] = [];
 	const ratios: number[] = [];
+	/** The warm-up rounds' ratios of p95s and turnarounds: logged and noted, not counted. */
+	const warm: string[] = [];
 	try {
+		for (let r = 0; r < o.warmRounds; r++) {
+			const order = r % 2 === 0 ? sides : [...sides].reverse();
+			const { results } = await runRound(order, {
+				warmup: o.warmup,
+				edits: o.edits,
+				intervalMs: o.intervalMs,
+				seed: 900 + r,
+				round: -1 - r,
+				hosts: sides.map((x) => x.host),
+				field: o.field
+			});
+			const [ours, ref] = [results.get('ours')!, results.get('reference')!];
+			const ta = (x: EditResult) => stats(x.turnaround.samples).median.toFixed(0);
+			warm.push(
+				`${(stats(ours.samples).p95 / stats(ref.samples).p95).toFixed(2)} ` +
+					`(${ta(ours)}/${ta(ref)} µs)`
+			);
+			o.log(`  warm-up round ${r + 1}/${o.warmRounds} (not counted): ratio of p95s ${warm[r]}`);
+			await sleep(200);
+		}
 		for (let r = 0; r < o.rounds; r++) {
 			const order = r % 2 === 0 ? sides : [...sides].reverse();
 			const p95: Partial<Record<ServerKind, number>> = {};
@@ -524,7 +560,10 @@ async function scenario(o: {
 			note:
 				`One ratio of p95s per round (${o.rounds} rounds; in each, the two servers take the ` +
 				`same edits in blocks of about ${BLOCK_MS / 1000} s, in turns: ABBA, the first ` +
-				`server alternating from round to round). In the clients' process (both servers' ` +
+				`server alternating from round to round), after ${o.warmRounds} warm-up rounds ` +
+				`not counted` +
+				(warm.length ? ` (their ratios, and turnarounds ours/reference: ${warm.join(', ')})` : '') +
+				`. In the clients' process (both servers' ` +
 				`clients, so its stalls fall on either; Node flags: ${clientFlags()}): ` +
 				`${clientProbes.join('; ')}.`
 		}
@@ -554,6 +593,7 @@ async function editScenarios(
 	// (for working on one; the full run takes all, 9 rounds each: on this machine one
 	// round's ratio of p95s ranges from about 0.5 to 3, so the median needs that many).
 	const rounds = Number(process.env.BENCH_EDIT_ROUNDS) || (o.quick ? 1 : 9);
+	const warmRounds = Number(process.env.BENCH_EDIT_WARM_ROUNDS ?? (o.quick ? 0 : WARM_ROUNDS));
 	const only = new Set(
 		(process.env.BENCH_EDIT ?? '20,100x5,100x5-region').split(',').map((s) => s.trim())
 	);
@@ -570,6 +610,7 @@ async function editScenarios(
 				members,
 				prefix: 0,
 				rounds,
+				warmRounds,
 				edits: o.quick ? 100 : 300,
 				warmup: 20,
 				intervalMs: 25,
@@ -597,6 +638,7 @@ async function editScenarios(
 			members,
 			prefix: 50,
 			rounds,
+			warmRounds,
 			edits,
 			warmup: roomCount,
 			intervalMs: 500 / roomCount,

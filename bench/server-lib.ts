@@ -350,7 +350,9 @@ export class Host {
 
 	/** `cpus`: keep the server on these CPUs (`pinProcess`), e.g. `'1'`. */
 	static spawn(kind: ServerKind, opts: { heapMb?: number; cpus?: string } = {}): Host {
-		const execArgv = ['--expose-gc', ...(kind === 'ours' ? oursNodeFlags() : [])];
+		// `BENCH_REF_NODE_FLAGS` gives the reference flags (experiments only, e.g. `--trace-opt`).
+		const refFlags = (process.env.BENCH_REF_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+		const execArgv = ['--expose-gc', ...(kind === 'ours' ? oursNodeFlags() : refFlags)];
 		if (opts.heapMb) execArgv.push(`--max-old-space-size=${opts.heapMb}`);
 		// `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of every server process on exit.
 		if (process.env.BENCH_CPU_PROF) {
