@@ -439,18 +439,20 @@ async function scenario(o: {
 	const ratios: number[] = [];
 	/** The warm-up rounds' ratios of p95s and turnarounds: logged and noted, not counted. */
 	const warm: string[] = [];
+	/** Round `r` of the scenario; the first server alternates from round to round. */
+	const play = (r: number, seed: number, round: number) =>
+		runRound(r % 2 === 0 ? sides : [...sides].reverse(), {
+			warmup: o.warmup,
+			edits: o.edits,
+			intervalMs: o.intervalMs,
+			seed,
+			round,
+			hosts: sides.map((x) => x.host),
+			field: o.field
+		});
 	try {
 		for (let r = 0; r < o.warmRounds; r++) {
-			const order = r % 2 === 0 ? sides : [...sides].reverse();
-			const { results } = await runRound(order, {
-				warmup: o.warmup,
-				edits: o.edits,
-				intervalMs: o.intervalMs,
-				seed: 900 + r,
-				round: -1 - r,
-				hosts: sides.map((x) => x.host),
-				field: o.field
-			});
+			const { results } = await play(r, 900 + r, -1 - r);
 			const [ours, ref] = [results.get('ours')!, results.get('reference')!];
 			const ta = (x: EditResult) => stats(x.turnaround.samples).median.toFixed(0);
 			warm.push(
@@ -461,17 +463,8 @@ async function scenario(o: {
 			await sleep(200);
 		}
 		for (let r = 0; r < o.rounds; r++) {
-			const order = r % 2 === 0 ? sides : [...sides].reverse();
 			const p95: Partial<Record<ServerKind, number>> = {};
-			const { results, clients } = await runRound(order, {
-				warmup: o.warmup,
-				edits: o.edits,
-				intervalMs: o.intervalMs,
-				seed: 1000 + r,
-				round: r,
-				hosts: sides.map((x) => x.host),
-				field: o.field
-			});
+			const { results, clients } = await play(r, 1000 + r, r);
 			for (const [kind, res] of results) {
 				samples[kind].push(...res.samples);
 				first[kind].push(...res.first);
