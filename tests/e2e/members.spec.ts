@@ -15,6 +15,7 @@ import {
 	search,
 	uniqueTag
 } from './members-helpers';
+import { imeCommit, imeCompose, imeKeyDown } from './ime';
 import { USERS } from './users';
 
 const sara = USERS[0];
@@ -70,6 +71,11 @@ test('[C9] add a member and fill it in with the keyboard (Enter/F2, Tab, Esc)', 
 	await editor(page).fill('2024-03-05');
 	await page.keyboard.press('Enter');
 	await expect(cell(page, id, 'joinDate')).toHaveText('5 Mar 2024');
+	// Typed on the cell: every key lands in the date editor, not only the first.
+	await cell(page, id, 'joinDate').click();
+	await page.keyboard.type('2024-03-06');
+	await page.keyboard.press('Enter');
+	await expect(cell(page, id, 'joinDate')).toHaveText('6 Mar 2024');
 
 	// Delete clears a cell (and Ctrl+Z brings it back).
 	await cell(page, id, 'region').click();
@@ -87,7 +93,70 @@ test('[C9] add a member and fill it in with the keyboard (Enter/F2, Tab, Esc)', 
 	await expect(cell(page, id, 'tier')).toHaveText('Council member');
 	await expect(cell(page, id, 'region')).toHaveText('Tehran');
 	await showColumn(page, 'joinDate');
-	await expect(cell(page, id, 'joinDate')).toHaveText('5 Mar 2024');
+	await expect(cell(page, id, 'joinDate')).toHaveText('6 Mar 2024');
+	await context.close();
+});
+
+test('[C9] typing Chinese through an input method on a selected cell, and Enter inside the composition', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara, { locale: 'zh' });
+	await waitForGrid(page);
+	const tag = uniqueTag();
+	const id = await addMember(page);
+	const cdp = await context.newCDPSession(page);
+
+	// The name cell has the focus, not an editor: the IME's first key opens the editor
+	// and the composition goes into it (before, nothing opened and the text was lost).
+	await imeKeyDown(cdp, 'Process', 'KeyZ');
+	await expect(editor(page)).toBeFocused();
+	await imeCompose(cdp, 'z');
+	await imeKeyDown(cdp, 'Process', 'KeyH');
+	await imeCompose(cdp, 'zhong');
+	await expect(editor(page)).toHaveValue('zhong');
+	// Enter inside the composition is the IME's (macOS sends it as Enter, keyCode 229):
+	// the edit goes on.
+	await imeKeyDown(cdp, 'Enter', 'Enter');
+	await expect(editor(page)).toBeFocused();
+	await imeCommit(cdp, '中华纺织');
+	await expect(editor(page)).toHaveValue('中华纺织');
+	await page.keyboard.type(` ${tag}`);
+	await page.keyboard.press('Enter');
+	await expect(editor(page)).toHaveCount(0);
+	await expect(cell(page, id, 'name')).toHaveText(`中华纺织 ${tag}`);
+
+	// On a cell with a value, the composed text replaces it, as any typed key does.
+	await editText(page, id, 'region', 'Shanghai');
+	await cell(page, id, 'region').click();
+	await imeKeyDown(cdp, 'Process', 'KeyS');
+	await imeCompose(cdp, 'shang');
+	await imeCommit(cdp, '上海');
+	await page.keyboard.press('Enter');
+	await expect(cell(page, id, 'region')).toHaveText('上海');
+
+	// A date through the IME (full-width digits compose): Enter inside the composition
+	// neither stores nor refuses the half-typed date.
+	await showColumn(page, 'joinDate');
+	await cell(page, id, 'joinDate').click();
+	await imeKeyDown(cdp, 'Process', 'Digit2');
+	await expect(editor(page)).toBeFocused();
+	await imeCompose(cdp, '２０２４');
+	await imeKeyDown(cdp, 'Enter', 'Enter');
+	await expect(editor(page)).toBeFocused();
+	await expect(page.getByTestId('date-error')).toHaveCount(0);
+	await imeCommit(cdp, '2024-03-05');
+	await page.keyboard.press('Enter');
+	await expect(editor(page)).toHaveCount(0);
+	await expect(cell(page, id, 'joinDate')).toHaveText('2024年3月5日');
+
+	// Stored: a fresh page shows them.
+	await page.reload();
+	await waitForGrid(page);
+	await search(page, tag);
+	await expect(cell(page, id, 'name')).toHaveText(`中华纺织 ${tag}`);
+	await expect(cell(page, id, 'region')).toHaveText('上海');
+	await showColumn(page, 'joinDate');
+	await expect(cell(page, id, 'joinDate')).toHaveText('2024年3月5日');
 	await context.close();
 });
 

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { adminCookie, baseURL, loginContext, loginCookie, openDoc } from './fixtures';
+import { imeCommit, imeCompose, imeKeyDown } from './ime';
 import { USERS } from './users';
 
 const SARA = USERS[0];
@@ -239,6 +240,44 @@ test('build a survey, answer by link and in the grid, raise a need and answer it
 	await page.getByTestId('tab-results').click();
 	await expect(page.getByTestId('results-responded')).toHaveText('۲');
 	await page.screenshot({ path: `${SHOTS}/surveys-results-fa.png`, fullPage: true });
+	await context.close();
+});
+
+test('staff answer a text question in the grid through an input method (Chinese)', async ({
+	browser
+}) => {
+	const tag = Date.now().toString(36);
+	const [member] = await seedMembers([`Chen Foods ${tag}`]);
+	const { context, page } = await loginContext(browser, SARA, { locale: 'zh' });
+	await page.goto('/surveys');
+	await page.getByTestId('new-campaign-title').fill(`Needs ${tag}`);
+	await page.getByTestId('create-campaign').click();
+	await expect(page).toHaveURL(/\/surveys\/[A-Za-z0-9_-]+$/);
+	await page.getByTestId('new-question-kind').selectOption('text');
+	await page.getByTestId('add-question').click();
+	const q = page.getByTestId('question').nth(0);
+	// A campaign made in Chinese asks in Chinese.
+	await q.getByTestId('question-text-zh').fill('什么能帮助您的企业？');
+	await q.getByTestId('question-text-zh').press('Tab');
+	const qId = (await q.getAttribute('data-question-id'))!;
+	await page.getByTestId('campaign-status').selectOption('open');
+	await page.getByTestId('tab-responses').click();
+
+	// The IME's first key on the selected cell opens the editor; Enter inside the
+	// composition is the IME's; the committed text is the answer.
+	await gridCell(page, member, `a_${qId}`).click();
+	const cdp = await context.newCDPSession(page);
+	const input = page.locator('.gh-answer-editor textarea');
+	await imeKeyDown(cdp, 'Process', 'KeyP');
+	await expect(input).toBeFocused();
+	await imeCompose(cdp, 'peixun');
+	await imeKeyDown(cdp, 'Enter', 'Enter');
+	await expect(input).toBeFocused();
+	await imeCommit(cdp, '培训');
+	await expect(input).toHaveValue('培训');
+	await page.keyboard.press('Enter');
+	await expect(input).toHaveCount(0);
+	await expect(gridCell(page, member, `a_${qId}`)).toHaveText('培训');
 	await context.close();
 });
 

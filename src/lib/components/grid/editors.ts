@@ -16,10 +16,12 @@
  */
 import type { ICellEditorComp, ICellEditorParams } from 'ag-grid-community';
 import type { FieldSpec } from '$lib/domain/fields';
-import { mount, unmount } from 'svelte';
+import { flushSync, mount, unmount } from 'svelte';
 import { t, type MessageKey } from '$lib/i18n/index.svelte';
 import DatePicker from '$lib/components/date/DatePicker.svelte';
 import { prepareFieldInput } from '$lib/state/member-input';
+import { isImeKey } from '../ime';
+import { IME_START_KEY } from './ime-edit';
 
 export interface FieldEditorParams extends ICellEditorParams {
 	spec: FieldSpec;
@@ -33,14 +35,18 @@ const MAX_LENGTH: Partial<Record<string, number>> = {
 	website: 500
 };
 
-/** A printable key that started the edit replaces the value, as in a spreadsheet. */
+/**
+ * A printable key that started the edit replaces the value, as in a spreadsheet; so
+ * does an input method (its composed text goes into the emptied input).
+ */
 function startText(
 	params: ICellEditorParams,
 	current: string
 ): { text: string; replaced: boolean } {
 	const k = params.eventKey;
 	if (k && k.length === 1) return { text: k, replaced: true };
-	if (k === 'Backspace' || k === 'Delete') return { text: '', replaced: true };
+	if (k === 'Backspace' || k === 'Delete' || k === IME_START_KEY)
+		return { text: '', replaced: true };
 	return { text: current, replaced: false };
 }
 
@@ -94,6 +100,11 @@ abstract class BaseEditor implements ICellEditorComp {
 	}
 
 	protected onKeyDown(e: KeyboardEvent): void {
+		if (isImeKey(e)) {
+			// The input method's: not a commit, and not for the grid.
+			e.stopPropagation();
+			return;
+		}
 		if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
 			if (!this.validate(true)) {
 				// Refuse: keep the editor open; the grid must not see this key.
@@ -178,6 +189,11 @@ export class FieldTextEditor extends BaseEditor {
 	}
 
 	protected onKeyDown(e: KeyboardEvent): void {
+		// An input method's key: the base class leaves it to the IME.
+		if (isImeKey(e)) {
+			super.onKeyDown(e);
+			return;
+		}
 		// In long text, Enter is a new line; Ctrl/Cmd+Enter or Tab commits.
 		if (this.params.spec.kind === 'longText' && e.key === 'Enter' && !(e.ctrlKey || e.metaKey)) {
 			e.stopPropagation();
@@ -240,6 +256,10 @@ export class DateEditor implements ICellEditorComp {
 				onpick: () => params.stopEditing()
 			}
 		}) as PickerApi;
+		// Now, not in a microtask: afterGuiAttached focuses the picker's input in the same
+		// keydown that opened the editor, so the next typed keys (or an input method's
+		// composition) go into it. Before, only the first key of a typed date arrived.
+		flushSync();
 		// Tab leaves the cell: not with a bad date (Enter is refused in the picker itself).
 		this.#gui.addEventListener('keydown', (e) => {
 			if (e.key === 'Tab' && !this.#picker.commitNow()) {

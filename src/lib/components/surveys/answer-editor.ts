@@ -7,6 +7,8 @@
 import type { ICellEditorComp, ICellEditorParams } from 'ag-grid-community';
 import { parseAnswer, type QuestionKind } from '$lib/domain/survey';
 import { formatNumber, t } from '$lib/i18n/index.svelte';
+import { isImeKey } from '$lib/components/ime';
+import { IME_START_KEY } from '$lib/components/grid/ime-edit';
 
 export interface AnswerEditorParams extends ICellEditorParams {
 	kind: QuestionKind;
@@ -29,7 +31,8 @@ export class AnswerEditor implements ICellEditorComp {
 		gui.style.minInlineSize = `${Math.max(params.eGridCell.offsetWidth, 180)}px`;
 		const current = params.value;
 		const k = params.eventKey;
-		const typed = k && k.length === 1 ? k : null;
+		// A typed key, or an input method's first key (its composition replaces the value).
+		const typed = k === IME_START_KEY ? '' : k && k.length === 1 ? k : null;
 		if (params.kind === 'single' || params.kind === 'rating') {
 			const sel = document.createElement('select');
 			sel.className = 'gh-input';
@@ -94,6 +97,11 @@ export class AnswerEditor implements ICellEditorComp {
 		this.#error.hidden = true;
 		gui.append(this.#error);
 		gui.addEventListener('keydown', (e) => {
+			if (isImeKey(e)) {
+				// The input method's (see ime.ts): not a commit, and not for the grid.
+				e.stopPropagation();
+				return;
+			}
 			if (e.key === 'Enter' && !(e.target instanceof HTMLTextAreaElement && e.shiftKey)) {
 				e.preventDefault();
 				e.stopPropagation();
