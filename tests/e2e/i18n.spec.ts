@@ -54,6 +54,8 @@ test('Persian after login: header, digits and the Persian calendar on the users 
 	await expect(page.locator('nav a[href="/members"]')).toHaveText('اعضا');
 	await page.locator('nav a[href="/admin/users"]').click();
 	await expect(page.locator('h1')).toHaveText('کاربران');
+	// The tab's title names the page, as on every other page.
+	await expect(page).toHaveTitle('کاربران · گیلدهال');
 	const created = page.locator('[data-testid=user-row][data-username=admin] .gh-date');
 	// A Persian-calendar date in Persian digits, e.g. ۱ آذر ۱۴۰۵ (years 13xx/14xx).
 	await expect(created).toHaveText(/^[۰-۹]{1,2} \S+ ۱[۳۴][۰-۹]{2}$/);

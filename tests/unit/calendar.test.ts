@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gregorianToPersian, parseUserDate, persianToGregorian } from '../../src/lib/i18n/calendar';
+import { formatMonth, i18n } from '../../src/lib/i18n/index.svelte';
 
 describe('Persian calendar', () => {
 	it('converts Gregorian dates to Persian', () => {
@@ -40,5 +41,20 @@ describe('parseUserDate', () => {
 		expect(parseUserDate('2025-02-29', 'gregory')).toBeNull();
 		expect(parseUserDate('yesterday', 'gregory')).toBeNull();
 		expect(parseUserDate('', 'persian')).toBeNull();
+	});
+});
+
+describe('formatMonth', () => {
+	it('writes the month before the year in Persian, in either calendar', () => {
+		i18n.locale = 'fa';
+		// ICU alone gives "۱۴۰۵ آبان" for the Persian calendar's long month and year.
+		expect(formatMonth('2026-10-23')).toBe('آبان ۱۴۰۵');
+		expect(formatMonth('2026-10-23', 'persian', 'short')).toBe('آبان ۱۴۰۵');
+		expect(formatMonth('2026-10-23', 'gregory')).toBe('اکتبر ۲۰۲۶');
+		i18n.locale = 'zh';
+		expect(formatMonth('2026-10-23')).toBe('2026年10月');
+		i18n.locale = 'en';
+		expect(formatMonth('2026-10-23')).toBe('October 2026');
+		expect(formatMonth('2026-10-23', 'gregory', 'short')).toBe('Oct 2026');
 	});
 });

@@ -109,6 +109,37 @@ export function formatDate(iso: string | undefined | null): string {
 	return f.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
 }
 
+/**
+ * The month of an ISO date with its year, in `calendar` (the reader's by default):
+ * "آبان ۱۴۰۵", "2026年10月", "October 2026". Persian writes the month first; ICU's
+ * pattern for the Persian calendar puts the year first ("۱۴۰۵ آبان"), so the parts are
+ * put in order here.
+ */
+export function formatMonth(
+	iso: string,
+	calendar: Calendar = meta().calendar,
+	month: 'long' | 'short' = 'long'
+): string {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+	if (!m) return iso;
+	const { bcp47 } = meta();
+	const f = fmt(
+		`m:${bcp47}:${calendar}:${month}`,
+		() =>
+			new Intl.DateTimeFormat(`${bcp47}-u-ca-${calendar}`, {
+				timeZone: 'UTC',
+				year: 'numeric',
+				month
+			})
+	);
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value to format, never mutated
+	const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+	if (i18n.locale !== 'fa') return f.format(d);
+	const parts = f.formatToParts(d);
+	const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+	return `${part('month')} ${part('year')}`;
+}
+
 const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
 /** ASCII digits in the reader's digits (Persian for fa). */
 export function localDigits(s: string): string {
