@@ -89,11 +89,17 @@ export function formatNumber(n: number): string {
 	return fmt(`n:${l}`, () => new Intl.NumberFormat(l, { useGrouping: false })).format(n);
 }
 
+/** An ISO date (`YYYY-MM-DD`) as the UTC midnight that Intl formats in `timeZone: 'UTC'`; null if not one. */
+function isoDay(iso: string): Date | null {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+	return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
+}
+
 /** An ISO date (`YYYY-MM-DD`) in the reader's calendar: Persian for fa, 2026年11月22日 for zh. */
 export function formatDate(iso: string | undefined | null): string {
 	if (!iso) return '';
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-	if (!m) return iso;
+	const d = isoDay(iso);
+	if (!d) return iso;
 	const { bcp47, calendar } = meta();
 	const f = fmt(
 		`d:${bcp47}`,
@@ -105,8 +111,7 @@ export function formatDate(iso: string | undefined | null): string {
 				day: 'numeric'
 			})
 	);
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value to format, never mutated
-	return f.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+	return f.format(d);
 }
 
 /**
@@ -120,8 +125,8 @@ export function formatMonth(
 	calendar: Calendar = meta().calendar,
 	month: 'long' | 'short' = 'long'
 ): string {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-	if (!m) return iso;
+	const d = isoDay(iso);
+	if (!d) return iso;
 	const { bcp47 } = meta();
 	const f = fmt(
 		`m:${bcp47}:${calendar}:${month}`,
@@ -132,8 +137,6 @@ export function formatMonth(
 				month
 			})
 	);
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value to format, never mutated
-	const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
 	if (i18n.locale !== 'fa') return f.format(d);
 	const parts = f.formatToParts(d);
 	const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
