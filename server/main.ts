@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServer, type KitHandler } from './app';
+import { guardBuildFiles } from './build-files';
 import { ConfigError, configFromEnv } from './config';
 
 // dist/server.js (and server/main.ts) sit one level below the project root.
@@ -28,7 +29,13 @@ const kit = (await import(/* @vite-ignore */ pathToFileURL(handlerFile).href)) a
 };
 let running;
 try {
-	running = await startServer({ config, kitHandler: kit.handler });
+	running = await startServer({
+		config,
+		kitHandler: guardBuildFiles(kit.handler, [
+			path.join(root, 'build', 'client'),
+			path.join(root, 'build', 'prerendered')
+		])
+	});
 } catch (e) {
 	const code = (e as { code?: string }).code;
 	if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
