@@ -178,6 +178,21 @@ test('[RP9] Persian: right to left, Persian digits and calendar; screenshot', as
 		/^[^\s۰-۹]+ ۱۴[۰-۹]{2}$/
 	);
 	await expect(page.locator('[data-testid="chart-summary"][data-state="ready"]')).toHaveCount(1);
+	// The chart's own words (what a screen reader hears of it, its legend) in Persian too,
+	// with Persian digits: ag-charts said "interactive chart" and "2 series".
+	const chartWords = await page
+		.getByTestId('chart-summary')
+		.evaluate((el) =>
+			[...el.querySelectorAll('*')]
+				.flatMap((n) => [
+					n.getAttribute('aria-label') ?? '',
+					n.children.length ? '' : n.textContent
+				])
+				.join(' ')
+		);
+	expect(chartWords).toContain('نمودار تعاملی');
+	expect(chartWords).toMatch(/[۰-۹]/);
+	expect(chartWords).not.toMatch(/[A-Za-z0-9]/);
 	mkdirSync('test-results/screenshots', { recursive: true });
 	await page.screenshot({ path: 'test-results/screenshots/reports-fa.png', fullPage: true });
 	// Chinese labels too.

@@ -1,7 +1,8 @@
 /**
  * Chart options for the reports, in the reader's language: labels through i18n,
- * numbers with the reader's digits, the value axis on the reading side's start.
- * Imports only types from ag-charts, so this module does not pull the library in.
+ * numbers with the reader's digits, categories in reading order (right to left in
+ * Persian, as the tables beside them read) and the value axis on the reading side's
+ * start. Imports only types from ag-charts, so this module does not pull the library in.
  */
 import { dir, formatNumber } from '$lib/i18n/index.svelte';
 import type { AgChartOptions } from './charts';
@@ -9,21 +10,37 @@ import type { AgChartOptions } from './charts';
 const FONT = 'inherit';
 const PALETTE = ['#2f6fdb', '#e0892b', '#2f9e6e', '#a04ad8', '#d64545', '#17a2b8', '#7a7a7a'];
 
-const numberAxis = () => ({
+const numberAxis = (format: (n: number) => string) => ({
 	type: 'number' as const,
 	position: dir() === 'rtl' ? ('right' as const) : ('left' as const),
-	label: { formatter: ({ value }: { value: number }) => formatNumber(value) }
+	label: { formatter: ({ value }: { value: number }) => format(value) }
 });
 
-/** Bars per category, one series per entry of `series` (e.g. this period and the one before). */
+/** Categories from the reading side's start: the first on the right in Persian. */
+const inReadingOrder = <T>(data: T[]): T[] => (dir() === 'rtl' ? [...data].reverse() : data);
+
+/**
+ * Room on the side away from the value axis: the category labels, tilted when they are
+ * many, hang over it, and the last one was cut at the chart's edge in Persian.
+ */
+const farSidePadding = () => (dir() === 'rtl' ? { left: 40 } : { right: 40 });
+
+/**
+ * Bars per category, one series per entry of `series` (e.g. this period and the one
+ * before). `format` writes a value (bar labels and the value axis): whole numbers by
+ * default; money in its currency for amounts (integer minor units).
+ */
 export function barOptions(opts: {
 	data: Record<string, string | number>[];
 	xKey: string;
 	series: { key: string; name: string }[];
+	format?: (n: number) => string;
 }): AgChartOptions {
+	const format = opts.format ?? formatNumber;
 	return {
-		data: opts.data,
+		data: inReadingOrder(opts.data),
 		background: { visible: false },
+		padding: farSidePadding(),
 		series: opts.series.map((s, i) => ({
 			type: 'bar' as const,
 			xKey: opts.xKey,
@@ -32,12 +49,12 @@ export function barOptions(opts: {
 			fill: PALETTE[i % PALETTE.length],
 			label: {
 				enabled: opts.data.length <= 12,
-				formatter: ({ value }: { value: number }) => formatNumber(value)
+				formatter: ({ value }: { value: number }) => format(value)
 			}
 		})),
 		axes: {
 			x: { type: 'category', position: 'bottom', label: { fontFamily: FONT } },
-			y: numberAxis()
+			y: numberAxis(format)
 		},
 		legend: { enabled: opts.series.length > 1, position: 'bottom' }
 	} as AgChartOptions;
@@ -50,8 +67,9 @@ export function lineOptions(opts: {
 	name: string;
 }): AgChartOptions {
 	return {
-		data: dir() === 'rtl' ? [...opts.data].reverse() : opts.data,
+		data: inReadingOrder(opts.data),
 		background: { visible: false },
+		padding: farSidePadding(),
 		series: [
 			{
 				type: 'line',
@@ -62,7 +80,7 @@ export function lineOptions(opts: {
 				marker: { fill: PALETTE[0], stroke: PALETTE[0] }
 			}
 		],
-		axes: { x: { type: 'category', position: 'bottom' }, y: numberAxis() },
+		axes: { x: { type: 'category', position: 'bottom' }, y: numberAxis(formatNumber) },
 		legend: { enabled: false }
 	} as AgChartOptions;
 }

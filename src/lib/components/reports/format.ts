@@ -21,7 +21,7 @@ export function delta(
 	const d = unit === 'ratio' ? Math.round((cur - prev) * 1000) / 10 : cur - prev;
 	const s = formatNumber(Math.abs(d));
 	const sign = d > 0 ? '+' : d < 0 ? '−' : '';
-	return unit === 'ratio' ? `${sign}${s} pp` : `${sign}${s}`;
+	return unit === 'ratio' ? t('reports.points', { n: `${sign}${s}` }) : `${sign}${s}`;
 }
 
 /** A stored option value (tier, size...) in the reader's words; free text as it is. */
