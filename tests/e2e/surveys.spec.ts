@@ -27,7 +27,7 @@ async function command(url: string, cookie: string, body: Record<string, unknown
  * Active members in the registry, the way the office makes them: an applicant row,
  * verified by staff, approved by an approver (only commands make a member active).
  */
-async function seedMembers(names: string[]): Promise<string[]> {
+async function seedMembers(names: string[], language = 'en'): Promise<string[]> {
 	const url = baseURL();
 	const admin = await adminCookie();
 	const approverName = `svapp${Date.now().toString(36)}`;
@@ -53,7 +53,7 @@ async function seedMembers(names: string[]): Promise<string[]> {
 			a.doc.getMap('members').set(ids[i], row);
 			row.set('name', name);
 			row.set('status', 'applicant');
-			row.set('language', 'en');
+			row.set('language', language);
 			row.set('createdAt', new Date().toISOString());
 		});
 	});
@@ -278,6 +278,46 @@ test('staff answer a text question in the grid through an input method (Chinese)
 	await page.keyboard.press('Enter');
 	await expect(input).toHaveCount(0);
 	await expect(gridCell(page, member, `a_${qId}`)).toHaveText('培训');
+	await context.close();
+});
+
+test('Persian: the builder numbers its questions and a number answered in Persian digits reads back in them', async ({
+	browser
+}) => {
+	const tag = Date.now().toString(36);
+	const [dariush] = await seedMembers([`Dariush Tiles ${tag}`], 'fa');
+	const { context, page } = await loginContext(browser, SARA);
+	await page.goto('/surveys');
+	await page.getByTestId('locale-select').selectOption('fa');
+	await page.getByTestId('new-campaign-title').fill(`کارکنان ${tag}`);
+	await page.getByTestId('create-campaign').click();
+	await expect(page).toHaveURL(/\/surveys\/[A-Za-z0-9_-]+$/);
+	await page.getByTestId('new-question-kind').selectOption('number');
+	await page.getByTestId('add-question').click();
+	const q = page.getByTestId('question').nth(0);
+	await expect(q.locator('.gh-q-n')).toHaveText('۱.');
+	await q.getByTestId('question-text-fa').fill('چند نفر کارمند دارید؟');
+	await q.getByTestId('question-text-fa').press('Tab');
+	await page.getByTestId('campaign-status').selectOption('open');
+	await page.getByTestId('tab-links').click();
+	const downloading = page.waitForEvent('download');
+	await page.getByTestId('create-links').click();
+	const csv = readFileSync((await (await downloading).path())!).toString('utf8');
+	const line = csv.split('\r\n').find((l) => l.endsWith(dariush))!;
+	const link = /https?:\/\/\S+?\/s\/[A-Za-z0-9_-]{43}/.exec(line)![0];
+
+	const memberContext = await browser.newContext();
+	const member = await memberContext.newPage();
+	await member.goto(link);
+	await expect(member.locator('html')).toHaveAttribute('dir', 'rtl');
+	const answer = member.locator('.gh-public-num');
+	await answer.fill('۲۵');
+	await member.getByTestId('public-submit').click();
+	await expect(member.getByTestId('public-thanks')).toBeVisible();
+	await member.reload();
+	await expect(member.getByTestId('public-title')).toHaveText(`کارکنان ${tag}`);
+	await expect(answer).toHaveValue('۲۵');
+	await memberContext.close();
 	await context.close();
 });
 

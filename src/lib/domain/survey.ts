@@ -28,6 +28,7 @@
  */
 import { z } from 'zod';
 import { ROW_ID_PATTERN } from './member';
+import { normalizeDigits } from './text';
 
 // ---- closed sets --------------------------------------------------------------------
 
@@ -462,6 +463,9 @@ export const byOrder = (a: { order?: number; id: string }, b: { order?: number; 
 
 export type AnswerError = 'required' | 'notAnOption' | 'outOfRange' | 'notANumber' | 'tooLong';
 
+/** A typed number in ASCII: Persian, Arabic-Indic and full-width digits, and the Arabic decimal sign (٫). */
+const decimalText = (s: string) => normalizeDigits(s).replace(/\u066b/g, '.');
+
 /**
  * Check one answer against its question: the stored value, `null` for "no answer",
  * or the reason it cannot be stored. Multiple choice is stored as option ids joined
@@ -486,13 +490,13 @@ export function parseAnswer(
 			return { ok: true, value: optionIds.filter((id) => picked.includes(id)).join(',') };
 		}
 		case 'rating': {
-			const n = typeof raw === 'number' ? raw : Number(normalizeAsciiDigits(String(raw)));
+			const n = typeof raw === 'number' ? raw : Number(decimalText(String(raw)));
 			return Number.isInteger(n) && n >= 1 && n <= 5
 				? { ok: true, value: n }
 				: { ok: false, error: 'outOfRange' };
 		}
 		case 'number': {
-			const n = typeof raw === 'number' ? raw : Number(normalizeAsciiDigits(String(raw)).trim());
+			const n = typeof raw === 'number' ? raw : Number(decimalText(String(raw)).trim());
 			return Number.isFinite(n) && Math.abs(n) < 1e12
 				? { ok: true, value: n }
 				: { ok: false, error: 'notANumber' };
@@ -502,19 +506,6 @@ export function parseAnswer(
 			return s.length <= 5000 ? { ok: true, value: s } : { ok: false, error: 'tooLong' };
 		}
 	}
-}
-
-function normalizeAsciiDigits(s: string): string {
-	let out = '';
-	for (const ch of s) {
-		const c = ch.charCodeAt(0);
-		if (c >= 0x6f0 && c <= 0x6f9) out += String(c - 0x6f0);
-		else if (c >= 0x660 && c <= 0x669) out += String(c - 0x660);
-		else if (c >= 0xff10 && c <= 0xff19) out += String(c - 0xff10);
-		else if (ch === '٫') out += '.';
-		else out += ch;
-	}
-	return out;
 }
 
 // ---- audience -----------------------------------------------------------------------
