@@ -72,6 +72,32 @@ test('Persian after login: header, digits and the Persian calendar on the users 
 	await context.close();
 });
 
+test('Persian settings show numbers in Persian digits, amounts grouped, and read them back', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
+	await page.goto('/settings');
+	await expect(page.locator('[data-config=lapseGraceDays]')).toHaveValue(/^[۰-۹]+$/);
+	const tiers = page.getByTestId('settings-tiers');
+	const id = `fa${Date.now().toString(36)}`;
+	await tiers.getByPlaceholder(/^شناسه جدید/).fill(id);
+	await tiers.getByRole('button', { name: 'افزودن' }).click();
+	const row = tiers.locator(`tr[data-row-id="${id}"]`);
+	await expect(row.locator('[data-field="order"]')).toHaveValue(/^[۰-۹]+$/);
+	const fee = row.locator('[data-field="annualFee"]');
+	await fee.fill('۱۲۰۰۰۰۰');
+	await fee.press('Tab');
+	await expect(fee).toHaveValue('۱٬۲۰۰٬۰۰۰');
+	await page.reload();
+	await expect(fee).toHaveValue('۱٬۲۰۰٬۰۰۰');
+	// Typed with its separators, as it is shown, it is read back the same.
+	await fee.fill('۲٬۵۰۰٬۰۰۰');
+	await fee.press('Tab');
+	await page.reload();
+	await expect(fee).toHaveValue('۲٬۵۰۰٬۰۰۰');
+	await context.close();
+});
+
 test('Chinese shows Chinese texts and dates like 2026年11月22日', async ({ browser }) => {
 	const context = await browser.newContext({ baseURL: baseURL() });
 	const page = await context.newPage();

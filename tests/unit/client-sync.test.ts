@@ -2,7 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { closedFromCode, roomStatus } from '../../src/lib/sync/room.svelte';
 import { CLOSE } from '../../src/lib/domain/protocol';
 import { MEMBER_FIELD_SPECS, OPTION_SETS, expectKey } from '../../src/lib/domain/fields';
-import { formatNumber, hasMessage, i18n, t } from '../../src/lib/i18n/index.svelte';
+import {
+	formatDecimalInput,
+	formatNumber,
+	hasMessage,
+	i18n,
+	t
+} from '../../src/lib/i18n/index.svelte';
+import { decimalToMinor } from '../../src/lib/domain/settings';
 import { LOCALE_META, LOCALES } from '../../src/lib/i18n/locales';
 
 describe('room status', () => {
@@ -71,5 +78,18 @@ describe('members messages', () => {
 		expect(formatNumber(1.5)).toBe(new Intl.NumberFormat('fa-IR').format(1.5));
 		expect(formatNumber(-3)).toBe(new Intl.NumberFormat('fa-IR').format(-3));
 		i18n.locale = 'en';
+	});
+	it('shows an amount in a field as the reader types it, and reads it back', () => {
+		i18n.locale = 'fa';
+		expect(formatDecimalInput('50000000')).toBe('۵۰٬۰۰۰٬۰۰۰');
+		expect(formatDecimalInput('1250.50')).toBe('۱٬۲۵۰٫۵۰');
+		expect(formatDecimalInput('999')).toBe('۹۹۹');
+		expect(decimalToMinor(formatDecimalInput('50000000'), 'IRR')).toBe(50_000_000);
+		expect(decimalToMinor(formatDecimalInput('1250.50'), 'USD')).toBe(125_050);
+		i18n.locale = 'zh';
+		expect(formatDecimalInput('1250.50')).toBe('1,250.50');
+		expect(decimalToMinor(formatDecimalInput('1250.50'), 'USD')).toBe(125_050);
+		i18n.locale = 'en';
+		expect(formatDecimalInput('not a number')).toBe('not a number');
 	});
 });

@@ -150,6 +150,20 @@ export function localDigits(s: string): string {
 }
 
 /**
+ * A plain decimal ('50000000', '12.50') as the reader would type it into a field:
+ * grouped, in their digits and decimal sign (۵۰٬۰۰۰٬۰۰۰ and ۱۲٫۵۰ in Persian,
+ * 50,000,000 otherwise). The amount parsers read it back (domain/settings.ts
+ * decimalToMinor, domain/money.ts parseMoney). Anything else is returned as it is.
+ */
+export function formatDecimalInput(s: string): string {
+	const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);
+	if (!m) return s;
+	const fa = i18n.locale === 'fa';
+	const whole = m[2].replace(/\B(?=(\d{3})+(?!\d))/g, fa ? '\u066c' : ',');
+	return localDigits(m[1] + whole + (m[3] ? (fa ? '\u066b' : '.') + m[3] : ''));
+}
+
+/**
  * An ISO date as the reader types it: ۱۴۰۵/۰۹/۰۱ in Persian, 2026-11-22 otherwise
  * (`calendar`: another calendar than the reader's, in the reader's digits).
  */
