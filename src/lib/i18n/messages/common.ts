@@ -5,6 +5,7 @@ export const common = defineMessages({
 	en: {
 		'app.name': 'Guildhall',
 		'app.loading': 'Loading…',
+		'list.semicolon': '; ',
 		'app.redirecting': 'Opening the login page…',
 		'nav.label': 'Main',
 		'nav.members': 'Members',
@@ -50,6 +51,7 @@ export const common = defineMessages({
 	fa: {
 		'app.name': 'گیلدهال',
 		'app.loading': 'در حال بارگذاری…',
+		'list.semicolon': '؛ ',
 		'app.redirecting': 'در حال باز کردن صفحهٔ ورود…',
 		'nav.label': 'اصلی',
 		'nav.members': 'اعضا',
@@ -95,6 +97,7 @@ export const common = defineMessages({
 	zh: {
 		'app.name': 'Guildhall',
 		'app.loading': '正在加载…',
+		'list.semicolon': '；',
 		'app.redirecting': '正在打开登录页…',
 		'nav.label': '主导航',
 		'nav.members': '会员',
