@@ -5,13 +5,15 @@
  * Screenshots go to test-results/screenshots/ for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
+import * as Y from 'yjs';
+import { adminCookie, baseURL, cell, loginContext, openDoc, waitForGrid } from './fixtures';
 import { addMember, editText, search, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
 const sara = USERS[0];
+const reza = USERS[2];
 const approver = {
 	username: `mina${Date.now().toString(36)}`,
 	displayName: 'Mina Approver',
@@ -286,4 +288,65 @@ test('[J5] tiers the admin changes reach an open registry in place: scroll, focu
 	expect([...states]).toEqual([status]);
 	await admin.context.close();
 	await staff.context.close();
+});
+
+/** Members as the server holds them: name → row. */
+const membersByName = (doc: Y.Doc) =>
+	new Map(
+		Object.entries(doc.getMap('members').toJSON()).map(([id, r]) => [
+			String((r as Record<string, unknown>).name),
+			{ id, ...(r as Record<string, unknown>) }
+		])
+	);
+
+test('[J2] the Persian inquiry form says what is wrong with each field and adds nothing until it is right', async ({
+	browser
+}) => {
+	const registry = await openDoc('default/registry', await adminCookie());
+	const tag = uniqueTag('Q');
+	const { context, page } = await loginContext(browser, reza, { locale: 'fa' });
+	await openPipeline(page);
+	const form = page.getByTestId('inquiry-form');
+	if (!(await form.isVisible())) await page.locator('.gh-inquiry summary').click();
+	// The app's own messages, not the browser's English ones.
+	await expect(form).toHaveAttribute('novalidate', '');
+	await page.getByTestId('inquiry-submit').click();
+	await expect(form.getByRole('alert')).toHaveText('نام شرکت یا شخص را وارد کنید.');
+
+	const name = `${tag} شرکت آزمون`;
+	await form.locator('[name=name]').fill(name);
+	await form.locator('[name=phone]').fill('abc');
+	await form.locator('[name=email]').fill('a@b');
+	await page.getByTestId('inquiry-submit').click();
+	// Each field says what to type; the summary joins the fields the Persian way.
+	await expect(form.getByTestId('inquiry-error-phone')).toHaveText(
+		'شمارهٔ تلفن وارد کنید: رقم، فاصله و + ( ) - . / و در صورت نیاز داخلی.'
+	);
+	await expect(form.getByTestId('inquiry-error-email')).toHaveText(
+		'نشانی ایمیلی مانند name@example.com وارد کنید.'
+	);
+	await expect(form.locator('[name=email]')).toHaveAttribute('aria-invalid', 'true');
+	await expect(form.getByRole('alert')).toHaveText('تلفن و ایمیل را بررسی کنید؛ چیزی افزوده نشد.');
+	await page.screenshot({ path: `${SHOTS}/inquiry-invalid-fa.png`, fullPage: true });
+	// Nothing was added, and the form is still open with what was typed.
+	await expect(form).toBeVisible();
+	await expect(form.locator('[name=name]')).toHaveValue(name);
+	await expect(form.locator('[name=phone]')).toHaveValue('abc');
+	await expect(form.locator('[name=email]')).toHaveValue('a@b');
+	await expect(page.getByTestId('toast')).toHaveCount(0);
+	await expect(card(page, name)).toHaveCount(0);
+	expect(membersByName(registry.doc).has(name)).toBe(false);
+
+	// Corrected (Persian digits in the phone are fine): added with both.
+	await form.locator('[name=phone]').fill('۰۲۱ ۵۵۵۵ ۱۲۳۴');
+	await form.locator('[name=email]').fill('a@b.ir');
+	await expect(form.getByTestId('inquiry-error-phone')).toHaveCount(0);
+	await page.getByTestId('inquiry-submit').click();
+	await expect(page.getByTestId('toast')).toContainText(name);
+	await expect(card(page, name)).toHaveAttribute('data-status', 'inquiry');
+	await expect
+		.poll(() => membersByName(registry.doc).get(name))
+		.toMatchObject({ phone: '021 5555 1234', email: 'a@b.ir' });
+	registry.close();
+	await context.close();
 });
