@@ -304,6 +304,14 @@ test('[J2] the Persian inquiry form says what is wrong with each field and adds 
 }) => {
 	const registry = await openDoc('default/registry', await adminCookie());
 	const tag = uniqueTag('Q');
+	// An applicant to verify: the checklist's missing items are listed in Persian.
+	const applicant = `${tag} متقاضی`;
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(`q${Date.now().toString(36)}applicant`, row);
+		row.set('name', applicant);
+		row.set('status', 'applicant');
+	});
 	const { context, page } = await loginContext(browser, reza, { locale: 'fa' });
 	await openPipeline(page);
 	const form = page.getByTestId('inquiry-form');
@@ -347,6 +355,14 @@ test('[J2] the Persian inquiry form says what is wrong with each field and adds 
 	await expect
 		.poll(() => membersByName(registry.doc).get(name))
 		.toMatchObject({ phone: '021 5555 1234', email: 'a@b.ir' });
+
+	// The verify checklist lists what is missing with Persian separators.
+	await card(page, applicant).getByTestId('action-verify').click();
+	const dialog = page.getByTestId('action-dialog');
+	await dialog.getByTestId('action-submit').click();
+	const missing = dialog.getByRole('alert');
+	await expect(missing).toContainText('هنوز الزامی: اساسنامه تشکل را می‌پذیرد؛ ');
+	await expect(missing).not.toContainText(';');
 	registry.close();
 	await context.close();
 });
