@@ -366,3 +366,39 @@ test('[J2] the Persian inquiry form says what is wrong with each field and adds 
 	registry.close();
 	await context.close();
 });
+
+test('[J2] a colleague’s change does not close a half-filled inquiry form', async ({ browser }) => {
+	const registry = await openDoc('default/registry', await adminCookie());
+	const { context, page } = await loginContext(browser, sara);
+	await openPipeline(page);
+	const form = page.getByTestId('inquiry-form');
+	if (!(await form.isVisible())) await page.locator('.gh-inquiry summary').click();
+	await form.locator('[name=name]').fill('Half typed');
+	// A colleague adds a prospect, then a second one: the board shows them.
+	for (const n of [1, 2]) {
+		const other = `${uniqueTag('O')} Colleague ${n}`;
+		registry.doc.transact(() => {
+			const row = new Y.Map<unknown>();
+			registry.doc.getMap('members').set(`o${Date.now().toString(36)}n${n}`, row);
+			row.set('name', other);
+			row.set('status', 'prospect');
+		});
+		await expect(card(page, other)).toBeVisible();
+	}
+	await expect(form).toBeVisible();
+	await expect(form.locator('[name=name]')).toHaveValue('Half typed');
+	// Closed by the user, it stays closed through the next change.
+	await page.locator('.gh-inquiry summary').click();
+	await expect(form).toBeHidden();
+	const third = `${uniqueTag('O')} Colleague 3`;
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(`o${Date.now().toString(36)}n3`, row);
+		row.set('name', third);
+		row.set('status', 'prospect');
+	});
+	await expect(card(page, third)).toBeVisible();
+	await expect(form).toBeHidden();
+	registry.close();
+	await context.close();
+});
