@@ -12,6 +12,7 @@ import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
+const persianDigits = (s: string) => s.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
 const sara = USERS[0];
 const reza = USERS[2];
 const approver = {
@@ -128,7 +129,8 @@ test('[J2][J4] a prospect joins: inquiry, application, verification, offline app
 	await ap.page.getByTestId('doc-language').selectOption('fa');
 	await expect(cert).toHaveAttribute('dir', 'rtl');
 	await expect(cert).toContainText('گواهی عضویت');
-	await expect(cert).toContainText(number);
+	// The same number in Persian digits (stored with ASCII ones).
+	await expect(cert).toContainText(persianDigits(number));
 	await expect(cert).toContainText(/[۰-۹]{4}/);
 
 	// Printing keeps only the documents, one per page.
@@ -290,6 +292,16 @@ test('[J5] tiers the admin changes reach an open registry in place: scroll, focu
 	await staff.context.close();
 });
 
+/** A server command (verify, approve, move) as the user of `cookie`. */
+async function command(cookie: string, body: Record<string, unknown>) {
+	const r = await fetch(`${baseURL()}/api/default/commands`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
+		body: JSON.stringify({ id: crypto.randomUUID(), ...body })
+	});
+	expect(r.status, await r.clone().text()).toBeLessThan(300);
+}
+
 /** Members as the server holds them: name → row. */
 const membersByName = (doc: Y.Doc) =>
 	new Map(
@@ -399,6 +411,60 @@ test('[J2] a colleague’s change does not close a half-filled inquiry form', as
 	});
 	await expect(card(page, third)).toBeVisible();
 	await expect(form).toBeHidden();
+	registry.close();
+	await context.close();
+});
+
+test('[J2] in Persian: the member number in Persian digits', async ({ browser }) => {
+	const cookie = await adminCookie();
+	const registry = await openDoc('default/registry', cookie);
+	const tag = uniqueTag('P');
+	const id = `p${Date.now().toString(36)}persian`;
+	const name = `${tag} شرکت فولاد`;
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(id, row);
+		row.set('name', name);
+		row.set('status', 'applicant');
+		row.set('language', 'fa');
+	});
+	await expect.poll(() => registry.doc.getMap('members').has(id)).toBe(true);
+	await command(cookie, {
+		type: 'verify',
+		rowId: id,
+		met: ['statutes', 'industry', 'registration', 'form', 'influence'],
+		note: ''
+	});
+
+	const amir = USERS[5];
+	const { context, page } = await loginContext(browser, amir, { locale: 'fa' });
+	await openPipeline(page);
+	const c = card(page, name);
+	await c.getByTestId('action-approve').click();
+	const approve = page.getByTestId('action-dialog');
+	await approve.locator('select[name=tier]').selectOption('regular');
+	await expect(approve.locator('select[name=tier] option:checked')).toHaveText('عضو عادی');
+	await approve.getByTestId('action-submit').click();
+	await expect(c).toHaveAttribute('data-status', 'active');
+	const row = () => registry.doc.getMap('members').get(id) as Y.Map<unknown> | undefined;
+	await expect.poll(() => row()?.get('certificateNo')).toBeTruthy();
+	const stored = String(row()!.get('certificateNo'));
+	const persian = persianDigits(stored);
+	expect(persian).not.toBe(stored);
+	// The card and the toast in Persian digits.
+	await expect(c.getByTestId('card-number')).toHaveText(persian);
+	await expect(page.getByTestId('toast')).toContainText(persian);
+	await expect(page.getByTestId('toast')).not.toContainText(stored);
+
+	// The documents: the number in Persian digits, the tier by its name in the settings.
+	await c.getByTestId('action-documents').click();
+	const docs = ['admission', 'certificate', 'duesNotice'].map((k) => page.getByTestId(`doc-${k}`));
+	for (const d of docs) {
+		await expect(d).toContainText(persian);
+		await expect(d).not.toContainText(stored);
+	}
+	await expect(docs[0]).toContainText('عضو عادی');
+	await page.screenshot({ path: `${SHOTS}/documents-fa.png`, fullPage: true });
 	registry.close();
 	await context.close();
 });
