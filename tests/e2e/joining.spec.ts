@@ -415,18 +415,31 @@ test('[J2] a colleague’s change does not close a half-filled inquiry form', as
 	await context.close();
 });
 
-test('[J2] in Persian: the member number in Persian digits', async ({ browser }) => {
+test('[J2] in Persian: the member number in Persian digits, the dues notice at the ledger’s fee', async ({
+	browser
+}) => {
 	const cookie = await adminCookie();
 	const registry = await openDoc('default/registry', cookie);
+	const ledger = await openDoc('default/ledger', cookie);
 	const tag = uniqueTag('P');
 	const id = `p${Date.now().toString(36)}persian`;
 	const name = `${tag} شرکت فولاد`;
+	// Joins in 2031, when the ledger's fee for the regular tier is 120,000 (the settings
+	// say 50,000,000).
 	registry.doc.transact(() => {
 		const row = new Y.Map<unknown>();
 		registry.doc.getMap('members').set(id, row);
 		row.set('name', name);
 		row.set('status', 'applicant');
+		row.set('joinDate', '2031-03-01');
 		row.set('language', 'fa');
+	});
+	ledger.doc.transact(() => {
+		const fee = new Y.Map<unknown>();
+		ledger.doc.getMap('fees').set('f_2031_regular', fee);
+		fee.set('year', 2031);
+		fee.set('tier', 'regular');
+		fee.set('amount', 120_000);
 	});
 	await expect.poll(() => registry.doc.getMap('members').has(id)).toBe(true);
 	await command(cookie, {
@@ -456,7 +469,8 @@ test('[J2] in Persian: the member number in Persian digits', async ({ browser })
 	await expect(page.getByTestId('toast')).toContainText(persian);
 	await expect(page.getByTestId('toast')).not.toContainText(stored);
 
-	// The documents: the number in Persian digits, the tier by its name in the settings.
+	// The documents: the number in Persian digits, the tier by its name in the settings,
+	// and the first dues notice at the fee of the ledger's schedule for 2031.
 	await c.getByTestId('action-documents').click();
 	const docs = ['admission', 'certificate', 'duesNotice'].map((k) => page.getByTestId(`doc-${k}`));
 	for (const d of docs) {
@@ -464,7 +478,10 @@ test('[J2] in Persian: the member number in Persian digits', async ({ browser })
 		await expect(d).not.toContainText(stored);
 	}
 	await expect(docs[0]).toContainText('عضو عادی');
+	await expect(docs[2]).toContainText('۱۲۰٬۰۰۰');
+	await expect(docs[2]).not.toContainText('۵۰٬۰۰۰٬۰۰۰');
 	await page.screenshot({ path: `${SHOTS}/documents-fa.png`, fullPage: true });
 	registry.close();
+	ledger.close();
 	await context.close();
 });
