@@ -415,7 +415,7 @@ test('[J2] a colleague’s change does not close a half-filled inquiry form', as
 	await context.close();
 });
 
-test('[J2] in Persian: the member number in Persian digits, the dues notice at the ledger’s fee', async ({
+test('[J2] in Persian: the member number in Persian digits, the tier by its settings name everywhere, the dues notice at the ledger’s fee', async ({
 	browser
 }) => {
 	const cookie = await adminCookie();
@@ -481,6 +481,16 @@ test('[J2] in Persian: the member number in Persian digits, the dues notice at t
 	await expect(docs[2]).toContainText('۱۲۰٬۰۰۰');
 	await expect(docs[2]).not.toContainText('۵۰٬۰۰۰٬۰۰۰');
 	await page.screenshot({ path: `${SHOTS}/documents-fa.png`, fullPage: true });
+
+	// The member file and the ledger's statement name the tier as the settings do.
+	await page.goto(`/members/${id}`);
+	// (The approver edits the registry: the tier is a select with the settings' tiers.)
+	await expect(page.getByTestId('field-tier').locator('option:checked')).toHaveText('عضو عادی');
+	await expect(page.getByTestId('field-tier')).toContainText('عضو حامی');
+	await page.screenshot({ path: `${SHOTS}/member-file-tier-fa.png`, fullPage: true });
+	await page.goto(`/ledger/statement?member=${id}`);
+	await expect(page.getByTestId('statement')).toContainText('عضو عادی');
+	await page.screenshot({ path: `${SHOTS}/statement-tier-fa.png`, fullPage: true });
 	registry.close();
 	ledger.close();
 	await context.close();
