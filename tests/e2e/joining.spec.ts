@@ -5,13 +5,16 @@
  * Screenshots go to test-results/screenshots/ for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
+import * as Y from 'yjs';
+import { adminCookie, baseURL, cell, loginContext, openDoc, waitForGrid } from './fixtures';
 import { addMember, editText, search, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
+const persianDigits = (s: string) => s.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
 const sara = USERS[0];
+const reza = USERS[2];
 const approver = {
 	username: `mina${Date.now().toString(36)}`,
 	displayName: 'Mina Approver',
@@ -126,7 +129,8 @@ test('[J2][J4] a prospect joins: inquiry, application, verification, offline app
 	await ap.page.getByTestId('doc-language').selectOption('fa');
 	await expect(cert).toHaveAttribute('dir', 'rtl');
 	await expect(cert).toContainText('گواهی عضویت');
-	await expect(cert).toContainText(number);
+	// The same number in Persian digits (stored with ASCII ones).
+	await expect(cert).toContainText(persianDigits(number));
 	await expect(cert).toContainText(/[۰-۹]{4}/);
 
 	// Printing keeps only the documents, one per page.
@@ -286,4 +290,208 @@ test('[J5] tiers the admin changes reach an open registry in place: scroll, focu
 	expect([...states]).toEqual([status]);
 	await admin.context.close();
 	await staff.context.close();
+});
+
+/** A server command (verify, approve, move) as the user of `cookie`. */
+async function command(cookie: string, body: Record<string, unknown>) {
+	const r = await fetch(`${baseURL()}/api/default/commands`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
+		body: JSON.stringify({ id: crypto.randomUUID(), ...body })
+	});
+	expect(r.status, await r.clone().text()).toBeLessThan(300);
+}
+
+/** Members as the server holds them: name → row. */
+const membersByName = (doc: Y.Doc) =>
+	new Map(
+		Object.entries(doc.getMap('members').toJSON()).map(([id, r]) => [
+			String((r as Record<string, unknown>).name),
+			{ id, ...(r as Record<string, unknown>) }
+		])
+	);
+
+test('[J2] the Persian inquiry form says what is wrong with each field and adds nothing until it is right', async ({
+	browser
+}) => {
+	const registry = await openDoc('default/registry', await adminCookie());
+	const tag = uniqueTag('Q');
+	// An applicant to verify: the checklist's missing items are listed in Persian.
+	const applicant = `${tag} متقاضی`;
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(`q${Date.now().toString(36)}applicant`, row);
+		row.set('name', applicant);
+		row.set('status', 'applicant');
+	});
+	const { context, page } = await loginContext(browser, reza, { locale: 'fa' });
+	await openPipeline(page);
+	const form = page.getByTestId('inquiry-form');
+	if (!(await form.isVisible())) await page.locator('.gh-inquiry summary').click();
+	// The app's own messages, not the browser's English ones.
+	await expect(form).toHaveAttribute('novalidate', '');
+	await page.getByTestId('inquiry-submit').click();
+	await expect(form.getByRole('alert')).toHaveText('نام شرکت یا شخص را وارد کنید.');
+
+	const name = `${tag} شرکت آزمون`;
+	await form.locator('[name=name]').fill(name);
+	await form.locator('[name=phone]').fill('abc');
+	await form.locator('[name=email]').fill('a@b');
+	await page.getByTestId('inquiry-submit').click();
+	// Each field says what to type; the summary joins the fields the Persian way.
+	await expect(form.getByTestId('inquiry-error-phone')).toHaveText(
+		'شمارهٔ تلفن وارد کنید: رقم، فاصله و + ( ) - . / و در صورت نیاز داخلی.'
+	);
+	await expect(form.getByTestId('inquiry-error-email')).toHaveText(
+		'نشانی ایمیلی مانند name@example.com وارد کنید.'
+	);
+	await expect(form.locator('[name=email]')).toHaveAttribute('aria-invalid', 'true');
+	await expect(form.getByRole('alert')).toHaveText('تلفن و ایمیل را بررسی کنید؛ چیزی افزوده نشد.');
+	await page.screenshot({ path: `${SHOTS}/inquiry-invalid-fa.png`, fullPage: true });
+	// Nothing was added, and the form is still open with what was typed.
+	await expect(form).toBeVisible();
+	await expect(form.locator('[name=name]')).toHaveValue(name);
+	await expect(form.locator('[name=phone]')).toHaveValue('abc');
+	await expect(form.locator('[name=email]')).toHaveValue('a@b');
+	await expect(page.getByTestId('toast')).toHaveCount(0);
+	await expect(card(page, name)).toHaveCount(0);
+	expect(membersByName(registry.doc).has(name)).toBe(false);
+
+	// Corrected (Persian digits in the phone are fine): added with both.
+	await form.locator('[name=phone]').fill('۰۲۱ ۵۵۵۵ ۱۲۳۴');
+	await form.locator('[name=email]').fill('a@b.ir');
+	await expect(form.getByTestId('inquiry-error-phone')).toHaveCount(0);
+	await page.getByTestId('inquiry-submit').click();
+	await expect(page.getByTestId('toast')).toContainText(name);
+	await expect(card(page, name)).toHaveAttribute('data-status', 'inquiry');
+	await expect
+		.poll(() => membersByName(registry.doc).get(name))
+		.toMatchObject({ phone: '021 5555 1234', email: 'a@b.ir' });
+
+	// The verify checklist lists what is missing with Persian separators.
+	await card(page, applicant).getByTestId('action-verify').click();
+	const dialog = page.getByTestId('action-dialog');
+	await dialog.getByTestId('action-submit').click();
+	const missing = dialog.getByRole('alert');
+	await expect(missing).toContainText('هنوز الزامی: اساسنامه تشکل را می‌پذیرد؛ ');
+	await expect(missing).not.toContainText(';');
+	registry.close();
+	await context.close();
+});
+
+test('[J2] a colleague’s change does not close a half-filled inquiry form', async ({ browser }) => {
+	const registry = await openDoc('default/registry', await adminCookie());
+	const { context, page } = await loginContext(browser, sara);
+	await openPipeline(page);
+	const form = page.getByTestId('inquiry-form');
+	if (!(await form.isVisible())) await page.locator('.gh-inquiry summary').click();
+	await form.locator('[name=name]').fill('Half typed');
+	// A colleague adds a prospect, then a second one: the board shows them.
+	for (const n of [1, 2]) {
+		const other = `${uniqueTag('O')} Colleague ${n}`;
+		registry.doc.transact(() => {
+			const row = new Y.Map<unknown>();
+			registry.doc.getMap('members').set(`o${Date.now().toString(36)}n${n}`, row);
+			row.set('name', other);
+			row.set('status', 'prospect');
+		});
+		await expect(card(page, other)).toBeVisible();
+	}
+	await expect(form).toBeVisible();
+	await expect(form.locator('[name=name]')).toHaveValue('Half typed');
+	// Closed by the user, it stays closed through the next change.
+	await page.locator('.gh-inquiry summary').click();
+	await expect(form).toBeHidden();
+	const third = `${uniqueTag('O')} Colleague 3`;
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(`o${Date.now().toString(36)}n3`, row);
+		row.set('name', third);
+		row.set('status', 'prospect');
+	});
+	await expect(card(page, third)).toBeVisible();
+	await expect(form).toBeHidden();
+	registry.close();
+	await context.close();
+});
+
+test('[J2] in Persian: the member number in Persian digits, the tier by its settings name everywhere, the dues notice at the ledger’s fee', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const registry = await openDoc('default/registry', cookie);
+	const ledger = await openDoc('default/ledger', cookie);
+	const tag = uniqueTag('P');
+	const id = `p${Date.now().toString(36)}persian`;
+	const name = `${tag} شرکت فولاد`;
+	// Joins in 2031, when the ledger's fee for the regular tier is 120,000 (the settings
+	// say 50,000,000).
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(id, row);
+		row.set('name', name);
+		row.set('status', 'applicant');
+		row.set('joinDate', '2031-03-01');
+		row.set('language', 'fa');
+	});
+	ledger.doc.transact(() => {
+		const fee = new Y.Map<unknown>();
+		ledger.doc.getMap('fees').set('f_2031_regular', fee);
+		fee.set('year', 2031);
+		fee.set('tier', 'regular');
+		fee.set('amount', 120_000);
+	});
+	await expect.poll(() => registry.doc.getMap('members').has(id)).toBe(true);
+	await command(cookie, {
+		type: 'verify',
+		rowId: id,
+		met: ['statutes', 'industry', 'registration', 'form', 'influence'],
+		note: ''
+	});
+
+	const amir = USERS[5];
+	const { context, page } = await loginContext(browser, amir, { locale: 'fa' });
+	await openPipeline(page);
+	const c = card(page, name);
+	await c.getByTestId('action-approve').click();
+	const approve = page.getByTestId('action-dialog');
+	await approve.locator('select[name=tier]').selectOption('regular');
+	await expect(approve.locator('select[name=tier] option:checked')).toHaveText('عضو عادی');
+	await approve.getByTestId('action-submit').click();
+	await expect(c).toHaveAttribute('data-status', 'active');
+	const row = () => registry.doc.getMap('members').get(id) as Y.Map<unknown> | undefined;
+	await expect.poll(() => row()?.get('certificateNo')).toBeTruthy();
+	const stored = String(row()!.get('certificateNo'));
+	const persian = persianDigits(stored);
+	expect(persian).not.toBe(stored);
+	// The card and the toast in Persian digits.
+	await expect(c.getByTestId('card-number')).toHaveText(persian);
+	await expect(page.getByTestId('toast')).toContainText(persian);
+	await expect(page.getByTestId('toast')).not.toContainText(stored);
+
+	// The documents: the number in Persian digits, the tier by its name in the settings,
+	// and the first dues notice at the fee of the ledger's schedule for 2031.
+	await c.getByTestId('action-documents').click();
+	const docs = ['admission', 'certificate', 'duesNotice'].map((k) => page.getByTestId(`doc-${k}`));
+	for (const d of docs) {
+		await expect(d).toContainText(persian);
+		await expect(d).not.toContainText(stored);
+	}
+	await expect(docs[0]).toContainText('عضو عادی');
+	await expect(docs[2]).toContainText('۱۲۰٬۰۰۰');
+	await expect(docs[2]).not.toContainText('۵۰٬۰۰۰٬۰۰۰');
+	await page.screenshot({ path: `${SHOTS}/documents-fa.png`, fullPage: true });
+
+	// The member file and the ledger's statement name the tier as the settings do.
+	await page.goto(`/members/${id}`);
+	// (The approver edits the registry: the tier is a select with the settings' tiers.)
+	await expect(page.getByTestId('field-tier').locator('option:checked')).toHaveText('عضو عادی');
+	await expect(page.getByTestId('field-tier')).toContainText('عضو حامی');
+	await page.screenshot({ path: `${SHOTS}/member-file-tier-fa.png`, fullPage: true });
+	await page.goto(`/ledger/statement?member=${id}`);
+	await expect(page.getByTestId('statement')).toContainText('عضو عادی');
+	await page.screenshot({ path: `${SHOTS}/statement-tier-fa.png`, fullPage: true });
+	registry.close();
+	ledger.close();
+	await context.close();
 });

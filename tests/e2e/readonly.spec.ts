@@ -6,7 +6,7 @@
 import { expect, test, type Page, type WebSocket } from '@playwright/test';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { cell, loginContext, waitForGrid } from './fixtures';
+import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
 import {
 	addMember,
 	cellValue,
@@ -206,5 +206,35 @@ test('[C8] when the session ends on the server, the page goes to the login and k
 	await search(page, tag);
 	await expect(page.getByTestId('quick-search')).toHaveValue(tag);
 	await expect(cellValue(page, id, 'name')).toHaveText(`${tag} Kept`);
+	await context.close();
+});
+
+test('[C6] the board, who has no registry, is told in Persian which pages are not for its role', async ({
+	browser
+}) => {
+	const bahar = USERS[3];
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	await page.addInitScript(() => localStorage.setItem('gh.locale', 'fa'));
+	await page.goto('/login?next=/reports');
+	await page.locator('input[name=username]').fill(bahar.username);
+	await page.locator('input[name=password]').fill(bahar.password);
+	await page.locator('button[type=submit]').click();
+	await expect(page).toHaveURL(/\/reports$/);
+	const ask = 'اگر لازم دارید از مدیر سامانه بخواهید.';
+	const pages = [
+		['/documents?member=anyMember0001', 'نقش شما به اسناد اعضا دسترسی ندارد.'],
+		['/pipeline', 'نقش شما به روند عضویت دسترسی ندارد.'],
+		['/settings', 'نقش شما به تنظیمات دسترسی ندارد.'],
+		['/members/anyMember0001', 'نقش شما به پرونده اعضا دسترسی ندارد.']
+	] as const;
+	for (const [path, message] of pages) {
+		await page.goto(path);
+		// Not "no longer" (the board never had it), not loading for ever.
+		await expect(page.getByRole('alert')).toHaveText(`${message} ${ask}`);
+		await expect(page.getByRole('status').filter({ hasText: 'بارگذاری' })).toHaveCount(0);
+	}
+	await expect(page.getByTestId('member-title')).toHaveText('پرونده عضو');
+	await page.screenshot({ path: 'test-results/screenshots/board-member-file-fa.png' });
 	await context.close();
 });

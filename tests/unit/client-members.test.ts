@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MembersStore, type MemberBatch } from '../../src/lib/state/members.svelte';
-import { prepareFieldInput } from '../../src/lib/state/member-input';
+import { prepareFieldInput, prepareFields } from '../../src/lib/state/member-input';
 
 /** Two docs wired to each other, as if through a server. */
 function pair() {
@@ -44,6 +44,24 @@ describe('member input', () => {
 	});
 	it('treats empty input as clearing', () => {
 		expect(prepareFieldInput('email', '  ')).toEqual({ ok: true, value: null });
+	});
+	it('checks a whole form: every invalid field with what to type, nothing to write', () => {
+		// The inquiry form with a bad phone and email: refused as a whole, not saved without them.
+		expect(
+			prepareFields({ name: 'Silk Road', status: 'inquiry', phone: 'abc', email: 'a@b', notes: '' })
+		).toEqual({
+			ok: false,
+			invalid: [
+				{ field: 'phone', expectKey: 'expect.phone' },
+				{ field: 'email', expectKey: 'expect.email' }
+			]
+		});
+		expect(
+			prepareFields({ name: ' Silk Road ', phone: '۰۲۱ ۸۸۸۸ ۱۲۳۴', email: 'a@b.ir', notes: '  ' })
+		).toEqual({
+			ok: true,
+			values: { name: 'Silk Road', phone: '021 8888 1234', email: 'a@b.ir' }
+		});
 	});
 });
 

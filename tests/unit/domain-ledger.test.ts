@@ -4,6 +4,7 @@ import {
 	duesEntryId,
 	earnedDiscounts,
 	entryRowCorrections,
+	firstDuesFee,
 	memberBalances,
 	memberStatement,
 	openItems,
@@ -419,5 +420,43 @@ describe('reminder templates and CSV', () => {
 				['شرکت', '会员']
 			])
 		).toBe('\uFEFFa,"b,c"\r\n"""q""",\'=SUM(A1)\r\nشرکت,会员\r\n');
+	});
+});
+
+describe('firstDuesFee', () => {
+	const fees = [
+		{ id: 'f_2031_regular', year: 2031, tier: 'regular', amount: 120_000 },
+		{ id: 'f_2032_regular', year: 2032, tier: 'regular', amount: 150_000 }
+	];
+	const tierFees = { regular: 50_000_000, council: 200_000_000 };
+	const today = '2033-05-01';
+	it('is the ledger’s fee for the tier in the year the member joined, as the dues run charges', () => {
+		const member = { tier: 'regular', joinDate: '2031-03-01', approvedAt: '2032-01-05T09:00:00Z' };
+		expect(firstDuesFee({ member, fees, tierFees, today })).toBe(120_000);
+		const [line] = planDues({
+			year: 2031,
+			members: [{ id: A, status: 'active', tier: 'regular' }],
+			fees,
+			tierFees,
+			discounts: [],
+			existingIds: new Set()
+		});
+		expect(line.gross).toBe(120_000);
+		// Without a join date, the year of approval; without either, this year.
+		expect(
+			firstDuesFee({
+				member: { tier: 'regular', approvedAt: '2032-01-05T09:00:00Z' },
+				fees,
+				tierFees,
+				today
+			})
+		).toBe(150_000);
+	});
+	it('falls back to the settings’ annual fee only when the ledger has none for that year', () => {
+		expect(firstDuesFee({ member: { tier: 'regular' }, fees, tierFees, today })).toBe(50_000_000);
+		expect(
+			firstDuesFee({ member: { tier: 'council', joinDate: '2031-03-01' }, fees, tierFees, today })
+		).toBe(200_000_000);
+		expect(firstDuesFee({ member: { joinDate: '2031-03-01' }, fees, tierFees, today })).toBeNull();
 	});
 });

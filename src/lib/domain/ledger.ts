@@ -659,6 +659,22 @@ export function feeFor(opts: {
 		: null;
 }
 
+/**
+ * The fee on a member's first dues notice (printed on approval): the fee of their
+ * tier for the year they joined (else the year approved, else `today`'s), by the
+ * dues run's rule (`feeFor`), so the notice says what the dues run charges.
+ */
+export function firstDuesFee(opts: {
+	member: { tier?: string; joinDate?: string; approvedAt?: string };
+	fees: readonly Fee[];
+	tierFees: Record<string, number>;
+	today: string;
+}): number | null {
+	const m = opts.member;
+	const year = Number((m.joinDate ?? m.approvedAt ?? opts.today).slice(0, 4));
+	return feeFor({ year, tier: m.tier, fees: opts.fees, tierFees: opts.tierFees });
+}
+
 const discountApplies = (d: Discount, y: number) =>
 	d.active !== false && (d.year === undefined || d.year === y);
 

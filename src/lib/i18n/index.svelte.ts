@@ -71,10 +71,11 @@ export function hasMessage(key: string): key is MessageKey {
 export const meta = () => LOCALE_META[i18n.locale];
 export const dir = () => meta().dir;
 
+type Formatter = Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat;
 // A memo of Intl formatters, not state: nothing renders from it, so a plain Map.
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
-const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function fmt<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+const cache = new Map<string, Formatter>();
+function fmt<T extends Formatter>(key: string, make: () => T): T {
 	let f = cache.get(key);
 	if (!f) cache.set(key, (f = make()));
 	return f as T;
@@ -87,6 +88,17 @@ export function formatNumber(n: number): string {
 	if (Number.isSafeInteger(n) && n >= 0) return localDigits(String(n));
 	const l = meta().bcp47;
 	return fmt(`n:${l}`, () => new Intl.NumberFormat(l, { useGrouping: false })).format(n);
+}
+
+/**
+ * A list in the reader's language: "phone and email", «تلفن و ایمیل», "电话和电子邮件".
+ * `semicolons` for items that may hold commas themselves (sentences): "a; b",
+ * «الف؛ ب», "甲；乙".
+ */
+export function formatList(items: readonly string[], opts: { semicolons?: boolean } = {}): string {
+	if (opts.semicolons) return items.join(t('list.semicolon'));
+	const l = meta().bcp47;
+	return fmt(`l:${l}`, () => new Intl.ListFormat(l, { type: 'conjunction' })).format(items);
 }
 
 /** An ISO date (`YYYY-MM-DD`) as the UTC midnight that Intl formats in `timeZone: 'UTC'`; null if not one. */
@@ -144,9 +156,13 @@ export function formatMonth(
 }
 
 const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
-/** ASCII digits in the reader's digits (Persian for fa). */
-export function localDigits(s: string): string {
-	return i18n.locale === 'fa' ? s.replace(/\d/g, (d) => PERSIAN_DIGITS[+d]) : s;
+/**
+ * ASCII digits in the reader's digits (Persian for fa), or in `locale`'s (a document
+ * printed in another language than the reader's). For display only: what is stored
+ * and searched keeps ASCII digits.
+ */
+export function localDigits(s: string, locale: Locale = i18n.locale): string {
+	return locale === 'fa' ? s.replace(/\d/g, (d) => PERSIAN_DIGITS[+d]) : s;
 }
 
 /**

@@ -39,6 +39,26 @@ export function prepareFieldInput(field: MemberField, raw: unknown): FieldInput 
 	return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, expectKey: expectKey(spec) };
 }
 
+export type FieldsInput =
+	| { ok: true; values: Partial<Record<MemberField, string | number>> }
+	| { ok: false; invalid: { field: MemberField; expectKey: string }[] };
+
+/**
+ * Validate a form's fields at once (the inquiry form): the values to write (empty
+ * ones left out), or every field that is not valid with what to type there, so a
+ * form can refuse the whole entry instead of saving it without them.
+ */
+export function prepareFields(fields: Partial<Record<MemberField, unknown>>): FieldsInput {
+	const values: Partial<Record<MemberField, string | number>> = {};
+	const invalid: { field: MemberField; expectKey: string }[] = [];
+	for (const [field, raw] of Object.entries(fields) as [MemberField, unknown][]) {
+		const r = prepareFieldInput(field, raw);
+		if (!r.ok) invalid.push({ field, expectKey: r.expectKey });
+		else if (r.value !== null) values[field] = r.value;
+	}
+	return invalid.length > 0 ? { ok: false, invalid } : { ok: true, values };
+}
+
 /** A stored value that the grid can show: a primitive of a known field. */
 export function readStoredField(key: string, value: unknown): value is string | number {
 	return isMemberField(key) && (typeof value === 'string' || typeof value === 'number');

@@ -7,6 +7,8 @@
 import { untrack } from 'svelte';
 import { OPTION_SETS, type OptionSet } from '$lib/domain/fields';
 import { labelIn, type SettingsLanguage } from '$lib/domain/settings';
+import { SettingsStore } from '$lib/state/settings.svelte';
+import type { Room } from '$lib/sync/room.svelte';
 
 export type SettingsOptionRow = { id: string; archived?: boolean } & Record<string, unknown>;
 
@@ -20,6 +22,44 @@ export function setSettingsOptions(set: 'tier' | 'category', rows: readonly Sett
 	const current = untrack(() => settingsOptions.rows);
 	if (JSON.stringify(current[set]) === JSON.stringify(rows)) return;
 	settingsOptions.rows = { ...current, [set]: rows };
+}
+
+/**
+ * Every screen that shows a member's tier or category (grid, member file, ledger)
+ * calls this with its settings room: once the room has loaded, and on each change,
+ * `optionLabel` and the editors use the admin's rows, so a tier reads the same
+ * everywhere, in the reader's language. An empty table (a doc not yet in step)
+ * keeps the built-in set. Returns the stop function.
+ */
+export function followSettingsOptions(room: Room | null): () => void {
+	if (!room) return () => {};
+	let stop: (() => void) | null = null;
+	let stopped = false;
+	room.whenLoaded.then(
+		() => {
+			if (stopped) return;
+			const store = new SettingsStore({ doc: room.doc, readOnly: true });
+			const feed = () => {
+				const tiers = store.tiers;
+				const categories = store.categories;
+				if (tiers.length > 0) setSettingsOptions('tier', tiers);
+				if (categories.length > 0) setSettingsOptions('category', categories);
+			};
+			feed();
+			room.doc.on('afterTransaction', feed);
+			stop = () => {
+				room.doc.off('afterTransaction', feed);
+				store.destroy();
+			};
+		},
+		() => {
+			/* not loaded: the built-in labels stay */
+		}
+	);
+	return () => {
+		stopped = true;
+		stop?.();
+	};
 }
 
 /** The values an editor offers: the settings' live rows, else the built-in set. */

@@ -5,6 +5,15 @@ export const common = defineMessages({
 	en: {
 		'app.name': 'Guildhall',
 		'app.loading': 'Loading…',
+		'list.semicolon': '; ',
+		'noAccess.pipeline':
+			'Your role has no access to the membership pipeline. Ask an administrator if you need it.',
+		'noAccess.settings':
+			'Your role has no access to the settings. Ask an administrator if you need it.',
+		'noAccess.documents':
+			'Your role has no access to members’ documents. Ask an administrator if you need it.',
+		'noAccess.memberFile':
+			'Your role has no access to member files. Ask an administrator if you need it.',
 		'app.redirecting': 'Opening the login page…',
 		'nav.label': 'Main',
 		'nav.members': 'Members',
@@ -50,6 +59,14 @@ export const common = defineMessages({
 	fa: {
 		'app.name': 'گیلدهال',
 		'app.loading': 'در حال بارگذاری…',
+		'list.semicolon': '؛ ',
+		'noAccess.pipeline':
+			'نقش شما به روند عضویت دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
+		'noAccess.settings': 'نقش شما به تنظیمات دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
+		'noAccess.documents':
+			'نقش شما به اسناد اعضا دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
+		'noAccess.memberFile':
+			'نقش شما به پرونده اعضا دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'app.redirecting': 'در حال باز کردن صفحهٔ ورود…',
 		'nav.label': 'اصلی',
 		'nav.members': 'اعضا',
@@ -95,6 +112,11 @@ export const common = defineMessages({
 	zh: {
 		'app.name': 'Guildhall',
 		'app.loading': '正在加载…',
+		'list.semicolon': '；',
+		'noAccess.pipeline': '您的角色无权访问入会流程。如需访问，请联系管理员。',
+		'noAccess.settings': '您的角色无权访问设置。如需访问，请联系管理员。',
+		'noAccess.documents': '您的角色无权查看会员文件。如需访问，请联系管理员。',
+		'noAccess.memberFile': '您的角色无权查看会员档案。如需访问，请联系管理员。',
 		'app.redirecting': '正在打开登录页…',
 		'nav.label': '主导航',
 		'nav.members': '会员',
