@@ -399,3 +399,107 @@ test('lapse review: finance sees who is past the grace period; staff set the sta
 	registry.close();
 	await staff.context.close();
 });
+
+/** A member of our own, made active the office's way (verified, then approved: a member number). */
+async function activeMember(
+	cookie: string,
+	m: { id: string; name: string; tier: string; region: string }
+): Promise<number> {
+	const registry = await openDoc('default/registry', cookie);
+	const row = () => registry.doc.getMap('members').get(m.id) as Y.Map<unknown> | undefined;
+	if (!row()) {
+		registry.doc.transact(() => {
+			const r = new Y.Map<unknown>();
+			registry.doc.getMap('members').set(m.id, r);
+			r.set('name', m.name);
+			r.set('region', m.region);
+			r.set('status', 'applicant');
+		});
+		await command(cookie, {
+			type: 'verify',
+			rowId: m.id,
+			met: ['statutes', 'industry', 'registration', 'form', 'influence'],
+			note: ''
+		});
+		await command(await userCookie(APPROVER, cookie), {
+			type: 'approve',
+			rowId: m.id,
+			tier: m.tier,
+			category: 'manufacturer'
+		});
+	}
+	await expect.poll(() => row()?.get('status')).toBe('active');
+	const no = Number(row()!.get('memberNo'));
+	registry.close();
+	return no;
+}
+
+const FARSI = {
+	id: 'e2eMemberFarsi01',
+	name: 'شرکت فرش ایرانیان',
+	tier: 'regular',
+	region: 'Ledger Test Persian'
+};
+
+test('Persian: years and amounts typed in Persian digits are read, saved and shown in Persian', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await activeMember(cookie, FARSI);
+	const ledger = await openDoc('default/ledger', cookie);
+	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
+	const online = () =>
+		expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+
+	// Fees: a Solar Hijri year is not a dues year. It says so, and takes no fee (that would
+	// be saved for no year).
+	await page.goto('/ledger/fees');
+	await online();
+	await page.getByTestId('fees-year').fill('۱۴۰۵');
+	await expect(page.getByTestId('fees-year-error')).toContainText('میلادی');
+	await expect(page.getByTestId('fee-regular')).toBeDisabled();
+	// The year in Persian digits: the fee is saved for 2027, and is there after a reload.
+	await page.getByTestId('fees-year').fill('۲۰۲۷');
+	await expect(page.getByTestId('fees-year-error')).toHaveCount(0);
+	await page.getByTestId('fee-regular').fill('۲۰۰٬۰۰۰');
+	await page.getByTestId('fee-regular').press('Tab');
+	await expect(page.getByTestId('fees-table').locator('.gh-field-error')).toHaveCount(0);
+	await expect
+		.poll(() => (ledger.doc.getMap('fees').toJSON() as Record<string, unknown>).f_2027_regular)
+		.toMatchObject({ year: 2027, tier: 'regular', amount: 200000 });
+	await page.reload();
+	await online();
+	await page.getByTestId('fees-year').fill('۲۰۲۷');
+	await expect(page.getByTestId('fee-regular')).toHaveValue('۲۰۰٬۰۰۰');
+
+	// Dues: the same year in Persian digits finds the active members, ours among them.
+	await page.goto('/ledger/dues');
+	await online();
+	await page.getByTestId('dues-year').fill('۱۴۰۵');
+	await expect(page.getByTestId('dues-year-error')).toContainText('میلادی');
+	await expect(page.getByTestId('dues-generate')).toBeDisabled();
+	await page.getByTestId('dues-year').fill('۲۰۲۷');
+	await expect(page.getByTestId('dues-year-error')).toHaveCount(0);
+	await expect(page.getByTestId('dues-summary')).not.toHaveAttribute('data-new', '0');
+	await expect(page.getByTestId('dues-generate')).toBeEnabled();
+	await expect(page.getByTestId('dues-generate')).toContainText('سال ۲۰۲۷');
+
+	// A manual charge for 2027, its year typed in Persian digits.
+	await page.goto('/ledger/entries');
+	await online();
+	await page.getByTestId('new-entry').click();
+	await pickMember(page, 'entry-dialog', FARSI.name);
+	await page.getByTestId('entry-amount').fill('۲۰۰٬۰۰۰');
+	await page.getByTestId('entry-year').fill('۲۰۲۷');
+	await page.getByTestId('entry-submit').click();
+	await expect(page.getByTestId('entry-dialog')).not.toBeVisible();
+	const charges = () =>
+		(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+			(e) => e.memberId === FARSI.id && e.kind === 'charge'
+		);
+	await expect.poll(charges).toEqual([expect.objectContaining({ year: 2027, amount: 200000 })]);
+
+	ledger.close();
+	await context.close();
+});
