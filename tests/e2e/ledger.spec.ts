@@ -451,11 +451,15 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
 	const online = () =>
 		expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	// This year as a year box on a Persian page shows it: in Persian digits, read back as a year.
+	const thisYear = String(new Date().getFullYear()).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
 
 	// Fees: a Solar Hijri year is not a dues year. It says so, and takes no fee (that would
 	// be saved for no year).
 	await page.goto('/ledger/fees');
 	await online();
+	await expect(page.getByTestId('fees-year')).toHaveValue(thisYear);
+	await expect(page.getByTestId('fee-regular')).toBeEnabled();
 	await page.getByTestId('fees-year').fill('۱۴۰۵');
 	await expect(page.getByTestId('fees-year-error')).toContainText('میلادی');
 	await expect(page.getByTestId('fee-regular')).toBeDisabled();
@@ -476,6 +480,8 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	// Dues: the same year in Persian digits finds the active members, ours among them.
 	await page.goto('/ledger/dues');
 	await online();
+	await expect(page.getByTestId('dues-year')).toHaveValue(thisYear);
+	await expect(page.getByTestId('dues-generate')).toContainText(`سال ${thisYear}`);
 	await page.getByTestId('dues-year').fill('۱۴۰۵');
 	await expect(page.getByTestId('dues-year-error')).toContainText('میلادی');
 	await expect(page.getByTestId('dues-generate')).toBeDisabled();
@@ -489,6 +495,7 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	await page.goto('/ledger/entries');
 	await online();
 	await page.getByTestId('new-entry').click();
+	await expect(page.getByTestId('entry-year')).toHaveValue(thisYear);
 	await pickMember(page, 'entry-dialog', FARSI.name);
 	await page.getByTestId('entry-amount').fill('۲۰۰٬۰۰۰');
 	await page.getByTestId('entry-year').fill('۲۰۲۷');
@@ -499,6 +506,15 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 			(e) => e.memberId === FARSI.id && e.kind === 'charge'
 		);
 	await expect.poll(charges).toEqual([expect.objectContaining({ year: 2027, amount: 200000 })]);
+
+	// Figures: this year's, from the year box as shown.
+	await page.goto('/ledger/figures');
+	await online();
+	await expect(page.getByTestId('figures-year')).toHaveValue(thisYear);
+	await expect(page.getByTestId('figures-year-error')).toHaveCount(0);
+	await expect(page.locator('[data-testid=figures-table] tr[data-quarter="1"]')).toContainText(
+		thisYear
+	);
 
 	ledger.close();
 	await context.close();
