@@ -507,6 +507,26 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 		);
 	await expect.poll(charges).toEqual([expect.objectContaining({ year: 2027, amount: 200000 })]);
 
+	// A payment of half: the allocation table shows the charge's year as the entries grid does.
+	await page.getByTestId('record-payment').click();
+	await pickMember(page, 'payment-dialog', FARSI.name);
+	await page.getByTestId('pay-amount').fill('۱۰۰٬۰۰۰');
+	await page.getByTestId('pay-amount').blur();
+	const pay = page.getByTestId('payment-dialog');
+	const allocRow = pay.locator('tr', { has: page.getByTestId('alloc-2027') });
+	await expect(allocRow.locator('td').first()).toHaveText('۲۰۲۷');
+	await expect(pay.getByLabel('مبلغ برای ۲۰۲۷')).toHaveValue('۱۰۰٬۰۰۰');
+	await page.getByTestId('pay-submit').click();
+	await expect(pay).not.toBeVisible();
+	await expect
+		.poll(
+			() =>
+				(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+					(e) => e.memberId === FARSI.id && e.kind === 'payment'
+				).length
+		)
+		.toBe(1);
+
 	// Figures: this year's, from the year box as shown.
 	await page.goto('/ledger/figures');
 	await online();
