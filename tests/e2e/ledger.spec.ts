@@ -446,13 +446,16 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 }) => {
 	test.slow();
 	const cookie = await adminCookie();
-	await activeMember(cookie, FARSI);
+	const memberNo = await activeMember(cookie, FARSI);
 	const ledger = await openDoc('default/ledger', cookie);
 	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
 	const online = () =>
 		expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	const persian = (n: number) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
 	// This year as a year box on a Persian page shows it: in Persian digits, read back as a year.
-	const thisYear = String(new Date().getFullYear()).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+	const thisYear = persian(new Date().getFullYear());
+	// How the ledger pages name the member: the member number in Persian digits.
+	const label = `${persian(memberNo)} · ${FARSI.name}`;
 
 	// Fees: a Solar Hijri year is not a dues year. It says so, and takes no fee (that would
 	// be saved for no year).
@@ -509,10 +512,16 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 
 	// A payment of half: the allocation table shows the charge's year as the entries grid does.
 	await page.getByTestId('record-payment').click();
+	// The member is found by their number in either digits, and shown in Persian digits.
+	const pay = page.getByTestId('payment-dialog');
+	for (const typed of [persian(memberNo), String(memberNo)]) {
+		await pay.getByTestId('member-search').fill(typed);
+		await expect(pay.getByRole('option', { name: label, exact: true })).toBeVisible();
+	}
 	await pickMember(page, 'payment-dialog', FARSI.name);
+	await expect(pay.getByTestId('picked-member')).toHaveText(label);
 	await page.getByTestId('pay-amount').fill('۱۰۰٬۰۰۰');
 	await page.getByTestId('pay-amount').blur();
-	const pay = page.getByTestId('payment-dialog');
 	const allocRow = pay.locator('tr', { has: page.getByTestId('alloc-2027') });
 	await expect(allocRow.locator('td').first()).toHaveText('۲۰۲۷');
 	await expect(pay.getByLabel('مبلغ برای ۲۰۲۷')).toHaveValue('۱۰۰٬۰۰۰');
@@ -526,6 +535,17 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 				).length
 		)
 		.toBe(1);
+
+	// The entries grid, the statement and the collection round label the member the same way.
+	await expect(page.getByTestId('entries-grid')).toContainText(label);
+	await page.goto(`/ledger/statement?member=${FARSI.id}`);
+	await expect(page.getByTestId('statement').locator('h2')).toContainText(label);
+	await page.goto('/ledger/collection');
+	await online();
+	await page.getByTestId('round-regions').selectOption([FARSI.region]);
+	await expect(
+		page.locator(`[data-testid=round-debtors] tr[data-member=${FARSI.id}]`)
+	).toContainText(label);
 
 	// Figures: this year's, from the year box as shown.
 	await page.goto('/ledger/figures');

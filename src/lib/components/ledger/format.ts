@@ -5,7 +5,7 @@
  */
 import { formatMoney, parseMoney, type MoneyError } from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
-import { meta, t, type MessageKey } from '$lib/i18n/index.svelte';
+import { formatNumber, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
 export function money(amount: number, currency: string, opts: { plain?: boolean } = {}): string {
@@ -22,10 +22,14 @@ export const methodLabel = (m: string | undefined) =>
 	m ? t(`ledger.method.${m}` as MessageKey) : '';
 export const moneyError = (e: MoneyError) => t(`ledger.moneyError.${e}` as MessageKey);
 
+/**
+ * "۱۲ · name": the member number in the reader's digits. Searches fold digits
+ * (foldForSearch), so typed Persian or Latin digits both find it.
+ */
 export function memberLabel(m: MemberRow | undefined, fallbackId = ''): string {
 	if (!m) return fallbackId ? t('ledger.unknownMember', { id: fallbackId.slice(0, 8) }) : '';
 	const name = m.name ?? t('ledger.unnamed');
-	return m.memberNo !== undefined ? `${m.memberNo} · ${name}` : name;
+	return m.memberNo !== undefined ? `${formatNumber(m.memberNo)} · ${name}` : name;
 }
 
 /** Parse a typed amount for `currency`; the error message when it cannot be read. */
