@@ -555,6 +555,16 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	await expect(page.locator('[data-testid=figures-table] tr[data-quarter="1"]')).toContainText(
 		thisYear
 	);
+	// Half of this quarter's charge is paid: the collection rate with the Persian percent sign.
+	await page.getByTestId('figures-by').selectOption('region');
+	const quarter = Math.floor(new Date().getMonth() / 3) + 1;
+	const ourQuarter = page.locator(
+		`[data-testid=figures-table] tr[data-quarter="${quarter}"][data-group="${FARSI.region}"]`
+	);
+	await expect(ourQuarter).toHaveAttribute('data-rate', '5000');
+	await expect(ourQuarter.locator('td').last()).toHaveText('۵۰٪');
+	mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: `${SHOTS}/ledger-figures-persian-digits-fa.png`, fullPage: true });
 
 	ledger.close();
 	await context.close();

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
 import { memberLabel } from '../../src/lib/components/ledger/format';
+import { pct } from '../../src/lib/components/reports/format';
 import type { MemberRow } from '../../src/lib/domain/member';
 import { i18n } from '../../src/lib/i18n/index.svelte';
 
@@ -35,5 +36,18 @@ describe('member label', () => {
 		expect(cell).toContain(foldForSearch('12'));
 		expect(quickFilterText(2027)).toBe('2027');
 		expect(quickFilterText(undefined)).toBe('');
+	});
+});
+
+describe('percentages (the collection rate on /ledger/figures, a discount)', () => {
+	it('uses the Persian percent sign and decimal separator in Persian', () => {
+		i18n.locale = 'fa';
+		expect(pct(8333 / 10000)).toBe('۸۳٫۳٪');
+		expect(pct(0)).toBe('۰٪');
+		expect(pct(1225 / 10000, { decimals: 2 })).toBe('۱۲٫۲۵٪');
+		i18n.locale = 'en';
+		expect(pct(8333 / 10000)).toBe('83.3%');
+		expect(pct(1225 / 10000, { decimals: 2 })).toBe('12.25%');
+		expect(pct(null)).toBe('—');
 	});
 });
