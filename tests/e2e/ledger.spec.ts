@@ -463,6 +463,11 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	await online();
 	await expect(page.getByTestId('fees-year')).toHaveValue(thisYear);
 	await expect(page.getByTestId('fee-regular')).toBeEnabled();
+	// A heading names the currency as the amounts do.
+	await expect(page.getByTestId('fees-table').locator('thead')).toContainText(
+		'تعرفه سالانه (ریال)'
+	);
+	await expect(page.getByTestId('fees-table').locator('thead')).not.toContainText('IRR');
 	await page.getByTestId('fees-year').fill('۱۴۰۵');
 	await expect(page.getByTestId('fees-year-error')).toContainText('میلادی');
 	await expect(page.getByTestId('fee-regular')).toBeDisabled();
@@ -520,6 +525,7 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	}
 	await pickMember(page, 'payment-dialog', FARSI.name);
 	await expect(pay.getByTestId('picked-member')).toHaveText(label);
+	await expect(pay.locator('label[for=gh-pay-amount]')).toHaveText('مبلغ (ریال)');
 	await page.getByTestId('pay-amount').fill('۱۰۰٬۰۰۰');
 	await page.getByTestId('pay-amount').blur();
 	const allocRow = pay.locator('tr', { has: page.getByTestId('alloc-2027') });
@@ -538,6 +544,7 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 
 	// The entries grid, the statement and the collection round label the member the same way.
 	await expect(page.getByTestId('entries-grid')).toContainText(label);
+	await expect(page.getByTestId('entries-grid').locator('.ag-header')).toContainText('مبلغ (ریال)');
 	await page.goto(`/ledger/statement?member=${FARSI.id}`);
 	await expect(page.getByTestId('statement').locator('h2')).toContainText(label);
 	await page.goto('/ledger/collection');
@@ -565,6 +572,8 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	await expect(ourQuarter.locator('td').last()).toHaveText('۵۰٪');
 	mkdirSync(SHOTS, { recursive: true });
 	await page.screenshot({ path: `${SHOTS}/ledger-figures-persian-digits-fa.png`, fullPage: true });
+	await page.goto('/ledger');
+	await expect(page.getByText('مبالغ به ریال')).toBeVisible();
 
 	ledger.close();
 	await context.close();

@@ -3,7 +3,7 @@
  * and the organisation's currency, entry kinds and payment methods by name, a
  * member as "number · name".
  */
-import { formatMoney, parseMoney, type MoneyError } from '$lib/domain/money';
+import { currencySymbol, formatMoney, parseMoney, type MoneyError } from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
 import { formatNumber, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
@@ -11,6 +11,10 @@ import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 export function money(amount: number, currency: string, opts: { plain?: boolean } = {}): string {
 	return formatMoney({ amount, currency, locale: meta().bcp47, plain: opts.plain });
 }
+
+/** The currency named as the amounts name it (ریال in Persian): for headings, "Amount (ریال)". */
+export const currencyName = (currency: string) =>
+	currencySymbol({ currency, locale: meta().bcp47 });
 
 /** Money in another language than the reader's (a reminder letter in the member's). */
 export function moneyIn(locale: Locale, amount: number, currency: string): string {
