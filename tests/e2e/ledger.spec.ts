@@ -399,3 +399,182 @@ test('lapse review: finance sees who is past the grace period; staff set the sta
 	registry.close();
 	await staff.context.close();
 });
+
+/** A member of our own, made active the office's way (verified, then approved: a member number). */
+async function activeMember(
+	cookie: string,
+	m: { id: string; name: string; tier: string; region: string }
+): Promise<number> {
+	const registry = await openDoc('default/registry', cookie);
+	const row = () => registry.doc.getMap('members').get(m.id) as Y.Map<unknown> | undefined;
+	if (!row()) {
+		registry.doc.transact(() => {
+			const r = new Y.Map<unknown>();
+			registry.doc.getMap('members').set(m.id, r);
+			r.set('name', m.name);
+			r.set('region', m.region);
+			r.set('status', 'applicant');
+		});
+		await command(cookie, {
+			type: 'verify',
+			rowId: m.id,
+			met: ['statutes', 'industry', 'registration', 'form', 'influence'],
+			note: ''
+		});
+		await command(await userCookie(APPROVER, cookie), {
+			type: 'approve',
+			rowId: m.id,
+			tier: m.tier,
+			category: 'manufacturer'
+		});
+	}
+	await expect.poll(() => row()?.get('status')).toBe('active');
+	const no = Number(row()!.get('memberNo'));
+	registry.close();
+	return no;
+}
+
+const FARSI = {
+	id: 'e2eMemberFarsi01',
+	name: 'شرکت فرش ایرانیان',
+	tier: 'regular',
+	region: 'Ledger Test Persian'
+};
+
+test('Persian: years and amounts typed in Persian digits are read, saved and shown in Persian', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	const memberNo = await activeMember(cookie, FARSI);
+	const ledger = await openDoc('default/ledger', cookie);
+	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
+	const online = () =>
+		expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	const persian = (n: number) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+	// This year as a year box on a Persian page shows it: in Persian digits, read back as a year.
+	const thisYear = persian(new Date().getFullYear());
+	// How the ledger pages name the member: the member number in Persian digits.
+	const label = `${persian(memberNo)} · ${FARSI.name}`;
+
+	// Fees: a Solar Hijri year is not a dues year. It says so, and takes no fee (that would
+	// be saved for no year).
+	await page.goto('/ledger/fees');
+	await online();
+	await expect(page.getByTestId('fees-year')).toHaveValue(thisYear);
+	await expect(page.getByTestId('fee-regular')).toBeEnabled();
+	// A heading names the currency as the amounts do.
+	await expect(page.getByTestId('fees-table').locator('thead')).toContainText(
+		'تعرفه سالانه (ریال)'
+	);
+	await expect(page.getByTestId('fees-table').locator('thead')).not.toContainText('IRR');
+	await page.getByTestId('fees-year').fill('۱۴۰۵');
+	await expect(page.getByTestId('fees-year-error')).toContainText('میلادی');
+	await expect(page.getByTestId('fee-regular')).toBeDisabled();
+	// The year in Persian digits: the fee is saved for 2027, and is there after a reload.
+	await page.getByTestId('fees-year').fill('۲۰۲۷');
+	await expect(page.getByTestId('fees-year-error')).toHaveCount(0);
+	await page.getByTestId('fee-regular').fill('۲۰۰٬۰۰۰');
+	await page.getByTestId('fee-regular').press('Tab');
+	await expect(page.getByTestId('fees-table').locator('.gh-field-error')).toHaveCount(0);
+	await expect
+		.poll(() => (ledger.doc.getMap('fees').toJSON() as Record<string, unknown>).f_2027_regular)
+		.toMatchObject({ year: 2027, tier: 'regular', amount: 200000 });
+	await page.reload();
+	await online();
+	await page.getByTestId('fees-year').fill('۲۰۲۷');
+	await expect(page.getByTestId('fee-regular')).toHaveValue('۲۰۰٬۰۰۰');
+
+	// Dues: the same year in Persian digits finds the active members, ours among them.
+	await page.goto('/ledger/dues');
+	await online();
+	await expect(page.getByTestId('dues-year')).toHaveValue(thisYear);
+	await expect(page.getByTestId('dues-generate')).toContainText(`سال ${thisYear}`);
+	await page.getByTestId('dues-year').fill('۱۴۰۵');
+	await expect(page.getByTestId('dues-year-error')).toContainText('میلادی');
+	await expect(page.getByTestId('dues-generate')).toBeDisabled();
+	await page.getByTestId('dues-year').fill('۲۰۲۷');
+	await expect(page.getByTestId('dues-year-error')).toHaveCount(0);
+	await expect(page.getByTestId('dues-summary')).not.toHaveAttribute('data-new', '0');
+	await expect(page.getByTestId('dues-generate')).toBeEnabled();
+	await expect(page.getByTestId('dues-generate')).toContainText('سال ۲۰۲۷');
+
+	// A manual charge for 2027, its year typed in Persian digits.
+	await page.goto('/ledger/entries');
+	await online();
+	await page.getByTestId('new-entry').click();
+	await expect(page.getByTestId('entry-year')).toHaveValue(thisYear);
+	await pickMember(page, 'entry-dialog', FARSI.name);
+	await page.getByTestId('entry-amount').fill('۲۰۰٬۰۰۰');
+	await page.getByTestId('entry-year').fill('۲۰۲۷');
+	await page.getByTestId('entry-submit').click();
+	await expect(page.getByTestId('entry-dialog')).not.toBeVisible();
+	const charges = () =>
+		(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+			(e) => e.memberId === FARSI.id && e.kind === 'charge'
+		);
+	await expect.poll(charges).toEqual([expect.objectContaining({ year: 2027, amount: 200000 })]);
+
+	// A payment of half: the allocation table shows the charge's year as the entries grid does.
+	await page.getByTestId('record-payment').click();
+	// The member is found by their number in either digits, and shown in Persian digits.
+	const pay = page.getByTestId('payment-dialog');
+	for (const typed of [persian(memberNo), String(memberNo)]) {
+		await pay.getByTestId('member-search').fill(typed);
+		await expect(pay.getByRole('option', { name: label, exact: true })).toBeVisible();
+	}
+	await pickMember(page, 'payment-dialog', FARSI.name);
+	await expect(pay.getByTestId('picked-member')).toHaveText(label);
+	await expect(pay.locator('label[for=gh-pay-amount]')).toHaveText('مبلغ (ریال)');
+	await page.getByTestId('pay-amount').fill('۱۰۰٬۰۰۰');
+	await page.getByTestId('pay-amount').blur();
+	const allocRow = pay.locator('tr', { has: page.getByTestId('alloc-2027') });
+	await expect(allocRow.locator('td').first()).toHaveText('۲۰۲۷');
+	await expect(pay.getByLabel('مبلغ برای ۲۰۲۷')).toHaveValue('۱۰۰٬۰۰۰');
+	await page.getByTestId('pay-submit').click();
+	await expect(pay).not.toBeVisible();
+	await expect
+		.poll(
+			() =>
+				(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+					(e) => e.memberId === FARSI.id && e.kind === 'payment'
+				).length
+		)
+		.toBe(1);
+
+	// The entries grid, the statement and the collection round label the member the same way.
+	await expect(page.getByTestId('entries-grid')).toContainText(label);
+	await expect(page.getByTestId('entries-grid').locator('.ag-header')).toContainText('مبلغ (ریال)');
+	await page.goto(`/ledger/statement?member=${FARSI.id}`);
+	await expect(page.getByTestId('statement').locator('h2')).toContainText(label);
+	await page.goto('/ledger/collection');
+	await online();
+	await page.getByTestId('round-regions').selectOption([FARSI.region]);
+	await expect(
+		page.locator(`[data-testid=round-debtors] tr[data-member=${FARSI.id}]`)
+	).toContainText(label);
+
+	// Figures: this year's, from the year box as shown.
+	await page.goto('/ledger/figures');
+	await online();
+	await expect(page.getByTestId('figures-year')).toHaveValue(thisYear);
+	await expect(page.getByTestId('figures-year-error')).toHaveCount(0);
+	await expect(page.locator('[data-testid=figures-table] tr[data-quarter="1"]')).toContainText(
+		thisYear
+	);
+	// Half of this quarter's charge is paid: the collection rate with the Persian percent sign.
+	await page.getByTestId('figures-by').selectOption('region');
+	const quarter = Math.floor(new Date().getMonth() / 3) + 1;
+	const ourQuarter = page.locator(
+		`[data-testid=figures-table] tr[data-quarter="${quarter}"][data-group="${FARSI.region}"]`
+	);
+	await expect(ourQuarter).toHaveAttribute('data-rate', '5000');
+	await expect(ourQuarter.locator('td').last()).toHaveText('۵۰٪');
+	mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: `${SHOTS}/ledger-figures-persian-digits-fa.png`, fullPage: true });
+	await page.goto('/ledger');
+	await expect(page.getByText('مبالغ به ریال')).toBeVisible();
+
+	ledger.close();
+	await context.close();
+});

@@ -10,6 +10,7 @@ import {
 	openItems,
 	planDues,
 	readLedgerSettings,
+	readYear,
 	reversalId,
 	suggestAllocation,
 	type Allocation,
@@ -24,6 +25,7 @@ import {
 	toCsv,
 	unknownFields
 } from '../../src/lib/domain/ledger-collection';
+import { readWholeNumber } from '../../src/lib/domain/text';
 
 const A = 'memberAAAAAAAAAA';
 const B = 'memberBBBBBBBBBB';
@@ -48,6 +50,30 @@ const alloc = (paymentId: string, chargeId: string, amount: number): Allocation 
 	paymentId,
 	chargeId,
 	amount
+});
+
+describe('years and numbers as people type them', () => {
+	it('reads a dues year in Persian, Arabic-Indic, full-width or Latin digits', () => {
+		expect(readYear('۲۰۲۷')).toBe(2027);
+		expect(readYear('٢٠٢٦')).toBe(2026);
+		expect(readYear('２０２６')).toBe(2026);
+		expect(readYear(' 2026 ')).toBe(2026);
+	});
+
+	it('refuses what is not a year the ledger stores, instead of a NaN or 0', () => {
+		for (const bad of ['', '  ', '۱۴۰۵', '1899', '2201', '20.26', '2026a', '۲۰۲۶٫۵', '-2026']) {
+			expect(readYear(bad), bad).toBeNull();
+		}
+	});
+
+	it('reads a whole number in any digits; null for anything else', () => {
+		expect(readWholeNumber('۹۰')).toBe(90);
+		expect(readWholeNumber(' 0 ')).toBe(0);
+		expect(readWholeNumber('۳')).toBe(3);
+		for (const bad of ['', 'abc', '1.5', '-3', '1e3', '۱۲a']) {
+			expect(readWholeNumber(bad), bad).toBeNull();
+		}
+	});
 });
 
 describe('dues generation', () => {

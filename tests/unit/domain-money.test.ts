@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	currencySymbol,
 	formatMoney,
 	minorDigits,
 	parseMoney,
@@ -92,5 +93,21 @@ describe('money: parsing what people type', () => {
 		expect(parseMoney('-$12', 'USD', { allowNegative: true })).toEqual(ok(-1200));
 		expect(parseMoney('99999999999999999', 'IRR')).toEqual({ ok: false, error: 'tooLarge' });
 		expect(parseMoney('1e5', 'USD')).toEqual({ ok: false, error: 'invalid' });
+	});
+});
+
+describe('currency named as the amounts name it', () => {
+	it('ریال in Persian, the code or sign elsewhere, as formatMoney writes it', () => {
+		expect(currencySymbol({ currency: 'IRR', locale: 'fa-IR' })).toBe('ریال');
+		expect(currencySymbol({ currency: 'IRR', locale: 'en-GB' })).toBe('IRR');
+		expect(currencySymbol({ currency: 'IRR', locale: 'zh-CN' })).toBe('IRR');
+		expect(currencySymbol({ currency: 'CNY', locale: 'zh-CN' })).toBe('¥');
+		for (const locale of ['fa-IR', 'en-GB', 'zh-CN']) {
+			for (const currency of ['IRR', 'USD', 'CNY']) {
+				expect(formatMoney({ amount: 120000, currency, locale })).toContain(
+					currencySymbol({ currency, locale })
+				);
+			}
+		}
 	});
 });

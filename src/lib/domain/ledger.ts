@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT } from './money';
 import { ROW_ID_PATTERN } from './member';
+import { readWholeNumber } from './text';
 
 export const ENTRY_KIND = {
 	charge: 'charge',
@@ -59,6 +60,15 @@ const values = <T extends Record<string, string>>(o: T) =>
 const text = (max: number) => z.string().trim().min(1).max(max);
 const amount = z.number().int().min(1).max(MAX_AMOUNT);
 const year = z.number().int().min(1900).max(2200);
+
+/**
+ * A dues year as a person types it (Gregorian, in any digits: ۲۰۲۶, 2026) → the year,
+ * or null when it is not one the ledger stores (1900–2200).
+ */
+export function readYear(text: string): number | null {
+	const y = readWholeNumber(text);
+	return y !== null && year.safeParse(y).success ? y : null;
+}
 const isoDate = z.iso.date();
 const rowId = z.string().regex(ROW_ID_PATTERN);
 const locale = z.enum(['en', 'fa', 'zh']);

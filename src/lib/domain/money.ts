@@ -106,7 +106,7 @@ export interface FormatMoneyOptions {
 // Formatters are costly to make; one per (locale, currency, plain).
 const formatters = new Map<string, Intl.NumberFormat>();
 
-export function formatMoney(o: FormatMoneyOptions): string {
+function formatter(o: Omit<FormatMoneyOptions, 'amount'>): Intl.NumberFormat {
 	const d = minorDigits(o.currency);
 	const key = `${o.locale}|${o.currency}|${o.plain ? 1 : 0}`;
 	let f = formatters.get(key);
@@ -118,8 +118,21 @@ export function formatMoney(o: FormatMoneyOptions): string {
 		});
 		formatters.set(key, f);
 	}
+	return f;
+}
+
+export function formatMoney(o: FormatMoneyOptions): string {
 	// A decimal string is formatted exactly (Intl.NumberFormat v3), never via a double.
-	return f.format(toDecimalString(o.amount, o.currency) as unknown as number);
+	return formatter(o).format(toDecimalString(o.amount, o.currency) as unknown as number);
+}
+
+/**
+ * The currency as `formatMoney` writes it beside an amount in `locale` (ریال in
+ * Persian, IRR or US$ in English): for a heading over plain amounts, "Amount (ریال)".
+ */
+export function currencySymbol(o: { currency: string; locale: string }): string {
+	const parts = formatter(o).formatToParts(0);
+	return parts.find((p) => p.type === 'currency')?.value ?? o.currency;
 }
 
 export const MONEY_ERROR = {

@@ -16,6 +16,16 @@ export function normalizeDigits(s: string): string {
 	return out;
 }
 
+/**
+ * A whole number a person typed, in any digits (Persian, Arabic-Indic, full-width or
+ * Latin), spaces around allowed; null when it is not one. `Number()` alone reads
+ * Persian digits as NaN, which is how typed years used to be lost.
+ */
+export function readWholeNumber(s: string): number | null {
+	const t = normalizeDigits(s).trim();
+	return /^\d{1,15}$/.test(t) ? Number(t) : null;
+}
+
 /** A random row id: 16 url-safe characters from the platform CSPRNG. */
 export function newRowId(): string {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';

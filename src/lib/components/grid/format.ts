@@ -52,6 +52,15 @@ export function foldForSearch(s: string): string {
 		.replace(/\u200c/g, ' ');
 }
 
+/**
+ * What a grid's quick search matches a cell's value in: text folded as the query is
+ * (DataGrid's quickFilterParser), so a member label in Persian digits is found by
+ * typed Latin digits and back.
+ */
+export function quickFilterText(value: unknown): string {
+	return value === null || value === undefined ? '' : foldForSearch(String(value));
+}
+
 /** Raw and shown forms together, folded, so either matches. */
 export function searchText(spec: FieldSpec, value: unknown): string {
 	if (value === null || value === undefined || value === '') return '';

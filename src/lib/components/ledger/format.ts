@@ -3,14 +3,18 @@
  * and the organisation's currency, entry kinds and payment methods by name, a
  * member as "number · name".
  */
-import { formatMoney, parseMoney, type MoneyError } from '$lib/domain/money';
+import { currencySymbol, formatMoney, parseMoney, type MoneyError } from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
-import { meta, t, type MessageKey } from '$lib/i18n/index.svelte';
+import { formatNumber, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
 export function money(amount: number, currency: string, opts: { plain?: boolean } = {}): string {
 	return formatMoney({ amount, currency, locale: meta().bcp47, plain: opts.plain });
 }
+
+/** The currency named as the amounts name it (ریال in Persian): for headings, "Amount (ریال)". */
+export const currencyName = (currency: string) =>
+	currencySymbol({ currency, locale: meta().bcp47 });
 
 /** Money in another language than the reader's (a reminder letter in the member's). */
 export function moneyIn(locale: Locale, amount: number, currency: string): string {
@@ -22,10 +26,14 @@ export const methodLabel = (m: string | undefined) =>
 	m ? t(`ledger.method.${m}` as MessageKey) : '';
 export const moneyError = (e: MoneyError) => t(`ledger.moneyError.${e}` as MessageKey);
 
+/**
+ * "۱۲ · name": the member number in the reader's digits. Searches fold digits
+ * (foldForSearch), so typed Persian or Latin digits both find it.
+ */
 export function memberLabel(m: MemberRow | undefined, fallbackId = ''): string {
 	if (!m) return fallbackId ? t('ledger.unknownMember', { id: fallbackId.slice(0, 8) }) : '';
 	const name = m.name ?? t('ledger.unnamed');
-	return m.memberNo !== undefined ? `${m.memberNo} · ${name}` : name;
+	return m.memberNo !== undefined ? `${formatNumber(m.memberNo)} · ${name}` : name;
 }
 
 /** Parse a typed amount for `currency`; the error message when it cannot be read. */

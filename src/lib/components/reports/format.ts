@@ -1,10 +1,14 @@
 /** Number, percentage and label formatting for the reports, in the reader's language. */
 import { formatNumber, hasMessage, i18n, t } from '$lib/i18n/index.svelte';
 
-/** A 0..1 ratio as a percentage with one decimal (Persian digits and sign in Persian). */
-export function pct(r: number | null | undefined): string {
+/**
+ * A 0..1 ratio as a percentage with one decimal, or `decimals` (Persian digits and
+ * sign in Persian): "۸۳٫۳٪", "83.3%".
+ */
+export function pct(r: number | null | undefined, opts: { decimals?: 1 | 2 } = {}): string {
 	if (r === null || r === undefined || !Number.isFinite(r)) return '—';
-	const v = Math.round(r * 1000) / 10;
+	const d = opts.decimals ?? 1;
+	const v = Math.round(r * 10 ** (d + 2)) / 10 ** d;
 	return i18n.locale === 'fa' ? `${formatNumber(v).replace('.', '٫')}٪` : `${formatNumber(v)}%`;
 }
 

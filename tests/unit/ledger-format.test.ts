@@ -1,0 +1,53 @@
+/** How ledger values read in each language (src/lib/components/ledger/format.ts). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
+import { memberLabel } from '../../src/lib/components/ledger/format';
+import { pct } from '../../src/lib/components/reports/format';
+import type { MemberRow } from '../../src/lib/domain/member';
+import { i18n } from '../../src/lib/i18n/index.svelte';
+
+afterEach(() => {
+	i18n.locale = 'en';
+});
+
+const carpets = { id: 'memberCarpet0001', memberNo: 12, name: 'شرکت فرش ایرانیان' } as MemberRow;
+
+describe('member label', () => {
+	it("shows the member number in the reader's digits", () => {
+		i18n.locale = 'fa';
+		expect(memberLabel(carpets)).toBe('۱۲ · شرکت فرش ایرانیان');
+		i18n.locale = 'zh';
+		expect(memberLabel(carpets)).toBe('12 · شرکت فرش ایرانیان');
+		i18n.locale = 'en';
+		expect(memberLabel(carpets)).toBe('12 · شرکت فرش ایرانیان');
+	});
+
+	it('is found by the number typed in Persian or Latin digits (folded search)', () => {
+		i18n.locale = 'fa';
+		const label = foldForSearch(memberLabel(carpets));
+		expect(label).toContain(foldForSearch('۱۲'));
+		expect(label).toContain(foldForSearch('12'));
+	});
+
+	it("is found by a grid's quick search in either digits (the cell text is folded as the query is)", () => {
+		i18n.locale = 'fa';
+		const cell = quickFilterText(memberLabel(carpets));
+		expect(cell).toContain(foldForSearch('۱۲'));
+		expect(cell).toContain(foldForSearch('12'));
+		expect(quickFilterText(2027)).toBe('2027');
+		expect(quickFilterText(undefined)).toBe('');
+	});
+});
+
+describe('percentages (the collection rate on /ledger/figures, a discount)', () => {
+	it('uses the Persian percent sign and decimal separator in Persian', () => {
+		i18n.locale = 'fa';
+		expect(pct(8333 / 10000)).toBe('۸۳٫۳٪');
+		expect(pct(0)).toBe('۰٪');
+		expect(pct(1225 / 10000, { decimals: 2 })).toBe('۱۲٫۲۵٪');
+		i18n.locale = 'en';
+		expect(pct(8333 / 10000)).toBe('83.3%');
+		expect(pct(1225 / 10000, { decimals: 2 })).toBe('12.25%');
+		expect(pct(null)).toBe('—');
+	});
+});
