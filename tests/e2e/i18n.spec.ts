@@ -82,6 +82,7 @@ test('Persian settings show numbers in Persian digits, amounts grouped, and read
 	const id = `fa${Date.now().toString(36)}`;
 	await tiers.getByPlaceholder(/^شناسه جدید/).fill(id);
 	await tiers.getByRole('button', { name: 'افزودن' }).click();
+	await expect(tiers.locator('th', { hasText: 'حق عضویت سالانه' })).toHaveText(/\(ریال\)/);
 	const row = tiers.locator(`tr[data-row-id="${id}"]`);
 	await expect(row.locator('[data-field="order"]')).toHaveValue(/^[۰-۹]+$/);
 	const fee = row.locator('[data-field="annualFee"]');

@@ -23,6 +23,7 @@ import {
 	type Template
 } from '../../src/lib/domain/settings';
 import { canonicalJson } from '../../src/lib/domain/commands';
+import { formatMoney } from '../../src/lib/domain/money';
 
 describe('pipeline state machine', () => {
 	it('[J4] knows every state, and every move leads to a known state', () => {
@@ -150,6 +151,16 @@ describe('settings', () => {
 		expect(minorToDecimal(1250, 'CNY')).toBe('12.50');
 		expect(minorToDecimal(5, 'CNY')).toBe('0.05');
 		expect(minorToDecimal(50_000_000, 'IRR')).toBe('50000000');
+	});
+
+	it('a fee typed in the settings means in the ledger what it meant when typed', () => {
+		// JOD has three minor digits (ISO 4217): the settings read them by Intl and the
+		// ledger took two, so a fee of 12.345 printed as 123.45.
+		const fee = decimalToMinor('12.345', 'JOD')!;
+		expect(fee).toBe(12_345);
+		expect(formatMoney({ amount: fee, currency: 'JOD', locale: 'en' })).toContain('12.345');
+		expect(minorToDecimal(fee, 'JOD')).toBe('12.345');
+		expect(decimalToMinor('۱۲۰٬۰۰۰ ریال', 'IRR')).toBe(120_000);
 	});
 });
 

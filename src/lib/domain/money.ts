@@ -30,8 +30,26 @@ export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 /** Largest amount we accept: a safe integer, so sums of thousands of entries stay exact. */
 export const MAX_AMOUNT = 999_999_999_999_999;
 
+const isoDigits = new Map<string, number>();
+
+/**
+ * Minor-unit digits of `currency`: the table above, else ISO 4217's as Intl knows
+ * them (JOD 3, CLP 0), else 2. The one answer for the ledger and the settings' fees.
+ */
 export function minorDigits(currency: string): number {
-	return MINOR_DIGITS[currency] ?? 2;
+	const known = MINOR_DIGITS[currency];
+	if (known !== undefined) return known;
+	let d = isoDigits.get(currency);
+	if (d === undefined) {
+		try {
+			d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+				.maximumFractionDigits as number;
+		} catch {
+			d = 2;
+		}
+		isoDigits.set(currency, d);
+	}
+	return d;
 }
 
 export function isAmount(n: unknown): n is number {

@@ -22,7 +22,7 @@
  */
 import { z } from 'zod';
 import { SETTINGS_REF_PATTERN } from './member';
-import { normalizeDigits } from './text';
+import { parseMoney, toDecimalString } from './money';
 
 export const SETTINGS_LANGUAGES = ['en', 'fa', 'zh'] as const;
 export type SettingsLanguage = (typeof SETTINGS_LANGUAGES)[number];
@@ -214,42 +214,19 @@ export function pickTemplate(
 	return list.find((t) => t.language === lang) ?? list.find((t) => t.language === 'en') ?? null;
 }
 
-/** How many minor-unit digits the currency has (IRR 0 in CLDR, CNY 2...). */
-export function currencyDigits(currency: string): number {
-	try {
-		return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-			.maximumFractionDigits as number;
-	} catch {
-		return 2;
-	}
-}
-
 /**
  * What a person typed as an amount ('50,000,000', '12.5', '۱۲۰۰') to integer minor
- * units, without floating point; null when it is not an amount of this currency.
+ * units, by the ledger's own parser (domain/money.ts), so a fee set here means in the
+ * ledger what it meant when typed; null when it is not an amount of this currency.
  */
 export function decimalToMinor(input: string, currency: string): number | null {
-	const digits = currencyDigits(currency);
-	const s = normalizeDigits(input)
-		.trim()
-		.replace(/[,\s_'\u066c\u060c]/g, '')
-		.replace('\u066b', '.');
-	const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
-	if (!m) return null;
-	const frac = m[2] ?? '';
-	if (frac.replace(/0+$/, '').length > digits) return null;
-	const n = Number(m[1] + frac.padEnd(digits, '0').slice(0, digits));
-	return Number.isSafeInteger(n) ? n : null;
+	const r = parseMoney(input, currency);
+	return r.ok ? r.amount : null;
 }
 
 /** Money in integer minor units as a decimal string in the currency's own digits. */
 export function minorToDecimal(minor: number, currency: string): string {
-	const digits = currencyDigits(currency);
-	const neg = minor < 0;
-	const s = String(Math.abs(Math.trunc(minor))).padStart(digits + 1, '0');
-	const whole = digits > 0 ? s.slice(0, -digits) : s;
-	const frac = digits > 0 ? '.' + s.slice(-digits) : '';
-	return (neg ? '-' : '') + whole + frac;
+	return toDecimalString(Math.trunc(minor), currency);
 }
 
 // ---- defaults written at the first start ----
