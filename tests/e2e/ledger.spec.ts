@@ -495,6 +495,8 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	await expect(page.getByTestId('dues-generate')).toBeDisabled();
 	await page.getByTestId('dues-year').fill('۲۰۲۷');
 	await expect(page.getByTestId('dues-year-error')).toHaveCount(0);
+	// The charges are dated 1 January of the dues year, not of this one: ۱۴۰۵/۱۰/۱۱.
+	await expect(page.getByTestId('dues-date')).toHaveValue('۱۴۰۵/۱۰/۱۱');
 	await expect(page.getByTestId('dues-summary')).not.toHaveAttribute('data-new', '0');
 	await expect(page.getByTestId('dues-generate')).toBeEnabled();
 	await expect(page.getByTestId('dues-generate')).toContainText('سال ۲۰۲۷');
