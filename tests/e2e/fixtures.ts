@@ -30,6 +30,16 @@ export async function loginCookie(username: string, password: string): Promise<s
 
 export const adminCookie = () => loginCookie(ADMIN.username, ADMIN.password);
 
+/** A server command (joining: verify, approve, move) as the user of `cookie`. */
+export async function command(cookie: string, body: Record<string, unknown>) {
+	const r = await fetch(`${baseURL()}/api/default/commands`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
+		body: JSON.stringify({ id: crypto.randomUUID(), ...body })
+	});
+	expect(r.status, await r.clone().text()).toBeLessThan(300);
+}
+
 /** A fresh browser context (own cookies, IndexedDB, service worker) logged in as `user`. */
 export async function loginContext(
 	browser: Browser,

@@ -6,7 +6,15 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { adminCookie, baseURL, cell, loginContext, openDoc, waitForGrid } from './fixtures';
+import {
+	adminCookie,
+	baseURL,
+	cell,
+	command,
+	loginContext,
+	openDoc,
+	waitForGrid
+} from './fixtures';
 import { addMember, editText, search, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
@@ -291,16 +299,6 @@ test('[J5] tiers the admin changes reach an open registry in place: scroll, focu
 	await admin.context.close();
 	await staff.context.close();
 });
-
-/** A server command (verify, approve, move) as the user of `cookie`. */
-async function command(cookie: string, body: Record<string, unknown>) {
-	const r = await fetch(`${baseURL()}/api/default/commands`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
-		body: JSON.stringify({ id: crypto.randomUUID(), ...body })
-	});
-	expect(r.status, await r.clone().text()).toBeLessThan(300);
-}
 
 /** Members as the server holds them: name → row. */
 const membersByName = (doc: Y.Doc) =>

@@ -12,7 +12,7 @@
 import { test, expect, type CDPSession, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as Y from 'yjs';
-import { adminCookie, baseURL, loginContext, loginCookie, openDoc } from './fixtures';
+import { adminCookie, baseURL, command, loginContext, loginCookie, openDoc } from './fixtures';
 import { imeCommit, imeCompose, imeKeyDown } from './ime';
 import { ADMIN, USERS } from './users';
 
@@ -40,16 +40,6 @@ async function userCookie(u: typeof FIONA, admin: string): Promise<string> {
 	});
 	expect([201, 409]).toContain(created.status);
 	return loginCookie(u.username, u.password);
-}
-
-/** A server command (joining: verify, approve, move) as the given user. */
-async function command(cookie: string, body: Record<string, unknown>) {
-	const r = await fetch(`${baseURL()}/api/default/commands`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
-		body: JSON.stringify({ id: crypto.randomUUID(), ...body })
-	});
-	expect(r.status, await r.clone().text()).toBeLessThan(300);
 }
 
 const NORTH = 'Ledger Test North';
