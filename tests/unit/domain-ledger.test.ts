@@ -206,6 +206,24 @@ describe('balances, allocation and statements', () => {
 		expect(s.balance.balance).toBe(700);
 	});
 
+	it('statement: within a day, entries as recorded; a charge before its own discount', () => {
+		const at = (e: EntryRow, createdAt: string) => ({ ...e, createdAt });
+		// The dues run charges on 1 March at 09:00; the member pays that afternoon. The
+		// payment's random id sorts before the charge's `d_…` id: the order must not.
+		const due = at(charge('d_2026_' + A, A, 1200, '2026-03-01', 2026), '2026-03-01T09:00:00.000Z');
+		const paid = at(payment('aaaPaidAAAAAAAAA', A, 1200, '2026-03-01'), '2026-03-01T15:00:00.000Z');
+		const off = at(
+			{ ...charge('c_new_' + A, A, 200, '2026-03-01'), kind: 'credit' },
+			'2026-03-01T09:00:00.000Z'
+		);
+		const s = memberStatement({ memberId: A, entries: [paid, off, due], allocations: [] });
+		expect(s.lines.map((l) => [l.kind, l.balance])).toEqual([
+			['charge', 1200],
+			['credit', 1000],
+			['payment', -200]
+		]);
+	});
+
 	it('offline payment synced twice is one entry (same id, one map key)', () => {
 		const rows = new Map<string, EntryRow>();
 		for (const e of [c25, p1, p1]) rows.set(e.id, e);

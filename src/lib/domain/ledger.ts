@@ -532,6 +532,20 @@ export interface Statement {
 	dueByYear: Map<number, number>;
 }
 
+/**
+ * A statement's order: by date; within a day, as recorded (a payment taken after the
+ * day's dues run comes after its charge); what one action recorded together (a charge
+ * and its discount), charges first.
+ */
+const byPosting = (a: EntryRow, b: EntryRow) =>
+	a.date !== b.date
+		? byAge(a, b)
+		: (a.createdAt ?? '') !== (b.createdAt ?? '')
+			? (a.createdAt ?? '') < (b.createdAt ?? '')
+				? -1
+				: 1
+			: Number(b.kind === 'charge') - Number(a.kind === 'charge') || byAge(a, b);
+
 /** A member's statement: posted entries by date with a running balance, and what is due. */
 export function memberStatement(opts: {
 	memberId: string;
@@ -544,7 +558,7 @@ export function memberStatement(opts: {
 	const idx = indexEntries(mine);
 	const lines: StatementLine[] = [];
 	let running = 0;
-	for (const e of [...idx.posted.values()].sort(byAge)) {
+	for (const e of [...idx.posted.values()].sort(byPosting)) {
 		const s = signedAmount(e, idx);
 		running += s;
 		const target = e.kind === 'reversal' ? idx.posted.get(e.reversalOf ?? '') : undefined;
