@@ -42,6 +42,25 @@ describe('member input', () => {
 			expectKey: 'expect.date'
 		});
 	});
+	it("a text too long is refused with that field's own limit", () => {
+		// The owner holds 64 characters, an address 500, the notes 5,000: each hint says so.
+		expect(prepareFieldInput('owner', 'x'.repeat(65))).toEqual({
+			ok: false,
+			expectKey: 'expect.chars64'
+		});
+		expect(prepareFieldInput('address', 'x'.repeat(501))).toEqual({
+			ok: false,
+			expectKey: 'expect.chars500'
+		});
+		expect(prepareFieldInput('notes', 'x'.repeat(5001))).toEqual({
+			ok: false,
+			expectKey: 'expect.chars5000'
+		});
+		expect(prepareFieldInput('address', 'x'.repeat(500))).toEqual({
+			ok: true,
+			value: 'x'.repeat(500)
+		});
+	});
 	it('treats empty input as clearing', () => {
 		expect(prepareFieldInput('email', '  ')).toEqual({ ok: true, value: null });
 	});

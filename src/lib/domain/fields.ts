@@ -12,6 +12,7 @@ import {
 	SERVER_OWNED_FIELDS,
 	COMMAND_FIELDS,
 	MEMBER_LANGUAGE,
+	memberFields,
 	type MemberField
 } from './member';
 import { DEFAULT_CATEGORIES } from './settings';
@@ -109,6 +110,16 @@ export const MEMBER_FIELD_SPECS: readonly FieldSpec[] = [
 	// --- end joining ---
 ];
 
-/** What a person should type, per field kind: an i18n key under `expect.`. */
+/**
+ * What a person should type, per field kind: an i18n key under `expect.`. A text
+ * field's key names its own limit (`expect.chars64` for the owner), so the hint says
+ * how much that field holds.
+ */
 export const expectKey = (f: FieldSpec): string =>
-	f.kind === 'select' ? 'expect.select' : f.key === 'name' ? 'expect.name' : `expect.${f.kind}`;
+	f.kind === 'select'
+		? 'expect.select'
+		: f.key === 'name'
+			? 'expect.name'
+			: f.kind === 'text' || f.kind === 'longText'
+				? `expect.chars${(memberFields[f.key] as { maxLength?: number | null }).maxLength}`
+				: `expect.${f.kind}`;

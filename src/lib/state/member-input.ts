@@ -26,7 +26,7 @@ export type FieldInput =
  */
 export function prepareFieldInput(field: MemberField, raw: unknown): FieldInput {
 	const spec = FIELD_SPEC.get(field);
-	if (!spec) return { ok: false, expectKey: 'expect.text' };
+	if (!spec) return { ok: false, expectKey: 'expect.value' };
 	if (raw === null || raw === undefined) return { ok: true, value: null };
 	let v: unknown = raw;
 	if (typeof v === 'string') {
