@@ -52,6 +52,13 @@ test('[J2][J4] a prospect joins: inquiry, application, verification, offline app
 	await format.fill('not a format');
 	await format.press('Tab');
 	await expect(admin.page.getByTestId('settings-message')).toContainText('Not saved');
+	// A number out of range says the range the field takes.
+	const grace = admin.page.locator('[data-config=lapseGraceDays]');
+	await grace.fill('99999');
+	await grace.press('Tab');
+	await expect(admin.page.getByTestId('settings-message')).toContainText(
+		'Enter a whole number from 0 to 3,650'
+	);
 	await format.fill('GH-{n:5}');
 	await format.press('Tab');
 	await expect(admin.page.getByTestId('settings-message')).toHaveText('Saved');
@@ -150,6 +157,12 @@ test('[J2][J4] a prospect joins: inquiry, application, verification, offline app
 	const pdf = await ap.page.pdf({ format: 'A4', printBackground: true });
 	expect(pdf.byteLength).toBeGreaterThan(10_000);
 	await ap.page.emulateMedia({ media: 'screen' });
+
+	// The member file in Persian prints the certificate number as the certificate does.
+	const memberId = new URL(ap.page.url()).searchParams.get('member');
+	await ap.page.evaluate(() => localStorage.setItem('gh.locale', 'fa'));
+	await ap.page.goto(`/members/${memberId}`);
+	await expect(ap.page.getByTestId('field-certificateNo')).toHaveText(persianDigits(number));
 
 	for (const x of [admin, staff, ap]) await x.context.close();
 });
