@@ -11,6 +11,7 @@ import {
 	formatDateTime,
 	formatNumber,
 	hasMessage,
+	localDigits,
 	i18n,
 	meta,
 	t
@@ -35,7 +36,8 @@ export function formatField(spec: FieldSpec, value: unknown): string {
 		case 'integer':
 			return typeof value === 'number' ? formatNumber(value) : String(value);
 		default:
-			return String(value);
+			// The certificate number is the member number as printed (GH-۰۰۰۴۲ in Persian).
+			return spec.key === 'certificateNo' ? localDigits(String(value)) : String(value);
 	}
 }
 
