@@ -57,7 +57,7 @@ test('[J2][J4] a prospect joins: inquiry, application, verification, offline app
 	await grace.fill('99999');
 	await grace.press('Tab');
 	await expect(admin.page.getByTestId('settings-message')).toContainText(
-		'Enter a whole number from 0 to 3,650'
+		'Enter a whole number from 0 to 3650'
 	);
 	await format.fill('GH-{n:5}');
 	await format.press('Tab');
