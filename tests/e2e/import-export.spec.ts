@@ -84,6 +84,7 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	await waitForGrid(page);
 	await search(page, '华东');
 	await expect(page.getByTestId('row-count')).toHaveAttribute('data-count', '1');
+	await page.locator('.ag-header-cell[col-id="name"] .ag-header-cell-label').click();
 	const download = page.waitForEvent('download');
 	await page.getByTestId('export-menu').click();
 	await page.getByTestId('export-xlsx').click();
@@ -124,6 +125,9 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 		await expect(log.nth(i)).toContainText(sara.displayName);
 		await expect(log.nth(i)).toContainText(format);
 		await expect(log.nth(i)).toContainText('华东');
+		// The sort as the admin reads it, not the column's id.
+		await expect(log.nth(i)).toContainText('Name ↑');
+		await expect(log.nth(i)).toContainText('Members');
 		await expect(log.nth(i).getByTestId('export-rows')).toHaveText('1');
 	}
 	await admin.context.close();
