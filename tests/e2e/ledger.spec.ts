@@ -570,3 +570,58 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	ledger.close();
 	await context.close();
 });
+
+test('a currency change redraws the amounts of the ledger pages open at the time', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const m = {
+		id: 'e2eMemberCurr001',
+		name: 'Currency Check Co',
+		tier: 'regular',
+		region: 'Ledger Test Currency'
+	};
+	await activeMember(cookie, m);
+	const ledger = await openDoc('default/ledger', cookie);
+	const settings = await openDoc('default/settings', cookie);
+	const config = settings.doc.getMap('config');
+	const before = config.get('currency');
+	if (!ledger.doc.getMap('entries').has('e2eChargeCurr01')) {
+		ledger.doc.transact(() => {
+			const e = new Y.Map<unknown>();
+			ledger.doc.getMap('entries').set('e2eChargeCurr01', e);
+			for (const [k, v] of Object.entries({
+				memberId: m.id,
+				kind: 'charge',
+				amount: 1234567,
+				date: '2026-01-01',
+				posted: true,
+				createdAt: new Date().toISOString(),
+				createdBy: ADMIN.username
+			}))
+				e.set(k, v);
+		});
+	}
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/ledger/entries');
+		const grid = page.getByTestId('entries-grid');
+		await page.getByTestId('entries-search').fill(m.name);
+		await expect(grid).toContainText('1,234,567');
+		await expect(grid.locator('.ag-header')).toContainText('IRR');
+
+		// The admin changes the currency: the page open at the time redraws its amounts
+		// and its heading (before, it kept the first currency until the page was left).
+		config.set('currency', 'USD');
+		await expect(grid).toContainText('12,345.67');
+		await expect(grid.locator('.ag-header')).toContainText('US$');
+		await page.goto('/ledger');
+		await page.getByTestId('ledger-search').fill(m.name);
+		await expect(page.getByTestId('balances-grid')).toContainText('12,345.67');
+	} finally {
+		config.set('currency', typeof before === 'string' ? before : 'IRR');
+		await context.close();
+		ledger.close();
+		settings.close();
+	}
+});
