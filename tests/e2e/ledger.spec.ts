@@ -625,3 +625,63 @@ test('a currency change redraws the amounts of the ledger pages open at the time
 		settings.close();
 	}
 });
+
+test('one receipt recorded twice: the dialog warns before, the entries page shows it after', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const m = {
+		id: 'e2eMemberRcpt001',
+		name: 'Receipt Check Co',
+		tier: 'regular',
+		region: 'Ledger Test Receipts'
+	};
+	await activeMember(cookie, m);
+	const ledger = await openDoc('default/ledger', cookie);
+	const receipt = `RC-${Date.now()}`;
+	// One payment with the receipt, as recorded on another device.
+	ledger.doc.transact(() => {
+		const e = new Y.Map<unknown>();
+		ledger.doc.getMap('entries').set(`e2eRcptA${Date.now()}`, e);
+		for (const [k, v] of Object.entries({
+			memberId: m.id,
+			kind: 'payment',
+			amount: 5000,
+			date: '2026-03-01',
+			posted: true,
+			method: 'cash',
+			receiptNo: receipt,
+			createdAt: new Date().toISOString(),
+			createdBy: ADMIN.username
+		}))
+			e.set(k, v);
+	});
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/ledger/entries');
+		await expect(page.getByTestId('duplicate-receipt')).toHaveCount(0);
+		await page.getByTestId('record-payment').click();
+		const pay = page.getByTestId('payment-dialog');
+		await pickMember(page, 'payment-dialog', m.name);
+		await pay.getByTestId('pay-amount').fill('5000');
+		// Typed in lower case: still the same receipt. The field says where it is recorded.
+		await pay.getByTestId('pay-receipt').fill(receipt.toLowerCase());
+		await expect(pay.getByTestId('pay-receipt-taken')).toContainText(m.name);
+		// The first press asks to check; the second records it anyway.
+		await pay.getByTestId('pay-submit').click();
+		await expect(pay.getByTestId('pay-error')).toContainText('already recorded');
+		await expect(pay.getByTestId('pay-submit')).toHaveText('Record anyway');
+		await pay.getByTestId('pay-submit').click();
+		await expect(pay).not.toBeVisible();
+
+		// Recorded twice now (as two devices offline would): the entries page says so.
+		const dup = page.getByTestId('duplicate-receipt');
+		await expect(dup).toHaveCount(1);
+		await expect(dup).toContainText(receipt);
+		await dup.getByRole('button').click();
+		await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '2');
+	} finally {
+		await context.close();
+		ledger.close();
+	}
+});

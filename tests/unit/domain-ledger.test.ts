@@ -7,6 +7,8 @@ import {
 	firstDuesFee,
 	memberBalances,
 	memberStatement,
+	duplicateReceipts,
+	paymentWithReceipt,
 	openItems,
 	planDues,
 	readLedgerSettings,
@@ -222,6 +224,19 @@ describe('balances, allocation and statements', () => {
 			['credit', 1000],
 			['payment', -200]
 		]);
+	});
+
+	it('one receipt on two payments (two devices offline) is found; a reversed one is not', () => {
+		const r = (e: EntryRow, receiptNo: string) => ({ ...e, receiptNo });
+		const a = r(payment('payReceiptA00001', A, 500, '2026-03-01'), 'R-001');
+		const b = r(payment('payReceiptB00001', B, 500, '2026-03-02'), ' r-۰۰۱ ');
+		const c = r(payment('payReceiptC00001', C, 700, '2026-03-02'), 'R-002');
+		expect(duplicateReceipts([b, a, c])).toEqual([{ receiptNo: 'R-001', payments: [a, b] }]);
+		expect(paymentWithReceipt([a, c], 'r-001')).toEqual(a);
+		expect(paymentWithReceipt([a, c], 'R-003')).toBeUndefined();
+		// Reversed (the mistake undone), it no longer counts.
+		expect(duplicateReceipts([a, b, c, reversal(b, '2026-03-03')])).toEqual([]);
+		expect(paymentWithReceipt([a, reversal(a, '2026-03-03')], 'R-001')).toBeUndefined();
 	});
 
 	it('offline payment synced twice is one entry (same id, one map key)', () => {

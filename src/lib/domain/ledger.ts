@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT } from './money';
 import { ROW_ID_PATTERN } from './member';
-import { readWholeNumber } from './text';
+import { normalizeDigits, readWholeNumber } from './text';
 
 export const ENTRY_KIND = {
 	charge: 'charge',
@@ -802,4 +802,45 @@ export function earnedDiscounts(opts: {
 		}
 	}
 	return out;
+}
+
+// ---- receipt numbers ---------------------------------------------------------------------
+
+/** A receipt number as people write it: any digits, case and spaces aside. */
+const receiptKey = (s: string) => normalizeDigits(s).replace(/\s+/g, '').toUpperCase();
+
+/**
+ * Receipt numbers carried by more than one posted, unreversed payment, with those
+ * payments (oldest first): one receipt recorded twice, from two devices offline or
+ * by two people. Nothing can stop that while apart; it is shown, and one is reversed.
+ */
+export function duplicateReceipts(
+	entries: Iterable<EntryRow>
+): { receiptNo: string; payments: EntryRow[] }[] {
+	const idx = indexEntries(entries);
+	const byKey = new Map<string, EntryRow[]>();
+	for (const e of idx.posted.values()) {
+		if (e.kind !== 'payment' || !e.receiptNo?.trim() || idx.reversedBy.has(e.id)) continue;
+		const k = receiptKey(e.receiptNo);
+		byKey.set(k, [...(byKey.get(k) ?? []), e]);
+	}
+	return [...byKey.values()]
+		.filter((ps) => ps.length > 1)
+		.map((ps) => ps.sort(byAge))
+		.map((ps) => ({ receiptNo: ps[0].receiptNo!.trim(), payments: ps }));
+}
+
+/** The posted, unreversed payment that already carries receipt `receiptNo`, if any. */
+export function paymentWithReceipt(
+	entries: Iterable<EntryRow>,
+	receiptNo: string
+): EntryRow | undefined {
+	const k = receiptKey(receiptNo);
+	if (!k) return undefined;
+	const idx = indexEntries(entries);
+	for (const e of idx.posted.values()) {
+		if (e.kind === 'payment' && e.receiptNo && !idx.reversedBy.has(e.id))
+			if (receiptKey(e.receiptNo) === k) return e;
+	}
+	return undefined;
 }

@@ -85,6 +85,14 @@ export const ledger = defineMessages({
 		'ledger.pay.badPart': 'An allocated amount cannot be read. Correct it or leave it empty.',
 		'ledger.pay.overPayment': 'The allocations add up to more than the payment. Lower them.',
 		'ledger.pay.overCharge': 'An allocation is more than what is open on that charge.',
+		'ledger.pay.receiptTaken':
+			'This receipt number is already recorded: {member}, {date}, {amount}. If it is the same payment, do not record it again.',
+		'ledger.pay.receiptConfirm':
+			'The receipt number is already recorded. Check it; if this is another payment, press Record anyway.',
+		'ledger.pay.submitAnyway': 'Record anyway',
+		'ledger.dupReceipts.show': 'Show them',
+		'ledger.dupReceipts':
+			'Receipt {receipt} is recorded on {count} payments: {payments}. If one is recorded twice, reverse it.',
 		'ledger.pay.allocation': 'Allocate to open charges',
 		'ledger.pay.nothingOpen': 'Nothing is open for this member: the payment is kept as credit.',
 		'ledger.pay.allocate': 'Allocate',
@@ -328,6 +336,14 @@ export const ledger = defineMessages({
 		'ledger.pay.badPart': 'یکی از مبالغ تخصیص خوانا نیست. آن را اصلاح یا خالی کنید.',
 		'ledger.pay.overPayment': 'جمع تخصیص‌ها از مبلغ پرداخت بیشتر است. آن‌ها را کم کنید.',
 		'ledger.pay.overCharge': 'یکی از تخصیص‌ها از مانده آن بدهی بیشتر است.',
+		'ledger.pay.receiptTaken':
+			'این شماره رسید قبلاً ثبت شده است: {member}، {date}، {amount}. اگر همان پرداخت است، دوباره ثبتش نکنید.',
+		'ledger.pay.receiptConfirm':
+			'این شماره رسید قبلاً ثبت شده است. آن را بررسی کنید؛ اگر پرداخت دیگری است، «با این حال ثبت کن» را بزنید.',
+		'ledger.pay.submitAnyway': 'با این حال ثبت کن',
+		'ledger.dupReceipts.show': 'نمایش آن‌ها',
+		'ledger.dupReceipts':
+			'رسید {receipt} روی {count} پرداخت ثبت شده است: {payments}. اگر یکی تکراری است، آن را با «برگشت» باطل کنید.',
 		'ledger.pay.allocation': 'تخصیص به بدهی‌های باز',
 		'ledger.pay.nothingOpen': 'این عضو بدهی بازی ندارد؛ پرداخت به‌صورت بستانکاری می‌ماند.',
 		'ledger.pay.allocate': 'تخصیص',
@@ -566,6 +582,13 @@ export const ledger = defineMessages({
 		'ledger.pay.badPart': '某笔分配金额无法识别，请修改或留空。',
 		'ledger.pay.overPayment': '分配合计超过缴费金额，请调低。',
 		'ledger.pay.overCharge': '某笔分配超过该应收的未结金额。',
+		'ledger.pay.receiptTaken':
+			'此收据编号已登记：{member}，{date}，{amount}。如果是同一笔付款，请不要重复登记。',
+		'ledger.pay.receiptConfirm': '此收据编号已登记。请核对；如果这是另一笔付款，请按“仍然登记”。',
+		'ledger.pay.submitAnyway': '仍然登记',
+		'ledger.dupReceipts.show': '显示这些付款',
+		'ledger.dupReceipts':
+			'收据 {receipt} 登记在 {count} 笔付款上：{payments}。如有重复登记，请冲销其中一笔。',
 		'ledger.pay.allocation': '分配到未结应收',
 		'ledger.pay.nothingOpen': '该会员没有未结应收，缴费将作为预缴保留。',
 		'ledger.pay.allocate': '分配',
