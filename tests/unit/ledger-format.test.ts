@@ -1,7 +1,7 @@
 /** How ledger values read in each language (src/lib/components/ledger/format.ts). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
-import { memberLabel } from '../../src/lib/components/ledger/format';
+import { memberLabel, readAmount } from '../../src/lib/components/ledger/format';
 import { pct } from '../../src/lib/components/reports/format';
 import type { MemberRow } from '../../src/lib/domain/member';
 import { i18n } from '../../src/lib/i18n/index.svelte';
@@ -49,5 +49,18 @@ describe('percentages (the collection rate on /ledger/figures, a discount)', () 
 		expect(pct(8333 / 10000)).toBe('83.3%');
 		expect(pct(1225 / 10000, { decimals: 2 })).toBe('12.25%');
 		expect(pct(null)).toBe('—');
+	});
+});
+
+describe('an amount that cannot be read', () => {
+	it("gives an example in the ledger's currency, not always in rials", () => {
+		const message = (text: string, currency: string) => {
+			const r = readAmount(text, currency);
+			return r.ok ? '' : r.message;
+		};
+		expect(message('abc', 'CNY')).toContain('e.g. 1,200.50.');
+		expect(message('abc', 'IRR')).toContain('e.g. 1,200,000.');
+		i18n.locale = 'fa';
+		expect(message('abc', 'IRR')).toContain('۱٬۲۰۰٬۰۰۰');
 	});
 });

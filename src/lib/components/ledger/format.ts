@@ -3,7 +3,13 @@
  * and the organisation's currency, entry kinds and payment methods by name, a
  * member as "number · name".
  */
-import { currencySymbol, formatMoney, parseMoney, type MoneyError } from '$lib/domain/money';
+import {
+	currencySymbol,
+	formatMoney,
+	minorDigits,
+	parseMoney,
+	type MoneyError
+} from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
 import { formatNumber, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
@@ -24,7 +30,14 @@ export function moneyIn(locale: Locale, amount: number, currency: string): strin
 export const kindLabel = (k: string) => t(`ledger.kind.${k}` as MessageKey);
 export const methodLabel = (m: string | undefined) =>
 	m ? t(`ledger.method.${m}` as MessageKey) : '';
-export const moneyError = (e: MoneyError) => t(`ledger.moneyError.${e}` as MessageKey);
+/** Why a typed amount cannot be read, with an example in `currency` (1,200,000 rials, 1,200.50 yuan). */
+export function moneyError(e: MoneyError, currency: string): string {
+	const d = minorDigits(currency);
+	const example = money(d === 0 ? 1_200_000 : 1200 * 10 ** d + 5 * 10 ** (d - 1), currency, {
+		plain: true
+	});
+	return t(`ledger.moneyError.${e}` as MessageKey, { example });
+}
 
 /**
  * "۱۲ · name": the member number in the reader's digits. Searches fold digits
@@ -46,7 +59,7 @@ export function readAmount(
 		if (r.amount <= 0) return { ok: false, message: t('ledger.moneyError.zero') };
 		return r;
 	}
-	return { ok: false, message: moneyError(r.error) };
+	return { ok: false, message: moneyError(r.error, currency) };
 }
 
 /** Today as an ISO date in the device's time zone (one definition, in the calendar module). */
