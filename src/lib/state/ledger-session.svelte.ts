@@ -9,6 +9,7 @@
 import { getContext, setContext } from 'svelte';
 import * as Y from 'yjs';
 import { accessFor, DOC, type Access, type SessionUser } from '$lib/domain/access';
+import type { CalendarName } from '$lib/domain/calendar';
 import { readLedgerSettings, type LedgerSettings } from '$lib/domain/ledger';
 import type { MemberRow } from '$lib/domain/member';
 import { openRoom, type Room } from '$lib/sync/room.svelte';
@@ -77,6 +78,23 @@ export class LedgerSession {
 
 	get readOnly(): boolean {
 		return this.access !== 'edit' || (this.ledgerRoom?.readOnly ?? false);
+	}
+
+	/**
+	 * The settings are in (the local copy or the server gave the config), or cannot
+	 * come now (offline, refused). Until then the fiscal calendar is not known: a
+	 * year shown, typed or charged would be read in the wrong calendar.
+	 */
+	get settingsReady(): boolean {
+		const r = this.settingsRoom;
+		if (!r) return true;
+		void this.settingsVersion;
+		return r.synced || r.status === 'offline' || (r.loaded && r.doc.getMap('config').size > 0);
+	}
+
+	/** The calendar of the dues years and quarters (settings; absent: Gregorian). */
+	get fiscalCalendar(): CalendarName {
+		return this.settings().fiscalCalendar;
 	}
 
 	/** Staff and admin may change a member's status (lapse review). */
