@@ -81,15 +81,16 @@ export class LedgerSession {
 	}
 
 	/**
-	 * The settings are in (the local copy or the server gave the config), or cannot
-	 * come now (offline, refused). Until then the fiscal calendar is not known: a
-	 * year shown, typed or charged would be read in the wrong calendar.
+	 * The settings are in step with the server, or cannot be now (offline, refused:
+	 * the local copy is what there is). Until then the fiscal calendar is not known:
+	 * a year shown, typed or charged would be read in the wrong calendar. Not "the
+	 * config has keys": a first sync can bring the config's older values before
+	 * its newer ones.
 	 */
 	get settingsReady(): boolean {
 		const r = this.settingsRoom;
 		if (!r) return true;
-		void this.settingsVersion;
-		return r.synced || r.status === 'offline' || (r.loaded && r.doc.getMap('config').size > 0);
+		return r.synced || r.status === 'offline';
 	}
 
 	/** The calendar of the dues years and quarters (settings; absent: Gregorian). */
