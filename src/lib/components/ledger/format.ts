@@ -68,6 +68,10 @@ export const thisFiscalYear = (calendar: CalendarName): number =>
 export const yearLabel = (calendar: CalendarName): string =>
 	t(calendar === 'persian' ? 'ledger.year.persian' : 'ledger.year');
 
+/** A heading of years, "Years (Solar Hijri)" on a Solar Hijri ledger, as it is on a Gregorian one. */
+export const yearsHeading = (text: string, calendar: CalendarName): string =>
+	calendar === 'persian' ? t('ledger.inSolarHijri', { text }) : text;
+
 /**
  * Why `text` is not a dues year of `calendar`, saying what to type (a Gregorian year
  * on a Solar Hijri ledger is named as such); '' when it is one.

@@ -72,6 +72,7 @@ export const ledger = defineMessages({
 		'ledger.otherCalendarYear.persian':
 			'{year} is a Gregorian year, but this association keeps its books in Solar Hijri years: type the Solar Hijri year, such as {example}.',
 		'ledger.year.persian': 'Dues year (Solar Hijri)',
+		'ledger.inSolarHijri': '{text} (Solar Hijri)',
 		'ledger.fiscalYearSpan': 'Fiscal year {year} ({calendar}): {from} to {to}',
 		'ledger.figures.qSpan': '{from} to {to}',
 		'ledger.cancel': 'Cancel',
@@ -322,6 +323,7 @@ export const ledger = defineMessages({
 		'ledger.otherCalendarYear.persian':
 			'{year} سال میلادی است، اما سال مالی این تشکل هجری شمسی است: سال را به هجری شمسی وارد کنید، مانند {example}.',
 		'ledger.year.persian': 'سال حق عضویت (هجری شمسی)',
+		'ledger.inSolarHijri': '{text} (هجری شمسی)',
 		'ledger.fiscalYearSpan': 'سال مالی {year} ({calendar}): {from} تا {to}',
 		'ledger.figures.qSpan': '{from} تا {to}',
 		'ledger.cancel': 'انصراف',
@@ -569,6 +571,7 @@ export const ledger = defineMessages({
 		'ledger.otherCalendarYear.persian':
 			'{year} 是公历年份，而本会按伊朗历（太阳回历）记账：请输入伊朗历年份，例如 {example}。',
 		'ledger.year.persian': '会费年度（伊朗历）',
+		'ledger.inSolarHijri': '{text}（伊朗历）',
 		'ledger.fiscalYearSpan': '{calendar}{year}财年：{from}至{to}',
 		'ledger.figures.qSpan': '{from}至{to}',
 		'ledger.cancel': '取消',
