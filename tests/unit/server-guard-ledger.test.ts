@@ -93,17 +93,17 @@ describe('fiscal years through the server guards', () => {
 		for (const [k, v] of Object.entries({ ...ROW, date: '2026-03-21', year })) r.set(k, v);
 	};
 
-	it('a Solar Hijri dues year (1405) is stored as written', () => {
+	it('[L3] a Solar Hijri dues year (1405) is stored as written', () => {
 		const server = through('ledger', charge(1405));
 		expect(server.getMap('entries').toJSON()['d_1405_memberAAAAAAAAAA'].year).toBe(1405);
 	});
 
-	it('a year of neither calendar’s range (1700) does not reach the doc', () => {
+	it('[L3] a year of neither calendar’s range (1700) does not reach the doc', () => {
 		const server = through('ledger', charge(1700));
 		expect(server.getMap('entries').toJSON()['d_1700_memberAAAAAAAAAA']?.year).toBeUndefined();
 	});
 
-	it('the settings keep a fiscal calendar name and refuse anything else', () => {
+	it('[J5] the settings keep a fiscal calendar name and refuse anything else', () => {
 		const ok = through('settings', (d) => d.getMap('config').set('fiscalCalendar', 'persian'));
 		expect(ok.getMap('config').get('fiscalCalendar')).toBe('persian');
 		const bad = through('settings', (d) => d.getMap('config').set('fiscalCalendar', 'islamic'));
