@@ -685,3 +685,148 @@ test('one receipt recorded twice: the dialog warns before, the entries page show
 		ledger.close();
 	}
 });
+
+const HIJRI = {
+	id: 'e2eMemberHijri01',
+	name: 'شرکت نوروز صنعت',
+	tier: 'regular',
+	region: 'Ledger Test Solar Hijri'
+};
+
+/** The settings' fiscal calendar on the server, set as the admin (Node sync client). */
+async function setFiscalCalendar(cookie: string, calendar: 'gregory' | 'persian') {
+	const settings = await openDoc('default/settings', cookie);
+	settings.doc.getMap('config').set('fiscalCalendar', calendar);
+	const check = await openDoc('default/settings', cookie);
+	await expect.poll(() => check.doc.getMap('config').get('fiscalCalendar')).toBe(calendar);
+	check.close();
+	settings.close();
+}
+
+test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges dues for ۱۴۰۵ dated 1 Farvardin and reads Solar Hijri quarters', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, HIJRI);
+	const persian = (n: number) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+	// This Solar Hijri year, as Intl's Persian calendar counts it (the app's own conversion).
+	const thisYear = Number(
+		new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', { year: 'numeric' })
+			.formatToParts(new Date())
+			.find((p) => p.type === 'year')!.value
+	);
+	const ledger = await openDoc('default/ledger', cookie);
+	const admin = await loginContext(browser, ADMIN);
+	try {
+		// The admin reads what the setting means and that it renumbers nothing, then picks it.
+		await admin.page.goto('/settings');
+		const fiscal = admin.page.getByTestId('settings-fiscal-calendar');
+		await expect(fiscal.getByTestId('fiscal-calendar-gregory')).toBeChecked();
+		await expect(fiscal).toContainText('Nowruz');
+		await expect(fiscal.getByRole('note')).toContainText('does not renumber');
+		await fiscal.getByTestId('fiscal-calendar-persian').check();
+		await expect(admin.page.getByTestId('settings-message')).toHaveText('Saved');
+		const settings = await openDoc('default/settings', cookie);
+		await expect.poll(() => settings.doc.getMap('config').get('fiscalCalendar')).toBe('persian');
+		settings.close();
+
+		// Finance, in Persian: the year box shows this Solar Hijri year, and says which calendar.
+		const { context, page } = await loginContext(browser, FIONA as never, { locale: 'fa' });
+		const online = () =>
+			expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.goto('/ledger/dues');
+		await online();
+		const year = page.getByTestId('dues-year');
+		await expect(year).toHaveValue(persian(thisYear));
+		await expect(page.locator('label', { has: year })).toContainText('هجری شمسی');
+
+		// A Gregorian year is refused with what to type instead; what was typed stays.
+		await year.fill('۲۰۲۶');
+		await expect(page.getByTestId('dues-year-error')).toContainText('۲۰۲۶ سال میلادی است');
+		await expect(page.getByTestId('dues-year-error')).toContainText('هجری شمسی وارد کنید');
+		await expect(page.getByTestId('dues-generate')).toBeDisabled();
+		await expect(year).toHaveValue('۲۰۲۶');
+
+		// ۱۴۰۵: the charges are dated 1 Farvardin 1405 (2026-03-21 stored).
+		await year.fill('۱۴۰۵');
+		await expect(page.getByTestId('dues-year-error')).toHaveCount(0);
+		await expect(page.getByTestId('dues-date')).toHaveValue('۱۴۰۵/۰۱/۰۱');
+		await expect(page.getByTestId('dues-year-span')).toContainText(
+			'سال مالی ۱۴۰۵ (هجری شمسی): ۱ فروردین ۱۴۰۵ تا ۲۹ اسفند ۱۴۰۵'
+		);
+		await expect(page.getByTestId('dues-summary')).not.toHaveAttribute('data-new', '0');
+		await expect(page.getByTestId('dues-generate')).toContainText('سال ۱۴۰۵');
+		await page.getByTestId('dues-generate').click();
+		await expect(page.getByTestId('dues-result')).toBeVisible();
+		const ours = () =>
+			(ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>)[
+				`d_1405_${HIJRI.id}`
+			];
+		await expect.poll(ours).toMatchObject({ kind: 'charge', year: 1405, date: '2026-03-21' });
+		const amount = Number(ours().amount);
+
+		// A manual charge with a Gregorian year: the dialog says so and keeps what was typed.
+		await page.goto('/ledger/entries');
+		await online();
+		await page.getByTestId('new-entry').click();
+		const dialog = page.getByTestId('entry-dialog');
+		await expect(dialog.getByTestId('entry-year')).toHaveValue(persian(thisYear));
+		await pickMember(page, 'entry-dialog', HIJRI.name);
+		await page.getByTestId('entry-amount').fill('۳۰۰٬۰۰۰');
+		await page.getByTestId('entry-note').fill('Exhibition stand');
+		await page.getByTestId('entry-year').fill('۲۰۲۶');
+		await page.getByTestId('entry-submit').click();
+		await expect(dialog.getByRole('alert')).toContainText('۲۰۲۶ سال میلادی است');
+		await expect(dialog).toBeVisible();
+		await expect(page.getByTestId('entry-amount')).toHaveValue('۳۰۰٬۰۰۰');
+		await expect(page.getByTestId('entry-note')).toHaveValue('Exhibition stand');
+		await expect(dialog.getByTestId('picked-member')).toContainText(HIJRI.name);
+		const manual = () =>
+			(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+				(e) => e.memberId === HIJRI.id && e.note === 'Exhibition stand'
+			);
+		expect(manual()).toEqual([]);
+		await page.getByTestId('entry-year').fill('۱۴۰۵');
+		await page.getByTestId('entry-submit').click();
+		await expect(dialog).not.toBeVisible();
+		await expect.poll(manual).toEqual([expect.objectContaining({ year: 1405, amount: 300000 })]);
+
+		// The statement: the dues charge dated 1 Farvardin 1405, due for 1405.
+		await page.goto(`/ledger/statement?member=${HIJRI.id}`);
+		await online();
+		const lines = page.getByTestId('statement-lines').locator('tbody tr');
+		await expect(lines.first().locator('td').first()).toHaveText('۱ فروردین ۱۴۰۵');
+		await expect(page.getByTestId('statement-due').locator('li[data-year="1405"]')).toHaveAttribute(
+			'data-amount',
+			String(amount + 300000)
+		);
+
+		// The figures by Solar Hijri quarter: Q1 is Farvardin–Khordad, where 1 Farvardin's
+		// dues are billed.
+		await page.goto('/ledger/figures');
+		await online();
+		await page.getByTestId('figures-year').fill('۱۴۰۵');
+		await page.getByTestId('figures-by').selectOption('region');
+		const q = (n: number) =>
+			page.locator(
+				`[data-testid=figures-table] tr[data-quarter="${n}"][data-group="${HIJRI.region}"]`
+			);
+		await expect(q(1)).toHaveAttribute('data-start', '2026-03-21');
+		await expect(q(1)).toHaveAttribute('data-end', '2026-06-21');
+		await expect(q(1)).toContainText('فصل ۱ سال ۱۴۰۵');
+		await expect(q(1)).toContainText('۱ فروردین ۱۴۰۵ تا ۳۱ خرداد ۱۴۰۵');
+		await expect(q(1)).toHaveAttribute('data-billed', String(amount));
+		await expect(q(4)).toHaveAttribute('data-start', '2026-12-22');
+		await expect(q(4)).toContainText('۱ دی ۱۴۰۵ تا ۲۹ اسفند ۱۴۰۵');
+		mkdirSync(SHOTS, { recursive: true });
+		await page.screenshot({ path: `${SHOTS}/ledger-figures-solar-hijri-fa.png`, fullPage: true });
+		await context.close();
+	} finally {
+		// Every other spec shares this organisation: its ledger is Gregorian again.
+		await setFiscalCalendar(cookie, 'gregory');
+		ledger.close();
+		await admin.context.close();
+	}
+});

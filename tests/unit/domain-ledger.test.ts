@@ -56,15 +56,15 @@ const alloc = (paymentId: string, chargeId: string, amount: number): Allocation 
 
 describe('years and numbers as people type them', () => {
 	it('reads a dues year in Persian, Arabic-Indic, full-width or Latin digits', () => {
-		expect(readYear('۲۰۲۷')).toBe(2027);
-		expect(readYear('٢٠٢٦')).toBe(2026);
-		expect(readYear('２０２６')).toBe(2026);
-		expect(readYear(' 2026 ')).toBe(2026);
+		expect(readYear('۲۰۲۷', 'gregory')).toBe(2027);
+		expect(readYear('٢٠٢٦', 'gregory')).toBe(2026);
+		expect(readYear('２０２６', 'gregory')).toBe(2026);
+		expect(readYear(' 2026 ', 'gregory')).toBe(2026);
 	});
 
 	it('refuses what is not a year the ledger stores, instead of a NaN or 0', () => {
 		for (const bad of ['', '  ', '۱۴۰۵', '1899', '2201', '20.26', '2026a', '۲۰۲۶٫۵', '-2026']) {
-			expect(readYear(bad), bad).toBeNull();
+			expect(readYear(bad, 'gregory'), bad).toBeNull();
 		}
 	});
 
@@ -96,7 +96,8 @@ describe('dues generation', () => {
 			fees: [{ id: 'f_2026_council', year: 2026, tier: 'council', amount: 2_000_000 }],
 			tierFees: { regular: 1_200_000, council: 9, honorary: 0 },
 			discounts,
-			existingIds
+			existingIds,
+			calendar: 'gregory'
 		});
 
 	it('charges active members only, with the fee schedule before the settings fee', () => {
@@ -197,7 +198,8 @@ describe('balances, allocation and statements', () => {
 		const s = memberStatement({
 			memberId: A,
 			entries: [c26, p1, c25, charge('d_2026_' + B, B, 50, '2026-01-01')],
-			allocations: []
+			allocations: [],
+			calendar: 'gregory'
 		});
 		expect(s.lines.map((l) => [l.kind, l.debit, l.credit, l.balance])).toEqual([
 			['charge', 1000, 0, 1000],
@@ -218,7 +220,12 @@ describe('balances, allocation and statements', () => {
 			{ ...charge('c_new_' + A, A, 200, '2026-03-01'), kind: 'credit' },
 			'2026-03-01T09:00:00.000Z'
 		);
-		const s = memberStatement({ memberId: A, entries: [paid, off, due], allocations: [] });
+		const s = memberStatement({
+			memberId: A,
+			entries: [paid, off, due],
+			allocations: [],
+			calendar: 'gregory'
+		});
 		expect(s.lines.map((l) => [l.kind, l.balance])).toEqual([
 			['charge', 1200],
 			['credit', 1000],
@@ -337,7 +344,8 @@ describe('guard rules for entries', () => {
 			currency: 'IRR',
 			lapseGraceDays: 90,
 			tierFees: {},
-			orgName: {}
+			orgName: {},
+			fiscalCalendar: 'gregory'
 		});
 		expect(
 			readLedgerSettings({
@@ -352,7 +360,8 @@ describe('guard rules for entries', () => {
 			currency: 'CNY',
 			lapseGraceDays: 30,
 			tierFees: { regular: 50000, donor: 9 },
-			orgName: {}
+			orgName: {},
+			fiscalCalendar: 'gregory'
 		});
 	});
 });
@@ -387,7 +396,13 @@ describe('figures (hand-checked)', () => {
 		[B, { tier: 'council', region: 'south' }],
 		[C, { tier: 'regular', region: 'south' }]
 	]);
-	const q = quarterlyFigures({ year: 2026, entries, allocations: [], members });
+	const q = quarterlyFigures({
+		year: 2026,
+		calendar: 'gregory',
+		entries,
+		allocations: [],
+		members
+	});
 
 	it('billed, collected, outstanding per quarter', () => {
 		expect(q.map((x) => [x.total.billed, x.total.collected, x.total.outstanding])).toEqual([
@@ -424,29 +439,44 @@ describe('figures (hand-checked)', () => {
 			[B, { id: B, status: 'active', tier: 'council', region: 'south' }],
 			[C, { id: C, status: 'active', tier: 'regular', region: 'south' }]
 		]);
-		const all = selectDebtors({ open, members: ms, filter: {}, asOf: '2026-07-01' });
+		const all = selectDebtors({
+			open,
+			members: ms,
+			filter: {},
+			asOf: '2026-07-01',
+			calendar: 'gregory'
+		});
 		expect(all.map((d) => [d.memberId, d.total])).toEqual([
 			[B, 1500],
 			[C, 500],
 			[A, 400]
 		]);
 		expect(
-			selectDebtors({ open, members: ms, filter: { minAgeDays: 100 }, asOf: '2026-07-01' }).map(
-				(d) => d.memberId
-			)
+			selectDebtors({
+				open,
+				members: ms,
+				filter: { minAgeDays: 100 },
+				asOf: '2026-07-01',
+				calendar: 'gregory'
+			}).map((d) => d.memberId)
 		).toEqual([C, A]);
 		expect(
 			selectDebtors({
 				open,
 				members: ms,
 				filter: { regions: ['south'], minAmount: 600 },
-				asOf: '2026-07-01'
+				asOf: '2026-07-01',
+				calendar: 'gregory'
 			}).map((d) => d.memberId)
 		).toEqual([B]);
 		expect(
-			selectDebtors({ open, members: ms, filter: { tiers: ['regular'] }, asOf: '2026-07-01' }).map(
-				(d) => d.memberId
-			)
+			selectDebtors({
+				open,
+				members: ms,
+				filter: { tiers: ['regular'] },
+				asOf: '2026-07-01',
+				calendar: 'gregory'
+			}).map((d) => d.memberId)
 		).toEqual([C, A]);
 		expect(
 			lapseCandidates({ open, members: ms, graceDays: 90, asOf: '2026-07-01' }).map((l) => [
@@ -491,14 +521,15 @@ describe('firstDuesFee', () => {
 	const today = '2033-05-01';
 	it('is the ledger’s fee for the tier in the year the member joined, as the dues run charges', () => {
 		const member = { tier: 'regular', joinDate: '2031-03-01', approvedAt: '2032-01-05T09:00:00Z' };
-		expect(firstDuesFee({ member, fees, tierFees, today })).toBe(120_000);
+		expect(firstDuesFee({ member, fees, tierFees, today, calendar: 'gregory' })).toBe(120_000);
 		const [line] = planDues({
 			year: 2031,
 			members: [{ id: A, status: 'active', tier: 'regular' }],
 			fees,
 			tierFees,
 			discounts: [],
-			existingIds: new Set()
+			existingIds: new Set(),
+			calendar: 'gregory'
 		});
 		expect(line.gross).toBe(120_000);
 		// Without a join date, the year of approval; without either, this year.
@@ -507,15 +538,32 @@ describe('firstDuesFee', () => {
 				member: { tier: 'regular', approvedAt: '2032-01-05T09:00:00Z' },
 				fees,
 				tierFees,
-				today
+				today,
+				calendar: 'gregory'
 			})
 		).toBe(150_000);
 	});
 	it('falls back to the settings’ annual fee only when the ledger has none for that year', () => {
-		expect(firstDuesFee({ member: { tier: 'regular' }, fees, tierFees, today })).toBe(50_000_000);
 		expect(
-			firstDuesFee({ member: { tier: 'council', joinDate: '2031-03-01' }, fees, tierFees, today })
+			firstDuesFee({ member: { tier: 'regular' }, fees, tierFees, today, calendar: 'gregory' })
+		).toBe(50_000_000);
+		expect(
+			firstDuesFee({
+				member: { tier: 'council', joinDate: '2031-03-01' },
+				fees,
+				tierFees,
+				today,
+				calendar: 'gregory'
+			})
 		).toBe(200_000_000);
-		expect(firstDuesFee({ member: { joinDate: '2031-03-01' }, fees, tierFees, today })).toBeNull();
+		expect(
+			firstDuesFee({
+				member: { joinDate: '2031-03-01' },
+				fees,
+				tierFees,
+				today,
+				calendar: 'gregory'
+			})
+		).toBeNull();
 	});
 });

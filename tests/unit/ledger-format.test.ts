@@ -1,7 +1,15 @@
 /** How ledger values read in each language (src/lib/components/ledger/format.ts). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
-import { memberLabel, readAmount } from '../../src/lib/components/ledger/format';
+import {
+	fiscalYearSpan,
+	memberLabel,
+	readAmount,
+	thisFiscalYear,
+	yearError,
+	yearLabel,
+	yearsHeading
+} from '../../src/lib/components/ledger/format';
 import { pct } from '../../src/lib/components/reports/format';
 import type { MemberRow } from '../../src/lib/domain/member';
 import { i18n } from '../../src/lib/i18n/index.svelte';
@@ -62,5 +70,42 @@ describe('an amount that cannot be read', () => {
 		expect(message('abc', 'IRR')).toContain('e.g. 1,200,000.');
 		i18n.locale = 'fa';
 		expect(message('abc', 'IRR')).toContain('۱٬۲۰۰٬۰۰۰');
+	});
+});
+
+describe('fiscal years as each reader sees them', () => {
+	const fa = (n: number) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+
+	it('a Gregorian year on a Solar Hijri ledger: named as such, with what to type', () => {
+		const example = thisFiscalYear('persian');
+		i18n.locale = 'fa';
+		expect(yearError('۲۰۲۶', 'persian')).toBe(
+			`۲۰۲۶ سال میلادی است، اما سال مالی این تشکل هجری شمسی است: سال را به هجری شمسی وارد کنید، مانند ${fa(example)}.`
+		);
+		i18n.locale = 'en';
+		expect(yearError('2026', 'persian')).toBe(
+			`2026 is a Gregorian year, but this association keeps its books in Solar Hijri years: type the Solar Hijri year, such as ${example}.`
+		);
+		expect(yearError('abc', 'persian')).toBe(`Type the Solar Hijri year, such as ${example}.`);
+		expect(yearError('۱۴۰۵', 'persian')).toBe('');
+		i18n.locale = 'zh';
+		expect(yearError('1405', 'gregory')).toContain('1405 是伊朗历年份');
+	});
+
+	it('the year keeps the association’s number for every reader; the label names the calendar', () => {
+		i18n.locale = 'en';
+		expect(fiscalYearSpan(1405, 'persian')).toBe(
+			'Fiscal year 1405 (Solar Hijri): 21 Mar 2026 to 20 Mar 2027'
+		);
+		expect(yearLabel('persian')).toBe('Dues year (Solar Hijri)');
+		expect(yearLabel('gregory')).toBe('Dues year');
+		expect(yearsHeading('Years', 'gregory')).toBe('Years');
+		i18n.locale = 'fa';
+		expect(fiscalYearSpan(1405, 'persian')).toBe(
+			'سال مالی ۱۴۰۵ (هجری شمسی): ۱ فروردین ۱۴۰۵ تا ۲۹ اسفند ۱۴۰۵'
+		);
+		i18n.locale = 'zh';
+		expect(fiscalYearSpan(1405, 'persian')).toBe('伊朗历1405财年：2026年3月21日至2027年3月20日');
+		expect(yearsHeading('年度', 'persian')).toBe('年度（伊朗历）');
 	});
 });

@@ -71,3 +71,42 @@ describe('ledger guard on a doc', () => {
 		});
 	}
 });
+
+describe('fiscal years through the server guards', () => {
+	/** One client's change through the doc's guard; the server's doc after it. */
+	function through(docName: 'ledger' | 'settings', fn: (d: Y.Doc) => void) {
+		const server = new Y.Doc();
+		const c = new Y.Doc();
+		const sv = Y.encodeStateVector(c);
+		c.transact(() => fn(c));
+		applyGuardedUpdate({
+			doc: server,
+			update: Y.encodeStateAsUpdate(c, sv),
+			origin: 'c',
+			guard: DOC_GUARDS[docName]!
+		});
+		return server;
+	}
+	const charge = (year: number) => (d: Y.Doc) => {
+		const r = new Y.Map<unknown>();
+		d.getMap('entries').set(`d_${year}_memberAAAAAAAAAA`, r);
+		for (const [k, v] of Object.entries({ ...ROW, date: '2026-03-21', year })) r.set(k, v);
+	};
+
+	it('[L3] a Solar Hijri dues year (1405) is stored as written', () => {
+		const server = through('ledger', charge(1405));
+		expect(server.getMap('entries').toJSON()['d_1405_memberAAAAAAAAAA'].year).toBe(1405);
+	});
+
+	it('[L3] a year of neither calendar’s range (1700) does not reach the doc', () => {
+		const server = through('ledger', charge(1700));
+		expect(server.getMap('entries').toJSON()['d_1700_memberAAAAAAAAAA']?.year).toBeUndefined();
+	});
+
+	it('[J5] the settings keep a fiscal calendar name and refuse anything else', () => {
+		const ok = through('settings', (d) => d.getMap('config').set('fiscalCalendar', 'persian'));
+		expect(ok.getMap('config').get('fiscalCalendar')).toBe('persian');
+		const bad = through('settings', (d) => d.getMap('config').set('fiscalCalendar', 'islamic'));
+		expect(bad.getMap('config').get('fiscalCalendar')).toBeUndefined();
+	});
+});

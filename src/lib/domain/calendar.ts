@@ -10,6 +10,14 @@
 export const CALENDARS = ['gregory', 'persian'] as const;
 export type CalendarName = (typeof CALENDARS)[number];
 
+/**
+ * Persian years are about 621 below Gregorian ones: a year typed in the Persian
+ * calendar from this one on is a Gregorian year (a pasted ISO date, a Gregorian
+ * dues year), never a Persian one. Date fields and the ledger's years both read
+ * typed years by it.
+ */
+export const PERSIAN_YEAR_LIMIT = 1700;
+
 export interface YMD {
 	y: number;
 	m: number;

@@ -4,6 +4,7 @@
  * email/SMS sending, and the lapse review list. Pure.
  */
 import { ageingBucket, daysBetween, type AgeingBucket } from './ledger-figures';
+import type { CalendarName } from './calendar';
 import { dueByYear, type OpenCharge } from './ledger';
 
 export interface RoundFilter {
@@ -39,6 +40,8 @@ export function selectDebtors(opts: {
 	members: ReadonlyMap<string, DebtorMember>;
 	filter: RoundFilter;
 	asOf: string;
+	/** The fiscal calendar: a charge without a year is owed for its date's year in it. */
+	calendar: CalendarName;
 }): Debtor[] {
 	const oldest = new Map<string, string>();
 	const totals = new Map<string, number>();
@@ -60,7 +63,7 @@ export function selectDebtors(opts: {
 		out.push({
 			memberId,
 			total,
-			byYear: dueByYear(opts.open, memberId),
+			byYear: dueByYear(opts.open, memberId, opts.calendar),
 			oldestDate: oldest.get(memberId)!,
 			ageDays,
 			bucket: ageingBucket(ageDays)
@@ -132,11 +135,13 @@ export function lapseCandidates(opts: {
 	graceDays: number;
 	asOf: string;
 }): LapseCandidate[] {
+	// The years owed play no part here: any calendar gives the same list.
 	const debtors = selectDebtors({
 		open: opts.open,
 		members: opts.members,
 		filter: {},
-		asOf: opts.asOf
+		asOf: opts.asOf,
+		calendar: 'gregory'
 	});
 	return debtors
 		.filter((d) => opts.members.get(d.memberId)?.status === 'active' && d.ageDays > opts.graceDays)

@@ -1,7 +1,9 @@
 /**
  * Dues figures for leadership (pure; the reports area calls these too).
  *
- * Definitions, per quarter of a calendar year (dates are ISO, Gregorian):
+ * Definitions, per quarter of a fiscal year (dates are ISO, Gregorian; the year and
+ * its quarters are the association's fiscal calendar's, domain/fiscal.ts: Solar
+ * Hijri Q1 is Farvardin–Khordad):
  *  - billed: charges dated in the quarter, less reversals of charges dated in it,
  *    less credits (discounts, write-offs) dated in it.
  *  - collected: payments dated in the quarter, less reversals of payments dated in it.
@@ -11,6 +13,8 @@
  * Grouping by tier and region uses the member's registry values now (`—` when unset).
  * Ageing buckets count an open charge's days since its date: 0-90, 91-180, 181-365, >365.
  */
+import type { CalendarName } from './calendar';
+import { fiscalQuarterPeriod, fiscalYearStart, type Quarter } from './fiscal';
 import { indexEntries, openItems, signedAmount, type Allocation, type EntryRow } from './ledger';
 
 export interface MemberFacts {
@@ -30,8 +34,10 @@ export interface FigureCell {
 }
 
 export interface QuarterFigures {
+	/** The fiscal year, in `calendar`. */
 	year: number;
-	quarter: 1 | 2 | 3 | 4;
+	calendar: CalendarName;
+	quarter: Quarter;
 	start: string;
 	end: string;
 	total: FigureCell;
@@ -40,18 +46,6 @@ export interface QuarterFigures {
 }
 
 export const NO_GROUP = '—';
-
-const pad = (n: number) => String(n).padStart(2, '0');
-const LAST_DAY = [31, 30, 30, 31];
-
-export function quarterBounds(year: number, q: 1 | 2 | 3 | 4): { start: string; end: string } {
-	const m0 = (q - 1) * 3 + 1;
-	return { start: `${year}-${pad(m0)}-01`, end: `${year}-${pad(m0 + 2)}-${LAST_DAY[q - 1]}` };
-}
-
-export function quarterOf(iso: string): 1 | 2 | 3 | 4 {
-	return (Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
-}
 
 const emptyCell = (): FigureCell => ({
 	billed: 0,
@@ -68,9 +62,10 @@ function rate(billed: number, open: number): number | null {
 	return Number((BigInt(billed - open) * 10000n + BigInt(Math.floor(billed / 2))) / BigInt(billed));
 }
 
-/** The four quarters of `year`, with totals and breakdowns by tier and region. */
+/** The four quarters of fiscal year `year`, with totals and breakdowns by tier and region. */
 export function quarterlyFigures(opts: {
 	year: number;
+	calendar: CalendarName;
 	entries: readonly EntryRow[];
 	allocations: readonly Allocation[];
 	members: ReadonlyMap<string, MemberFacts>;
@@ -78,7 +73,7 @@ export function quarterlyFigures(opts: {
 	const out: QuarterFigures[] = [];
 	const facts = (id: string) => opts.members.get(id) ?? {};
 	for (const q of [1, 2, 3, 4] as const) {
-		const { start, end } = quarterBounds(opts.year, q);
+		const { from: start, to: end } = fiscalQuarterPeriod(opts.year, q, opts.calendar);
 		const total = emptyCell();
 		const byTier: Record<string, FigureCell> = {};
 		const byRegion: Record<string, FigureCell> = {};
@@ -101,7 +96,7 @@ export function quarterlyFigures(opts: {
 			}
 		}
 		const open = openItems({ entries: asOfEnd, allocations: opts.allocations, asOf: end });
-		const yearStart = `${opts.year}-01-01`;
+		const yearStart = fiscalYearStart(opts.year, opts.calendar);
 		for (const ch of open.charges) {
 			for (const c of cells(ch.memberId)) {
 				c.outstanding += ch.open;
@@ -114,7 +109,16 @@ export function quarterlyFigures(opts: {
 		for (const c of [total, ...Object.values(byTier), ...Object.values(byRegion)]) {
 			c.rateBp = rate(c.billedToDate, c.openToDate);
 		}
-		out.push({ year: opts.year, quarter: q, start, end, total, byTier, byRegion });
+		out.push({
+			year: opts.year,
+			calendar: opts.calendar,
+			quarter: q,
+			start,
+			end,
+			total,
+			byTier,
+			byRegion
+		});
 	}
 	return out;
 }

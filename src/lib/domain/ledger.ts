@@ -20,7 +20,9 @@
 import { z } from 'zod';
 import { MAX_AMOUNT } from './money';
 import { ROW_ID_PATTERN } from './member';
-import { normalizeDigits, readWholeNumber } from './text';
+import type { CalendarName } from './calendar';
+import { FISCAL_YEAR_RANGE, fiscalYearOf, readFiscalCalendar, readFiscalYear } from './fiscal';
+import { normalizeDigits } from './text';
 
 export const ENTRY_KIND = {
 	charge: 'charge',
@@ -59,15 +61,22 @@ const values = <T extends Record<string, string>>(o: T) =>
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const amount = z.number().int().min(1).max(MAX_AMOUNT);
-const year = z.number().int().min(1900).max(2200);
+const yearIn = (c: CalendarName) =>
+	z.number().int().min(FISCAL_YEAR_RANGE[c].min).max(FISCAL_YEAR_RANGE[c].max);
+/**
+ * A dues year in the association's fiscal calendar (domain/fiscal.ts): Gregorian
+ * 1900–2200 or Solar Hijri 1300–1600. Both are stored, whatever the setting is now:
+ * a ledger kept in one calendar stays valid after the setting changes.
+ */
+const year = z.union([yearIn('gregory'), yearIn('persian')]);
 
 /**
- * A dues year as a person types it (Gregorian, in any digits: ۲۰۲۶, 2026) → the year,
- * or null when it is not one the ledger stores (1900–2200).
+ * A dues year as a person types it (in any digits: ۱۴۰۵, 2026) → the year, or null
+ * when it is not a year of the fiscal calendar (readFiscalYear says why).
  */
-export function readYear(text: string): number | null {
-	const y = readWholeNumber(text);
-	return y !== null && year.safeParse(y).success ? y : null;
+export function readYear(text: string, calendar: CalendarName): number | null {
+	const r = readFiscalYear(text, calendar);
+	return r.ok ? r.year : null;
 }
 const isoDate = z.iso.date();
 const rowId = z.string().regex(ROW_ID_PATTERN);
@@ -287,13 +296,15 @@ export interface LedgerSettings {
 	tierFees: Record<string, number>;
 	/** The association's name per language (`orgNameEn/Fa/Zh`), for letters. */
 	orgName: Partial<Record<'en' | 'fa' | 'zh', string>>;
+	/** The calendar of the dues years and quarters (`fiscalCalendar`; absent: Gregorian). */
+	fiscalCalendar: CalendarName;
 }
 
 export const DEFAULT_LAPSE_GRACE_DAYS = 90;
 
 /**
  * The settings the ledger needs, with defaults while the settings doc has none:
- * currency IRR, 90 days' grace. A tier row's key is its `key` (or `code`) field,
+ * currency IRR, 90 days' grace, Gregorian fiscal years. A tier row's key is its `key` (or `code`) field,
  * else its row id.
  */
 export function readLedgerSettings(opts: {
@@ -321,7 +332,8 @@ export function readLedgerSettings(opts: {
 	] as const) {
 		if (typeof c[k] === 'string' && c[k]) orgName[l] = c[k];
 	}
-	return { currency, lapseGraceDays, tierFees, orgName };
+	const fiscalCalendar = readFiscalCalendar(c.fiscalCalendar);
+	return { currency, lapseGraceDays, tierFees, orgName, fiscalCalendar };
 }
 
 // ---- signs and effective entries ----------------------------------------------------
@@ -493,12 +505,19 @@ export function openItems(opts: {
 	return { charges: [...charges.values()].sort(byAge), unapplied: left };
 }
 
-/** Open amount per dues year for one member (year 0: charges without a year). */
-export function dueByYear(charges: readonly OpenCharge[], memberId: string): Map<number, number> {
+/**
+ * Open amount per dues year for one member; a charge without a year counts in the
+ * fiscal year of its date.
+ */
+export function dueByYear(
+	charges: readonly OpenCharge[],
+	memberId: string,
+	calendar: CalendarName
+): Map<number, number> {
 	const out = new Map<number, number>();
 	for (const c of charges) {
 		if (c.memberId !== memberId || c.open <= 0) continue;
-		const y = c.year ?? Number(c.date.slice(0, 4));
+		const y = c.year ?? fiscalYearOf(c.date, calendar) ?? 0;
 		out.set(y, (out.get(y) ?? 0) + c.open);
 	}
 	return new Map([...out.entries()].sort((a, b) => a[0] - b[0]));
@@ -552,6 +571,8 @@ export function memberStatement(opts: {
 	entries: Iterable<EntryRow>;
 	allocations: Iterable<Allocation>;
 	asOf?: string;
+	/** The fiscal calendar, for charges without a year (dueByYear). */
+	calendar: CalendarName;
 }): Statement {
 	const all = [...opts.entries].filter((e) => !opts.asOf || e.date <= opts.asOf);
 	const mine = all.filter((e) => e.memberId === opts.memberId);
@@ -583,7 +604,7 @@ export function memberStatement(opts: {
 		lines,
 		balance:
 			memberBalances(mine, { asOf: opts.asOf }).get(opts.memberId) ?? emptyBalance(opts.memberId),
-		dueByYear: dueByYear(open.charges, opts.memberId)
+		dueByYear: dueByYear(open.charges, opts.memberId, opts.calendar)
 	};
 }
 
@@ -685,17 +706,20 @@ export function feeFor(opts: {
 
 /**
  * The fee on a member's first dues notice (printed on approval): the fee of their
- * tier for the year they joined (else the year approved, else `today`'s), by the
- * dues run's rule (`feeFor`), so the notice says what the dues run charges.
+ * tier for the fiscal year they joined (else the year approved, else `today`'s), by
+ * the dues run's rule (`feeFor`), so the notice says what the dues run charges.
  */
 export function firstDuesFee(opts: {
 	member: { tier?: string; joinDate?: string; approvedAt?: string };
 	fees: readonly Fee[];
 	tierFees: Record<string, number>;
 	today: string;
+	calendar: CalendarName;
 }): number | null {
 	const m = opts.member;
-	const year = Number((m.joinDate ?? m.approvedAt ?? opts.today).slice(0, 4));
+	const day = (m.joinDate ?? m.approvedAt ?? opts.today).slice(0, 10);
+	const year = fiscalYearOf(day, opts.calendar);
+	if (year === null) return null;
 	return feeFor({ year, tier: m.tier, fees: opts.fees, tierFees: opts.tierFees });
 }
 
@@ -713,8 +737,9 @@ function percentOfGross(gross: number, bp: number): number {
 }
 
 /**
- * The dues run for a year: one line per active member. The new-member discount
- * (largest one that applies) is taken off for members who joined in that year.
+ * The dues run for a fiscal year: one line per active member. The new-member
+ * discount (largest one that applies) is taken off for members who joined in that
+ * year of the fiscal calendar.
  * Lines whose id already exists in the ledger are `exists` and are not charged again.
  */
 export function planDues(opts: {
@@ -724,6 +749,8 @@ export function planDues(opts: {
 	tierFees: Record<string, number>;
 	discounts: readonly Discount[];
 	existingIds: ReadonlySet<string>;
+	/** The calendar `year` is in. */
+	calendar: CalendarName;
 }): DuesPlanLine[] {
 	const newMember = opts.discounts.filter(
 		(d) => d.kind === 'newMember' && discountApplies(d, opts.year)
@@ -749,7 +776,7 @@ export function planDues(opts: {
 		}
 		let best: Discount | undefined;
 		let off = 0;
-		if (m.joinDate && Number(m.joinDate.slice(0, 4)) === opts.year) {
+		if (m.joinDate && fiscalYearOf(m.joinDate, opts.calendar) === opts.year) {
 			for (const d of newMember) {
 				const n = discountAmount(d, gross);
 				if (n > off) [best, off] = [d, n];

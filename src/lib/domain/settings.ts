@@ -5,7 +5,9 @@
  *  - root map `config` (key → primitive): `currency` (ISO 4217, default 'IRR'),
  *    `lapseGraceDays` (default 90), `riskInactiveDays` (default 365),
  *    `memberNoFormat` (e.g. 'TA-{n:5}': `{n}` is the number, `:5` pads it with zeros
- *    to 5 digits), and the association's name per language for documents.
+ *    to 5 digits), the association's name per language for documents, and
+ *    `fiscalCalendar` ('gregory' | 'persian', absent: 'gregory'): the calendar of
+ *    the ledger's dues years and quarters (domain/fiscal.ts).
  *  - tables (root map rowId → Y.Map<field, primitive>):
  *    `tiers`      label and benefits per language, `annualFee` (integer minor units),
  *                 `order`, `archived`;
@@ -21,6 +23,8 @@
  * built from SETTINGS_RULES.
  */
 import { z } from 'zod';
+import { CALENDARS } from './calendar';
+import { DEFAULT_FISCAL_CALENDAR } from './fiscal';
 import { SETTINGS_REF_PATTERN } from './member';
 import { parseMoney, toDecimalString } from './money';
 
@@ -49,7 +53,8 @@ export const configFields = {
 	memberNoFormat: z.string().regex(MEMBER_NO_FORMAT),
 	orgNameEn: text(200),
 	orgNameFa: text(200),
-	orgNameZh: text(200)
+	orgNameZh: text(200),
+	fiscalCalendar: z.enum(CALENDARS)
 } as const;
 export type ConfigKey = keyof typeof configFields;
 
@@ -117,7 +122,10 @@ export const DEFAULT_CONFIG: Config = {
 	memberNoFormat: '{n:5}',
 	orgNameEn: 'Guildhall Trade Association',
 	orgNameFa: 'تشکل صنفی گیلدهال',
-	orgNameZh: '行会协会'
+	orgNameZh: '行会协会',
+	// Also what a new organisation is seeded with: the fiscal calendar is chosen by the
+	// admin, not guessed (years already charged are never renumbered).
+	fiscalCalendar: DEFAULT_FISCAL_CALENDAR
 };
 
 /** Config with defaults for missing or invalid values (an old doc, a half-synced copy). */

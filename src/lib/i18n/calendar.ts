@@ -7,6 +7,7 @@
 import { normalizeDigits } from '$lib/domain/text';
 import {
 	isoToYmd,
+	PERSIAN_YEAR_LIMIT,
 	persianToGregorian,
 	ymdIn,
 	ymdToIso,
@@ -17,6 +18,7 @@ import {
 export {
 	gregorianToPersian,
 	isoToYmd,
+	PERSIAN_YEAR_LIMIT,
 	persianToGregorian,
 	ymdToIso,
 	type YMD
@@ -38,9 +40,6 @@ export function parseUserDate(input: string, calendar: Calendar): string | null 
 	const iso = ymdToIso(ymd);
 	return isoToYmd(iso) ? iso : null;
 }
-
-/** In the Persian calendar, a typed year from this one on is read as Gregorian. */
-export const PERSIAN_YEAR_LIMIT = 1700;
 
 // ---- Month grids (the date picker) ------------------------------------------------
 

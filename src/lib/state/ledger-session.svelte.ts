@@ -9,6 +9,7 @@
 import { getContext, setContext } from 'svelte';
 import * as Y from 'yjs';
 import { accessFor, DOC, type Access, type SessionUser } from '$lib/domain/access';
+import type { CalendarName } from '$lib/domain/calendar';
 import { readLedgerSettings, type LedgerSettings } from '$lib/domain/ledger';
 import type { MemberRow } from '$lib/domain/member';
 import { openRoom, type Room } from '$lib/sync/room.svelte';
@@ -77,6 +78,24 @@ export class LedgerSession {
 
 	get readOnly(): boolean {
 		return this.access !== 'edit' || (this.ledgerRoom?.readOnly ?? false);
+	}
+
+	/**
+	 * The settings are in step with the server, or cannot be now (offline, refused:
+	 * the local copy is what there is). Until then the fiscal calendar is not known:
+	 * a year shown, typed or charged would be read in the wrong calendar. Not "the
+	 * config has keys": a first sync can bring the config's older values before
+	 * its newer ones.
+	 */
+	get settingsReady(): boolean {
+		const r = this.settingsRoom;
+		if (!r) return true;
+		return r.synced || r.status === 'offline';
+	}
+
+	/** The calendar of the dues years and quarters (settings; absent: Gregorian). */
+	get fiscalCalendar(): CalendarName {
+		return this.settings().fiscalCalendar;
 	}
 
 	/** Staff and admin may change a member's status (lapse review). */

@@ -3,6 +3,8 @@
  * and the organisation's currency, entry kinds and payment methods by name, a
  * member as "number · name".
  */
+import type { CalendarName } from '$lib/domain/calendar';
+import { fiscalYearOf, fiscalYearPeriod, readFiscalYear } from '$lib/domain/fiscal';
 import {
 	currencySymbol,
 	formatMoney,
@@ -11,7 +13,8 @@ import {
 	type MoneyError
 } from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
-import { formatNumber, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
+import { todayIso } from '$lib/i18n/calendar';
+import { formatDate, formatNumber, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
 export function money(amount: number, currency: string, opts: { plain?: boolean } = {}): string {
@@ -63,4 +66,45 @@ export function readAmount(
 }
 
 /** Today as an ISO date in the device's time zone (one definition, in the calendar module). */
-export { todayIso } from '$lib/i18n/calendar';
+export { todayIso };
+
+// ---- fiscal years -------------------------------------------------------------------
+// A year is shown as the association keeps it (1405 in a Solar Hijri ledger, for
+// every reader) in the reader's digits (۱۴۰۵ in Persian); the field's label and the
+// span under the year boxes say which calendar it is when that is not Gregorian.
+
+/** This fiscal year: today's year in the association's fiscal calendar. */
+export const thisFiscalYear = (calendar: CalendarName): number =>
+	fiscalYearOf(todayIso(), calendar) ?? new Date().getFullYear();
+
+/** The label of a dues-year field or column, naming the calendar when it is Solar Hijri. */
+export const yearLabel = (calendar: CalendarName): string =>
+	t(calendar === 'persian' ? 'ledger.year.persian' : 'ledger.year');
+
+/** A heading of years, "Years (Solar Hijri)" on a Solar Hijri ledger, as it is on a Gregorian one. */
+export const yearsHeading = (text: string, calendar: CalendarName): string =>
+	calendar === 'persian' ? t('ledger.inSolarHijri', { text }) : text;
+
+/**
+ * Why `text` is not a dues year of `calendar`, saying what to type (a Gregorian year
+ * on a Solar Hijri ledger is named as such); '' when it is one.
+ */
+export function yearError(text: string, calendar: CalendarName): string {
+	const r = readFiscalYear(text, calendar);
+	if (r.ok) return '';
+	const example = thisFiscalYear(calendar);
+	return r.reason === 'otherCalendar'
+		? t(`ledger.otherCalendarYear.${calendar}`, { year: r.year, example })
+		: t(`ledger.badYear.${calendar}`, { example });
+}
+
+/** "Fiscal year 1405 (Solar Hijri): 21 Mar 2026 to 20 Mar 2027", days in the reader's calendar. */
+export function fiscalYearSpan(year: number, calendar: CalendarName): string {
+	const p = fiscalYearPeriod(year, calendar);
+	return t('ledger.fiscalYearSpan', {
+		year,
+		calendar: t(`reports.calendar.${calendar}`),
+		from: formatDate(p.from),
+		to: formatDate(p.to)
+	});
+}

@@ -117,6 +117,13 @@ export const joining = defineMessages({
 		'settings.orgNameEn': 'Association name (English)',
 		'settings.orgNameFa': 'Association name (Persian)',
 		'settings.orgNameZh': 'Association name (Chinese)',
+		'settings.fiscalCalendar': 'Fiscal year of the dues ledger',
+		'settings.fiscalCalendar.gregory': 'Gregorian: 1 January to 31 December (2026)',
+		'settings.fiscalCalendar.persian': 'Solar Hijri: 1 Farvardin to 29/30 Esfand (1405)',
+		'settings.fiscalCalendarHint':
+			'The calendar of the dues years, the fee schedule and the quarterly figures. A Solar Hijri year begins at Nowruz (1 Farvardin, about 21 March), its quarters are Farvardin–Khordad, Tir–Shahrivar, Mehr–Azar and Dey–Esfand, and dues are charged for 1405, not 2026.',
+		'settings.fiscalCalendarWarning':
+			'Changing it does not renumber what is already in the ledger: charges, fees and discounts keep the year they were written for. Change it before the first dues run, or at the start of a fiscal year.',
 		'settings.invalid': 'Not saved: {hint}',
 		'settings.saved': 'Saved',
 		'settings.tiers': 'Tiers',
@@ -282,6 +289,13 @@ export const joining = defineMessages({
 		'settings.orgNameEn': 'نام تشکل (انگلیسی)',
 		'settings.orgNameFa': 'نام تشکل (فارسی)',
 		'settings.orgNameZh': 'نام تشکل (چینی)',
+		'settings.fiscalCalendar': 'سال مالی دفتر حق عضویت',
+		'settings.fiscalCalendar.gregory': 'میلادی: ۱ ژانویه تا ۳۱ دسامبر (۲۰۲۶)',
+		'settings.fiscalCalendar.persian': 'هجری شمسی: ۱ فروردین تا ۲۹/۳۰ اسفند (۱۴۰۵)',
+		'settings.fiscalCalendarHint':
+			'تقویم سال‌های حق عضویت، جدول حق عضویت و آمار فصلی. سال هجری شمسی از نوروز (۱ فروردین، حدود ۲۱ مارس) آغاز می‌شود، فصل‌های آن فروردین تا خرداد، تیر تا شهریور، مهر تا آذر و دی تا اسفند است و حق عضویت برای سال ۱۴۰۵ صادر می‌شود، نه ۲۰۲۶.',
+		'settings.fiscalCalendarWarning':
+			'تغییر آن، سال آنچه را که در دفتر ثبت شده عوض نمی‌کند: بدهی‌ها، حق عضویت‌ها و تخفیف‌ها سالی را که با آن ثبت شده‌اند نگه می‌دارند. پیش از نخستین صدور حق عضویت یا در آغاز سال مالی تغییرش دهید.',
 		'settings.invalid': 'ذخیره نشد: {hint}',
 		'settings.saved': 'ذخیره شد',
 		'settings.tiers': 'رده‌های عضویت',
@@ -443,6 +457,14 @@ export const joining = defineMessages({
 		'settings.orgNameEn': '协会名称（英文）',
 		'settings.orgNameFa': '协会名称（波斯文）',
 		'settings.orgNameZh': '协会名称（中文）',
+		'settings.fiscalCalendar': '会费账簿的财年',
+		'settings.fiscalCalendar.gregory': '公历：1月1日至12月31日（2026）',
+		'settings.fiscalCalendar.persian':
+			'伊朗历（太阳回历）：法尔瓦丁月1日至埃斯凡德月29/30日（1405）',
+		'settings.fiscalCalendarHint':
+			'会费年度、收费标准和季度统计所用的历法。伊朗历年始于诺鲁孜节（法尔瓦丁月1日，约3月21日），四个季度为法尔瓦丁月至霍尔达德月、提尔月至沙赫里瓦尔月、梅赫尔月至阿扎尔月、迪月至埃斯凡德月，会费按1405年而非2026年收取。',
+		'settings.fiscalCalendarWarning':
+			'更改后，账簿中已有的记录不会重新编年：应收、收费标准和优惠仍保留录入时的年度。请在首次生成会费之前或财年开始时更改。',
 		'settings.invalid': '未保存：{hint}',
 		'settings.saved': '已保存',
 		'settings.tiers': '会员级别',
