@@ -59,6 +59,16 @@ test('[J2][J4] a prospect joins: inquiry, application, verification, offline app
 	await expect(admin.page.getByTestId('settings-message')).toContainText(
 		'Enter a whole number from 0 to 3650'
 	);
+	// A new currency asks first: amounts keep their numbers, so rials would read as yuan.
+	const currency = admin.page.locator('[data-config=currency]');
+	await currency.fill('cny');
+	await currency.press('Tab');
+	const change = admin.page.getByTestId('currency-change');
+	await expect(change).toContainText('Change the currency from IRR to CNY?');
+	await expect(change).toContainText(/IRR\s?[\d,]+ will read CN¥[\d,]+\.\d\d/);
+	await change.getByRole('button', { name: 'Keep IRR' }).click();
+	await expect(change).toHaveCount(0);
+	await expect(currency).toHaveValue('IRR');
 	await format.fill('GH-{n:5}');
 	await format.press('Tab');
 	await expect(admin.page.getByTestId('settings-message')).toHaveText('Saved');

@@ -109,6 +109,10 @@ export const joining = defineMessages({
 		'settings.viewOnly': 'Only administrators change the settings; you can read them.',
 		'settings.general': 'General',
 		'settings.currency': 'Currency (ISO 4217 code, e.g. IRR, CNY, EUR)',
+		'settings.currencyChange':
+			'Change the currency from {from} to {to}? Amounts are not converted: they keep their numbers, so a fee of {before} will read {after}, and the ledger’s amounts change the same way. Change the currency before the first fees and dues, or check every amount after.',
+		'settings.currencyChange.yes': 'Change to {to}',
+		'settings.currencyChange.no': 'Keep {from}',
 		'settings.lapseGraceDays': 'Days after the due date before a member lapses',
 		'settings.riskInactiveDays': 'Days without activity before a member is at risk',
 		'settings.memberNoFormat': 'Member number format',
@@ -281,6 +285,10 @@ export const joining = defineMessages({
 		'settings.viewOnly': 'فقط مدیران تنظیمات را تغییر می‌دهند؛ شما می‌توانید آن‌ها را بخوانید.',
 		'settings.general': 'عمومی',
 		'settings.currency': 'واحد پول (کد ISO 4217، مثلاً IRR)',
+		'settings.currencyChange':
+			'واحد پول از {from} به {to} تغییر کند؟ مبالغ تبدیل نمی‌شوند و عددشان می‌ماند: تعرفهٔ {before} به صورت {after} خوانده می‌شود و مبالغ دفتر حق عضویت هم همین‌طور. واحد پول را پیش از نخستین تعرفه‌ها و حق عضویت‌ها تغییر دهید، یا پس از آن همهٔ مبالغ را بررسی کنید.',
+		'settings.currencyChange.yes': 'تغییر به {to}',
+		'settings.currencyChange.no': '{from} بماند',
 		'settings.lapseGraceDays': 'روزهای پس از سررسید تا تعلیق عضویت',
 		'settings.riskInactiveDays': 'روزهای بدون فعالیت تا در معرض خطر شدن عضو',
 		'settings.memberNoFormat': 'قالب شماره عضویت',
@@ -450,6 +458,10 @@ export const joining = defineMessages({
 		'settings.viewOnly': '只有管理员可以修改设置；您可以查看。',
 		'settings.general': '基本设置',
 		'settings.currency': '货币（ISO 4217 代码，如 CNY、IRR）',
+		'settings.currencyChange':
+			'将货币从 {from} 改为 {to}？金额不会换算，数字保持不变：{before} 的会费将显示为 {after}，会费账本中的金额也同样变化。请在录入第一笔会费之前更改货币，或更改后逐一核对金额。',
+		'settings.currencyChange.yes': '改为 {to}',
+		'settings.currencyChange.no': '保留 {from}',
 		'settings.lapseGraceDays': '到期后多少天会员资格失效',
 		'settings.riskInactiveDays': '多少天无活动视为流失风险',
 		'settings.memberNoFormat': '会员编号格式',
