@@ -20,10 +20,12 @@ const numberAxis = (format: (n: number) => string) => ({
 const inReadingOrder = <T>(data: T[]): T[] => (dir() === 'rtl' ? [...data].reverse() : data);
 
 /**
- * Room on the side away from the value axis: the category labels, tilted when they are
- * many, hang over it, and the last one was cut at the chart's edge in Persian.
+ * Room on the left, whatever the direction: category labels, tilted when they are many,
+ * hang to the left of their tick, so the leftmost was cut at the chart's edge (the last
+ * month in Persian; the first in Chinese and English, when the value axis's own labels
+ * beside it are narrow).
  */
-const farSidePadding = () => (dir() === 'rtl' ? { left: 40 } : { right: 40 });
+const tiltedLabelRoom = { left: 40 };
 
 /**
  * Bars per category, one series per entry of `series` (e.g. this period and the one
@@ -40,7 +42,7 @@ export function barOptions(opts: {
 	return {
 		data: inReadingOrder(opts.data),
 		background: { visible: false },
-		padding: farSidePadding(),
+		padding: tiltedLabelRoom,
 		series: opts.series.map((s, i) => ({
 			type: 'bar' as const,
 			xKey: opts.xKey,
@@ -69,7 +71,7 @@ export function lineOptions(opts: {
 	return {
 		data: inReadingOrder(opts.data),
 		background: { visible: false },
-		padding: farSidePadding(),
+		padding: tiltedLabelRoom,
 		series: [
 			{
 				type: 'line',
