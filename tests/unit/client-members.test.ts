@@ -134,6 +134,18 @@ describe('MembersStore', () => {
 		expect(batches[1].remove).toEqual([ids[0]]);
 	});
 
+	it("a batch of this user's own edit names the fields written (for edits lost to a deletion)", () => {
+		const { a, b } = pair();
+		const id = a.addMember({ name: 'Acme' })!;
+		const mine: MemberBatch[] = [];
+		const theirs: MemberBatch[] = [];
+		a.subscribe((x) => mine.push(x));
+		b.subscribe((x) => theirs.push(x));
+		a.setField(id, 'legalRep', 'Chen Wei');
+		expect(mine[0].fields).toEqual(new Map([[id, ['legalRep']]]));
+		expect(theirs[0].fields).toBeUndefined();
+	});
+
 	it('keeps both edits when two people change different fields of one member', () => {
 		const { a, b } = pair();
 		const id = a.addMember({ name: 'Acme' })!;

@@ -45,6 +45,8 @@ export interface MemberBatch {
 	remove: string[];
 	/** Who made the change: the grid keeps focus and open editors for remote ones. */
 	origin: OriginKind;
+	/** This user's own edits (`local` only): the fields written, per updated row. */
+	fields?: Map<string, string[]>;
 }
 
 export type SetFieldResult =
@@ -166,6 +168,8 @@ export class MembersStore {
 
 	#apply(events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) {
 		const ids = new Set<string>();
+		const origin = originKind(tr.origin);
+		const fields = origin === 'local' ? new Map<string, string[]>() : undefined;
 		for (const e of events) {
 			if (e.target === this.members && e instanceof Y.YMapEvent) {
 				for (const k of e.keysChanged) if (k !== null) ids.add(k);
@@ -174,11 +178,18 @@ export class MembersStore {
 				const item = e.target._item;
 				if (item && item.parent === this.members && typeof item.parentSub === 'string') {
 					ids.add(item.parentSub);
+					if (fields && e instanceof Y.YMapEvent) {
+						fields.set(
+							item.parentSub,
+							[...e.keysChanged].filter((k) => k !== null)
+						);
+					}
 				}
 			}
 		}
 		if (ids.size === 0) return;
-		const batch: MemberBatch = { add: [], update: [], remove: [], origin: originKind(tr.origin) };
+		const batch: MemberBatch = { add: [], update: [], remove: [], origin };
+		if (fields) batch.fields = fields;
 		for (const id of ids) {
 			const y = this.members.get(id);
 			const had = this.#rows.has(id);
