@@ -139,3 +139,42 @@ test('[C9] a cell being edited is not overwritten under the person editing it', 
 	await a.context.close();
 	await b.context.close();
 });
+
+test('[C9] a row deleted under someone typing in it: they are told who deleted it and keep their text', async ({
+	browser
+}) => {
+	const { a, b } = await twoStaff(browser);
+	const tag = uniqueTag('L');
+	await search(b.page, tag); // B watches this test's rows only
+	const id = await addMember(a.page);
+	await editText(a.page, id, 'name', `${tag} Going Co`);
+	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} Going Co`);
+
+	// B is typing the legal representative when A deletes the member.
+	await cell(b.page, id, 'legalRep').click();
+	await b.page.keyboard.press('Enter');
+	await editor(b.page).fill('Typed by B');
+	await search(a.page, tag);
+	await a.page.locator(`.ag-row[row-id="${id}"] .ag-selection-checkbox input`).check();
+	await a.page.getByTestId('delete-selected').click();
+
+	// The row and B's editor are gone, but B is told, by whom, and sees the text.
+	await expect(b.page.locator(`.ag-row[row-id="${id}"]`)).toHaveCount(0);
+	const lost = b.page.getByTestId('edit-lost');
+	await expect(lost).toBeVisible();
+	await expect(lost.getByTestId('edit-lost-message')).toHaveText(
+		`${sara.displayName} deleted “${tag} Going Co” while you were editing Legal representative. Your text is below, so you can copy it.`
+	);
+	await expect(lost.getByTestId('edit-lost-value')).toHaveValue('Typed by B');
+
+	// A undoes the deletion: B can save the text after all.
+	await a.page.getByTestId('toast-undo').click();
+	await expect(lost.getByTestId('edit-lost-back')).toBeVisible();
+	await lost.getByTestId('edit-lost-save').click();
+	await expect(lost).toHaveCount(0);
+	for (const p of [a.page, b.page]) {
+		await expect(cellValue(p, id, 'legalRep')).toHaveText('Typed by B');
+	}
+	await a.context.close();
+	await b.context.close();
+});

@@ -5,7 +5,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
-import { addMember, editText, search, uniqueTag } from './members-helpers';
+import { addMember, editText, expectRowCount, search, uniqueTag } from './members-helpers';
 import { ADMIN, USERS } from './users';
 
 const sara = USERS[0];
@@ -170,5 +170,13 @@ test('a duplicate is flagged in the grid and the two records are merged', async 
 	await expect(page.locator('input[data-testid=field-name]')).toHaveCount(0);
 	await page.getByTestId('open-survivor').click();
 	await expect(page).toHaveURL(new RegExp(`/members/${first}$`));
+
+	// It is no longer a live member: not a row of the registry grid, nor counted there.
+	await page.goto('/members');
+	await waitForGrid(page);
+	await search(page, tag);
+	await expectRowCount(page, 1);
+	await expect(cell(page, first, 'name')).toBeVisible();
+	await expect(page.locator(`.gh-grid .ag-row[row-id="${second}"]`)).toHaveCount(0);
 	await context.close();
 });

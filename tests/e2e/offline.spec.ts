@@ -90,6 +90,42 @@ test('[C1][C2] offline edits survive a reload and merge both ways when back onli
 	await b.context.close();
 });
 
+test('[C1] an offline edit to a member someone else deleted meanwhile: told at sync, with the text', async ({
+	browser
+}) => {
+	const a = await loginContext(browser, sara);
+	const b = await loginContext(browser, li);
+	await waitForGrid(a.page);
+	await waitForGrid(b.page);
+	const tag = uniqueTag('Q');
+	await search(b.page, tag); // B watches this test's rows only
+	const id = await addMember(a.page);
+	await editText(a.page, id, 'name', `${tag} Gone Co`);
+	await expect(cellValue(b.page, id, 'name')).toHaveText(`${tag} Gone Co`);
+	await controlledByServiceWorker(a.page);
+
+	await a.context.setOffline(true);
+	await expect(a.page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	await editText(a.page, id, 'legalRep', 'Typed at the fair');
+	// Meanwhile B deletes that member.
+	await b.page.locator(`.ag-row[row-id="${id}"] .ag-selection-checkbox input`).check();
+	await b.page.getByTestId('delete-selected').click();
+	await expectRowCount(b.page, 0);
+	await expect(a.page.getByTestId('edit-lost')).toHaveCount(0);
+
+	// Back online: the member goes, and A is told what was not saved and by whom.
+	await a.context.setOffline(false);
+	await waitForGrid(a.page);
+	await expect(a.page.locator(`.ag-row[row-id="${id}"]`)).toHaveCount(0);
+	const lost = a.page.getByTestId('edit-lost');
+	await expect(lost.getByTestId('edit-lost-message')).toHaveText(
+		`${li.displayName} deleted “${tag} Gone Co” while you were offline. Your changes to it (Legal representative) were not saved; your text is below.`
+	);
+	await expect(lost.getByTestId('edit-lost-value')).toHaveValue('Typed at the fair');
+	await a.context.close();
+	await b.context.close();
+});
+
 test('[C3] a cell cleared offline counts as waiting, and is sent when the network is back', async ({
 	browser
 }) => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { MembersStore, type MemberBatch } from '../../src/lib/state/members.svelte';
+import {
+	cachedMemberRow,
+	MembersStore,
+	type MemberBatch
+} from '../../src/lib/state/members.svelte';
 import { prepareFieldInput, prepareFields } from '../../src/lib/state/member-input';
 
 /** Two docs wired to each other, as if through a server. */
@@ -130,6 +134,18 @@ describe('MembersStore', () => {
 		expect(batches[1].remove).toEqual([ids[0]]);
 	});
 
+	it("a batch of this user's own edit names the fields written (for edits lost to a deletion)", () => {
+		const { a, b } = pair();
+		const id = a.addMember({ name: 'Acme' })!;
+		const mine: MemberBatch[] = [];
+		const theirs: MemberBatch[] = [];
+		a.subscribe((x) => mine.push(x));
+		b.subscribe((x) => theirs.push(x));
+		a.setField(id, 'legalRep', 'Chen Wei');
+		expect(mine[0].fields).toEqual(new Map([[id, ['legalRep']]]));
+		expect(theirs[0].fields).toBeUndefined();
+	});
+
 	it('keeps both edits when two people change different fields of one member', () => {
 		const { a, b } = pair();
 		const id = a.addMember({ name: 'Acme' })!;
@@ -202,6 +218,65 @@ describe('MembersStore', () => {
 		row.set('region', { evil: true });
 		const s = new MembersStore({ doc });
 		expect(s.get('abcdefgh12')).toEqual({ id: 'abcdefgh12', name: 'Acme' });
+	});
+});
+
+describe('MembersStore and merged records', () => {
+	/** Two members, `gone` then merged into `keep` as the server's merge command does. */
+	function merged() {
+		const doc = new Y.Doc();
+		const s = new MembersStore({ doc });
+		const keep = s.addMember({ name: '北京华宇机械有限公司' })!;
+		const gone = s.addMember({ name: '北京华宇机械' })!;
+		const batches: MemberBatch[] = [];
+		s.subscribe((b) => batches.push(b));
+		doc.transact(() => {
+			const row = s.members.get(gone)!;
+			row.set('mergedInto', keep);
+			row.set('mergedAt', '2026-12-04T20:00:00.000Z');
+		}, 'server');
+		return { doc, s, keep, gone, batches };
+	}
+
+	it('a record merged into another leaves the rows, the count and the batches', () => {
+		const { s, keep, gone, batches } = merged();
+		expect(s.rows().map((r) => r.id)).toEqual([keep]);
+		expect(s.count).toBe(1);
+		expect(batches).toEqual([{ add: [], update: [], remove: [gone], origin: 'other' }]);
+		// Read afresh from the doc (a reload): left out as well.
+		const again = new MembersStore({ doc: s.doc });
+		expect(again.rows().map((r) => r.id)).toEqual([keep]);
+		expect(again.count).toBe(1);
+	});
+
+	it('its file still finds it by id, and what was merged into the survivor', () => {
+		const { s, keep, gone } = merged();
+		expect(s.get(gone)).toMatchObject({ id: gone, name: '北京华宇机械', mergedInto: keep });
+		expect(s.mergedRecords(keep).map((r) => r.id)).toEqual([gone]);
+		expect(s.mergedRecords(gone)).toEqual([]);
+	});
+
+	it('refuses to edit or delete it (the server keeps it frozen)', () => {
+		const { s, gone } = merged();
+		expect(s.setField(gone, 'legalRep', '张三')).toEqual({ ok: false, reason: 'merged' });
+		expect(s.members.get(gone)!.get('legalRep')).toBeUndefined();
+		expect(s.deleteMembers([gone])).toEqual({ deleted: 0, kept: 1 });
+		expect(s.members.has(gone)).toBe(true);
+	});
+
+	it('is left out of cached rows, fresh or not, and of the row cache it writes', () => {
+		const { doc, keep, gone } = merged();
+		const old = [
+			{ id: keep, name: '北京华宇机械有限公司' },
+			{ id: gone, name: '北京华宇机械', mergedInto: keep }
+		];
+		expect(cachedMemberRow(old[1])).toBeNull();
+		expect(cachedMemberRow(old[0])).toEqual(old[0]);
+		for (const fresh of [true, false]) {
+			const s = new MembersStore({ doc, cached: { rows: old, fresh } });
+			expect(s.rows().map((r) => r.id)).toEqual([keep]);
+			expect(s.count).toBe(1);
+		}
 	});
 });
 

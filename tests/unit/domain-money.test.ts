@@ -75,6 +75,18 @@ describe('money: parsing what people type', () => {
 		expect(parseMoney('١٢٣٫٤٥', 'USD')).toEqual(ok(12345));
 		expect(parseMoney('１２３', 'CNY')).toEqual(ok(12300));
 	});
+	it('full-width stops and commas from a Chinese input method', () => {
+		expect(parseMoney('１２３４５６．７８', 'CNY')).toEqual(ok(12345678));
+		expect(parseMoney('１２３，４５６', 'CNY')).toEqual(ok(12345600));
+		expect(parseMoney('123，456', 'CNY')).toEqual(ok(12345600));
+		expect(parseMoney('１，２３４，５６７．８９ 元', 'CNY')).toEqual(ok(123456789));
+		expect(parseMoney('￥１２３，４５６', 'CNY')).toEqual(ok(12345600));
+		expect(parseMoney('1、234、567', 'IRR')).toEqual(ok(1234567));
+		// Not groups of three: a decimal comma or a list, not read as either.
+		for (const v of ['1，5', '12，34', '1、2', '123，4567', '1,234，567']) {
+			expect(parseMoney(v, 'CNY')).toEqual({ ok: false, error: 'invalid' });
+		}
+	});
 	it('thousands separators, codes and signs', () => {
 		expect(parseMoney('USD 1,200.50', 'USD')).toEqual(ok(120050));
 		expect(parseMoney('¥88', 'CNY')).toEqual(ok(8800));

@@ -351,6 +351,19 @@ describe('surveys', () => {
 		expect(responseRates(prep, sep).campaigns).toEqual([]);
 	});
 
+	it('a record merged into another active member is not in the audience', () => {
+		const active = members.find((m) => m.status === 'active' && m.id !== members[0].id)!;
+		const merged = { ...active, id: 'mergedAway01', mergedInto: active.id };
+		const withMerged = {
+			...inputs,
+			docs: { ...inputs.docs, registry: { ...inputs.docs.registry, members: [...members, merged] } }
+		};
+		expect(responseRates(prepareSurveys(withMerged), oct)).toMatchObject({
+			audience: 5,
+			responded: 2
+		});
+	});
+
 	it('questions: 3 received in October, 1 open, 2 answered; of 3 due in October 1 answered on time', () => {
 		expect(questionFigures(prep, oct)).toEqual({
 			received: 3,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import { memberColumns } from '../../src/lib/components/grid/columns';
+import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
+import { normalizeName } from '../../src/lib/domain/normalize';
 import { setSettingsOptions } from '../../src/lib/components/grid/option-sets.svelte';
 import type { MemberRow } from '../../src/lib/domain/member';
 
@@ -46,5 +48,19 @@ describe('member columns and the settings’ tiers and categories', () => {
 		const defs = memberColumns({ readOnly: true });
 		expect(column(defs, 'tier').editable).toBe(false);
 		expect(column(defs, 'tier').cellEditorParams).toBeUndefined();
+	});
+});
+
+describe('quick search and full-width forms', () => {
+	it('"(中国)" typed with ASCII brackets finds “阿里巴巴（中国）有限公司”, as the duplicate finder calls them the same', () => {
+		const stored = '阿里巴巴（中国）有限公司';
+		expect(normalizeName('阿里巴巴(中国)有限公司')).toBe(normalizeName(stored));
+		const cell = quickFilterText(stored).toUpperCase();
+		for (const typed of ['(中国)', '（中国）', '阿里巴巴(中国)']) {
+			expect(cell).toContain(foldForSearch(typed).toUpperCase());
+		}
+		// Full-width Latin letters and digits too, and the other way round.
+		expect(quickFilterText('ＡＢＣ　１２３')).toBe(foldForSearch('abc 123'));
+		expect(quickFilterText('Beijing (Huayu) Ltd')).toContain(foldForSearch('（Ｈｕａｙｕ）'));
 	});
 });

@@ -167,13 +167,21 @@ export type ParsedMoney = { ok: true; amount: number } | { ok: false; error: Mon
 // Grouping marks people type or paste: comma, Arabic thousands sign, Persian/Arabic
 // comma, apostrophe (Swiss), spaces including narrow and no-break ones.
 const GROUPING = /[,\u066C\u060C'’\s\u00A0\u202F\u2009]/g;
+/**
+ * Typed with a Chinese input method in full-width mode: the full-width comma (，) and
+ * the ideographic comma (、) group thousands only in groups of three ("123，456");
+ * "1，5" may be a decimal comma and "1、2" a list, so those are refused.
+ */
+const WIDE_GROUPING = /[\uFF0C\u3001]/g;
+const WIDE_GROUPED = /^\d{1,3}(?:[\uFF0C\u3001]\d{3})+(?:[.\u066B]\d*)?$/;
 const SIGNS_AND_CODES = /^[^\d.\u066B]*|[^\d.\u066B]*$/g;
 /** What may stand around the number: a currency sign, code or name, and spaces. */
 const CURRENCY_AFFIX = /^[\s\p{Sc}]*(?:[A-Za-z]{3}|ریال|ريال|تومان|元|人民币|美元)?[\s\p{Sc}]*$/u;
 
 /**
  * What a person typed → integer minor units. Accepts Persian, Arabic-Indic and
- * full-width digits, thousands separators, the Arabic decimal sign (٫), a currency
+ * full-width digits, thousands separators (full-width ones in groups of three), the
+ * Arabic decimal sign (٫) and the full-width full stop (．), a currency
  * code or sign around the number ("USD 1,200.50", "۱۲۰٬۰۰۰ ریال", "¥88"). A value
  * with more decimals than the currency has is refused, not rounded.
  */
@@ -182,7 +190,10 @@ export function parseMoney(
 	currency: string,
 	opts: { allowNegative?: boolean } = {}
 ): ParsedMoney {
-	let s = normalizeDigits(String(input ?? '')).trim();
+	// The full-width full stop (．) is the decimal point a Chinese input method types.
+	let s = normalizeDigits(String(input ?? ''))
+		.replace(/\uFF0E/g, '.')
+		.trim();
 	if (s === '') return { ok: false, error: MONEY_ERROR.empty };
 	s = s.replace(/\u2212/g, '-');
 	// A minus sign only before the first digit ("-12", "USD -12", "-$12").
@@ -195,6 +206,10 @@ export function parseMoney(
 		if (!CURRENCY_AFFIX.test(affix)) return { ok: false, error: MONEY_ERROR.invalid };
 	}
 	s = s.replace(SIGNS_AND_CODES, '');
+	if (s.search(WIDE_GROUPING) >= 0) {
+		if (!WIDE_GROUPED.test(s)) return { ok: false, error: MONEY_ERROR.invalid };
+		s = s.replace(WIDE_GROUPING, '');
+	}
 	s = s.replace(/\u066B/g, '.').replace(GROUPING, '');
 	const d = minorDigits(currency);
 	// Whole-unit currencies: "1.000.000" is grouping, not a decimal point.

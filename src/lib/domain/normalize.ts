@@ -40,6 +40,21 @@ function asciiDigits(s: string): string {
 	return out;
 }
 
+/**
+ * Characters that are the same letter, digit or sign in another form, in one form:
+ * compatibility forms (NFKC: full-width letters, digits and brackets such as （中国）,
+ * ligatures, Arabic presentation forms) and Arabic yeh and kaf as Persian keyboards
+ * type them. Case and punctuation are kept. What the duplicate keys start from, and
+ * what the grids' quick search folds both the query and the cells with, so that a
+ * search finds what the duplicate finder calls the same.
+ */
+export function foldForms(s: string): string {
+	return s
+		.normalize('NFKC')
+		.replace(/[\u064A\u0649]/g, '\u06CC')
+		.replace(/\u0643/g, '\u06A9');
+}
+
 /** Arabic letters to the forms Persian keyboards type. Applied after marks are stripped. */
 const LETTERS: Record<string, string> = {
 	'\u064A': '\u06CC', // ي → ی
@@ -257,7 +272,7 @@ const EXTENSION = /(?:\bext\b\.?|\bx(?=\s*\d)|#|داخلی|分机|分機|转|轉
  */
 export function normalizePhone(s: string): string {
 	if (typeof s !== 'string') return '';
-	const t = asciiDigits(s.normalize('NFKC')).replace(EXTENSION, '');
+	const t = asciiDigits(foldForms(s)).replace(EXTENSION, '');
 	const plus = /^\s*\+/.test(t);
 	let d = t.replace(/\D+/g, '');
 	if (d === '') return '';
@@ -281,8 +296,7 @@ export function normalizePhone(s: string): string {
 /** Lower-case address without decorations; "" when it is not an address at all. */
 export function normalizeEmail(s: string): string {
 	if (typeof s !== 'string') return '';
-	let e = s
-		.normalize('NFKC')
+	let e = foldForms(s)
 		.replace(INVISIBLE, '')
 		.trim()
 		.toLowerCase()

@@ -105,14 +105,19 @@ export function prepareSurveys(inputs: ReportInputs): PreparedSurveys {
 		(s?.campaigns?.length ?? 0) + (s?.items?.length ?? 0) + (s?.complaints?.length ?? 0) > 0;
 	// Without surveys there is nothing to report, so no pass over the registry (it is
 	// prepared again on every registry edit).
-	const members = (available ? (inputs.docs.registry?.members ?? []) : []).map((m) => ({
-		id: m.id,
-		status: str(m.status),
-		tier: str(m.tier),
-		region: str(m.region),
-		enterpriseType: str(m.enterpriseType),
-		size: str(m.size)
-	}));
+	// A record merged into another is the same company as its survivor: not in an
+	// audience (as in the members area and the campaign pages).
+	const registry = available ? (inputs.docs.registry?.members ?? []) : [];
+	const members = registry
+		.filter((m) => m.mergedInto === undefined)
+		.map((m) => ({
+			id: m.id,
+			status: str(m.status),
+			tier: str(m.tier),
+			region: str(m.region),
+			enterpriseType: str(m.enterpriseType),
+			size: str(m.size)
+		}));
 	const prep: PreparedSurveys = {
 		available: false,
 		today: inputs.today,

@@ -103,12 +103,21 @@ export class LedgerSession {
 		return this.registryAccess === 'edit' && !(this.registryRoom?.readOnly ?? false);
 	}
 
+	/** Live members by id (merged records left out: no dues, no picker, no lapse). */
 	memberMap(): Map<string, MemberRow> {
 		const v = this.membersVersion;
 		if (this.#memberMap && this.#memberMap.v === v) return this.#memberMap.map;
 		const map = new Map((this.members?.rows() ?? []).map((r) => [r.id, r]));
 		this.#memberMap = { v, map };
 		return map;
+	}
+
+	/**
+	 * One member by id for a label: a live member or a merged record, whose entries
+	 * stay in the ledger under its own id.
+	 */
+	member(id: string): MemberRow | undefined {
+		return this.memberMap().get(id) ?? this.members?.get(id);
 	}
 
 	settings(): LedgerSettings {

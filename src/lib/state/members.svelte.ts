@@ -10,6 +10,14 @@
  * store hands the grid one batch of adds, updates and removes. Nothing rebuilds all
  * rows per edit (the registry will hold 100k rows).
  *
+ * Live members only: a record merged into another (`mergedInto`, domain/merge.ts) stays
+ * in the doc, frozen, with its number and history, but it is the same company as its
+ * survivor. `rows()`, `count` and the batches leave it out (a record that becomes
+ * merged arrives as a `remove`), so the grid, its counts and exports, the pipeline,
+ * the duplicate index, pickers and imports never see it without asking. Only lookups
+ * by id (`get`) and `mergedRecords` return it, for the member file that shows it
+ * read-only; `setField` refuses it.
+ *
  * Commands run in `doc.transact(…, LOCAL)`; the undo manager tracks only LOCAL, so
  * undo and redo only ever touch this user's own edits.
  */
@@ -37,12 +45,14 @@ export interface MemberBatch {
 	remove: string[];
 	/** Who made the change: the grid keeps focus and open editors for remote ones. */
 	origin: OriginKind;
+	/** This user's own edits (`local` only): the fields written, per updated row. */
+	fields?: Map<string, string[]>;
 }
 
 export type SetFieldResult =
 	| { ok: true; changed: boolean }
 	| { ok: false; reason: 'invalid'; expectKey: string }
-	| { ok: false; reason: 'readOnly' | 'serverOwned' | 'noSuchRow' };
+	| { ok: false; reason: 'readOnly' | 'serverOwned' | 'noSuchRow' | 'merged' };
 
 type RowMap = Y.Map<unknown>;
 
@@ -54,15 +64,19 @@ function toRow(id: string, y: RowMap): MemberRow {
 	return row as MemberRow;
 }
 
+/** A record merged into another: kept in the doc, not a live member. */
+const isMerged = (y: RowMap): boolean => y.get('mergedInto') !== undefined;
+
 /**
- * A row read back from the row cache (IndexedDB is a boundary): an object with a
- * string id; keys that are not member fields with primitive values are dropped.
- * Null for anything else.
+ * A row read back from the row cache (IndexedDB is a boundary) or the server's first
+ * look: an object with a string id; keys that are not member fields with primitive
+ * values are dropped. Null for anything else, and for a merged record (not a live
+ * member; a cache written before they were left out may hold one).
  */
 export function cachedMemberRow(raw: unknown): MemberRow | null {
 	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
 	const r = raw as Record<string, unknown>;
-	if (typeof r.id !== 'string' || r.id === '') return null;
+	if (typeof r.id !== 'string' || r.id === '' || r.mergedInto !== undefined) return null;
 	let clean = true;
 	for (const k in r) {
 		if (k !== 'id' && !readStoredField(k, r[k])) {
@@ -109,10 +123,13 @@ export class MembersStore {
 	readOnly = $state(false);
 	canUndo = $state(false);
 	canRedo = $state(false);
-	/** Number of members in the doc (not after filters). */
+	/** Number of live members in the doc (not after filters; merged records left out). */
 	count = $state(0);
 
+	/** Live members only. */
 	#rows = new Map<string, MemberRow>();
+	/** Merged records read so far by `get` (few, frozen; dropped when touched). */
+	#merged = new Map<string, MemberRow>();
 	#listeners = new Set<(b: MemberBatch) => void>();
 	#offs: (() => void)[] = [];
 
@@ -121,12 +138,14 @@ export class MembersStore {
 		this.readOnly = opts.readOnly ?? false;
 		this.members = opts.doc.getMap<RowMap>(MEMBERS_MAP);
 		if (opts.cached?.fresh) {
-			for (const row of opts.cached.rows) this.#rows.set(row.id, row);
+			for (const row of opts.cached.rows) {
+				if (row.mergedInto === undefined) this.#rows.set(row.id, row);
+			}
 		} else {
 			const before = new Map<string, MemberRow>();
 			for (const row of opts.cached?.rows ?? []) before.set(row.id, row);
 			for (const [id, y] of this.members.entries()) {
-				if (!(y instanceof Y.Map)) continue;
+				if (!(y instanceof Y.Map) || isMerged(y)) continue;
 				const row = toRow(id, y);
 				const old = before.get(id);
 				this.#rows.set(id, old && sameMemberRow(old, row) ? old : row);
@@ -149,6 +168,8 @@ export class MembersStore {
 
 	#apply(events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) {
 		const ids = new Set<string>();
+		const origin = originKind(tr.origin);
+		const fields = origin === 'local' ? new Map<string, string[]>() : undefined;
 		for (const e of events) {
 			if (e.target === this.members && e instanceof Y.YMapEvent) {
 				for (const k of e.keysChanged) if (k !== null) ids.add(k);
@@ -157,15 +178,23 @@ export class MembersStore {
 				const item = e.target._item;
 				if (item && item.parent === this.members && typeof item.parentSub === 'string') {
 					ids.add(item.parentSub);
+					if (fields && e instanceof Y.YMapEvent) {
+						fields.set(
+							item.parentSub,
+							[...e.keysChanged].filter((k) => k !== null)
+						);
+					}
 				}
 			}
 		}
 		if (ids.size === 0) return;
-		const batch: MemberBatch = { add: [], update: [], remove: [], origin: originKind(tr.origin) };
+		const batch: MemberBatch = { add: [], update: [], remove: [], origin };
+		if (fields) batch.fields = fields;
 		for (const id of ids) {
 			const y = this.members.get(id);
 			const had = this.#rows.has(id);
-			if (y instanceof Y.Map) {
+			this.#merged.delete(id);
+			if (y instanceof Y.Map && !isMerged(y)) {
 				const row = toRow(id, y);
 				this.#rows.set(id, row);
 				(had ? batch.update : batch.add).push(row);
@@ -179,13 +208,34 @@ export class MembersStore {
 		for (const f of this.#listeners) f(batch);
 	}
 
-	/** All rows now (a new array; the row objects are shared, do not mutate them). */
+	/** All live members now (a new array; the row objects are shared, do not mutate them). */
 	rows(): MemberRow[] {
 		return [...this.#rows.values()];
 	}
 
+	/** One record by id: a live member, or a merged record (check `mergedInto`). */
 	get(id: string): MemberRow | undefined {
-		return this.#rows.get(id);
+		const live = this.#rows.get(id);
+		if (live) return live;
+		const known = this.#merged.get(id);
+		if (known) return known;
+		const y = this.members.get(id);
+		if (!(y instanceof Y.Map) || !isMerged(y)) return undefined;
+		const row = toRow(id, y);
+		this.#merged.set(id, row);
+		return row;
+	}
+
+	/** The records merged into `survivorId` (a walk over the doc: for one member's file). */
+	mergedRecords(survivorId: string): MemberRow[] {
+		const out: MemberRow[] = [];
+		for (const [id, y] of this.members.entries()) {
+			if (y instanceof Y.Map && y.get('mergedInto') === survivorId) {
+				const row = this.get(id);
+				if (row) out.push(row);
+			}
+		}
+		return out;
 	}
 
 	/** Be told of every change as one batch per transaction. Returns the unsubscribe. */
@@ -229,6 +279,8 @@ export class MembersStore {
 		if (SERVER_OWNED_FIELDS.has(field)) return { ok: false, reason: 'serverOwned' };
 		const row = this.members.get(id);
 		if (!(row instanceof Y.Map)) return { ok: false, reason: 'noSuchRow' };
+		// Frozen on the server (guard.ts): a write would be undone without a word.
+		if (isMerged(row)) return { ok: false, reason: 'merged' };
 		const input = prepareFieldInput(field, raw);
 		if (!input.ok) return { ok: false, reason: 'invalid', expectKey: input.expectKey };
 		const current = row.get(field);
@@ -244,12 +296,15 @@ export class MembersStore {
 
 	/**
 	 * Delete rows in one undo step. A member with a member number is kept (one number
-	 * for life; the server guard would restore the row anyway).
+	 * for life; the server guard would restore the row anyway), and so is a merged record.
 	 */
 	deleteMembers(ids: readonly string[]): { deleted: number; kept: number } {
 		if (this.readOnly) return { deleted: 0, kept: 0 };
 		const present = ids.filter((id) => this.members.has(id));
-		const deletable = present.filter((id) => this.#rows.get(id)?.memberNo === undefined);
+		const deletable = present.filter((id) => {
+			const row = this.#rows.get(id);
+			return row !== undefined && row.memberNo === undefined;
+		});
 		const kept = present.length - deletable.length;
 		if (deletable.length > 0) {
 			this.doc.transact(() => {

@@ -4,6 +4,7 @@
  * matches, so a Persian date or an option label can be found as shown.
  */
 import type { FieldSpec } from '$lib/domain/fields';
+import { foldForms } from '$lib/domain/normalize';
 import { normalizeDigits } from '$lib/domain/text';
 import { settingsOptionLabel } from './option-sets.svelte';
 import {
@@ -42,15 +43,14 @@ export function formatField(spec: FieldSpec, value: unknown): string {
 }
 
 /**
- * Fold what differs between how people type and how text is stored: case, Arabic vs
- * Persian forms of yeh and kaf, Persian/Arabic/full-width digits, zero-width
- * non-joiners.
+ * Fold what differs between how people type and how text is stored: full-width and
+ * other compatibility forms, so "(中国)" finds "（中国）" (foldForms: what the
+ * duplicate finder starts from), case, Arabic vs Persian forms of yeh and kaf,
+ * Persian/Arabic digits, zero-width non-joiners.
  */
 export function foldForSearch(s: string): string {
-	return normalizeDigits(s)
+	return normalizeDigits(foldForms(s))
 		.toLowerCase()
-		.replace(/\u064a/g, '\u06cc')
-		.replace(/\u0643/g, '\u06a9')
 		.replace(/\u200c/g, ' ');
 }
 

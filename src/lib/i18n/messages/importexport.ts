@@ -30,6 +30,8 @@ export const importexport = defineMessages({
 		'import.file.summary': '{name}: {rows} rows, {columns} columns',
 		'import.file.encoding': 'Encoding',
 		'import.file.delimiter': 'Separator',
+		'import.file.delimiterTab': 'Tab',
+		'import.file.delimiterSpace': 'Space',
 		'import.file.ragged': '{count} rows have a different number of cells than the header row.',
 		'import.file.unclosedQuote':
 			'Row {line}: a quoted value is never closed, so the rest of the file was not read. Check the file there.',
@@ -158,6 +160,8 @@ export const importexport = defineMessages({
 		'import.file.summary': '{name}: {rows} ردیف، {columns} ستون',
 		'import.file.encoding': 'رمزگذاری',
 		'import.file.delimiter': 'جداکننده',
+		'import.file.delimiterTab': 'تب',
+		'import.file.delimiterSpace': 'فاصله',
 		'import.file.ragged': '{count} ردیف تعداد خانه‌هایی متفاوت با ردیف عنوان دارند.',
 		'import.file.unclosedQuote':
 			'ردیف {line}: یک مقدار داخل گیومه بسته نشده و بقیهٔ فایل خوانده نشد. فایل را در آن قسمت بررسی کنید.',
@@ -278,6 +282,8 @@ export const importexport = defineMessages({
 		'import.file.summary': '{name}：{rows} 行，{columns} 列',
 		'import.file.encoding': '编码',
 		'import.file.delimiter': '分隔符',
+		'import.file.delimiterTab': '制表符',
+		'import.file.delimiterSpace': '空格',
 		'import.file.ragged': '有 {count} 行的单元格数与标题行不同。',
 		'import.file.unclosedQuote':
 			'第 {line} 行：引号内的值没有结束，文件其余部分未被读取。请检查该处。',

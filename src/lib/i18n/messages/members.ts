@@ -33,6 +33,20 @@ export const members = defineMessages({
 			'{count} selected member has a member number and was kept: the number is for life, and the member file is never deleted.',
 		'members.toastUndo': 'Undo',
 		'members.toastClose': 'Dismiss',
+		'members.editLost.title': 'Your change was not saved',
+		'members.editLost.by':
+			'{who} deleted “{member}” while you were editing {field}. Your text is below, so you can copy it.',
+		'members.editLost.someone':
+			'Someone else deleted “{member}” while you were editing {field}. Your text is below, so you can copy it.',
+		'members.editLost.offlineBy':
+			'{who} deleted “{member}” while you were offline. Your changes to it ({field}) were not saved; your text is below.',
+		'members.editLost.offlineSomeone':
+			'Someone else deleted “{member}” while you were offline. Your changes to it ({field}) were not saved; your text is below.',
+		'members.editLost.unnamed': 'a member without a name',
+		'members.editLost.copy': 'Copy',
+		'members.editLost.copied': 'Copied',
+		'members.editLost.back': 'The deletion was undone: the member is back.',
+		'members.editLost.save': 'Save my change',
 		'members.columns': 'Columns',
 		'members.resetView': 'Reset layout',
 		'members.empty': 'No members yet. Add the first one with “Add member”.',
@@ -167,6 +181,20 @@ export const members = defineMessages({
 			'{count} عضو انتخاب‌شده شمارهٔ عضویت دارد و نگه داشته شد: شمارهٔ عضویت مادام‌العمر است و پروندهٔ عضو حذف نمی‌شود.',
 		'members.toastUndo': 'واگرد',
 		'members.toastClose': 'بستن',
+		'members.editLost.title': 'تغییر شما ذخیره نشد',
+		'members.editLost.by':
+			'{who} «{member}» را هنگامی که {field} را ویرایش می‌کردید حذف کرد. متن شما در زیر آمده است تا بتوانید آن را کپی کنید.',
+		'members.editLost.someone':
+			'کاربر دیگری «{member}» را هنگامی که {field} را ویرایش می‌کردید حذف کرد. متن شما در زیر آمده است تا بتوانید آن را کپی کنید.',
+		'members.editLost.offlineBy':
+			'{who} «{member}» را هنگامی که آفلاین بودید حذف کرد. تغییرات شما در آن ({field}) ذخیره نشد؛ متن شما در زیر آمده است.',
+		'members.editLost.offlineSomeone':
+			'کاربر دیگری «{member}» را هنگامی که آفلاین بودید حذف کرد. تغییرات شما در آن ({field}) ذخیره نشد؛ متن شما در زیر آمده است.',
+		'members.editLost.unnamed': 'عضوی بی‌نام',
+		'members.editLost.copy': 'کپی',
+		'members.editLost.copied': 'کپی شد',
+		'members.editLost.back': 'حذف واگردانده شد: عضو بازگشته است.',
+		'members.editLost.save': 'ذخیرهٔ تغییر من',
 		'members.columns': 'ستون‌ها',
 		'members.resetView': 'چیدمان پیش‌فرض',
 		'members.empty': 'هنوز عضوی ثبت نشده است. نخستین عضو را با «افزودن عضو» ثبت کنید.',
@@ -300,6 +328,20 @@ export const members = defineMessages({
 			'所选会员中有 {count} 名已有会员编号，已保留：终身一号，会员档案不删除。',
 		'members.toastUndo': '撤销',
 		'members.toastClose': '关闭',
+		'members.editLost.title': '您的修改未保存',
+		'members.editLost.by':
+			'您编辑“{field}”时，{who} 删除了“{member}”。您输入的内容如下，可复制保存。',
+		'members.editLost.someone':
+			'您编辑“{field}”时，其他用户删除了“{member}”。您输入的内容如下，可复制保存。',
+		'members.editLost.offlineBy':
+			'您离线期间，{who} 删除了“{member}”。您对它的修改（{field}）未保存，内容如下。',
+		'members.editLost.offlineSomeone':
+			'您离线期间，其他用户删除了“{member}”。您对它的修改（{field}）未保存，内容如下。',
+		'members.editLost.unnamed': '未命名的会员',
+		'members.editLost.copy': '复制',
+		'members.editLost.copied': '已复制',
+		'members.editLost.back': '删除已被撤销，该会员已恢复。',
+		'members.editLost.save': '保存我的修改',
 		'members.columns': '列',
 		'members.resetView': '恢复默认布局',
 		'members.empty': '还没有会员。点击“添加会员”录入第一位。',
