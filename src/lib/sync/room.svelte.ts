@@ -88,6 +88,7 @@ type MessageHandler = WebsocketProvider['messageHandlers'][number];
 export const isAccountDisabledClose = (code: number, reason: string | undefined) =>
 	code === CLOSE.Forbidden && reason === CLOSE_REASON_ACCOUNT_DISABLED;
 
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state
 const accountDisabledListeners = new Set<() => void>();
 /**
  * Called when a room learns the account was disabled (the root layout signs out and
