@@ -23,6 +23,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { DOC } from '../../src/lib/domain/access';
 import { ROW_ID_PATTERN } from '../../src/lib/domain/member';
+import { printedMemberNo, readConfig } from '../../src/lib/domain/settings';
 import {
 	answerId,
 	audienceOf,
@@ -90,6 +91,7 @@ interface RegistryMember {
 	name?: string;
 	email?: string;
 	memberNo?: number;
+	certificateNo?: string;
 	status?: string;
 	tier?: string;
 	region?: string;
@@ -363,6 +365,10 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				const members = await deps.rooms.withRoom(`${org}/${DOC.registry}`, (room) =>
 					registryMembers(room.doc)
 				);
+				// The member number as printed on the certificate, as everywhere else.
+				const { memberNoFormat } = await deps.rooms.withRoom(`${org}/${DOC.settings}`, (room) =>
+					readConfig(room.doc.getMap<unknown>('config').toJSON())
+				);
 				const targets = body.memberIds
 					? body.memberIds.map((id) => members.get(id)).filter((m) => m !== undefined)
 					: audienceOf(campaign, members.values());
@@ -404,7 +410,7 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				const csv = toCsv(
 					['memberNo', 'name', 'email', 'language', 'link', 'expiresAt', 'memberId'],
 					issued.map(({ m, token, language }) => [
-						m.memberNo ?? '',
+						printedMemberNo(m, memberNoFormat),
 						m.name ?? '',
 						m.email ?? '',
 						language,

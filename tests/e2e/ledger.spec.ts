@@ -394,7 +394,7 @@ test('lapse review: finance sees who is past the grace period; staff set the sta
 async function activeMember(
 	cookie: string,
 	m: { id: string; name: string; tier: string; region: string }
-): Promise<number> {
+): Promise<{ no: number; printed: string }> {
 	const registry = await openDoc('default/registry', cookie);
 	const row = () => registry.doc.getMap('members').get(m.id) as Y.Map<unknown> | undefined;
 	if (!row()) {
@@ -420,8 +420,9 @@ async function activeMember(
 	}
 	await expect.poll(() => row()?.get('status')).toBe('active');
 	const no = Number(row()!.get('memberNo'));
+	const printed = String(row()!.get('certificateNo'));
 	registry.close();
-	return no;
+	return { no, printed };
 }
 
 const FARSI = {
@@ -436,16 +437,17 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 }) => {
 	test.slow();
 	const cookie = await adminCookie();
-	const memberNo = await activeMember(cookie, FARSI);
+	const { no: memberNo, printed } = await activeMember(cookie, FARSI);
 	const ledger = await openDoc('default/ledger', cookie);
 	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
 	const online = () =>
 		expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
-	const persian = (n: number) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+	const persian = (n: number | string) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
 	// This year as a year box on a Persian page shows it: in Persian digits, read back as a year.
 	const thisYear = persian(new Date().getFullYear());
-	// How the ledger pages name the member: the member number in Persian digits.
-	const label = `${persian(memberNo)} · ${FARSI.name}`;
+	// How the ledger pages name the member: the member number as printed on the
+	// certificate (00012), in Persian digits.
+	const label = `${persian(printed)} · ${FARSI.name}`;
 
 	// Fees: a Solar Hijri year is not a dues year. It says so, and takes no fee (that would
 	// be saved for no year).
@@ -509,9 +511,10 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 
 	// A payment of half: the allocation table shows the charge's year as the entries grid does.
 	await page.getByTestId('record-payment').click();
-	// The member is found by their number in either digits, and shown in Persian digits.
+	// The member is found by their number, bare or as printed, in either digits, and shown
+	// as printed in Persian digits.
 	const pay = page.getByTestId('payment-dialog');
-	for (const typed of [persian(memberNo), String(memberNo)]) {
+	for (const typed of [persian(memberNo), String(memberNo), printed, persian(printed)]) {
 		await pay.getByTestId('member-search').fill(typed);
 		await expect(pay.getByRole('option', { name: label, exact: true })).toBeVisible();
 	}

@@ -150,6 +150,7 @@ beforeAll(async () => {
 			status: 'active',
 			region: 'Tehran',
 			memberNo: 2,
+			certificateNo: 'TA-00002',
 			language: 'fa'
 		});
 		setRow(doc, 'members', members.cy, { name: '=cmd()', status: 'active', memberNo: 3 });
@@ -172,6 +173,9 @@ describe('survey links: issuing', () => {
 		expect([...r.tokens.keys()].sort()).toEqual([members.ava, members.bo, members.cy].sort());
 		expect(r.text).toContain('بو صنعت');
 		expect(r.text).toContain("'=cmd()"); // defused for spreadsheets
+		// The member number as printed on the certificate: the stored one, else the format's.
+		expect(r.text).toContain('\r\n00001,Ava Forge,');
+		expect(r.text).toContain('\r\nTA-00002,بو صنعت,');
 		// Issuing again skips members who have a live link.
 		const again = await issue(s.campaign);
 		expect(again.tokens.size).toBe(0);
