@@ -290,8 +290,25 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 							{ answers: errors }
 						);
 					}
-					const now = new Date().toISOString();
 					const member = link.memberId;
+					// An empty response is no response: the results would not count it, so it
+					// must not be stored as one either (the answers after this submission).
+					const written = new Map(writes.map((w) => [w.q.id, w.value]));
+					const stored = doc.getMap<unknown>('answers');
+					const answersSomething = questions.some((q) => {
+						if (written.has(q.id)) return written.get(q.id) !== null;
+						const y = stored.get(answerId(c.id, member, q.id));
+						const v = y instanceof Y.Map ? y.get('value') : undefined;
+						return v !== undefined && v !== null && v !== '';
+					});
+					if (!answersSomething) {
+						throw new HttpError(
+							400,
+							'empty_response',
+							'Answer at least one question before you send your answers.'
+						);
+					}
+					const now = new Date().toISOString();
 					room.transactAsServer((d) => {
 						const answers = d.getMap<Y.Map<unknown>>('answers');
 						for (const { q, value } of writes) {

@@ -311,6 +311,12 @@ test('Persian: the builder numbers its questions and a number answered in Persia
 	await member.goto(link);
 	await expect(member.locator('html')).toHaveAttribute('dir', 'rtl');
 	const answer = member.locator('.gh-public-num');
+	// Nothing answered is not a response: the page says so and sends nothing.
+	await member.getByTestId('public-submit').click();
+	await expect(member.getByTestId('public-error')).toHaveText(
+		'پیش از ارسال، دست‌کم به یک پرسش پاسخ دهید.'
+	);
+	await expect(member.getByTestId('public-thanks')).toHaveCount(0);
 	await answer.fill('۲۵');
 	await member.getByTestId('public-submit').click();
 	await expect(member.getByTestId('public-thanks')).toBeVisible();

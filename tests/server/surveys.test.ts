@@ -245,6 +245,33 @@ describe('survey links: answering', () => {
 		expect(again.body.questions[1].value).toBe(4);
 	});
 
+	it('refuses an empty response (nothing answered), writing nothing', async () => {
+		const s = await makeCampaign();
+		await asServer(SURVEYS, (doc) => {
+			(doc.getMap('questions').get(s.q.pick) as Y.Map<unknown>).set('required', false);
+		});
+		const { tokens } = await issue(s.campaign);
+		const before = await surveysJson();
+		for (const answers of [{}, { [s.q.pick]: '', [s.q.rate]: '', [s.q.note]: '   ' }]) {
+			const r = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+				body: { answers }
+			});
+			expect(r.status).toBe(400);
+			expect(r.body.error.code).toBe('empty_response');
+		}
+		expect(await surveysJson()).toBe(before);
+		// One answer is a response.
+		const ok = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.note]: 'ok' } }
+		});
+		expect(ok.status).toBe(200);
+		// Clearing every answer again is refused too: the response would be empty.
+		const cleared = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.note]: '' } }
+		});
+		expect(cleared.body.error?.code).toBe('empty_response');
+	});
+
 	it('refuses a missing required answer and a wrong option, writing nothing', async () => {
 		const s = await makeCampaign();
 		const { tokens } = await issue(s.campaign);

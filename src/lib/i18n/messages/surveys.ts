@@ -197,6 +197,7 @@ export const surveys = defineMessages({
 		'sv.public.update': 'Send my changes',
 		'sv.public.sending': 'Sending…',
 		'sv.public.fix': 'Some answers need a look: see the marked questions.',
+		'sv.public.empty': 'Answer at least one question before you send your answers.',
 		'sv.public.ratingScale': '1 = poor, 5 = excellent',
 		'sv.public.privacy': 'Your answers go only to the association’s membership office.',
 		'sv.public.closed':
@@ -411,6 +412,7 @@ export const surveys = defineMessages({
 		'sv.public.update': 'ارسال تغییرات',
 		'sv.public.sending': 'در حال ارسال…',
 		'sv.public.fix': 'برخی پاسخ‌ها نیاز به بازبینی دارند: پرسش‌های نشان‌دار را ببینید.',
+		'sv.public.empty': 'پیش از ارسال، دست‌کم به یک پرسش پاسخ دهید.',
 		'sv.public.ratingScale': '۱ = ضعیف، ۵ = عالی',
 		'sv.public.privacy': 'پاسخ‌های شما فقط به واحد عضویت تشکل می‌رسد.',
 		'sv.public.closed': 'این نظرسنجی بسته شده است و پاسخی نمی‌پذیرد. از توجه شما سپاس‌گزاریم.',
@@ -620,6 +622,7 @@ export const surveys = defineMessages({
 		'sv.public.update': '提交修改',
 		'sv.public.sending': '正在提交…',
 		'sv.public.fix': '部分回答需要修改，请查看标出的问题。',
+		'sv.public.empty': '请至少回答一个问题后再提交。',
 		'sv.public.ratingScale': '1 = 差，5 = 优',
 		'sv.public.privacy': '您的回答仅提供给协会组织部。',
 		'sv.public.closed': '此调查已结束，不再接受回答。感谢您的关注。',
