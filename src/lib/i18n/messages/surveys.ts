@@ -173,6 +173,8 @@ export const surveys = defineMessages({
 		'sv.links.notOpen':
 			'The survey is not open (or past its expiry): open it in Questions before creating links.',
 		'sv.links.create': 'Create links and download CSV',
+		'sv.links.emptyAudience':
+			'No member matches this survey’s audience (active members only). Check the audience, then create the links.',
 		'sv.links.reissue': 'New links for everyone (old ones stop working)',
 		'sv.links.working': 'Creating links…',
 		'sv.links.created': '{count} links created; the CSV was downloaded.',
@@ -388,6 +390,8 @@ export const surveys = defineMessages({
 		'sv.links.notOpen':
 			'نظرسنجی باز نیست (یا منقضی شده است): پیش از ساختن پیوندها آن را در بخش پرسش‌ها باز کنید.',
 		'sv.links.create': 'ساختن پیوندها و دریافت CSV',
+		'sv.links.emptyAudience':
+			'هیچ عضوی با مخاطبان این نظرسنجی (فقط اعضای فعال) جور نیست. مخاطبان را بررسی کنید و سپس پیوندها را بسازید.',
 		'sv.links.reissue': 'پیوند تازه برای همه (پیوندهای قبلی از کار می‌افتند)',
 		'sv.links.working': 'در حال ساختن پیوندها…',
 		'sv.links.created': '{count} پیوند ساخته شد؛ فایل CSV دریافت شد.',
@@ -601,6 +605,8 @@ export const surveys = defineMessages({
 			'发送对象中的每位会员获得一个个人链接：无需登录即可以会员的语言打开此调查，调查结束或过期后失效。链接只在此次下载的 CSV 中出现一次，请保存用于发送。',
 		'sv.links.notOpen': '调查未开放（或已过期）：请先在“问卷”中将其设为进行中，再生成链接。',
 		'sv.links.create': '生成链接并下载 CSV',
+		'sv.links.emptyAudience':
+			'没有会员符合此调查的对象（仅限正式会员）。请检查调查对象后再生成链接。',
 		'sv.links.reissue': '为所有人重新生成（旧链接失效）',
 		'sv.links.working': '正在生成链接…',
 		'sv.links.created': '已生成 {count} 个链接，CSV 已下载。',
