@@ -12,6 +12,7 @@ export const common = defineMessages({
 			'Your role has no access to the settings. Ask an administrator if you need it.',
 		'noAccess.documents':
 			'Your role has no access to members’ documents. Ask an administrator if you need it.',
+		'noAccess.import': 'Your role cannot import members. Ask an administrator if you need it.',
 		'noAccess.memberFile':
 			'Your role has no access to member files. Ask an administrator if you need it.',
 		'app.redirecting': 'Opening the login page…',
@@ -72,6 +73,8 @@ export const common = defineMessages({
 		'noAccess.settings': 'نقش شما به تنظیمات دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'noAccess.documents':
 			'نقش شما به اسناد اعضا دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
+		'noAccess.import':
+			'نقش شما اجازهٔ ورود اعضا از فایل را ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'noAccess.memberFile':
 			'نقش شما به پرونده اعضا دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'app.redirecting': 'در حال باز کردن صفحهٔ ورود…',
@@ -131,6 +134,7 @@ export const common = defineMessages({
 		'noAccess.pipeline': '您的角色无权访问入会流程。如需访问，请联系管理员。',
 		'noAccess.settings': '您的角色无权访问设置。如需访问，请联系管理员。',
 		'noAccess.documents': '您的角色无权查看会员文件。如需访问，请联系管理员。',
+		'noAccess.import': '您的角色无权导入会员。如需使用，请联系管理员。',
 		'noAccess.memberFile': '您的角色无权查看会员档案。如需访问，请联系管理员。',
 		'app.redirecting': '正在打开登录页…',
 		'nav.label': '主导航',
