@@ -540,7 +540,16 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	// The entries grid, the statement and the collection round label the member the same way.
 	await expect(page.getByTestId('entries-grid')).toContainText(label);
 	await expect(page.getByTestId('entries-grid').locator('.ag-header')).toContainText('مبلغ (ریال)');
-	await page.goto(`/ledger/statement?member=${FARSI.id}`);
+	// With no member chosen, the statement asks for one (no empty statement of zeros).
+	await page.goto('/ledger/statement');
+	await expect(page.getByTestId('statement-choose')).toContainText(
+		'عضوی را که صورت‌حسابش را می‌خواهید برگزینید'
+	);
+	await expect(page.getByTestId('statement')).toHaveCount(0);
+	const choose = page.getByTestId('statement-choose');
+	await choose.getByTestId('member-search').fill(FARSI.name);
+	await choose.getByRole('option').first().getByRole('button').click();
+	await expect(page).toHaveURL(new RegExp(`/ledger/statement\\?member=${FARSI.id}$`));
 	await expect(page.getByTestId('statement').locator('h2')).toContainText(label);
 	await page.goto('/ledger/collection');
 	await online();

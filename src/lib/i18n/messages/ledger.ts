@@ -174,6 +174,8 @@ export const ledger = defineMessages({
 		'ledger.discount.multiYear': 'Multi-year',
 		'ledger.statement.title': 'Statement',
 		'ledger.statement.back': 'All balances',
+		'ledger.statement.choose':
+			'Choose the member whose statement you want: type a number or a name.',
 		'ledger.statement.dueByYear': 'Due by year',
 		'ledger.statement.reminders': 'Reminders sent',
 		'ledger.channel.print': 'Letter',
@@ -415,6 +417,8 @@ export const ledger = defineMessages({
 		'ledger.discount.multiYear': 'چندساله',
 		'ledger.statement.title': 'صورت‌حساب',
 		'ledger.statement.back': 'همهٔ مانده‌ها',
+		'ledger.statement.choose':
+			'عضوی را که صورت‌حسابش را می‌خواهید برگزینید: شماره یا نام را بنویسید.',
 		'ledger.statement.dueByYear': 'بدهی به تفکیک سال',
 		'ledger.statement.reminders': 'یادآوری‌های ارسال‌شده',
 		'ledger.channel.print': 'نامه',
@@ -649,6 +653,7 @@ export const ledger = defineMessages({
 		'ledger.discount.multiYear': '多年缴费',
 		'ledger.statement.title': '对账单',
 		'ledger.statement.back': '全部余额',
+		'ledger.statement.choose': '请选择要查看对账单的会员：输入会员编号或名称。',
 		'ledger.statement.dueByYear': '按年度应缴',
 		'ledger.statement.reminders': '已发催缴',
 		'ledger.channel.print': '信函',
