@@ -3,7 +3,7 @@
  *
  * Staff (admin or staff, own org only):
  *   GET  /api/surveys/:org/campaigns/:id/links           200 { links: [...] } (no tokens)
- *   POST /api/surveys/:org/campaigns/:id/links           { memberIds?, reissue? } → 200 text/csv
+ *   POST /api/surveys/:org/campaigns/:id/links           { memberIds?, reissue?, headers? } → 200 text/csv
  *        New links for the campaign's audience (or `memberIds`). Members who already
  *        have a live link are skipped unless `reissue` (the old link then stops
  *        working). Tokens exist only in this answer: the CSV is the mailing list.
@@ -44,7 +44,8 @@ import {
 	type Question,
 	type Response,
 	type SurveyLang,
-	type SurveyTable
+	type SurveyTable,
+	LINK_CSV_COLUMNS
 } from '../../src/lib/domain/survey';
 import {
 	HttpError,
@@ -69,7 +70,9 @@ const WINDOW_MS = 10 * 60 * 1000;
 const linkRequest = z
 	.object({
 		memberIds: z.array(z.string().regex(ROW_ID_PATTERN)).max(100_000).optional(),
-		reissue: z.boolean().optional()
+		reissue: z.boolean().optional(),
+		/** The CSV's column headers in the reader's language (the client's), else the keys. */
+		headers: z.array(z.string().trim().min(1).max(100)).length(LINK_CSV_COLUMNS.length).optional()
 	})
 	.strict();
 
@@ -425,7 +428,7 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				}
 				await deps.store.putSurveyLinks(records);
 				const csv = toCsv(
-					['memberNo', 'name', 'email', 'language', 'link', 'expiresAt', 'memberId'],
+					body.headers ?? [...LINK_CSV_COLUMNS],
 					issued.map(({ m, token, language }) => [
 						printedMemberNo(m, memberNoFormat),
 						m.name ?? '',

@@ -176,6 +176,17 @@ describe('survey links: issuing', () => {
 		// The member number as printed on the certificate: the stored one, else the format's.
 		expect(r.text).toContain('\r\n00001,Ava Forge,');
 		expect(r.text).toContain('\r\nTA-00002,بو صنعت,');
+		// Without headers from the client, the column keys; with them, the reader's words.
+		expect(r.text.slice(1).split('\r\n')[0]).toBe(
+			'memberNo,name,email,language,link,expiresAt,memberId'
+		);
+		const zh = await issue(s.campaign, {
+			reissue: true,
+			headers: ['会员编号', '名称', '电子邮件', '调查语言', '专属链接', '截止时间', '会员标识']
+		});
+		expect(zh.text.slice(1).split('\r\n')[0]).toBe(
+			'会员编号,名称,电子邮件,调查语言,专属链接,截止时间,会员标识'
+		);
 		// Issuing again skips members who have a live link.
 		const again = await issue(s.campaign);
 		expect(again.tokens.size).toBe(0);

@@ -173,6 +173,13 @@ export const surveys = defineMessages({
 		'sv.links.notOpen':
 			'The survey is not open (or past its expiry): open it in Questions before creating links.',
 		'sv.links.create': 'Create links and download CSV',
+		'sv.links.csv.memberNo': 'Member no.',
+		'sv.links.csv.name': 'Name',
+		'sv.links.csv.email': 'Email',
+		'sv.links.csv.language': 'Survey language',
+		'sv.links.csv.link': 'Personal link',
+		'sv.links.csv.expiresAt': 'Expires',
+		'sv.links.csv.memberId': 'Member id',
 		'sv.links.emptyAudience':
 			'No member matches this survey’s audience (active members only). Check the audience, then create the links.',
 		'sv.links.reissue': 'New links for everyone (old ones stop working)',
@@ -390,6 +397,13 @@ export const surveys = defineMessages({
 		'sv.links.notOpen':
 			'نظرسنجی باز نیست (یا منقضی شده است): پیش از ساختن پیوندها آن را در بخش پرسش‌ها باز کنید.',
 		'sv.links.create': 'ساختن پیوندها و دریافت CSV',
+		'sv.links.csv.memberNo': 'شماره عضویت',
+		'sv.links.csv.name': 'نام',
+		'sv.links.csv.email': 'ایمیل',
+		'sv.links.csv.language': 'زبان نظرسنجی',
+		'sv.links.csv.link': 'پیوند شخصی',
+		'sv.links.csv.expiresAt': 'پایان اعتبار',
+		'sv.links.csv.memberId': 'شناسه عضو',
 		'sv.links.emptyAudience':
 			'هیچ عضوی با مخاطبان این نظرسنجی (فقط اعضای فعال) جور نیست. مخاطبان را بررسی کنید و سپس پیوندها را بسازید.',
 		'sv.links.reissue': 'پیوند تازه برای همه (پیوندهای قبلی از کار می‌افتند)',
@@ -605,6 +619,13 @@ export const surveys = defineMessages({
 			'发送对象中的每位会员获得一个个人链接：无需登录即可以会员的语言打开此调查，调查结束或过期后失效。链接只在此次下载的 CSV 中出现一次，请保存用于发送。',
 		'sv.links.notOpen': '调查未开放（或已过期）：请先在“问卷”中将其设为进行中，再生成链接。',
 		'sv.links.create': '生成链接并下载 CSV',
+		'sv.links.csv.memberNo': '会员编号',
+		'sv.links.csv.name': '名称',
+		'sv.links.csv.email': '电子邮件',
+		'sv.links.csv.language': '调查语言',
+		'sv.links.csv.link': '专属链接',
+		'sv.links.csv.expiresAt': '截止时间',
+		'sv.links.csv.memberId': '会员标识',
 		'sv.links.emptyAudience':
 			'没有会员符合此调查的对象（仅限正式会员）。请检查调查对象后再生成链接。',
 		'sv.links.reissue': '为所有人重新生成（旧链接失效）',
