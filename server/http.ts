@@ -24,7 +24,7 @@ import {
 	type Role,
 	type SessionUser
 } from '../src/lib/domain/access';
-import { CLOSE } from '../src/lib/domain/protocol';
+import { CLOSE, CLOSE_REASON_ACCOUNT_DISABLED } from '../src/lib/domain/protocol';
 import {
 	clearSessionCookie,
 	hashPassword,
@@ -443,7 +443,7 @@ export class Api {
 			transport.dropUser({
 				userId: target.id,
 				code: CLOSE.Forbidden,
-				reason: 'Your account was disabled'
+				reason: CLOSE_REASON_ACCOUNT_DISABLED
 			});
 		} else if (patch.password !== undefined) {
 			// A new password ends the user's other sessions (keep the admin's own one).

@@ -65,10 +65,8 @@ function checkMove(from: MemberStatus, to: MemberStatus, via: MoveCommand): void
 		409,
 		COMMAND_ERROR.moveNotAllowed,
 		`${how} Reload to see the current state.`,
-		{
-			from,
-			to
-		}
+		// The client words the refusal from these (src/lib/components/command-error.ts).
+		{ from, to, command: via, needed }
 	);
 }
 
@@ -289,7 +287,8 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 						throw new HttpError(
 							400,
 							COMMAND_ERROR.unknownSetting,
-							`"${id}" is not one of the ${table} in the settings. Choose another and try again.`
+							`"${id}" is not one of the ${table} in the settings. Choose another and try again.`,
+							{ unknown: [id], table }
 						);
 					}
 				}

@@ -37,7 +37,9 @@ function periodFrom(ctx: RouteContext) {
 	try {
 		return customPeriod(url.searchParams.get('from') ?? '', url.searchParams.get('to') ?? '');
 	} catch (e) {
-		if (e instanceof PeriodError) throw new HttpError(400, 'invalid_period', e.message);
+		if (e instanceof PeriodError) {
+			throw new HttpError(400, 'invalid_period', e.message, { reason: e.reason });
+		}
 		throw e;
 	}
 }

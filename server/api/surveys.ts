@@ -3,7 +3,7 @@
  *
  * Staff (admin or staff, own org only):
  *   GET  /api/surveys/:org/campaigns/:id/links           200 { links: [...] } (no tokens)
- *   POST /api/surveys/:org/campaigns/:id/links           { memberIds?, reissue? } → 200 text/csv
+ *   POST /api/surveys/:org/campaigns/:id/links           { memberIds?, reissue?, headers? } → 200 text/csv
  *        New links for the campaign's audience (or `memberIds`). Members who already
  *        have a live link are skipped unless `reissue` (the old link then stops
  *        working). Tokens exist only in this answer: the CSV is the mailing list.
@@ -23,6 +23,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { DOC } from '../../src/lib/domain/access';
 import { ROW_ID_PATTERN } from '../../src/lib/domain/member';
+import { printedMemberNo, readConfig } from '../../src/lib/domain/settings';
 import {
 	answerId,
 	audienceOf,
@@ -43,7 +44,8 @@ import {
 	type Question,
 	type Response,
 	type SurveyLang,
-	type SurveyTable
+	type SurveyTable,
+	LINK_CSV_COLUMNS
 } from '../../src/lib/domain/survey';
 import {
 	HttpError,
@@ -68,7 +70,9 @@ const WINDOW_MS = 10 * 60 * 1000;
 const linkRequest = z
 	.object({
 		memberIds: z.array(z.string().regex(ROW_ID_PATTERN)).max(100_000).optional(),
-		reissue: z.boolean().optional()
+		reissue: z.boolean().optional(),
+		/** The CSV's column headers in the reader's language (the client's), else the keys. */
+		headers: z.array(z.string().trim().min(1).max(100)).length(LINK_CSV_COLUMNS.length).optional()
 	})
 	.strict();
 
@@ -90,6 +94,7 @@ interface RegistryMember {
 	name?: string;
 	email?: string;
 	memberNo?: number;
+	certificateNo?: string;
 	status?: string;
 	tier?: string;
 	region?: string;
@@ -288,8 +293,25 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 							{ answers: errors }
 						);
 					}
-					const now = new Date().toISOString();
 					const member = link.memberId;
+					// An empty response is no response: the results would not count it, so it
+					// must not be stored as one either (the answers after this submission).
+					const written = new Map(writes.map((w) => [w.q.id, w.value]));
+					const stored = doc.getMap<unknown>('answers');
+					const answersSomething = questions.some((q) => {
+						if (written.has(q.id)) return written.get(q.id) !== null;
+						const y = stored.get(answerId(c.id, member, q.id));
+						const v = y instanceof Y.Map ? y.get('value') : undefined;
+						return v !== undefined && v !== null && v !== '';
+					});
+					if (!answersSomething) {
+						throw new HttpError(
+							400,
+							'empty_response',
+							'Answer at least one question before you send your answers.'
+						);
+					}
+					const now = new Date().toISOString();
 					room.transactAsServer((d) => {
 						const answers = d.getMap<Y.Map<unknown>>('answers');
 						for (const { q, value } of writes) {
@@ -363,6 +385,10 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				const members = await deps.rooms.withRoom(`${org}/${DOC.registry}`, (room) =>
 					registryMembers(room.doc)
 				);
+				// The member number as printed on the certificate, as everywhere else.
+				const { memberNoFormat } = await deps.rooms.withRoom(`${org}/${DOC.settings}`, (room) =>
+					readConfig(room.doc.getMap<unknown>('config').toJSON())
+				);
 				const targets = body.memberIds
 					? body.memberIds.map((id) => members.get(id)).filter((m) => m !== undefined)
 					: audienceOf(campaign, members.values());
@@ -402,9 +428,9 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				}
 				await deps.store.putSurveyLinks(records);
 				const csv = toCsv(
-					['memberNo', 'name', 'email', 'language', 'link', 'expiresAt', 'memberId'],
+					body.headers ?? [...LINK_CSV_COLUMNS],
 					issued.map(({ m, token, language }) => [
-						m.memberNo ?? '',
+						printedMemberNo(m, memberNoFormat),
 						m.name ?? '',
 						m.email ?? '',
 						language,

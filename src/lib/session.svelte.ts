@@ -28,11 +28,31 @@ const LAST_USER = 'lastUser';
 /** Set when a logout could not reach the server; the next online start sends it. */
 const LOGOUT_OWED = 'logoutOwed';
 
-export const session = $state<{ user: SessionUser | null; ready: boolean; offline: boolean }>({
+export const session = $state<{
+	user: SessionUser | null;
+	ready: boolean;
+	offline: boolean;
+	/** Why the last session ended without a logout, for the login page to say. */
+	ended: 'disabled' | null;
+}>({
 	user: null,
 	ready: false,
-	offline: false
+	offline: false,
+	ended: null
 });
+
+/**
+ * An administrator disabled this account (the server closed the sync connections
+ * with `account_disabled` and deleted the sessions): sign out on this device. The
+ * local copy and its waiting changes stay, as when a session expires; the login page
+ * says what happened and whom to ask.
+ */
+export function endSessionDisabled(): void {
+	if (!session.user) return;
+	session.ended = 'disabled';
+	session.user = null;
+	void rememberUser(null);
+}
 
 export const LOGIN_ERROR = {
 	invalid: 'invalid',
@@ -204,6 +224,7 @@ export async function login(username: string, password: string): Promise<LoginRe
 		session.user = body.data.user;
 		session.offline = false;
 		session.ready = true;
+		session.ended = null;
 		await rememberUser(body.data.user);
 		return { ok: true, user: body.data.user };
 	}

@@ -3,7 +3,7 @@
  * the form; everyone else is refused, in the UI and by the server.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { baseURL, loginContext } from './fixtures';
+import { baseURL, loginContext, loginCookie, waitForGrid } from './fixtures';
 import { ADMIN, USERS, type TestUser } from './users';
 
 const sara = USERS[0];
@@ -137,5 +137,45 @@ test('a non-admin sees no Users link, and /admin/users refuses', async ({ browse
 	await expect(page.getByTestId('not-allowed')).toContainText('Only administrators');
 	await expect(page.getByTestId('new-user-form')).toHaveCount(0);
 	await expect(page.getByTestId('user-row')).toHaveCount(0);
+	await context.close();
+});
+
+test('a disabled user’s open tab signs out and the login page says why, in their language', async ({
+	browser
+}) => {
+	const admin = await loginCookie(ADMIN.username, ADMIN.password);
+	const user = {
+		username: `wang-${suffix}`,
+		displayName: '王芳',
+		password: 'wang-password-1',
+		roles: ['staff']
+	};
+	const created = await fetch(`${baseURL()}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify(user)
+	});
+	expect(created.status).toBe(201);
+	const { user: made } = (await created.json()) as { user: { id: number } };
+	const { context, page } = await loginContext(browser, user as unknown as TestUser, {
+		locale: 'zh'
+	});
+	await waitForGrid(page);
+
+	const r = await fetch(`${baseURL()}/api/users/${made.id}`, {
+		method: 'PATCH',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify({ disabled: true })
+	});
+	expect(r.status).toBe(200);
+	await expect(page).toHaveURL(/\/login/);
+	await expect(page.getByTestId('login-disabled')).toHaveText(
+		'管理员已停用您的账号，因此您已被登出。请联系本协会的 Guildhall 管理员重新启用。尚未发送的修改仍保存在本设备上，重新登录后将自动发送。'
+	);
+	// Trying again says the same, from the server's answer.
+	await page.locator('input[name=username]').fill(user.username);
+	await page.locator('input[name=password]').fill(user.password);
+	await page.locator('button[type=submit]').click();
+	await expect(page.getByRole('alert')).toHaveText('此账户已停用。请联系管理员启用。');
 	await context.close();
 });

@@ -173,6 +173,20 @@ test('[J2][J4] a prospect joins: inquiry, application, verification, offline app
 	await ap.page.evaluate(() => localStorage.setItem('gh.locale', 'fa'));
 	await ap.page.goto(`/members/${memberId}`);
 	await expect(ap.page.getByTestId('field-certificateNo')).toHaveText(persianDigits(number));
+	// ...and so does the member number itself: one number, read the same everywhere.
+	await expect(ap.page.getByTestId('field-memberNo')).toHaveText(persianDigits(number));
+	await expect(ap.page.getByTestId('member-no')).toContainText(persianDigits(number));
+
+	// The registry shows it as printed and finds the member by it, and by the bare number.
+	await staff.page.goto('/members');
+	await waitForGrid(staff.page);
+	const bare = String(Number(number.slice(3)));
+	for (const typed of [number, number.toLowerCase(), bare]) {
+		await search(staff.page, typed);
+		const found = staff.page.locator(`.gh-grid .ag-row[row-id="${memberId}"]`);
+		await expect(found).toHaveCount(1);
+		await expect(cell(staff.page, memberId!, 'memberNo')).toHaveText(number);
+	}
 
 	for (const x of [admin, staff, ap]) await x.context.close();
 });

@@ -266,7 +266,10 @@ test('dues ledger: fees, dues twice, payments (one offline), collection round, s
 	await page.getByTestId('round-csv').click();
 	const csvPath = await (await download).path();
 	const csv = readFileSync(csvPath!, 'utf8');
-	expect(csv.startsWith('\uFEFFmemberNo,name,language,email,phone,total')).toBe(true);
+	// Headers in the reader's language (English here), as the grid's export has them.
+	expect(
+		csv.startsWith('\uFEFFMember no.,Name,Letter language,Email,Phone,Amount due,Currency')
+	).toBe(true);
 	expect(csv).toContain(',Beta Metals Ltd,fa,');
 	expect(csv).toContain(',Gamma Presses,zh,');
 	expect(csv).toContain(',700000,IRR,2026,');
@@ -394,7 +397,7 @@ test('lapse review: finance sees who is past the grace period; staff set the sta
 async function activeMember(
 	cookie: string,
 	m: { id: string; name: string; tier: string; region: string }
-): Promise<number> {
+): Promise<{ no: number; printed: string }> {
 	const registry = await openDoc('default/registry', cookie);
 	const row = () => registry.doc.getMap('members').get(m.id) as Y.Map<unknown> | undefined;
 	if (!row()) {
@@ -420,8 +423,9 @@ async function activeMember(
 	}
 	await expect.poll(() => row()?.get('status')).toBe('active');
 	const no = Number(row()!.get('memberNo'));
+	const printed = String(row()!.get('certificateNo'));
 	registry.close();
-	return no;
+	return { no, printed };
 }
 
 const FARSI = {
@@ -436,16 +440,17 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 }) => {
 	test.slow();
 	const cookie = await adminCookie();
-	const memberNo = await activeMember(cookie, FARSI);
+	const { no: memberNo, printed } = await activeMember(cookie, FARSI);
 	const ledger = await openDoc('default/ledger', cookie);
 	const { context, page } = await loginContext(browser, ADMIN, { locale: 'fa' });
 	const online = () =>
 		expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
-	const persian = (n: number) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+	const persian = (n: number | string) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
 	// This year as a year box on a Persian page shows it: in Persian digits, read back as a year.
 	const thisYear = persian(new Date().getFullYear());
-	// How the ledger pages name the member: the member number in Persian digits.
-	const label = `${persian(memberNo)} · ${FARSI.name}`;
+	// How the ledger pages name the member: the member number as printed on the
+	// certificate (00012), in Persian digits.
+	const label = `${persian(printed)} · ${FARSI.name}`;
 
 	// Fees: a Solar Hijri year is not a dues year. It says so, and takes no fee (that would
 	// be saved for no year).
@@ -509,9 +514,10 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 
 	// A payment of half: the allocation table shows the charge's year as the entries grid does.
 	await page.getByTestId('record-payment').click();
-	// The member is found by their number in either digits, and shown in Persian digits.
+	// The member is found by their number, bare or as printed, in either digits, and shown
+	// as printed in Persian digits.
 	const pay = page.getByTestId('payment-dialog');
-	for (const typed of [persian(memberNo), String(memberNo)]) {
+	for (const typed of [persian(memberNo), String(memberNo), printed, persian(printed)]) {
 		await pay.getByTestId('member-search').fill(typed);
 		await expect(pay.getByRole('option', { name: label, exact: true })).toBeVisible();
 	}
@@ -537,7 +543,16 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	// The entries grid, the statement and the collection round label the member the same way.
 	await expect(page.getByTestId('entries-grid')).toContainText(label);
 	await expect(page.getByTestId('entries-grid').locator('.ag-header')).toContainText('مبلغ (ریال)');
-	await page.goto(`/ledger/statement?member=${FARSI.id}`);
+	// With no member chosen, the statement asks for one (no empty statement of zeros).
+	await page.goto('/ledger/statement');
+	await expect(page.getByTestId('statement-choose')).toContainText(
+		'عضوی را که صورت‌حسابش را می‌خواهید برگزینید'
+	);
+	await expect(page.getByTestId('statement')).toHaveCount(0);
+	const choose = page.getByTestId('statement-choose');
+	await choose.getByTestId('member-search').fill(FARSI.name);
+	await choose.getByRole('option').first().getByRole('button').click();
+	await expect(page).toHaveURL(new RegExp(`/ledger/statement\\?member=${FARSI.id}$`));
 	await expect(page.getByTestId('statement').locator('h2')).toContainText(label);
 	await page.goto('/ledger/collection');
 	await online();

@@ -111,6 +111,21 @@ test('open a member file, edit a field and a contact, and see both in the histor
 	await board.page.goto(`/members/${id}`);
 	await expect(board.page.getByRole('alert')).toBeVisible();
 	await expect(board.page.getByTestId('field-region')).toHaveCount(0);
+	// No way back to a member list it cannot open.
+	await expect(board.page.getByTestId('back-to-members')).toHaveCount(0);
+	// The documents page: only the notice (no heading, language or Print).
+	await board.page.goto(`/documents?member=${id}`);
+	await expect(board.page.getByTestId('no-access')).toHaveText(
+		'Your role has no access to members’ documents. Ask an administrator if you need it.'
+	);
+	await expect(board.page.getByTestId('doc-language')).toHaveCount(0);
+	await expect(board.page.getByTestId('doc-print')).toHaveCount(0);
+	await expect(board.page.locator('main h1')).toHaveCount(0);
+	// The import: the role never had it, so not "no longer".
+	await board.page.goto('/members/import');
+	await expect(board.page.getByTestId('no-access')).toHaveText(
+		'Your role cannot import members. Ask an administrator if you need it.'
+	);
 	await board.context.close();
 
 	// The same file in Persian: right to left, Persian calendar and digits in the history.

@@ -303,6 +303,10 @@ test('Persian: the builder numbers its questions and a number answered in Persia
 	const downloading = page.waitForEvent('download');
 	await page.getByTestId('create-links').click();
 	const csv = readFileSync((await (await downloading).path())!).toString('utf8');
+	// Headers in the reader's language (Persian here), as the grid's export has them.
+	expect(csv.split('\r\n')[0]).toBe(
+		'\uFEFFشماره عضویت,نام,ایمیل,زبان نظرسنجی,پیوند شخصی,پایان اعتبار,شناسه عضو'
+	);
 	const line = csv.split('\r\n').find((l) => l.endsWith(dariush))!;
 	const link = /https?:\/\/\S+?\/s\/[A-Za-z0-9_-]{43}/.exec(line)![0];
 
@@ -311,6 +315,12 @@ test('Persian: the builder numbers its questions and a number answered in Persia
 	await member.goto(link);
 	await expect(member.locator('html')).toHaveAttribute('dir', 'rtl');
 	const answer = member.locator('.gh-public-num');
+	// Nothing answered is not a response: the page says so and sends nothing.
+	await member.getByTestId('public-submit').click();
+	await expect(member.getByTestId('public-error')).toHaveText(
+		'پیش از ارسال، دست‌کم به یک پرسش پاسخ دهید.'
+	);
+	await expect(member.getByTestId('public-thanks')).toHaveCount(0);
 	await answer.fill('۲۵');
 	await member.getByTestId('public-submit').click();
 	await expect(member.getByTestId('public-thanks')).toBeVisible();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CLOSE } from '../../src/lib/domain/protocol';
+import { CLOSE, CLOSE_REASON_ACCOUNT_DISABLED } from '../../src/lib/domain/protocol';
 import { newRowId } from '../../src/lib/domain/text';
 import {
 	ADMIN_PASSWORD,
@@ -287,6 +287,10 @@ describe('/api/users', () => {
 		expect(r.status).toBe(200);
 		expect(r.body.user.disabled).toBe(true);
 		await waitFor(() => client.closes.includes(CLOSE.Forbidden));
+		// The reason tells the app to sign out and say why (not a change of roles).
+		expect(client.closeReasons[client.closes.indexOf(CLOSE.Forbidden)]).toBe(
+			CLOSE_REASON_ACCOUNT_DISABLED
+		);
 		client.destroy();
 		expect((await api(server, 'GET', '/api/session', { cookie: user.cookie })).status).toBe(401);
 		expect(await upgradeStatus(server, { cookie: user.cookie })).toBe(401);

@@ -166,6 +166,8 @@ export interface Client {
 	denied: string[];
 	/** Close codes received from the server. */
 	closes: number[];
+	/** Close reasons received from the server, in the same order. */
+	closeReasons: string[];
 	members(): Y.Map<Y.Map<unknown>>;
 	synced(): Promise<void>;
 	destroy(): void;
@@ -191,6 +193,7 @@ export async function connect(
 		acks: [],
 		denied: [],
 		closes: [],
+		closeReasons: [],
 		members: () => doc.getMap('members') as Y.Map<Y.Map<unknown>>,
 		synced: () =>
 			provider.synced
@@ -216,7 +219,9 @@ export async function connect(
 		client.denied.push(decoding.readVarString(dec));
 	};
 	provider.on('connection-close', (event) => {
-		if (event) client.closes.push(event.code);
+		if (!event) return;
+		client.closes.push(event.code);
+		client.closeReasons.push(event.reason);
 	});
 	provider.connect();
 	if (opts.waitForSync !== false) await withTimeout(client.synced(), 5000, 'sync');

@@ -281,6 +281,13 @@ describe('approval', () => {
 		});
 		expect(early.status).toBe(409);
 		expect(early.body.error.code).toBe('move_not_allowed');
+		// The details the client words the refusal from, in the reader's language.
+		expect(early.body.error).toMatchObject({
+			from: 'applicant',
+			to: 'active',
+			command: 'approve',
+			needed: null
+		});
 		const id = await applicant('Unknown Tier');
 		const bad = await command(approver, {
 			id: randomUUID(),
@@ -290,6 +297,11 @@ describe('approval', () => {
 			category: 'trade'
 		});
 		expect(bad.status).toBe(400);
+		expect(bad.body.error).toMatchObject({
+			code: 'unknown_setting',
+			unknown: ['platinum'],
+			table: 'tiers'
+		});
 		expect(memberOnServer(id).memberNo).toBeUndefined();
 		const gone = await command(approver, {
 			id: randomUUID(),

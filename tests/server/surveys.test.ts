@@ -150,6 +150,7 @@ beforeAll(async () => {
 			status: 'active',
 			region: 'Tehran',
 			memberNo: 2,
+			certificateNo: 'TA-00002',
 			language: 'fa'
 		});
 		setRow(doc, 'members', members.cy, { name: '=cmd()', status: 'active', memberNo: 3 });
@@ -172,6 +173,20 @@ describe('survey links: issuing', () => {
 		expect([...r.tokens.keys()].sort()).toEqual([members.ava, members.bo, members.cy].sort());
 		expect(r.text).toContain('بو صنعت');
 		expect(r.text).toContain("'=cmd()"); // defused for spreadsheets
+		// The member number as printed on the certificate: the stored one, else the format's.
+		expect(r.text).toContain('\r\n00001,Ava Forge,');
+		expect(r.text).toContain('\r\nTA-00002,بو صنعت,');
+		// Without headers from the client, the column keys; with them, the reader's words.
+		expect(r.text.slice(1).split('\r\n')[0]).toBe(
+			'memberNo,name,email,language,link,expiresAt,memberId'
+		);
+		const zh = await issue(s.campaign, {
+			reissue: true,
+			headers: ['会员编号', '名称', '电子邮件', '调查语言', '专属链接', '截止时间', '会员标识']
+		});
+		expect(zh.text.slice(1).split('\r\n')[0]).toBe(
+			'会员编号,名称,电子邮件,调查语言,专属链接,截止时间,会员标识'
+		);
 		// Issuing again skips members who have a live link.
 		const again = await issue(s.campaign);
 		expect(again.tokens.size).toBe(0);
@@ -239,6 +254,33 @@ describe('survey links: answering', () => {
 		const again = await api(server, 'GET', `/api/s/${token}`);
 		expect(again.body.submittedAt).toBeTruthy();
 		expect(again.body.questions[1].value).toBe(4);
+	});
+
+	it('refuses an empty response (nothing answered), writing nothing', async () => {
+		const s = await makeCampaign();
+		await asServer(SURVEYS, (doc) => {
+			(doc.getMap('questions').get(s.q.pick) as Y.Map<unknown>).set('required', false);
+		});
+		const { tokens } = await issue(s.campaign);
+		const before = await surveysJson();
+		for (const answers of [{}, { [s.q.pick]: '', [s.q.rate]: '', [s.q.note]: '   ' }]) {
+			const r = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+				body: { answers }
+			});
+			expect(r.status).toBe(400);
+			expect(r.body.error.code).toBe('empty_response');
+		}
+		expect(await surveysJson()).toBe(before);
+		// One answer is a response.
+		const ok = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.note]: 'ok' } }
+		});
+		expect(ok.status).toBe(200);
+		// Clearing every answer again is refused too: the response would be empty.
+		const cleared = await api(server, 'POST', `/api/s/${tokens.get(members.ava)}`, {
+			body: { answers: { [s.q.note]: '' } }
+		});
+		expect(cleared.body.error?.code).toBe('empty_response');
 	});
 
 	it('refuses a missing required answer and a wrong option, writing nothing', async () => {

@@ -12,6 +12,9 @@ import {
 	memoryOutboxStore,
 	type SendCommand
 } from '../../src/lib/state/outbox.svelte';
+import { commandErrorText } from '../../src/lib/components/command-error';
+import { COMMAND_ERROR } from '../../src/lib/domain/commands';
+import { i18n } from '../../src/lib/i18n/index.svelte';
 import {
 	addRow,
 	connect,
@@ -53,6 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	i18n.locale = 'en';
 	client.destroy();
 	await server.close();
 	removeDir(server.dataDir);
@@ -152,5 +156,74 @@ describe('command outbox', () => {
 		const numbers = boxes.map((b) => (b.items[0].result as { memberNo: string }).memberNo);
 		expect(numbers[0]).toBe(numbers[1]);
 		expect((members().get(id) as Y.Map<unknown>).get('certificateNo')).toBe(numbers[0]);
+	});
+
+	it('[CMD3] a refusal reads in the reader’s language, with the states as labels', async () => {
+		// An approver approves offline; staff rejects the applicant online meanwhile.
+		const id = addRow(client.doc, newRowId(), { name: '李四物流', status: 'verified' });
+		await waitFor(() => members().has(id));
+		const net = { online: false, sent: [] as string[] };
+		const outbox = new CommandOutbox({
+			user: { id: approver.id, org: 'default' },
+			store: memoryOutboxStore(),
+			send: sender(approver, net)
+		});
+		const cmd = await outbox.enqueue(
+			'approve',
+			{ rowId: id, tier: 'regular', category: 'trade' },
+			'李四物流'
+		);
+		await outbox.flush();
+		const reject = await fetch(`${server.url}/api/default/commands`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: staff.cookie, origin: server.origin },
+			body: JSON.stringify({ id: randomUUID(), type: 'reject', rowId: id, reason: '资料不全' })
+		});
+		expect(reject.status).toBe(200);
+		net.online = true;
+		await outbox.retry(cmd.id);
+		const row = outbox.items.find((r) => r.id === cmd.id)!;
+		expect(row.state).toBe('failed');
+		expect(row.error?.details).toMatchObject({ from: 'rejected', to: 'active' });
+		i18n.locale = 'zh';
+		expect(commandErrorText(row)).toBe(
+			'李四物流 现为“未通过”，已无法批准。请重新加载入会流程查看变化，然后放弃此操作。'
+		);
+		i18n.locale = 'fa';
+		expect(commandErrorText(row)).toMatch(/^李四物流 اکنون «[^»a-z]+» است/);
+		i18n.locale = 'en';
+		expect(commandErrorText(row)).toBe(
+			'李四物流 is now “Rejected” and can no longer be approved. Reload the pipeline to see what changed, then discard this action.'
+		);
+	});
+
+	it('words every command error code, in every language, without the server’s English', () => {
+		const codes = [...Object.values(COMMAND_ERROR), 'forbidden', 'invalid_input', 'not_found'];
+		for (const locale of ['en', 'fa', 'zh'] as const) {
+			i18n.locale = locale;
+			const fallback = commandErrorText({
+				type: 'move',
+				label: 'Acme',
+				args: {},
+				error: { status: 418, code: 'no_idea', message: 'x' }
+			});
+			for (const code of codes) {
+				const text = commandErrorText({
+					type: 'move',
+					label: 'Acme',
+					args: { to: 'lapsed' },
+					error: {
+						status: 409,
+						code,
+						message: 'SERVER ENGLISH',
+						details: { from: 'resigned', to: 'lapsed', needed: null }
+					}
+				});
+				expect(text).not.toContain('SERVER ENGLISH');
+				expect(text).not.toMatch(/resigned|lapsed|\{/);
+				// store_failed is retried, never shown as refused: the general text is enough.
+				if (code !== COMMAND_ERROR.storeFailed) expect(text, code).not.toBe(fallback);
+			}
+		}
 	});
 });

@@ -31,6 +31,7 @@ describe('room status', () => {
 	it('names the close codes', () => {
 		expect(closedFromCode(CLOSE.Unauthorized)).toBe('expired');
 		expect(closedFromCode(CLOSE.Forbidden)).toBe('forbidden');
+		expect(closedFromCode(CLOSE.Forbidden, 'account_disabled')).toBe('expired');
 		expect(closedFromCode(CLOSE.ProtocolMismatch)).toBe('outdated');
 		expect(closedFromCode(CLOSE.TooLarge)).toBe('refused');
 	});

@@ -14,6 +14,7 @@ import {
 	decimalToMinor,
 	DEFAULT_TEMPLATES,
 	formatMemberNo,
+	printedMemberNo,
 	MEMBER_NO_FORMAT,
 	minorToDecimal,
 	pickTemplate,
@@ -101,6 +102,14 @@ describe('settings', () => {
 		// An invalid format never breaks numbering: the default is used.
 		expect(formatMemberNo('broken', 3)).toBe('00003');
 		expect(MEMBER_NO_FORMAT.test('A{n}{n}')).toBe(false);
+	});
+
+	it('reads the member number as printed: the certificate’s, else the format’s', () => {
+		expect(printedMemberNo({ memberNo: 1 }, '{n:5}')).toBe('00001');
+		expect(printedMemberNo({ memberNo: 1 }, 'GH-{n:5}')).toBe('GH-00001');
+		// Printed before the admin changed the format: the certificate keeps its number.
+		expect(printedMemberNo({ memberNo: 1, certificateNo: '00001' }, 'GH-{n:5}')).toBe('00001');
+		expect(printedMemberNo({}, 'GH-{n:5}')).toBe('');
 	});
 
 	it('reads config with defaults for missing or invalid values', () => {

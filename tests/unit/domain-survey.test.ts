@@ -24,7 +24,7 @@ import {
 	myOpenItems,
 	overdueItems,
 	quarterOf,
-	respondentIds,
+	answeredMemberIds,
 	satisfactionByQuarter
 } from '../../src/lib/domain/survey-results';
 import { ROW_ID_PATTERN } from '../../src/lib/domain/member';
@@ -232,7 +232,7 @@ describe('results per question', () => {
 		expect(r.responseRate).toBeCloseTo(3 / 8);
 	});
 
-	it('an empty audience has no rate; respondents include response rows', () => {
+	it('an empty audience has no rate; a response row without an answer is no answer', () => {
 		const r = campaignResults({
 			campaignId: C,
 			questions,
@@ -242,12 +242,22 @@ describe('results per question', () => {
 		});
 		expect(r.responseRate).toBeNull();
 		expect(r.questions[1].average).toBeNull();
-		const ids = respondentIds(
-			C,
-			[{ id: 'r', campaignId: C, memberId: 'm7', submittedAt: NOW }],
-			answers
-		);
-		expect(ids.has('m7') && ids.has('m1') && !ids.has('m9')).toBe(true);
+		// m7 sent an empty response (a response row, no answer): the results do not count it,
+		// and neither does the list of members who answered.
+		const withEmpty = [
+			...answers,
+			{ id: 'e', campaignId: C, memberId: 'm7', questionId: questions[0].id, value: '' }
+		];
+		const ids = answeredMemberIds({ campaignId: C, questions, options, answers: withEmpty });
+		expect(ids.has('m1') && !ids.has('m7') && !ids.has('m9')).toBe(true);
+		const all = campaignResults({
+			campaignId: C,
+			questions,
+			options,
+			answers: withEmpty,
+			audienceIds: new Set()
+		});
+		expect(all.responded).toBe(ids.size);
 	});
 
 	it("gathers a member's archive by campaign", () => {

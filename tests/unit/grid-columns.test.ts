@@ -3,7 +3,12 @@ import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import { memberColumns } from '../../src/lib/components/grid/columns';
 import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
 import { normalizeName } from '../../src/lib/domain/normalize';
-import { setSettingsOptions } from '../../src/lib/components/grid/option-sets.svelte';
+import {
+	setSettingsOptions,
+	settingsOptions
+} from '../../src/lib/components/grid/option-sets.svelte';
+import { DEFAULT_CONFIG } from '../../src/lib/domain/settings';
+import { i18n } from '../../src/lib/i18n/index.svelte';
 import type { MemberRow } from '../../src/lib/domain/member';
 
 const column = (defs: ColDef<MemberRow>[], id: string) => defs.find((d) => d.colId === id)!;
@@ -62,5 +67,41 @@ describe('quick search and full-width forms', () => {
 		// Full-width Latin letters and digits too, and the other way round.
 		expect(quickFilterText('ＡＢＣ　１２３')).toBe(foldForSearch('abc 123'));
 		expect(quickFilterText('Beijing (Huayu) Ltd')).toContain(foldForSearch('（Ｈｕａｙｕ）'));
+	});
+});
+
+describe('the member number column', () => {
+	const cell = (def: ColDef<MemberRow>, data: Partial<MemberRow>) => ({
+		shown: (def.valueFormatter as (p: ValueFormatterParams<MemberRow>) => string)({
+			value: data.memberNo,
+			data
+		} as ValueFormatterParams<MemberRow>),
+		search: (def.getQuickFilterText as (p: { value: unknown; data: unknown }) => string)({
+			value: data.memberNo,
+			data
+		})
+	});
+
+	it('shows the number as printed on the certificate and is found by it or the bare number', () => {
+		const def = column(memberColumns({ readOnly: true }), 'memberNo');
+		const first = { id: 'm1', memberNo: 1, certificateNo: '00001' } as MemberRow;
+		expect(cell(def, first).shown).toBe('00001');
+		for (const q of ['00001', '1']) expect(cell(def, first).search).toContain(q);
+		settingsOptions.memberNoFormat = 'GH-{n:5}';
+		try {
+			// A number without a stored certificate number reads in the admin's format.
+			const second = { id: 'm2', memberNo: 2 } as MemberRow;
+			expect(cell(def, second).shown).toBe('GH-00002');
+			// The quick search folds case as the query is folded (foldForSearch).
+			for (const q of ['gh-00002', '00002', '2']) expect(cell(def, second).search).toContain(q);
+			i18n.locale = 'fa';
+			expect(cell(def, second).shown).toBe('GH-۰۰۰۰۲');
+		} finally {
+			i18n.locale = 'en';
+			settingsOptions.memberNoFormat = DEFAULT_CONFIG.memberNoFormat;
+		}
+		// It still sorts and filters as a number.
+		expect(def.comparator).toBeUndefined();
+		expect(def.filter).toBe('agNumberColumnFilter');
 	});
 });

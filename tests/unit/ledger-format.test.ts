@@ -13,6 +13,8 @@ import {
 import { pct } from '../../src/lib/components/reports/format';
 import type { MemberRow } from '../../src/lib/domain/member';
 import { i18n } from '../../src/lib/i18n/index.svelte';
+import { settingsOptions } from '../../src/lib/components/grid/option-sets.svelte';
+import { DEFAULT_CONFIG } from '../../src/lib/domain/settings';
 
 afterEach(() => {
 	i18n.locale = 'en';
@@ -21,13 +23,31 @@ afterEach(() => {
 const carpets = { id: 'memberCarpet0001', memberNo: 12, name: 'شرکت فرش ایرانیان' } as MemberRow;
 
 describe('member label', () => {
-	it("shows the member number in the reader's digits", () => {
+	it("shows the member number as printed on the certificate, in the reader's digits", () => {
 		i18n.locale = 'fa';
-		expect(memberLabel(carpets)).toBe('۱۲ · شرکت فرش ایرانیان');
+		expect(memberLabel(carpets)).toBe('۰۰۰۱۲ · شرکت فرش ایرانیان');
 		i18n.locale = 'zh';
-		expect(memberLabel(carpets)).toBe('12 · شرکت فرش ایرانیان');
+		expect(memberLabel(carpets)).toBe('00012 · شرکت فرش ایرانیان');
 		i18n.locale = 'en';
-		expect(memberLabel(carpets)).toBe('12 · شرکت فرش ایرانیان');
+		expect(memberLabel(carpets)).toBe('00012 · شرکت فرش ایرانیان');
+		// The number the approval printed wins over the format of today.
+		expect(memberLabel({ ...carpets, certificateNo: 'GH-00012' })).toBe(
+			'GH-00012 · شرکت فرش ایرانیان'
+		);
+	});
+
+	it('reads in the admin’s format once the settings say it, and is found by it and by the bare number', () => {
+		settingsOptions.memberNoFormat = 'GH-{n:5}';
+		try {
+			i18n.locale = 'zh';
+			expect(memberLabel(carpets)).toBe('GH-00012 · شرکت فرش ایرانیان');
+			const label = foldForSearch(memberLabel(carpets));
+			for (const q of ['GH-00012', 'gh-00012', '00012', '12']) {
+				expect(label).toContain(foldForSearch(q));
+			}
+		} finally {
+			settingsOptions.memberNoFormat = DEFAULT_CONFIG.memberNoFormat;
+		}
 	});
 
 	it('is found by the number typed in Persian or Latin digits (folded search)', () => {

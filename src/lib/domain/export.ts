@@ -25,14 +25,14 @@ export type ExportCell = string | number | null;
 export function exportMatrix<R extends Record<string, unknown>>(opts: {
 	columns: readonly ExportColumn[];
 	rows: Iterable<R>;
-	cell: (column: ExportColumn, value: unknown) => ExportCell;
+	cell: (column: ExportColumn, value: unknown, row: R) => ExportCell;
 }): ExportCell[][] {
 	const out: ExportCell[][] = [opts.columns.map((c) => c.header)];
 	for (const r of opts.rows) {
 		out.push(
 			opts.columns.map((c) => {
 				const v = r[c.key];
-				return v === undefined || v === null || v === '' ? null : opts.cell(c, v);
+				return v === undefined || v === null || v === '' ? null : opts.cell(c, v, r);
 			})
 		);
 	}

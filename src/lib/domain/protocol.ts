@@ -43,6 +43,12 @@ export const CLOSE = {
 } as const;
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 
+/**
+ * The close reason of a `CLOSE.Forbidden` sent because an administrator disabled the
+ * account (not a change of roles): the app signs out and says why on the login page.
+ */
+export const CLOSE_REASON_ACCOUNT_DISABLED = 'account_disabled';
+
 /** Largest message the server accepts (bytes). A bigger one closes with TooLarge. */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 

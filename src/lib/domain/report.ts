@@ -86,6 +86,13 @@ const lastDayOfMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).get
 export class PeriodError extends Error {
 	readonly name = 'PeriodError';
 	readonly code = 'invalid_period';
+	/** What is wrong, for the UI to say in the reader's language. */
+	constructor(
+		message: string,
+		readonly reason: 'badDate' | 'order' | 'tooLong' = 'badDate'
+	) {
+		super(message);
+	}
 }
 
 export function monthPeriod(y: number, m: number): Period {
@@ -160,9 +167,9 @@ export const MAX_CUSTOM_DAYS = 3660;
 export function customPeriod(from: string, to: string): Period {
 	if (!isIsoDate(from) || !isIsoDate(to))
 		throw new PeriodError('Dates must be real dates written YYYY-MM-DD.');
-	if (from > to) throw new PeriodError('The start date must not be after the end date.');
+	if (from > to) throw new PeriodError('The start date must not be after the end date.', 'order');
 	if ((dayMs(to) - dayMs(from)) / DAY_MS + 1 > MAX_CUSTOM_DAYS)
-		throw new PeriodError('A period can be at most 10 years long.');
+		throw new PeriodError('A period can be at most 10 years long.', 'tooLong');
 	return { kind: 'custom', calendar: 'gregory', key: `c:${from}:${to}`, from, to };
 }
 

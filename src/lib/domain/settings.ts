@@ -146,6 +146,19 @@ export function formatMemberNo(format: string, n: number): string {
 	);
 }
 
+/**
+ * The member number for life as everyone reads it: what the approval printed on the
+ * certificate (`certificateNo`, kept as printed even if the format changes later),
+ * else the stored integer in the organisation's format. '' without a number.
+ */
+export function printedMemberNo(
+	row: { memberNo?: unknown; certificateNo?: unknown },
+	format: string
+): string {
+	if (typeof row.certificateNo === 'string' && row.certificateNo !== '') return row.certificateNo;
+	return typeof row.memberNo === 'number' ? formatMemberNo(format, row.memberNo) : '';
+}
+
 /** Label in `lang`, falling back to English, then to the id. */
 export function labelIn(
 	row: { id: string } & Record<string, unknown>,

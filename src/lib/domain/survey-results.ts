@@ -11,8 +11,7 @@ import {
 	type Item,
 	type Option,
 	type Question,
-	type QuestionKind,
-	type Response
+	type QuestionKind
 } from './survey';
 
 // ---- results per question ----------------------------------------------------------
@@ -65,6 +64,30 @@ export function campaignResults(opts: {
 	answers: readonly Answer[];
 	audienceIds: ReadonlySet<string>;
 }): CampaignResults {
+	return tally(opts).results;
+}
+
+/**
+ * The members who have answered the campaign: at least one answer that the results
+ * count. The one definition for the results, the responses tab and the campaign list
+ * (a response row without any such answer is not an answer).
+ */
+export function answeredMemberIds(opts: {
+	campaignId: string;
+	questions: readonly Question[];
+	options: readonly Option[];
+	answers: readonly Answer[];
+}): Set<string> {
+	return tally({ ...opts, audienceIds: new Set() }).respondents;
+}
+
+function tally(opts: {
+	campaignId: string;
+	questions: readonly Question[];
+	options: readonly Option[];
+	answers: readonly Answer[];
+	audienceIds: ReadonlySet<string>;
+}): { results: CampaignResults; respondents: Set<string> } {
 	const questions = opts.questions.filter((q) => q.campaignId === opts.campaignId).sort(byOrder);
 	const byQuestion = new Map<string, Answer[]>();
 	const respondents = new Set<string>();
@@ -138,26 +161,14 @@ export function campaignResults(opts: {
 	const inAudience = [...respondents].filter((m) => opts.audienceIds.has(m)).length;
 	const audience = opts.audienceIds.size;
 	return {
-		audience,
-		responded: respondents.size,
-		responseRate: audience > 0 ? Math.min(1, inAudience / audience) : null,
-		questions: results
+		results: {
+			audience,
+			responded: respondents.size,
+			responseRate: audience > 0 ? Math.min(1, inAudience / audience) : null,
+			questions: results
+		},
+		respondents
 	};
-}
-
-/** Members who have a response row or any answer in the campaign. */
-export function respondentIds(
-	campaignId: string,
-	responses: readonly Response[],
-	answers: readonly Answer[]
-): Set<string> {
-	const out = new Set<string>();
-	for (const r of responses)
-		if (r.campaignId === campaignId && r.memberId && r.submittedAt) out.add(r.memberId);
-	for (const a of answers)
-		if (a.campaignId === campaignId && a.memberId && a.value !== undefined && a.value !== '')
-			out.add(a.memberId);
-	return out;
 }
 
 // ---- needs and questions: figures --------------------------------------------------

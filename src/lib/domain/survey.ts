@@ -573,3 +573,14 @@ export interface PublicSurvey {
 		value: string | number | null;
 	}[];
 }
+
+/** The columns of the personal links' CSV (server/api/surveys.ts), in order. */
+export const LINK_CSV_COLUMNS = [
+	'memberNo',
+	'name',
+	'email',
+	'language',
+	'link',
+	'expiresAt',
+	'memberId'
+] as const;

@@ -71,7 +71,7 @@ function download(blob: Blob, name: string): void {
 export async function makeFile(opts: {
 	view: ExportView;
 	format: ExportFormat;
-	cell: (column: ExportColumn, value: unknown) => ExportCell;
+	cell: (column: ExportColumn, value: unknown, row: Record<string, unknown>) => ExportCell;
 	rightToLeft?: boolean;
 }): Promise<Blob> {
 	const matrix = exportMatrix({
@@ -102,7 +102,7 @@ export async function exportView(opts: {
 	viewName: string;
 	view: ExportView;
 	format: ExportFormat;
-	cell: (column: ExportColumn, value: unknown) => ExportCell;
+	cell: (column: ExportColumn, value: unknown, row: Record<string, unknown>) => ExportCell;
 	rightToLeft?: boolean;
 }): Promise<string> {
 	await logExport(opts.org, {

@@ -26,7 +26,10 @@ export class ImportApiError extends Error {
 	readonly name = 'ImportApiError';
 	constructor(
 		readonly code: 'network' | 'http',
-		message: string
+		message: string,
+		/** The server's error code and HTTP status, for the UI to word the refusal. */
+		readonly serverCode?: string,
+		readonly status = 0
 	) {
 		super(message);
 	}
@@ -43,8 +46,17 @@ async function post(url: string, body?: unknown): Promise<unknown> {
 	} catch {
 		throw new ImportApiError('network', '');
 	}
-	const json = (await r.json().catch(() => null)) as { error?: { message?: string } } | null;
-	if (!r.ok) throw new ImportApiError('http', json?.error?.message ?? `HTTP ${r.status}`);
+	const json = (await r.json().catch(() => null)) as {
+		error?: { code?: string; message?: string };
+	} | null;
+	if (!r.ok) {
+		throw new ImportApiError(
+			'http',
+			json?.error?.message ?? `HTTP ${r.status}`,
+			json?.error?.code,
+			r.status
+		);
+	}
 	return json;
 }
 

@@ -55,8 +55,12 @@ export interface OutboxRow {
 	attempts: number;
 	/** Epoch ms of the next automatic try (pending only). */
 	nextAt: number;
-	/** The last failure: HTTP status (0: no network), code and the server's message. */
-	error?: { status: number; code: string; message: string };
+	/**
+	 * The last failure: HTTP status (0: no network), code, the server's (English) message
+	 * and the details it sent with the code (e.g. `from`/`to` of a refused move), which
+	 * the UI words in the reader's language (components/command-error.ts).
+	 */
+	error?: { status: number; code: string; message: string; details?: Record<string, unknown> };
 	result?: unknown;
 	doneAt?: number;
 }

@@ -11,7 +11,8 @@
  *   on a timer doubling from 2 s to 60 s).
  * - 401: kept pending; the person is told to sign in again.
  * - Any other refusal (400, 403, 404, 409, 422): kept as failed with the server's
- *   message, until the person discards it or tries again.
+ *   code and details (shown in the reader's language by components/command-error.ts),
+ *   until the person discards it or tries again.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- plain maps for internal bookkeeping */
 import { z } from 'zod';
@@ -58,7 +59,19 @@ export const fetchSend: SendCommand = async (row) => {
 	return { status: res.status, body };
 };
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errorBody = z.object({
+	error: z.looseObject({ code: z.string(), message: z.string() })
+});
+
+/** The details of a refusal (JSON values the server sent beside code and message). */
+function errorDetails(e: Record<string, unknown>): Record<string, unknown> | undefined {
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(e)) {
+		if (k === 'code' || k === 'message' || k === '__proto__') continue;
+		out[k] = v;
+	}
+	return Object.keys(out).length > 0 ? out : undefined;
+}
 
 const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 60_000;
@@ -217,7 +230,12 @@ export class CommandOutbox {
 		}
 		const parsed = errorBody.safeParse(body);
 		const error = parsed.success
-			? { status, code: parsed.data.error.code, message: parsed.data.error.message }
+			? {
+					status,
+					code: parsed.data.error.code,
+					message: parsed.data.error.message,
+					details: errorDetails(parsed.data.error)
+				}
 			: { status, code: status === 0 ? 'offline' : `http_${status}`, message: '' };
 		if (status >= 200 && status < 300) {
 			await this.#update(row, {

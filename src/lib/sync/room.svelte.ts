@@ -11,7 +11,8 @@
  *  - MESSAGE.auth permission-denied: this connection may only view; the UI goes
  *    read-only (the server already dropped the write).
  *  - close codes 4401 (session ended), 4403 (no access), 4426 (app outdated) end
- *    the connection for good; the local copy stays.
+ *    the connection for good; the local copy stays. 4403 with the reason
+ *    `account_disabled` ends the session (onAccountDisabled).
  *
  * Order at open: load the local copy first (so the grid shows at once, offline
  * too), then connect, so sync step 1 carries the local state vector and the server
@@ -28,7 +29,12 @@ import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Awareness } from 'y-protocols/awareness';
-import { CLOSE, MESSAGE, PROTOCOL_VERSION } from '$lib/domain/protocol';
+import {
+	CLOSE,
+	CLOSE_REASON_ACCOUNT_DISABLED,
+	MESSAGE,
+	PROTOCOL_VERSION
+} from '$lib/domain/protocol';
 import type { SessionUser } from '$lib/domain/access';
 import { trackPending, type PendingStore, type PendingTracker } from './pending';
 import {
@@ -78,7 +84,24 @@ export interface OpenRoomOptions {
 
 type MessageHandler = WebsocketProvider['messageHandlers'][number];
 
-export function closedFromCode(code: number): RoomClosed {
+/** True for the close an administrator's disabling of this account sends. */
+export const isAccountDisabledClose = (code: number, reason: string | undefined) =>
+	code === CLOSE.Forbidden && reason === CLOSE_REASON_ACCOUNT_DISABLED;
+
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state
+const accountDisabledListeners = new Set<() => void>();
+/**
+ * Called when a room learns the account was disabled (the root layout signs out and
+ * the login page says why). Returns the unsubscribe.
+ */
+export function onAccountDisabled(f: () => void): () => void {
+	accountDisabledListeners.add(f);
+	return () => accountDisabledListeners.delete(f);
+}
+
+export function closedFromCode(code: number, reason?: string): RoomClosed {
+	// The server deleted the session too: this is the end of the session, not a role change.
+	if (isAccountDisabledClose(code, reason)) return ROOM_CLOSED.expired;
 	if (code === CLOSE.Unauthorized) return ROOM_CLOSED.expired;
 	if (code === CLOSE.Forbidden) return ROOM_CLOSED.forbidden;
 	if (code === CLOSE.ProtocolMismatch) return ROOM_CLOSED.outdated;
@@ -226,9 +249,10 @@ export class Room {
 			this.synced = s;
 			if (s) this.#settleWhenIdle();
 		};
-		const onClosed = ({ code }: { code: number }) => {
-			this.closed = closedFromCode(code);
+		const onClosed = ({ code, reason }: { code: number; reason: string }) => {
+			this.closed = closedFromCode(code, reason);
 			releaseShell(this, false);
+			if (isAccountDisabledClose(code, reason)) for (const f of accountDisabledListeners) f();
 		};
 		const onConnectionClose = (e: CloseEvent | null) => {
 			this.#storeReceived();

@@ -12,7 +12,15 @@ import type { MemberRow } from '$lib/domain/member';
 import { t, type MessageKey } from '$lib/i18n/index.svelte';
 import { MemberCellRenderer } from './cells';
 import { DateEditor, FieldTextEditor } from './editors';
-import { collator, foldForSearch, formatField, optionLabel, searchText } from './format';
+import {
+	collator,
+	foldForSearch,
+	formatField,
+	memberNoSearchText,
+	memberNoText,
+	optionLabel,
+	searchText
+} from './format';
 import { OptionFilter } from './option-filter';
 import { NameCellRenderer } from './file-link';
 
@@ -110,8 +118,16 @@ export function memberColumns(opts: { readOnly: boolean }): ColDef<MemberRow>[] 
 			minWidth: 70,
 			hide: !spec.visible,
 			editable,
-			valueFormatter: (p: ValueFormatterParams<MemberRow>) => formatField(spec, p.value),
-			getQuickFilterText: (p) => searchText(spec, p.value),
+			// The member number reads as printed on the certificate and is found by that or by
+			// the bare number; it stays a number for sorting and the number filter.
+			valueFormatter:
+				spec.key === 'memberNo'
+					? (p: ValueFormatterParams<MemberRow>) => (p.data ? memberNoText(p.data) : '')
+					: (p: ValueFormatterParams<MemberRow>) => formatField(spec, p.value),
+			getQuickFilterText:
+				spec.key === 'memberNo'
+					? (p) => (p.data ? memberNoSearchText(p.data) : '')
+					: (p) => searchText(spec, p.value),
 			// The name cell also links to the member file.
 			cellRenderer: spec.key === 'name' ? NameCellRenderer : MemberCellRenderer,
 			cellRendererParams: { kind: spec.kind },

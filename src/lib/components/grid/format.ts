@@ -6,7 +6,8 @@
 import type { FieldSpec } from '$lib/domain/fields';
 import { foldForms } from '$lib/domain/normalize';
 import { normalizeDigits } from '$lib/domain/text';
-import { settingsOptionLabel } from './option-sets.svelte';
+import { printedMemberNo } from '$lib/domain/settings';
+import { settingsOptionLabel, settingsOptions } from './option-sets.svelte';
 import {
 	formatDate,
 	formatDateTime,
@@ -40,6 +41,20 @@ export function formatField(spec: FieldSpec, value: unknown): string {
 			// The certificate number is the member number as printed (GH-۰۰۰۴۲ in Persian).
 			return spec.key === 'certificateNo' ? localDigits(String(value)) : String(value);
 	}
+}
+
+/**
+ * The member number as printed on the certificate (GH-00042; the admin's format for a
+ * number approved before certificates were stored), in the reader's digits.
+ */
+export function memberNoText(row: { memberNo?: unknown; certificateNo?: unknown }): string {
+	return localDigits(printedMemberNo(row, settingsOptions.memberNoFormat));
+}
+
+/** What finds a member by number: the bare number and the printed one (00042, GH-00042). */
+export function memberNoSearchText(row: { memberNo?: unknown; certificateNo?: unknown }): string {
+	if (typeof row.memberNo !== 'number') return '';
+	return foldForSearch(`${row.memberNo} ${printedMemberNo(row, settingsOptions.memberNoFormat)}`);
 }
 
 /**

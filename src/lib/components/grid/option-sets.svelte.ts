@@ -6,7 +6,7 @@
  */
 import { untrack } from 'svelte';
 import { OPTION_SETS, type OptionSet } from '$lib/domain/fields';
-import { labelIn, type SettingsLanguage } from '$lib/domain/settings';
+import { DEFAULT_CONFIG, labelIn, type SettingsLanguage } from '$lib/domain/settings';
 import { SettingsStore } from '$lib/state/settings.svelte';
 import type { Room } from '$lib/sync/room.svelte';
 
@@ -14,6 +14,8 @@ export type SettingsOptionRow = { id: string; archived?: boolean } & Record<stri
 
 class SettingsOptions {
 	rows = $state<Partial<Record<OptionSet, readonly SettingsOptionRow[]>>>({});
+	/** The admin's member number format (settings `memberNoFormat`), for format.ts `memberNoText`. */
+	memberNoFormat = $state<string>(DEFAULT_CONFIG.memberNoFormat);
 }
 export const settingsOptions = new SettingsOptions();
 
@@ -28,7 +30,8 @@ export function setSettingsOptions(set: 'tier' | 'category', rows: readonly Sett
  * Every screen that shows a member's tier or category (grid, member file, ledger)
  * calls this with its settings room: once the room has loaded, and on each change,
  * `optionLabel` and the editors use the admin's rows, so a tier reads the same
- * everywhere, in the reader's language. An empty table (a doc not yet in step)
+ * everywhere, in the reader's language; and the member number reads in the admin's
+ * format (`memberNoText`). An empty table (a doc not yet in step)
  * keeps the built-in set. Returns the stop function.
  */
 export function followSettingsOptions(room: Room | null): () => void {
@@ -44,6 +47,10 @@ export function followSettingsOptions(room: Room | null): () => void {
 				const categories = store.categories;
 				if (tiers.length > 0) setSettingsOptions('tier', tiers);
 				if (categories.length > 0) setSettingsOptions('category', categories);
+				const format = store.config.memberNoFormat;
+				if (untrack(() => settingsOptions.memberNoFormat) !== format) {
+					settingsOptions.memberNoFormat = format;
+				}
 			};
 			feed();
 			room.doc.on('afterTransaction', feed);

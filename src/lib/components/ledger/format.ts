@@ -14,7 +14,8 @@ import {
 } from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
 import { todayIso } from '$lib/i18n/calendar';
-import { formatDate, formatNumber, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
+import { formatDate, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
+import { memberNoText } from '$lib/components/grid/format';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
 export function money(amount: number, currency: string, opts: { plain?: boolean } = {}): string {
@@ -43,13 +44,14 @@ export function moneyError(e: MoneyError, currency: string): string {
 }
 
 /**
- * "۱۲ · name": the member number in the reader's digits. Searches fold digits
- * (foldForSearch), so typed Persian or Latin digits both find it.
+ * "۰۰۰۱۲ · name": the member number as printed on the certificate, in the reader's
+ * digits. Searches fold digits (foldForSearch), so typed Persian or Latin digits both
+ * find it; a search by the bare number (12) finds it inside the printed one.
  */
 export function memberLabel(m: MemberRow | undefined, fallbackId = ''): string {
 	if (!m) return fallbackId ? t('ledger.unknownMember', { id: fallbackId.slice(0, 8) }) : '';
 	const name = m.name ?? t('ledger.unnamed');
-	return m.memberNo !== undefined ? `${formatNumber(m.memberNo)} · ${name}` : name;
+	return m.memberNo !== undefined ? `${memberNoText(m)} · ${name}` : name;
 }
 
 /** Parse a typed amount for `currency`; the error message when it cannot be read. */

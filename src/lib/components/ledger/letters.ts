@@ -6,7 +6,10 @@
 import type { Debtor } from '$lib/domain/ledger-collection';
 import { renderTemplate, type MergeField } from '$lib/domain/ledger-collection';
 import type { MemberRow } from '$lib/domain/member';
+import { printedMemberNo } from '$lib/domain/settings';
+import { localDigits } from '$lib/i18n/index.svelte';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
+import { settingsOptions } from '$lib/components/grid/option-sets.svelte';
 import { moneyIn } from './format';
 
 export const DEFAULT_TEMPLATES: Record<
@@ -67,7 +70,10 @@ export function buildLetter(opts: {
 	const years = [...opts.debtor.byYear.keys()];
 	const values: Record<MergeField, string> = {
 		name: opts.member?.name ?? '',
-		memberNo: opts.member?.memberNo !== undefined ? numberIn(l, opts.member.memberNo) : '',
+		// As printed on the certificate, which the letter asks the member to quote.
+		memberNo: opts.member
+			? localDigits(printedMemberNo(opts.member, settingsOptions.memberNoFormat), l)
+			: '',
 		total: moneyIn(l, opts.debtor.total, opts.currency),
 		dueByYear: [...opts.debtor.byYear]
 			.map(([y, a]) => `${numberIn(l, y)}: ${moneyIn(l, a, opts.currency)}`)

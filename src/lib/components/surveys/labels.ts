@@ -3,13 +3,23 @@
  * reader's language, respondent counts.
  */
 import { localized, type Campaign } from '$lib/domain/survey';
-import { respondentIds } from '$lib/domain/survey-results';
+import { answeredMemberIds } from '$lib/domain/survey-results';
 import type { SurveysStore } from '$lib/state/surveys.svelte';
 
 export { localized, type Campaign };
 
+/** Members who answered the campaign, as its results count them. */
+export function answeredIds(store: SurveysStore, campaignId: string): Set<string> {
+	return answeredMemberIds({
+		campaignId,
+		questions: store.rows('questions'),
+		options: store.rows('options'),
+		answers: store.rows('answers')
+	});
+}
+
 export function respondentsCount(store: SurveysStore, campaignId: string): number {
-	return respondentIds(campaignId, store.rows('responses'), store.rows('answers')).size;
+	return answeredIds(store, campaignId).size;
 }
 
 /** Today as an ISO date in the device's time zone (one definition, in the calendar module). */

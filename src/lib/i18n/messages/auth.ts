@@ -16,6 +16,8 @@ export const auth = defineMessages({
 		'login.error.rateLimited': 'Too many attempts. Wait {seconds} seconds, then try again.',
 		'login.error.rateLimitedMinutes': 'Too many attempts. Wait {minutes} minutes, then try again.',
 		'login.error.disabled': 'This account is disabled. Ask an administrator to enable it.',
+		'login.disabledNotice':
+			'An administrator has disabled your account, so you were signed out. Ask your association’s Guildhall administrator to enable it again. Changes not sent yet stay on this device and are sent after you sign in again.',
 		'login.error.rateLimitedLater': 'Too many attempts. Wait a few minutes, then try again.',
 		'login.error.network':
 			'Cannot reach the server. Logging in needs a connection: check the network and try again.',
@@ -38,6 +40,8 @@ export const auth = defineMessages({
 		'login.error.rateLimitedMinutes':
 			'تلاش‌ها بیش از حد بود. {minutes} دقیقه صبر کنید و دوباره تلاش کنید.',
 		'login.error.disabled': 'این حساب غیرفعال است. از مدیر سامانه بخواهید آن را فعال کند.',
+		'login.disabledNotice':
+			'مدیر سامانه حساب شما را غیرفعال کرده است و از سامانه خارج شدید. از مدیر Guildhall تشکل خود بخواهید آن را دوباره فعال کند. تغییرهایی که هنوز ارسال نشده‌اند روی این دستگاه می‌مانند و پس از ورود دوباره ارسال می‌شوند.',
 		'login.error.rateLimitedLater': 'تلاش‌ها بیش از حد بود. چند دقیقه صبر کنید و دوباره تلاش کنید.',
 		'login.error.network':
 			'به سرور دسترسی نیست. ورود به اتصال نیاز دارد: شبکه را بررسی کنید و دوباره تلاش کنید.',
@@ -57,6 +61,8 @@ export const auth = defineMessages({
 		'login.error.rateLimited': '尝试次数过多。请等待 {seconds} 秒后再试。',
 		'login.error.rateLimitedMinutes': '尝试次数过多。请等待 {minutes} 分钟后再试。',
 		'login.error.disabled': '此账户已停用。请联系管理员启用。',
+		'login.disabledNotice':
+			'管理员已停用您的账号，因此您已被登出。请联系本协会的 Guildhall 管理员重新启用。尚未发送的修改仍保存在本设备上，重新登录后将自动发送。',
 		'login.error.rateLimitedLater': '尝试次数过多。请等待几分钟后再试。',
 		'login.error.network': '无法连接服务器。登录需要联网：请检查网络后重试。',
 		'login.error.server': '服务器暂时无法完成登录。请一分钟后重试；如果仍然失败，请联系管理员。'

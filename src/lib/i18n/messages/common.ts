@@ -12,6 +12,7 @@ export const common = defineMessages({
 			'Your role has no access to the settings. Ask an administrator if you need it.',
 		'noAccess.documents':
 			'Your role has no access to members’ documents. Ask an administrator if you need it.',
+		'noAccess.import': 'Your role cannot import members. Ask an administrator if you need it.',
 		'noAccess.memberFile':
 			'Your role has no access to member files. Ask an administrator if you need it.',
 		'app.redirecting': 'Opening the login page…',
@@ -53,6 +54,13 @@ export const common = defineMessages({
 		'logout.stay': 'Stay logged in',
 		'error.network': 'Could not reach the server. Check your connection and try again.',
 		'error.server': 'The server had a problem. Try again in a moment.',
+		'error.forbidden':
+			'Your account may not do this. Ask an administrator for the role if you need it.',
+		'error.notFound': 'The server no longer has what this page asked for. Reload the page.',
+		'error.invalid':
+			'The server could not read this request (the app may be out of date). Reload the page and try again.',
+		'error.tooLarge': 'This is too large for the server. Make it smaller and try again.',
+		'error.tooMany': 'Too many requests in a short time. Wait a few minutes, then try again.',
 		'error.sessionEnded': 'Your session has ended. Log in again.',
 		'error.gridLoad': 'The table could not be loaded. Check your connection, then reload the page.'
 	},
@@ -65,6 +73,8 @@ export const common = defineMessages({
 		'noAccess.settings': 'نقش شما به تنظیمات دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'noAccess.documents':
 			'نقش شما به اسناد اعضا دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
+		'noAccess.import':
+			'نقش شما اجازهٔ ورود اعضا از فایل را ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'noAccess.memberFile':
 			'نقش شما به پرونده اعضا دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'app.redirecting': 'در حال باز کردن صفحهٔ ورود…',
@@ -106,6 +116,14 @@ export const common = defineMessages({
 		'logout.stay': 'وارد بمانم',
 		'error.network': 'اتصال به سرور برقرار نشد. اتصال خود را بررسی کنید و دوباره تلاش کنید.',
 		'error.server': 'سرور با مشکل روبه‌رو شد. کمی بعد دوباره تلاش کنید.',
+		'error.forbidden': 'حساب شما اجازهٔ این کار را ندارد. اگر لازم است، نقش آن را از مدیر بخواهید.',
+		'error.notFound': 'آنچه این صفحه خواست دیگر در سرور نیست. صفحه را دوباره بارگیری کنید.',
+		'error.invalid':
+			'سرور این درخواست را نتوانست بخواند (شاید برنامه قدیمی باشد). صفحه را دوباره بارگیری کنید و دوباره تلاش کنید.',
+		'error.tooLarge':
+			'این برای سرور بیش از اندازه بزرگ است. آن را کوچک‌تر کنید و دوباره تلاش کنید.',
+		'error.tooMany':
+			'درخواست‌ها در زمانی کوتاه بیش از حد بود. چند دقیقه صبر کنید و دوباره تلاش کنید.',
 		'error.sessionEnded': 'نشست شما به پایان رسیده است. دوباره وارد شوید.',
 		'error.gridLoad': 'جدول بارگیری نشد. اتصال خود را بررسی کنید و سپس صفحه را دوباره بارگیری کنید.'
 	},
@@ -116,6 +134,7 @@ export const common = defineMessages({
 		'noAccess.pipeline': '您的角色无权访问入会流程。如需访问，请联系管理员。',
 		'noAccess.settings': '您的角色无权访问设置。如需访问，请联系管理员。',
 		'noAccess.documents': '您的角色无权查看会员文件。如需访问，请联系管理员。',
+		'noAccess.import': '您的角色无权导入会员。如需使用，请联系管理员。',
 		'noAccess.memberFile': '您的角色无权查看会员档案。如需访问，请联系管理员。',
 		'app.redirecting': '正在打开登录页…',
 		'nav.label': '主导航',
@@ -155,6 +174,11 @@ export const common = defineMessages({
 		'logout.stay': '保持登录',
 		'error.network': '无法连接服务器。请检查网络后重试。',
 		'error.server': '服务器出现问题，请稍后重试。',
+		'error.forbidden': '您的账号无权执行此操作。如有需要，请向管理员申请相应角色。',
+		'error.notFound': '服务器上已没有此页面请求的内容。请重新加载页面。',
+		'error.invalid': '服务器无法读取此请求（应用可能已过旧）。请重新加载页面后重试。',
+		'error.tooLarge': '内容过大，服务器无法接收。请缩小后重试。',
+		'error.tooMany': '短时间内请求过多。请等几分钟后重试。',
 		'error.sessionEnded': '您的登录已过期，请重新登录。',
 		'error.gridLoad': '无法加载表格。请检查网络连接，然后刷新页面。'
 	}

@@ -97,13 +97,41 @@ export const joining = defineMessages({
 		'outbox.signIn': 'Your session ended: sign in again and they are sent.',
 		'outbox.retry': 'Try again',
 		'outbox.discard': 'Discard',
-		'outbox.failedHint':
-			'The server refused this action. Read the reason, fix it (for example reload the pipeline), then discard it or try again.',
 		'outbox.type.approve': 'Approve {name}',
 		'outbox.type.verify': 'Verify {name}',
 		'outbox.type.reject': 'Reject {name}',
 		'outbox.type.move': 'Move {name} to {to}',
 		'outbox.approved': '{name} is member no. {memberNo}.',
+		'outbox.error.moveNotAllowed.approve':
+			'{name} is now “{from}” and can no longer be approved. Reload the pipeline to see what changed, then discard this action.',
+		'outbox.error.moveNotAllowed.verify':
+			'{name} is now “{from}” and can no longer be verified. Reload the pipeline to see what changed, then discard this action.',
+		'outbox.error.moveNotAllowed.reject':
+			'{name} is now “{from}” and can no longer be rejected. Reload the pipeline to see what changed, then discard this action.',
+		'outbox.error.moveNotAllowed.move':
+			'{name} is now “{from}” and cannot be moved to “{to}”. Reload the pipeline to see what changed, then discard this action or choose another step.',
+		'outbox.error.useOther':
+			'{name} is “{from}”: to make it “{to}”, use “{action}” on the pipeline. Discard this action.',
+		'outbox.error.stateChanged':
+			'The state of {name} has changed since this action was made. Reload the pipeline, then discard it or decide again.',
+		'outbox.error.noSuchMember':
+			'{name} is no longer in the registry (it may have been deleted). Discard this action.',
+		'outbox.error.requirementsNotMet':
+			'Required criteria are not ticked for {name}. Verify it again with them met, or reject the application with a reason; discard this action.',
+		'outbox.error.unknownSetting':
+			'A tier, category or criterion chosen for {name} has been removed from the settings. Reload the pipeline, choose again, and discard this action.',
+		'outbox.error.idReused':
+			'The server already has a different action under this one’s number. Discard it and do it again.',
+		'outbox.error.appOutdated':
+			'The server could not take this action: the app on this device is out of date. Reload the page, then try again.',
+		'outbox.error.forbidden':
+			'Your account may not do this any more. Ask an administrator for the role, or discard this action.',
+		'outbox.error.wrongPlace':
+			'The server does not accept this action for your account here. Sign in again, then try again.',
+		'outbox.error.tooLarge':
+			'This action is too large for the server. Shorten the text and do it again.',
+		'outbox.error.other':
+			'The server refused this action (code {code}). Reload the page and try again; if it is refused again, discard it and tell an administrator.',
 		'settings.title': 'Settings',
 		'settings.loading': 'Loading the settings…',
 		'settings.viewOnly': 'Only administrators change the settings; you can read them.',
@@ -273,13 +301,41 @@ export const joining = defineMessages({
 		'outbox.signIn': 'نشست شما پایان یافته است: دوباره وارد شوید تا ارسال شوند.',
 		'outbox.retry': 'تلاش دوباره',
 		'outbox.discard': 'کنار گذاشتن',
-		'outbox.failedHint':
-			'سرور این کار را نپذیرفت. دلیل را بخوانید، آن را برطرف کنید (مثلاً روند را دوباره بارگذاری کنید)، سپس کنار بگذارید یا دوباره تلاش کنید.',
 		'outbox.type.approve': 'تأیید {name}',
 		'outbox.type.verify': 'بررسی {name}',
 		'outbox.type.reject': 'رد {name}',
 		'outbox.type.move': 'انتقال {name} به {to}',
 		'outbox.approved': '{name} عضو شماره {memberNo} است.',
+		'outbox.error.moveNotAllowed.approve':
+			'{name} اکنون «{from}» است و دیگر تأییدشدنی نیست. جریان عضویت را دوباره بارگیری کنید تا تغییر را ببینید، سپس این کار را کنار بگذارید.',
+		'outbox.error.moveNotAllowed.verify':
+			'{name} اکنون «{from}» است و دیگر بررسی‌شدنی نیست. جریان عضویت را دوباره بارگیری کنید تا تغییر را ببینید، سپس این کار را کنار بگذارید.',
+		'outbox.error.moveNotAllowed.reject':
+			'{name} اکنون «{from}» است و دیگر ردشدنی نیست. جریان عضویت را دوباره بارگیری کنید تا تغییر را ببینید، سپس این کار را کنار بگذارید.',
+		'outbox.error.moveNotAllowed.move':
+			'{name} اکنون «{from}» است و به «{to}» منتقل نمی‌شود. جریان عضویت را دوباره بارگیری کنید تا تغییر را ببینید، سپس این کار را کنار بگذارید یا گام دیگری برگزینید.',
+		'outbox.error.useOther':
+			'{name} «{from}» است: برای رساندن آن به «{to}» در جریان عضویت از «{action}» استفاده کنید. این کار را کنار بگذارید.',
+		'outbox.error.stateChanged':
+			'وضعیت {name} پس از ثبت این کار تغییر کرده است. جریان عضویت را دوباره بارگیری کنید، سپس آن را کنار بگذارید یا دوباره تصمیم بگیرید.',
+		'outbox.error.noSuchMember':
+			'{name} دیگر در دفتر اعضا نیست (شاید حذف شده باشد). این کار را کنار بگذارید.',
+		'outbox.error.requirementsNotMet':
+			'معیارهای الزامی برای {name} علامت نخورده‌اند. آن را با برآورده بودن معیارها دوباره بررسی کنید یا درخواست را با ذکر دلیل رد کنید؛ این کار را کنار بگذارید.',
+		'outbox.error.unknownSetting':
+			'رده، دسته یا معیاری که برای {name} برگزیده شده بود از تنظیمات حذف شده است. جریان عضویت را دوباره بارگیری کنید، دوباره برگزینید و این کار را کنار بگذارید.',
+		'outbox.error.idReused':
+			'سرور کار دیگری با شمارهٔ همین کار دارد. آن را کنار بگذارید و دوباره انجام دهید.',
+		'outbox.error.appOutdated':
+			'سرور این کار را نپذیرفت: برنامه روی این دستگاه قدیمی است. صفحه را دوباره بارگیری کنید و دوباره تلاش کنید.',
+		'outbox.error.forbidden':
+			'حساب شما دیگر اجازهٔ این کار را ندارد. نقش لازم را از مدیر بخواهید یا این کار را کنار بگذارید.',
+		'outbox.error.wrongPlace':
+			'سرور این کار را برای حساب شما در اینجا نمی‌پذیرد. دوباره وارد شوید و دوباره تلاش کنید.',
+		'outbox.error.tooLarge':
+			'این کار برای سرور بیش از اندازه بزرگ است. متن را کوتاه کنید و دوباره انجام دهید.',
+		'outbox.error.other':
+			'سرور این کار را نپذیرفت (کد {code}). صفحه را دوباره بارگیری کنید و دوباره تلاش کنید؛ اگر باز هم پذیرفته نشد، آن را کنار بگذارید و به مدیر خبر دهید.',
 		'settings.title': 'تنظیمات',
 		'settings.loading': 'در حال بارگذاری تنظیمات…',
 		'settings.viewOnly': 'فقط مدیران تنظیمات را تغییر می‌دهند؛ شما می‌توانید آن‌ها را بخوانید.',
@@ -446,13 +502,36 @@ export const joining = defineMessages({
 		'outbox.signIn': '您的会话已结束：重新登录后即发送。',
 		'outbox.retry': '重试',
 		'outbox.discard': '放弃',
-		'outbox.failedHint':
-			'服务器拒绝了此操作。请阅读原因并处理（例如重新加载流程），然后放弃或重试。',
 		'outbox.type.approve': '批准 {name}',
 		'outbox.type.verify': '审核 {name}',
 		'outbox.type.reject': '拒绝 {name}',
 		'outbox.type.move': '将 {name} 转到 {to}',
 		'outbox.approved': '{name} 的会员编号为 {memberNo}。',
+		'outbox.error.moveNotAllowed.approve':
+			'{name} 现为“{from}”，已无法批准。请重新加载入会流程查看变化，然后放弃此操作。',
+		'outbox.error.moveNotAllowed.verify':
+			'{name} 现为“{from}”，已无法审核。请重新加载入会流程查看变化，然后放弃此操作。',
+		'outbox.error.moveNotAllowed.reject':
+			'{name} 现为“{from}”，已无法拒绝。请重新加载入会流程查看变化，然后放弃此操作。',
+		'outbox.error.moveNotAllowed.move':
+			'{name} 现为“{from}”，无法转到“{to}”。请重新加载入会流程查看变化，然后放弃此操作或选择其他步骤。',
+		'outbox.error.useOther':
+			'{name} 现为“{from}”：要转为“{to}”，请在入会流程中使用“{action}”。请放弃此操作。',
+		'outbox.error.stateChanged':
+			'此操作发出后，{name} 的状态已有变化。请重新加载入会流程，然后放弃此操作或重新决定。',
+		'outbox.error.noSuchMember': '{name} 已不在会员名册中（可能已被删除）。请放弃此操作。',
+		'outbox.error.requirementsNotMet':
+			'{name} 的必备条件未勾选。请在满足条件后重新审核，或填写理由拒绝申请；并放弃此操作。',
+		'outbox.error.unknownSetting':
+			'为 {name} 选择的会员级别、类别或条件已从设置中删除。请重新加载入会流程并重新选择，然后放弃此操作。',
+		'outbox.error.idReused': '服务器上已有使用此编号的另一个操作。请放弃此操作后重新执行。',
+		'outbox.error.appOutdated':
+			'服务器无法执行此操作：本设备上的应用版本过旧。请重新加载页面后重试。',
+		'outbox.error.forbidden': '您的账号已无权执行此操作。请向管理员申请相应角色，或放弃此操作。',
+		'outbox.error.wrongPlace': '服务器不接受您的账号在此执行此操作。请重新登录后重试。',
+		'outbox.error.tooLarge': '此操作内容过大，服务器无法接收。请缩短文字后重新执行。',
+		'outbox.error.other':
+			'服务器拒绝了此操作（代码 {code}）。请重新加载页面后重试；若仍被拒绝，请放弃此操作并告知管理员。',
 		'settings.title': '设置',
 		'settings.loading': '正在加载设置…',
 		'settings.viewOnly': '只有管理员可以修改设置；您可以查看。',

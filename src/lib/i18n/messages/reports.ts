@@ -19,6 +19,8 @@ export const reports = defineMessages({
 		'reports.show': 'Show',
 		'reports.dateHint': 'Year-month-day, e.g. {example}',
 		'reports.customBadDate': 'Write the dates as year-month-day, e.g. {example}.',
+		'reports.customOrder': 'The start date is after the end date. Swap them or choose again.',
+		'reports.customTooLong': 'A period can be at most 10 years long. Choose a shorter one.',
 		'reports.customOffline':
 			'A custom period is computed by the server: reconnect to see it. The months, quarters and years above work offline.',
 		'reports.customLoading': 'Computing the period…',
@@ -171,6 +173,9 @@ export const reports = defineMessages({
 		'reports.show': 'نمایش',
 		'reports.dateHint': 'سال-ماه-روز، مثلاً {example}',
 		'reports.customBadDate': 'تاریخ‌ها را به شکل سال-ماه-روز بنویسید، مثلاً {example}.',
+		'reports.customOrder':
+			'تاریخ شروع پس از تاریخ پایان است. جای آن‌ها را عوض کنید یا دوباره برگزینید.',
+		'reports.customTooLong': 'یک دوره حداکثر ۱۰ سال است. دورهٔ کوتاه‌تری برگزینید.',
 		'reports.customOffline':
 			'دورهٔ دلخواه را سرور محاسبه می‌کند: برای دیدن آن دوباره وصل شوید. ماه‌ها، فصل‌ها و سال‌های بالا آفلاین هم کار می‌کنند.',
 		'reports.customLoading': 'در حال محاسبهٔ دوره…',
@@ -321,6 +326,8 @@ export const reports = defineMessages({
 		'reports.show': '显示',
 		'reports.dateHint': '年-月-日，例如 {example}',
 		'reports.customBadDate': '请按“年-月-日”填写日期，例如 {example}。',
+		'reports.customOrder': '开始日期晚于结束日期。请对调或重新选择。',
+		'reports.customTooLong': '期间最长为 10 年。请选择较短的期间。',
 		'reports.customOffline':
 			'自定义期间由服务器计算：请联网后查看。上方的月、季度、年离线也可查看。',
 		'reports.customLoading': '正在计算…',

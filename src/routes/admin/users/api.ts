@@ -54,10 +54,13 @@ export class AdminApiError extends Error {
 	readonly code: ApiErrorCode;
 	/** Fields the server named as invalid (first path segment of each issue). */
 	readonly fields: string[];
-	constructor(code: ApiErrorCode, message = '', fields: string[] = []) {
+	/** The server's own error code (e.g. cannot_disable_self), for the UI to word it. */
+	readonly serverCode: string;
+	constructor(code: ApiErrorCode, message = '', fields: string[] = [], serverCode = '') {
 		super(message);
 		this.code = code;
 		this.fields = fields;
+		this.serverCode = serverCode;
 	}
 }
 
@@ -79,7 +82,7 @@ async function call(path: string, init?: RequestInit): Promise<unknown> {
 	switch (res.status) {
 		case 400:
 		case 422:
-			throw new AdminApiError('invalid', message, fields);
+			throw new AdminApiError('invalid', message, fields, err?.code);
 		case 401:
 			throw new AdminApiError('unauthorized', message);
 		case 403:
