@@ -586,6 +586,17 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	await context.close();
 });
 
+/** A posted entry written straight into the ledger doc, as another device would. */
+function putEntry(doc: Y.Doc, id: string, fields: Record<string, string | number>) {
+	doc.transact(() => {
+		const e = new Y.Map<unknown>();
+		doc.getMap('entries').set(id, e);
+		const createdAt = new Date().toISOString();
+		const all = { ...fields, posted: true, createdAt, createdBy: ADMIN.username };
+		for (const [k, v] of Object.entries(all)) e.set(k, v);
+	});
+}
+
 test('a currency change redraws the amounts of the ledger pages open at the time', async ({
 	browser
 }) => {
@@ -602,19 +613,11 @@ test('a currency change redraws the amounts of the ledger pages open at the time
 	const config = settings.doc.getMap('config');
 	const before = config.get('currency');
 	if (!ledger.doc.getMap('entries').has('e2eChargeCurr01')) {
-		ledger.doc.transact(() => {
-			const e = new Y.Map<unknown>();
-			ledger.doc.getMap('entries').set('e2eChargeCurr01', e);
-			for (const [k, v] of Object.entries({
-				memberId: m.id,
-				kind: 'charge',
-				amount: 1234567,
-				date: '2026-01-01',
-				posted: true,
-				createdAt: new Date().toISOString(),
-				createdBy: ADMIN.username
-			}))
-				e.set(k, v);
+		putEntry(ledger.doc, 'e2eChargeCurr01', {
+			memberId: m.id,
+			kind: 'charge',
+			amount: 1234567,
+			date: '2026-01-01'
 		});
 	}
 	const { context, page } = await loginContext(browser, ADMIN);
@@ -655,21 +658,13 @@ test('one receipt recorded twice: the dialog warns before, the entries page show
 	const ledger = await openDoc('default/ledger', cookie);
 	const receipt = `RC-${Date.now()}`;
 	// One payment with the receipt, as recorded on another device.
-	ledger.doc.transact(() => {
-		const e = new Y.Map<unknown>();
-		ledger.doc.getMap('entries').set(`e2eRcptA${Date.now()}`, e);
-		for (const [k, v] of Object.entries({
-			memberId: m.id,
-			kind: 'payment',
-			amount: 5000,
-			date: '2026-03-01',
-			posted: true,
-			method: 'cash',
-			receiptNo: receipt,
-			createdAt: new Date().toISOString(),
-			createdBy: ADMIN.username
-		}))
-			e.set(k, v);
+	putEntry(ledger.doc, `e2eRcptA${Date.now()}`, {
+		memberId: m.id,
+		kind: 'payment',
+		amount: 5000,
+		date: '2026-03-01',
+		method: 'cash',
+		receiptNo: receipt
 	});
 	const { context, page } = await loginContext(browser, ADMIN);
 	try {
