@@ -622,6 +622,12 @@ test('a currency change redraws the amounts of the ledger pages open at the time
 	}
 	const { context, page } = await loginContext(browser, ADMIN);
 	try {
+		// The dues preview open in another tab, with fees in whole rials.
+		const dues = await context.newPage();
+		await dues.goto('/ledger/dues');
+		const duesGrid = dues.getByTestId('dues-grid');
+		await expect(duesGrid.locator('.ag-row').first()).toBeVisible();
+		await expect(duesGrid).not.toContainText(/\d\.\d\d/);
 		await page.goto('/ledger/entries');
 		const grid = page.getByTestId('entries-grid');
 		await page.getByTestId('entries-search').fill(m.name);
@@ -633,6 +639,7 @@ test('a currency change redraws the amounts of the ledger pages open at the time
 		config.set('currency', 'USD');
 		await expect(grid).toContainText('12,345.67');
 		await expect(grid.locator('.ag-header')).toContainText('US$');
+		await expect(duesGrid).toContainText(/\d\.\d\d/);
 		await page.goto('/ledger');
 		await page.getByTestId('ledger-search').fill(m.name);
 		await expect(page.getByTestId('balances-grid')).toContainText('12,345.67');
