@@ -95,6 +95,29 @@ describe('money: parsing what people type', () => {
 		expect(parseMoney('0.10', 'USD')).toEqual(ok(10));
 		expect(parseMoney('7.', 'USD')).toEqual(ok(700));
 	});
+	it('a separator groups whole units by threes: "1,5" is refused, not read as 15', () => {
+		for (const [text, currency] of [
+			['1,5', 'IRR'],
+			['1,5', 'USD'],
+			['12,34', 'CNY'],
+			['1,2345', 'IRR'],
+			['1,234,56', 'IRR'],
+			['۱٬۲', 'IRR'],
+			['1 5', 'IRR'],
+			["1'00", 'USD'],
+			// A decimal comma after a point: "1.234,56" is not 1.23456.
+			['1.234,56', 'USD']
+		]) {
+			expect(parseMoney(text, currency), text).toEqual({ ok: false, error: 'grouping' });
+		}
+		expect(parseMoney('1,234', 'IRR')).toEqual(ok(1234));
+		expect(parseMoney('12,345,678', 'IRR')).toEqual(ok(12345678));
+		expect(parseMoney("1'000.25", 'USD')).toEqual(ok(100025));
+		expect(parseMoney('۱٬۲۰۰٬۰۰۰ ریال', 'IRR')).toEqual(ok(1200000));
+		expect(parseMoney('۱۲۰،۰۰۰', 'IRR')).toEqual(ok(120000));
+		expect(parseMoney('1,234.5', 'USD')).toEqual(ok(123450));
+		expect(parseMoney('1\u202F234', 'IRR')).toEqual(ok(1234));
+	});
 	it('refuses what it cannot read exactly, with a reason', () => {
 		expect(parseMoney('', 'USD')).toEqual({ ok: false, error: 'empty' });
 		expect(parseMoney('12 apples', 'USD')).toEqual({ ok: false, error: 'invalid' });

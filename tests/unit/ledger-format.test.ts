@@ -90,6 +90,13 @@ describe('an amount that cannot be read', () => {
 		expect(message('abc', 'IRR')).toContain('e.g. 1,200,000.');
 		i18n.locale = 'fa';
 		expect(message('abc', 'IRR')).toContain('۱٬۲۰۰٬۰۰۰');
+		// A separator out of place says where separators go.
+		expect(message('۱٬۵', 'IRR')).toContain('سه‌رقمی');
+		expect(message('۱٬۵', 'IRR')).toContain('۱٬۲۰۰٬۰۰۰');
+		i18n.locale = 'en';
+		expect(message('1,5', 'USD')).toBe(
+			'A thousands separator goes between groups of three digits, e.g. 1,200.50; decimals take a point.'
+		);
 	});
 });
 

@@ -158,7 +158,9 @@ export const MONEY_ERROR = {
 	invalid: 'invalid',
 	tooPrecise: 'tooPrecise',
 	negative: 'negative',
-	tooLarge: 'tooLarge'
+	tooLarge: 'tooLarge',
+	/** A thousands separator that does not stand between groups of three ("1,5"). */
+	grouping: 'grouping'
 } as const;
 export type MoneyError = (typeof MONEY_ERROR)[keyof typeof MONEY_ERROR];
 
@@ -166,7 +168,11 @@ export type ParsedMoney = { ok: true; amount: number } | { ok: false; error: Mon
 
 // Grouping marks people type or paste: comma, Arabic thousands sign, Persian/Arabic
 // comma, apostrophe (Swiss), spaces including narrow and no-break ones.
-const GROUPING = /[,\u066C\u060C'’\s\u00A0\u202F\u2009]/g;
+const GROUPING_MARK = "[,\u066C\u060C'’\\s\u00A0\u202F\u2009]";
+const GROUPING = new RegExp(GROUPING_MARK, 'g');
+const HAS_GROUPING = new RegExp(GROUPING_MARK);
+/** Whole units grouped by threes: "1,200,000", "۱٬۲۰۰٬۰۰۰", "1 200 000". */
+const GROUPED = new RegExp(`^\\d{1,3}(?:${GROUPING_MARK}\\d{3})+$`);
 /**
  * Typed with a Chinese input method in full-width mode: the full-width comma (，) and
  * the ideographic comma (、) group thousands only in groups of three ("123，456");
@@ -210,10 +216,22 @@ export function parseMoney(
 		if (!WIDE_GROUPED.test(s)) return { ok: false, error: MONEY_ERROR.invalid };
 		s = s.replace(WIDE_GROUPING, '');
 	}
-	s = s.replace(/\u066B/g, '.').replace(GROUPING, '');
+	s = s.replace(/\u066B/g, '.');
 	const d = minorDigits(currency);
 	// Whole-unit currencies: "1.000.000" is grouping, not a decimal point.
 	if (d === 0 && /^\d{1,3}(\.\d{3}){2,}$/.test(s)) s = s.replace(/\./g, '');
+	// A separator groups whole units by threes, and only those: "1,5" may be one and a
+	// half written with a decimal comma, or a slip for 15 or 1,500. Reading it as 15
+	// would record a tenth or a hundredth of what was meant, so it is refused.
+	const point = s.indexOf('.');
+	const whole = point < 0 ? s : s.slice(0, point);
+	if (HAS_GROUPING.test(whole) && !GROUPED.test(whole)) {
+		return { ok: false, error: MONEY_ERROR.grouping };
+	}
+	if (point >= 0 && HAS_GROUPING.test(s.slice(point))) {
+		return { ok: false, error: MONEY_ERROR.grouping };
+	}
+	s = s.replace(GROUPING, '');
 	const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
 	if (!m) return { ok: false, error: MONEY_ERROR.invalid };
 	const frac = (m[2] ?? '').replace(/0+$/, '');

@@ -84,6 +84,8 @@ export const ledger = defineMessages({
 		'ledger.moneyError.tooPrecise': 'Too many decimals for this currency.',
 		'ledger.moneyError.negative': 'Enter a positive amount; use a credit or a reversal to reduce.',
 		'ledger.moneyError.tooLarge': 'This amount is too large.',
+		'ledger.moneyError.grouping':
+			'A thousands separator goes between groups of three digits, e.g. {example}; decimals take a point.',
 		'ledger.moneyError.zero': 'The amount must be more than zero.',
 		'ledger.pay.open': 'Record payment',
 		'ledger.pay.title': 'Record a payment',
@@ -356,6 +358,8 @@ export const ledger = defineMessages({
 		'ledger.moneyError.negative':
 			'مبلغ مثبت وارد کنید؛ برای کاهش از بستانکاری یا برگشت استفاده کنید.',
 		'ledger.moneyError.tooLarge': 'این مبلغ بیش از حد بزرگ است.',
+		'ledger.moneyError.grouping':
+			'جداکنندهٔ هزارگان میان گروه‌های سه‌رقمی می‌آید، مثلاً {example}؛ برای اعشار ممیز بگذارید.',
 		'ledger.moneyError.zero': 'مبلغ باید بیشتر از صفر باشد.',
 		'ledger.pay.open': 'ثبت پرداخت',
 		'ledger.pay.title': 'ثبت یک پرداخت',
@@ -623,6 +627,8 @@ export const ledger = defineMessages({
 		'ledger.moneyError.tooPrecise': '该币种的小数位数过多。',
 		'ledger.moneyError.negative': '请输入正数；如需减少，请使用减免或冲销。',
 		'ledger.moneyError.tooLarge': '金额过大。',
+		'ledger.moneyError.grouping':
+			'千位分隔符只能用于每三位数字之间，例如 {example}；小数请用小数点。',
 		'ledger.moneyError.zero': '金额必须大于零。',
 		'ledger.pay.open': '登记缴费',
 		'ledger.pay.title': '登记一笔缴费',
