@@ -118,6 +118,17 @@ describe('money: parsing what people type', () => {
 		expect(parseMoney('1,234.5', 'USD')).toEqual(ok(123450));
 		expect(parseMoney('1\u202F234', 'IRR')).toEqual(ok(1234));
 	});
+	it('rials: a point between groups of three groups thousands; extra decimal zeros are refused', () => {
+		// "۵۰.۰۰۰" is fifty thousand rials as many Iranians write it; it was read as 50.
+		expect(parseMoney('۵۰.۰۰۰', 'IRR')).toEqual(ok(50000));
+		expect(parseMoney('70.000', 'IRR')).toEqual(ok(70000));
+		expect(parseMoney('۵۰.۰۰۰.۰۰۰ ریال', 'IRR')).toEqual(ok(50000000));
+		// The Arabic decimal sign is a decimal sign: not read as twelve, nor as 12,000.
+		expect(parseMoney('۱۲٫۰۰۰', 'IRR')).toEqual({ ok: false, error: 'tooPrecise' });
+		expect(parseMoney('12.0', 'IRR')).toEqual({ ok: false, error: 'tooPrecise' });
+		expect(parseMoney('12.000', 'USD')).toEqual({ ok: false, error: 'tooPrecise' });
+		expect(parseMoney('12.50', 'USD')).toEqual(ok(1250));
+	});
 	it('refuses what it cannot read exactly, with a reason', () => {
 		expect(parseMoney('', 'USD')).toEqual({ ok: false, error: 'empty' });
 		expect(parseMoney('12 apples', 'USD')).toEqual({ ok: false, error: 'invalid' });

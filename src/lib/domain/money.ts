@@ -216,10 +216,12 @@ export function parseMoney(
 		if (!WIDE_GROUPED.test(s)) return { ok: false, error: MONEY_ERROR.invalid };
 		s = s.replace(WIDE_GROUPING, '');
 	}
-	s = s.replace(/\u066B/g, '.');
 	const d = minorDigits(currency);
-	// Whole-unit currencies: "1.000.000" is grouping, not a decimal point.
-	if (d === 0 && /^\d{1,3}(\.\d{3}){2,}$/.test(s)) s = s.replace(/\./g, '');
+	// Whole-unit currencies (rials): a full stop between groups of three is grouping, as
+	// many write it ("50.000", "1.000.000"), not a decimal point. The Arabic decimal sign
+	// (٫) is one, so "۱۲٫۰۰۰" is not read as twelve thousand.
+	if (d === 0 && /^\d{1,3}(\.\d{3})+$/.test(s)) s = s.replace(/\./g, '');
+	s = s.replace(/\u066B/g, '.');
 	// A separator groups whole units by threes, and only those: "1,5" may be one and a
 	// half written with a decimal comma, or a slip for 15 or 1,500. Reading it as 15
 	// would record a tenth or a hundredth of what was meant, so it is refused.
@@ -234,8 +236,10 @@ export function parseMoney(
 	s = s.replace(GROUPING, '');
 	const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
 	if (!m) return { ok: false, error: MONEY_ERROR.invalid };
-	const frac = (m[2] ?? '').replace(/0+$/, '');
-	if (frac.length > d) return { ok: false, error: MONEY_ERROR.tooPrecise };
+	// More decimals than the currency has are refused even when they are zeros: "12.000"
+	// dollars or "۱۲٫۰۰۰" rials may mean twelve thousand written with a point.
+	if ((m[2] ?? '').length > d) return { ok: false, error: MONEY_ERROR.tooPrecise };
+	const frac = m[2] ?? '';
 	const digits = (m[1] + frac.padEnd(d, '0')).replace(/^0+(?=\d)/, '');
 	if (digits.length > 16 || Number(digits) > MAX_AMOUNT) {
 		return { ok: false, error: MONEY_ERROR.tooLarge };
