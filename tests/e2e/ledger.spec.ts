@@ -450,7 +450,7 @@ test('Persian: years and amounts typed in Persian digits are read, saved and sho
 	const thisYear = persian(new Date().getFullYear());
 	// How the ledger pages name the member: the member number as printed on the
 	// certificate (00012), in Persian digits.
-	const label = `${persian(printed)} · ${FARSI.name}`;
+	const label = `${persian(printed)} | ${FARSI.name}`;
 
 	// Fees: a Solar Hijri year is not a dues year. It says so, and takes no fee (that would
 	// be saved for no year).

@@ -53,6 +53,28 @@ describe('money: formatting per locale', () => {
 		expect(s).toContain('ریال');
 		expect(s).not.toMatch(/[0-9]/);
 	});
+	it('Persian: the amount, then the currency, on one line; a sign stays on the digits', () => {
+		expect(formatMoney({ amount: 150_000_000, currency: 'IRR', locale: 'fa-IR' })).toBe(
+			'۱۵۰٬۰۰۰٬۰۰۰\u00A0ریال'
+		);
+		// Kept left-to-right by marks, so a right-to-left line shows −۱۵۰… and not ۱۵۰…−.
+		expect(formatMoney({ amount: -150_000_000, currency: 'IRR', locale: 'fa-IR' })).toBe(
+			'\u200E−\u200E۱۵۰٬۰۰۰٬۰۰۰\u00A0ریال'
+		);
+		expect(
+			formatMoney({ amount: 100_000_000, currency: 'IRR', locale: 'fa-IR', signed: true })
+		).toBe('\u200E+\u200E۱۰۰٬۰۰۰٬۰۰۰\u00A0ریال');
+		expect(formatMoney({ amount: 0, currency: 'IRR', locale: 'fa-IR', signed: true })).toBe(
+			'۰\u00A0ریال'
+		);
+		expect(formatMoney({ amount: 1200, currency: 'IRR', locale: 'fa-IR', plain: true })).toBe(
+			'۱٬۲۰۰'
+		);
+		// Other languages keep their own order.
+		expect(formatMoney({ amount: 500, currency: 'CNY', locale: 'zh-CN', signed: true })).toBe(
+			'+¥5.00'
+		);
+	});
 	it('CNY in Chinese and USD in English', () => {
 		expect(formatMoney({ amount: 123450, currency: 'CNY', locale: 'zh-CN' })).toBe('¥1,234.50');
 		expect(formatMoney({ amount: 5, currency: 'USD', locale: 'en-GB' })).toBe('US$0.05');

@@ -25,7 +25,7 @@ const carpets = { id: 'memberCarpet0001', memberNo: 12, name: 'شرکت فرش �
 describe('member label', () => {
 	it("shows the member number as printed on the certificate, in the reader's digits", () => {
 		i18n.locale = 'fa';
-		expect(memberLabel(carpets)).toBe('۰۰۰۱۲ · شرکت فرش ایرانیان');
+		expect(memberLabel(carpets)).toBe('۰۰۰۱۲ | شرکت فرش ایرانیان');
 		i18n.locale = 'zh';
 		expect(memberLabel(carpets)).toBe('00012 · شرکت فرش ایرانیان');
 		i18n.locale = 'en';

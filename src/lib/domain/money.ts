@@ -119,6 +119,8 @@ export interface FormatMoneyOptions {
 	locale: string;
 	/** Without the currency sign (for grid cells under a currency header). */
 	plain?: boolean;
+	/** A plus sign on a positive amount too: a change, "+1,200,000". */
+	signed?: boolean;
 }
 
 // Formatters are costly to make; one per (locale, currency, plain).
@@ -126,11 +128,12 @@ const formatters = new Map<string, Intl.NumberFormat>();
 
 function formatter(o: Omit<FormatMoneyOptions, 'amount'>): Intl.NumberFormat {
 	const d = minorDigits(o.currency);
-	const key = `${o.locale}|${o.currency}|${o.plain ? 1 : 0}`;
+	const key = `${o.locale}|${o.currency}|${o.plain ? 1 : 0}|${o.signed ? 1 : 0}`;
 	let f = formatters.get(key);
 	if (!f) {
 		f = new Intl.NumberFormat(o.locale, {
 			...(o.plain ? {} : { style: 'currency', currency: o.currency }),
+			...(o.signed ? { signDisplay: 'exceptZero' as const } : {}),
 			minimumFractionDigits: d,
 			maximumFractionDigits: d
 		});
@@ -139,9 +142,25 @@ function formatter(o: Omit<FormatMoneyOptions, 'amount'>): Intl.NumberFormat {
 	return f;
 }
 
+const NUMBER_PARTS = new Set(['integer', 'group', 'decimal', 'fraction']);
+const LRM = '\u200E';
+
 export function formatMoney(o: FormatMoneyOptions): string {
 	// A decimal string is formatted exactly (Intl.NumberFormat v3), never via a double.
-	return formatter(o).format(toDecimalString(o.amount, o.currency) as unknown as number);
+	const value = toDecimalString(o.amount, o.currency) as unknown as number;
+	if (o.plain || !o.locale.startsWith('fa')) return formatter(o).format(value);
+	// Persian writes the amount, then the currency: «۱۵۰٬۰۰۰٬۰۰۰ ریال». CLDR puts the
+	// sign first («ریال ۱۵۰…»), which also left a minus on the currency's name, far from
+	// the digits in a right-to-left line. The sign stays on the digits (kept left-to-right
+	// by marks, as CLDR marks it), and a no-break space keeps the name on their line.
+	const parts = formatter(o).formatToParts(value);
+	const sign = parts.find((p) => p.type === 'minusSign' || p.type === 'plusSign');
+	const digits = parts
+		.filter((p) => NUMBER_PARTS.has(p.type))
+		.map((p) => p.value)
+		.join('');
+	const name = parts.find((p) => p.type === 'currency')?.value ?? o.currency;
+	return `${sign ? LRM + sign.value + LRM : ''}${digits}\u00A0${name}`;
 }
 
 /**

@@ -101,6 +101,15 @@ export function formatList(items: readonly string[], opts: { semicolons?: boolea
 	return fmt(`l:${l}`, () => new Intl.ListFormat(l, { type: 'conjunction' })).format(items);
 }
 
+/**
+ * The parts of one line of details, those given, with the reader's separator:
+ * "GH-00002 · Pars Tile", «ع-۰۰۰۰۲ | کاشی پارس» (a middle dot beside Persian digits
+ * reads as the zero «۰»).
+ */
+export function joinMeta(...parts: (string | null | undefined | false)[]): string {
+	return parts.filter((p): p is string => typeof p === 'string' && p !== '').join(t('list.meta'));
+}
+
 /** An ISO date (`YYYY-MM-DD`) as the UTC midnight that Intl formats in `timeZone: 'UTC'`; null if not one. */
 function isoDay(iso: string): Date | null {
 	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);

@@ -14,7 +14,7 @@ import {
 } from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
 import { todayIso } from '$lib/i18n/calendar';
-import { formatDate, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
+import { formatDate, joinMeta, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
 import { memberNoText } from '$lib/components/grid/format';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
@@ -51,7 +51,7 @@ export function moneyError(e: MoneyError, currency: string): string {
 export function memberLabel(m: MemberRow | undefined, fallbackId = ''): string {
 	if (!m) return fallbackId ? t('ledger.unknownMember', { id: fallbackId.slice(0, 8) }) : '';
 	const name = m.name ?? t('ledger.unnamed');
-	return m.memberNo !== undefined ? `${memberNoText(m)} · ${name}` : name;
+	return m.memberNo !== undefined ? joinMeta(memberNoText(m), name) : name;
 }
 
 /** Parse a typed amount for `currency`; the error message when it cannot be read. */

@@ -6,6 +6,10 @@ export const common = defineMessages({
 		'app.name': 'Guildhall',
 		'app.loading': 'Loading…',
 		'list.semicolon': '; ',
+		// Between the parts of one line of details (a number and a name, a method and a
+		// receipt). Persian does not use the middle dot: beside Persian digits it reads as
+		// the zero «۰» (GH-۰۰۰۰۲ · … read as GH-۰۰۰۰۲۰).
+		'list.meta': ' · ',
 		'noAccess.pipeline':
 			'Your role has no access to the membership pipeline. Ask an administrator if you need it.',
 		'noAccess.settings':
@@ -68,6 +72,7 @@ export const common = defineMessages({
 		'app.name': 'گیلدهال',
 		'app.loading': 'در حال بارگذاری…',
 		'list.semicolon': '؛ ',
+		'list.meta': ' | ',
 		'noAccess.pipeline':
 			'نقش شما به روند عضویت دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'noAccess.settings': 'نقش شما به تنظیمات دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
@@ -131,6 +136,7 @@ export const common = defineMessages({
 		'app.name': 'Guildhall',
 		'app.loading': '正在加载…',
 		'list.semicolon': '；',
+		'list.meta': ' · ',
 		'noAccess.pipeline': '您的角色无权访问入会流程。如需访问，请联系管理员。',
 		'noAccess.settings': '您的角色无权访问设置。如需访问，请联系管理员。',
 		'noAccess.documents': '您的角色无权查看会员文件。如需访问，请联系管理员。',

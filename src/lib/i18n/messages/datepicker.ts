@@ -36,7 +36,7 @@ export const datepicker = defineMessages({
 		'datepicker.tooEarly': 'تاریخ {min} یا پس از آن را انتخاب کنید.',
 		'datepicker.tooLate': 'تاریخ {max} یا پیش از آن را انتخاب کنید.',
 		'datepicker.keys':
-			'کلیدهای جهت: روز و هفته · Page Up/Down: ماه · Shift+Page Up/Down: سال · Enter: انتخاب'
+			'کلیدهای جهت: روز و هفته | Page Up/Down: ماه | Shift+Page Up/Down: سال | Enter: انتخاب'
 	},
 	zh: {
 		'datepicker.open': '打开日历',
