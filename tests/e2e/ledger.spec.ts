@@ -847,3 +847,124 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 		await admin.context.close();
 	}
 });
+
+const KEEP = {
+	id: 'e2eMergeKeep0001',
+	name: 'Keepwell Castings',
+	tier: 'regular',
+	region: 'Ledger Test Merge'
+};
+const GONE = {
+	id: 'e2eMergeGone0001',
+	name: 'Goneby Foundry',
+	tier: 'regular',
+	region: 'Ledger Test Merge'
+};
+
+test("[L4][L5] after a real merge the survivor's statement carries the merged record's charge and a payment recorded for it offline", async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, KEEP);
+	const gone = await activeMember(cookie, GONE);
+	// The merged record's 2025 dues, posted before anyone saw the two were one company.
+	const ledger = await openDoc('default/ledger', cookie);
+	const dues2025 = `d_2025_${GONE.id}`;
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('entries').set(dues2025, row);
+		for (const [k, v] of Object.entries({
+			memberId: GONE.id,
+			kind: 'charge',
+			amount: 900000,
+			date: '2025-01-15',
+			year: 2025,
+			posted: true,
+			source: 'dues',
+			tier: 'regular'
+		}))
+			row.set(k, v);
+	});
+
+	// Finance's device holds the ledger and the registry, then loses the network.
+	const { context, page } = await loginContext(browser, FIONA as never);
+	await page.goto('/ledger/entries');
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await context.setOffline(true);
+	await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+
+	// Meanwhile the office merges the two records (the server's merge command).
+	const merged = await fetch(`${baseURL()}/api/default/members/merge`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
+		body: JSON.stringify({ survivorId: KEEP.id, mergedId: GONE.id })
+	});
+	expect(merged.status, await merged.clone().text()).toBe(200);
+
+	// Offline, the device still knows the merged record: the payment is recorded for it.
+	await page.getByTestId('record-payment').click();
+	await pickMember(page, 'payment-dialog', GONE.name);
+	await page.getByTestId('pay-amount').fill('900000');
+	await page.getByTestId('pay-date').fill('2026-06-01');
+	await page.getByTestId('pay-receipt').fill('R-MERGE-1');
+	await page.getByTestId('alloc-2025').fill('900000');
+	await page.getByTestId('pay-submit').click();
+	await expect(page.getByTestId('payment-dialog')).not.toBeVisible();
+	await context.setOffline(false);
+	await page.evaluate(() => window.dispatchEvent(new Event('online')));
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+
+	// On the server the entries keep the record they were posted on ([L1]).
+	const mine = () =>
+		(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+			(e) => e.receiptNo === 'R-MERGE-1'
+		);
+	await expect.poll(() => mine().map((e) => e.memberId)).toEqual([GONE.id]);
+
+	// The survivor's statement: the merged record's charge and the late payment, each
+	// saying which record it was booked on; nothing owed.
+	const bookedOn = `Booked on ${gone.printed} · ${GONE.name} (merged into this record)`;
+	await page.goto(`/ledger/statement?member=${KEEP.id}`);
+	await expect(page.getByTestId('statement-lines').locator('tbody tr')).toHaveCount(2);
+	await expect(page.getByTestId('booked-on')).toHaveText([bookedOn, bookedOn]);
+	await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '0');
+	await expect(page.getByTestId('statement-merged')).toHaveCount(0);
+	// The merged record's own link shows the survivor's statement, and says so.
+	await page.goto(`/ledger/statement?member=${GONE.id}`);
+	await expect(page.getByTestId('statement-merged')).toContainText(
+		`${gone.printed} · ${GONE.name} has been merged into`
+	);
+	await expect(page.locator('[data-testid=statement] h2')).toContainText(KEEP.name);
+	await expect(page.getByTestId('booked-on')).toHaveCount(2);
+
+	// Entries list the payment under the survivor; the picker finds it by the merged name.
+	await page.goto('/ledger/entries');
+	await page.getByTestId('entries-search').fill('R-MERGE-1');
+	await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '1');
+	await expect(page.getByTestId('entries-grid').locator('.ag-row')).toContainText(
+		`${KEEP.name} (booked on ${gone.printed} · ${GONE.name}, merged into it)`
+	);
+	await page.getByTestId('record-payment').click();
+	await page.getByTestId('payment-dialog').getByTestId('member-search').fill(GONE.name);
+	await expect(
+		page.getByTestId('payment-dialog').getByRole('listbox').getByRole('option')
+	).toHaveText([new RegExp(`${KEEP.name} \\(also ${gone.printed} · ${GONE.name}\\)`)]);
+	await page.keyboard.press('Escape');
+
+	// [L5] The 2025 dues run does not charge the survivor again, and says why.
+	await page.goto('/ledger/dues');
+	await page.getByTestId('dues-year').fill('2025');
+	await expect(
+		page.getByTestId('dues-grid').locator('.ag-row', { hasText: KEEP.name })
+	).toContainText(`Already charged on ${gone.printed} · ${GONE.name} (merged into this record)`);
+	// The merged record is no member of its own: no line.
+	await expect(
+		page.getByTestId('dues-grid').locator('.ag-cell[col-id="member"]', { hasText: GONE.name })
+	).toHaveCount(0);
+
+	ledger.close();
+	await context.close();
+});

@@ -321,6 +321,48 @@ describe('live recomputation', () => {
 		expect(JSON.stringify(b.doc.toJSON())).not.toContain(memberId);
 	});
 
+	it("[L4][RP6] after a real merge the dues figures settle the merged record's charge with its survivor's payment", async () => {
+		const finance = await createUser(server, admin, ['finance']);
+		const b = await client(board.cookie, REPORTS);
+		const f = await client(finance.cookie, 'default/ledger');
+		const reg = await client(staff.cookie, 'default/registry');
+		const outstanding = () =>
+			(sectionsOf(b.doc, thisMonth.key)?.['dues.summary'] as { outstanding: number } | undefined)
+				?.outstanding;
+		await waitFor(() => summary(b.doc) !== undefined, { what: 'first report' });
+		// Without any entry yet there is no dues section: nothing outstanding.
+		const before = outstanding() ?? 0;
+		const keep = addRow(reg.doc, newRowId(), { name: 'Merge Dues Co', status: 'applicant' });
+		const gone = addRow(reg.doc, newRowId(), { name: 'Merge Dues Company', status: 'applicant' });
+		const post = (memberId: string, kind: string, amount: number) =>
+			f.doc.transact(() => {
+				const row = new Y.Map<unknown>();
+				f.doc.getMap('entries').set(newRowId(), row);
+				const fields = { memberId, kind, amount, date: today, posted: true, method: 'cash' };
+				for (const [k, v] of Object.entries(fields))
+					if (k !== 'method' || kind === 'payment') row.set(k, v);
+			});
+		// The company was charged on one record and paid on the other: two members, one in debt.
+		post(gone, 'charge', 50_000);
+		post(keep, 'payment', 50_000);
+		await waitFor(() => outstanding() === before + 50_000, { what: 'the debt of one record' });
+
+		const merged = await api(server, 'POST', '/api/default/members/merge', {
+			cookie: staff.cookie,
+			body: { survivorId: keep, mergedId: gone }
+		});
+		expect(merged.status).toBe(200);
+		// The merge alone (a registry change) settles it: one company, nothing owed.
+		await waitFor(() => outstanding() === before, { what: 'the merge in the dues figures' });
+
+		// After the merge: a charge on the survivor, paid by a payment recorded for the merged
+		// record (a device that had not seen the merge).
+		post(keep, 'charge', 20_000);
+		await waitFor(() => outstanding() === before + 20_000, { what: 'the new charge' });
+		post(gone, 'payment', 20_000);
+		await waitFor(() => outstanding() === before, { what: 'the late payment settling it' });
+	});
+
 	it('[RP5] a custom period is computed on request with the one before it', async () => {
 		board.cookie = await login(server, board.username, PASSWORD);
 		const r = await api(

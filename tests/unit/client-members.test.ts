@@ -264,6 +264,34 @@ describe('MembersStore and merged records', () => {
 		expect(s.members.has(gone)).toBe(true);
 	});
 
+	it('[L4] tells the ledger where each merged record went, also for a record that arrives merged', () => {
+		const { doc, s, keep, gone } = merged();
+		expect([...s.mergedInto()]).toEqual([[gone, keep]]);
+		expect(s.mergesVersion).toBe(1);
+		// A record this device never had live (the registry syncing after the merge): no
+		// row batch, but the ledger must read its entries under the survivor.
+		const batches: MemberBatch[] = [];
+		s.subscribe((b) => batches.push(b));
+		doc.transact(() => {
+			const row = new Y.Map<unknown>();
+			s.members.set('lateMerged000001', row);
+			row.set('name', 'Huayu');
+			row.set('mergedInto', keep);
+		}, 'server');
+		expect(batches).toEqual([]);
+		expect(s.mergesVersion).toBe(2);
+		expect(s.mergedInto().get('lateMerged000001')).toBe(keep);
+		// An edit of a live member changes no merge.
+		s.setField(keep, 'legalRep', '张三');
+		expect(s.mergesVersion).toBe(2);
+		// A store whose rows came from a fresh cache reads the marks from the doc when asked.
+		const cached = new MembersStore({ doc, cached: { rows: s.rows(), fresh: true } });
+		expect(Object.fromEntries(cached.mergedInto())).toEqual({
+			[gone]: keep,
+			lateMerged000001: keep
+		});
+	});
+
 	it('is left out of cached rows, fresh or not, and of the row cache it writes', () => {
 		const { doc, keep, gone } = merged();
 		const old = [

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	checkAllocation,
 	duesEntryId,
+	duesOnMergedRecords,
 	earnedDiscounts,
 	entryRowCorrections,
 	firstDuesFee,
@@ -15,6 +16,7 @@ import {
 	readYear,
 	reversalId,
 	suggestAllocation,
+	underLiveMembers,
 	type Allocation,
 	type Discount,
 	type EntryRow
@@ -28,6 +30,7 @@ import {
 	unknownFields
 } from '../../src/lib/domain/ledger-collection';
 import { readWholeNumber } from '../../src/lib/domain/text';
+import { liveMemberId } from '../../src/lib/domain/merge';
 
 const A = 'memberAAAAAAAAAA';
 const B = 'memberBBBBBBBBBB';
@@ -565,5 +568,200 @@ describe('firstDuesFee', () => {
 				calendar: 'gregory'
 			})
 		).toBeNull();
+	});
+});
+
+describe('[L4] ledger entries follow member merges, read by the live record', () => {
+	// S survives; M was merged into S, and M2 into M before that (a chain).
+	const S = 'memberSurvivorSS';
+	const M = 'memberMergedMMMM';
+	const M2 = 'memberMerged2MMM';
+	const mergedInto = new Map([
+		[M, S],
+		[M2, M]
+	]);
+	const of = (id: string) => mergedInto.get(id);
+	const cM25 = charge(duesEntryId(2025, M), M, 1000, '2025-01-10', 2025);
+	const credM2 = {
+		id: 'creditM2AAAAAAAA',
+		memberId: M2,
+		kind: 'credit',
+		amount: 100,
+		date: '2025-02-01',
+		posted: true
+	} as EntryRow;
+	const cS26 = charge(duesEntryId(2026, S), S, 1200, '2026-01-10', 2026);
+	// Recorded for M after the merge, on a device that had not synced yet.
+	const pM = payment('payLateMMMMMMMMM', M, 600, '2026-03-01');
+	const raw = [cM25, credM2, cS26, pM];
+	const entries = underLiveMembers(raw, of);
+
+	it('[L4] each row under its live record, saying which record it was booked on; nothing rewritten', () => {
+		expect(entries.map((e) => [e.id, e.memberId, e.bookedOn])).toEqual([
+			[cM25.id, S, M],
+			[credM2.id, S, M2],
+			[cS26.id, S, undefined],
+			[pM.id, S, M]
+		]);
+		expect(cM25.memberId).toBe(M);
+		expect(cM25.bookedOn).toBeUndefined();
+		// Without merges, the same list (no copy).
+		expect(underLiveMembers(raw, () => undefined)).toBe(raw);
+	});
+
+	it("[L4] the survivor's statement carries the merged records' entries, balance and years due", () => {
+		const st = memberStatement({ memberId: S, entries, allocations: [], calendar: 'gregory' });
+		expect(st.lines.map((l) => [l.id, l.bookedOn, l.balance])).toEqual([
+			[cM25.id, M, 1000],
+			[credM2.id, M2, 900],
+			[cS26.id, undefined, 2100],
+			[pM.id, M, 1500]
+		]);
+		expect(st.balance).toMatchObject({ charged: 2200, paid: 600, credited: 100, balance: 1500 });
+		// The credit and the late payment settle the oldest charge (M's) first.
+		expect([...st.dueByYear]).toEqual([
+			[2025, 300],
+			[2026, 1200]
+		]);
+		// Read by the ids as stored, the survivor would owe only its own charge.
+		expect(
+			memberStatement({ memberId: S, entries: raw, allocations: [], calendar: 'gregory' }).balance
+				.balance
+		).toBe(1200);
+		expect([...memberBalances(entries).keys()]).toEqual([S]);
+	});
+
+	it("[L4] a payment for the survivor may be allocated to the merged record's charge; a reversal on the merged record counts", () => {
+		const pS = payment('paySurvivorSSSSS', S, 1000, '2026-04-01');
+		const a = alloc(pS.id, cM25.id, 1000);
+		const open = (list: EntryRow[]) =>
+			openItems({ entries: list, allocations: [a] }).charges.map((c) => [c.id, c.open]);
+		expect(open(underLiveMembers([cM25, cS26, pS], of))).toEqual([
+			[cM25.id, 0],
+			[cS26.id, 1200]
+		]);
+		// Read by the ids as stored, the allocation names another member's charge: ignored.
+		expect(open([cM25, cS26, pS])).toEqual([
+			[cM25.id, 1000],
+			[cS26.id, 200]
+		]);
+		// The charge reversed on the record it was booked on (as the store writes it).
+		const rev = reversal(cM25, '2026-05-01');
+		expect(rev.memberId).toBe(M);
+		const st = memberStatement({
+			memberId: S,
+			entries: underLiveMembers([cM25, cS26, rev], of),
+			allocations: [],
+			calendar: 'gregory'
+		});
+		expect(st.balance.balance).toBe(1200);
+		expect(st.lines.find((l) => l.id === cM25.id)).toMatchObject({ reversed: true, bookedOn: M });
+	});
+
+	it("[L4] the collection round and the lapse review chase the merged record's debt under the survivor", () => {
+		const open = openItems({ entries, allocations: [] }).charges;
+		expect(open.find((c) => c.id === cM25.id)).toMatchObject({ memberId: S, bookedOn: M });
+		// The members map holds live records only: the merged ones are not in it.
+		const ms = new Map([[S, { id: S, status: 'active', tier: 'regular', region: 'north' }]]);
+		const debtors = selectDebtors({
+			open,
+			members: ms,
+			filter: { regions: ['north'] },
+			asOf: '2026-07-01',
+			calendar: 'gregory'
+		});
+		expect(debtors.map((d) => [d.memberId, d.total, d.oldestDate, [...d.byYear]])).toEqual([
+			[
+				S,
+				1500,
+				'2025-01-10',
+				[
+					[2025, 300],
+					[2026, 1200]
+				]
+			]
+		]);
+		expect(
+			lapseCandidates({ open, members: ms, graceDays: 90, asOf: '2026-07-01' }).map((l) => [
+				l.memberId,
+				l.total
+			])
+		).toEqual([[S, 1500]]);
+	});
+
+	it("[L4] the figures group a merged record's entries by the survivor's tier and region", () => {
+		const facts = new Map([[S, { tier: 'council', region: 'north' }]]);
+		const [q1] = quarterlyFigures({
+			year: 2025,
+			calendar: 'gregory',
+			entries,
+			allocations: [],
+			members: facts
+		});
+		expect(Object.keys(q1.byTier)).toEqual(['council']);
+		expect(q1.byRegion.north.billed).toBe(900);
+		const age = ageing({ asOf: '2026-07-01', entries, allocations: [], members: facts });
+		expect([...age.byMember.keys()]).toEqual([S]);
+		expect(age.byTier.council.total).toBe(1500);
+	});
+
+	it('[L4] liveMemberId: follows the chain; a cycle leaves the record its own', () => {
+		expect(liveMemberId(M2, of)).toBe(S);
+		expect(liveMemberId(S, of)).toBe(S);
+		const loop = new Map([
+			['recordXXXXXXXXXX', 'recordYYYYYYYYYY'],
+			['recordYYYYYYYYYY', 'recordXXXXXXXXXX']
+		]);
+		expect(liveMemberId('recordXXXXXXXXXX', (id) => loop.get(id))).toBe('recordXXXXXXXXXX');
+	});
+});
+
+describe('[L5] the dues run and merged records', () => {
+	const S = 'memberSurvivorSS';
+	const M = 'memberMergedMMMM';
+	const of = (id: string) => (id === M ? S : undefined);
+	const plan = (raw: EntryRow[], members = [{ id: S, status: 'active', tier: 'regular' }]) => {
+		const entries = underLiveMembers(raw, of);
+		return planDues({
+			year: 2026,
+			members,
+			fees: [],
+			tierFees: { regular: 1200 },
+			discounts: [],
+			existingIds: new Set(raw.map((e) => e.id)),
+			chargedOnMerged: duesOnMergedRecords({ year: 2026, entries }),
+			calendar: 'gregory'
+		});
+	};
+	const mDues = charge(duesEntryId(2026, M), M, 1000, '2026-01-01', 2026);
+
+	it('[L5] a merged record is never charged, even when handed to the run', () => {
+		const lines = plan(
+			[],
+			[
+				{ id: S, status: 'active', tier: 'regular' },
+				{ id: M, status: 'active', tier: 'regular', mergedInto: S } as never
+			]
+		);
+		expect(lines.map((l) => [l.memberId, l.status])).toEqual([[S, 'new']]);
+	});
+
+	it("[L5] the survivor is not charged a year its merged record's dues stand for; it is once they are reversed", () => {
+		expect(plan([mDues])).toEqual([
+			expect.objectContaining({ memberId: S, status: 'exists', chargedOn: M, amount: 0 })
+		]);
+		// Another year's dues on the merged record do not count for this year.
+		const m25 = charge(duesEntryId(2025, M), M, 1000, '2025-01-01', 2025);
+		expect(plan([m25])[0]).toMatchObject({ status: 'new', amount: 1200 });
+		// A manual charge on the merged record is not that year's dues either.
+		expect(plan([charge('manualMMMMMMMMMM', M, 1000, '2026-01-01', 2026)])[0].status).toBe('new');
+		// Reversed: the treasurer took it back; the survivor is charged at its own tier.
+		expect(plan([mDues, reversal(mDues, '2026-02-01')])[0]).toMatchObject({
+			status: 'new',
+			amount: 1200
+		});
+		const own = plan([mDues, charge(duesEntryId(2026, S), S, 1200, '2026-01-01', 2026)])[0];
+		expect(own.status).toBe('exists');
+		expect(own).not.toHaveProperty('chargedOn');
 	});
 });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyGuardedUpdate, guardRegistry } from '../../server/guard';
 import { keepMemberId } from '../../src/lib/domain/contacts';
-import { MERGEABLE_FIELDS, mergeRequest, planMerge } from '../../src/lib/domain/merge';
+import {
+	MERGEABLE_FIELDS,
+	liveMemberId,
+	mergedIntoMap,
+	mergedRecordsByLive,
+	mergeRequest,
+	planMerge
+} from '../../src/lib/domain/merge';
 
 const ids = { survivorId: 'survivor01', mergedId: 'merged0001' };
 
@@ -90,6 +97,46 @@ describe('planMerge', () => {
 			ok: false,
 			error: 'notFound'
 		});
+	});
+});
+
+describe('[L4] the live record a member id belongs to', () => {
+	const map = mergedIntoMap([
+		{ id: 'survivor01' },
+		{ id: 'merged0001', mergedInto: 'survivor01' },
+		{ id: 'merged0002', mergedInto: 'merged0001' },
+		{ id: 'loopAAAAAA', mergedInto: 'loopBBBBBB' },
+		{ id: 'loopBBBBBB', mergedInto: 'loopAAAAAA' },
+		{ id: 'selfSSSSSS', mergedInto: 'selfSSSSSS' },
+		{ id: 'toLoopXXXX', mergedInto: 'loopAAAAAA' },
+		{ id: 'oddValue01', mergedInto: 7 }
+	]);
+	const live = (id: string) => liveMemberId(id, (x) => map.get(x));
+
+	it('[L4] a live record is its own; a merged one is its survivor, along a chain', () => {
+		expect(live('survivor01')).toBe('survivor01');
+		expect(live('merged0001')).toBe('survivor01');
+		expect(live('merged0002')).toBe('survivor01');
+		// Not in the registry (yet: a half-synced copy) or not a merge mark: its own.
+		expect(live('unknown001')).toBe('unknown001');
+		expect(live('oddValue01')).toBe('oddValue01');
+		// Merged into a record the registry does not hold: that id.
+		expect(liveMemberId('orphan0001', (x) => (x === 'orphan0001' ? 'gone000001' : undefined))).toBe(
+			'gone000001'
+		);
+	});
+
+	it('[L4] a chain that comes back on itself has no live end: the record stays its own', () => {
+		expect(live('loopAAAAAA')).toBe('loopAAAAAA');
+		expect(live('loopBBBBBB')).toBe('loopBBBBBB');
+		expect(live('selfSSSSSS')).toBe('selfSSSSSS');
+		expect(live('toLoopXXXX')).toBe('toLoopXXXX');
+	});
+
+	it('[L4] the records merged into each live record, chains included', () => {
+		const by = mergedRecordsByLive(map);
+		expect(by.get('survivor01')?.sort()).toEqual(['merged0001', 'merged0002']);
+		expect([...by.keys()]).toEqual(['survivor01']);
 	});
 });
 

@@ -295,6 +295,70 @@ describe('dues', () => {
 	});
 });
 
+describe('[L4] dues after a merge: a merged record is its survivor', () => {
+	// S survives; M was merged into it. M was charged 1000 in September; S paid 1000 in
+	// October (the company paid once), unallocated or allocated to M's charge.
+	const entry = (id: string, memberId: string, kind: string, date: string, extra = {}) => ({
+		id,
+		memberId,
+		kind,
+		date,
+		amount: 1000,
+		posted: true,
+		...extra
+	});
+	const dues = (rows: Row[], allocations: Row[] = [], merged = true) =>
+		duesFigures(
+			prepareDues({
+				today: '2026-11-15',
+				docs: {
+					registry: {
+						members: [
+							{ id: 'memberS0', name: 'Survivor', status: 'active' },
+							merged
+								? { id: 'memberM0', name: 'Merged', status: 'active', mergedInto: 'memberS0' }
+								: { id: 'memberM0', name: 'Merged', status: 'active' }
+						]
+					},
+					ledger: { entries: rows, allocations }
+				},
+				history: [],
+				historyReady: true
+			}),
+			oct
+		);
+	const charged = entry('chargeM1', 'memberM0', 'charge', '2026-09-05');
+	const paid = entry('paymeS01', 'memberS0', 'payment', '2026-10-07', { method: 'cash' });
+
+	it("[L4] the survivor's payment settles the merged record's charge: nothing outstanding", () => {
+		expect(dues([charged, paid])).toMatchObject({ collected: 1000, outstanding: 0 });
+		// Before the merge they are two members: one owes, the other is in credit.
+		expect(dues([charged, paid], [], false)).toMatchObject({ outstanding: 1000 });
+	});
+
+	it('[L4] an allocation of the survivor’s payment to the merged record’s charge counts', () => {
+		const a = {
+			id: 'a_paymeS01_chargeM1',
+			paymentId: 'paymeS01',
+			chargeId: 'chargeM1',
+			amount: 1000
+		};
+		expect(dues([charged, paid], [a])).toMatchObject({ outstanding: 0 });
+		expect(dues([charged, paid], [a], false)).toMatchObject({ outstanding: 1000 });
+	});
+
+	it('[L4] a payment recorded for the merged record after the merge settles the survivor’s charge', () => {
+		const own = entry('chargeS1', 'memberS0', 'charge', '2026-10-01');
+		const late = entry('paymeM01', 'memberM0', 'payment', '2026-10-20', { method: 'cash' });
+		expect(dues([own, late])).toMatchObject({
+			outstanding: 0,
+			charged: 1000,
+			chargedOpen: 0,
+			rateBp: 10000
+		});
+	});
+});
+
 describe('members at risk', () => {
 	it('on 31 October: A inactive (last activity 1 Dec 2025, over 200 days), G stopped paying (paid 16 Sep, charged 20 Sep, 30 days grace)', () => {
 		expect(atRisk(prepareMembers(inputs), oct)).toEqual({

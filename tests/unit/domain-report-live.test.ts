@@ -375,6 +375,69 @@ describe('LiveMembers', () => {
 		expect(live.rebuilds).toBe(1);
 	});
 
+	it("[L4] a merged record's payments and charges count for its survivor, row by row as from scratch", () => {
+		const src = new Sources();
+		const member = (id: string, extra: Record<string, Cell> = {}) =>
+			src.set('registry', 'members', {
+				id,
+				name: id,
+				status: 'active',
+				region: 'North',
+				joinDate: '2020-01-01',
+				...extra
+			});
+		const entry = (id: string, memberId: string, kind: string, date: string) =>
+			src.set('ledger', 'entries', { id, memberId, kind, amount: 100, date, posted: true });
+		member('memberSurvivor1');
+		member('memberMerged001');
+		member('memberOther0001');
+		// The merged record paid once, then was charged and never paid again.
+		entry('entryPay0000001', 'memberMerged001', 'payment', '2025-01-05');
+		entry('entryCharge0001', 'memberMerged001', 'charge', '2025-06-01');
+		const { live, periods, run } = liveOver(src);
+		const month = periods.find((p) => p.kind === 'month' && p.calendar === 'gregory')!;
+		const same = () => {
+			const full = prepareMembers(src.inputs());
+			const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+			expect([...live.prepared().spans].sort(byId)).toEqual([...full.spans].sort(byId));
+			for (const p of periods)
+				expect(live.compute(p)['members.risk'], p.key).toEqual(
+					MEMBER_SECTION_FNS['members.risk'](full, p)
+				);
+			const span = (id: string) => full.spans.find((x) => x.id === id);
+			return { span, risk: live.compute(month)['members.risk'] as { paymentsStopped: number } };
+		};
+		expect(same().span('memberSurvivor1')?.payments).toBeUndefined();
+		expect(same().risk.paymentsStopped).toBe(1);
+
+		// Merged: its days are the survivor's; it is no member of its own any more.
+		member('memberMerged001', { mergedInto: 'memberSurvivor1' });
+		run();
+		let now = same();
+		expect(now.span('memberMerged001')).toBeUndefined();
+		expect(now.span('memberSurvivor1')).toMatchObject({
+			payments: ['2025-01-05'],
+			charges: ['2025-06-01']
+		});
+		expect(now.risk.paymentsStopped).toBe(1);
+
+		// The survivor merged in turn: both records' entries follow to the end of the chain.
+		member('memberSurvivor1', { mergedInto: 'memberOther0001' });
+		run();
+		now = same();
+		expect(now.span('memberOther0001')).toMatchObject({
+			payments: ['2025-01-05'],
+			charges: ['2025-06-01']
+		});
+		// A payment recorded for the first merged record after the merges (a device that had
+		// not synced) is the live record's: its payments have not stopped.
+		entry('entryPay0000002', 'memberMerged001', 'payment', TODAY);
+		run();
+		now = same();
+		expect(now.span('memberOther0001')?.payments).toEqual(['2025-01-05', TODAY]);
+		expect(now.risk.paymentsStopped).toBe(0);
+	});
+
 	it('an edit made today moves only the periods that hold today: past ones are not redone', () => {
 		const src = new Sources();
 		const row = { id: 'member01', name: 'Alpha', status: 'active', region: 'North' };

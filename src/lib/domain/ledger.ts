@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT } from './money';
 import { ROW_ID_PATTERN } from './member';
+import { liveMemberId, type MergedIntoOf } from './merge';
 import type { CalendarName } from './calendar';
 import { FISCAL_YEAR_RANGE, fiscalYearOf, readFiscalCalendar, readFiscalYear } from './fiscal';
 import { normalizeDigits } from './text';
@@ -135,7 +136,14 @@ export const entry = z.object({
 	createdBy: entryFields.createdBy.optional()
 });
 export type Entry = z.infer<typeof entry>;
-export type EntryRow = Entry & { id: string };
+export type EntryRow = Entry & {
+	id: string;
+	/**
+	 * Read time only ([L4], underLiveMembers): the record the entry was posted on, when
+	 * that record has since been merged into `memberId`. Never stored.
+	 */
+	bookedOn?: string;
+};
 
 export const allocationFields = {
 	paymentId: rowId,
@@ -336,6 +344,34 @@ export function readLedgerSettings(opts: {
 	return { currency, lapseGraceDays, tierFees, orgName, fiscalCalendar };
 }
 
+// ---- member merges ([L4]) ---------------------------------------------------------------
+
+/**
+ * Rows that name a member (entries, reminders) as every view and figure that groups by
+ * member reads them: each under the live record its member id belongs to now
+ * (`liveMemberId`), with `bookedOn` the id it was written with when that differs. Posted
+ * rows are never rewritten ([L1]): a merge is followed here, at read time, so a charge of
+ * the merged record, and a payment recorded for it after the merge on a device that had
+ * not synced, are the survivor's. The same array when no row moves.
+ */
+export function underLiveMembers<T extends { memberId: string; bookedOn?: string }>(
+	rows: readonly T[],
+	mergedIntoOf: MergedIntoOf
+): T[] {
+	let out: T[] | null = null;
+	for (let i = 0; i < rows.length; i++) {
+		const r = rows[i];
+		const live = liveMemberId(r.memberId, mergedIntoOf);
+		if (live === r.memberId) {
+			out?.push(r);
+			continue;
+		}
+		out ??= rows.slice(0, i);
+		out.push({ ...r, memberId: live, bookedOn: r.bookedOn ?? r.memberId });
+	}
+	return out ?? (rows as T[]);
+}
+
 // ---- signs and effective entries ----------------------------------------------------
 
 /** What a member owes goes up (+) with a charge and down (−) with a payment or credit. */
@@ -425,6 +461,8 @@ export function memberBalances(
 export interface OpenCharge {
 	id: string;
 	memberId: string;
+	/** The record it was posted on, when merged into `memberId` since ([L4]). */
+	bookedOn?: string;
 	year: number | undefined;
 	date: string;
 	amount: number;
@@ -465,6 +503,7 @@ export function openItems(opts: {
 			charges.set(e.id, {
 				id: e.id,
 				memberId: e.memberId,
+				bookedOn: e.bookedOn,
 				year: e.year,
 				date: e.date,
 				amount: e.amount,
@@ -542,6 +581,8 @@ export interface StatementLine {
 	/** Owed after this line. */
 	balance: number;
 	reversed: boolean;
+	/** The record the entry was posted on, when merged into this one since ([L4]). */
+	bookedOn?: string;
 }
 
 export interface Statement {
@@ -565,7 +606,11 @@ const byPosting = (a: EntryRow, b: EntryRow) =>
 				: 1
 			: Number(b.kind === 'charge') - Number(a.kind === 'charge') || byAge(a, b);
 
-/** A member's statement: posted entries by date with a running balance, and what is due. */
+/**
+ * A member's statement: posted entries by date with a running balance, and what is due.
+ * Give it the entries as read by live member (underLiveMembers): a survivor's statement
+ * then holds its merged records' entries, each line saying which record it was posted on.
+ */
 export function memberStatement(opts: {
 	memberId: string;
 	entries: Iterable<EntryRow>;
@@ -595,7 +640,8 @@ export function memberStatement(opts: {
 			debit: s > 0 ? s : 0,
 			credit: s < 0 ? -s : 0,
 			balance: running,
-			reversed: idx.reversedBy.has(e.id)
+			reversed: idx.reversedBy.has(e.id),
+			bookedOn: e.bookedOn
 		});
 	}
 	const open = openItems({ entries: mine, allocations: opts.allocations, asOf: opts.asOf });
@@ -662,6 +708,7 @@ export function checkAllocation(opts: {
 export interface DuesMember {
 	id: string;
 	status?: string;
+	mergedInto?: string;
 	tier?: string;
 	joinDate?: string;
 }
@@ -681,6 +728,8 @@ export type DuesPlanStatus = (typeof DUES_PLAN_STATUS)[keyof typeof DUES_PLAN_ST
 export interface DuesPlanLine {
 	id: string;
 	memberId: string;
+	/** `exists` because of this record merged into the member, whose dues for the year stand ([L5]). */
+	chargedOn?: string;
 	tier: string | undefined;
 	gross: number;
 	discount: number;
@@ -737,10 +786,33 @@ function percentOfGross(gross: number, bp: number): number {
 }
 
 /**
- * The dues run for a fiscal year: one line per active member. The new-member
- * discount (largest one that applies) is taken off for members who joined in that
- * year of the fiscal calendar.
- * Lines whose id already exists in the ledger are `exists` and are not charged again.
+ * [L5] Which live members already have a year's dues on a record merged into them: live
+ * member id → that record, for each posted dues charge of `year` (`d_<year>_<record>`,
+ * the dues run's own id) that is booked on a merged record and not reversed. `entries`
+ * as read by live member (underLiveMembers). A reversed one does not count: the
+ * treasurer took it back, and the survivor may be charged (at its own tier).
+ */
+export function duesOnMergedRecords(opts: {
+	year: number;
+	entries: readonly EntryRow[];
+}): Map<string, string> {
+	const out = new Map<string, string>();
+	const idx = indexEntries(opts.entries);
+	for (const e of idx.posted.values()) {
+		if (e.bookedOn === undefined || e.kind !== 'charge') continue;
+		if (e.id !== duesEntryId(opts.year, e.bookedOn) || idx.reversedBy.has(e.id)) continue;
+		out.set(e.memberId, e.bookedOn);
+	}
+	return out;
+}
+
+/**
+ * The dues run for a fiscal year: one line per active member (live records only:
+ * a merged record is never charged). The new-member discount (largest one that
+ * applies) is taken off for members who joined in that year of the fiscal calendar.
+ * Lines whose id already exists in the ledger are `exists` and are not charged again,
+ * and so are members with that year's dues standing on a record merged into them
+ * (`chargedOnMerged`, [L5]).
  */
 export function planDues(opts: {
 	year: number;
@@ -749,6 +821,11 @@ export function planDues(opts: {
 	tierFees: Record<string, number>;
 	discounts: readonly Discount[];
 	existingIds: ReadonlySet<string>;
+	/**
+	 * Live member → a record merged into it whose dues for `year` stand
+	 * (duesOnMergedRecords): the company is billed once a year ([L5]).
+	 */
+	chargedOnMerged?: ReadonlyMap<string, string>;
 	/** The calendar `year` is in. */
 	calendar: CalendarName;
 }): DuesPlanLine[] {
@@ -757,7 +834,8 @@ export function planDues(opts: {
 	);
 	const lines: DuesPlanLine[] = [];
 	for (const m of opts.members) {
-		if (m.status !== 'active') continue;
+		// A merged record is the same company as its survivor, which is charged ([L5]).
+		if (m.status !== 'active' || m.mergedInto !== undefined) continue;
 		const id = duesEntryId(opts.year, m.id);
 		const gross = feeFor({
 			year: opts.year,
@@ -768,6 +846,18 @@ export function planDues(opts: {
 		const base = { id, memberId: m.id, tier: m.tier };
 		if (opts.existingIds.has(id)) {
 			lines.push({ ...base, gross: gross ?? 0, discount: 0, amount: 0, status: 'exists' });
+			continue;
+		}
+		const chargedOn = opts.chargedOnMerged?.get(m.id);
+		if (chargedOn !== undefined) {
+			lines.push({
+				...base,
+				chargedOn,
+				gross: gross ?? 0,
+				discount: 0,
+				amount: 0,
+				status: 'exists'
+			});
 			continue;
 		}
 		if (gross === null) {

@@ -110,3 +110,56 @@ export function planMerge(opts: {
 	}
 	return { ok: true, done: false, survivor: writes };
 }
+
+// ---- reading by the live record ([L4] in docs/SPEC.md) ------------------------------
+
+/** The record `id` was merged into (its `mergedInto`), or undefined for a live record. */
+export type MergedIntoOf = (id: string) => string | undefined;
+
+/**
+ * The live record that member id `id` belongs to now: itself, or the end of its
+ * `mergedInto` chain (a record merged into one that was merged in turn). Rows that
+ * name a member and can never change (posted ledger entries, reminders sent, [L1]) keep
+ * the id they were written with; whatever groups them by member reads them through
+ * this. A chain that comes back on itself has no live end: the record stays its own
+ * (the server never makes one, [H4]; a forged or half-synced registry might). An id
+ * the registry does not know is its own, too.
+ */
+export function liveMemberId(id: string, mergedIntoOf: MergedIntoOf): string {
+	let next = mergedIntoOf(id);
+	if (next === undefined) return id;
+	const seen = new Set([id]);
+	let at = id;
+	while (next !== undefined) {
+		if (seen.has(next)) return id;
+		seen.add(next);
+		at = next;
+		next = mergedIntoOf(at);
+	}
+	return at;
+}
+
+/** `mergedInto` by record id, for the records that have one (the registry's merged records). */
+export function mergedIntoMap(
+	rows: Iterable<{ readonly id: string; readonly mergedInto?: unknown }>
+): Map<string, string> {
+	const out = new Map<string, string>();
+	for (const r of rows) if (typeof r.mergedInto === 'string') out.set(r.id, r.mergedInto);
+	return out;
+}
+
+/** The records merged (directly or along a chain) into each live record, by its id. */
+export function mergedRecordsByLive(
+	mergedInto: ReadonlyMap<string, string>
+): Map<string, string[]> {
+	const out = new Map<string, string[]>();
+	const of = (x: string) => mergedInto.get(x);
+	for (const id of mergedInto.keys()) {
+		const live = liveMemberId(id, of);
+		if (live === id) continue;
+		const list = out.get(live);
+		if (list) list.push(id);
+		else out.set(live, [id]);
+	}
+	return out;
+}

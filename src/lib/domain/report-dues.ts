@@ -11,6 +11,10 @@
  *  - collection rate: of the charges dated in the period, the share settled by its
  *    end, in basis points (10000 = 100 %); null when nothing was charged.
  * Amounts are integers in minor units.
+ *
+ * What is open is settled per member, and a member is the live record an entry's member
+ * id belongs to now ([L4]: a merged record's charges and payments are its survivor's), so
+ * the area reads the registry's merge marks too (only when the ledger has entries).
  */
 import { z } from 'zod';
 import {
@@ -22,6 +26,7 @@ import {
 	type EntryRow,
 	type LedgerIndex
 } from './ledger';
+import { liveMemberId, mergedIntoMap } from './merge';
 import {
 	runSteps,
 	STEP_ROWS,
@@ -100,11 +105,18 @@ export const prepareDues = (inputs: ReportInputs): PreparedDues =>
 export function* prepareDuesSteps(inputs: ReportInputs): Generator<void, PreparedDues, void> {
 	const ledger = inputs.docs.ledger;
 	const entries: EntryRow[] = [];
+	const rows = ledger?.entries ?? [];
+	// [L4] Each entry under the live record its member now is: without entries, no pass
+	// over the registry (this area is prepared again on every registry edit).
+	const merged = rows.length > 0 ? mergedIntoMap(inputs.docs.registry?.members ?? []) : null;
+	const mergedInto = (id: string) => merged?.get(id);
 	let n = 0;
-	for (const r of ledger?.entries ?? []) {
+	for (const r of rows) {
 		if (++n % STEP_ROWS === 0) yield;
 		const e = entryOf(r);
-		if (e) entries.push(e);
+		if (!e) continue;
+		if (merged?.size) e.memberId = liveMemberId(e.memberId, mergedInto);
+		entries.push(e);
 	}
 	const allocations: Allocation[] = [];
 	for (const r of ledger?.allocations ?? []) {
@@ -232,7 +244,7 @@ export function duesFigures(prep: PreparedDues, p: Period): DuesSummary {
 
 export const duesArea: ReportArea<PreparedDues> = {
 	id: 'dues',
-	sources: ['ledger', 'settings'],
+	sources: ['ledger', 'settings', 'registry'],
 	prepare: prepareDues,
 	prepareSteps: prepareDuesSteps,
 	compute: (prep, p) => (prep.available ? { [DUES_SECTION]: duesFigures(prep, p) } : {}),

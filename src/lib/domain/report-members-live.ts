@@ -5,7 +5,9 @@
  * Each member is one unit: its span (memberSpan) and its changes of basic information
  * (changeFact), both computed from its own rows and history only, through indexes
  * (status changes per row, contact persons and participation records per member,
- * ledger entries per member and the reversals of each entry). For every tracked
+ * ledger entries per member and the reversals of each entry). A ledger entry belongs to
+ * the live record its member id now is ([L4]): when a record's `mergedInto` changes, the
+ * entries of every record whose chain passes through it are placed again. For every tracked
  * period the figures of the sections are sums over units, kept as counts: an edit
  * subtracts the unit's old contribution and adds its new one. A contribution is what
  * the area's own section functions (summarize, distribution, basicInfoChanges, atRisk)
@@ -74,6 +76,7 @@ import {
 	type Row,
 	type SourceChanges
 } from './report';
+import { liveMemberId } from './merge';
 
 type Counts = Map<string, number>;
 
@@ -140,6 +143,14 @@ class OwnerIndex {
 }
 const memberIdOf = (row: Row | undefined) =>
 	row && typeof row.memberId === 'string' ? row.memberId : undefined;
+/** [L4] Member id → the live record it belongs to now, by the registry's members as they are. */
+const liveIn = (members: ReadonlyMap<string, Row>) => {
+	const mergedInto = (id: string) => {
+		const m = members.get(id)?.mergedInto;
+		return typeof m === 'string' ? m : undefined;
+	};
+	return (id: string | undefined) => (id === undefined ? id : liveMemberId(id, mergedInto));
+};
 const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
 	const l = m.get(key);
 	if (l) l.push(v);
@@ -232,7 +243,12 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 	private readonly contactEvents = new Map<string, HistoryEvent[]>();
 	private readonly contactIx = new OwnerIndex();
 	private readonly activityIx = new OwnerIndex();
+	/** Entries by the live record they count for ([L4]) and by the record they name. */
 	private readonly entryIx = new OwnerIndex();
+	private readonly entryRaw = new OwnerIndex();
+	/** Merged records: record → the record it was merged into, and the reverse. */
+	private readonly mergedTo = new Map<string, string>();
+	private readonly mergedFrom = new Map<string, Set<string>>();
 	/** Posted reversal id → the entry it reverses; entry id → how many posted reversals. */
 	private readonly reversalOf = new Map<string, string>();
 	private readonly reversedCount = new Map<string, number>();
@@ -331,6 +347,9 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			this.contactIx,
 			this.activityIx,
 			this.entryIx,
+			this.entryRaw,
+			this.mergedTo,
+			this.mergedFrom,
 			this.reversalOf,
 			this.reversedCount,
 			this.spans,
@@ -354,9 +373,12 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		for (const m of changes.table('registry', MOVES_TABLE).values())
 			this.moveIx.set(m.id, moveChange(m)?.memberId);
 		yield;
+		const members = changes.table('registry', 'members');
+		for (const r of members.values()) this.recordMerge(r.id, r);
+		const live = liveIn(members);
 		for (const e of changes.table('ledger', 'entries').values()) {
 			if (++n % STEP_ROWS === 0) yield;
-			this.indexEntry(e.id, e);
+			this.indexEntry(e.id, e, live);
 		}
 		for (const s of prep.spans) this.spans.set(s.id, s);
 		for (const r of changes.table('registry', 'members').values()) {
@@ -439,8 +461,14 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		else push(this.contactEvents, e.rowId, e);
 	}
 
-	private indexEntry(id: string, row: Row | undefined) {
-		this.entryIx.set(id, memberIdOf(row));
+	private indexEntry(
+		id: string,
+		row: Row | undefined,
+		live: (id: string | undefined) => string | undefined
+	) {
+		const raw = memberIdOf(row);
+		this.entryRaw.set(id, raw);
+		this.entryIx.set(id, live(raw));
 		const target = this.reversalOf.get(id);
 		if (target !== undefined) {
 			this.reversalOf.delete(id);
@@ -452,6 +480,27 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 			this.reversalOf.set(id, t);
 			add(this.reversedCount, t, 1);
 		}
+	}
+
+	/** Note where record `id` is merged now; whether that changed. */
+	private recordMerge(id: string, row: Row | undefined): boolean {
+		const to = typeof row?.mergedInto === 'string' ? row.mergedInto : undefined;
+		const was = this.mergedTo.get(id);
+		if (to === was) return false;
+		removeFrom(this.mergedFrom, was, id);
+		if (to === undefined) this.mergedTo.delete(id);
+		else {
+			this.mergedTo.set(id, to);
+			addTo(this.mergedFrom, to, id);
+		}
+		return true;
+	}
+
+	/** `id` and every record whose `mergedInto` chain passes through it. */
+	private mergeTree(id: string): Set<string> {
+		const out = new Set([id]);
+		for (const r of out) for (const m of this.mergedFrom.get(r) ?? []) out.add(m);
+		return out;
 	}
 
 	/** Apply the changed rows and new events to the indexes; the members whose unit may have changed. */
@@ -479,14 +528,30 @@ export class LiveMembers implements LiveArea<PreparedMembers> {
 		for (const id of c.rows.registry?.get('activities') ?? [])
 			reindex(this.activityIx, id, memberIdOf(activities.get(id)));
 		const entries = c.table('ledger', 'entries');
+		const members = c.table('registry', 'members');
+		const live = liveIn(members);
 		for (const id of c.rows.ledger?.get('entries') ?? []) {
 			const before = this.reversalOf.get(id);
 			mark(this.entryIx.ownerOf(id));
 			if (before !== undefined) mark(this.entryIx.ownerOf(before));
-			this.indexEntry(id, entries.get(id));
+			this.indexEntry(id, entries.get(id), live);
 			mark(this.entryIx.ownerOf(id));
 			const after = this.reversalOf.get(id);
 			if (after !== undefined) mark(this.entryIx.ownerOf(after));
+		}
+		// A record merged since: its entries, and those of the records merged into it, count
+		// for another live record now ([L4]).
+		for (const id of c.rows.registry?.get('members') ?? []) {
+			if (!this.recordMerge(id, members.get(id))) continue;
+			for (const r of this.mergeTree(id))
+				for (const e of this.entryRaw.rowsOf(r)) {
+					const to = live(r)!;
+					const from = this.entryIx.ownerOf(e);
+					if (from === to) continue;
+					mark(from);
+					this.entryIx.set(e, to);
+					dirty.add(to);
+				}
 		}
 		// An entry whose reversals changed may itself have changed owner in this batch:
 		// marking by the current owner above covers it, as the entry is among the changed.

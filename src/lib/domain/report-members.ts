@@ -31,6 +31,7 @@
  */
 import { z } from 'zod';
 import { MEMBER_STATUS, type MemberStatus } from './member';
+import { liveMemberId, mergedIntoMap } from './merge';
 import {
 	addDays,
 	dayMs,
@@ -230,7 +231,11 @@ export interface RiskFacts {
 	payments: boolean;
 	/** Member id → days of participation, sorted. */
 	activityDays: Map<string, string[]>;
-	/** Member id → days of posted, unreversed payments and charges, sorted. */
+	/**
+	 * Member id → days of posted, unreversed payments and charges, sorted; an entry
+	 * counts for the live record its member now is ([L4]: a merged record's are its
+	 * survivor's).
+	 */
 	paymentDays: Map<string, string[]>;
 	chargeDays: Map<string, string[]>;
 }
@@ -506,6 +511,8 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 		if (d) pushDay(activityDays, a.memberId as string, d);
 	}
 	const entries = inputs.docs.ledger?.entries ?? [];
+	const merged = entries.length > 0 ? mergedIntoMap(inputs.docs.registry?.members ?? []) : null;
+	const mergedInto = (id: string) => merged?.get(id);
 	const reversed = new Set<string>();
 	for (const e of entries) {
 		if (++n % STEP_ROWS === 0) yield;
@@ -515,7 +522,10 @@ function* riskFacts(inputs: ReportInputs): Generator<void, RiskFacts, void> {
 	for (const e of entries) {
 		if (++n % STEP_ROWS === 0) yield;
 		const m = movementDay(e, reversed);
-		if (m) pushDay(m.kind === 'payment' ? paymentDays : chargeDays, e.memberId as string, m.day);
+		if (m) {
+			const id = liveMemberId(e.memberId as string, mergedInto);
+			pushDay(m.kind === 'payment' ? paymentDays : chargeDays, id, m.day);
+		}
 	}
 	for (const m of [activityDays, paymentDays, chargeDays])
 		for (const l of m.values()) {

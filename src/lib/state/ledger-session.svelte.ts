@@ -10,13 +10,21 @@ import { getContext, setContext } from 'svelte';
 import * as Y from 'yjs';
 import { accessFor, DOC, type Access, type SessionUser } from '$lib/domain/access';
 import type { CalendarName } from '$lib/domain/calendar';
-import { readLedgerSettings, type LedgerSettings } from '$lib/domain/ledger';
+import {
+	readLedgerSettings,
+	underLiveMembers,
+	type EntryRow,
+	type LedgerSettings,
+	type Reminder
+} from '$lib/domain/ledger';
 import type { MemberRow } from '$lib/domain/member';
+import { liveMemberId, mergedRecordsByLive } from '$lib/domain/merge';
 import { openRoom, type Room } from '$lib/sync/room.svelte';
 import { LedgerStore } from './ledger.svelte';
 import { MembersStore } from './members.svelte';
 
 const KEY = Symbol('gh.ledger');
+const NO_MERGES: ReadonlyMap<string, string> = new Map();
 
 export class LedgerSession {
 	readonly user: SessionUser;
@@ -36,6 +44,11 @@ export class LedgerSession {
 	#destroyed = false;
 	#memberMap: { v: number; map: Map<string, MemberRow> } | null = null;
 	#settings: { v: number; value: LedgerSettings } | null = null;
+	/** Memos of the reads by live record, keyed by what they were made from. */
+	#live = new Map<
+		string,
+		{ from: unknown; members: MembersStore | null; merges: number; value: unknown }
+	>();
 
 	constructor(user: SessionUser) {
 		this.user = user;
@@ -113,11 +126,65 @@ export class LedgerSession {
 	}
 
 	/**
-	 * One member by id for a label: a live member or a merged record, whose entries
-	 * stay in the ledger under its own id.
+	 * One member by id for a label: a live member or a merged record (whose entries are
+	 * read under its survivor, [L4], and say they were posted on it).
 	 */
 	member(id: string): MemberRow | undefined {
 		return this.memberMap().get(id) ?? this.members?.get(id);
+	}
+
+	/**
+	 * [L4] Ledger rows name the record they were posted on, and posted rows never change;
+	 * a merge is followed here, when they are read: every page that groups by member
+	 * reads entries and reminders through these, each under the live record its member
+	 * id belongs to now (`bookedOn` says the merged record it was posted on).
+	 */
+	mergedInto(): ReadonlyMap<string, string> {
+		void this.members?.mergesVersion;
+		return this.members?.mergedInto() ?? NO_MERGES;
+	}
+
+	/** The live record member id `id` belongs to now: itself, or the survivor of its merge. */
+	liveMemberId(id: string): string {
+		const m = this.mergedInto();
+		return liveMemberId(id, (x) => m.get(x));
+	}
+
+	#underLive<T extends { memberId: string }>(key: string, rows: readonly T[]): T[] {
+		const members = this.members;
+		const merges = members?.mergesVersion ?? 0;
+		const c = this.#live.get(key);
+		if (c && c.from === rows && c.members === members && c.merges === merges) return c.value as T[];
+		const m = this.mergedInto();
+		const value = m.size ? underLiveMembers(rows, (x) => m.get(x)) : (rows as T[]);
+		this.#live.set(key, { from: rows, members, merges, value });
+		return value;
+	}
+
+	/** Every readable entry, each under its member's live record ([L4]). */
+	entries(): EntryRow[] {
+		return this.#underLive('entries', this.ledger?.entries() ?? []);
+	}
+
+	/** Reminders sent, each under its member's live record ([L4]). */
+	reminders(): Reminder[] {
+		return this.#underLive('reminders', this.ledger?.reminders() ?? []);
+	}
+
+	/** The records merged into each live member, by its id (found by their numbers too). */
+	mergedRecords(): Map<string, MemberRow[]> {
+		const members = this.members;
+		const merges = members?.mergesVersion ?? 0;
+		const c = this.#live.get('records');
+		if (c && c.members === members && c.merges === merges)
+			return c.value as Map<string, MemberRow[]>;
+		const value = new Map<string, MemberRow[]>();
+		for (const [live, ids] of mergedRecordsByLive(this.mergedInto())) {
+			const rows = ids.map((id) => this.members?.get(id)).filter((r) => r !== undefined);
+			if (rows.length) value.set(live, rows);
+		}
+		this.#live.set('records', { from: null, members, merges, value });
+		return value;
 	}
 
 	settings(): LedgerSettings {

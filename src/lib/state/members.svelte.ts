@@ -16,7 +16,8 @@
  * merged arrives as a `remove`), so the grid, its counts and exports, the pipeline,
  * the duplicate index, pickers and imports never see it without asking. Only lookups
  * by id (`get`) and `mergedRecords` return it, for the member file that shows it
- * read-only; `setField` refuses it.
+ * read-only; `setField` refuses it. `mergedInto()` maps every merged record to the record
+ * it was merged into, for the ledger, whose entries follow the merge ([L4]).
  *
  * Commands run in `doc.transact(…, LOCAL)`; the undo manager tracks only LOCAL, so
  * undo and redo only ever touch this user's own edits.
@@ -130,6 +131,10 @@ export class MembersStore {
 	#rows = new Map<string, MemberRow>();
 	/** Merged records read so far by `get` (few, frozen; dropped when touched). */
 	#merged = new Map<string, MemberRow>();
+	/** Every merged record's `mergedInto`, once asked for (`mergedInto()`), then kept in step. */
+	#mergedInto: Map<string, string> | null = null;
+	/** Bumped when a record's `mergedInto` arrives or goes: what reads by live record ([L4]) depends on it. */
+	mergesVersion = $state(0);
 	#listeners = new Set<(b: MemberBatch) => void>();
 	#offs: (() => void)[] = [];
 
@@ -144,8 +149,14 @@ export class MembersStore {
 		} else {
 			const before = new Map<string, MemberRow>();
 			for (const row of opts.cached?.rows ?? []) before.set(row.id, row);
+			this.#mergedInto = new Map();
 			for (const [id, y] of this.members.entries()) {
-				if (!(y instanceof Y.Map) || isMerged(y)) continue;
+				if (!(y instanceof Y.Map)) continue;
+				if (isMerged(y)) {
+					const to = y.get('mergedInto');
+					if (typeof to === 'string') this.#mergedInto.set(id, to);
+					continue;
+				}
 				const row = toRow(id, y);
 				const old = before.get(id);
 				this.#rows.set(id, old && sameMemberRow(old, row) ? old : row);
@@ -190,10 +201,17 @@ export class MembersStore {
 		if (ids.size === 0) return;
 		const batch: MemberBatch = { add: [], update: [], remove: [], origin };
 		if (fields) batch.fields = fields;
+		let merges = false;
 		for (const id of ids) {
 			const y = this.members.get(id);
 			const had = this.#rows.has(id);
 			this.#merged.delete(id);
+			const to = y instanceof Y.Map ? y.get('mergedInto') : undefined;
+			if (typeof to === 'string' ? this.#mergedInto?.get(id) !== to : this.#mergedInto?.has(id)) {
+				merges = true;
+				if (typeof to === 'string') this.#mergedInto?.set(id, to);
+				else this.#mergedInto?.delete(id);
+			}
 			if (y instanceof Y.Map && !isMerged(y)) {
 				const row = toRow(id, y);
 				this.#rows.set(id, row);
@@ -203,6 +221,7 @@ export class MembersStore {
 				batch.remove.push(id);
 			}
 		}
+		if (merges) this.mergesVersion++;
 		if (batch.add.length + batch.update.length + batch.remove.length === 0) return;
 		this.count = this.#rows.size;
 		for (const f of this.#listeners) f(batch);
@@ -224,6 +243,22 @@ export class MembersStore {
 		const row = toRow(id, y);
 		this.#merged.set(id, row);
 		return row;
+	}
+
+	/**
+	 * Every merged record's `mergedInto` by record id (read from the doc the first time,
+	 * then kept in step). Read `mergesVersion` to depend on it.
+	 */
+	mergedInto(): ReadonlyMap<string, string> {
+		if (!this.#mergedInto) {
+			const map = new Map<string, string>();
+			for (const [id, y] of this.members.entries()) {
+				const to = y instanceof Y.Map ? y.get('mergedInto') : undefined;
+				if (typeof to === 'string') map.set(id, to);
+			}
+			this.#mergedInto = map;
+		}
+		return this.#mergedInto;
 	}
 
 	/** The records merged into `survivorId` (a walk over the doc: for one member's file). */
