@@ -44,6 +44,7 @@ import {
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
 import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
 import { JOINING_TABLES, KEPT_STATUSES, statusRowRule } from '../src/lib/domain/lifecycle';
+import { RECRUITMENT_TABLES } from '../src/lib/domain/recruitment';
 
 export const MEMBERS = 'members';
 export const META = 'meta';
@@ -429,6 +430,7 @@ export const guardRegistry: Guard = makeDocGuard({
 		},
 		...MEMBER_FILE_TABLES,
 		...JOINING_TABLES,
+		...RECRUITMENT_TABLES,
 		[IMPORT_PARTS_TABLE]: {
 			fields: importPartFields,
 			frozen: (before) => before.importId !== undefined

@@ -14,7 +14,9 @@ export const ACTIVITY_KIND = {
 	meeting: 'meeting',
 	exhibition: 'exhibition',
 	feedback: 'feedback',
-	other: 'other'
+	other: 'other',
+	/** A recruitment letter sent in a round (domain/recruitment.ts): written by the round. */
+	recruitment: 'recruitment'
 } as const;
 export type ActivityKind = (typeof ACTIVITY_KIND)[keyof typeof ACTIVITY_KIND];
 
@@ -32,6 +34,8 @@ export const activityFields = {
 		.max(10_000)
 		.refine((h) => Number.isInteger(h * 4), 'quarter hours'),
 	notes: z.string().trim().max(2000),
+	/** The recruitment round (registry `recruitmentRounds`) of a recruitment letter. */
+	roundId: z.string().regex(ROW_ID_PATTERN),
 	createdAt: z.iso.datetime()
 } as const;
 export type ActivityField = keyof typeof activityFields;
@@ -46,6 +50,10 @@ export type NoteField = keyof typeof noteFields;
 export type NoteRow = { id: string } & Partial<Record<NoteField, string>>;
 
 export const ACTIVITY_RULES: FieldRules = { fields: activityFields };
+
+/** A record that a recruitment letter went out is history: it never changes (guard [G12]). */
+export const isFrozenActivity = (before: Readonly<Record<string, unknown>>) =>
+	before.kind === ACTIVITY_KIND.recruitment;
 export const NOTE_RULES: FieldRules = { fields: noteFields };
 
 /** Total volunteer hours of a list of activities (quarter hours are exact in floating point). */

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Correction, FieldRules } from './guard';
 import { phoneSchema, ROW_ID_PATTERN } from './member';
-import { ACTIVITY_RULES, NOTE_RULES } from './activities';
+import { ACTIVITY_RULES, isFrozenActivity, NOTE_RULES } from './activities';
 
 export const CONTACTS = 'contacts';
 export const ACTIVITIES = 'activities';
@@ -66,11 +66,11 @@ export const CONTACT_RULES: FieldRules = { fields: contactFields };
 
 /**
  * The member file's tables for the registry guard (`makeDocGuard({ tables })`), each
- * with `row: keepMemberId`.
+ * with `row: keepMemberId`; a recruitment letter's activity is frozen.
  */
 export const MEMBER_FILE_TABLES = {
 	[CONTACTS]: { ...CONTACT_RULES, row: keepMemberId },
-	[ACTIVITIES]: { ...ACTIVITY_RULES, row: keepMemberId },
+	[ACTIVITIES]: { ...ACTIVITY_RULES, row: keepMemberId, frozen: isFrozenActivity },
 	[NOTES]: { ...NOTE_RULES, row: keepMemberId }
 } as const;
 

@@ -15,7 +15,7 @@
  *    `criteria`   eligibility criterion text per language, `required`, `order`,
  *                 `archived` (applications keep a copy of what they were checked
  *                 against, so changing or dropping a criterion breaks nothing);
- *    `templates`  `kind` (admission | certificate | duesNotice), `language`, `title`,
+ *    `templates`  `kind` (admission | certificate | duesNotice | recruitment), `language`, `title`,
  *                 `body` with merge fields `{{name}}`, `archived`.
  *
  * The server writes DEFAULT_SETTINGS at the first start of an organisation
@@ -34,10 +34,18 @@ export type SettingsLanguage = (typeof SETTINGS_LANGUAGES)[number];
 export const TEMPLATE_KIND = {
 	admission: 'admission',
 	certificate: 'certificate',
-	duesNotice: 'duesNotice'
+	duesNotice: 'duesNotice',
+	/** The letter of a recruitment round to non-members (domain/recruitment.ts). */
+	recruitment: 'recruitment'
 } as const;
 export type TemplateKind = (typeof TEMPLATE_KIND)[keyof typeof TEMPLATE_KIND];
 export const TEMPLATE_KINDS = Object.values(TEMPLATE_KIND) as TemplateKind[];
+/** The documents issued on approval (/documents): every kind but the recruitment letter. */
+export const APPROVAL_TEMPLATE_KINDS: readonly TemplateKind[] = [
+	'admission',
+	'certificate',
+	'duesNotice'
+];
 
 /** `{n}` or `{n:<width>}` exactly once, any other text around it. */
 export const MEMBER_NO_FORMAT = /^[^{}]{0,20}\{n(?::([1-9]))?\}[^{}]{0,20}$/;
@@ -449,6 +457,26 @@ export const DEFAULT_TEMPLATES: Record<string, Row> = {
 		'zh',
 		'会费缴纳通知',
 		'{{name}}：\n\n贵单位会员级别为{{tier}}（会员编号{{memberNo}}），年度会费为{{annualFee}}。\n\n请通过银行转账缴纳，并注明会员编号。优惠办法请咨询组织部。\n\n{{orgName}}　{{today}}'
+	),
+	// The recruitment letter to non-members: {{tier}} and {{benefits}} are the first
+	// membership level's (settings `tiers`), {{address}} heads the letter for a window envelope.
+	'recruitment-en': T(
+		'recruitment',
+		'en',
+		'An invitation to join {{orgName}}',
+		'{{name}}\n{{address}}\n\n{{today}}\n\nDear {{name}},\n\n{{orgName}} brings together the companies of our industry (manufacturers, suppliers, designers, educators and traders) to speak with one voice to government, to share what we know and to open doors to new business.\n\nAs a {{tier}} you receive: {{benefits}} You are also invited to our trainings, exhibitions and policy consultations, and listed in the member directory that buyers use.\n\nJoining is simple: ask our membership office for the application form, return it signed with a copy of your business registration, and the office will check it and confirm your admission. The annual fee depends on the membership level you choose.\n\nWe would be glad to welcome you.\n\n{{orgName}}, membership office'
+	),
+	'recruitment-fa': T(
+		'recruitment',
+		'fa',
+		'دعوت به عضویت در {{orgName}}',
+		'{{name}}\n{{address}}\n\n{{today}}\n\n{{name}} گرامی،\n\n{{orgName}} شرکت‌های صنعت ما (تولیدکنندگان، تأمین‌کنندگان، طراحان، مراکز آموزشی و بازرگانان) را گرد هم می‌آورد تا با یک صدا با دولت سخن بگوییم، دانسته‌های خود را به اشتراک بگذاریم و درهای کسب‌وکار تازه را بگشاییم.\n\nبه‌عنوان «{{tier}}» از این مزایا بهره‌مند می‌شوید: {{benefits}} همچنین به دوره‌های آموزشی، نمایشگاه‌ها و نشست‌های مشورتی دعوت می‌شوید و نامتان در فهرست اعضا، که خریداران به آن مراجعه می‌کنند، می‌آید.\n\nعضویت ساده است: فرم عضویت را از واحد عضویت بخواهید، آن را امضاشده همراه با رونوشت مدارک ثبت کسب‌وکار بازگردانید؛ واحد عضویت آن را بررسی می‌کند و پذیرش شما را اعلام می‌کند. حق عضویت سالانه به رده عضویتی که برمی‌گزینید بستگی دارد.\n\nخرسند می‌شویم شما را در جمع اعضا ببینیم.\n\nواحد عضویت {{orgName}}'
+	),
+	'recruitment-zh': T(
+		'recruitment',
+		'zh',
+		'诚邀加入{{orgName}}',
+		'{{name}}\n{{address}}\n\n{{today}}\n\n{{name}}：\n\n{{orgName}}汇聚本行业的生产、供应、设计科研、教学和经营单位，代表行业向政府反映诉求，促进交流合作，共同拓展商机。\n\n作为{{tier}}，贵单位可享受：{{benefits}}此外，会员还将受邀参加培训、展会和政策咨询活动，并载入供采购方查阅的会员名录。\n\n入会手续简便：请向我会组织部索取《入会申请表》，签字后连同营业执照复印件交回，经组织部审核后即可确认入会。年度会费根据所选会员级别确定。\n\n竭诚欢迎贵单位加入！\n\n{{orgName}} 组织部'
 	)
 };
 

@@ -16,6 +16,7 @@ import { memberfile } from './messages/memberfile';
 import { reports } from './messages/reports';
 import { surveys } from './messages/surveys';
 import { firstpaint } from './messages/firstpaint';
+import { recruitment } from './messages/recruitment';
 import { LOCALE_META, isLocale, type Locale } from './locales';
 import { dateInputText, parseUserDate, type Calendar } from './calendar';
 
@@ -31,7 +32,8 @@ const modules = [
 	joining,
 	ledger,
 	datepicker,
-	firstpaint
+	firstpaint,
+	recruitment
 ] as const;
 // Distributes over the modules: the union of every module's English keys.
 type KeysOf<M> = M extends { en: infer E } ? keyof E : never;

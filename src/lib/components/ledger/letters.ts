@@ -33,7 +33,8 @@ export const DEFAULT_TEMPLATES: Record<
 	}
 };
 
-function dateIn(locale: Locale, iso: string): string {
+/** An ISO day as a letter in `locale` writes it: its calendar, its digits, the month by name. */
+export function dateIn(locale: Locale, iso: string): string {
 	const { bcp47, calendar } = LOCALE_META[locale];
 	const [y, m, d] = iso.split('-').map(Number);
 	return new Intl.DateTimeFormat(`${bcp47}-u-ca-${calendar}`, {

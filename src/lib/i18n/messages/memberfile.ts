@@ -73,6 +73,7 @@ export const memberfile = defineMessages({
 		'activity.kind.exhibition': 'Exhibition',
 		'activity.kind.feedback': 'Feedback given',
 		'activity.kind.other': 'Other',
+		'activity.kind.recruitment': 'Recruitment letter',
 
 		'note.field.text': 'Text',
 		'note.field.memberId': 'Member',
@@ -220,6 +221,7 @@ export const memberfile = defineMessages({
 		'activity.kind.exhibition': 'نمایشگاه',
 		'activity.kind.feedback': 'بازخورد',
 		'activity.kind.other': 'سایر',
+		'activity.kind.recruitment': 'نامه دعوت به عضویت',
 
 		'note.field.text': 'متن',
 		'note.field.memberId': 'عضو',
@@ -366,6 +368,7 @@ export const memberfile = defineMessages({
 		'activity.kind.exhibition': '展会',
 		'activity.kind.feedback': '意见反馈',
 		'activity.kind.other': '其他',
+		'activity.kind.recruitment': '入会邀请函',
 
 		'note.field.text': '内容',
 		'note.field.memberId': '会员',
