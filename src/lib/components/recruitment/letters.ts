@@ -21,7 +21,7 @@ import {
 	type Template,
 	type Tier
 } from '$lib/domain/settings';
-import { formatList, t } from '$lib/i18n/index.svelte';
+import { formatList, joinMeta, t } from '$lib/i18n/index.svelte';
 import { optionLabel } from '$lib/components/grid/format';
 import { dateIn } from '$lib/components/ledger/letters';
 
@@ -40,7 +40,7 @@ export function letterActivityText(round: RoundRow | null): string {
 		: t('recruit.activityNoRound');
 }
 
-/** The segment in words: "Region: Tehran · Size: Small, Micro"; "all non-members" when empty. */
+/** The segment in words: "Region: Tehran · Size: Small, Micro" («|» in Persian); "all non-members" when empty. */
 export function segmentText(s: RecruitmentSegment): string {
 	const parts: string[] = [];
 	const add = (label: string, values: readonly string[] | undefined, set: string | null) => {
@@ -53,7 +53,7 @@ export function segmentText(s: RecruitmentSegment): string {
 	add(t('field.enterpriseType'), s.enterpriseTypes, 'enterpriseType');
 	add(t('field.category'), s.categories, 'category');
 	add(t('field.source'), s.sources, 'source');
-	return parts.length ? parts.join(' · ') : t('recruit.segmentAll');
+	return parts.length ? joinMeta(...parts) : t('recruit.segmentAll');
 }
 
 /** The recruitment template in `lang` (the admin's, English when that language has none; else built in). */
