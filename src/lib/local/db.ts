@@ -1,8 +1,8 @@
 /**
  * The device's own database (dexie over IndexedDB), apart from the Y.Doc copies
  * that y-indexeddb keeps. Holds what belongs to this device and never syncs:
- * settings, saved grid views per user, and the marks of local edits not yet
- * acknowledged by the server.
+ * settings, saved grid views per user, the marks of local edits not yet
+ * acknowledged by the server, and the fields this user wrote while out of step.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import { z } from 'zod';
@@ -91,6 +91,24 @@ export interface RowChunkRow {
 	rows: unknown[];
 }
 
+/**
+ * A field this user wrote in the registry while it was not in step with the server
+ * (state/offline-edits.ts, [C21]): checked once it is in step again. Member data:
+ * logout deletes it with the local copy.
+ */
+export interface OfflineEditRow {
+	/** `${key}|${rowId}|${field}`: a later write of the same field replaces it. */
+	id: string;
+	/** `${userId}:${org}/${doc}` */
+	key: string;
+	rowId: string;
+	field: string;
+	/** The member's name when written, for a notice about a member that is gone. */
+	name: string;
+	/** The value written; null: the field was cleared. */
+	mine: string | number | null;
+}
+
 export class LocalDb extends Dexie {
 	settings!: EntityTable<SettingRow, 'key'>;
 	views!: EntityTable<ViewRow, 'id'>;
@@ -98,6 +116,7 @@ export class LocalDb extends Dexie {
 	outbox!: EntityTable<OutboxRow, 'id'>;
 	rowCaches!: EntityTable<RowCacheRow, 'key'>;
 	rowChunks!: EntityTable<RowChunkRow, 'id'>;
+	offlineEdits!: EntityTable<OfflineEditRow, 'id'>;
 	constructor(name = 'guildhall') {
 		super(name);
 		this.version(1).stores({
@@ -107,6 +126,7 @@ export class LocalDb extends Dexie {
 		});
 		this.version(2).stores({ outbox: 'id, userId, createdAt' });
 		this.version(3).stores({ rowCaches: 'key', rowChunks: 'id, key, [key+gen]' });
+		this.version(4).stores({ offlineEdits: 'id, key' });
 	}
 }
 

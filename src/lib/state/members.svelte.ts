@@ -46,7 +46,7 @@ export interface MemberBatch {
 	remove: string[];
 	/** Who made the change: the grid keeps focus and open editors for remote ones. */
 	origin: OriginKind;
-	/** This user's own edits (`local` only): the fields written, per updated row. */
+	/** This user's own edits (`local`, `undo`): the fields written, per updated row. */
 	fields?: Map<string, string[]>;
 }
 
@@ -180,7 +180,8 @@ export class MembersStore {
 	#apply(events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) {
 		const ids = new Set<string>();
 		const origin = originKind(tr.origin);
-		const fields = origin === 'local' ? new Map<string, string[]>() : undefined;
+		const fields =
+			origin === 'local' || origin === 'undo' ? new Map<string, string[]>() : undefined;
 		for (const e of events) {
 			if (e.target === this.members && e instanceof Y.YMapEvent) {
 				for (const k of e.keysChanged) if (k !== null) ids.add(k);

@@ -7,6 +7,8 @@
  *   by `<userId>:<org>/<doc>` so one user's logout does not touch another's.
  * - Rows cached for first paint (dexie `rowCaches`/`rowChunks`, row-cache.ts [C14]),
  *   keyed the same way: member data, so they go with the local copy.
+ * - The fields the user wrote while out of step, not yet checked (dexie
+ *   `offlineEdits`, state/offline-edits.ts [C21]), keyed the same way: member data too.
  *
  * Logout (in the app shell) asks `countPending()` before it warns, then calls
  * `deleteLocalCopies(userId)`.
@@ -62,6 +64,7 @@ export async function deleteLocalCopies(userId: number): Promise<void> {
 	// Commands waiting to be sent (issue 4) are the user's data too.
 	await localDb().outbox.where('userId').equals(userId).delete();
 	await deleteRowCaches({ userId });
+	await localDb().offlineEdits.where('key').startsWith(`${userId}:`).delete();
 }
 
 /** Local changes on this device not yet stored by the server; of one user, or of everyone. */
