@@ -1,5 +1,5 @@
 /**
- * The client's command outbox against a real server: commands wait while the
+ * [C22] The client's command outbox against a real server: commands wait while the
  * server cannot be reached, are sent with the same id on retry (answered once),
  * and refusals are kept with the server's message.
  */
@@ -64,7 +64,7 @@ afterAll(async () => {
 
 const members = () => server.app.rooms.get('default/registry')!.doc.getMap('members');
 
-describe('command outbox', () => {
+describe('[C22] command outbox', () => {
 	it('[CMD4] a command made offline waits, then runs once on reconnect', async () => {
 		const id = addRow(client.doc, newRowId(), { name: 'Offline Co', status: 'prospect' });
 		await waitFor(() => members().has(id));
