@@ -96,6 +96,26 @@ test('Persian settings show numbers in Persian digits, amounts grouped, and read
 	await fee.press('Tab');
 	await page.reload();
 	await expect(fee).toHaveValue('۲٬۵۰۰٬۰۰۰');
+
+	// The member-number format takes its width in Persian digits, as its hint writes
+	// it; the hint's example is the example's own, and a preview shows this format.
+	const format = page.locator('[data-config=memberNoFormat]');
+	const before = await format.inputValue();
+	const general = page.locator('[data-testid=settings-general] small');
+	await expect(general).toContainText('TA-{n:5} می‌شود TA-۰۰۰۴۲');
+	try {
+		await format.fill('ع-{n:۵}');
+		await format.press('Tab');
+		await expect(page.getByTestId('settings-message')).toHaveText('ذخیره شد');
+		await expect(format).toHaveValue('ع-{n:5}');
+		await expect(page.getByTestId('member-no-preview')).toHaveText(
+			'با این قالب، عضو ۴۲ این‌گونه خوانده می‌شود: ع-۰۰۰۴۲.'
+		);
+	} finally {
+		await format.fill(before);
+		await format.press('Tab');
+		await expect(format).toHaveValue(before);
+	}
 	await context.close();
 });
 

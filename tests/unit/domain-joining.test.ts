@@ -135,6 +135,12 @@ describe('settings', () => {
 			})
 		).toBe('Acme no. TA-1  {{oops}}');
 		expect(unknownMergeFields('{{name}} {{oops}} {{oops}}')).toEqual(['oops']);
+		// A translated or misspelt name is unknown too, not silently printed as typed.
+		expect(unknownMergeFields('{{نام}} {{ 名称 }} {{member_no}} {{name}}')).toEqual([
+			'نام',
+			'名称',
+			'member_no'
+		]);
 		for (const t of Object.values(DEFAULT_TEMPLATES))
 			expect(unknownMergeFields(String(t.body))).toEqual([]);
 	});

@@ -503,6 +503,7 @@ describe('reminder templates and CSV', () => {
 			})
 		).toBe('Dear Acme (12): $5 {{bogus}}');
 		expect(unknownFields('{{name}} {{bogus}} {{x}}')).toEqual(['bogus', 'x']);
+		expect(unknownFields('{{نام}} {{total}}')).toEqual(['نام']);
 	});
 	it('CSV: UTF-8 BOM, quoting, CRLF, formula injection neutralised', () => {
 		expect(

@@ -6,6 +6,7 @@
 import { ageingBucket, daysBetween, type AgeingBucket } from './ledger-figures';
 import type { CalendarName } from './calendar';
 import { dueByYear, type OpenCharge } from './ledger';
+import { fillPlaceholders, unknownPlaceholders } from './text';
 
 export interface RoundFilter {
 	/** Owed at least this much (minor units). */
@@ -84,15 +85,9 @@ export const MERGE_FIELDS = [
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
-const FIELD_RE = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
-
 /** Placeholders in a template that are not merge fields (to show before printing). */
 export function unknownFields(template: string): string[] {
-	const bad = new Set<string>();
-	for (const m of template.matchAll(FIELD_RE)) {
-		if (!(MERGE_FIELDS as readonly string[]).includes(m[1])) bad.add(m[1]);
-	}
-	return [...bad];
+	return unknownPlaceholders(template, MERGE_FIELDS);
 }
 
 /** Fill `{{field}}` placeholders. Values are plain text; unknown placeholders stay as typed. */
@@ -100,9 +95,7 @@ export function renderTemplate(
 	template: string,
 	values: Partial<Record<MergeField, string>>
 ): string {
-	return template.replace(FIELD_RE, (whole, key: string) =>
-		(MERGE_FIELDS as readonly string[]).includes(key) ? (values[key as MergeField] ?? '') : whole
-	);
+	return fillPlaceholders(template, MERGE_FIELDS, values);
 }
 
 /** One CSV cell: quoted when it has a comma, quote, or line break; quotes doubled. */

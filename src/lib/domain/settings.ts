@@ -27,6 +27,7 @@ import { CALENDARS } from './calendar';
 import { DEFAULT_FISCAL_CALENDAR } from './fiscal';
 import { SETTINGS_REF_PATTERN } from './member';
 import { parseMoney, toDecimalString } from './money';
+import { fillPlaceholders, unknownPlaceholders } from './text';
 
 export const SETTINGS_LANGUAGES = ['en', 'fa', 'zh'] as const;
 export type SettingsLanguage = (typeof SETTINGS_LANGUAGES)[number];
@@ -214,23 +215,14 @@ export const MERGE_FIELDS = [
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
-const MERGE = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
-
 /** Merge fields used in `body` that are not known (shown to the admin while editing). */
 export function unknownMergeFields(body: string): string[] {
-	const known = new Set<string>(MERGE_FIELDS);
-	return [...new Set([...body.matchAll(MERGE)].map((m) => m[1]))].filter((k) => !known.has(k));
+	return unknownPlaceholders(body, MERGE_FIELDS);
 }
 
 /** Fill `{{field}}` from `values`; a field without a value becomes empty. */
 export function renderTemplate(body: string, values: Partial<Record<MergeField, string>>): string {
-	return body.replace(MERGE, (whole, key: string) =>
-		Object.prototype.hasOwnProperty.call(values, key)
-			? (values[key as MergeField] ?? '')
-			: (MERGE_FIELDS as readonly string[]).includes(key)
-				? ''
-				: whole
-	);
+	return fillPlaceholders(body, MERGE_FIELDS, values);
 }
 
 /** The template for `kind` in `lang` (English when that language has none). */

@@ -34,3 +34,30 @@ export function newRowId(): string {
 	for (const b of bytes) s += alphabet[b & 63];
 	return s;
 }
+
+/**
+ * A `{{field}}` placeholder of a letter template. Any name is matched, not only Latin
+ * letters, so a misspelt or translated one («{{نام}}») is reported to the admin as
+ * unknown instead of printing unnoticed.
+ */
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** Placeholders used in `template` that are not among `known`. */
+export function unknownPlaceholders(template: string, known: readonly string[]): string[] {
+	const names = new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
+	return [...names].filter((k) => !known.includes(k));
+}
+
+/**
+ * Fill the `known` placeholders from `values` (one without a value becomes empty);
+ * an unknown one stays as typed, so the printed text shows it.
+ */
+export function fillPlaceholders<K extends string>(
+	template: string,
+	known: readonly K[],
+	values: Partial<Record<K, string>>
+): string {
+	return template.replace(PLACEHOLDER, (whole, key: string) =>
+		(known as readonly string[]).includes(key) ? (values[key as K] ?? '') : whole
+	);
+}

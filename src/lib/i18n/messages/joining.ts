@@ -146,6 +146,7 @@ export const joining = defineMessages({
 		'settings.memberNoFormat': 'Member number format',
 		'settings.memberNoFormatHint':
 			'{n} is the number; {n:5} pads it to 5 digits. Example: TA-{n:5} gives {example}.',
+		'settings.memberNoPreview': 'With this format, member 42 reads {example}.',
 		'settings.orgNameEn': 'Association name (English)',
 		'settings.orgNameFa': 'Association name (Persian)',
 		'settings.orgNameZh': 'Association name (Chinese)',
@@ -351,6 +352,7 @@ export const joining = defineMessages({
 		'settings.memberNoFormat': 'قالب شماره عضویت',
 		'settings.memberNoFormatHint':
 			'{n} شماره است؛ {n:5} آن را تا ۵ رقم با صفر پر می‌کند. مثال: TA-{n:5} می‌شود {example}.',
+		'settings.memberNoPreview': 'با این قالب، عضو ۴۲ این‌گونه خوانده می‌شود: {example}.',
 		'settings.orgNameEn': 'نام تشکل (انگلیسی)',
 		'settings.orgNameFa': 'نام تشکل (فارسی)',
 		'settings.orgNameZh': 'نام تشکل (چینی)',
@@ -547,6 +549,7 @@ export const joining = defineMessages({
 		'settings.riskInactiveDays': '多少天无活动视为流失风险',
 		'settings.memberNoFormat': '会员编号格式',
 		'settings.memberNoFormatHint': '{n} 为编号；{n:5} 补零至 5 位。例如 TA-{n:5} 生成 {example}。',
+		'settings.memberNoPreview': '按此格式，第 42 号会员显示为 {example}。',
 		'settings.orgNameEn': '协会名称（英文）',
 		'settings.orgNameFa': '协会名称（波斯文）',
 		'settings.orgNameZh': '协会名称（中文）',
