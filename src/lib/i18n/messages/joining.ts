@@ -284,7 +284,7 @@ export const joining = defineMessages({
 		'approve.intro':
 			'رده و گروه عضو را تأیید کنید. سرور شماره عضویت بعدی را می‌دهد؛ این شماره هرگز تغییر نمی‌کند.',
 		'approve.tier': 'رده',
-		'approve.category': 'گروه',
+		'approve.category': 'رسته',
 		'approve.submit': 'تأیید و صدور شماره',
 		'approve.offline': 'شما آفلاین هستید: تأیید روی این دستگاه می‌ماند و پس از اتصال ارسال می‌شود.',
 		'approve.needChoice': 'Choose a tier and a category.',
@@ -347,7 +347,7 @@ export const joining = defineMessages({
 			'واحد پول از {from} به {to} تغییر کند؟ مبالغ تبدیل نمی‌شوند و عددشان می‌ماند: تعرفهٔ {before} به صورت {after} خوانده می‌شود و مبالغ دفتر حق عضویت هم همین‌طور. واحد پول را پیش از نخستین تعرفه‌ها و حق عضویت‌ها تغییر دهید، یا پس از آن همهٔ مبالغ را بررسی کنید.',
 		'settings.currencyChange.yes': 'تغییر به {to}',
 		'settings.currencyChange.no': '{from} بماند',
-		'settings.lapseGraceDays': 'روزهای پس از سررسید تا تعلیق عضویت',
+		'settings.lapseGraceDays': 'روزهای پس از سررسید تا انقضای عضویت',
 		'settings.riskInactiveDays': 'روزهای بدون فعالیت تا در معرض خطر شدن عضو',
 		'settings.memberNoFormat': 'قالب شماره عضویت',
 		'settings.memberNoFormatHint':
@@ -366,7 +366,7 @@ export const joining = defineMessages({
 		'settings.invalid': 'ذخیره نشد: {hint}',
 		'settings.saved': 'ذخیره شد',
 		'settings.tiers': 'رده‌های عضویت',
-		'settings.categories': 'گروه‌های بنگاه',
+		'settings.categories': 'رسته‌های بنگاه',
 		'settings.criteria': 'معیارهای عضویت',
 		'settings.templates': 'قالب اسناد',
 		'settings.col.id': 'شناسه',

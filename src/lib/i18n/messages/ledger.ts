@@ -290,7 +290,7 @@ export const ledger = defineMessages({
 		'ledger.tab.entries': 'ثبت‌ها',
 		'ledger.tab.dues': 'حق عضویت سالانه',
 		'ledger.tab.collection': 'دور وصول',
-		'ledger.tab.lapse': 'بررسی تعلیق',
+		'ledger.tab.lapse': 'بررسی انقضا',
 		'ledger.tab.figures': 'آمار',
 		'ledger.tab.fees': 'تعرفه‌ها و تخفیف‌ها',
 		'ledger.loading': 'در حال باز کردن دفتر…',
@@ -530,12 +530,12 @@ export const ledger = defineMessages({
 		'ledger.lapse.hint':
 			'اعضای فعالی که قدیمی‌ترین بدهی‌شان بیش از {days} روز است. پیش از هر تغییری بررسی کنید.',
 		'ledger.lapse.staffApplies':
-			'تغییر وضعیت به «معلق» را واحد عضویت (کارشناس یا مدیر) از همین فهرست انجام می‌دهد.',
+			'تغییر وضعیت به «منقضی» را واحد عضویت (کارشناس یا مدیر) از همین فهرست انجام می‌دهد.',
 		'ledger.lapse.overdue': 'گذشته از مهلت',
 		'ledger.lapse.days': '{count} روز',
-		'ledger.lapse.apply': 'تغییر به معلق',
-		'ledger.lapse.applyTicked': 'تغییر {count} عضو انتخاب‌شده به معلق',
-		'ledger.lapse.done': 'درخواست تعلیق {count} عضو ارسال شد.',
+		'ledger.lapse.apply': 'تغییر به منقضی',
+		'ledger.lapse.applyTicked': 'تغییر {count} عضو انتخاب‌شده به منقضی',
+		'ledger.lapse.done': 'درخواست تغییر {count} عضو به منقضی ارسال شد.',
 		'ledger.lapse.none': 'عضوی از مهلت نگذشته است.',
 		'ledger.figures.title': 'آمار فصلی حق عضویت',
 		'ledger.figures.hint':

@@ -75,7 +75,7 @@ export const reports = defineMessages({
 		'reports.dim.size': 'By size',
 		'reports.section.scorecard': 'Membership scorecard',
 		'reports.scorecard.hint':
-			'The membership figures a chamber uses to rate an association. Dues collection and questions answered on time join when those areas are in use.',
+			'The membership figures a chamber uses to rate an association: members, growth and retention, dues collected, questions answered on time and survey responses.',
 		'reports.score.members': 'Members',
 		'reports.score.joined': 'New members',
 		'reports.score.growth': 'Growth',
@@ -230,7 +230,7 @@ export const reports = defineMessages({
 		'reports.dim.size': 'بر پایهٔ اندازه',
 		'reports.section.scorecard': 'کارنامهٔ عضویت',
 		'reports.scorecard.hint':
-			'ارقام عضویتی که اتاق برای رتبه‌بندی تشکل به کار می‌برد. وصول حق عضویت و پاسخ به‌موقع به پرسش‌ها با راه‌اندازی آن بخش‌ها افزوده می‌شوند.',
+			'ارقام عضویتی که اتاق برای رتبه‌بندی تشکل به کار می‌برد: اعضا، رشد و ماندگاری، وصول حق عضویت، پاسخ به‌موقع به پرسش‌ها و پاسخ به نظرسنجی‌ها.',
 		'reports.score.members': 'اعضا',
 		'reports.score.joined': 'اعضای جدید',
 		'reports.score.growth': 'رشد',
@@ -380,7 +380,7 @@ export const reports = defineMessages({
 		'reports.dim.size': '按企业规模',
 		'reports.section.scorecard': '会员工作评分表',
 		'reports.scorecard.hint':
-			'商会评价协会会员工作所用的指标。会费收缴率和问题按时答复率将在相应模块启用后加入。',
+			'商会评价协会会员工作所用的指标：会员数、增长与留存、会费收缴、问题按时答复和调查回复。',
 		'reports.score.members': '会员数',
 		'reports.score.joined': '新会员',
 		'reports.score.growth': '增长率',
