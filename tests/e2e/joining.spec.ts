@@ -245,6 +245,47 @@ test('[J5] a tier the admin adds in the settings is offered and labelled in the 
 	await staff.context.close();
 });
 
+test('[J5] a tier the admin adds is in the member file, the collection round filter and a survey audience', async ({
+	browser
+}) => {
+	const tag = uniqueTag('T');
+	const tierId = `t${Date.now().toString(36)}`;
+	const label = `${tag} Tier`;
+	const admin = await loginContext(browser, ADMIN);
+	await admin.page.goto('/settings');
+	await addTier(admin.page, tierId, label);
+	await admin.context.close();
+
+	const staff = await loginContext(browser, sara);
+	const page = staff.page;
+	await waitForGrid(page);
+	const id = await addMember(page);
+	await chooseTier(page, id, label);
+
+	// The member file's dropdown offers it, and shows it as the member's tier.
+	await page.goto(`/members/${id}`);
+	const tier = page.getByTestId('field-tier');
+	await expect(tier).toHaveValue(tierId);
+	await expect(tier.locator(`option[value="${tierId}"]`)).toHaveText(label);
+
+	// The collection round can pick members by it.
+	await page.goto('/ledger/collection');
+	await expect(page.locator('label', { hasText: label }).locator('input')).toHaveValue(tierId);
+
+	// A survey for the members of one tier: chosen from the list, by its label, stored as the id.
+	await page.goto('/surveys');
+	await page.getByTestId('new-campaign-title').fill(`Tier survey ${tag}`);
+	await page.getByTestId('create-campaign').click();
+	await expect(page).toHaveURL(/\/surveys\/[A-Za-z0-9_-]+$/);
+	await page.locator('#c-audience').selectOption('tier');
+	const which = page.getByTestId('campaign-audience-value');
+	await which.selectOption({ label });
+	await expect(which).toHaveValue(tierId);
+	await page.reload();
+	await expect(page.getByTestId('campaign-audience-value')).toHaveValue(tierId);
+	await staff.context.close();
+});
+
 test('[J5] a tier the admin adds shows in an open tier filter and in the editor, without a reload', async ({
 	browser
 }) => {

@@ -113,6 +113,36 @@ describe('undo', () => {
 		expect([...members.values()].map((m) => m.get('name'))).toEqual(['Alpha Co']);
 	});
 
+	it('counts rows approved since the import as members, not as edited rows', async () => {
+		const { doc, members } = registry({});
+		await applyImport({
+			doc,
+			importId: IMPORT_ID,
+			rows: plan([
+				['A Co', '', ''],
+				['B Co', '', ''],
+				['C Co', '', ''],
+				['D Co', '', '']
+			])
+		});
+		const ids = importParts(doc, IMPORT_ID)[0].added;
+		// The server's approval writes the status, the number and its stamps (another client).
+		const server = new Y.Doc();
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(doc));
+		server.transact(() => {
+			ids.slice(0, 3).forEach((id, n) => {
+				const row = server.getMap<Y.Map<unknown>>('members').get(id)!;
+				row.set('status', 'active');
+				row.set('memberNo', n + 1);
+			});
+		});
+		Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(doc)));
+		const expected = { undoable: 1, edited: 0, gone: 0, members: 3 };
+		expect(previewUndo(doc, IMPORT_ID)).toEqual(expected);
+		expect(await undoImport({ doc, importId: IMPORT_ID })).toEqual(expected);
+		expect([...members.keys()].sort()).toEqual(ids.slice(0, 3).sort());
+	});
+
 	it('removes added rows and puts updated fields back', async () => {
 		const { doc, members } = registry({ 'existing-1': { name: 'Alpha Co', region: 'Tehran' } });
 		const rows = plan(

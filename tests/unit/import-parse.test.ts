@@ -18,7 +18,8 @@ import { changesFor, checkRow } from '../../src/lib/domain/import';
 import { buildMatchIndex } from '../../src/lib/domain/normalize';
 import { planRows } from '../../src/lib/import/check';
 import { ImportFileError, parseFile } from '../../src/lib/import/parse';
-import { labelSynonyms, prepareCell } from '../../src/lib/import/prepare';
+import { DEFAULT_CATEGORIES, DEFAULT_TIERS } from '../../src/lib/domain/settings';
+import { cellPreparer, labelSynonyms, prepareCell } from '../../src/lib/import/prepare';
 
 const dir = path.resolve(__dirname, '../fixtures/import');
 const bytes = (name: string) => new Uint8Array(fs.readFileSync(path.join(dir, name)));
@@ -157,6 +158,65 @@ describe('header guessing', () => {
 		expect(row('تولیدکننده').values.category).toBe('manufacturer');
 		expect(row('供应商').values.category).toBe('supplier');
 		expect(row('Textiles').errors.map((e) => e.reason)).toEqual(['expect.select']);
+	});
+});
+
+describe('choices the settings define', () => {
+	// The settings as an admin left them: the default tiers and categories, plus a tier
+	// `gold` and a category `recycling` of their own.
+	const rows = (t: Record<string, Record<string, unknown>>) =>
+		Object.entries(t).map(([id, r]) => ({ id, ...r }));
+	const choices = {
+		tier: [
+			...rows(DEFAULT_TIERS),
+			{ id: 'gold', labelEn: 'Gold member', labelFa: 'عضو طلایی', labelZh: '金牌会员', order: 6 }
+		],
+		category: [
+			...rows(DEFAULT_CATEGORIES),
+			{ id: 'recycling', labelEn: 'Recycling 2', labelFa: 'بازیافت ۲', labelZh: '回收' }
+		]
+	};
+	const prepare = cellPreparer(choices);
+	const value = (field: 'tier' | 'category', raw: string) => {
+		const r = prepare(field, raw);
+		return r.ok ? r.value : r.expectKey;
+	};
+
+	it('a tier or category by its id or its settings label in en, fa, zh, folded', () => {
+		expect(value('tier', 'gold')).toBe('gold');
+		expect(value('tier', 'GOLD')).toBe('gold');
+		expect(value('tier', 'عضو طلایی')).toBe('gold');
+		// Arabic yeh, another spacing, a zero-width non-joiner.
+		expect(value('tier', ' عضو  طلايي ')).toBe('gold');
+		expect(value('tier', 'gold member')).toBe('gold');
+		expect(value('tier', '金牌会员')).toBe('gold');
+		expect(value('tier', 'عضو عادی')).toBe('regular');
+		expect(value('tier', 'عضو حامی')).toBe('donor');
+		expect(value('tier', 'Council Member')).toBe('council');
+		// The app's own option labels still read.
+		expect(value('tier', 'عادی')).toBe('regular');
+		expect(value('category', 'recycling')).toBe('recycling');
+		// Persian or Latin digits alike.
+		expect(value('category', 'بازیافت 2')).toBe('recycling');
+		expect(value('category', 'recycling ۲')).toBe('recycling');
+		expect(value('category', '回收')).toBe('recycling');
+		expect(value('category', 'تولیدکننده')).toBe('manufacturer');
+		expect(value('tier', 'platinum')).toBe('expect.select');
+	});
+
+	it('without the settings only the built-in choices are known', () => {
+		expect(prepareCell('tier', 'gold')).toEqual({ ok: false, expectKey: 'expect.select' });
+		expect(prepareCell('tier', 'regular')).toEqual({ ok: true, value: 'regular' });
+	});
+
+	it("the app's own CSV export of the grid imports whole (round trip)", async () => {
+		const f = await read('fa-grid-export.csv');
+		const m = mapped(f.headers);
+		expect(m).toContain('tier');
+		const planned = planRows({ rows: f.rows, mapping: m, existing: [], choices });
+		expect(planned.map((r) => r.errors)).toEqual([[], [], [], []]);
+		expect(planned.map((r) => r.values.tier)).toEqual(['gold', 'regular', 'donor', 'regular']);
+		expect(planned.map((r) => r.values.size)).toEqual([undefined, 'medium', 'large', 'small']);
 	});
 });
 
@@ -309,6 +369,29 @@ describe('matching', () => {
 });
 
 describe('Persian letter forms', () => {
+	it('Persian text in Arabic yeh and kaf is imported in the Persian forms; Arabic names are kept', () => {
+		expect(prepareCell('name', 'شركت فولاد سپاهان')).toEqual({
+			ok: true,
+			value: 'شرکت فولاد سپاهان'
+		});
+		expect(prepareCell('region', 'اصفهان')).toEqual({ ok: true, value: 'اصفهان' });
+		expect(prepareCell('name', 'شركة الخليج')).toEqual({ ok: true, value: 'شركة الخليج' });
+	});
+
+	it('an update is not proposed when the only difference is the letter forms', () => {
+		const existing = [{ id: 'member-sepahan1', name: 'شرکت فولاد سپاهان', region: 'کرمان' }];
+		const [row] = planRows({
+			// «كرمان» has no letter only Persian has: it is kept as written, yet is the same region.
+			rows: [{ line: 2, cells: ['شركت فولاد سپاهان', 'كرمان'] }],
+			mapping: ['name', 'region'],
+			existing
+		});
+		expect(row.match?.id).toBe('member-sepahan1');
+		expect(row.changes).toEqual([]);
+		expect(row.action).toBe('skip');
+		expect(changesFor({ name: 'شرکت کاشی' }, { name: 'شركت كاشي' })).toEqual([]);
+	});
+
 	it('a Persian Windows-1256 file gets Persian yeh and kaf; Arabic text is left alone', async () => {
 		const f = await read('fa-subscribers-1256.csv');
 		expect(f.rows[0].cells[1]).toBe('رضا کریمی');

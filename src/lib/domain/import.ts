@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { member, ROW_ID_PATTERN } from './member';
 import { IMPORTABLE_FIELDS, type ImportableField } from './headers';
+import { foldForms } from './normalize';
 
 /** Rows per Y transaction: 5,000 rows of 20 fields are about 3 MB, well under the 8 MiB message limit. */
 export const IMPORT_CHUNK_ROWS = 5000;
@@ -115,9 +116,10 @@ export interface FieldChangePreview {
 
 /**
  * What updating `existing` with `incoming` changes: every imported field with a
- * value that differs. An empty cell never clears a stored value, and the status
- * of an existing record is never changed by a file (pipeline moves are server
- * commands; the guard would put it back).
+ * value that differs by more than letter forms (normalize.ts `foldForms`: «شركت»
+ * is «شرکت»). An empty cell never clears a stored value, and the status of an
+ * existing record is never changed by a file (pipeline moves are server commands;
+ * the guard would put it back).
  */
 export function changesFor(
 	existing: Readonly<Record<string, unknown>>,
@@ -130,6 +132,9 @@ export function changesFor(
 		if (to === undefined) continue;
 		const from = existing[f];
 		if (from === to) continue;
+		// The same text in other letter forms (ك for ک, a full-width letter) is no change.
+		if (typeof from === 'string' && typeof to === 'string' && foldForms(from) === foldForms(to))
+			continue;
 		out.push({
 			field: f,
 			from: typeof from === 'string' || typeof from === 'number' ? from : undefined,

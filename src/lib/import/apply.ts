@@ -170,11 +170,16 @@ function planUndo(doc: Y.Doc, parts: readonly ImportPart[]) {
 				preview.gone++;
 				continue;
 			}
+			// A member is kept whoever made it one: an approval writes its status and number,
+			// so an approved row is never "untouched", and it is counted as a member, not as edited.
+			if (KEPT_STATUSES.has(String(row.get('status')))) {
+				preview.members++;
+				continue;
+			}
 			const untouched =
 				writtenBy(members._map.get(id), p) &&
 				[...row._map.values()].every((it) => writtenBy(it, p));
-			if (untouched && KEPT_STATUSES.has(String(row.get('status')))) preview.members++;
-			else if (untouched) {
+			if (untouched) {
 				remove.push(id);
 				preview.undoable++;
 			} else preview.edited++;

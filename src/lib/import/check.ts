@@ -11,6 +11,7 @@ import {
 	type CheckedRow,
 	type FieldChangePreview,
 	type Mapping,
+	type PrepareCell,
 	type RowAction,
 	type SourceRow
 } from '$lib/domain/import';
@@ -20,7 +21,7 @@ import {
 	type MatchIndex,
 	type MatchRow
 } from '$lib/domain/normalize';
-import { prepareCell } from './prepare';
+import { cellPreparer, prepareCell, type SettingsChoices } from './prepare';
 
 export interface PlannedRow extends CheckedRow {
 	/** The best match in the registry, if any. */
@@ -48,9 +49,10 @@ export function planRow(
 	row: SourceRow,
 	mapping: Mapping,
 	index: MatchIndex,
-	existing: ReadonlyMap<string, Readonly<Record<string, unknown>>>
+	existing: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+	prepare: PrepareCell = prepareCell
 ): PlannedRow {
-	const checked = checkRow(row, mapping, prepareCell);
+	const checked = checkRow(row, mapping, prepare);
 	let match: DuplicateMatch | null = null;
 	let changes: FieldChangePreview[] = [];
 	if (checked.errors.length === 0) {
@@ -66,8 +68,11 @@ export function planRows(opts: {
 	rows: readonly SourceRow[];
 	mapping: Mapping;
 	existing: readonly ExistingRow[];
+	/** The organisation's tiers and categories (settings); without them the built-in sets. */
+	choices?: SettingsChoices;
 	onProgress?: (done: number, total: number) => void;
 }): PlannedRow[] {
+	const prepare = cellPreparer(opts.choices);
 	const index = buildMatchIndex(opts.existing);
 	const byId = new Map(opts.existing.map((r) => [r.id, r]));
 	// Rows of this file that will be added, to catch the same company listed twice
@@ -75,7 +80,7 @@ export function planRows(opts: {
 	const inFile = buildMatchIndex();
 	const out: PlannedRow[] = [];
 	opts.rows.forEach((r, i) => {
-		const p = planRow(r, opts.mapping, index, byId);
+		const p = planRow(r, opts.mapping, index, byId, prepare);
 		if (p.errors.length === 0 && !p.match) {
 			const v = p.values;
 			const twin = inFile.find({ name: v.name, phone: v.phone, email: v.email })[0];

@@ -7,6 +7,7 @@ import type { TextEncoding } from '$lib/domain/encoding';
 import type { Mapping } from '$lib/domain/import';
 import type { ExistingRow, PlannedRow } from './check';
 import type { ParsedFile } from './parse';
+import type { SettingsChoices } from './prepare';
 import type { FromWorker, ToWorker } from './protocol';
 
 export class ImportWorkerError extends Error {
@@ -75,10 +76,17 @@ export class ImportWorker {
 	async plan(opts: {
 		mapping: Mapping;
 		existing: ExistingRow[];
+		choices: SettingsChoices;
 		progress?: Progress;
 	}): Promise<PlannedRow[]> {
 		const m = await this.#send(
-			{ type: 'plan', id: this.#next++, mapping: opts.mapping, existing: opts.existing },
+			{
+				type: 'plan',
+				id: this.#next++,
+				mapping: opts.mapping,
+				existing: opts.existing,
+				choices: opts.choices
+			},
 			opts.progress
 		);
 		return (m as Extract<FromWorker, { type: 'plan' }>).rows;

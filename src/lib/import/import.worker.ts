@@ -30,6 +30,7 @@ scope.onmessage = async (e: MessageEvent<ToWorker>) => {
 				rows: file.rows,
 				mapping: m.mapping,
 				existing: m.existing,
+				choices: m.choices,
 				onProgress: (done, total) =>
 					post({ type: 'progress', id: m.id, phase: 'plan', done, total })
 			});
