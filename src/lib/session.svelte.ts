@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import {
 	accessFor,
+	DOC,
 	sessionUser,
 	type Access,
 	type DocName,
@@ -168,9 +169,47 @@ export const isSurveyLink = (path: string) => path.startsWith('/s/');
  * offline starts). Server unreachable: the remembered user, with `offline: true`.
  * 401: nobody, and the remembered user is forgotten.
  */
-export async function loadSession(): Promise<void> {
+export function loadSession(): Promise<void> {
+	// Rooms closed at once (a change of roles closes them all) ask once.
+	loading ??= askSession().finally(() => (loading = null));
+	return loading;
+}
+let loading: Promise<void> | null = null;
+
+/** The user this device knew before this answer: the signed-in one, else the remembered one. */
+async function knownUser(): Promise<SessionUser | undefined> {
+	if (session.user) return session.user;
+	try {
+		return await getSetting(LAST_USER, sessionUser);
+	} catch {
+		return undefined;
+	}
+}
+
+const sameRoles = (a: readonly string[], b: readonly string[]) =>
+	a.length === b.length && a.every((r) => b.includes(r));
+
+/**
+ * The user's roles changed (an administrator edited them while signed in, or since
+ * the app last ran): delete this device's copies of every room the new roles cannot
+ * read. Member data must not stay on a device that lost access to it.
+ */
+async function forgetUnreadableRooms(before: SessionUser | undefined, now: SessionUser) {
+	if (!before || before.id !== now.id || sameRoles(before.roles, now.roles)) return;
+	const rooms = Object.values(DOC)
+		.filter((doc) => !accessFor(doc, now.roles))
+		.map((doc) => `${now.org}/${doc}`);
+	try {
+		await (await localCopies()).deleteRoomCopies(now.id, rooms);
+	} catch (e) {
+		console.error('Guildhall: could not delete the local copies of rooms no longer readable', e);
+	}
+}
+
+async function askSession(): Promise<void> {
 	// Asked at once, while the device is checked for a logout made offline (IndexedDB).
 	let asked = askServer();
+	const before = knownUser();
 	const owed = await settleOwedLogout();
 	if (owed === 'offline') {
 		// Still offline after logging out offline: nobody is logged in on this device.
@@ -186,10 +225,13 @@ export async function loadSession(): Promise<void> {
 	if (res.status === 200) {
 		const body = userResponse.safeParse(await res.json().catch(() => null));
 		if (body.success) {
+			const known = await before;
 			session.user = body.data.user;
 			session.offline = false;
 			session.ready = true;
 			await rememberUser(body.data.user);
+			// After the pages saw the new roles (and closed what they may not show).
+			await forgetUnreadableRooms(known, body.data.user);
 			return;
 		}
 		return openFromDevice();

@@ -179,3 +179,74 @@ test('a disabled user’s open tab signs out and the login page says why, in the
 	await expect(page.getByRole('alert')).toHaveText('此账户已停用。请联系管理员启用。');
 	await context.close();
 });
+
+/** This page's local copies (y-indexeddb) and cached rows (dexie) of the org's rooms. */
+function localData(page: Page): Promise<{ copies: string[]; cached: string[] }> {
+	return page.evaluate(async () => {
+		const copies = (await indexedDB.databases())
+			.map((d) => d.name ?? '')
+			.filter((n) => n.startsWith('gh:'))
+			.map((n) => n.replace(/^gh:\d+:default\//, ''))
+			.sort();
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const r = indexedDB.open('guildhall');
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		try {
+			const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
+				const r = db.transaction('rowCaches').objectStore('rowCaches').getAllKeys();
+				r.onsuccess = () => resolve(r.result);
+				r.onerror = () => reject(r.error);
+			});
+			return { copies, cached: keys.map((k) => String(k).replace(/^\d+:default\//, '')) };
+		} finally {
+			db.close();
+		}
+	});
+}
+
+test('a signed-in user demoted to the board loses the local copies of the rooms the board cannot read', async ({
+	browser
+}) => {
+	const admin = await loginCookie(ADMIN.username, ADMIN.password);
+	const user = {
+		username: `maryam-${suffix}`,
+		displayName: 'Maryam',
+		password: 'maryam-password-1',
+		roles: ['staff']
+	};
+	const created = await fetch(`${baseURL()}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify(user)
+	});
+	expect(created.status).toBe(201);
+	const staff = await loginContext(browser, user as unknown as TestUser);
+	await waitForGrid(staff.page);
+	// The registry and the settings are on this device, with rows cached for first paint.
+	await expect
+		.poll(() => localData(staff.page))
+		.toEqual({ copies: ['registry', 'settings'], cached: ['registry'] });
+
+	const { context, page } = await loginContext(browser, ADMIN);
+	await page.goto('/admin/users');
+	const r = row(page, user.username);
+	await r.getByTestId('edit-roles').click();
+	await r.locator('input[name=roles][value=staff]').uncheck();
+	await r.locator('input[name=roles][value=board]').check();
+	await r.getByTestId('save-roles').click();
+	await expect(r.locator('.gh-chip[data-role]')).toHaveText(['Board']);
+
+	// The page says so plainly, with no endless "opening" and no stale count.
+	await expect(staff.page.getByRole('alert')).toHaveText(
+		'Your account no longer has access to the member registry.'
+	);
+	await expect(staff.page.getByText('Opening the member registry…')).toHaveCount(0);
+	await expect(staff.page.getByTestId('row-count')).toHaveCount(0);
+	await expect(staff.page.locator('.ag-root')).toHaveCount(0);
+	// Nothing of the registry or the settings is left on the device.
+	await expect.poll(() => localData(staff.page)).toEqual({ copies: [], cached: [] });
+	await staff.context.close();
+	await context.close();
+});

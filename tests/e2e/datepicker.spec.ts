@@ -6,7 +6,7 @@
  * the open picker go to test-results/screenshots/ for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { cell, loginContext, showColumn, waitForGrid } from './fixtures';
+import { adminCookie, cell, loginContext, openDoc, showColumn, waitForGrid } from './fixtures';
 import { addMember, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS } from './users';
@@ -278,5 +278,32 @@ test('in a modal dialog: the calendar shows above it, and Escape closes only the
 	await page.keyboard.press('Escape');
 	await expect(picker.getByTestId('date-popup')).toHaveCount(0);
 	await expect(dialog).toBeVisible();
+	await context.close();
+});
+
+test('Persian: a survey’s links expire at the end of a Solar Hijri day picked like any other date', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, reza, { locale: 'fa' });
+	await page.goto('/surveys');
+	await page.getByTestId('new-campaign-title').fill(`انقضا ${uniqueTag('D')}`);
+	await page.getByTestId('create-campaign').click();
+	await expect(page).toHaveURL(/\/surveys\/[A-Za-z0-9_-]+$/);
+	const id = new URL(page.url()).pathname.split('/').pop()!;
+	const expires = page.getByTestId('campaign-expires');
+	await expires.fill('۱۴۰۵/۱۰/۱۳');
+	await expires.press('Enter');
+	await expect(pickerOf(page, 'campaign-expires')).toHaveAttribute('data-value', '2027-01-03');
+	// Stored as the moment the next day starts on this device: links work all of 13 Dey.
+	const endOfDay = await page.evaluate(() => new Date(2027, 0, 4).toISOString());
+	const surveys = await openDoc('default/surveys', await adminCookie());
+	const stored = () =>
+		(surveys.doc.getMap('campaigns').get(id) as { get(k: string): unknown } | undefined)?.get(
+			'expiresAt'
+		);
+	await expect.poll(stored).toBe(endOfDay);
+	surveys.close();
+	await page.reload();
+	await expect(page.getByTestId('campaign-expires')).toHaveValue('۱۴۰۵/۱۰/۱۳');
 	await context.close();
 });

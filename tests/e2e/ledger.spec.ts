@@ -968,3 +968,52 @@ test("[L4][L5] after a real merge the survivor's statement carries the merged re
 	ledger.close();
 	await context.close();
 });
+
+test('Enter in the date field of a new entry confirms the date only; the entry is posted by its button', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const member = {
+		id: 'e2eMemberEnter01',
+		name: 'Enter Key Works',
+		tier: 'regular',
+		region: 'Ledger Test Enter'
+	};
+	await activeMember(cookie, member);
+	const ledger = await openDoc('default/ledger', cookie);
+	const ours = () =>
+		(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+			(e) => e.memberId === member.id
+		);
+	const { context, page } = await loginContext(browser, ADMIN);
+	await page.goto('/ledger/entries');
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await page.getByTestId('new-entry').click();
+	const dialog = page.getByTestId('entry-dialog');
+	await dialog.getByRole('radio', { name: 'Credit' }).check();
+	await pickMember(page, 'entry-dialog', member.name);
+	await page.getByTestId('entry-amount').fill('25,000');
+	const date = page.getByTestId('entry-date');
+	await date.fill('2026-12-06');
+	await date.press('Enter');
+	// The date is taken, and nothing is posted: the note and "keep as draft" are still to come.
+	await expect(
+		page.getByTestId('date-picker').filter({ has: page.getByTestId('entry-date') })
+	).toHaveAttribute('data-value', '2026-12-06');
+	await expect(dialog).toBeVisible();
+	await page.getByTestId('entry-note').fill('Refund of the fair stand');
+	await page.getByTestId('entry-draft').check();
+	expect(ours()).toEqual([]);
+	await page.getByTestId('entry-submit').click();
+	await expect(dialog).not.toBeVisible();
+	await expect.poll(ours).toEqual([
+		expect.objectContaining({
+			kind: 'credit',
+			date: '2026-12-06',
+			note: 'Refund of the fair stand',
+			posted: false
+		})
+	]);
+	ledger.close();
+	await context.close();
+});

@@ -11,12 +11,13 @@
  *   `offlineEdits`, state/offline-edits.ts [C21]), keyed the same way: member data too.
  *
  * Logout (in the app shell) asks `countPending()` before it warns, then calls
- * `deleteLocalCopies(userId)`.
+ * `deleteLocalCopies(userId)`. When the user's roles change while signed in, the
+ * session calls `deleteRoomCopies` for the rooms the new roles cannot read.
  */
 import { liveQuery } from 'dexie';
 import { localDb } from '$lib/local/db';
 import type { PendingStore } from './pending';
-import { deleteRowCaches } from './row-cache';
+import { deleteRowCaches, rowCacheKey } from './row-cache';
 
 /** The local copy's database name of a room for a user (local-store.ts). */
 export const localCopyName = (userId: number, room: string) => `gh:${userId}:${room}`;
@@ -42,11 +43,15 @@ function deleteDatabase(name: string): Promise<void> {
 	});
 }
 
-/** Delete the user's local copies and pending marks on this device. */
-export async function deleteLocalCopies(userId: number): Promise<void> {
-	const prefix = `gh:${userId}:`;
+/**
+ * Close and delete the user's local copies (and pending marks) of the rooms `inRoom`
+ * accepts; `inRoom` gets the room name `<org>/<doc>`.
+ */
+async function deleteCopies(userId: number, inRoom: (room: string) => boolean): Promise<void> {
+	const prefix = localCopyName(userId, '');
+	const ours = (name: string) => name.startsWith(prefix) && inRoom(name.slice(prefix.length));
 	for (const [name, close] of [...openCopies]) {
-		if (name.startsWith(prefix)) {
+		if (ours(name)) {
 			openCopies.delete(name);
 			await close();
 		}
@@ -55,16 +60,32 @@ export async function deleteLocalCopies(userId: number): Promise<void> {
 	await Promise.all(
 		dbs
 			.map((d) => d.name)
-			.filter((n): n is string => !!n && n.startsWith(prefix))
+			.filter((n): n is string => !!n && ours(n))
 			.map(deleteDatabase)
 	);
+	const marks = pendingKey(userId, '');
 	await localDb()
-		.pending.filter((r) => r.room.startsWith(`${userId}:`))
+		.pending.filter((r) => r.room.startsWith(marks) && inRoom(r.room.slice(marks.length)))
 		.delete();
+}
+
+/** Delete the user's local copies and pending marks on this device. */
+export async function deleteLocalCopies(userId: number): Promise<void> {
+	await deleteCopies(userId, () => true);
 	// Commands waiting to be sent (issue 4) are the user's data too.
 	await localDb().outbox.where('userId').equals(userId).delete();
 	await deleteRowCaches({ userId });
 	await localDb().offlineEdits.where('key').startsWith(`${userId}:`).delete();
+}
+
+/**
+ * The user's roles no longer let them read these rooms (`<org>/<doc>`): delete their
+ * local copies, pending marks (the server refuses them now) and cached rows.
+ */
+export async function deleteRoomCopies(userId: number, rooms: readonly string[]): Promise<void> {
+	if (rooms.length === 0) return;
+	await deleteCopies(userId, (room) => rooms.includes(room));
+	for (const room of rooms) await deleteRowCaches({ key: rowCacheKey(userId, room) });
 }
 
 /** Local changes on this device not yet stored by the server; of one user, or of everyone. */

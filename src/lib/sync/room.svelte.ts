@@ -12,7 +12,9 @@
  *    read-only (the server already dropped the write).
  *  - close codes 4401 (session ended), 4403 (no access), 4426 (app outdated) end
  *    the connection for good; the local copy stays. 4403 with the reason
- *    `account_disabled` ends the session (onAccountDisabled).
+ *    `account_disabled` ends the session (onAccountDisabled); any other 4403 has the
+ *    session asked again (onRoomForbidden), and a room the new roles cannot read
+ *    loses its local copy.
  *
  * Order at open: load the local copy first (so the grid shows at once, offline
  * too), then connect, so sync step 1 carries the local state vector and the server
@@ -97,6 +99,18 @@ const accountDisabledListeners = new Set<() => void>();
 export function onAccountDisabled(f: () => void): () => void {
 	accountDisabledListeners.add(f);
 	return () => accountDisabledListeners.delete(f);
+}
+
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state
+const forbiddenListeners = new Set<() => void>();
+/**
+ * Called when the server refuses a room (4403, not a disabled account): the user's
+ * roles changed. The root layout asks the session again, which deletes the local
+ * copies of rooms the new roles cannot read. Returns the unsubscribe.
+ */
+export function onRoomForbidden(f: () => void): () => void {
+	forbiddenListeners.add(f);
+	return () => forbiddenListeners.delete(f);
 }
 
 export function closedFromCode(code: number, reason?: string): RoomClosed {
@@ -253,6 +267,7 @@ export class Room {
 			this.closed = closedFromCode(code, reason);
 			releaseShell(this, false);
 			if (isAccountDisabledClose(code, reason)) for (const f of accountDisabledListeners) f();
+			else if (this.closed === ROOM_CLOSED.forbidden) for (const f of forbiddenListeners) f();
 		};
 		const onConnectionClose = (e: CloseEvent | null) => {
 			this.#storeReceived();
