@@ -238,3 +238,16 @@ test('[C6] the board, who has no registry, is told in Persian which pages are no
 	await page.screenshot({ path: 'test-results/screenshots/board-member-file-fa.png' });
 	await context.close();
 });
+
+test('[C6] staff, who read the ledger, cannot edit the collection round letter they cannot save', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara);
+	await page.goto('/ledger/collection');
+	await expect(page.getByTestId('tpl-body')).toBeVisible();
+	for (const tid of ['tpl-body', 'tpl-howtopay']) {
+		await expect(page.getByTestId(tid)).toHaveAttribute('readonly', '');
+	}
+	await expect(page.getByTestId('tpl-save')).toHaveCount(0);
+	await context.close();
+});

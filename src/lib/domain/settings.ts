@@ -424,7 +424,7 @@ export const DEFAULT_TEMPLATES: Record<string, Row> = {
 		'certificate',
 		'fa',
 		'گواهی عضویت',
-		'{{orgName}}\n\nبدین‌وسیله گواهی می‌شود\n\n{{name}}\n\nاز تاریخ {{approvedDate}} عضو «{{tier}}» این تشکل است.\n\nشماره گواهی: {{memberNo}}'
+		'{{orgName}}\n\nبدین‌وسیله گواهی می‌شود\n\n{{name}}\n\nاز تاریخ {{approvedDate}} در ردهٔ «{{tier}}» عضو این تشکل است.\n\nشماره گواهی: {{memberNo}}'
 	),
 	'certificate-zh': T(
 		'certificate',
