@@ -820,6 +820,24 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 			String(amount + 300000)
 		);
 
+		// The reminder letter names the year's calendar (it has no heading that would), and
+		// so does the CSV's years column.
+		await page.goto('/ledger/collection');
+		await online();
+		await page.getByTestId('round-regions').selectOption([HIJRI.region]);
+		await expect(page.getByTestId('round-count')).toHaveAttribute('data-count', '1');
+		const letter = page.locator(`.gh-letter[data-member=${HIJRI.id}]`);
+		await expect(letter).toHaveAttribute('dir', 'rtl');
+		await expect(letter).toContainText('۱۴۰۵ (هجری شمسی): ');
+		const download = page.waitForEvent('download');
+		await page.getByTestId('round-csv').click();
+		const csv = readFileSync((await (await download).path())!, 'utf8');
+		expect(csv.split('\r\n')[0]).toContain(',سال‌ها (هجری شمسی),');
+		expect(csv).toContain(',1405,');
+		mkdirSync(SHOTS, { recursive: true });
+		await letter.scrollIntoViewIfNeeded();
+		await page.screenshot({ path: `${SHOTS}/ledger-letter-solar-hijri-fa.png`, fullPage: true });
+
 		// The figures by Solar Hijri quarter: Q1 is Farvardin–Khordad, where 1 Farvardin's
 		// dues are billed.
 		await page.goto('/ledger/figures');
