@@ -321,6 +321,32 @@ describe('live recomputation', () => {
 		expect(JSON.stringify(b.doc.toJSON())).not.toContain(memberId);
 	});
 
+	it('[RP14] the reports publish the fiscal calendar and the member-number format for readers without the settings', async () => {
+		const b = await client(board.cookie, REPORTS);
+		const a = await client(admin, 'default/settings');
+		const meta = () => b.doc.getMap('meta');
+		await waitFor(() => meta().get('fiscalCalendar') === 'gregory', {
+			what: 'the default calendar published'
+		});
+		expect(meta().get('memberNoFormat')).toBe('{n:5}');
+		const config = a.doc.getMap('config');
+		config.set('fiscalCalendar', 'persian');
+		config.set('memberNoFormat', 'GH-{n:5}');
+		await waitFor(
+			() =>
+				meta().get('fiscalCalendar') === 'persian' && meta().get('memberNoFormat') === 'GH-{n:5}',
+			{ what: 'the settings in the board copy' }
+		);
+		// The board reads them there, never in the settings doc.
+		expect(
+			await upgradeStatus(server, { cookie: board.cookie, path: '/sync/default/settings' })
+		).toBe(403);
+
+		config.set('fiscalCalendar', 'gregory');
+		config.set('memberNoFormat', '{n:5}');
+		await waitFor(() => meta().get('fiscalCalendar') === 'gregory', { what: 'back to Gregorian' });
+	});
+
 	it('[RP5] a custom period is computed on request with the one before it', async () => {
 		board.cookie = await login(server, board.username, PASSWORD);
 		const r = await api(

@@ -9,6 +9,7 @@ import {
 	parsePeriodKey,
 	periodContaining,
 	PeriodError,
+	periodInCalendar,
 	persianMonthPeriod,
 	persianQuarterPeriod,
 	persianYearPeriod,
@@ -224,6 +225,21 @@ describe('Solar Hijri periods', () => {
 		expect(previousPeriod(persianYearPeriod(1405)).key).toBe('jy:1404');
 		// Gregorian periods stay Gregorian.
 		expect(previousPeriod(quarterPeriod(2026, 1)).key).toBe('q:2025-4');
+	});
+
+	it('a period of the other calendar: the one that holds most of it (the dues figures by fiscal year)', () => {
+		expect(periodInCalendar(yearPeriod(2026), 'persian').key).toBe('jy:1405');
+		// April–June is mostly Farvardin–Khordad (to 21 June).
+		expect(periodInCalendar(quarterPeriod(2026, 2), 'persian').key).toBe('jq:1405-1');
+		// November: Aban ends on the 21st.
+		expect(periodInCalendar(monthPeriod(2026, 11), 'persian').key).toBe('jm:1405-08');
+		expect(periodInCalendar(persianYearPeriod(1405), 'gregory').key).toBe('y:2026');
+		expect(periodInCalendar(persianQuarterPeriod(1405, 4), 'gregory').key).toBe('q:2027-1');
+		// Already the calendar's, or plain days: itself.
+		const q = quarterPeriod(2026, 3);
+		expect(periodInCalendar(q, 'gregory')).toBe(q);
+		const c = customPeriod('2026-01-05', '2026-02-10');
+		expect(periodInCalendar(c, 'persian')).toBe(c);
 	});
 
 	it('keys parse back; bad keys are refused', () => {
