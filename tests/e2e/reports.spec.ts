@@ -137,25 +137,42 @@ test('[RP6] a staff edit appears on an open board page without a reload; no cont
 	await staff.context.close();
 });
 
-test('[RP7] staff export the month’s change list as CSV with a UTF-8 BOM', async ({ browser }) => {
+test('[RP7] staff export the month’s change list as CSV with a UTF-8 BOM; the member number as printed, in the reader’s digits', async ({
+	browser
+}) => {
 	const staff = await loginContext(browser, sara);
 	const approver = await loginContext(browser, amir);
 	await waitForGrid(staff.page);
 	const tag = uniqueTag('CSV');
-	await addActiveMember(staff.page, approver.page, `${tag} Csv Co`, 'Kerman');
+	const id = await addActiveMember(staff.page, approver.page, `${tag} Csv Co`, 'Kerman');
 	await approver.context.close();
+	// The number the approval printed on the certificate (00042 in the default format).
+	const registry = await openDoc('default/registry', await adminCookie());
+	const printed = () =>
+		(registry.doc.getMap('members').get(id) as Y.Map<unknown> | undefined)?.get('certificateNo');
+	await expect.poll(printed).toMatch(/^\d{5}$/);
+	const no = String(printed());
+	registry.close();
 	await staff.page.goto('/reports');
-	await expect(staff.page.getByTestId('change-list')).toContainText(`${tag} Csv Co`);
-	const [download] = await Promise.all([
-		staff.page.waitForEvent('download'),
-		staff.page.getByTestId('export-csv').click()
-	]);
-	const bytes = readFileSync((await download.path())!);
+	const row = staff.page.getByTestId('change-list').locator('tr', { hasText: `${tag} Csv Co` });
+	await expect(row).toContainText(no);
+	const download = async () => {
+		const [d] = await Promise.all([
+			staff.page.waitForEvent('download'),
+			staff.page.getByTestId('export-csv').click()
+		]);
+		return readFileSync((await d.path())!);
+	};
+	const bytes = await download();
 	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 	const csv = bytes.toString('utf8');
 	expect(csv).toContain('Date,What,Member no.,Member,Field,Before,After');
-	expect(csv).toContain(`${tag} Csv Co`);
-	expect(csv).toContain('Joined');
+	expect(csv).toContain(`,Joined,${no},${tag} Csv Co,`);
+	// In Persian: the printed number in Persian digits, on the page and in the file.
+	const fa = no.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+	await staff.page.getByTestId('locale-select').selectOption('fa');
+	await expect(row).toContainText(fa);
+	expect((await download()).toString('utf8')).toContain(`,${fa},${tag} Csv Co,`);
 	await staff.context.close();
 });
 

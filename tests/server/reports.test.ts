@@ -321,7 +321,7 @@ describe('live recomputation', () => {
 		expect(JSON.stringify(b.doc.toJSON())).not.toContain(memberId);
 	});
 
-	it('[RP14] the reports publish the fiscal calendar and the member-number format for readers without the settings', async () => {
+	it('[RP14] the reports publish the fiscal calendar and the member-number format for readers without the settings; the change list carries the printed number', async () => {
 		const b = await client(board.cookie, REPORTS);
 		const a = await client(admin, 'default/settings');
 		const meta = () => b.doc.getMap('meta');
@@ -341,6 +341,26 @@ describe('live recomputation', () => {
 		expect(
 			await upgradeStatus(server, { cookie: board.cookie, path: '/sync/default/settings' })
 		).toBe(403);
+
+		// A member with the number the approval printed (written as the server, as approve does).
+		const s = await client(staff.cookie, 'default/registry');
+		const id = addRow(s.doc, newRowId(), { name: 'Printed No Co', status: 'applicant' });
+		await activate([id], `${Number(today.slice(0, 4)) - 1}-02-01`);
+		await server.app.rooms.withRoom('default/registry', (room) =>
+			room.transactAsServer((doc) => {
+				const row = doc.getMap<Y.Map<unknown>>('members').get(id)!;
+				row.set('memberNo', 4242);
+				row.set('certificateNo', 'TA-04242');
+			})
+		);
+		s.members().get(id)!.set('address', 'New Street 9');
+		const q = `?from=${thisMonth.from}&to=${thisMonth.to}`;
+		const entry = async () =>
+			(
+				await api(server, 'GET', `/api/reports/default/changes${q}`, { cookie: staff.cookie })
+			).body.entries?.find((e: { memberId: string }) => e.memberId === id);
+		await waitFor(entry, { what: 'the change listed' });
+		expect(await entry()).toMatchObject({ memberNo: 4242, certificateNo: 'TA-04242' });
 
 		config.set('fiscalCalendar', 'gregory');
 		config.set('memberNoFormat', '{n:5}');
