@@ -47,6 +47,7 @@ import {
 	type PreparedAreas
 } from '../src/lib/domain/report-areas';
 import { buildChangeList, type ChangeList } from '../src/lib/domain/report-changes';
+import { readConfig } from '../src/lib/domain/settings';
 import { freshMillisecond, observeTable, replayHistory } from './reports-history';
 import type { Room, Rooms } from './rooms';
 import type { Store } from './store/types';
@@ -914,7 +915,8 @@ class OrgReports {
 		}
 		if (this.stopped) return blocked;
 		const keys = new Set(periods.map((p) => p.key));
-		const meta = `${REPORTS_SCHEMA_VERSION}|${today}|${this.historyReady}`;
+		const published = this.publishedSettings();
+		const meta = `${REPORTS_SCHEMA_VERSION}|${today}|${this.historyReady}|${published.fiscalCalendar}|${published.memberNoFormat}`;
 		const stale = [...this.written.keys()].some((k) => !keys.has(k));
 		let written = 0;
 		if (results.size > 0 || stale || this.writtenMeta !== meta) {
@@ -958,6 +960,8 @@ class OrgReports {
 						set('schemaVersion', REPORTS_SCHEMA_VERSION);
 						set('today', today);
 						set('historyReady', this.historyReady);
+						set('fiscalCalendar', published.fiscalCalendar);
+						set('memberNoFormat', published.memberNoFormat);
 						if (written > 0 || m.get('computedAt') === undefined) set('computedAt', computedAt);
 						this.writtenMeta = meta;
 					})
@@ -983,6 +987,18 @@ class OrgReports {
 			liveUpdates
 		};
 		return blocked;
+	}
+
+	/**
+	 * What of the settings the reports are read with, written into the reports' meta: a
+	 * board member cannot read the settings doc, yet reads the dues figures by fiscal
+	 * year and the change list's printed member numbers.
+	 */
+	private publishedSettings(): { fiscalCalendar: string; memberNoFormat: string } {
+		const config = readConfig(
+			Object.fromEntries(this.caches.get('settings')?.values.get('config') ?? [])
+		);
+		return { fiscalCalendar: config.fiscalCalendar, memberNoFormat: config.memberNoFormat };
 	}
 
 	/** Run `fn` with the reports room, held until holdReportsMs after the last write. */

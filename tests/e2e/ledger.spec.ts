@@ -820,6 +820,24 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 			String(amount + 300000)
 		);
 
+		// The reminder letter names the year's calendar (it has no heading that would), and
+		// so does the CSV's years column.
+		await page.goto('/ledger/collection');
+		await online();
+		await page.getByTestId('round-regions').selectOption([HIJRI.region]);
+		await expect(page.getByTestId('round-count')).toHaveAttribute('data-count', '1');
+		const letter = page.locator(`.gh-letter[data-member=${HIJRI.id}]`);
+		await expect(letter).toHaveAttribute('dir', 'rtl');
+		await expect(letter).toContainText('۱۴۰۵ (هجری شمسی): ');
+		const download = page.waitForEvent('download');
+		await page.getByTestId('round-csv').click();
+		const csv = readFileSync((await (await download).path())!, 'utf8');
+		expect(csv.split('\r\n')[0]).toContain(',سال‌ها (هجری شمسی),');
+		expect(csv).toContain(',1405,');
+		mkdirSync(SHOTS, { recursive: true });
+		await letter.scrollIntoViewIfNeeded();
+		await page.screenshot({ path: `${SHOTS}/ledger-letter-solar-hijri-fa.png`, fullPage: true });
+
 		// The figures by Solar Hijri quarter: Q1 is Farvardin–Khordad, where 1 Farvardin's
 		// dues are billed.
 		await page.goto('/ledger/figures');
@@ -1016,4 +1034,98 @@ test('Enter in the date field of a new entry confirms the date only; the entry i
 	]);
 	ledger.close();
 	await context.close();
+});
+
+test('[C23] the fiscal calendar changed in another tab: open ledger pages read their years in the new one, and the next charge asks first', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	const m = {
+		id: 'e2eMemberCalSw01',
+		name: 'Calendar Switch Co',
+		tier: 'regular',
+		region: 'Ledger Test Calendar Switch'
+	};
+	await activeMember(cookie, m);
+	const yearIn = (calendar: string) =>
+		Number(
+			new Intl.DateTimeFormat(`en-u-ca-${calendar}-nu-latn`, { year: 'numeric' })
+				.formatToParts(new Date())
+				.find((p) => p.type === 'year')!.value
+		);
+	const gregorian = yearIn('gregory');
+	const solarHijri = yearIn('persian');
+	const ledger = await openDoc('default/ledger', cookie);
+	const admin = await loginContext(browser, ADMIN);
+	const finance = await loginContext(browser, FIONA as never);
+	try {
+		const online = (p: Page) =>
+			expect(p.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		// Finance: the dues page open in one tab, a manual charge half typed in another.
+		const dues = finance.page;
+		await dues.goto('/ledger/dues');
+		await online(dues);
+		await expect(dues.getByTestId('dues-year')).toHaveValue(String(gregorian));
+		const entries = await finance.context.newPage();
+		await entries.goto('/ledger/entries');
+		await online(entries);
+		await entries.getByTestId('new-entry').click();
+		const dialog = entries.getByTestId('entry-dialog');
+		await pickMember(entries, 'entry-dialog', m.name);
+		await entries.getByTestId('entry-amount').fill('250,000');
+		await expect(entries.getByTestId('entry-year')).toHaveValue(String(gregorian));
+
+		// The admin, on another device, keeps the books in Solar Hijri years from now on.
+		await admin.page.goto('/settings');
+		await admin.page.getByTestId('fiscal-calendar-persian').check();
+		await expect(admin.page.getByTestId('settings-message')).toHaveText('Saved');
+
+		// The dues page follows: its year is this Solar Hijri year, read as one, and the
+		// page says what changed (before, it kept 2026 and said the person typed it wrong).
+		await expect(dues.getByTestId('fiscal-calendar-changed')).toContainText(
+			`changed to Solar Hijri in the settings while this page was open`
+		);
+		await expect(dues.getByTestId('dues-year')).toHaveValue(String(solarHijri));
+		await expect(dues.locator('label', { has: dues.getByTestId('dues-year') })).toContainText(
+			'Dues year (Solar Hijri)'
+		);
+		await expect(dues.getByTestId('dues-year-span')).toContainText(
+			`Fiscal year ${solarHijri} (Solar Hijri)`
+		);
+		// A Gregorian year typed now is refused, with what to type instead.
+		await dues.getByTestId('dues-year').fill(String(gregorian));
+		await expect(dues.getByTestId('dues-year-error')).toContainText(
+			`${gregorian} is a Gregorian year`
+		);
+		await expect(dues.getByTestId('dues-generate')).toBeDisabled();
+		await dues.getByTestId('fiscal-calendar-changed').getByRole('button').click();
+		await expect(dues.getByTestId('fiscal-calendar-changed')).toHaveCount(0);
+
+		// The half-typed charge: its year follows too, and the first Save asks to check it.
+		await expect(entries.getByTestId('entry-year')).toHaveValue(String(solarHijri));
+		const charges = () =>
+			(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+				(e) => e.memberId === m.id && e.kind === 'charge'
+			);
+		await entries.getByTestId('entry-submit').click();
+		await expect(dialog.getByRole('alert')).toContainText(
+			'changed to Solar Hijri while this page was open. Check the dues year'
+		);
+		await expect(dialog).toBeVisible();
+		expect(charges()).toEqual([]);
+		await entries.getByTestId('entry-submit').click();
+		await expect(dialog).not.toBeVisible();
+		await expect
+			.poll(charges)
+			.toEqual([expect.objectContaining({ year: solarHijri, amount: 250000 })]);
+		await expect(entries.getByTestId('fiscal-calendar-changed')).toHaveCount(0);
+	} finally {
+		// Every other spec shares this organisation: its ledger is Gregorian again.
+		await setFiscalCalendar(cookie, 'gregory');
+		ledger.close();
+		await finance.context.close();
+		await admin.context.close();
+	}
 });

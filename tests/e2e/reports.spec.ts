@@ -6,12 +6,26 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { baseURL, cell, controlledByServiceWorker, loginContext, waitForGrid } from './fixtures';
+import * as Y from 'yjs';
+import {
+	adminCookie,
+	baseURL,
+	cell,
+	controlledByServiceWorker,
+	loginContext,
+	openDoc,
+	waitForGrid
+} from './fixtures';
 import { addMember, editText, uniqueTag } from './members-helpers';
 import { USERS, type TestUser } from './users';
 import { DEFAULT_CRITERIA } from '../../src/lib/domain/settings';
 import { gregorianToPersian } from '../../src/lib/domain/calendar';
-import { periodContaining, previousPeriod, type Period } from '../../src/lib/domain/report';
+import {
+	periodContaining,
+	periodInCalendar,
+	previousPeriod,
+	type Period
+} from '../../src/lib/domain/report';
 
 const sara = USERS[0];
 const bahar = USERS[3];
@@ -123,25 +137,42 @@ test('[RP6] a staff edit appears on an open board page without a reload; no cont
 	await staff.context.close();
 });
 
-test('[RP7] staff export the month’s change list as CSV with a UTF-8 BOM', async ({ browser }) => {
+test('[RP7] staff export the month’s change list as CSV with a UTF-8 BOM; the member number as printed, in the reader’s digits', async ({
+	browser
+}) => {
 	const staff = await loginContext(browser, sara);
 	const approver = await loginContext(browser, amir);
 	await waitForGrid(staff.page);
 	const tag = uniqueTag('CSV');
-	await addActiveMember(staff.page, approver.page, `${tag} Csv Co`, 'Kerman');
+	const id = await addActiveMember(staff.page, approver.page, `${tag} Csv Co`, 'Kerman');
 	await approver.context.close();
+	// The number the approval printed on the certificate (00042 in the default format).
+	const registry = await openDoc('default/registry', await adminCookie());
+	const printed = () =>
+		(registry.doc.getMap('members').get(id) as Y.Map<unknown> | undefined)?.get('certificateNo');
+	await expect.poll(printed).toMatch(/^\d{5}$/);
+	const no = String(printed());
+	registry.close();
 	await staff.page.goto('/reports');
-	await expect(staff.page.getByTestId('change-list')).toContainText(`${tag} Csv Co`);
-	const [download] = await Promise.all([
-		staff.page.waitForEvent('download'),
-		staff.page.getByTestId('export-csv').click()
-	]);
-	const bytes = readFileSync((await download.path())!);
+	const row = staff.page.getByTestId('change-list').locator('tr', { hasText: `${tag} Csv Co` });
+	await expect(row).toContainText(no);
+	const download = async () => {
+		const [d] = await Promise.all([
+			staff.page.waitForEvent('download'),
+			staff.page.getByTestId('export-csv').click()
+		]);
+		return readFileSync((await d.path())!);
+	};
+	const bytes = await download();
 	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 	const csv = bytes.toString('utf8');
 	expect(csv).toContain('Date,What,Member no.,Member,Field,Before,After');
-	expect(csv).toContain(`${tag} Csv Co`);
-	expect(csv).toContain('Joined');
+	expect(csv).toContain(`,Joined,${no},${tag} Csv Co,`);
+	// In Persian: the printed number in Persian digits, on the page and in the file.
+	const fa = no.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+	await staff.page.getByTestId('locale-select').selectOption('fa');
+	await expect(row).toContainText(fa);
+	expect((await download()).toString('utf8')).toContain(`,${fa},${tag} Csv Co,`);
 	await staff.context.close();
 });
 
@@ -273,4 +304,88 @@ test('[RP10] Persian: Solar Hijri quarters by default, switch period, compare, c
 	await pick(page, 'calendar-persian');
 	await expect(page.getByTestId('calendar-persian')).toBeChecked();
 	await board.context.close();
+});
+
+test('[RP14] dues figures by the association’s fiscal year for every reader, board included; Persian screenshot', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const settings = await openDoc('default/settings', cookie);
+	const ledger = await openDoc('default/ledger', cookie);
+	const reports = await openDoc('default/reports', cookie);
+	const today = new Date().toISOString().slice(0, 10);
+	// This Gregorian year, and the Solar Hijri year that holds most of it (2026: 1405).
+	const year = periodContaining('year', today);
+	const fiscalYear = periodInCalendar(year, 'persian');
+	const billed = (key: string) => {
+		const row = reports.doc.getMap('periods').get(key);
+		if (!(row instanceof Y.Map)) return undefined;
+		return (JSON.parse(String(row.get('sections')))['dues.summary'] as { billed: number })?.billed;
+	};
+	try {
+		// A charge of 15 January: in the Gregorian year, not in the Solar Hijri one.
+		ledger.doc.transact(() => {
+			const e = new Y.Map<unknown>();
+			ledger.doc.getMap('entries').set(`e2eJanCharge${Date.now()}`, e);
+			const fields = {
+				memberId: 'e2eMemberFiscal1',
+				kind: 'charge',
+				amount: 7_777_000,
+				date: `${year.from.slice(0, 4)}-01-15`,
+				posted: true,
+				createdAt: new Date().toISOString(),
+				createdBy: 'admin'
+			};
+			for (const [k, v] of Object.entries(fields)) e.set(k, v);
+		});
+		settings.doc.getMap('config').set('fiscalCalendar', 'persian');
+		await expect.poll(() => reports.doc.getMap('meta').get('fiscalCalendar')).toBe('persian');
+		await expect.poll(() => billed(year.key)).toBeGreaterThanOrEqual(7_777_000);
+		const fiscal = billed(fiscalYear.key)!;
+		expect(fiscal).not.toBe(billed(year.key));
+
+		// The board in English reads the Gregorian year; its dues are the fiscal year's
+		// (before, the Gregorian year's: the board cannot read the settings).
+		const board = await reportsContext(browser, bahar);
+		await pick(board.page, 'kind-year');
+		await expect(board.page.getByTestId('period-select')).toHaveValue(year.key);
+		const dues = board.page.getByTestId('section-dues');
+		await expect(dues.getByTestId('dues-period')).toContainText(
+			`By the association’s fiscal year: ${fiscalYear.key.slice(3)} (Solar Hijri)`
+		);
+		await expect(dues.getByTestId('row-billed')).toHaveAttribute('data-value', String(fiscal));
+		// The scorecard's collection rate is the dues section's.
+		await expect(
+			board.page.getByTestId('score-duesCollectionRate').locator('td').first()
+		).toHaveText((await dues.getByTestId('row-rate').locator('td').first().textContent())!);
+		await board.context.close();
+
+		// In Persian, on the Solar Hijri year: the fiscal year itself, nothing to say.
+		const fa = await reportsContext(browser, bahar, 'fa');
+		const { page } = fa;
+		await pick(page, 'kind-year');
+		await expect(page.getByTestId('period-select')).toHaveValue(fiscalYear.key);
+		await expect(page.getByTestId('row-billed')).toHaveAttribute('data-value', String(fiscal));
+		await expect(page.getByTestId('dues-period')).toHaveCount(0);
+		// Switched to Gregorian years: the dues stay by the Solar Hijri fiscal year, and say so.
+		await pick(page, 'calendar-gregory');
+		await expect(page.getByTestId('period-select')).toHaveValue(year.key);
+		const persian = (n: string) => n.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d]);
+		await expect(page.getByTestId('dues-period')).toContainText(
+			`بر پایهٔ سال مالی تشکل: ${persian(fiscalYear.key.slice(3))} (هجری شمسی)`
+		);
+		await expect(page.getByTestId('row-billed')).toHaveAttribute('data-value', String(fiscal));
+		await expect(page.getByTestId('dues-table')).not.toContainText(/[0-9]/);
+		await page.getByTestId('section-dues').scrollIntoViewIfNeeded();
+		mkdirSync('test-results/screenshots', { recursive: true });
+		await page.screenshot({ path: 'test-results/screenshots/reports-dues-fiscal-fa.png' });
+		await fa.context.close();
+	} finally {
+		// Every other spec shares this organisation: its ledger is Gregorian again.
+		settings.doc.getMap('config').set('fiscalCalendar', 'gregory');
+		await expect.poll(() => reports.doc.getMap('meta').get('fiscalCalendar')).toBe('gregory');
+		settings.close();
+		ledger.close();
+		reports.close();
+	}
 });

@@ -363,6 +363,52 @@ describe('live recomputation', () => {
 		await waitFor(() => outstanding() === before, { what: 'the late payment settling it' });
 	});
 
+	it('[RP14] the reports publish the fiscal calendar and the member-number format for readers without the settings; the change list carries the printed number', async () => {
+		const b = await client(board.cookie, REPORTS);
+		const a = await client(admin, 'default/settings');
+		const meta = () => b.doc.getMap('meta');
+		await waitFor(() => meta().get('fiscalCalendar') === 'gregory', {
+			what: 'the default calendar published'
+		});
+		expect(meta().get('memberNoFormat')).toBe('{n:5}');
+		const config = a.doc.getMap('config');
+		config.set('fiscalCalendar', 'persian');
+		config.set('memberNoFormat', 'GH-{n:5}');
+		await waitFor(
+			() =>
+				meta().get('fiscalCalendar') === 'persian' && meta().get('memberNoFormat') === 'GH-{n:5}',
+			{ what: 'the settings in the board copy' }
+		);
+		// The board reads them there, never in the settings doc.
+		expect(
+			await upgradeStatus(server, { cookie: board.cookie, path: '/sync/default/settings' })
+		).toBe(403);
+
+		// A member with the number the approval printed (written as the server, as approve does).
+		const s = await client(staff.cookie, 'default/registry');
+		const id = addRow(s.doc, newRowId(), { name: 'Printed No Co', status: 'applicant' });
+		await activate([id], `${Number(today.slice(0, 4)) - 1}-02-01`);
+		await server.app.rooms.withRoom('default/registry', (room) =>
+			room.transactAsServer((doc) => {
+				const row = doc.getMap<Y.Map<unknown>>('members').get(id)!;
+				row.set('memberNo', 4242);
+				row.set('certificateNo', 'TA-04242');
+			})
+		);
+		s.members().get(id)!.set('address', 'New Street 9');
+		const q = `?from=${thisMonth.from}&to=${thisMonth.to}`;
+		const entry = async () =>
+			(
+				await api(server, 'GET', `/api/reports/default/changes${q}`, { cookie: staff.cookie })
+			).body.entries?.find((e: { memberId: string }) => e.memberId === id);
+		await waitFor(entry, { what: 'the change listed' });
+		expect(await entry()).toMatchObject({ memberNo: 4242, certificateNo: 'TA-04242' });
+
+		config.set('fiscalCalendar', 'gregory');
+		config.set('memberNoFormat', '{n:5}');
+		await waitFor(() => meta().get('fiscalCalendar') === 'gregory', { what: 'back to Gregorian' });
+	});
+
 	it('[RP5] a custom period is computed on request with the one before it', async () => {
 		board.cookie = await login(server, board.username, PASSWORD);
 		const r = await api(

@@ -9,6 +9,7 @@ import {
 	parsePeriodKey,
 	periodContaining,
 	PeriodError,
+	periodInCalendar,
 	persianMonthPeriod,
 	persianQuarterPeriod,
 	persianYearPeriod,
@@ -30,6 +31,7 @@ import {
 import { ev } from './report-fixtures';
 import { computeReports, SCORECARD_SECTION } from '../../src/lib/domain/report-areas';
 import { buildChangeList, changeListCsv } from '../../src/lib/domain/report-changes';
+import { printedMemberNo } from '../../src/lib/domain/settings';
 
 const members: Row[] = [
 	// A: a member since 2025; two basic-info changes in October, one non-basic.
@@ -226,6 +228,21 @@ describe('Solar Hijri periods', () => {
 		expect(previousPeriod(quarterPeriod(2026, 1)).key).toBe('q:2025-4');
 	});
 
+	it('a period of the other calendar: the one that holds most of it (the dues figures by fiscal year)', () => {
+		expect(periodInCalendar(yearPeriod(2026), 'persian').key).toBe('jy:1405');
+		// April–June is mostly Farvardin–Khordad (to 21 June).
+		expect(periodInCalendar(quarterPeriod(2026, 2), 'persian').key).toBe('jq:1405-1');
+		// November: Aban ends on the 21st.
+		expect(periodInCalendar(monthPeriod(2026, 11), 'persian').key).toBe('jm:1405-08');
+		expect(periodInCalendar(persianYearPeriod(1405), 'gregory').key).toBe('y:2026');
+		expect(periodInCalendar(persianQuarterPeriod(1405, 4), 'gregory').key).toBe('q:2027-1');
+		// Already the calendar's, or plain days: itself.
+		const q = quarterPeriod(2026, 3);
+		expect(periodInCalendar(q, 'gregory')).toBe(q);
+		const c = customPeriod('2026-01-05', '2026-02-10');
+		expect(periodInCalendar(c, 'persian')).toBe(c);
+	});
+
 	it('keys parse back; bad keys are refused', () => {
 		for (const p of [
 			persianMonthPeriod(1405, 9),
@@ -376,6 +393,40 @@ describe('membership figures', () => {
 describe('change list', () => {
 	const list = buildChangeList({ members, history, period: oct, historyReady: true });
 
+	it('carries the number the approval printed; the CSV has the number as the reader reads it', () => {
+		const numbered = members.map((r) =>
+			r.id === 'memberA0'
+				? { ...r, memberNo: 7 }
+				: r.id === 'memberB0'
+					? { ...r, memberNo: 12, certificateNo: 'GH-00012' }
+					: r
+		);
+		const l = buildChangeList({ members: numbered, history, period: oct, historyReady: true });
+		const alpha = l.entries.find((e) => e.name === 'Alpha')!;
+		const beta = l.entries.find((e) => e.name === 'Beta')!;
+		expect(alpha).toMatchObject({ memberNo: 7, certificateNo: null });
+		expect(beta).toMatchObject({ memberNo: 12, certificateNo: 'GH-00012' });
+		// Without a stored certificate number: the number in the organisation's format.
+		expect(printedMemberNo(alpha, 'GH-{n:5}')).toBe('GH-00007');
+		expect(printedMemberNo(beta, '{n:3}')).toBe('GH-00012');
+		const csv = changeListCsv(l, {
+			headers: {
+				day: 'Day',
+				kind: 'Kind',
+				memberNo: 'No.',
+				name: 'Name',
+				field: 'Field',
+				old: 'Before',
+				value: 'After'
+			},
+			label: (e, c) => (c === 'kind' ? e.kind : (e.field ?? '')),
+			// In the reader's digits (Persian here), as the page passes it.
+			memberNo: (e) => printedMemberNo(e, 'GH-{n:5}').replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[+d])
+		});
+		expect(csv).toContain('\r\n2026-10-05,joined,GH-۰۰۰۱۲,Beta,');
+		expect(csv).toContain('\r\n2026-10-03,changed,GH-۰۰۰۰۷,Alpha,address,');
+	});
+
 	it('joined, lapsed and changed entries of October in time order, with old and new values', () => {
 		expect(list.entries.map((e) => [e.day, e.kind, e.name, e.field])).toEqual([
 			['2026-10-03', 'changed', 'Alpha', 'address'],
@@ -408,7 +459,8 @@ describe('change list', () => {
 				old: 'Before',
 				value: 'After'
 			},
-			label: (e, c) => (c === 'kind' ? e.kind : (e.field ?? ''))
+			label: (e, c) => (c === 'kind' ? e.kind : (e.field ?? '')),
+			memberNo: (e) => String(e.memberNo ?? '')
 		});
 		expect(csv.startsWith('\uFEFFDay,Kind,No.,Name,Field,Before,After\r\n')).toBe(true);
 		expect(csv).toContain(

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
 import {
 	fiscalYearSpan,
+	fiscalYearText,
 	memberLabel,
 	readAmount,
 	thisFiscalYear,
@@ -10,6 +11,7 @@ import {
 	yearLabel,
 	yearsHeading
 } from '../../src/lib/components/ledger/format';
+import { buildLetter, DEFAULT_TEMPLATES } from '../../src/lib/components/ledger/letters';
 import { pct } from '../../src/lib/components/reports/format';
 import type { MemberRow } from '../../src/lib/domain/member';
 import { i18n } from '../../src/lib/i18n/index.svelte';
@@ -134,5 +136,48 @@ describe('fiscal years as each reader sees them', () => {
 		i18n.locale = 'zh';
 		expect(fiscalYearSpan(1405, 'persian')).toBe('伊朗历1405财年：2026年3月21日至2027年3月20日');
 		expect(yearsHeading('年度', 'persian')).toBe('年度（伊朗历）');
+	});
+});
+
+describe('a dues year printed without a heading (reminder letters)', () => {
+	it('names the Solar Hijri calendar in the letter’s language and digits; a Gregorian year reads as it is', () => {
+		i18n.locale = 'en';
+		expect(fiscalYearText(1405)).toBe('1405 (Solar Hijri)');
+		expect(fiscalYearText(2026)).toBe('2026');
+		// In another language than the reader's: that language's words and digits.
+		expect(fiscalYearText(1405, 'fa')).toBe('۱۴۰۵ (هجری شمسی)');
+		expect(fiscalYearText(1405, 'zh')).toBe('1405（伊朗历）');
+		expect(fiscalYearText(2026, 'fa')).toBe('۲۰۲۶');
+	});
+
+	it('a reminder letter lists what is due per year with the year’s calendar, whoever prints it', () => {
+		const letter = (locale: 'en' | 'fa' | 'zh') =>
+			buildLetter({
+				debtor: {
+					memberId: carpets.id,
+					total: 150_000_000,
+					// A year charged before the ledger went Solar Hijri keeps its Gregorian number.
+					byYear: new Map([
+						[2025, 50_000_000],
+						[1405, 100_000_000]
+					]),
+					oldestDate: '2025-01-01',
+					ageDays: 300,
+					bucket: 'd181_365'
+				},
+				member: carpets,
+				locale,
+				template: DEFAULT_TEMPLATES[locale],
+				currency: 'IRR',
+				organisation: 'Guildhall',
+				today: '2026-12-01'
+			}).body;
+		// The reader is Chinese; each letter is in its member's language.
+		i18n.locale = 'zh';
+		expect(letter('en')).toContain('2025: IRR');
+		expect(letter('en')).toContain('\n1405 (Solar Hijri): IRR');
+		expect(letter('fa')).toMatch(/\n۱۴۰۵ \(هجری شمسی\): .*۱۰۰٬۰۰۰٬۰۰۰/);
+		expect(letter('fa')).toMatch(/(^|\n)۲۰۲۵: /);
+		expect(letter('zh')).toContain('\n1405（伊朗历）: ');
 	});
 });

@@ -49,6 +49,14 @@ export function isFiscalYear(y: number, calendar: CalendarName): boolean {
 	return Number.isInteger(y) && y >= r.min && y <= r.max;
 }
 
+/**
+ * The calendar a stored dues year is in (the ranges do not overlap), or null for a
+ * number that is a year of neither: 1405 is Solar Hijri, 2026 Gregorian.
+ */
+export function calendarOfYear(y: number): CalendarName | null {
+	return CALENDARS.find((c) => isFiscalYear(y, c)) ?? null;
+}
+
 /** The fiscal year an ISO date falls in (2026-03-20 is 1404, 2026-03-21 is 1405), or null. */
 export function fiscalYearOf(iso: string, calendar: CalendarName): number | null {
 	return ymdIn(calendar, iso)?.y ?? null;

@@ -26,6 +26,11 @@ export const changeEntry = z.object({
 	kind: z.enum(['joined', 'lapsed', 'resigned', 'changed']),
 	memberId: z.string(),
 	memberNo: z.number().int().nullable(),
+	/**
+	 * The number as the approval printed it (GH-00042); without it the number is printed
+	 * in the format the reports' meta publishes (printedMemberNo).
+	 */
+	certificateNo: z.string().nullable().optional(),
 	name: z.string(),
 	/** For `changed`: which field, its group, the value before and after. */
 	field: z.string().nullable(),
@@ -63,6 +68,7 @@ export function buildChangeList(opts: {
 	const base = (r: Row) => ({
 		memberId: r.id,
 		memberNo: typeof r.memberNo === 'number' ? r.memberNo : null,
+		certificateNo: typeof r.certificateNo === 'string' ? r.certificateNo : null,
 		name: typeof r.name === 'string' ? r.name : ''
 	});
 	for (const r of opts.members) {
@@ -139,13 +145,15 @@ function csvCell(v: unknown): string {
 
 /**
  * The change list as CSV with a UTF-8 byte order mark (so Excel reads Persian and
- * Chinese correctly), CRLF line ends. `headers` and `label` give the reader's words.
+ * Chinese correctly), CRLF line ends. `headers`, `label` and `memberNo` (the number
+ * as printed, in the reader's digits) give the reader's words.
  */
 export function changeListCsv(
 	list: ChangeList,
 	opts: {
 		headers: Record<(typeof CSV_FIELDS)[number], string>;
 		label: (e: ChangeEntry, column: 'kind' | 'field') => string;
+		memberNo: (e: ChangeEntry) => string;
 	}
 ): string {
 	const lines = [CSV_FIELDS.map((f) => csvCell(opts.headers[f])).join(',')];
@@ -154,7 +162,7 @@ export function changeListCsv(
 			[
 				e.day,
 				opts.label(e, 'kind'),
-				e.memberNo ?? '',
+				opts.memberNo(e),
 				e.name,
 				e.field ? opts.label(e, 'field') : '',
 				e.old,

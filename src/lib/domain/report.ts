@@ -7,7 +7,10 @@
  * `reports` doc layout (server-only writer; board devices sync only this doc):
  *   `meta`    Y.Map: schemaVersion, computedAt (ISO date-time), today (ISO date),
  *             historyReady (boolean: the update log has been read, so figures
- *             that need the history of changes are complete)
+ *             that need the history of changes are complete), and what of the
+ *             settings the reports are read with, for readers who cannot read the
+ *             settings doc (board): fiscalCalendar (the dues figures' years and
+ *             quarters), memberNoFormat (the change list's printed numbers)
  *   `periods` Y.Map<periodKey, Y.Map>: kind, from, to, computedAt, and `sections`:
  *             JSON of `{ [sectionId]: data }` (one primitive, as the layout asks).
  *             The standard periods of both calendars (standardPeriods), keyed by
@@ -191,6 +194,17 @@ export function periodContaining(
 	if (kind === 'month') return monthPeriod(y, m);
 	if (kind === 'quarter') return quarterPeriod(y, q);
 	return yearPeriod(y);
+}
+
+/**
+ * The month, quarter or year of `calendar` that holds most of `p` (the one holding its
+ * middle day): Q2 2026 (April–June) is Farvardin–Khordad 1405, the year 2026 is 1405.
+ * A period of `calendar` already, or a custom one (plain days), is itself.
+ */
+export function periodInCalendar(p: Period, calendar: CalendarName): Period {
+	if (p.kind === 'custom' || p.calendar === calendar) return p;
+	const middle = addDays(p.from, Math.floor((dayMs(p.to) - dayMs(p.from)) / DAY_MS / 2));
+	return periodContaining(p.kind, middle, calendar);
 }
 
 /**
@@ -416,7 +430,10 @@ export const reportsMeta = z.object({
 	schemaVersion: z.number().int(),
 	computedAt: z.iso.datetime(),
 	today: z.iso.date(),
-	historyReady: z.boolean()
+	historyReady: z.boolean(),
+	// Absent in a copy written before they were published: Gregorian, the default format.
+	fiscalCalendar: z.enum(CALENDARS).optional(),
+	memberNoFormat: z.string().max(100).optional()
 });
 export type ReportsMeta = z.infer<typeof reportsMeta>;
 

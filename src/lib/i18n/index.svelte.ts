@@ -53,7 +53,15 @@ export const i18n = new I18nState();
 export type Params = Record<string, string | number>;
 
 export function t(key: MessageKey, params?: Params): string {
-	const dict = dicts[i18n.locale];
+	return tIn(i18n.locale, key, params);
+}
+
+/**
+ * A message in `locale` rather than the reader's (a letter printed in the member's
+ * language), numbers in that language's digits.
+ */
+export function tIn(locale: Locale, key: MessageKey, params?: Params): string {
+	const dict = dicts[locale];
 	const count = params?.count;
 	const k =
 		count === 1 && (`${key}_one` as MessageKey) in dict ? (`${key}_one` as MessageKey) : key;
@@ -61,7 +69,7 @@ export function t(key: MessageKey, params?: Params): string {
 	if (!params) return s;
 	return s.replace(/\{(\w+)\}/g, (_, p: string) => {
 		const v = params[p];
-		return v === undefined ? `{${p}}` : typeof v === 'number' ? formatNumber(v) : v;
+		return v === undefined ? `{${p}}` : typeof v === 'number' ? formatNumberIn(locale, v) : v;
 	});
 }
 
@@ -84,11 +92,16 @@ function fmt<T extends Formatter>(key: string, make: () => T): T {
 }
 
 export function formatNumber(n: number): string {
+	return formatNumberIn(i18n.locale, n);
+}
+
+/** A number as `locale` writes it, without grouping (a year, a count in a letter). */
+export function formatNumberIn(locale: Locale, n: number): string {
 	// Whole numbers without grouping need no Intl: the first Intl object of a page
 	// costs Chromium 30–50 ms (ICU), and opening the registry formats member numbers
 	// and counts only. The same digits as Intl's (tests/unit/client-sync.test.ts checks).
-	if (Number.isSafeInteger(n) && n >= 0) return localDigits(String(n));
-	const l = meta().bcp47;
+	if (Number.isSafeInteger(n) && n >= 0) return localDigits(String(n), locale);
+	const l = LOCALE_META[locale].bcp47;
 	return fmt(`n:${l}`, () => new Intl.NumberFormat(l, { useGrouping: false })).format(n);
 }
 

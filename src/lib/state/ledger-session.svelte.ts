@@ -39,6 +39,13 @@ export class LedgerSession {
 	membersVersion = $state(0);
 	settingsVersion = $state(0);
 	loadError = $state(false);
+	/**
+	 * The fiscal calendar changed while the ledger's pages were open (the admin, in
+	 * another tab or on another device): from what to what, until the person has seen
+	 * it. The layout says so, and the next charge asks to check its year first.
+	 */
+	calendarChange = $state<{ from: CalendarName; to: CalendarName } | null>(null);
+	#shownCalendar: CalendarName | null = null;
 
 	#offs: (() => void)[] = [];
 	#destroyed = false;
@@ -109,6 +116,25 @@ export class LedgerSession {
 	/** The calendar of the dues years and quarters (settings; absent: Gregorian). */
 	get fiscalCalendar(): CalendarName {
 		return this.settings().fiscalCalendar;
+	}
+
+	/** The pages show years in `calendar` now (the ledger layout, once they show and on each change). */
+	showCalendar(calendar: CalendarName): void {
+		const shown = this.#shownCalendar;
+		this.#shownCalendar = calendar;
+		if (shown === null || shown === calendar) return;
+		const from = this.calendarChange?.from ?? shown;
+		this.calendarChange = from === calendar ? null : { from, to: calendar };
+	}
+
+	/**
+	 * Before a charge: the change of the fiscal calendar not yet seen, once (the
+	 * person checks the year, then charges), or null to go on.
+	 */
+	takeCalendarChange(): { from: CalendarName; to: CalendarName } | null {
+		const c = this.calendarChange;
+		this.calendarChange = null;
+		return c;
 	}
 
 	/** Staff and admin may change a member's status (lapse review). */

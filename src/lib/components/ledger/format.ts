@@ -4,7 +4,7 @@
  * member as "number · name".
  */
 import type { CalendarName } from '$lib/domain/calendar';
-import { fiscalYearOf, fiscalYearPeriod, readFiscalYear } from '$lib/domain/fiscal';
+import { calendarOfYear, fiscalYearOf, fiscalYearPeriod, readFiscalYear } from '$lib/domain/fiscal';
 import {
 	currencySymbol,
 	formatMoney,
@@ -14,7 +14,16 @@ import {
 } from '$lib/domain/money';
 import type { MemberRow } from '$lib/domain/member';
 import { todayIso } from '$lib/i18n/calendar';
-import { formatDate, joinMeta, meta, t, type MessageKey } from '$lib/i18n/index.svelte';
+import {
+	formatDate,
+	formatNumberIn,
+	i18n,
+	joinMeta,
+	meta,
+	t,
+	tIn,
+	type MessageKey
+} from '$lib/i18n/index.svelte';
 import { memberNoText } from '$lib/components/grid/format';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 
@@ -83,9 +92,24 @@ export const thisFiscalYear = (calendar: CalendarName): number =>
 export const yearLabel = (calendar: CalendarName): string =>
 	t(calendar === 'persian' ? 'ledger.year.persian' : 'ledger.year');
 
-/** A heading of years, "Years (Solar Hijri)" on a Solar Hijri ledger, as it is on a Gregorian one. */
-export const yearsHeading = (text: string, calendar: CalendarName): string =>
-	calendar === 'persian' ? t('ledger.inSolarHijri', { text }) : text;
+/**
+ * A heading of years, "Years (Solar Hijri)" on a Solar Hijri ledger, as it is on a
+ * Gregorian one; in `locale` for a document in another language than the reader's.
+ */
+export const yearsHeading = (
+	text: string,
+	calendar: CalendarName,
+	locale: Locale = i18n.locale
+): string => (calendar === 'persian' ? tIn(locale, 'ledger.inSolarHijri', { text }) : text);
+
+/**
+ * A dues year where nothing around it names the calendar (a letter, a line of a
+ * printed list): "1405 (Solar Hijri)", or "2026" for a Gregorian year, in `locale`'s
+ * digits. The year's own calendar, read from its range: a ledger that changed its
+ * fiscal calendar keeps the years it charged before.
+ */
+export const fiscalYearText = (year: number, locale: Locale = i18n.locale): string =>
+	yearsHeading(formatNumberIn(locale, year), calendarOfYear(year) ?? 'gregory', locale);
 
 /**
  * Why `text` is not a dues year of `calendar`, saying what to type (a Gregorian year

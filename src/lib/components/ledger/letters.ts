@@ -1,7 +1,8 @@
 /**
  * Reminder letters: the default template per language (the association edits and
  * saves its own), and the merge values for one member in that member's language:
- * money and dates in their digits and calendar (Persian for fa).
+ * money and dates in their digits and calendar (Persian for fa), dues years with
+ * their calendar named when it is Solar Hijri.
  */
 import type { Debtor } from '$lib/domain/ledger-collection';
 import { renderTemplate, type MergeField } from '$lib/domain/ledger-collection';
@@ -10,7 +11,7 @@ import { printedMemberNo } from '$lib/domain/settings';
 import { localDigits } from '$lib/i18n/index.svelte';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
 import { settingsOptions } from '$lib/components/grid/option-sets.svelte';
-import { moneyIn } from './format';
+import { fiscalYearText, moneyIn } from './format';
 
 export const DEFAULT_TEMPLATES: Record<
 	Locale,
@@ -45,10 +46,6 @@ export function dateIn(locale: Locale, iso: string): string {
 	}).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
-function numberIn(locale: Locale, n: number): string {
-	return new Intl.NumberFormat(LOCALE_META[locale].bcp47, { useGrouping: false }).format(n);
-}
-
 export interface Letter {
 	memberId: string;
 	locale: Locale;
@@ -77,7 +74,9 @@ export function buildLetter(opts: {
 			: '',
 		total: moneyIn(l, opts.debtor.total, opts.currency),
 		dueByYear: [...opts.debtor.byYear]
-			.map(([y, a]) => `${numberIn(l, y)}: ${moneyIn(l, a, opts.currency)}`)
+			// A year names its calendar when it is Solar Hijri ("1405 (Solar Hijri)"): the
+			// letter has no heading that would.
+			.map(([y, a]) => `${fiscalYearText(y, l)}: ${moneyIn(l, a, opts.currency)}`)
 			.join('\n'),
 		howToPay: opts.template.howToPay,
 		date: dateIn(l, opts.today),

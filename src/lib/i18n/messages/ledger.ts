@@ -73,6 +73,11 @@ export const ledger = defineMessages({
 			'{year} is a Gregorian year, but this association keeps its books in Solar Hijri years: type the Solar Hijri year, such as {example}.',
 		'ledger.year.persian': 'Dues year (Solar Hijri)',
 		'ledger.inSolarHijri': '{text} (Solar Hijri)',
+		'ledger.calendarChanged':
+			'The fiscal year of the ledger was changed to {calendar} in the settings while this page was open: dues years are now {calendar} years ({year} this year).',
+		'ledger.calendarChanged.ok': 'OK',
+		'ledger.calendarChanged.check':
+			'The fiscal year was changed to {calendar} while this page was open. Check the dues year, then press again.',
 		'ledger.fiscalYearSpan': 'Fiscal year {year} ({calendar}): {from} to {to}',
 		'ledger.figures.qSpan': '{from} to {to}',
 		'ledger.cancel': 'Cancel',
@@ -352,6 +357,11 @@ export const ledger = defineMessages({
 			'{year} سال میلادی است، اما سال مالی این تشکل هجری شمسی است: سال را به هجری شمسی وارد کنید، مانند {example}.',
 		'ledger.year.persian': 'سال حق عضویت (هجری شمسی)',
 		'ledger.inSolarHijri': '{text} (هجری شمسی)',
+		'ledger.calendarChanged':
+			'سال مالی دفتر، هنگامی که این صفحه باز بود، در تنظیمات به {calendar} تغییر کرد: سال‌های حق عضویت اکنون به {calendar} هستند (امسال {year}).',
+		'ledger.calendarChanged.ok': 'متوجه شدم',
+		'ledger.calendarChanged.check':
+			'سال مالی، هنگامی که این صفحه باز بود، به {calendar} تغییر کرد. سال حق عضویت را بررسی کنید و دوباره بزنید.',
 		'ledger.fiscalYearSpan': 'سال مالی {year} ({calendar}): {from} تا {to}',
 		'ledger.figures.qSpan': '{from} تا {to}',
 		'ledger.cancel': 'انصراف',
@@ -628,6 +638,11 @@ export const ledger = defineMessages({
 			'{year} 是公历年份，而本会按伊朗历（太阳回历）记账：请输入伊朗历年份，例如 {example}。',
 		'ledger.year.persian': '会费年度（伊朗历）',
 		'ledger.inSolarHijri': '{text}（伊朗历）',
+		'ledger.calendarChanged':
+			'本页打开期间，设置中的会费账簿财年已改为{calendar}：会费年度现按{calendar}计（今年为{year}）。',
+		'ledger.calendarChanged.ok': '知道了',
+		'ledger.calendarChanged.check':
+			'本页打开期间，财年已改为{calendar}。请核对会费年度后再按一次。',
 		'ledger.fiscalYearSpan': '{calendar}{year}财年：{from}至{to}',
 		'ledger.figures.qSpan': '{from}至{to}',
 		'ledger.cancel': '取消',

@@ -105,6 +105,8 @@ export const reports = defineMessages({
 		'reports.chart.failed': 'The chart could not be drawn; the table has the figures.',
 		'reports.group.contact': 'Contact person',
 		'reports.section.dues': 'Dues',
+		'reports.dues.fiscalPeriod':
+			'By the association’s fiscal year: {period} ({calendar}), {range}.',
 		'reports.dues.hint':
 			'Billed: charges in the period less credits and reversals. Collection rate: of the charges dated in the period, the share paid by its end.',
 		'reports.dues.billed': 'Billed',
@@ -260,6 +262,7 @@ export const reports = defineMessages({
 		'reports.chart.failed': 'نمودار رسم نشد؛ ارقام در جدول هست.',
 		'reports.group.contact': 'رابط',
 		'reports.section.dues': 'حق عضویت',
+		'reports.dues.fiscalPeriod': 'بر پایهٔ سال مالی تشکل: {period} ({calendar})، {range}.',
 		'reports.dues.hint':
 			'صادرشده: بدهی‌های دوره منهای بستانکاری‌ها و برگشت‌ها. نرخ وصول: سهمی از بدهی‌های تاریخ‌خوردهٔ دوره که تا پایان آن پرداخت شده است.',
 		'reports.dues.billed': 'صادرشده',
@@ -408,6 +411,7 @@ export const reports = defineMessages({
 		'reports.chart.failed': '图表无法绘制，数据见表格。',
 		'reports.group.contact': '联系人',
 		'reports.section.dues': '会费',
+		'reports.dues.fiscalPeriod': '按本会财年统计：{calendar}{period}，{range}。',
 		'reports.dues.hint':
 			'应收：本期开出的会费减去减免和冲销。收缴率：本期开出的会费在期末前已缴的比例。',
 		'reports.dues.billed': '应收',
