@@ -52,16 +52,24 @@ export const i18n = new I18nState();
 
 export type Params = Record<string, string | number>;
 
-export function t(key: MessageKey, params?: Params): string {
-	const dict = dicts[i18n.locale];
+export const t = (key: MessageKey, params?: Params): string => tIn(i18n.locale, key, params);
+
+/**
+ * A message in `locale`, not necessarily the reader's (a document printed in the
+ * member's language). Numbers in params are written in `locale`'s digits.
+ */
+export function tIn(locale: Locale, key: MessageKey, params?: Params): string {
+	const dict = dicts[locale];
 	const count = params?.count;
 	const k =
 		count === 1 && (`${key}_one` as MessageKey) in dict ? (`${key}_one` as MessageKey) : key;
 	const s = dict[k] ?? dicts.en[k] ?? key;
 	if (!params) return s;
+	const num = (n: number) =>
+		locale === i18n.locale ? formatNumber(n) : localDigits(String(n), locale);
 	return s.replace(/\{(\w+)\}/g, (_, p: string) => {
 		const v = params[p];
-		return v === undefined ? `{${p}}` : typeof v === 'number' ? formatNumber(v) : v;
+		return v === undefined ? `{${p}}` : typeof v === 'number' ? num(v) : v;
 	});
 }
 
