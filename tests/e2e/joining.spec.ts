@@ -497,25 +497,39 @@ test('[J2] in Persian: the member number in Persian digits, the tier by its sett
 	const cookie = await adminCookie();
 	const registry = await openDoc('default/registry', cookie);
 	const ledger = await openDoc('default/ledger', cookie);
+	const settings = await openDoc('default/settings', cookie);
 	const tag = uniqueTag('P');
 	const id = `p${Date.now().toString(36)}persian`;
 	const name = `${tag} شرکت فولاد`;
-	// Joins in 2031, when the ledger's fee for the regular tier is 120,000 (the settings
-	// say 50,000,000).
+	// Joined in 2025 (a roster imported with its join dates). The ledger's fee for the
+	// regular tier this fiscal year is 120,000 (the settings say 50,000,000), and 2025's
+	// 130,000: the notice states what the dues run of this year charges.
+	const calendar =
+		settings.doc.getMap('config').get('fiscalCalendar') === 'persian' ? 'persian' : 'gregory';
+	settings.close();
+	const thisYear = Number(
+		new Intl.DateTimeFormat(`en-u-ca-${calendar}-nu-latn`, { year: 'numeric' })
+			.formatToParts(new Date())
+			.find((p) => p.type === 'year')!.value
+	);
 	registry.doc.transact(() => {
 		const row = new Y.Map<unknown>();
 		registry.doc.getMap('members').set(id, row);
 		row.set('name', name);
 		row.set('status', 'applicant');
-		row.set('joinDate', '2031-03-01');
+		row.set('joinDate', '2025-06-01');
 		row.set('language', 'fa');
 	});
-	ledger.doc.transact(() => {
+	const setFee = (year: number, amount: number) => {
 		const fee = new Y.Map<unknown>();
-		ledger.doc.getMap('fees').set('f_2031_regular', fee);
-		fee.set('year', 2031);
+		ledger.doc.getMap('fees').set(`f_${year}_regular`, fee);
+		fee.set('year', year);
 		fee.set('tier', 'regular');
-		fee.set('amount', 120_000);
+		fee.set('amount', amount);
+	};
+	ledger.doc.transact(() => {
+		setFee(thisYear, 120_000);
+		setFee(calendar === 'persian' ? 1404 : 2025, 130_000);
 	});
 	await expect.poll(() => registry.doc.getMap('members').has(id)).toBe(true);
 	await command(cookie, {
@@ -546,7 +560,7 @@ test('[J2] in Persian: the member number in Persian digits, the tier by its sett
 	await expect(page.getByTestId('toast')).not.toContainText(stored);
 
 	// The documents: the number in Persian digits, the tier by its name in the settings,
-	// and the first dues notice at the fee of the ledger's schedule for 2031.
+	// and the first dues notice at the fee of the ledger's schedule for this fiscal year.
 	await c.getByTestId('action-documents').click();
 	const docs = ['admission', 'certificate', 'duesNotice'].map((k) => page.getByTestId(`doc-${k}`));
 	for (const d of docs) {
@@ -555,7 +569,9 @@ test('[J2] in Persian: the member number in Persian digits, the tier by its sett
 	}
 	await expect(docs[0]).toContainText('عضو عادی');
 	await expect(docs[2]).toContainText('۱۲۰٬۰۰۰');
+	await expect(docs[2]).toContainText(`سال مالی ${persianDigits(String(thisYear))}`);
 	await expect(docs[2]).not.toContainText('۵۰٬۰۰۰٬۰۰۰');
+	await expect(docs[2]).not.toContainText('۱۳۰٬۰۰۰');
 	await page.screenshot({ path: `${SHOTS}/documents-fa.png`, fullPage: true });
 
 	// The member file and the ledger's statement name the tier as the settings do.

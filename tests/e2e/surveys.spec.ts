@@ -433,3 +433,30 @@ test('a member without a stored certificate number reads in the organisation’s
 		rmSync(dataDir, { recursive: true, force: true });
 	}
 });
+
+test('Persian: complaints’ satisfaction by quarter is labelled in Solar Hijri quarters', async ({
+	browser
+}) => {
+	const admin = await adminCookie();
+	const surveys = await openDoc('default/surveys', admin);
+	const id = `e2eC${Date.now().toString(36)}`;
+	// Resolved on 10 Tir 1404 (1 July 2025): the second quarter of 1404, not 2025's third.
+	surveys.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		surveys.doc.getMap('complaints').set(id, row);
+		row.set('description', 'Late certificate');
+		row.set('status', 'resolved');
+		row.set('resolution', 'Sent');
+		row.set('satisfaction', 4);
+		row.set('receivedAt', '2025-06-28');
+		row.set('resolvedAt', '2025-07-01');
+	});
+	const { context, page } = await loginContext(browser, SARA, { locale: 'fa' });
+	await page.goto('/surveys/complaints');
+	const table = page.getByTestId('satisfaction-quarters');
+	await expect(table).toContainText('فصل ۲ ۱۴۰۴');
+	await expect(table).not.toContainText('Q');
+	await expect(table).not.toContainText('۲۰۲۵');
+	surveys.close();
+	await context.close();
+});

@@ -178,24 +178,31 @@ describe('the dues run in a Solar Hijri ledger', () => {
 		expect(plan(1404).find((l) => l.memberId === B)).toMatchObject({ gross: 7, discount: 4 });
 	});
 
-	it('the first dues fee is the fee of the Solar Hijri year joined', () => {
-		const fees = [{ id: 'f_1405_regular', year: 1405, tier: 'regular', amount: 1_000_000 }];
+	it('the first dues notice states the fee of the current Solar Hijri year, with its discount', () => {
 		const base = {
-			fees,
-			tierFees: { regular: 7 },
-			today: '2030-01-01',
+			fees: [{ id: 'f_1405_regular', year: 1405, tier: 'regular', amount: 55_000_000 }],
+			tierFees: { regular: 60_000_000 },
+			discounts: [
+				{ id: 'discNew00000001', kind: 'newMember' as const, name: 'Welcome', percent: 1000 }
+			],
+			// 14 Azar 1405.
+			today: '2026-12-05T10:00:00.000Z',
 			calendar: 'persian' as const
 		};
-		expect(firstDuesFee({ ...base, member: { tier: 'regular', joinDate: '2026-03-21' } })).toBe(
-			1_000_000
-		);
-		expect(firstDuesFee({ ...base, member: { tier: 'regular', joinDate: '2026-03-20' } })).toBe(7);
-		expect(
-			firstDuesFee({
-				...base,
-				member: { tier: 'regular', approvedAt: '2026-04-01T08:00:00.000Z' }
-			})
-		).toBe(1_000_000);
+		// Joined 12 Mehr 1404: the 1405 fee, no new-member discount.
+		expect(firstDuesFee({ ...base, member: { tier: 'regular', joinDate: '2025-10-04' } })).toEqual({
+			year: 1405,
+			gross: 55_000_000,
+			discount: 0,
+			amount: 55_000_000
+		});
+		// Joined on 1 Farvardin 1405: in the year, so discounted as the dues run does.
+		expect(firstDuesFee({ ...base, member: { tier: 'regular', joinDate: '2026-03-21' } })).toEqual({
+			year: 1405,
+			gross: 55_000_000,
+			discount: 5_500_000,
+			amount: 49_500_000
+		});
 	});
 
 	it('a charge without a year is due for the Solar Hijri year of its date', () => {

@@ -519,56 +519,56 @@ describe('reminder templates and CSV', () => {
 describe('firstDuesFee', () => {
 	const fees = [
 		{ id: 'f_2031_regular', year: 2031, tier: 'regular', amount: 120_000 },
-		{ id: 'f_2032_regular', year: 2032, tier: 'regular', amount: 150_000 }
+		{ id: 'f_2033_regular', year: 2033, tier: 'regular', amount: 150_000 }
 	];
 	const tierFees = { regular: 50_000_000, council: 200_000_000 };
+	const welcome: Discount = {
+		id: 'discNew00000001',
+		kind: 'newMember',
+		name: 'Welcome',
+		percent: 2000
+	};
 	const today = '2033-05-01';
-	it('is the ledger’s fee for the tier in the year the member joined, as the dues run charges', () => {
-		const member = { tier: 'regular', joinDate: '2031-03-01', approvedAt: '2032-01-05T09:00:00Z' };
-		expect(firstDuesFee({ member, fees, tierFees, today, calendar: 'gregory' })).toBe(120_000);
-		const [line] = planDues({
-			year: 2031,
-			members: [{ id: A, status: 'active', tier: 'regular' }],
+	const notice = (member: { tier?: string; joinDate?: string }, discounts: Discount[] = []) =>
+		firstDuesFee({ member, fees, tierFees, discounts, today, calendar: 'gregory' });
+	const run = (member: { tier?: string; joinDate?: string }, discounts: Discount[] = []) =>
+		planDues({
+			year: 2033,
+			members: [{ id: A, status: 'active', ...member }],
 			fees,
 			tierFees,
-			discounts: [],
+			discounts,
 			existingIds: new Set(),
 			calendar: 'gregory'
+		})[0];
+
+	it('is what the dues run of the current fiscal year charges, not the fee of the year joined', () => {
+		// Joined in 2031 (a roster imported with its join dates), approved now.
+		const member = { tier: 'regular', joinDate: '2031-03-01' };
+		expect(notice(member)).toEqual({ year: 2033, gross: 150_000, discount: 0, amount: 150_000 });
+		expect(run(member)).toMatchObject({ gross: 150_000, discount: 0, amount: 150_000 });
+		// The new-member discount is the run's: for who joined in that year only.
+		expect(notice(member, [welcome])).toMatchObject({ discount: 0, amount: 150_000 });
+		const joinedNow = { tier: 'regular', joinDate: '2033-04-20' };
+		expect(notice(joinedNow, [welcome])).toEqual({
+			year: 2033,
+			gross: 150_000,
+			discount: 30_000,
+			amount: 120_000
 		});
-		expect(line.gross).toBe(120_000);
-		// Without a join date, the year of approval; without either, this year.
-		expect(
-			firstDuesFee({
-				member: { tier: 'regular', approvedAt: '2032-01-05T09:00:00Z' },
-				fees,
-				tierFees,
-				today,
-				calendar: 'gregory'
-			})
-		).toBe(150_000);
+		expect(run(joinedNow, [welcome])).toMatchObject({
+			gross: 150_000,
+			discount: 30_000,
+			amount: 120_000
+		});
 	});
+
 	it('falls back to the settings’ annual fee only when the ledger has none for that year', () => {
-		expect(
-			firstDuesFee({ member: { tier: 'regular' }, fees, tierFees, today, calendar: 'gregory' })
-		).toBe(50_000_000);
-		expect(
-			firstDuesFee({
-				member: { tier: 'council', joinDate: '2031-03-01' },
-				fees,
-				tierFees,
-				today,
-				calendar: 'gregory'
-			})
-		).toBe(200_000_000);
-		expect(
-			firstDuesFee({
-				member: { joinDate: '2031-03-01' },
-				fees,
-				tierFees,
-				today,
-				calendar: 'gregory'
-			})
-		).toBeNull();
+		expect(notice({ tier: 'council', joinDate: '2033-03-01' })).toMatchObject({
+			gross: 200_000_000,
+			amount: 200_000_000
+		});
+		expect(notice({ joinDate: '2033-03-01' })).toBeNull();
 	});
 });
 

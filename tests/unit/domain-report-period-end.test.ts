@@ -285,3 +285,43 @@ describe('a join date written back at approval', () => {
 		expect(counts(distribution(p, period).region)).toEqual({ North: 1 });
 	});
 });
+
+describe('admitted and lapsed on the same day', () => {
+	// P: imported with a join date of 4 October 2025, moved through the pipeline and
+	// approved on 5 December 2026, then lapsed from /ledger/lapse that same day.
+	const rows: Row[] = [
+		{ id: 'memberP0', name: 'Pars', status: 'lapsed', joinDate: '2025-10-04', region: 'Tehran' },
+		{ id: 'memberQ0', name: 'Qom', status: 'active', joinDate: '2025-01-01', region: 'Qom' }
+	];
+	const pMoves: Row[] = [
+		move('mp1', 'memberP0', '2026-12-05T08:00:00.000Z', 'inquiry', 'applicant'),
+		move('mp2', 'memberP0', '2026-12-05T08:01:00.000Z', 'applicant', 'verified'),
+		move('mp3', 'memberP0', '2026-12-05T08:02:00.000Z', 'verified', 'active'),
+		move('mp4', 'memberP0', '2026-12-05T09:00:00.000Z', 'active', 'lapsed')
+	];
+	const p = prepareMembers({
+		today: '2026-12-05',
+		docs: { registry: { members: rows, moves: pMoves } },
+		history: [],
+		historyReady: true
+	});
+
+	it('counts it in every period from its join date to its lapse; the summary adds up', () => {
+		// November 2025 and November 2026: P and Q are members all month.
+		for (const period of [monthPeriod(2025, 11), monthPeriod(2026, 11)]) {
+			expect(summarize(p, period)).toMatchObject({ start: 2, end: 2, lapsed: 0 });
+			expect(counts(distribution(p, period).region)).toEqual({ Tehran: 1, Qom: 1 });
+		}
+		// October 2025: P joined. December 2026: P lapsed; start − lapsed + joined = end.
+		expect(summarize(p, monthPeriod(2025, 10))).toMatchObject({ start: 1, joined: 1, end: 2 });
+		const dec = summarize(p, monthPeriod(2026, 12));
+		expect(dec).toMatchObject({ start: 2, joined: 0, lapsed: 1, end: 1 });
+		expect(dec.start + dec.joined - dec.lapsed - dec.resigned).toBe(dec.end);
+		expect(
+			memberOn(
+				p.spans.find((s) => s.id === 'memberP0')!,
+				'2026-12-04'
+			)
+		).toBe(true);
+	});
+});

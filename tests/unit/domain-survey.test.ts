@@ -330,4 +330,21 @@ describe('needs figures', () => {
 		expect(q[2]).toMatchObject({ complaints: 1, rated: 0, averageSatisfaction: null });
 		expect(quarterOf('2026-13-01')).toBeNull();
 	});
+
+	it('satisfaction by quarter in the Solar Hijri calendar: Farvardin–Khordad is Q1', () => {
+		const q = satisfactionByQuarter(
+			[
+				// 29 Esfand 1404 and 1 Farvardin 1405; 14 Azar 1405 (the third quarter).
+				{ id: 'a', resolvedAt: '2026-03-20T09:00:00Z', satisfaction: 5 },
+				{ id: 'b', resolvedAt: '2026-03-21T09:00:00Z', satisfaction: 2 },
+				{ id: 'c', receivedAt: '2026-12-05', satisfaction: 4 }
+			],
+			'persian'
+		);
+		expect(q.map((x) => [x.year, x.q, x.complaints])).toEqual([
+			[1404, 4, 1],
+			[1405, 1, 1],
+			[1405, 3, 1]
+		]);
+	});
 });

@@ -754,22 +754,48 @@ export function feeFor(opts: {
 }
 
 /**
- * The fee on a member's first dues notice (printed on approval): the fee of their
- * tier for the fiscal year they joined (else the year approved, else `today`'s), by
- * the dues run's rule (`feeFor`), so the notice says what the dues run charges.
+ * What a member's first dues notice (printed on approval) states: what the dues run
+ * of the current fiscal year (`today`'s, in the fiscal calendar) charges the member,
+ * by its own rules: the tier's fee for that year (`feeFor`) less the new-member
+ * discount when the member joined in that year (`newMemberDiscount`). Null without a
+ * fee for the tier.
  */
 export function firstDuesFee(opts: {
-	member: { tier?: string; joinDate?: string; approvedAt?: string };
+	member: { tier?: string; joinDate?: string };
 	fees: readonly Fee[];
 	tierFees: Record<string, number>;
+	discounts: readonly Discount[];
 	today: string;
 	calendar: CalendarName;
-}): number | null {
-	const m = opts.member;
-	const day = (m.joinDate ?? m.approvedAt ?? opts.today).slice(0, 10);
-	const year = fiscalYearOf(day, opts.calendar);
+}): { year: number; gross: number; discount: number; amount: number } | null {
+	const year = fiscalYearOf(opts.today.slice(0, 10), opts.calendar);
 	if (year === null) return null;
-	return feeFor({ year, tier: m.tier, fees: opts.fees, tierFees: opts.tierFees });
+	const gross = feeFor({ year, tier: opts.member.tier, fees: opts.fees, tierFees: opts.tierFees });
+	if (gross === null) return null;
+	const { off } = newMemberDiscount({ ...opts, year, joinDate: opts.member.joinDate, gross });
+	return { year, gross, discount: off, amount: gross - off };
+}
+
+/**
+ * The new-member discount of the dues run for `year`: the largest active one that
+ * applies to that year, for a member who joined in that year of the fiscal calendar.
+ */
+export function newMemberDiscount(opts: {
+	year: number;
+	joinDate: string | undefined;
+	gross: number;
+	discounts: readonly Discount[];
+	calendar: CalendarName;
+}): { best?: Discount; off: number } {
+	let best: Discount | undefined;
+	let off = 0;
+	if (!opts.joinDate || fiscalYearOf(opts.joinDate, opts.calendar) !== opts.year) return { off };
+	for (const d of opts.discounts) {
+		if (d.kind !== 'newMember' || !discountApplies(d, opts.year)) continue;
+		const n = discountAmount(d, opts.gross);
+		if (n > off) [best, off] = [d, n];
+	}
+	return { best, off };
 }
 
 const discountApplies = (d: Discount, y: number) =>
@@ -829,9 +855,6 @@ export function planDues(opts: {
 	/** The calendar `year` is in. */
 	calendar: CalendarName;
 }): DuesPlanLine[] {
-	const newMember = opts.discounts.filter(
-		(d) => d.kind === 'newMember' && discountApplies(d, opts.year)
-	);
 	const lines: DuesPlanLine[] = [];
 	for (const m of opts.members) {
 		// A merged record is the same company as its survivor, which is charged ([L5]).
@@ -864,14 +887,7 @@ export function planDues(opts: {
 			lines.push({ ...base, gross: 0, discount: 0, amount: 0, status: 'noFee' });
 			continue;
 		}
-		let best: Discount | undefined;
-		let off = 0;
-		if (m.joinDate && fiscalYearOf(m.joinDate, opts.calendar) === opts.year) {
-			for (const d of newMember) {
-				const n = discountAmount(d, gross);
-				if (n > off) [best, off] = [d, n];
-			}
-		}
+		const { best, off } = newMemberDiscount({ ...opts, joinDate: m.joinDate, gross });
 		const amountDue = gross - off;
 		lines.push({
 			...base,

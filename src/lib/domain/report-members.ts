@@ -178,7 +178,11 @@ function lastAtOrBefore(days: readonly string[], day: string): number {
 export function attrAt(s: MemberSpan, field: TimelineField, day: string): string {
 	const t = s.timeline?.[field];
 	if (!t) return s[field];
-	const i = lastAtOrBefore(t.days, s.admitted !== undefined && s.admitted > day ? s.admitted : day);
+	const beforeAdmitted = s.admitted !== undefined && s.admitted > day;
+	// Before its admission it was a member with the status it was admitted with, not the
+	// one it had at the end of that day (a lapse the same day does not reach back).
+	if (beforeAdmitted && field === 'status') return MEMBER_STATUS.active;
+	const i = lastAtOrBefore(t.days, beforeAdmitted ? s.admitted! : day);
 	return i < 0 ? t.before : t.values[i];
 }
 

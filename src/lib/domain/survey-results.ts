@@ -2,6 +2,8 @@
  * Survey results and the needs/complaints figures, as pure functions over plain rows
  * (the reports issue calls these; the surveys pages show them).
  */
+import type { CalendarName } from './calendar';
+import { fiscalQuarterOf } from './fiscal';
 import {
 	COMPLAINT_STATUS,
 	ITEM_STATUS,
@@ -274,22 +276,28 @@ export interface QuarterSatisfaction {
 	satisfiedShare: number | null;
 }
 
-export function quarterOf(iso: string): { year: number; q: 1 | 2 | 3 | 4 } | null {
-	const m = /^(\d{4})-(\d{2})/.exec(iso);
-	if (!m) return null;
-	const month = Number(m[2]);
-	if (month < 1 || month > 12) return null;
-	return { year: Number(m[1]), q: (Math.floor((month - 1) / 3) + 1) as 1 | 2 | 3 | 4 };
+/** The quarter a date (or timestamp) falls in, in `calendar` (Farvardin–Khordad is Q1 in Solar Hijri). */
+export function quarterOf(
+	iso: string,
+	calendar: CalendarName = 'gregory'
+): { year: number; q: 1 | 2 | 3 | 4 } | null {
+	const day = /^\d{4}-\d{2}-\d{2}/.exec(iso)?.[0];
+	const fq = day ? fiscalQuarterOf(day, calendar) : null;
+	return fq ? { year: fq.year, q: fq.quarter } : null;
 }
 
-export function satisfactionByQuarter(complaints: readonly Complaint[]): QuarterSatisfaction[] {
+/** Complaints and satisfaction per quarter of `calendar` (the reader's), oldest first. */
+export function satisfactionByQuarter(
+	complaints: readonly Complaint[],
+	calendar: CalendarName = 'gregory'
+): QuarterSatisfaction[] {
 	const groups = new Map<
 		string,
 		{ year: number; q: 1 | 2 | 3 | 4; all: number; scores: number[] }
 	>();
 	for (const c of complaints) {
 		const when = c.resolvedAt ?? c.receivedAt ?? c.createdAt;
-		const qt = when ? quarterOf(when) : null;
+		const qt = when ? quarterOf(when, calendar) : null;
 		if (!qt) continue;
 		const key = `${qt.year}-Q${qt.q}`;
 		const g = groups.get(key) ?? { ...qt, all: 0, scores: [] };

@@ -207,7 +207,10 @@ export const joining = defineMessages({
 		'doc.noSuchMember': 'There is no such member. Go back to the pipeline.',
 		'doc.noTemplate':
 			'There is no template for this document. An administrator can add one in Settings.',
-		'doc.back': 'Back to the pipeline'
+		'doc.back': 'Back to the pipeline',
+		'doc.fee': '{amount} for the fiscal year {year}',
+		'doc.feeDiscounted':
+			'{amount} for the fiscal year {year} ({gross} less the new-member discount of {discount})'
 	},
 	fa: {
 		'nav.pipeline': 'روند عضویت',
@@ -413,7 +416,10 @@ export const joining = defineMessages({
 			'اسناد پس از تأیید صادر می‌شوند. این عضو هنوز شماره عضویت ندارد: ابتدا درخواست را تأیید کنید.',
 		'doc.noSuchMember': 'چنین عضوی وجود ندارد. به روند عضویت بازگردید.',
 		'doc.noTemplate': 'برای این سند قالبی وجود ندارد. مدیر سامانه می‌تواند در تنظیمات اضافه کند.',
-		'doc.back': 'بازگشت به روند عضویت'
+		'doc.back': 'بازگشت به روند عضویت',
+		'doc.fee': '{amount} برای سال مالی {year}',
+		'doc.feeDiscounted':
+			'{amount} برای سال مالی {year} ({gross} منهای تخفیف عضو جدید به مبلغ {discount})'
 	},
 	zh: {
 		'nav.pipeline': '入会流程',
@@ -608,6 +614,8 @@ export const joining = defineMessages({
 		'doc.notActive': '文件在批准后签发。该会员尚无会员编号：请先批准申请。',
 		'doc.noSuchMember': '没有该会员。请返回入会流程。',
 		'doc.noTemplate': '此文件没有模板。管理员可以在“设置”中添加。',
-		'doc.back': '返回入会流程'
+		'doc.back': '返回入会流程',
+		'doc.fee': '{amount}（{year} 财年）',
+		'doc.feeDiscounted': '{amount}（{year} 财年；{gross} 减去新会员优惠 {discount}）'
 	}
 });
