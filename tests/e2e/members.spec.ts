@@ -470,3 +470,38 @@ test('Persian: right-to-left grid with Persian digits and calendar dates', async
 	await page.screenshot({ path: 'test-results/screenshots/members-fa.png' });
 	await context.close();
 });
+
+test('Persian: a date column is filtered by a date typed in the Solar Hijri calendar', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara, { locale: 'fa' });
+	await waitForGrid(page);
+	const tag = uniqueTag('D');
+	for (const [name, iso] of [
+		['اول', '2024-03-05'],
+		['دوم', '2025-06-01']
+	]) {
+		const id = await addMember(page);
+		await editText(page, id, 'name', `${tag} ${name}`);
+		await showColumn(page, 'joinDate');
+		await cell(page, id, 'joinDate').click();
+		await page.keyboard.type(iso);
+		await page.keyboard.press('Enter');
+		await expect(cell(page, id, 'joinDate')).not.toHaveText('');
+	}
+	await search(page, tag);
+	await expectRowCount(page, 2);
+
+	// The filter's date box is the app's date picker, not the browser's mm/dd/yyyy one.
+	await showColumn(page, 'joinDate');
+	await page.locator('.ag-header-cell[col-id="joinDate"] .ag-header-cell-filter-button').click();
+	const box = page.getByTestId('grid-date-filter').first();
+	await expect(box).toBeVisible();
+	await expect(page.locator('.ag-filter input[type=date]')).toHaveCount(0);
+	await box.fill('۱۴۰۲/۱۲/۱۵');
+	await box.press('Enter');
+	await expectRowCount(page, 1);
+	await page.keyboard.press('Escape');
+	await expect.poll(() => columnValues(page, 'name')).toEqual([`${tag} اول`]);
+	await context.close();
+});

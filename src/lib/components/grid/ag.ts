@@ -34,6 +34,7 @@ import {
 } from 'ag-grid-community';
 import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN, AG_GRID_LOCALE_IR } from '@ag-grid-community/locale';
 import { LOCALE_META, type Locale } from '$lib/i18n/locales';
+import { ReaderDateInput } from './date-input.svelte';
 
 // Once, when this module loads (load.ts imports it when a grid is first needed).
 ModuleRegistry.registerModules([
@@ -79,9 +80,20 @@ const gridTheme = themeQuartz.withParams({
  */
 const GRID_ROW_BUFFER = 4;
 
+/**
+ * ag-grid's Persian texts name two keys in English capitals («SPACE را فشار دهید»);
+ * a Persian keyboard's space bar is «فاصله».
+ */
+const GRID_TEXT_FA: LocaleText = Object.fromEntries(
+	Object.entries(AG_GRID_LOCALE_IR).map(([k, v]) => [
+		k,
+		v.replace(/\bSPACE\b|\bSpace\b/g, 'کلید فاصله').replace(/کلید کلید/g, 'کلید')
+	])
+);
+
 const GRID_LOCALE_TEXT: Record<Locale, LocaleText> = {
 	en: AG_GRID_LOCALE_EN,
-	fa: AG_GRID_LOCALE_IR,
+	fa: GRID_TEXT_FA,
 	zh: AG_GRID_LOCALE_CN
 };
 
@@ -96,6 +108,8 @@ export function newGrid<T>(host: HTMLElement, locale: Locale, options: GridOptio
 		localeText: GRID_LOCALE_TEXT[locale],
 		rowBuffer: GRID_ROW_BUFFER,
 		animateRows: false,
-		...options
+		...options,
+		// Date filters take dates as the reader types them, in the reader's calendar.
+		components: { agDateInput: ReaderDateInput, ...options.components }
 	});
 }
