@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clip } from '../../src/lib/domain/text';
 import {
 	buildMatchIndex,
 	findDuplicates,
@@ -237,5 +238,14 @@ describe('findDuplicates and the match index', () => {
 		expect(index.find({ name: 'company 77777', phone: '+98 21 10077777' })).toEqual([
 			{ id: 'r77777', reasons: ['name', 'phone'] }
 		]);
+	});
+});
+
+describe('clip', () => {
+	it('cuts a long text with an ellipsis, by characters, and leaves a short one', () => {
+		expect(clip('short', 80)).toBe('short');
+		expect(clip('مبلغ ۱۵۰٬۰۰۰٬۰۰۰ ریال', 8)).toBe('مبلغ ۱۵…');
+		expect(clip('a'.repeat(81), 80)).toBe(`${'a'.repeat(79)}…`);
+		expect(clip('😀😀😀', 2)).toBe('😀…');
 	});
 });

@@ -55,6 +55,10 @@ describe('report charts', () => {
 		// Counts stay plain numbers in the reader's digits.
 		const counts = barOptions({ data, xKey: 'label', series }) as Loose;
 		expect(counts.series[0].label.formatter({ value: 12 })).toBe('۱۲');
+		// No half members on a small axis; an amount too long for its bar goes above it.
+		expect(counts.axes.y.label.formatter({ value: 2.5 })).toBe('');
+		expect(counts.axes.y.label.formatter({ value: 2 })).toBe('۲');
+		expect(bars.series[0].label.placement).toEqual(['inside-center', 'outside-end']);
 	});
 
 	it("speak the chart's own words in the reader's language and digits", () => {

@@ -61,3 +61,14 @@ export function fillPlaceholders<K extends string>(
 		(known as readonly string[]).includes(key) ? (values[key as K] ?? '') : whole
 	);
 }
+
+/** At most `max` characters of `s`: a longer text is cut with an ellipsis, so it reads as cut. */
+export function clip(s: string, max: number): string {
+	const chars = [...s];
+	return chars.length <= max
+		? s
+		: `${chars
+				.slice(0, max - 1)
+				.join('')
+				.trimEnd()}…`;
+}

@@ -10,10 +10,14 @@ import type { AgChartOptions } from './charts';
 const FONT = 'inherit';
 const PALETTE = ['#2f6fdb', '#e0892b', '#2f9e6e', '#a04ad8', '#d64545', '#17a2b8', '#7a7a7a'];
 
+// Values are whole (members, minor units of money): a tick between two (2.5 members on
+// a small axis) gets no label.
 const numberAxis = (format: (n: number) => string) => ({
 	type: 'number' as const,
 	position: dir() === 'rtl' ? ('right' as const) : ('left' as const),
-	label: { formatter: ({ value }: { value: number }) => format(value) }
+	label: {
+		formatter: ({ value }: { value: number }) => (Number.isInteger(value) ? format(value) : '')
+	}
 });
 
 /** Categories from the reading side's start: the first on the right in Persian. */
@@ -51,7 +55,11 @@ export function barOptions(opts: {
 			fill: PALETTE[i % PALETTE.length],
 			label: {
 				enabled: opts.data.length <= 12,
-				formatter: ({ value }: { value: number }) => format(value)
+				formatter: ({ value }: { value: number }) => format(value),
+				// A long amount that does not fit in its bar goes above it, smaller if need be,
+				// instead of being cut over the next bar.
+				placement: ['inside-center', 'outside-end'],
+				minimumFontSize: 9
 			}
 		})),
 		axes: {

@@ -3,6 +3,7 @@
  * values of members, contacts, activities and notes, and one line per history entry.
  */
 import type { HistoryEntryView } from '$lib/domain/history';
+import { clip } from '$lib/domain/text';
 import { formatField, optionLabel } from '$lib/components/grid/format';
 import { formatDate, formatDateTime, formatNumber, hasMessage, t } from '$lib/i18n/index.svelte';
 import { FIELD_SPEC } from '$lib/state/member-input';
@@ -73,7 +74,7 @@ export function entryTitle(e: HistoryEntryView, nameOf: NameOf): string {
 	const name =
 		e.kind === 'set'
 			? nameOf(e.table, e.rowId)
-			: valueIn(snapshot, titleKey[e.table]).slice(0, 80) || nameOf(e.table, e.rowId);
+			: clip(valueIn(snapshot, titleKey[e.table]), 80) || nameOf(e.table, e.rowId);
 	if (e.kind === 'create') return t(`history.${child}Added` as 'history.contactAdded', { name });
 	if (e.kind === 'delete')
 		return t(`history.${child}Removed` as 'history.contactRemoved', { name });
