@@ -55,8 +55,8 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 	await page.getByTestId('fix-4-phone').press('Enter');
 	await page.getByTestId('fix-4-email').fill('contact@broken.example');
 	await page.getByTestId('fix-4-email').press('Enter');
-	await page.getByTestId('fix-4-status').fill('Prospect');
-	await page.getByTestId('fix-4-status').press('Enter');
+	// A choice is fixed from the list of the valid ones, as its message says.
+	await page.getByTestId('fix-4-status').selectOption({ label: 'Prospect' });
 	await expect(page.getByTestId('count-rejected')).toHaveAttribute('data-count', '0');
 	await expect(page.getByTestId('count-add')).toHaveAttribute('data-count', '3');
 	await expect(page.getByTestId('preview')).toContainText('Harbin Boiler Works');
