@@ -181,7 +181,7 @@ test('a disabled user’s open tab signs out and the login page says why, in the
 });
 
 /** This page's local copies (y-indexeddb) and cached rows (dexie) of the org's rooms. */
-function localData(page: Page): Promise<{ copies: string[]; cached: string[] }> {
+function localData(page: Page): Promise<{ copies: string[]; cached: string[]; edits: string[] }> {
 	return page.evaluate(async () => {
 		const copies = (await indexedDB.databases())
 			.map((d) => d.name ?? '')
@@ -194,12 +194,21 @@ function localData(page: Page): Promise<{ copies: string[]; cached: string[] }> 
 			r.onerror = () => reject(r.error);
 		});
 		try {
-			const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
-				const r = db.transaction('rowCaches').objectStore('rowCaches').getAllKeys();
-				r.onsuccess = () => resolve(r.result);
-				r.onerror = () => reject(r.error);
-			});
-			return { copies, cached: keys.map((k) => String(k).replace(/^\d+:default\//, '')) };
+			const all = <T>(store: string, keys: boolean) =>
+				new Promise<T[]>((resolve, reject) => {
+					const os = db.transaction(store).objectStore(store);
+					const r = keys ? os.getAllKeys() : os.getAll();
+					r.onsuccess = () => resolve(r.result as T[]);
+					r.onerror = () => reject(r.error);
+				});
+			const strip = (k: string) => k.replace(/^\d+:default\//, '');
+			const keys = await all<IDBValidKey>('rowCaches', true);
+			const edits = await all<{ key: string }>('offlineEdits', false);
+			return {
+				copies,
+				cached: keys.map((k) => strip(String(k))),
+				edits: edits.map((e) => strip(e.key))
+			};
 		} finally {
 			db.close();
 		}
@@ -224,10 +233,34 @@ test('a signed-in user demoted to the board loses the local copies of the rooms 
 	expect(created.status).toBe(201);
 	const staff = await loginContext(browser, user as unknown as TestUser);
 	await waitForGrid(staff.page);
-	// The registry and the settings are on this device, with rows cached for first paint.
+	// The registry and the settings are on this device, with rows cached for first paint,
+	// and an edit made offline still waiting to be checked [C21] (it holds what was typed).
+	await staff.page.evaluate(async () => {
+		const copy = (await indexedDB.databases()).find((d) => d.name?.endsWith('/registry'));
+		const key = copy!.name!.replace(/^gh:/, '');
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const r = indexedDB.open('guildhall');
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		await new Promise((resolve, reject) => {
+			const tx = db.transaction('offlineEdits', 'readwrite');
+			tx.objectStore('offlineEdits').put({
+				id: `${key}|someMember0001|phone`,
+				key,
+				rowId: 'someMember0001',
+				field: 'phone',
+				name: 'Someone',
+				mine: '021 5555 0000'
+			});
+			tx.oncomplete = resolve;
+			tx.onerror = () => reject(tx.error);
+		});
+		db.close();
+	});
 	await expect
 		.poll(() => localData(staff.page))
-		.toEqual({ copies: ['registry', 'settings'], cached: ['registry'] });
+		.toEqual({ copies: ['registry', 'settings'], cached: ['registry'], edits: ['registry'] });
 
 	const { context, page } = await loginContext(browser, ADMIN);
 	await page.goto('/admin/users');
@@ -246,7 +279,7 @@ test('a signed-in user demoted to the board loses the local copies of the rooms 
 	await expect(staff.page.getByTestId('row-count')).toHaveCount(0);
 	await expect(staff.page.locator('.ag-root')).toHaveCount(0);
 	// Nothing of the registry or the settings is left on the device.
-	await expect.poll(() => localData(staff.page)).toEqual({ copies: [], cached: [] });
+	await expect.poll(() => localData(staff.page)).toEqual({ copies: [], cached: [], edits: [] });
 	await staff.context.close();
 	await context.close();
 });

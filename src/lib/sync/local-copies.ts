@@ -80,12 +80,16 @@ export async function deleteLocalCopies(userId: number): Promise<void> {
 
 /**
  * The user's roles no longer let them read these rooms (`<org>/<doc>`): delete their
- * local copies, pending marks (the server refuses them now) and cached rows.
+ * local copies, pending marks (the server refuses them now), cached rows and offline
+ * edits waiting to be checked (they hold the values typed).
  */
 export async function deleteRoomCopies(userId: number, rooms: readonly string[]): Promise<void> {
 	if (rooms.length === 0) return;
 	await deleteCopies(userId, (room) => rooms.includes(room));
-	for (const room of rooms) await deleteRowCaches({ key: rowCacheKey(userId, room) });
+	for (const room of rooms) {
+		await deleteRowCaches({ key: rowCacheKey(userId, room) });
+		await localDb().offlineEdits.where('key').equals(`${userId}:${room}`).delete();
+	}
 }
 
 /** Local changes on this device not yet stored by the server; of one user, or of everyone. */
