@@ -8,18 +8,13 @@
 import { mount, unmount } from 'svelte';
 import type { IDateComp, IDateParams } from 'ag-grid-community';
 import DatePicker from '$lib/components/date/DatePicker.svelte';
+import { todayIso } from '$lib/i18n/calendar';
 
 /** `YYYY-MM-DD` → that day at local midnight, as ag-grid's filter compares it. */
 export function dateOfIso(iso: string): Date {
 	const [y, m, d] = iso.split('-').map(Number);
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- handed to ag-grid, never mutated
 	return new Date(y, m - 1, d);
-}
-
-/** A Date → its local day as `YYYY-MM-DD`. */
-export function isoOfDate(date: Date): string {
-	const p = (n: number) => String(n).padStart(2, '0');
-	return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`;
 }
 
 export class ReaderDateInput implements IDateComp {
@@ -57,7 +52,8 @@ export class ReaderDateInput implements IDateComp {
 	}
 
 	setDate(date: Date | null): void {
-		this.#props.value = date ? isoOfDate(date) : '';
+		// The Date's local day, as the calendar module reads a device's today.
+		this.#props.value = date ? todayIso(date) : '';
 	}
 
 	setInputAriaLabel(label: string): void {
