@@ -4,7 +4,7 @@
  * warning on the grid, and merging two records; the file in Persian.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
+import { baseURL, cell, loginContext, ownServer, waitForGrid } from './fixtures';
 import { addMember, editText, expectRowCount, search, uniqueTag } from './members-helpers';
 import { ADMIN, USERS } from './users';
 
@@ -194,4 +194,36 @@ test('a duplicate is flagged in the grid and the two records are merged', async 
 	await expect(cell(page, first, 'name')).toBeVisible();
 	await expect(page.locator(`.gh-grid .ag-row[row-id="${second}"]`)).toHaveCount(0);
 	await context.close();
+});
+
+/**
+ * The merge page opened by its address on a new device (a link; nothing of the registry
+ * on the device yet): both records show once they arrive. The test runs a server of its own
+ * and writes the records as that server.
+ */
+test('the merge page opened by a link on a new device shows both records', async ({ browser }) => {
+	const own = await ownServer();
+	const context = await browser.newContext({ baseURL: own.url });
+	try {
+		await own.setRow('registry', 'members', 'legacyMember0042', {
+			name: 'Legacy Looms Co',
+			status: 'active',
+			memberNo: 42,
+			joinDate: '2019-05-01'
+		});
+		await own.setRow('registry', 'members', 'legacyInquiry001', {
+			name: 'Legacy Looms Company',
+			status: 'inquiry'
+		});
+		const page = await context.newPage();
+		await own.signIn(page, sara);
+		await page.goto('/members/legacyInquiry001/merge/legacyMember0042');
+		// Before, the page read the two records before they arrived and said one did not
+		// exist. The numbered record is the one kept.
+		await expect(page.getByTestId('merge-keep-head')).toContainText('Legacy Looms Co');
+		await expect(page.getByTestId('merge-table')).toContainText('Legacy Looms Company');
+	} finally {
+		await context.close();
+		await own.close();
+	}
 });
