@@ -23,6 +23,8 @@ import {
 	DEFAULT_TABLES,
 	formatMemberNo,
 	readConfig,
+	seedRowsAfter,
+	SETTINGS_SEED_VERSION,
 	type SettingsTable
 } from '../src/lib/domain/settings';
 import type { CommandContext, CommandDef } from './commands';
@@ -345,21 +347,46 @@ export const JOINING_COMMANDS = [
 	rejectCommandDef
 ] as const;
 
-/** The settings an organisation starts with (written once, by the server). */
+/** The settings' defaults this doc has not had yet (see `seedSettings`). */
+export function settingsSeedDue(doc: Y.Doc): boolean {
+	const meta = doc.getMap<unknown>('meta');
+	return meta.get('seeded') === undefined || seedVersionOf(meta) < SETTINGS_SEED_VERSION;
+}
+
+function seedVersionOf(meta: Y.Map<unknown>): number {
+	const v = meta.get('seedVersion');
+	return typeof v === 'number' ? v : 1;
+}
+
+function writeRow(map: Y.Map<RowMap>, id: string, fields: Record<string, unknown>): void {
+	const row = new Y.Map<unknown>();
+	map.set(id, row);
+	for (const [k, v] of Object.entries(fields)) row.set(k, v);
+}
+
+/**
+ * The settings an organisation starts with, written by the server the first time its
+ * room loads; in an organisation seeded before, the rows added to the defaults since
+ * (`seedRowsAfter`), each written once: a row the doc has (an admin made, changed or
+ * archived it) is left as it is, and `meta.seedVersion` keeps one that is gone later
+ * from coming back.
+ */
 export function seedSettings(doc: Y.Doc): void {
 	const config = doc.getMap<unknown>('config');
 	const meta = doc.getMap<unknown>('meta');
-	if (meta.get('seeded') !== undefined) return;
-	const defaults = readConfig({});
-	for (const [k, v] of Object.entries(defaults)) if (!config.has(k)) config.set(k, v);
-	for (const [table, rows] of Object.entries(DEFAULT_TABLES)) {
-		const map = doc.getMap<RowMap>(table);
-		for (const [id, fields] of Object.entries(rows)) {
-			if (map.has(id)) continue;
-			const row = new Y.Map<unknown>();
-			map.set(id, row);
-			for (const [k, v] of Object.entries(fields)) row.set(k, v);
+	if (meta.get('seeded') === undefined) {
+		const defaults = readConfig({});
+		for (const [k, v] of Object.entries(defaults)) if (!config.has(k)) config.set(k, v);
+		for (const [table, rows] of Object.entries(DEFAULT_TABLES)) {
+			const map = doc.getMap<RowMap>(table);
+			for (const [id, fields] of Object.entries(rows)) if (!map.has(id)) writeRow(map, id, fields);
+		}
+		meta.set('seeded', new Date().toISOString());
+	} else {
+		for (const { table, id, row } of seedRowsAfter(seedVersionOf(meta))) {
+			const map = doc.getMap<RowMap>(table);
+			if (!map.has(id)) writeRow(map, id, row);
 		}
 	}
-	meta.set('seeded', new Date().toISOString());
+	meta.set('seedVersion', SETTINGS_SEED_VERSION);
 }

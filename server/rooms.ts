@@ -36,7 +36,7 @@ import { parseRoomName, type DocName } from '../src/lib/domain/access';
 import { MESSAGE, SCHEMA_VERSION } from '../src/lib/domain/protocol';
 import { DOC_GUARDS } from './doc-guards';
 import { applyGuardedUpdate, CORRECTIONS, MEMBERS, META, type Guard } from './guard';
-import { seedSettings } from './joining';
+import { seedSettings, settingsSeedDue } from './joining';
 import { keepValuesCompact } from './compact-values';
 import type { AppendedUpdate, Store } from './store/types';
 
@@ -324,11 +324,10 @@ export class Room {
 
 	private initSchema(): void {
 		if (this.docName === 'settings') {
-			// First load of an organisation's settings: the defaults (issue 4).
+			// First load of an organisation's settings: the defaults (issue 4); a later
+			// load: the rows added to them since it was seeded ([J5]).
 			this.doc.getMap(META);
-			if (this.doc.getMap<unknown>(META).get('seeded') === undefined) {
-				this.transactAsServer((doc) => seedSettings(doc));
-			}
+			if (settingsSeedDue(this.doc)) this.transactAsServer((doc) => seedSettings(doc));
 			return;
 		}
 		if (this.docName !== 'registry') return;

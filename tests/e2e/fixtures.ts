@@ -2,11 +2,17 @@
  * Shared helpers for end-to-end tests: the server URL from global-setup, logging a
  * browser context in through the real login page, and reading the grid.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
+import type { KitHandler } from '../../server/app';
+import type { Rooms } from '../../server/rooms';
 import { MESSAGE, PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
 import { ADMIN, type TestUser } from './users';
 
@@ -156,4 +162,59 @@ export async function openDoc(
 		else provider.on('sync', (s: boolean) => s && resolve());
 	});
 	return { doc, provider, close: () => (provider.destroy(), doc.destroy()) };
+}
+
+export interface OwnServer {
+	url: string;
+	rooms: Rooms;
+	/** Write a row (`<table>` of `default/<doc>`) as the server, as no client could. */
+	setRow(doc: string, table: string, id: string, fields: Record<string, unknown>): Promise<void>;
+	/** Sign the page's context in as `user` (the admin creates them first). */
+	signIn(page: Page, user: TestUser): Promise<void>;
+	close(): Promise<void>;
+}
+
+/**
+ * A server of the test's own, in this process (the built app, a temp data dir), for a
+ * record the app cannot make today (a member numbered before certificate numbers were
+ * stored): the test writes it as that server.
+ */
+export async function ownServer(): Promise<OwnServer> {
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'guildhall-e2e-own-'));
+	// Loaded here, not with the fixtures: only the tests that run a server of their own need it.
+	const { startServer } = await import('../../server/app');
+	const kit = (await import(pathToFileURL(path.resolve('build/handler.js')).href)) as {
+		handler: KitHandler;
+	};
+	const running = await startServer({
+		config: { port: 0, host: '127.0.0.1', dataDir, adminPassword: ADMIN.password, org: 'default' },
+		kitHandler: kit.handler
+	});
+	const rooms = running.app.rooms;
+	return {
+		url: running.url,
+		rooms,
+		setRow: (doc, table, id, fields) =>
+			rooms.withRoom(`default/${doc}`, (room) =>
+				room.transactAsServer((d) => {
+					const row = new Y.Map<unknown>();
+					d.getMap(table).set(id, row);
+					for (const [k, v] of Object.entries(fields)) row.set(k, v);
+				})
+			),
+		async signIn(page, user) {
+			const post = async (url: string, data: unknown, status: number) =>
+				expect(
+					(await page.request.post(url, { data, headers: { origin: running.url } })).status()
+				).toBe(status);
+			await post('/api/session', { username: ADMIN.username, password: ADMIN.password }, 200);
+			if (user.username === ADMIN.username) return;
+			await post('/api/users', user, 201);
+			await post('/api/session', { username: user.username, password: user.password }, 200);
+		},
+		async close() {
+			await running.close();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
 }

@@ -1129,3 +1129,89 @@ test('[C23] the fiscal calendar changed in another tab: open ledger pages read t
 		await admin.context.close();
 	}
 });
+
+const KEEP2 = {
+	id: 'e2eMergeKeep0002',
+	name: 'Twice Billed Works',
+	tier: 'regular',
+	region: 'Ledger Test Merge Twice'
+};
+const GONE2 = {
+	id: 'e2eMergeGone0002',
+	name: 'Twice Billed Branch',
+	tier: 'regular',
+	region: 'Ledger Test Merge Twice'
+};
+
+test('[L4][L5] a payment allocated to two open charges of one year, one booked on a merged record: each input says which', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, KEEP2);
+	const gone = await activeMember(cookie, GONE2);
+	// Both records charged for 2025 while apart, then merged: two open 2025 charges.
+	const ledger = await openDoc('default/ledger', cookie);
+	const charge = (memberId: string, amount: number, date: string) => {
+		const id = `d_2025_${memberId}`;
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('entries').set(id, row);
+		for (const [k, v] of Object.entries({
+			memberId,
+			kind: 'charge',
+			amount,
+			date,
+			year: 2025,
+			posted: true,
+			source: 'dues',
+			tier: 'regular'
+		}))
+			row.set(k, v);
+		return id;
+	};
+	let own = '';
+	let booked = '';
+	ledger.doc.transact(() => {
+		own = charge(KEEP2.id, 500000, '2025-01-10');
+		booked = charge(GONE2.id, 900000, '2025-01-20');
+	});
+	const merged = await fetch(`${baseURL()}/api/default/members/merge`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
+		body: JSON.stringify({ survivorId: KEEP2.id, mergedId: GONE2.id })
+	});
+	expect(merged.status, await merged.clone().text()).toBe(200);
+
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto('/ledger/entries');
+		await page.getByTestId('record-payment').click();
+		await pickMember(page, 'payment-dialog', KEEP2.name);
+		const dialog = page.getByTestId('payment-dialog');
+		// The member's own charge keeps the plain test id; the other has one of its own, and
+		// a screen reader hears which record it was booked on.
+		const ownInput = dialog.getByTestId('alloc-2025');
+		const bookedInput = dialog.getByTestId(`alloc-2025-${booked}`);
+		await expect(ownInput).toHaveAccessibleName('Amount for 2025');
+		await expect(bookedInput).toHaveAccessibleName(
+			`Amount for 2025, booked on ${gone.printed} · ${GONE2.name}`
+		);
+		await page.getByTestId('pay-amount').fill('1400000');
+		await page.getByTestId('pay-date').fill('2026-06-01');
+		await page.getByTestId('pay-receipt').fill('R-MERGE-2');
+		await ownInput.fill('500000');
+		await bookedInput.fill('900000');
+		await page.getByTestId('pay-submit').click();
+		await expect(dialog).not.toBeVisible();
+		const allocated = () =>
+			Object.fromEntries(
+				(Object.values(ledger.doc.getMap('allocations').toJSON()) as Record<string, unknown>[])
+					.filter((a) => a.chargeId === own || a.chargeId === booked)
+					.map((a) => [a.chargeId, a.amount])
+			);
+		await expect.poll(allocated).toEqual({ [own]: 500000, [booked]: 900000 });
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});

@@ -4,7 +4,16 @@
  * warning on the grid, and merging two records; the file in Persian.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { baseURL, cell, loginContext, waitForGrid } from './fixtures';
+import * as Y from 'yjs';
+import {
+	adminCookie,
+	baseURL,
+	cell,
+	loginContext,
+	openDoc,
+	ownServer,
+	waitForGrid
+} from './fixtures';
 import { addMember, editText, expectRowCount, search, uniqueTag } from './members-helpers';
 import { ADMIN, USERS } from './users';
 
@@ -194,4 +203,105 @@ test('a duplicate is flagged in the grid and the two records are merged', async 
 	await expect(cell(page, first, 'name')).toBeVisible();
 	await expect(page.locator(`.gh-grid .ag-row[row-id="${second}"]`)).toHaveCount(0);
 	await context.close();
+});
+
+/**
+ * The merge page opened by its address on a new device (a link; nothing of the registry
+ * on the device yet): both records show once they arrive, and member numbers read in the
+ * organisation's format, as in the member file. The app cannot make a number approved
+ * before certificate numbers were stored (then printed in the format of the day), so the
+ * test runs a server of its own and writes such a record as that server.
+ */
+test('the merge page opened by a link on a new device shows both records, numbers in the organisation’s format', async ({
+	browser
+}) => {
+	const own = await ownServer();
+	const context = await browser.newContext({ baseURL: own.url });
+	try {
+		await own.rooms.withRoom('default/settings', (room) =>
+			room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'GH-{n:5}'))
+		);
+		await own.setRow('registry', 'members', 'legacyMember0042', {
+			name: 'Legacy Looms Co',
+			status: 'active',
+			memberNo: 42,
+			joinDate: '2019-05-01'
+		});
+		await own.setRow('registry', 'members', 'legacyInquiry001', {
+			name: 'Legacy Looms Company',
+			status: 'inquiry'
+		});
+		const page = await context.newPage();
+		await own.signIn(page, sara);
+		await page.goto('/members/legacyInquiry001/merge/legacyMember0042');
+		// Before, the page read the two records before they arrived and said one did not
+		// exist; then the number read 00042 (nothing had loaded the settings). The numbered
+		// record is the one kept.
+		await expect(page.getByTestId('merge-keep-head')).toContainText(
+			'Legacy Looms Co (no. GH-00042)'
+		);
+		await expect(page.getByTestId('merge-table')).toContainText('Legacy Looms Company');
+	} finally {
+		await context.close();
+		await own.close();
+	}
+});
+
+/**
+ * Volunteer hours read in the reader's digits and decimal sign in their input too, as in
+ * the total beside it (before, the input showed 12.5 in the Persian file); typed in either
+ * digits, they are read and shown back the same way, and a value of thousands reads back
+ * as what it is (no grouping the input would read as a decimal comma).
+ */
+test('Persian: volunteer hours read in Persian digits in their input, typed in either digits', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const registry = await openDoc('default/registry', cookie);
+	const id = `mfHours${Date.now()}`;
+	const activityId = `${id}a`;
+	registry.doc.transact(() => {
+		const m = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(id, m);
+		m.set('name', 'Hours Trading Co');
+		const a = new Y.Map<unknown>();
+		registry.doc.getMap('activities').set(activityId, a);
+		for (const [k, v] of Object.entries({
+			memberId: id,
+			kind: 'volunteer',
+			title: 'Trade fair stand',
+			date: '2026-05-01',
+			hours: 12.5,
+			createdAt: new Date().toISOString()
+		}))
+			a.set(k, v);
+	});
+	const fa = await loginContext(browser, reza, { locale: 'fa' });
+	try {
+		await fa.page.goto(`/members/${id}`);
+		const input = fa.page.getByTestId('activity').getByTestId('activity-hours');
+		const total = fa.page.getByTestId('volunteer-hours');
+		await expect(total).toContainText('۱۲٫۵');
+		await expect(input).toHaveValue('۱۲٫۵');
+
+		await setField(fa.page, 'activity-hours', '۲٫۲۵');
+		await expect(total).toContainText('۲٫۲۵');
+		await expect(input).toHaveValue('۲٫۲۵');
+		await setField(fa.page, 'activity-hours', '3.75');
+		await expect(total).toContainText('۳٫۷۵');
+		await expect(input).toHaveValue('۳٫۷۵');
+		await setField(fa.page, 'activity-hours', '1500');
+		await expect(input).toHaveValue('۱۵۰۰');
+		// Committed again as shown, the value stays.
+		await setField(fa.page, 'activity-hours', await input.inputValue());
+		await expect(fa.page.getByTestId('activity').getByRole('alert')).toHaveCount(0);
+		await expect
+			.poll(() =>
+				(registry.doc.getMap('activities').get(activityId) as Y.Map<unknown>).get('hours')
+			)
+			.toBe(1500);
+	} finally {
+		registry.close();
+		await fa.context.close();
+	}
 });

@@ -4,16 +4,12 @@
  * the live grid, raise a need from an answer and answer it; a Persian screenshot.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { startServer, type KitHandler } from '../../server/app';
-import { adminCookie, baseURL, loginContext, loginCookie, openDoc } from './fixtures';
+import { adminCookie, baseURL, loginContext, loginCookie, openDoc, ownServer } from './fixtures';
 import { imeCommit, imeCompose, imeKeyDown } from './ime';
-import { ADMIN, USERS } from './users';
+import { USERS } from './users';
 
 const SARA = USERS[0];
 const SHOTS = 'test-results/screenshots';
@@ -354,73 +350,39 @@ test('a wrong personal link says so and writes nothing', async ({ browser }) => 
 test('a member without a stored certificate number reads in the organisation’s format on the survey pages', async ({
 	browser
 }) => {
-	const dataDir = mkdtempSync(path.join(tmpdir(), 'guildhall-e2e-legacy-'));
-	const kit = (await import(pathToFileURL(path.resolve('build/handler.js')).href)) as {
-		handler: KitHandler;
-	};
-	const running = await startServer({
-		config: {
-			port: 0,
-			host: '127.0.0.1',
-			dataDir,
-			adminPassword: ADMIN.password,
-			org: 'default'
-		},
-		kitHandler: kit.handler
-	});
-	const context = await browser.newContext({ baseURL: running.url });
+	const own = await ownServer();
+	const context = await browser.newContext({ baseURL: own.url });
 	try {
-		const rooms = running.app.rooms;
-		await rooms.withRoom('default/settings', (room) =>
+		await own.rooms.withRoom('default/settings', (room) =>
 			room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'GH-{n:5}'))
 		);
-		await rooms.withRoom('default/registry', (room) =>
-			room.transactAsServer((doc) => {
-				const m = new Y.Map<unknown>();
-				doc.getMap('members').set('legacyMember0001', m);
-				for (const [k, v] of Object.entries({
-					name: 'Legacy Looms Co',
-					status: 'active',
-					memberNo: 7,
-					joinDate: '2019-05-01'
-				}))
-					m.set(k, v);
-			})
-		);
-		await rooms.withRoom('default/surveys', (room) =>
-			room.transactAsServer((doc) => {
-				const c = new Y.Map<unknown>();
-				doc.getMap('campaigns').set('legacyCampaign01', c);
-				for (const [k, v] of Object.entries({
-					title_en: 'Needs survey',
-					title_fa: 'نظرسنجی نیازها',
-					title_zh: '服务需求征集',
-					languages: 'en,fa,zh',
-					audience: 'allActive',
-					status: 'open',
-					createdAt: new Date().toISOString(),
-					createdBy: 'admin'
-				}))
-					c.set(k, v);
-			})
-		);
+		await own.setRow('registry', 'members', 'legacyMember0001', {
+			name: 'Legacy Looms Co',
+			status: 'active',
+			memberNo: 7,
+			joinDate: '2019-05-01'
+		});
+		await own.setRow('surveys', 'campaigns', 'legacyCampaign01', {
+			title_en: 'Needs survey',
+			title_fa: 'نظرسنجی نیازها',
+			title_zh: '服务需求征集',
+			languages: 'en,fa,zh',
+			audience: 'allActive',
+			status: 'open',
+			createdAt: new Date().toISOString(),
+			createdBy: 'admin'
+		});
 
 		// Staff (who may read the settings) open the campaign straight away: nothing else
 		// loaded the settings before.
 		const page = await context.newPage();
 		await page.addInitScript(() => localStorage.setItem('gh.locale', 'fa'));
-		const post = async (url: string, data: unknown, status: number) =>
-			expect(
-				(await page.request.post(url, { data, headers: { origin: running.url } })).status()
-			).toBe(status);
-		await post('/api/session', { username: ADMIN.username, password: ADMIN.password }, 200);
-		await post('/api/users', SARA, 201);
-		await post('/api/session', { username: SARA.username, password: SARA.password }, 200);
+		await own.signIn(page, SARA);
 		await page.goto('/surveys/legacyCampaign01#responses');
 		const memberNo = gridCell(page, 'legacyMember0001', 'memberNo');
 		await expect(memberNo).toHaveText('GH-۰۰۰۰۷');
 		// The grid follows the settings while open (they may also arrive after it is made).
-		await rooms.withRoom('default/settings', (room) =>
+		await own.rooms.withRoom('default/settings', (room) =>
 			room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:4}'))
 		);
 		await expect(memberNo).toHaveText('TA-۰۰۰۷');
@@ -429,8 +391,7 @@ test('a member without a stored certificate number reads in the organisation’s
 		await expect(row).toContainText('TA-۰۰۰۷');
 	} finally {
 		await context.close();
-		await running.close();
-		rmSync(dataDir, { recursive: true, force: true });
+		await own.close();
 	}
 });
 

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { newRowId } from '../../src/lib/domain/text';
 import { DB_FILE } from '../../server/store/sqlite';
+import { DEFAULT_TABLES, DEFAULT_TEMPLATES, readConfig } from '../../src/lib/domain/settings';
 import {
 	addRow,
 	api,
@@ -109,6 +110,79 @@ describe('settings doc', () => {
 		} finally {
 			c.destroy();
 		}
+	});
+});
+
+describe('settings seeded before a default was added', () => {
+	const RECRUITMENT = ['recruitment-en', 'recruitment-fa', 'recruitment-zh'];
+
+	/** A settings room as an older server seeded it: no recruitment letters, no seed version. */
+	async function seededTheOldWay(
+		room: string,
+		edit: (templates: Y.Map<unknown>) => void = () => {}
+	) {
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			for (const [k, v] of Object.entries(readConfig({}))) doc.getMap('config').set(k, v);
+			for (const [table, rows] of Object.entries(DEFAULT_TABLES)) {
+				for (const [id, fields] of Object.entries(rows)) {
+					if (RECRUITMENT.includes(id)) continue;
+					const row = new Y.Map<unknown>();
+					doc.getMap(table).set(id, row);
+					for (const [k, v] of Object.entries(fields)) row.set(k, v);
+				}
+			}
+			doc.getMap('meta').set('seeded', '2025-01-01T00:00:00.000Z');
+		});
+		doc.transact(() => edit(doc.getMap('templates')));
+		await server.app.store.appendUpdate({
+			room,
+			update: Y.encodeStateAsUpdate(doc),
+			userId: null,
+			at: Date.now()
+		});
+	}
+	const templatesOf = (room: string) =>
+		server.app.rooms.withRoom(room, (r) => r.doc.getMap('templates').toJSON());
+	const unloaded = (room: string) =>
+		waitFor(() => server.app.rooms.get(room) === undefined, { what: `${room} unloaded` });
+
+	it('[J5] an organisation seeded before gains the rows added since, once, on load', async () => {
+		const room = 'legacy-a/settings';
+		await seededTheOldWay(room);
+		const templates = await templatesOf(room);
+		for (const id of RECRUITMENT) expect(templates[id]).toEqual(DEFAULT_TEMPLATES[id]);
+		expect(templates['certificate-fa']).toEqual(DEFAULT_TEMPLATES['certificate-fa']);
+
+		// Never twice: a row gone since (as a deleted criterion would be) is not written
+		// again, and a later load writes nothing at all.
+		await server.app.rooms.withRoom(room, (r) =>
+			r.transactAsServer((doc) => doc.getMap('templates').delete('recruitment-zh'))
+		);
+		await unloaded(room);
+		const logRows = (await server.app.store.listUpdates(room)).length;
+		expect(await templatesOf(room)).not.toHaveProperty('recruitment-zh');
+		await unloaded(room);
+		expect((await server.app.store.listUpdates(room)).length).toBe(logRows);
+	});
+
+	it('[J5] what the admin made, changed or archived of such a row is kept', async () => {
+		const room = 'legacy-b/settings';
+		await seededTheOldWay(room, (templates) => {
+			// Made with Settings' "create" (the same ids), then changed and archived.
+			const fa = new Y.Map<unknown>();
+			templates.set('recruitment-fa', fa);
+			for (const [k, v] of Object.entries(DEFAULT_TEMPLATES['recruitment-fa'])) fa.set(k, v);
+			fa.set('body', 'متن خود ما {{name}}');
+			const en = new Y.Map<unknown>();
+			templates.set('recruitment-en', en);
+			for (const [k, v] of Object.entries(DEFAULT_TEMPLATES['recruitment-en'])) en.set(k, v);
+			en.set('archived', true);
+		});
+		const templates = await templatesOf(room);
+		expect(templates['recruitment-fa'].body).toBe('متن خود ما {{name}}');
+		expect(templates['recruitment-en'].archived).toBe(true);
+		expect(templates['recruitment-zh']).toEqual(DEFAULT_TEMPLATES['recruitment-zh']);
 	});
 });
 

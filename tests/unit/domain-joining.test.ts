@@ -12,6 +12,7 @@ import {
 import { MEMBER_STATUS } from '../../src/lib/domain/member';
 import {
 	decimalToMinor,
+	DEFAULT_TABLES,
 	DEFAULT_TEMPLATES,
 	formatMemberNo,
 	printedMemberNo,
@@ -20,6 +21,8 @@ import {
 	pickTemplate,
 	readConfig,
 	renderTemplate,
+	seedRowsAfter,
+	SETTINGS_SEED_VERSION,
 	unknownMergeFields,
 	type Template
 } from '../../src/lib/domain/settings';
@@ -143,6 +146,17 @@ describe('settings', () => {
 		]);
 		for (const t of Object.values(DEFAULT_TEMPLATES))
 			expect(unknownMergeFields(String(t.body))).toEqual([]);
+	});
+
+	it('[J5] every row added to the defaults later is a default row, under a version after the first', () => {
+		expect(SETTINGS_SEED_VERSION).toBeGreaterThan(1);
+		expect(seedRowsAfter(SETTINGS_SEED_VERSION)).toEqual([]);
+		const added = seedRowsAfter(1);
+		expect(added.map((r) => r.id)).toContain('recruitment-fa');
+		for (const { table, id, row } of added) {
+			expect(row).toBeDefined();
+			expect(row).toBe(DEFAULT_TABLES[table][id]);
+		}
 	});
 
 	it('picks the template in the member’s language, English otherwise, never an archived one', () => {

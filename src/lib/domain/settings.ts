@@ -18,9 +18,10 @@
  *    `templates`  `kind` (admission | certificate | duesNotice | recruitment), `language`, `title`,
  *                 `body` with merge fields `{{name}}`, `archived`.
  *
- * The server writes DEFAULT_SETTINGS at the first start of an organisation
- * (server/settings.ts); after that only admins change the doc, through the guard
- * built from SETTINGS_RULES.
+ * The server writes the defaults (DEFAULT_CONFIG, DEFAULT_TABLES) at the first start of
+ * an organisation, and rows added to them later once (SETTINGS_SEED_VERSION;
+ * server/joining.ts `seedSettings`); after that only admins change the doc, through the
+ * guard built from SETTINGS_RULES.
  */
 import { z } from 'zod';
 import { CALENDARS } from './calendar';
@@ -478,3 +479,33 @@ export const DEFAULT_TABLES: Record<SettingsTable, Record<string, Row>> = {
 	criteria: DEFAULT_CRITERIA,
 	templates: DEFAULT_TEMPLATES
 };
+
+/**
+ * Rows added to DEFAULT_TABLES after the first version of the defaults, by the version
+ * that added them, so an organisation seeded before gets them once, when its settings
+ * room loads (server/joining.ts `seedSettings`, SPEC [J5]).
+ */
+export const SEED_ADDITIONS: Readonly<
+	Record<number, Partial<Record<SettingsTable, readonly string[]>>>
+> = {
+	// The recruitment letters (SPEC [RC6]).
+	2: { templates: ['recruitment-en', 'recruitment-fa', 'recruitment-zh'] }
+};
+
+/** The version of the defaults (`meta.seedVersion`; an organisation seeded without one is at 1). */
+export const SETTINGS_SEED_VERSION = Math.max(1, ...Object.keys(SEED_ADDITIONS).map(Number));
+
+/** The rows of the defaults added after `version`: table, id and fields. */
+export function seedRowsAfter(version: number): { table: SettingsTable; id: string; row: Row }[] {
+	return Object.entries(SEED_ADDITIONS)
+		.filter(([v]) => Number(v) > version)
+		.flatMap(([, tables]) =>
+			Object.entries(tables).flatMap(([table, ids]) =>
+				ids.map((id) => ({
+					table: table as SettingsTable,
+					id,
+					row: DEFAULT_TABLES[table as SettingsTable][id]
+				}))
+			)
+		);
+}

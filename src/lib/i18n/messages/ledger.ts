@@ -113,6 +113,7 @@ export const ledger = defineMessages({
 		'ledger.pay.nothingOpen': 'Nothing is open for this member: the payment is kept as credit.',
 		'ledger.pay.allocate': 'Allocate',
 		'ledger.pay.allocateTo': 'Amount for {year}',
+		'ledger.pay.allocateToBookedOn': 'Amount for {year}, booked on {record}',
 		'ledger.pay.oldestFirst': 'Allocate oldest first',
 		'ledger.pay.discounts':
 			'This payment earns discounts of {amount}; they are recorded as credits with it.',
@@ -398,6 +399,7 @@ export const ledger = defineMessages({
 		'ledger.pay.nothingOpen': 'این عضو بدهی بازی ندارد؛ پرداخت به‌صورت بستانکاری می‌ماند.',
 		'ledger.pay.allocate': 'تخصیص',
 		'ledger.pay.allocateTo': 'مبلغ برای {year}',
+		'ledger.pay.allocateToBookedOn': 'مبلغ برای {year}، ثبت‌شده به نام {record}',
 		'ledger.pay.oldestFirst': 'تخصیص از قدیمی‌ترین',
 		'ledger.pay.discounts':
 			'این پرداخت مشمول {amount} تخفیف است که به‌صورت بستانکاری همراه آن ثبت می‌شود.',
@@ -677,6 +679,7 @@ export const ledger = defineMessages({
 		'ledger.pay.nothingOpen': '该会员没有未结应收，缴费将作为预缴保留。',
 		'ledger.pay.allocate': '分配',
 		'ledger.pay.allocateTo': '{year} 年分配金额',
+		'ledger.pay.allocateToBookedOn': '{year} 年分配金额（记在 {record} 名下）',
 		'ledger.pay.oldestFirst': '按最早优先分配',
 		'ledger.pay.discounts': '此次缴费可享优惠 {amount}，将作为减免一并记录。',
 		'ledger.entry.open': '新增应收或减免',
