@@ -22,6 +22,7 @@ import type { IncomingMessage } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { DOC } from '../../src/lib/domain/access';
+import { toCsv } from '../../src/lib/domain/csv';
 import { ROW_ID_PATTERN } from '../../src/lib/domain/member';
 import { printedMemberNo, readConfig } from '../../src/lib/domain/settings';
 import {
@@ -58,7 +59,7 @@ import {
 } from '../http';
 import type { Room } from '../rooms';
 import type { SurveyLinkRecord } from '../store/types';
-import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter, toCsv } from '../surveys-links';
+import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter } from '../surveys-links';
 import type { AreaDeps } from './index';
 
 /** Requests per token per window (reading and sending one survey needs a handful). */
@@ -427,17 +428,21 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 					});
 				}
 				await deps.store.putSurveyLinks(records);
+				// UTF-8 with a byte-order mark, so Excel opens Persian and Chinese correctly.
 				const csv = toCsv(
-					body.headers ?? [...LINK_CSV_COLUMNS],
-					issued.map(({ m, token, language }) => [
-						printedMemberNo(m, memberNoFormat),
-						m.name ?? '',
-						m.email ?? '',
-						language,
-						`${origin}/s/${token}`,
-						campaign.expiresAt ?? '',
-						m.id
-					])
+					[
+						body.headers ?? [...LINK_CSV_COLUMNS],
+						...issued.map(({ m, token, language }) => [
+							printedMemberNo(m, memberNoFormat),
+							m.name ?? '',
+							m.email ?? '',
+							language,
+							`${origin}/s/${token}`,
+							campaign.expiresAt ?? '',
+							m.id
+						])
+					],
+					{ bom: true }
 				);
 				const body_ = Buffer.from(csv, 'utf8');
 				ctx.res.writeHead(200, {

@@ -90,6 +90,27 @@ describe('CSV', () => {
 		expect(neutraliseFormula('-1')).toBe('-1');
 		expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
 	});
+
+	it('neutralises every cell starting with = + - @ tab or CR but a bare number or phone', () => {
+		for (const hostile of [
+			"+1+cmd|' /C calc'!A0",
+			'-1+HYPERLINK("http://evil.example","y")',
+			"+(1)+cmd|'/c calc'!A0",
+			'-.5+A1',
+			"-2+3+cmd|' /C calc'!A0",
+			'+98 21 5555+A1',
+			'-1 ',
+			'+1e3',
+			'-',
+			'\t=1+1',
+			'\r=1+1'
+		])
+			expect(neutraliseFormula(hostile)).toBe(`'${hostile}`);
+		for (const plain of ['-1', '+3', '-12.5', '-.5', '+98 21 5555 1234', '+989121234567', 'a=b'])
+			expect(neutraliseFormula(plain)).toBe(plain);
+		// Numbers written as numbers are never touched; the report and ledger CSVs use the same.
+		expect(toCsv([[-5, '-5+A1']])).toBe("-5,'-5+A1\r\n");
+	});
 });
 
 describe('header guessing', () => {
