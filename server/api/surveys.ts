@@ -60,6 +60,7 @@ import {
 import type { Room } from '../rooms';
 import type { SurveyLinkRecord } from '../store/types';
 import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter } from '../surveys-links';
+import { recordExport } from './exports';
 import type { AreaDeps } from './index';
 
 /** Requests per token per window (reading and sending one survey needs a handful). */
@@ -390,9 +391,21 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				const { memberNoFormat } = await deps.rooms.withRoom(`${org}/${DOC.settings}`, (room) =>
 					readConfig(room.doc.getMap<unknown>('config').toJSON())
 				);
-				const targets = body.memberIds
-					? body.memberIds.map((id) => members.get(id)).filter((m) => m !== undefined)
-					: audienceOf(campaign, members.values());
+				const audience = audienceOf(campaign, members.values());
+				let targets = audience;
+				if (body.memberIds) {
+					// A link lets a member answer: only members of the campaign's audience get one.
+					const inAudience = new Map(audience.map((m) => [m.id, m]));
+					const outside = body.memberIds.filter((id) => !inAudience.has(id));
+					if (outside.length > 0) {
+						throw new HttpError(
+							409,
+							'not_in_audience',
+							`${outside.length} of the chosen members are not in this survey’s audience (active members${campaign.audience && campaign.audience !== 'allActive' ? ` of this ${campaign.audience}` : ''}). Choose members of the audience, or change the audience first.`
+						);
+					}
+					targets = [...new Set(body.memberIds)].map((id) => inAudience.get(id)!);
+				}
 				if (targets.length === 0) {
 					throw new HttpError(
 						409,
@@ -427,6 +440,24 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 						usedAt: null
 					});
 				}
+				// The CSV is member data (number, name, email): recorded before anything is
+				// issued or sent, and nothing is issued when the record fails ([IE1]).
+				await recordExport(deps, {
+					org,
+					user,
+					input: {
+						view: 'surveyLinks',
+						format: 'csv',
+						rows: issued.length,
+						columns: [...LINK_CSV_COLUMNS],
+						filters: JSON.stringify({
+							campaignId,
+							reissue: body.reissue === true,
+							...(body.memberIds ? { memberIds: body.memberIds.length } : {})
+						}),
+						sort: []
+					}
+				});
 				await deps.store.putSurveyLinks(records);
 				// UTF-8 with a byte-order mark, so Excel opens Persian and Chinese correctly.
 				const csv = toCsv(

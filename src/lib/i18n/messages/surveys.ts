@@ -181,6 +181,7 @@ export const surveys = defineMessages({
 		'sv.links.csv.link': 'Personal link',
 		'sv.links.csv.expiresAt': 'Expires',
 		'sv.links.csv.memberId': 'Member id',
+		'exportLog.view.surveyLinks': 'Personal survey links',
 		'sv.links.emptyAudience':
 			'No member matches this survey’s audience (active members only). Check the audience, then create the links.',
 		'sv.links.reissue': 'New links for everyone (old ones stop working)',
@@ -407,6 +408,7 @@ export const surveys = defineMessages({
 		'sv.links.csv.link': 'پیوند شخصی',
 		'sv.links.csv.expiresAt': 'پایان اعتبار',
 		'sv.links.csv.memberId': 'شناسه عضو',
+		'exportLog.view.surveyLinks': 'پیوندهای شخصی نظرسنجی',
 		'sv.links.emptyAudience':
 			'هیچ عضوی با مخاطبان این نظرسنجی (فقط اعضای فعال) جور نیست. مخاطبان را بررسی کنید و سپس پیوندها را بسازید.',
 		'sv.links.reissue': 'پیوند تازه برای همه (پیوندهای قبلی از کار می‌افتند)',
@@ -630,6 +632,7 @@ export const surveys = defineMessages({
 		'sv.links.csv.link': '专属链接',
 		'sv.links.csv.expiresAt': '截止时间',
 		'sv.links.csv.memberId': '会员标识',
+		'exportLog.view.surveyLinks': '个人调查链接',
 		'sv.links.emptyAudience':
 			'没有会员符合此调查的对象（仅限正式会员）。请检查调查对象后再生成链接。',
 		'sv.links.reissue': '为所有人重新生成（旧链接失效）',
