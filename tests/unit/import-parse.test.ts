@@ -33,6 +33,7 @@ describe('encoding detection', () => {
 		['fa-members-bom.csv', 'utf-8', 'bom'],
 		['fa-subscribers-1256.csv', 'windows-1256', 'statistics'],
 		['zh-visitors-gb18030.csv', 'gb18030', 'statistics'],
+		['de-exhibitors-1252.csv', 'windows-1252', 'statistics'],
 		['zh-visitors-utf16.txt', 'utf-16le', 'bom'],
 		['zh-visitors-utf16be-nobom.txt', 'utf-16be', 'nulPattern']
 	])('%s is %s (by %s)', (file, encoding, by) => {
@@ -42,6 +43,23 @@ describe('encoding detection', () => {
 	it('decodes Windows-1256 Persian and GB18030 Chinese to the right text', () => {
 		expect(decodeText(bytes('fa-subscribers-1256.csv')).text).toContain('فولاد سپاهان');
 		expect(decodeText(bytes('zh-visitors-gb18030.csv')).text).toContain('上海华东机械有限公司');
+	});
+
+	it('decodes Windows-1252 (Latin-1) Western text, not as GB18030 mojibake', () => {
+		const { text, detected } = decodeText(bytes('de-exhibitors-1252.csv'));
+		expect(detected.encoding).toBe('windows-1252');
+		expect(text).toContain('Müller Maschinenbau GmbH;Köln');
+		expect(text).toContain('Société Générale d’Équipement');
+		expect(text).toContain('€1.200');
+		// Two accented names alone, as the QA file had them.
+		const latin1 = new Uint8Array([
+			...new TextEncoder().encode('Name,Region\r\nM'),
+			0xfc,
+			...new TextEncoder().encode('ller Maschinenbau GmbH,K'),
+			0xf6,
+			...new TextEncoder().encode('ln\r\n')
+		]);
+		expect(decodeText(latin1).text).toContain('Müller Maschinenbau GmbH,Köln');
 	});
 
 	it('a wrong override is refused, not imported as mojibake', () => {
