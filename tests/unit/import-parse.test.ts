@@ -407,6 +407,15 @@ describe('matching', () => {
 	});
 });
 
+describe('line breaks', () => {
+	it('a one-line field is stored on one line, as the preview shows it; notes keep their lines', () => {
+		const { rows } = parseCsv('name,notes\r\n"Multi\r\nLine Co","first\nsecond"\r\n');
+		expect(prepareCell('name', rows[1][0])).toEqual({ ok: true, value: 'Multi Line Co' });
+		expect(prepareCell('region', 'Köln \n\n Mitte')).toEqual({ ok: true, value: 'Köln Mitte' });
+		expect(prepareCell('notes', rows[1][1])).toEqual({ ok: true, value: 'first\nsecond' });
+	});
+});
+
 describe('Persian letter forms', () => {
 	it('Persian text in Arabic yeh and kaf is imported in the Persian forms; Arabic names are kept', () => {
 		expect(prepareCell('name', 'شركت فولاد سپاهان')).toEqual({
