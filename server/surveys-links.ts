@@ -53,19 +53,3 @@ export class RateLimiter {
 		}
 	}
 }
-
-/** One CSV field: quoted when needed; a leading =+-@ is defused for spreadsheets. */
-export function csvField(v: string | number | null | undefined): string {
-	let s = v === null || v === undefined ? '' : String(v);
-	if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** UTF-8 CSV with a byte-order mark (so Excel opens Persian and Chinese correctly). */
-export function toCsv(
-	header: readonly string[],
-	rows: readonly (readonly (string | number | null | undefined)[])[]
-): string {
-	const lines = [header, ...rows].map((r) => r.map(csvField).join(','));
-	return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}

@@ -9,7 +9,11 @@
  * Who and when are the server's: the signed-in user and the server clock.
  */
 import { accessFor, DOC } from '../../src/lib/domain/access';
-import { exportLogInput } from '../../src/lib/domain/export';
+import {
+	exportLogInput,
+	type ExportLogEntry,
+	type ExportLogInput
+} from '../../src/lib/domain/export';
 import { HttpError, parse, readJson, send, type ApiRoute, methodNotAllowed } from '../http';
 import type { AreaDeps } from './index';
 
@@ -17,6 +21,27 @@ export function requireOwnOrg(org: string, userOrg: string): void {
 	if (org !== userOrg) {
 		throw new HttpError(404, 'not_found', 'There is no such organisation. Reload the app.');
 	}
+}
+
+/**
+ * Record one export of member data ([IE1]): who and when from the session and the
+ * server clock. Call it before the file is handed over; when it fails, no file.
+ */
+export function recordExport(
+	deps: AreaDeps,
+	opts: {
+		org: string;
+		user: { id: number; username: string; displayName?: string | null };
+		input: ExportLogInput;
+	}
+): Promise<ExportLogEntry> {
+	return deps.store.appendExportLog({
+		...opts.input,
+		org: opts.org,
+		userId: opts.user.id,
+		userName: opts.user.displayName ?? opts.user.username,
+		at: new Date().toISOString()
+	});
 }
 
 const positiveInt = (s: string | null, fallback: number | undefined) => {
@@ -45,13 +70,7 @@ export function exportsRoutes(deps: AreaDeps): ApiRoute[] {
 						);
 					}
 					const body = parse(exportLogInput, await readJson(ctx.req), 'export');
-					const entry = await deps.store.appendExportLog({
-						...body,
-						org,
-						userId: user.id,
-						userName: user.displayName ?? user.username,
-						at: new Date().toISOString()
-					});
+					const entry = await recordExport(deps, { org, user, input: body });
 					send(ctx.res, 201, { entry });
 					return;
 				}

@@ -22,6 +22,7 @@ import type { IncomingMessage } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { DOC } from '../../src/lib/domain/access';
+import { toCsv } from '../../src/lib/domain/csv';
 import { ROW_ID_PATTERN } from '../../src/lib/domain/member';
 import { printedMemberNo, readConfig } from '../../src/lib/domain/settings';
 import {
@@ -58,7 +59,8 @@ import {
 } from '../http';
 import type { Room } from '../rooms';
 import type { SurveyLinkRecord } from '../store/types';
-import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter, toCsv } from '../surveys-links';
+import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter } from '../surveys-links';
+import { recordExport } from './exports';
 import type { AreaDeps } from './index';
 
 /** Requests per token per window (reading and sending one survey needs a handful). */
@@ -389,9 +391,21 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 				const { memberNoFormat } = await deps.rooms.withRoom(`${org}/${DOC.settings}`, (room) =>
 					readConfig(room.doc.getMap<unknown>('config').toJSON())
 				);
-				const targets = body.memberIds
-					? body.memberIds.map((id) => members.get(id)).filter((m) => m !== undefined)
-					: audienceOf(campaign, members.values());
+				const audience = audienceOf(campaign, members.values());
+				let targets = audience;
+				if (body.memberIds) {
+					// A link lets a member answer: only members of the campaign's audience get one.
+					const inAudience = new Map(audience.map((m) => [m.id, m]));
+					const outside = body.memberIds.filter((id) => !inAudience.has(id));
+					if (outside.length > 0) {
+						throw new HttpError(
+							409,
+							'not_in_audience',
+							`${outside.length} of the chosen members are not in this survey’s audience (active members${campaign.audience && campaign.audience !== 'allActive' ? ` of this ${campaign.audience}` : ''}). Choose members of the audience, or change the audience first.`
+						);
+					}
+					targets = [...new Set(body.memberIds)].map((id) => inAudience.get(id)!);
+				}
 				if (targets.length === 0) {
 					throw new HttpError(
 						409,
@@ -426,18 +440,40 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 						usedAt: null
 					});
 				}
+				// The CSV is member data (number, name, email): recorded before anything is
+				// issued or sent, and nothing is issued when the record fails ([IE1]).
+				await recordExport(deps, {
+					org,
+					user,
+					input: {
+						view: 'surveyLinks',
+						format: 'csv',
+						rows: issued.length,
+						columns: [...LINK_CSV_COLUMNS],
+						filters: JSON.stringify({
+							campaignId,
+							reissue: body.reissue === true,
+							...(body.memberIds ? { memberIds: body.memberIds.length } : {})
+						}),
+						sort: []
+					}
+				});
 				await deps.store.putSurveyLinks(records);
+				// UTF-8 with a byte-order mark, so Excel opens Persian and Chinese correctly.
 				const csv = toCsv(
-					body.headers ?? [...LINK_CSV_COLUMNS],
-					issued.map(({ m, token, language }) => [
-						printedMemberNo(m, memberNoFormat),
-						m.name ?? '',
-						m.email ?? '',
-						language,
-						`${origin}/s/${token}`,
-						campaign.expiresAt ?? '',
-						m.id
-					])
+					[
+						body.headers ?? [...LINK_CSV_COLUMNS],
+						...issued.map(({ m, token, language }) => [
+							printedMemberNo(m, memberNoFormat),
+							m.name ?? '',
+							m.email ?? '',
+							language,
+							`${origin}/s/${token}`,
+							campaign.expiresAt ?? '',
+							m.id
+						])
+					],
+					{ bom: true }
 				);
 				const body_ = Buffer.from(csv, 'utf8');
 				ctx.res.writeHead(200, {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readSheet } from 'read-excel-file/node';
-import { loginContext, waitForGrid } from './fixtures';
+import { loginContext, ownServer, waitForGrid } from './fixtures';
 import { addMember, editText, search } from './members-helpers';
 import { ADMIN, USERS } from './users';
 
@@ -242,4 +242,49 @@ test('a 20,000-row CSV imports with progress, lands whole in the grid, and is un
 	await page.locator('dialog[open]').getByRole('button', { name: 'Undo the import' }).click();
 	await expect(page.getByTestId('import-notice')).toContainText('20000 rows', { timeout: 60_000 });
 	await context.close();
+});
+
+test('the done screen lists the import just made, opened straight at /members/import', async ({
+	browser
+}, testInfo) => {
+	const own = await ownServer();
+	const context = await browser.newContext({ baseURL: own.url });
+	try {
+		const file = testInfo.outputPath('multi-line.csv');
+		fs.writeFileSync(file, 'Company,City\r\n"Multi\r\nLine Co",Tabriz\r\nPlain Co,Yazd\r\n');
+		const page = await context.newPage();
+		await own.signIn(page, sara);
+		await page.goto('/members/import');
+		await expect(page.getByText('No imports yet')).toBeVisible();
+		await page.getByTestId('import-file').setInputFiles(file);
+		await expect(page.getByTestId('import-mapping')).toBeVisible();
+		await page.getByTestId('import-check').click();
+		await expect(page.getByTestId('preview')).toContainText('Multi Line Co');
+		// Every moment the done screen shows, the history must already list the import.
+		await page.evaluate(() => {
+			const w = window as unknown as { __doneWithoutHistory: boolean };
+			w.__doneWithoutHistory = false;
+			const check = () => {
+				const done = document.querySelector('[data-testid=import-done]');
+				if (done && !document.querySelector('[data-testid=import-history] tbody tr'))
+					w.__doneWithoutHistory = true;
+			};
+			new MutationObserver(check).observe(document.body, { subtree: true, childList: true });
+		});
+		await confirmImport(page);
+		await expect(page.getByTestId('import-done')).toContainText('2 added');
+		expect(
+			await page.evaluate(
+				() => (window as unknown as { __doneWithoutHistory: boolean }).__doneWithoutHistory
+			)
+		).toBe(false);
+		const row = page
+			.getByTestId('import-history')
+			.locator('tbody tr', { hasText: 'multi-line.csv' });
+		await expect(row).toBeVisible();
+		await expect(page.getByText('No imports yet')).toHaveCount(0);
+	} finally {
+		await context.close();
+		await own.close();
+	}
 });

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { adminCookie, baseURL, loginContext, loginCookie, openDoc, ownServer } from './fixtures';
 import { imeCommit, imeCompose, imeKeyDown } from './ime';
 import { USERS } from './users';
+import { answerId } from '../../src/lib/domain/survey';
 
 const SARA = USERS[0];
 const SHOTS = 'test-results/screenshots';
@@ -420,4 +421,96 @@ test('Persian: complaints’ satisfaction by quarter is labelled in Solar Hijri 
 	await expect(table).not.toContainText('۲۰۲۵');
 	surveys.close();
 	await context.close();
+});
+
+test('deleting an answered question or option asks first, naming how many answers it hides', async ({
+	browser
+}) => {
+	const own = await ownServer();
+	const context = await browser.newContext({ baseURL: own.url });
+	try {
+		const c = 'delCampaign00001';
+		const q = { pick: 'delQuestionPick1', note: 'delQuestionNote1', rate: 'delQuestionRate1' };
+		const opt = { yes: 'delOptionYes0001', no: 'delOptionNo00001' };
+		const m = ['delMemberA000001', 'delMemberB000001', 'delMemberC000001'];
+		for (const [i, id] of m.entries())
+			await own.setRow('registry', 'members', id, { name: `Member ${i}`, status: 'active' });
+		await own.setRow('surveys', 'campaigns', c, {
+			title_en: 'Export plans',
+			languages: 'en',
+			audience: 'allActive',
+			status: 'open'
+		});
+		await own.setRow('surveys', 'questions', q.pick, {
+			campaignId: c,
+			kind: 'single',
+			order: 1,
+			text_en: 'Do you export?'
+		});
+		await own.setRow('surveys', 'options', opt.yes, {
+			questionId: q.pick,
+			order: 1,
+			label_en: 'Yes'
+		});
+		await own.setRow('surveys', 'options', opt.no, {
+			questionId: q.pick,
+			order: 2,
+			label_en: 'No'
+		});
+		await own.setRow('surveys', 'questions', q.note, {
+			campaignId: c,
+			kind: 'text',
+			order: 2,
+			text_en: 'What do you need?'
+		});
+		await own.setRow('surveys', 'questions', q.rate, {
+			campaignId: c,
+			kind: 'rating',
+			order: 3,
+			text_en: 'How satisfied are you?'
+		});
+		const answers: [string, string, string][] = [
+			[m[0], q.pick, opt.yes],
+			[m[1], q.pick, opt.yes],
+			[m[2], q.pick, opt.no],
+			[m[0], q.note, 'Fairs abroad'],
+			[m[2], q.note, 'Training']
+		];
+		for (const [member, question, value] of answers)
+			await own.setRow('surveys', 'answers', answerId(c, member, question), {
+				campaignId: c,
+				memberId: member,
+				questionId: question,
+				value
+			});
+
+		const page = await context.newPage();
+		await own.signIn(page, SARA);
+		await page.goto(`/surveys/${c}#builder`);
+		const questions = page.getByTestId('question');
+		await expect(questions).toHaveCount(3);
+		const dialog = page.locator('dialog[open]');
+
+		// The option two members chose: asked, and kept on "Keep it".
+		await questions.nth(0).getByTestId('delete-option').first().click();
+		await expect(dialog).toContainText('Delete this option?');
+		await expect(dialog).toContainText('2 members chose this option');
+		await dialog.getByRole('button', { name: 'Keep it' }).click();
+		await expect(dialog).toHaveCount(0);
+		await expect(questions.nth(0).getByTestId('option')).toHaveCount(2);
+
+		// The text question two members answered: asked, then deleted.
+		await questions.nth(1).getByTestId('delete-question').click();
+		await expect(dialog).toContainText('2 members have answered this question');
+		await dialog.getByRole('button', { name: 'Delete' }).click();
+		await expect(questions).toHaveCount(2);
+
+		// The question nobody answered goes at once.
+		await questions.nth(1).getByTestId('delete-question').click();
+		await expect(questions).toHaveCount(1);
+		await expect(dialog).toHaveCount(0);
+	} finally {
+		await context.close();
+		await own.close();
+	}
 });

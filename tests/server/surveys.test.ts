@@ -24,6 +24,7 @@ const SURVEYS = 'default/surveys';
 let server: TestServer;
 let staffCookie: string;
 let boardCookie: string;
+let adminCookie: string;
 
 const members = {
 	ava: newRowId(),
@@ -136,6 +137,7 @@ async function issue(campaign: string, body: Record<string, unknown> = {}) {
 beforeAll(async () => {
 	server = await startTestServer();
 	const admin = await loginAdmin(server);
+	adminCookie = admin;
 	staffCookie = (await createUser(server, admin, ['staff'])).cookie;
 	boardCookie = (await createUser(server, admin, ['board'])).cookie;
 	await asServer('default/registry', (doc) => {
@@ -208,6 +210,50 @@ describe('survey links: issuing', () => {
 			cookie: staffCookie
 		});
 		expect(other.status).toBe(404);
+	});
+});
+
+describe('survey links: the CSV is a recorded export, for the audience only', () => {
+	const exportLog = async () =>
+		(await api(server, 'GET', '/api/default/exports', { cookie: adminCookie })).body.entries as {
+			view: string;
+			rows: number;
+			format: string;
+			filters: string;
+			userName: string;
+		}[];
+
+	it('[IE1] issuing links records an export of member data before the CSV is sent', async () => {
+		const s = await makeCampaign();
+		const before = (await exportLog()).length;
+		const r = await issue(s.campaign);
+		expect(r.tokens.size).toBe(3);
+		const log = await exportLog();
+		expect(log).toHaveLength(before + 1);
+		expect(log[0]).toMatchObject({ view: 'surveyLinks', format: 'csv', rows: 3 });
+		expect(JSON.parse(log[0].filters)).toMatchObject({ campaignId: s.campaign });
+	});
+
+	it('[SV4] links go only to members of the audience: others are refused, nothing issued', async () => {
+		const s = await makeCampaign({ audience: 'region', audienceValue: 'Tehran' });
+		const before = (await exportLog()).length;
+		// Gone Ltd has resigned; Ava is active but not in Tehran.
+		for (const memberIds of [[members.bo, members.gone], [members.ava]]) {
+			const r = await api(server, 'POST', `/api/surveys/default/campaigns/${s.campaign}/links`, {
+				cookie: staffCookie,
+				body: { memberIds }
+			});
+			expect(r.status).toBe(409);
+			expect(r.body.error.code).toBe('not_in_audience');
+			expect(r.body.error.message).toContain('not in this survey’s audience');
+		}
+		const list = await api(server, 'GET', `/api/surveys/default/campaigns/${s.campaign}/links`, {
+			cookie: staffCookie
+		});
+		expect(list.body.links).toEqual([]);
+		expect(await exportLog()).toHaveLength(before);
+		const ok = await issue(s.campaign, { memberIds: [members.bo] });
+		expect([...ok.tokens.keys()]).toEqual([members.bo]);
 	});
 });
 

@@ -26,9 +26,9 @@ import {
 	lapseCandidates,
 	renderTemplate,
 	selectDebtors,
-	toCsv,
 	unknownFields
 } from '../../src/lib/domain/ledger-collection';
+import { toCsv } from '../../src/lib/domain/csv';
 import { readWholeNumber } from '../../src/lib/domain/text';
 import { liveMemberId } from '../../src/lib/domain/merge';
 
@@ -507,11 +507,14 @@ describe('reminder templates and CSV', () => {
 	});
 	it('CSV: UTF-8 BOM, quoting, CRLF, formula injection neutralised', () => {
 		expect(
-			toCsv([
-				['a', 'b,c'],
-				['"q"', '=SUM(A1)'],
-				['شرکت', '会员']
-			])
+			toCsv(
+				[
+					['a', 'b,c'],
+					['"q"', '=SUM(A1)'],
+					['شرکت', '会员']
+				],
+				{ bom: true }
+			)
 		).toBe('\uFEFFa,"b,c"\r\n"""q""",\'=SUM(A1)\r\nشرکت,会员\r\n');
 	});
 });

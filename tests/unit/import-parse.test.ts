@@ -33,6 +33,7 @@ describe('encoding detection', () => {
 		['fa-members-bom.csv', 'utf-8', 'bom'],
 		['fa-subscribers-1256.csv', 'windows-1256', 'statistics'],
 		['zh-visitors-gb18030.csv', 'gb18030', 'statistics'],
+		['de-exhibitors-1252.csv', 'windows-1252', 'statistics'],
 		['zh-visitors-utf16.txt', 'utf-16le', 'bom'],
 		['zh-visitors-utf16be-nobom.txt', 'utf-16be', 'nulPattern']
 	])('%s is %s (by %s)', (file, encoding, by) => {
@@ -42,6 +43,23 @@ describe('encoding detection', () => {
 	it('decodes Windows-1256 Persian and GB18030 Chinese to the right text', () => {
 		expect(decodeText(bytes('fa-subscribers-1256.csv')).text).toContain('فولاد سپاهان');
 		expect(decodeText(bytes('zh-visitors-gb18030.csv')).text).toContain('上海华东机械有限公司');
+	});
+
+	it('decodes Windows-1252 (Latin-1) Western text, not as GB18030 mojibake', () => {
+		const { text, detected } = decodeText(bytes('de-exhibitors-1252.csv'));
+		expect(detected.encoding).toBe('windows-1252');
+		expect(text).toContain('Müller Maschinenbau GmbH;Köln');
+		expect(text).toContain('Société Générale d’Équipement');
+		expect(text).toContain('€1.200');
+		// Two accented names alone, as the QA file had them.
+		const latin1 = new Uint8Array([
+			...new TextEncoder().encode('Name,Region\r\nM'),
+			0xfc,
+			...new TextEncoder().encode('ller Maschinenbau GmbH,K'),
+			0xf6,
+			...new TextEncoder().encode('ln\r\n')
+		]);
+		expect(decodeText(latin1).text).toContain('Müller Maschinenbau GmbH,Köln');
 	});
 
 	it('a wrong override is refused, not imported as mojibake', () => {
@@ -89,6 +107,27 @@ describe('CSV', () => {
 		expect(csv).toBe('\ufeffname,phone\r\n"\'=HYPERLINK(""x"")",+98 21 1234\r\n"a,b",\r\n');
 		expect(neutraliseFormula('-1')).toBe('-1');
 		expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
+	});
+
+	it('neutralises every cell starting with = + - @ tab or CR but a bare number or phone', () => {
+		for (const hostile of [
+			"+1+cmd|' /C calc'!A0",
+			'-1+HYPERLINK("http://evil.example","y")',
+			"+(1)+cmd|'/c calc'!A0",
+			'-.5+A1',
+			"-2+3+cmd|' /C calc'!A0",
+			'+98 21 5555+A1',
+			'-1 ',
+			'+1e3',
+			'-',
+			'\t=1+1',
+			'\r=1+1'
+		])
+			expect(neutraliseFormula(hostile)).toBe(`'${hostile}`);
+		for (const plain of ['-1', '+3', '-12.5', '-.5', '+98 21 5555 1234', '+989121234567', 'a=b'])
+			expect(neutraliseFormula(plain)).toBe(plain);
+		// Numbers written as numbers are never touched; the report and ledger CSVs use the same.
+		expect(toCsv([[-5, '-5+A1']])).toBe("-5,'-5+A1\r\n");
 	});
 });
 
@@ -365,6 +404,15 @@ describe('matching', () => {
 		});
 		expect(index.find({ name: 'a co' })).toHaveLength(1);
 		expect(row.action).toBe('skip');
+	});
+});
+
+describe('line breaks', () => {
+	it('a one-line field is stored on one line, as the preview shows it; notes keep their lines', () => {
+		const { rows } = parseCsv('name,notes\r\n"Multi\r\nLine Co","first\nsecond"\r\n');
+		expect(prepareCell('name', rows[1][0])).toEqual({ ok: true, value: 'Multi Line Co' });
+		expect(prepareCell('region', 'Köln \n\n Mitte')).toEqual({ ok: true, value: 'Köln Mitte' });
+		expect(prepareCell('notes', rows[1][1])).toEqual({ ok: true, value: 'first\nsecond' });
 	});
 });
 

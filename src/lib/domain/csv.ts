@@ -125,14 +125,32 @@ function quoteField(value: string, delimiter: string): string {
 }
 
 /**
- * A spreadsheet would run a cell starting with `=`, `@`, or `+`/`-` followed by
- * something other than a number, as a formula (CSV injection). Such text gets a
- * leading apostrophe, which Excel and LibreOffice show as plain text. Phone
- * numbers like `+98 21 …` and negative numbers stay as they are.
+ * A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or CR
+ * before one of them) as a formula: CSV injection. Names and notes come from outside
+ * (imported exhibitor lists), so every such cell gets a leading apostrophe, which
+ * Excel and LibreOffice show as plain text. Only a cell that is exactly a number
+ * (`-12.5`, `+3`) or a phone number of digits and single spaces (`+98 21 5555 1234`)
+ * keeps its sign: without letters, brackets or operators it cannot call anything.
  */
 export function neutraliseFormula(value: string): string {
-	if (/^[=@\t\r]/.test(value) || /^[+-](?![\d\s(.])/.test(value)) return `'${value}`;
-	return value;
+	if (!/^[=+\-@\t\r]/.test(value)) return value;
+	if (/^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$/.test(value) || /^\+\d+(?: \d+)*$/.test(value)) return value;
+	return `'${value}`;
+}
+
+/**
+ * One CSV field, as every CSV the app writes has it: formulas neutralised, quoted
+ * when it holds the delimiter, a quote, a line break or edge spaces.
+ */
+export function csvField(
+	value: string | number | null | undefined,
+	delimiter: string = ','
+): string {
+	if (value === null || value === undefined) return '';
+	return quoteField(
+		typeof value === 'number' ? String(value) : neutraliseFormula(value),
+		delimiter
+	);
 }
 
 export function toCsv(
@@ -140,16 +158,6 @@ export function toCsv(
 	opts: { delimiter?: string; bom?: boolean } = {}
 ): string {
 	const d = opts.delimiter ?? ',';
-	const body = rows
-		.map((r) =>
-			r
-				.map((v) =>
-					v === null || v === undefined
-						? ''
-						: quoteField(typeof v === 'number' ? String(v) : neutraliseFormula(v), d)
-				)
-				.join(d)
-		)
-		.join('\r\n');
+	const body = rows.map((r) => r.map((v) => csvField(v, d)).join(d)).join('\r\n');
 	return (opts.bom ? '\ufeff' : '') + body + (rows.length > 0 ? '\r\n' : '');
 }

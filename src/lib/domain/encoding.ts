@@ -1,15 +1,17 @@
 /**
  * Which text encoding a file's bytes are in, for CSV import. Offices send
  * spreadsheets saved by Excel on Windows in the local code page (GB18030/GBK in
- * China, Windows-1256 in Iran), UTF-16 ("Unicode text") or UTF-8 with or without
- * a byte-order mark. Order of evidence:
+ * China, Windows-1256 in Iran, Windows-1252 in Western Europe and the Americas),
+ * UTF-16 ("Unicode text") or UTF-8 with or without a byte-order mark. Order of evidence:
  *  1. a byte-order mark decides;
  *  2. NUL bytes on one side of most byte pairs mean UTF-16 without a mark;
  *  3. bytes that are valid UTF-8 (and not plain ASCII by accident) are UTF-8;
- *  4. otherwise byte statistics choose between GB18030 and Windows-1256: GBK text
- *     is made of byte pairs (lead 0x81-0xFE, trail 0x40-0xFE), mostly from the
- *     common GB2312 block; Persian in 1256 has single high bytes next to spaces
- *     and ASCII, which break that pairing.
+ *  4. otherwise byte statistics choose between GB18030, Windows-1252 and
+ *     Windows-1256: GBK text is made of byte pairs (lead 0x81-0xFE, trail
+ *     0x40-0xFE), mostly from the common GB2312 block; Western text in 1252 has its
+ *     accented letters alone between ASCII letters (Müller, Köln, São); Persian in
+ *     1256 has runs of high bytes (its words) next to spaces and ASCII, which break
+ *     the GBK pairing.
  * The person can always override the guess; decoding with the `fatal` flag tells
  * them when the chosen encoding does not fit.
  */
@@ -19,6 +21,7 @@ export const TEXT_ENCODING = {
 	utf16le: 'utf-16le',
 	utf16be: 'utf-16be',
 	gb18030: 'gb18030',
+	windows1252: 'windows-1252',
 	windows1256: 'windows-1256'
 } as const;
 export type TextEncoding = (typeof TEXT_ENCODING)[keyof typeof TEXT_ENCODING];
@@ -91,11 +94,15 @@ export interface ByteStats {
 	gbCommon: number;
 	/** High bytes that cannot start or end a GBK character where they stand. */
 	gbBroken: number;
+	/** High bytes with an ASCII byte (or the file's edge) on both sides. */
+	lone: number;
 }
 
 export function byteStats(b: Uint8Array): ByteStats {
 	const n = Math.min(b.length, SAMPLE);
-	const s: ByteStats = { highBytes: 0, gbPairs: 0, gbCommon: 0, gbBroken: 0 };
+	const s: ByteStats = { highBytes: 0, gbPairs: 0, gbCommon: 0, gbBroken: 0, lone: 0 };
+	for (let i = 0; i < n; i++)
+		if (b[i] >= 0x80 && !(b[i - 1] >= 0x80) && !(b[i + 1] >= 0x80)) s.lone++;
 	for (let i = 0; i < n; i++) {
 		const x = b[i];
 		if (x < 0x80) continue;
@@ -143,6 +150,10 @@ export function detectEncoding(bytes: Uint8Array): DetectedEncoding {
 	const s = byteStats(bytes);
 	if (s.gbPairs > 0 && s.gbBroken <= s.gbPairs * 0.01 && s.gbCommon >= s.gbPairs * 0.5)
 		return { encoding: 'gb18030', bomLength: 0, by: 'statistics' };
+	// Chinese never has a lone high byte; Persian words are runs of them (only a few
+	// one-letter words such as و stand alone); Western accents mostly stand alone.
+	if (s.lone >= s.highBytes * 0.6)
+		return { encoding: 'windows-1252', bomLength: 0, by: 'statistics' };
 	if (s.gbBroken > 0) return { encoding: 'windows-1256', bomLength: 0, by: 'statistics' };
 	return { encoding: 'gb18030', bomLength: 0, by: 'fallback' };
 }
@@ -172,7 +183,7 @@ export function decodeText(
 		? { encoding, bomLength, by: auto.encoding === encoding ? auto.by : 'fallback' }
 		: auto;
 	// Single-byte code pages map every byte; only the multi-byte ones can fail.
-	const fatal = encoding !== 'windows-1256';
+	const fatal = encoding !== 'windows-1256' && encoding !== 'windows-1252';
 	let text: string;
 	try {
 		text = new TextDecoder(encoding, { fatal, ignoreBOM: true }).decode(bytes.subarray(bomLength));
@@ -181,7 +192,22 @@ export function decodeText(
 	}
 	if (text.includes('\u0000')) throw new DecodeError(encoding);
 	if (encoding === 'windows-1256') text = persianLetterForms(text);
+	if (encoding === 'windows-1252') text = cp1252Punctuation(text);
 	return { text, detected };
+}
+
+/** Windows-1252's 0x80-0x9F: the euro sign, curly quotes, dashes... (five bytes unused). */
+const CP1252_80_9F =
+	'\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+	'\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Some runtimes (Node's small-ICU builds) decode the `windows-1252` label as
+ * ISO-8859-1, which leaves 0x80-0x9F as control characters; browsers map them as the
+ * Encoding Standard says. Mapping them here gives the same text everywhere.
+ */
+function cp1252Punctuation(text: string): string {
+	return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80]);
 }
 
 /**

@@ -98,19 +98,6 @@ export function renderTemplate(
 	return fillPlaceholders(template, MERGE_FIELDS, values);
 }
 
-/** One CSV cell: quoted when it has a comma, quote, or line break; quotes doubled. */
-function csvCell(v: string | number): string {
-	const s = String(v);
-	// A leading = + - @ would run as a formula in a spreadsheet: neutralise it.
-	const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** CSV for Excel and mail tools: UTF-8 with BOM, CRLF line ends. */
-export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
-	return '\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
 export interface LapseCandidate {
 	memberId: string;
 	oldestDate: string;

@@ -6,6 +6,7 @@
  * answers it over the API to roles that may read the registry.
  */
 import { z } from 'zod';
+import { csvField } from './csv';
 import { MEMBER_STATUS } from './member';
 import { basicInfoOf, contactOwners } from './report-members';
 import { dayOf, type HistoryEvent, type Period, type Row } from './report';
@@ -136,12 +137,9 @@ export function buildChangeList(opts: {
 
 const CSV_FIELDS = ['day', 'kind', 'memberNo', 'name', 'field', 'old', 'value'] as const;
 
-function csvCell(v: unknown): string {
-	const s = v === null || v === undefined ? '' : String(v);
-	// A leading = + - @ would be run as a formula by spreadsheet programs.
-	const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+/** A stored value as one field (numbers stay numbers, formulas neutralised: csv.ts). */
+const csvCell = (v: unknown): string =>
+	csvField(v === null || v === undefined || typeof v === 'number' ? v : String(v));
 
 /**
  * The change list as CSV with a UTF-8 byte order mark (so Excel reads Persian and

@@ -70,6 +70,24 @@ export function campaignResults(opts: {
 }
 
 /**
+ * How many answers a deletion would hide: the answers to `questionId`, or with
+ * `optionId` only those that chose that option (single or multiple choice). The
+ * answer rows stay in the doc, but results and responses no longer show them.
+ */
+export function answersAffected(opts: {
+	answers: readonly Answer[];
+	questionId: string;
+	optionId?: string;
+}): number {
+	let n = 0;
+	for (const a of opts.answers) {
+		if (a.questionId !== opts.questionId || a.value === undefined || a.value === '') continue;
+		if (opts.optionId === undefined || String(a.value).split(',').includes(opts.optionId)) n++;
+	}
+	return n;
+}
+
+/**
  * The members who have answered the campaign: at least one answer that the results
  * count. The one definition for the results, the responses tab and the campaign list
  * (a response row without any such answer is not an answer).

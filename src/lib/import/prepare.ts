@@ -9,6 +9,7 @@
  *  - dates in the Persian calendar (a year below 1700 is Solar Hijri: 1403/02/15),
  *    `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY年M月D日`, and Excel date cells (already ISO);
  *  - web addresses without a scheme (`www.example.com` gets `https://`);
+ *  - line breaks inside one-line fields (a name typed on two lines in Excel) as a space;
  *  - Persian text in Arabic letter forms (ي ك, as Arabic keyboards and old files
  *    write them) in the forms the registry holds (ی ک), so an update does not
  *    overwrite a correct spelling with a look-alike; Arabic text is left alone.
@@ -99,7 +100,11 @@ export function cellPreparer(settings: SettingsChoices = {}): PrepareCell {
 			if (iso) v = iso;
 		} else if (spec?.kind === 'url' && /^www\./i.test(v)) {
 			v = `https://${v}`;
-		} else if (spec?.kind === 'text' || spec?.kind === 'longText') {
+		} else if (spec?.kind === 'text') {
+			// One-line fields (a name, a city): a line break inside a quoted cell is a space,
+			// as the preview and the grid show it; long texts (notes) keep their lines.
+			v = persianLetterForms(v.replace(/\s*[\r\n]+\s*/g, ' '));
+		} else if (spec?.kind === 'longText') {
 			v = persianLetterForms(v);
 		}
 		const r = prepareFieldInput(field, v);

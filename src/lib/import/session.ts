@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { toCsv } from '$lib/domain/csv';
 import { IMPORTABLE_FIELDS, shapeKey, type ImportableField } from '$lib/domain/headers';
-import type { ImportStart, Mapping } from '$lib/domain/import';
+import {
+	importFields,
+	type ImportRecord,
+	type ImportStart,
+	type Mapping
+} from '$lib/domain/import';
 import { getSetting, setSetting } from '$lib/local/db';
 import type { PlannedRow } from './check';
 
@@ -60,8 +65,15 @@ async function post(url: string, body?: unknown): Promise<unknown> {
 	return json;
 }
 
-export const registerImport = (org: string, body: ImportStart) =>
-	post(`/api/${encodeURIComponent(org)}/imports`, body);
+const registered = z.object({
+	import: z.object(importFields).partial().extend({ id: z.string() })
+});
+
+/** Register an import; the server's record of it (who, when), as the page lists it. */
+export async function registerImport(org: string, body: ImportStart): Promise<ImportRecord> {
+	const r = registered.safeParse(await post(`/api/${encodeURIComponent(org)}/imports`, body));
+	return r.success ? r.data.import : { id: body.id, fileName: body.fileName };
+}
 
 export const markImport = (org: string, id: string, what: 'done' | 'undone') =>
 	post(`/api/${encodeURIComponent(org)}/imports/${encodeURIComponent(id)}/${what}`);

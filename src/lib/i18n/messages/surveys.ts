@@ -64,6 +64,18 @@ export const surveys = defineMessages({
 		'sv.optionLabel': 'Option',
 		'sv.addOption': 'Add option',
 		'sv.deleteOption': 'Delete option',
+		'sv.delete.questionTitle': 'Delete this question?',
+		'sv.delete.optionTitle': 'Delete this option?',
+		'sv.delete.questionBody':
+			'{count} members have answered this question. Their answers will no longer show in the results, the responses or the members’ files.',
+		'sv.delete.questionBody_one':
+			'1 member has answered this question. The answer will no longer show in the results, the responses or the member’s file.',
+		'sv.delete.optionBody':
+			'{count} members chose this option. Their choice will no longer show in the results, the responses or the members’ files.',
+		'sv.delete.optionBody_one':
+			'1 member chose this option. The choice will no longer show in the results, the responses or the member’s file.',
+		'sv.delete.confirm': 'Delete',
+		'sv.delete.cancel': 'Keep it',
 		'sv.error.noOptions': 'Add at least one option, or members cannot answer.',
 		'sv.addQuestion': 'Add question',
 		'sv.error.invalid': 'That value is not valid here; it was not saved. Check it and try again.',
@@ -181,6 +193,7 @@ export const surveys = defineMessages({
 		'sv.links.csv.link': 'Personal link',
 		'sv.links.csv.expiresAt': 'Expires',
 		'sv.links.csv.memberId': 'Member id',
+		'exportLog.view.surveyLinks': 'Personal survey links',
 		'sv.links.emptyAudience':
 			'No member matches this survey’s audience (active members only). Check the audience, then create the links.',
 		'sv.links.reissue': 'New links for everyone (old ones stop working)',
@@ -290,6 +303,18 @@ export const surveys = defineMessages({
 		'sv.optionLabel': 'گزینه',
 		'sv.addOption': 'افزودن گزینه',
 		'sv.deleteOption': 'حذف گزینه',
+		'sv.delete.questionTitle': 'این پرسش حذف شود؟',
+		'sv.delete.optionTitle': 'این گزینه حذف شود؟',
+		'sv.delete.questionBody':
+			'{count} عضو به این پرسش پاسخ داده‌اند. پاسخ‌هایشان دیگر در نتایج، پاسخ‌ها و پرونده‌ی اعضا دیده نمی‌شود.',
+		'sv.delete.questionBody_one':
+			'۱ عضو به این پرسش پاسخ داده است. پاسخش دیگر در نتایج، پاسخ‌ها و پرونده‌ی عضو دیده نمی‌شود.',
+		'sv.delete.optionBody':
+			'{count} عضو این گزینه را برگزیده‌اند. انتخابشان دیگر در نتایج، پاسخ‌ها و پرونده‌ی اعضا دیده نمی‌شود.',
+		'sv.delete.optionBody_one':
+			'۱ عضو این گزینه را برگزیده است. انتخابش دیگر در نتایج، پاسخ‌ها و پرونده‌ی عضو دیده نمی‌شود.',
+		'sv.delete.confirm': 'حذف',
+		'sv.delete.cancel': 'نگه‌داشتن',
 		'sv.error.noOptions': 'دست‌کم یک گزینه بیفزایید؛ وگرنه اعضا نمی‌توانند پاسخ دهند.',
 		'sv.addQuestion': 'افزودن پرسش',
 		'sv.error.invalid': 'این مقدار این‌جا معتبر نیست و ذخیره نشد. آن را بررسی و دوباره وارد کنید.',
@@ -407,6 +432,7 @@ export const surveys = defineMessages({
 		'sv.links.csv.link': 'پیوند شخصی',
 		'sv.links.csv.expiresAt': 'پایان اعتبار',
 		'sv.links.csv.memberId': 'شناسه عضو',
+		'exportLog.view.surveyLinks': 'پیوندهای شخصی نظرسنجی',
 		'sv.links.emptyAudience':
 			'هیچ عضوی با مخاطبان این نظرسنجی (فقط اعضای فعال) جور نیست. مخاطبان را بررسی کنید و سپس پیوندها را بسازید.',
 		'sv.links.reissue': 'پیوند تازه برای همه (پیوندهای قبلی از کار می‌افتند)',
@@ -515,6 +541,18 @@ export const surveys = defineMessages({
 		'sv.optionLabel': '选项',
 		'sv.addOption': '添加选项',
 		'sv.deleteOption': '删除选项',
+		'sv.delete.questionTitle': '删除这个问题？',
+		'sv.delete.optionTitle': '删除这个选项？',
+		'sv.delete.questionBody':
+			'已有 {count} 位会员回答了这个问题。删除后，他们的回答将不再显示在结果、答卷和会员档案中。',
+		'sv.delete.questionBody_one':
+			'已有 1 位会员回答了这个问题。删除后，其回答将不再显示在结果、答卷和会员档案中。',
+		'sv.delete.optionBody':
+			'已有 {count} 位会员选择了这个选项。删除后，他们的选择将不再显示在结果、答卷和会员档案中。',
+		'sv.delete.optionBody_one':
+			'已有 1 位会员选择了这个选项。删除后，其选择将不再显示在结果、答卷和会员档案中。',
+		'sv.delete.confirm': '删除',
+		'sv.delete.cancel': '保留',
 		'sv.error.noOptions': '请至少添加一个选项，否则会员无法回答。',
 		'sv.addQuestion': '添加问题',
 		'sv.error.invalid': '该值在此无效，未保存。请检查后重试。',
@@ -630,6 +668,7 @@ export const surveys = defineMessages({
 		'sv.links.csv.link': '专属链接',
 		'sv.links.csv.expiresAt': '截止时间',
 		'sv.links.csv.memberId': '会员标识',
+		'exportLog.view.surveyLinks': '个人调查链接',
 		'sv.links.emptyAudience':
 			'没有会员符合此调查的对象（仅限正式会员）。请检查调查对象后再生成链接。',
 		'sv.links.reissue': '为所有人重新生成（旧链接失效）',
