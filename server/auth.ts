@@ -174,6 +174,18 @@ export class Auth {
 		}
 		return { user, session };
 	}
+
+	/**
+	 * Whether a session (by its token's hash) is still in force: stored, unexpired, its
+	 * user enabled. An open sync connection asks this now and then [A9]; it does not
+	 * extend the session (only a request that carries the cookie does).
+	 */
+	async sessionActive(tokenHash: string): Promise<boolean> {
+		const session = await this.store.getValidSession(tokenHash, this.now());
+		if (!session) return false;
+		const user = await this.store.getUserById(session.userId);
+		return !!user && !user.disabled;
+	}
 }
 
 /**

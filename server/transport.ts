@@ -12,7 +12,7 @@
  *   answered with permission-denied [RO1]. Anything undecodable closes the connection
  *   with Malformed [M1]; a message over MAX_MESSAGE_BYTES closes it with TooLarge [M2].
  *   Every 30 s each connection is pinged; one that did not answer the last ping is
- *   terminated [M3].
+ *   terminated [M3]; one whose session expired or was deleted is closed 4401 [A9].
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -136,6 +136,7 @@ function permissionDenied(reason: string): Uint8Array {
 	return encoding.toUint8Array(enc);
 }
 
+const SESSION_ENDED = 'Your session has ended; sign in again.';
 const VIEW_ONLY = 'You can view this document but not change it.';
 const NOT_WRITABLE = 'This document cannot be changed from the app yet.';
 
@@ -412,6 +413,8 @@ export class Transport {
 	 * last ping is terminated. Each connection keeps its own clock: one sweep over every
 	 * connection at once wrote hundreds of pings in one turn of the event loop (and had
 	 * the pongs all come back together), a stall for everyone else every 30 s.
+	 * On the same clock the connection's session is checked: one that expired or was
+	 * deleted since the upgrade closes the connection with 4401 [A9], as signing out does.
 	 */
 	private keepAlive(conn: Connection): () => void {
 		const timer = setInterval(() => {
@@ -425,6 +428,12 @@ export class Transport {
 			} catch {
 				conn.ws.terminate();
 			}
+			this.opts.auth.sessionActive(conn.sessionHash).then(
+				(active) => {
+					if (!active) conn.close(CLOSE.Unauthorized, SESSION_ENDED);
+				},
+				(err) => console.error('Guildhall: could not check a connection’s session', err)
+			);
 		}, this.opts.pingIntervalMs ?? 30_000);
 		timer.unref?.();
 		return () => clearInterval(timer);
