@@ -31,7 +31,7 @@ import {
 } from '../src/lib/domain/protocol';
 import type { Auth } from './auth';
 import { originAllowed } from './origin';
-import type { Peer, Room, Rooms } from './rooms';
+import type { Peer, PresenceIdentity, Room, Rooms } from './rooms';
 
 /** ws closes an oversized message with 1009; our clients expect the named code. */
 class GuildhallSocket extends WebSocket {
@@ -101,7 +101,8 @@ export class Connection implements Peer {
 		readonly userId: number,
 		readonly sessionHash: string,
 		readonly roomName: string,
-		readonly access: Access
+		readonly access: Access,
+		readonly presence: PresenceIdentity
 	) {}
 
 	/**
@@ -296,8 +297,10 @@ export class Transport {
 					ws.close(CLOSE.ProtocolMismatch, 'This app is out of date; reload the page.');
 					return;
 				}
+				const { id, username, displayName } = authd.user;
+				const presence = { id, username, name: displayName || username };
 				this.onConnection(
-					new Connection(ws, socket, authd.user.id, authd.session.tokenHash, roomName, access)
+					new Connection(ws, socket, id, authd.session.tokenHash, roomName, access, presence)
 				);
 			});
 		} catch (err) {
