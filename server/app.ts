@@ -11,6 +11,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { Auth, hashPassword, LoginLimiter, randomPassword } from './auth';
+import { clientAddressResolver } from './client-address';
 import type { Config } from './config';
 import { areaRoutes } from './api';
 import { Api } from './http';
@@ -156,6 +157,7 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 		limiter: new LoginLimiter(),
 		transport,
 		origin: config.origin,
+		clientAddress: clientAddressResolver(config.trustProxy),
 		routes: areaRoutes({ config, store, rooms, transport, reports })
 	});
 	const sweep = setInterval(

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import argon2 from 'argon2';
 import { SESSION_COOKIE } from '../src/lib/domain/protocol';
 import type { SessionUser } from '../src/lib/domain/access';
+import { RateLimiter } from './rate-limit';
 import type { SessionRecord, Store, UserRecord } from './store/types';
 
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -174,53 +175,66 @@ export class Auth {
 		}
 		return { user, session };
 	}
+
+	/**
+	 * Whether a session (by its token's hash) is still in force: stored, unexpired, its
+	 * user enabled. An open sync connection asks this now and then [A9]; it does not
+	 * extend the session (only a request that carries the cookie does).
+	 */
+	async sessionActive(tokenHash: string): Promise<boolean> {
+		const session = await this.store.getValidSession(tokenHash, this.now());
+		if (!session) return false;
+		const user = await this.store.getUserById(session.userId);
+		return !!user && !user.disabled;
+	}
 }
 
 /**
- * Failed logins per username + client address, in memory: 10 failures in 10 minutes
- * lock that pair out until the oldest failure ages out. Per pair, so one attacker
- * cannot lock a user out from everywhere.
+ * Failed logins, in memory, counted twice over 10 minutes:
+ * - per username + client address: 10 failures lock that pair out until the oldest
+ *   failure ages out. Someone guessing from one address does not lock the user out
+ *   from everywhere else ([AU1]; behind a proxy, see TRUST_PROXY for the address);
+ * - per username over all addresses: a far higher cap (100), against guessing spread
+ *   over many addresses. A success clears only its own pair.
+ * Both tables are bounded without letting a spray of usernames or addresses reset a
+ * counter (rate-limit.ts).
  */
 export class LoginLimiter {
-	private readonly failures = new Map<string, number[]>();
+	private readonly pairs: RateLimiter;
+	private readonly users: RateLimiter;
 
 	constructor(
-		private readonly max = 10,
-		private readonly windowMs = 10 * 60 * 1000,
-		private readonly now: () => number = Date.now
-	) {}
-
-	private key(username: string, ip: string): string {
-		return `${username.trim().toLowerCase()}\u0000${ip}`;
+		max = 10,
+		windowMs = 10 * 60 * 1000,
+		now: () => number = Date.now,
+		perUsernameMax = 100
+	) {
+		this.pairs = new RateLimiter(max, windowMs, now);
+		this.users = new RateLimiter(perUsernameMax, windowMs, now);
 	}
 
-	private recent(key: string): number[] {
-		const cutoff = this.now() - this.windowMs;
-		const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-		if (list.length === 0) this.failures.delete(key);
-		else this.failures.set(key, list);
-		return list;
+	private static user(username: string): string {
+		return username.trim().toLowerCase();
+	}
+
+	private static pair(username: string, ip: string): string {
+		return `${LoginLimiter.user(username)}\u0000${ip}`;
 	}
 
 	/** Milliseconds until another attempt is allowed; 0 when allowed now. */
 	retryAfterMs(username: string, ip: string): number {
-		const list = this.recent(this.key(username, ip));
-		return list.length < this.max ? 0 : list[0] + this.windowMs - this.now();
+		return Math.max(
+			this.pairs.retryAfterMs(LoginLimiter.pair(username, ip)),
+			this.users.retryAfterMs(LoginLimiter.user(username))
+		);
 	}
 
 	fail(username: string, ip: string): void {
-		const key = this.key(username, ip);
-		const list = this.recent(key);
-		list.push(this.now());
-		this.failures.set(key, list);
-		// Bound memory under a spray of usernames: drop the oldest keys.
-		if (this.failures.size > 10_000) {
-			const oldest = this.failures.keys().next().value;
-			if (oldest !== undefined) this.failures.delete(oldest);
-		}
+		this.pairs.hit(LoginLimiter.pair(username, ip));
+		this.users.hit(LoginLimiter.user(username));
 	}
 
 	succeed(username: string, ip: string): void {
-		this.failures.delete(this.key(username, ip));
+		this.pairs.clear(LoginLimiter.pair(username, ip));
 	}
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ORG, ORG_PATTERN } from '../src/lib/domain/access';
+import { invalidProxyEntries } from './client-address';
 
 const port = z.coerce
 	.number({ error: 'must be a number' })
@@ -31,7 +32,25 @@ const envSchema = z.object({
 	ORG: z
 		.string()
 		.regex(ORG_PATTERN, 'must be lower-case letters, digits and dashes')
-		.default(DEFAULT_ORG)
+		.default(DEFAULT_ORG),
+	TRUST_PROXY: z
+		.string()
+		.transform((s) =>
+			s
+				.split(',')
+				.map((e) => e.trim())
+				.filter((e) => e !== '')
+		)
+		.superRefine((entries, ctx) => {
+			const bad = invalidProxyEntries(entries);
+			if (bad.length > 0) {
+				ctx.addIssue({
+					code: 'custom',
+					message: `${bad.map((e) => JSON.stringify(e)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an IP address or CIDR range; list the proxies' addresses, such as 127.0.0.1,10.0.0.0/8`
+				});
+			}
+		})
+		.optional()
 });
 
 export interface Config {
@@ -44,6 +63,12 @@ export interface Config {
 	origin?: string;
 	/** The organisation created at first start. */
 	org: string;
+	/**
+	 * Addresses and CIDR ranges of the reverse proxies in front of the server: requests
+	 * from them are attributed to X-Forwarded-For's right-most untrusted entry
+	 * (client-address.ts). Empty: the socket's address, X-Forwarded-For ignored.
+	 */
+	trustProxy?: string[];
 }
 
 export class ConfigError extends Error {
@@ -80,6 +105,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
 		dataDir: e.DATA_DIR,
 		adminPassword: e.ADMIN_PASSWORD,
 		origin: e.ORIGIN,
-		org: e.ORG
+		org: e.ORG,
+		trustProxy: e.TRUST_PROXY
 	};
 }

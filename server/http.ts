@@ -36,6 +36,7 @@ import {
 	type Authenticated,
 	type LoginLimiter
 } from './auth';
+import { clientAddressResolver, type ClientAddress } from './client-address';
 import { originAllowed } from './origin';
 import { UsernameTakenError, type Store, type UserRecord } from './store/types';
 import type { Transport } from './transport';
@@ -172,6 +173,8 @@ export interface RouteContext {
 	requireUser(): Promise<Authenticated>;
 	/** The signed-in user with one of `roles`, or 401/403 saying who may do this. */
 	requireRole(roles: readonly Role[], what: string): Promise<Authenticated>;
+	/** The client's address for rate limits (TRUST_PROXY aware, client-address.ts). */
+	clientAddress(): string;
 }
 
 export interface ApiOptions {
@@ -181,14 +184,18 @@ export interface ApiOptions {
 	transport: Transport;
 	/** Configured public origin (ORIGIN), if any. */
 	origin?: string;
+	/** The client's address for rate limits; default: the socket's (no proxy trusted). */
+	clientAddress?: ClientAddress;
 	routes?: readonly ApiRoute[];
 }
 
 export class Api {
 	private readonly secureCookies: boolean;
+	private readonly clientAddress: ClientAddress;
 
 	constructor(private readonly opts: ApiOptions) {
 		this.secureCookies = opts.origin?.startsWith('https:') ?? false;
+		this.clientAddress = opts.clientAddress ?? clientAddressResolver();
 	}
 
 	/** True when the request was for the API (and has been answered). */
@@ -254,7 +261,8 @@ export class Api {
 				method,
 				match,
 				requireUser: () => this.requireUser(req),
-				requireRole: (roles, what) => this.requireRole(req, roles, what)
+				requireRole: (roles, what) => this.requireRole(req, roles, what),
+				clientAddress: () => this.clientAddress(req)
 			});
 		}
 		throw new HttpError(404, 'not_found', 'There is no such API endpoint.');
@@ -312,7 +320,7 @@ export class Api {
 
 	private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const body = parse(credentials, await readJson(req), 'sign-in form');
-		const ip = req.socket.remoteAddress ?? '';
+		const ip = this.clientAddress(req);
 		const { limiter, auth } = this.opts;
 		const wait = limiter.retryAfterMs(body.username, ip);
 		if (wait > 0) {

@@ -44,7 +44,39 @@ import type { AppendedUpdate, Store } from './store/types';
 export interface Peer {
 	readonly kind: 'peer';
 	readonly userId: number;
+	/** Who the peer is signed in as, for its presence [W3]; else only `userId` is known. */
+	readonly presence?: PresenceIdentity;
 	send(message: Uint8Array): void;
+}
+
+/** The `user` of a peer's awareness state as the server vouches for it [W3]. */
+export interface PresenceIdentity {
+	id: number;
+	username: string;
+	name: string;
+}
+
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/**
+ * A peer's awareness state with `user` set to who the peer is signed in as [W3]: the
+ * client's id, username, name (and roles, or anything else) are replaced, so nobody
+ * appears as someone else; only a hex `color` of its own is kept. Null (the client
+ * left) passes; a state that is not an object is refused (null).
+ */
+function vouchedState(peer: Peer, state: unknown): string | null {
+	if (state === null) return 'null';
+	if (typeof state !== 'object' || Array.isArray(state)) return null;
+	const claimed = (state as { user?: unknown }).user;
+	const color =
+		typeof claimed === 'object' && claimed !== null
+			? (claimed as { color?: unknown }).color
+			: undefined;
+	const user = {
+		...(peer.presence ?? { id: peer.userId }),
+		...(typeof color === 'string' && HEX_COLOR.test(color) ? { color } : {})
+	};
+	return JSON.stringify({ ...state, user });
 }
 
 /** Transaction origins in a room's doc: a peer, the server itself, or the loader. */
@@ -777,11 +809,11 @@ export class Room {
 		for (let i = 0; i < count; i++) {
 			const clientId = decoding.readVarUint(dec);
 			const clock = decoding.readVarUint(dec);
-			const state = decoding.readVarString(dec);
-			JSON.parse(state); // malformed JSON is a malformed message
+			// Malformed JSON is a malformed message.
+			const state = vouchedState(peer, JSON.parse(decoding.readVarString(dec)));
 			const owner = this.awarenessOwner.get(clientId);
 			if (owner !== undefined && owner !== peer && owner.userId !== peer.userId) continue;
-			if (clientId === this.doc.clientID) continue;
+			if (clientId === this.doc.clientID || state === null) continue;
 			encoding.writeVarUint(entries, clientId);
 			encoding.writeVarUint(entries, clock);
 			encoding.writeVarString(entries, state);

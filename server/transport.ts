@@ -12,7 +12,7 @@
  *   answered with permission-denied [RO1]. Anything undecodable closes the connection
  *   with Malformed [M1]; a message over MAX_MESSAGE_BYTES closes it with TooLarge [M2].
  *   Every 30 s each connection is pinged; one that did not answer the last ping is
- *   terminated [M3].
+ *   terminated [M3]; one whose session expired or was deleted is closed 4401 [A9].
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -31,7 +31,7 @@ import {
 } from '../src/lib/domain/protocol';
 import type { Auth } from './auth';
 import { originAllowed } from './origin';
-import type { Peer, Room, Rooms } from './rooms';
+import type { Peer, PresenceIdentity, Room, Rooms } from './rooms';
 
 /** ws closes an oversized message with 1009; our clients expect the named code. */
 class GuildhallSocket extends WebSocket {
@@ -101,7 +101,8 @@ export class Connection implements Peer {
 		readonly userId: number,
 		readonly sessionHash: string,
 		readonly roomName: string,
-		readonly access: Access
+		readonly access: Access,
+		readonly presence: PresenceIdentity
 	) {}
 
 	/**
@@ -136,6 +137,7 @@ function permissionDenied(reason: string): Uint8Array {
 	return encoding.toUint8Array(enc);
 }
 
+const SESSION_ENDED = 'Your session has ended; sign in again.';
 const VIEW_ONLY = 'You can view this document but not change it.';
 const NOT_WRITABLE = 'This document cannot be changed from the app yet.';
 
@@ -295,8 +297,10 @@ export class Transport {
 					ws.close(CLOSE.ProtocolMismatch, 'This app is out of date; reload the page.');
 					return;
 				}
+				const { id, username, displayName } = authd.user;
+				const presence = { id, username, name: displayName || username };
 				this.onConnection(
-					new Connection(ws, socket, authd.user.id, authd.session.tokenHash, roomName, access)
+					new Connection(ws, socket, id, authd.session.tokenHash, roomName, access, presence)
 				);
 			});
 		} catch (err) {
@@ -412,6 +416,8 @@ export class Transport {
 	 * last ping is terminated. Each connection keeps its own clock: one sweep over every
 	 * connection at once wrote hundreds of pings in one turn of the event loop (and had
 	 * the pongs all come back together), a stall for everyone else every 30 s.
+	 * On the same clock the connection's session is checked: one that expired or was
+	 * deleted since the upgrade closes the connection with 4401 [A9], as signing out does.
 	 */
 	private keepAlive(conn: Connection): () => void {
 		const timer = setInterval(() => {
@@ -425,6 +431,12 @@ export class Transport {
 			} catch {
 				conn.ws.terminate();
 			}
+			this.opts.auth.sessionActive(conn.sessionHash).then(
+				(active) => {
+					if (!active) conn.close(CLOSE.Unauthorized, SESSION_ENDED);
+				},
+				(err) => console.error('Guildhall: could not check a connection’s session', err)
+			);
 		}, this.opts.pingIntervalMs ?? 30_000);
 		timer.unref?.();
 		return () => clearInterval(timer);

@@ -18,7 +18,6 @@
  * `closed`; more than the allowed requests per token, or failed look-ups per client
  * address, is 429 with Retry-After.
  */
-import type { IncomingMessage } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { DOC } from '../../src/lib/domain/access';
@@ -59,7 +58,8 @@ import {
 } from '../http';
 import type { Room } from '../rooms';
 import type { SurveyLinkRecord } from '../store/types';
-import { hashLinkToken, isLinkToken, newLinkToken, RateLimiter } from '../surveys-links';
+import { RateLimiter } from '../rate-limit';
+import { hashLinkToken, isLinkToken, newLinkToken } from '../surveys-links';
 import { recordExport } from './exports';
 import type { AreaDeps } from './index';
 
@@ -116,8 +116,6 @@ function registryMembers(doc: Y.Doc): Map<string, RegistryMember> {
 	return out;
 }
 
-const clientIp = (req: IncomingMessage) => req.socket.remoteAddress ?? '';
-
 function tooMany(waitMs: number): HttpError {
 	const seconds = Math.max(1, Math.ceil(waitMs / 1000));
 	return new HttpError(
@@ -138,8 +136,8 @@ const ANSWER_MESSAGE: Record<AnswerError, string> = {
 };
 
 export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
-	const perToken = new RateLimiter(LINK_REQUESTS_PER_WINDOW, WINDOW_MS);
-	const misses = new RateLimiter(LINK_MISSES_PER_WINDOW, WINDOW_MS);
+	const perToken = new RateLimiter(LINK_REQUESTS_PER_WINDOW, WINDOW_MS, Date.now, 20_000);
+	const misses = new RateLimiter(LINK_MISSES_PER_WINDOW, WINDOW_MS, Date.now, 20_000);
 
 	const surveysRoom = <T>(org: string, fn: (room: Room) => T | Promise<T>) =>
 		deps.rooms.withRoom(`${org}/${DOC.surveys}`, fn);
@@ -161,7 +159,7 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 	/** The link behind a token, checked, with the per-token and per-address limits. */
 	async function resolveLink(ctx: RouteContext): Promise<SurveyLinkRecord> {
 		const token = ctx.match[1];
-		const ip = clientIp(ctx.req);
+		const ip = ctx.clientAddress();
 		const missWait = misses.retryAfterMs(ip);
 		if (missWait > 0) throw tooMany(missWait);
 		const link = isLinkToken(token) ? await deps.store.getSurveyLink(hashLinkToken(token)) : null;

@@ -9,7 +9,9 @@
  * from "logged out" (401).
  *
  * Logging out removes this device's copies of the user's data (member data is
- * confidential, and the next person at this laptop must not read it). Logging out
+ * confidential, and the next person at this laptop must not read it); so does a
+ * session that ends otherwise, unless changes wait to be sent, and the next sign-in
+ * of someone else removes what is left [C25]. Logging out
  * while offline cannot reach the server, so the logout is remembered and sent
  * before anything else the next time the app starts online.
  */
@@ -44,15 +46,49 @@ export const session = $state<{
 
 /**
  * An administrator disabled this account (the server closed the sync connections
- * with `account_disabled` and deleted the sessions): sign out on this device. The
- * local copy and its waiting changes stay, as when a session expires; the login page
- * says what happened and whom to ask.
+ * with `account_disabled` and deleted the sessions): sign out on this device, and
+ * forget its data as any ended session does ([C25], `forgetEndedSession`); the login
+ * page says what happened and whom to ask.
  */
 export function endSessionDisabled(): void {
 	if (!session.user) return;
 	session.ended = 'disabled';
+	endSession();
+}
+
+/**
+ * The server ended this session (a room was closed with 4401, or `/api/session` answered
+ * 401): back to the login page, and forget the user's data as `forgetEndedSession` says.
+ */
+export function endSession(): void {
+	const user = session.user;
+	if (!user) return;
 	session.user = null;
 	void rememberUser(null);
+	void forgetEndedSession(user);
+}
+
+/**
+ * A session ended without Log out (expired, password reset, account disabled) [C25]:
+ * member data must not stay readable by the next person at this browser, so the
+ * user's copies are deleted as a logout deletes them, unless changes still wait to
+ * be sent. Those are kept (with the copies they belong to) for the same user to send
+ * after signing in again; another user's sign-in asks before deleting them (`login`).
+ * Called after `session.user` is null, so the pages have begun closing their rooms.
+ */
+async function forgetEndedSession(user: SessionUser): Promise<void> {
+	try {
+		const copies = await localCopies();
+		if ((await copies.countPending(user.id)) > 0) return;
+		const done = await within(
+			15_000,
+			copies.deleteLocalCopies(user.id).then(() => true)
+		);
+		if (!done)
+			console.warn('Guildhall: the local copies are still open; they are deleted on close');
+	} catch (e) {
+		console.error('Guildhall: could not delete the local copies of an ended session', e);
+	}
 }
 
 export const LOGIN_ERROR = {
@@ -60,7 +96,9 @@ export const LOGIN_ERROR = {
 	disabled: 'disabled',
 	rateLimited: 'rateLimited',
 	network: 'network',
-	server: 'server'
+	server: 'server',
+	/** Not signed in: the one signing in chose to keep another user's unsent changes. */
+	keptOthers: 'keptOthers'
 } as const;
 export type LoginErrorCode = (typeof LOGIN_ERROR)[keyof typeof LOGIN_ERROR];
 
@@ -95,6 +133,8 @@ function loginError(code: LoginErrorCode, retryAfterSeconds?: number): LoginErro
 					return t('login.error.network');
 				case 'server':
 					return t('login.error.server');
+				case 'keptOthers':
+					return t('login.error.keptOthers');
 			}
 		}
 	};
@@ -237,10 +277,12 @@ async function askSession(): Promise<void> {
 		return openFromDevice();
 	}
 	if (res.status === 401) {
+		const known = await before;
 		session.user = null;
 		session.offline = false;
 		session.ready = true;
 		await rememberUser(null);
+		if (known) await forgetEndedSession(known);
 		return;
 	}
 	// The SW's offline answer (503 `offline`), or the server or a proxy before it
@@ -248,8 +290,50 @@ async function askSession(): Promise<void> {
 	return openFromDevice();
 }
 
+/**
+ * What this device holds of other users (whose sessions ended without Log out) is
+ * deleted when someone signs in [C25]. When some of it is changes never sent, the one
+ * signing in is asked first (default: the browser's confirm); answering false signs
+ * them out again and keeps it, for its owner to sign in and send.
+ * Returns false when the sign-in was undone.
+ */
+async function forgetOtherUsers(
+	user: SessionUser,
+	confirm: ((pending: number) => Promise<boolean>) | undefined
+): Promise<boolean> {
+	let others: number[] = [];
+	let pending = 0;
+	const copies = await localCopies();
+	try {
+		others = await copies.otherUsersOnDevice(user.id);
+		for (const id of others) pending += await copies.countPending(id);
+	} catch {
+		return true; // no device db: nothing of anyone to delete
+	}
+	if (others.length === 0) return true;
+	if (pending > 0) {
+		const ok = confirm
+			? await confirm(pending)
+			: window.confirm(t('login.othersPending', { count: pending }));
+		if (!ok) {
+			await fetch('/api/session', { method: 'DELETE' }).catch(() => undefined);
+			return false;
+		}
+	}
+	try {
+		for (const id of others) await copies.deleteLocalCopies(id);
+	} catch (e) {
+		console.error('Guildhall: could not delete the local copies of earlier users', e);
+	}
+	return true;
+}
+
 /** Log in with the server. On success the session is set and remembered on the device. */
-export async function login(username: string, password: string): Promise<LoginResult> {
+export async function login(
+	username: string,
+	password: string,
+	opts: { confirmDiscard?: (pending: number) => Promise<boolean> } = {}
+): Promise<LoginResult> {
 	let res: Response;
 	try {
 		res = await fetch('/api/session', {
@@ -263,6 +347,9 @@ export async function login(username: string, password: string): Promise<LoginRe
 	if (res.status === 200) {
 		const body = userResponse.safeParse(await res.json().catch(() => null));
 		if (!body.success) return { ok: false, error: loginError('server') };
+		if (!(await forgetOtherUsers(body.data.user, opts.confirmDiscard))) {
+			return { ok: false, error: loginError('keptOthers') };
+		}
 		session.user = body.data.user;
 		session.offline = false;
 		session.ready = true;
@@ -350,11 +437,6 @@ export async function logout(
 	// a database cannot be deleted while a connection to it is open.
 	loggedOutHere = true;
 	session.user = null;
-	try {
-		await localDb().views.where('id').startsWith(`${user.id}:`).delete();
-	} catch {
-		/* no device db: nothing to delete */
-	}
 	const done = await within(
 		15_000,
 		copies.deleteLocalCopies(user.id).then(() => true)

@@ -3,8 +3,14 @@
  * the API refuses what a role may not do, and a logged-in device opens offline.
  */
 import { expect, test } from '@playwright/test';
-import { baseURL, controlledByServiceWorker, loginContext } from './fixtures';
-import { ADMIN, USERS } from './users';
+import {
+	adminCookie,
+	baseURL,
+	controlledByServiceWorker,
+	loginContext,
+	waitForGrid
+} from './fixtures';
+import { ADMIN, USERS, type TestUser } from './users';
 
 const sara = USERS[0];
 const bahar = USERS[3];
@@ -185,5 +191,122 @@ test('logging out offline with unsynced changes asks first, and the logout reach
 	await page.goto('/members');
 	await expect(page).toHaveURL(/\/login$/);
 	expect((await page.request.get('/api/session')).status()).toBe(401);
+	await context.close();
+});
+
+/** A fresh staff user, so that resetting its password disturbs no other test. */
+async function freshStaff(): Promise<{ id: number; username: string; password: string }> {
+	const user = {
+		username: `shared-${Math.random().toString(36).slice(2, 8)}`,
+		password: 'shared-password-1'
+	};
+	const r = await fetch(`${baseURL()}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: await adminCookie() },
+		body: JSON.stringify({ ...user, roles: ['staff'] })
+	});
+	expect(r.status).toBe(201);
+	return { id: (await r.json()).user.id, ...user };
+}
+
+/** An administrator sets a new password: the user's sessions end (4401). */
+async function resetPassword(id: number): Promise<void> {
+	const r = await fetch(`${baseURL()}/api/users/${id}`, {
+		method: 'PATCH',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: await adminCookie() },
+		body: JSON.stringify({ password: 'another-password-2' })
+	});
+	expect(r.status).toBe(200);
+}
+
+/** What this browser holds of a user: local copies and cached rows (as devtools shows them). */
+const dataOf = (page: import('@playwright/test').Page, userId: number) =>
+	page.evaluate(async (id) => {
+		const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+		const out = names.filter((n) => n.startsWith(`gh:${id}:`));
+		if (!names.includes('guildhall')) return out;
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const q = indexedDB.open('guildhall');
+			q.onsuccess = () => resolve(q.result);
+			q.onerror = () => reject(q.error);
+		});
+		for (const store of ['rowChunks', 'rowCaches', 'pending']) {
+			if (!db.objectStoreNames.contains(store)) continue;
+			const rows = await new Promise<unknown[]>((resolve) => {
+				const q = db.transaction(store).objectStore(store).getAll();
+				q.onsuccess = () => resolve(q.result);
+			});
+			const mine = rows.filter((r) => {
+				const key = (r as { key?: string; room?: string }).key ?? (r as { room?: string }).room;
+				return typeof key === 'string' && key.startsWith(`${id}:`);
+			});
+			if (mine.length > 0) out.push(`${store}:${mine.length}`);
+		}
+		db.close();
+		return out;
+	}, userId);
+
+async function signInOnPage(
+	page: import('@playwright/test').Page,
+	user: Pick<TestUser, 'username' | 'password'>
+) {
+	await page.locator('input[name=username]').fill(user.username);
+	await page.locator('input[name=password]').fill(user.password);
+	await page.locator('button[type=submit]').click();
+}
+
+test('[C25] a session ended by a password reset leaves no member data for the next user of the browser', async ({
+	browser
+}) => {
+	const staff = await freshStaff();
+	const { context, page } = await loginContext(browser, staff);
+	await waitForGrid(page);
+	await expect.poll(() => dataOf(page, staff.id)).toContain(`gh:${staff.id}:default/registry`);
+
+	await resetPassword(staff.id);
+	await expect(page).toHaveURL(/\/login/);
+	// Gone before anyone signs in: nothing waited to be sent.
+	await expect.poll(() => dataOf(page, staff.id)).toEqual([]);
+
+	await signInOnPage(page, bahar);
+	await expect(page.getByTestId('user-menu')).toContainText(bahar.displayName);
+	expect(await dataOf(page, staff.id)).toEqual([]);
+	await context.close();
+});
+
+test('[C25] unsent changes of an ended session stay, and the next user is asked before they go', async ({
+	browser
+}) => {
+	const staff = await freshStaff();
+	const { context, page } = await loginContext(browser, staff);
+	await waitForGrid(page);
+	await context.setOffline(true);
+	await page.getByTestId('add-member').click();
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('pending-count')).not.toHaveAttribute('data-count', '0');
+
+	await resetPassword(staff.id);
+	await context.setOffline(false);
+	await page.evaluate(() => window.dispatchEvent(new Event('online')));
+	await expect(page).toHaveURL(/\/login/);
+	await expect.poll(() => dataOf(page, staff.id)).toContain(`gh:${staff.id}:default/registry`);
+
+	// Cancel: not signed in, the changes stay for their owner.
+	let asked = '';
+	page.once('dialog', (d) => {
+		asked = d.message();
+		void d.dismiss();
+	});
+	await signInOnPage(page, bahar);
+	await expect(page.locator('[role=alert]')).toContainText('You are not signed in');
+	expect(asked).toContain('never reached the server');
+	expect((await page.request.get('/api/session')).status()).toBe(401);
+	expect(await dataOf(page, staff.id)).toContain(`gh:${staff.id}:default/registry`);
+
+	// OK: signed in, and the earlier user's data is gone.
+	page.once('dialog', (d) => void d.accept());
+	await signInOnPage(page, bahar);
+	await expect(page.getByTestId('user-menu')).toContainText(bahar.displayName);
+	await expect.poll(() => dataOf(page, staff.id)).toEqual([]);
 	await context.close();
 });

@@ -49,7 +49,7 @@ export async function command(cookie: string, body: Record<string, unknown>) {
 /** A fresh browser context (own cookies, IndexedDB, service worker) logged in as `user`. */
 export async function loginContext(
 	browser: Browser,
-	user: TestUser,
+	user: Pick<TestUser, 'username' | 'password'>,
 	opts: { locale?: 'en' | 'fa' | 'zh' } = {}
 ): Promise<{ context: BrowserContext; page: Page }> {
 	const context = await browser.newContext({ baseURL: baseURL() });

@@ -182,7 +182,7 @@ test('[C8] when an admin makes a staff member view-only, the open grid turns rea
 	await staff.context.close();
 });
 
-test('[C8] when the session ends on the server, the page goes to the login and keeps the local copy', async ({
+test('[C8][C25] when the session ends on the server, the page goes to the login and, nothing waiting, deletes the local copy', async ({
 	browser
 }) => {
 	const { context, page } = await loginContext(browser, sara);
@@ -197,7 +197,15 @@ test('[C8] when the session ends on the server, the page goes to the login and k
 	await other.evaluate(() => fetch('/api/session', { method: 'DELETE' }));
 	await expect(page).toHaveURL(/\/login/);
 	await other.close();
-	// Logging in again shows the row at once from the local copy.
+	// Every change had reached the server: the next person at this browser reads nothing.
+	await expect
+		.poll(() =>
+			page.evaluate(
+				async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith('gh:')).length
+			)
+		)
+		.toBe(0);
+	// Logging in again shows the row, from the server.
 	await page.locator('input[name=username]').fill(sara.username);
 	await page.locator('input[name=password]').fill(sara.password);
 	await page.locator('button[type=submit]').click();

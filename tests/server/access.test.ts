@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { hashToken, sessionTokenFrom } from '../../server/auth';
 import { CLOSE } from '../../src/lib/domain/protocol';
 import {
 	connect,
@@ -78,5 +80,48 @@ describe('upgrade of /sync/<org>/<doc>', () => {
 		await waitFor(() => client.closes.includes(CLOSE.Unauthorized), { what: 'close 4401' });
 		client.destroy();
 		expect(await upgradeStatus(server, { cookie: user.cookie })).toBe(401);
+	});
+});
+
+describe('sessions of open connections', () => {
+	let fast: TestServer;
+	let fastAdmin: string;
+
+	beforeAll(async () => {
+		// Pinged (and so session-checked) often, so the test does not wait 30 s.
+		fast = await startTestServer({ tuning: { pingIntervalMs: 50 } });
+		fastAdmin = await loginAdmin(fast);
+	});
+
+	afterAll(async () => {
+		await fast.close();
+		removeDir(fast.dataDir);
+	});
+
+	const tokenHashOf = (cookie: string) => hashToken(sessionTokenFrom(cookie)!);
+
+	it('[A9] a connection whose session expires is closed with 4401 and writes no more', async () => {
+		const user = await createUser(fast, fastAdmin, ['staff']);
+		const observer = await connect(fast, fastAdmin);
+		const client = await connect(fast, user.cookie);
+		// The 30-day expiry passes while the socket is open.
+		await fast.app.store.extendSession(tokenHashOf(user.cookie), 1000);
+		await waitFor(() => client.closes.includes(CLOSE.Unauthorized), { what: 'close 4401' });
+		client.members().set('after-expiry', new Y.Map());
+		observer.members().set('marker', new Y.Map());
+		await waitFor(() => observer.acks.length > 0, { what: 'observer ack' });
+		expect(observer.members().has('after-expiry')).toBe(false);
+		client.destroy();
+		observer.destroy();
+		expect(await upgradeStatus(fast, { cookie: user.cookie })).toBe(401);
+	});
+
+	it('[A9] a connection whose session was deleted (not by signing out) is closed with 4401', async () => {
+		const user = await createUser(fast, fastAdmin, ['staff']);
+		const client = await connect(fast, user.cookie);
+		await fast.app.store.deleteSession(tokenHashOf(user.cookie));
+		await waitFor(() => client.closes.includes(CLOSE.Unauthorized), { what: 'close 4401' });
+		expect(client.closeReasons).toContain('Your session has ended; sign in again.');
+		client.destroy();
 	});
 });

@@ -371,3 +371,40 @@ describe('/healthz and routing', () => {
 		}
 	});
 });
+
+describe('[AU1] sign-in limits and the client address', () => {
+	const signIn = (on: TestServer, username: string, password: string, from?: string) =>
+		api(on, 'POST', '/api/session', {
+			body: { username, password },
+			headers: from ? { 'x-forwarded-for': from } : {}
+		});
+
+	it('[AU1] without TRUST_PROXY, X-Forwarded-For is ignored: the socket address counts', async () => {
+		await createUser(server, admin, ['board'], 'noproxy');
+		for (let i = 0; i < 10; i++) {
+			expect((await signIn(server, 'noproxy', 'wrong-pass', `203.0.113.${i}`)).status).toBe(401);
+		}
+		expect((await signIn(server, 'noproxy', PASSWORD, '198.51.100.7')).status).toBe(429);
+	});
+
+	it('[AU1] behind a trusted proxy, someone guessing a password does not lock its user out elsewhere', async () => {
+		const proxied = await startTestServer({ trustProxy: ['127.0.0.1', '::1'] });
+		try {
+			await createUser(proxied, await loginAdmin(proxied), ['finance'], 'fin2');
+			const guesser = '203.0.113.5';
+			for (let i = 0; i < 10; i++) {
+				expect((await signIn(proxied, 'fin2', 'wrong-pass', guesser)).status).toBe(401);
+			}
+			expect((await signIn(proxied, 'fin2', PASSWORD, guesser)).status).toBe(429);
+			// Entries left of the proxy's own are the client's to forge: they change nothing.
+			expect((await signIn(proxied, 'fin2', PASSWORD, `198.51.100.7, ${guesser}`)).status).toBe(
+				429
+			);
+			// The user, at another address behind the same proxy, still signs in.
+			expect((await signIn(proxied, 'fin2', PASSWORD, '198.51.100.7')).status).toBe(200);
+		} finally {
+			await proxied.close();
+			removeDir(proxied.dataDir);
+		}
+	});
+});

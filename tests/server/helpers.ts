@@ -40,7 +40,7 @@ export function tempDir(prefix = 'guildhall-test-'): string {
 
 /** Start a server; pass the `dataDir` of a stopped one to restart on the same data. */
 export async function startTestServer(
-	opts: { dataDir?: string; tuning?: Partial<Tuning>; origin?: string } = {}
+	opts: { dataDir?: string; tuning?: Partial<Tuning>; origin?: string; trustProxy?: string[] } = {}
 ): Promise<TestServer> {
 	const dataDir = opts.dataDir ?? tempDir();
 	const running = await startServer({
@@ -50,7 +50,8 @@ export async function startTestServer(
 			dataDir,
 			adminPassword: ADMIN_PASSWORD,
 			org: 'default',
-			origin: opts.origin
+			origin: opts.origin,
+			trustProxy: opts.trustProxy
 		},
 		tuning: { ...TEST_TUNING, ...opts.tuning }
 	});
@@ -79,9 +80,15 @@ export async function api<T = any>(
 	server: TestServer,
 	method: string,
 	urlPath: string,
-	opts: { cookie?: string; body?: unknown; origin?: string | null; rawBody?: string } = {}
+	opts: {
+		cookie?: string;
+		body?: unknown;
+		origin?: string | null;
+		rawBody?: string;
+		headers?: Record<string, string>;
+	} = {}
 ): Promise<ApiResponse<T>> {
-	const headers: Record<string, string> = {};
+	const headers: Record<string, string> = { ...opts.headers };
 	if (opts.cookie) headers.cookie = opts.cookie;
 	const origin = opts.origin === undefined ? server.origin : opts.origin;
 	if (origin !== null) headers.origin = origin;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { LINK_REQUESTS_PER_WINDOW } from '../../server/api/surveys';
+import { LINK_MISSES_PER_WINDOW, LINK_REQUESTS_PER_WINDOW } from '../../server/api/surveys';
 import { answerId, responseId } from '../../src/lib/domain/survey';
 import { newRowId } from '../../src/lib/domain/text';
 import {
@@ -135,7 +135,8 @@ async function issue(campaign: string, body: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-	server = await startTestServer();
+	// The test client stands in for a reverse proxy on this machine ([SV5], TRUST_PROXY).
+	server = await startTestServer({ trustProxy: ['127.0.0.1', '::1'] });
 	const admin = await loginAdmin(server);
 	adminCookie = admin;
 	staffCookie = (await createUser(server, admin, ['staff'])).cookie;
@@ -425,6 +426,19 @@ describe('survey links: refused, nothing written', () => {
 		expect(r2.status).toBe(400);
 		expect(await surveysJson()).toBe(before);
 		expect(JSON.parse(before).responses[responseId(s.campaign, members.bo)]).toBeUndefined();
+	});
+
+	it('[SV5] behind a trusted proxy, unknown tokens from one address do not block another', async () => {
+		const s = await makeCampaign();
+		const { tokens } = await issue(s.campaign);
+		const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+		const stale = 'A'.repeat(43);
+		for (let i = 0; i < LINK_MISSES_PER_WINDOW; i++) {
+			expect((await api(server, 'GET', `/api/s/${stale}`, from('203.0.113.9'))).status).toBe(404);
+		}
+		const token = tokens.get(members.ava)!;
+		expect((await api(server, 'GET', `/api/s/${token}`, from('203.0.113.9'))).status).toBe(429);
+		expect((await api(server, 'GET', `/api/s/${token}`, from('198.51.100.4'))).status).toBe(200);
 	});
 
 	it('over the rate limit', async () => {

@@ -196,6 +196,43 @@ describe('presence', () => {
 		// Let the forged message arrive, then check with a marker from b itself.
 		b.provider.awareness.setLocalStateField('marker', 1);
 		await waitFor(() => room.awareness.getStates().get(b.doc.clientID)?.marker === 1);
-		expect(room.awareness.getStates().get(a.doc.clientID)?.user).toEqual({ name: 'Alice' });
+		expect(room.awareness.getStates().get(a.doc.clientID)?.user).toEqual({
+			id: staff.id,
+			username: staff.username,
+			name: staff.username
+		});
+	});
+
+	it('[W3] a peer’s presence names the user it is signed in as, whatever it claims', async () => {
+		const a = await client(staff.cookie);
+		const b = await client(staff2.cookie);
+		a.provider.awareness.setLocalStateField('user', {
+			id: 1,
+			username: 'admin',
+			name: 'Administrator',
+			color: '#ff0000',
+			roles: ['admin']
+		});
+		a.provider.awareness.setLocalStateField('cell', { rowId: 'x', field: 'name' });
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.cell);
+		expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({
+			user: { id: staff.id, username: staff.username, name: staff.username, color: '#ff0000' },
+			cell: { rowId: 'x', field: 'name' }
+		});
+		// A state with no user at all still names its sender; a colour that is no colour goes.
+		a.provider.awareness.setLocalState({ cell: { rowId: 'y', field: 'name' } });
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.cell?.rowId === 'y');
+		expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user).toEqual({
+			id: staff.id,
+			username: staff.username,
+			name: staff.username
+		});
+		a.provider.awareness.setLocalState({
+			user: { name: 'Administrator', color: 'red' },
+			cell: { rowId: 'z', field: 'name' }
+		});
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.cell?.rowId === 'z');
+		expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user.name).toBe(staff.username);
+		expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user.color).toBeUndefined();
 	});
 });

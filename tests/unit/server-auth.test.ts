@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clientAddressResolver } from '../../server/client-address';
+import { RateLimiter } from '../../server/rate-limit';
 import {
 	Auth,
 	hashPassword,
@@ -144,5 +147,77 @@ describe('LoginLimiter', () => {
 		limiter.fail('dave', '1.2.3.4');
 		limiter.succeed('dave', '1.2.3.4');
 		expect(limiter.retryAfterMs('dave', '1.2.3.4')).toBe(0);
+	});
+});
+
+describe('[AU1] LoginLimiter over many addresses and keys', () => {
+	it('[AU1] caps failures per username over all addresses far above the per-address limit', () => {
+		let now = 0;
+		const limiter = new LoginLimiter(10, 600_000, () => now, 100);
+		for (let i = 0; i < 100; i++) {
+			expect(limiter.retryAfterMs('erin', `10.0.${i >> 8}.${i & 255}`)).toBe(0);
+			limiter.fail('erin', `10.0.${i >> 8}.${i & 255}`);
+		}
+		expect(limiter.retryAfterMs('erin', '192.0.2.1')).toBeGreaterThan(0);
+		expect(limiter.retryAfterMs('frank', '192.0.2.1')).toBe(0);
+		now += 600_001;
+		expect(limiter.retryAfterMs('erin', '192.0.2.1')).toBe(0);
+	});
+
+	it('[AU1] a spray of usernames does not reset the counter of a pair being guessed', () => {
+		const limiter = new LoginLimiter(10, 600_000, () => 0);
+		for (let i = 0; i < 10; i++) limiter.fail('gina', '203.0.113.5');
+		for (let i = 0; i < 9; i++) limiter.fail('hank', '203.0.113.5');
+		for (let i = 0; i < 20_000; i++) limiter.fail(`spray${i}`, '203.0.113.5');
+		expect(limiter.retryAfterMs('gina', '203.0.113.5')).toBeGreaterThan(0);
+		limiter.fail('hank', '203.0.113.5');
+		expect(limiter.retryAfterMs('hank', '203.0.113.5')).toBeGreaterThan(0);
+	});
+});
+
+describe('[AU1] RateLimiter', () => {
+	it('[AU1] stays within its key bound, dropping the keys with the fewest hits first', () => {
+		let now = 0;
+		const limiter = new RateLimiter(3, 1000, () => now, 100);
+		for (let i = 0; i < 3; i++) limiter.hit('target');
+		now = 10;
+		for (let i = 0; i < 1000; i++) limiter.hit(`k${i}`);
+		expect(limiter.size).toBe(100);
+		expect(limiter.retryAfterMs('target')).toBeGreaterThan(0);
+		// Keys whose hits aged out make room before anyone's counter goes.
+		now = 1005;
+		limiter.hit('new');
+		expect(limiter.retryAfterMs('target')).toBe(0);
+		expect(limiter.size).toBeLessThanOrEqual(100);
+	});
+});
+
+describe('[AU1] clientAddressResolver', () => {
+	const req = (remoteAddress: string, xff?: string | string[]) =>
+		({
+			socket: { remoteAddress },
+			headers: xff === undefined ? {} : { 'x-forwarded-for': xff }
+		}) as unknown as IncomingMessage;
+
+	it('[AU1] without trusted proxies: the socket address, X-Forwarded-For ignored', () => {
+		const address = clientAddressResolver();
+		expect(address(req('::ffff:203.0.113.5', '198.51.100.7'))).toBe('203.0.113.5');
+		expect(address(req('2001:db8::1'))).toBe('2001:db8::1');
+	});
+
+	it('[AU1] behind trusted proxies: the right-most untrusted X-Forwarded-For entry', () => {
+		const address = clientAddressResolver(['127.0.0.1', '10.0.0.0/8', '::1']);
+		expect(address(req('127.0.0.1', '198.51.100.7'))).toBe('198.51.100.7');
+		expect(address(req('::ffff:127.0.0.1', '1.1.1.1, 198.51.100.7, 10.2.3.4'))).toBe(
+			'198.51.100.7'
+		);
+		expect(address(req('::1', ['1.1.1.1', '198.51.100.7:5000']))).toBe('198.51.100.7');
+		expect(address(req('127.0.0.1', '[2001:db8::2]:443'))).toBe('2001:db8::2');
+		// Not from a trusted proxy: its header is the client's own claim.
+		expect(address(req('203.0.113.5', '198.51.100.7'))).toBe('203.0.113.5');
+		// No header, all trusted, or a made-up entry: the proxy's address.
+		expect(address(req('127.0.0.1'))).toBe('127.0.0.1');
+		expect(address(req('10.0.0.2', '10.0.0.3'))).toBe('10.0.0.2');
+		expect(address(req('127.0.0.1', 'nonsense'))).toBe('127.0.0.1');
 	});
 });

@@ -44,4 +44,16 @@ describe('configFromEnv', () => {
 		bad({ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD');
 		bad({ ORG: 'Not Valid' }, 'ORG');
 	});
+
+	it('[AU1] reads TRUST_PROXY as a list of addresses and CIDR ranges, and names a bad one', () => {
+		expect(configFromEnv({ TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ,::1,' }).trustProxy).toEqual([
+			'127.0.0.1',
+			'10.0.0.0/8',
+			'::1'
+		]);
+		expect(configFromEnv({}).trustProxy).toBeUndefined();
+		expect(() => configFromEnv({ TRUST_PROXY: '127.0.0.1,proxy.local,10.0.0.0/40' })).toThrow(
+			/TRUST_PROXY.*"proxy\.local", "10\.0\.0\.0\/40" are not an IP address or CIDR range/
+		);
+	});
 });

@@ -12,7 +12,9 @@
  *
  * Logout (in the app shell) asks `countPending()` before it warns, then calls
  * `deleteLocalCopies(userId)`. When the user's roles change while signed in, the
- * session calls `deleteRoomCopies` for the rooms the new roles cannot read.
+ * session calls `deleteRoomCopies` for the rooms the new roles cannot read. A session
+ * that ends otherwise (expired, password reset, disabled) deletes them when nothing
+ * waits to be sent, and a sign-in deletes every other user's ([C25], session.svelte.ts).
  */
 import { liveQuery } from 'dexie';
 import { localDb } from '$lib/local/db';
@@ -69,8 +71,9 @@ async function deleteCopies(userId: number, inRoom: (room: string) => boolean): 
 		.delete();
 }
 
-/** Delete the user's local copies and pending marks on this device. */
+/** Delete the user's local copies, pending marks and saved grid views on this device. */
 export async function deleteLocalCopies(userId: number): Promise<void> {
+	await localDb().views.where('id').startsWith(`${userId}:`).delete();
 	await deleteCopies(userId, () => true);
 	// Commands waiting to be sent (issue 4) are the user's data too.
 	await localDb().outbox.where('userId').equals(userId).delete();
@@ -90,6 +93,35 @@ export async function deleteRoomCopies(userId: number, rooms: readonly string[])
 		await deleteRowCaches({ key: rowCacheKey(userId, room) });
 		await localDb().offlineEdits.where('key').equals(`${userId}:${room}`).delete();
 	}
+}
+
+/** The user id at the start of a `<userId>:…` key or a `gh:<userId>:…` database name. */
+const userIdOf = (key: string): number | null => {
+	const m = /^(?:gh:)?([0-9]+):/.exec(key);
+	return m ? Number(m[1]) : null;
+};
+
+/**
+ * The users other than `userId` of whom this device holds anything (local copies, pending
+ * marks, commands, cached rows, offline edits, grid views) [C25].
+ */
+export async function otherUsersOnDevice(userId: number): Promise<number[]> {
+	const db = localDb();
+	const dbs = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+	const keys = [
+		...dbs.map((d) => d.name ?? ''),
+		...((await db.pending.orderBy('room').uniqueKeys()) as string[]),
+		...((await db.rowCaches.toCollection().primaryKeys()) as string[]),
+		...((await db.offlineEdits.orderBy('key').uniqueKeys()) as string[]),
+		...((await db.views.toCollection().primaryKeys()) as string[])
+	];
+	const ids = new Set<number>((await db.outbox.orderBy('userId').uniqueKeys()) as number[]);
+	for (const key of keys) {
+		const id = userIdOf(key);
+		if (id !== null) ids.add(id);
+	}
+	ids.delete(userId);
+	return [...ids];
 }
 
 /** Local changes on this device not yet stored by the server; of one user, or of everyone. */
