@@ -92,6 +92,10 @@ export const ledger = defineMessages({
 		'ledger.moneyError.grouping':
 			'A thousands separator goes between groups of three digits, e.g. {example}; decimals take a point.',
 		'ledger.moneyError.zero': 'The amount must be more than zero.',
+		'ledger.moneyError.otherCurrency':
+			'This ledger is in {currency}. Type the amount in {currency}, without another currency’s sign or code, e.g. {example}.',
+		'ledger.moneyError.toman':
+			'Amounts here are in rials, not tomans: 1 toman is 10 rials. Type the amount in rials, e.g. {example}.',
 		'ledger.pay.open': 'Record payment',
 		'ledger.pay.title': 'Record a payment',
 		'ledger.pay.submit': 'Record payment',
@@ -378,6 +382,10 @@ export const ledger = defineMessages({
 		'ledger.moneyError.grouping':
 			'جداکنندهٔ هزارگان میان گروه‌های سه‌رقمی می‌آید، مثلاً {example}؛ برای اعشار ممیز بگذارید.',
 		'ledger.moneyError.zero': 'مبلغ باید بیشتر از صفر باشد.',
+		'ledger.moneyError.otherCurrency':
+			'واحد پول این دفتر {currency} است. مبلغ را به {currency} و بدون نشان یا کد واحد پول دیگری وارد کنید، مثلاً {example}.',
+		'ledger.moneyError.toman':
+			'مبلغ‌ها به ریال است، نه تومان: هر تومان ۱۰ ریال است. مبلغ را به ریال وارد کنید، مثلاً {example}.',
 		'ledger.pay.open': 'ثبت پرداخت',
 		'ledger.pay.title': 'ثبت یک پرداخت',
 		'ledger.pay.submit': 'ثبت پرداخت',
@@ -659,6 +667,10 @@ export const ledger = defineMessages({
 		'ledger.moneyError.grouping':
 			'千位分隔符只能用于每三位数字之间，例如 {example}；小数请用小数点。',
 		'ledger.moneyError.zero': '金额必须大于零。',
+		'ledger.moneyError.otherCurrency':
+			'本账簿的币种是{currency}。请以{currency}输入金额，不要带其他币种的符号或代码，例如 {example}。',
+		'ledger.moneyError.toman':
+			'金额以里亚尔计，不是托曼：1 托曼等于 10 里亚尔。请以里亚尔输入金额，例如 {example}。',
 		'ledger.pay.open': '登记缴费',
 		'ledger.pay.title': '登记一笔缴费',
 		'ledger.pay.submit': '登记',
