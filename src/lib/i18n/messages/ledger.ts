@@ -130,8 +130,8 @@ export const ledger = defineMessages({
 		'ledger.entry.saved': 'Entry saved.',
 		'ledger.postDrafts': 'Post selected drafts',
 		'ledger.deleteDrafts': 'Delete selected drafts',
-		'ledger.posted': '{count} entries posted.',
-		'ledger.draftsDeleted': '{count} drafts deleted.',
+		'ledger.posted': '{count, plural, one {# entry} other {# entries}} posted.',
+		'ledger.draftsDeleted': '{count, plural, one {# draft} other {# drafts}} deleted.',
 		'ledger.entriesHint':
 			'Posted entries are never edited: select one and reverse it, then record the right one.',
 		'ledger.reverse.open': 'Reverse',
@@ -152,12 +152,13 @@ export const ledger = defineMessages({
 			'Every active member is charged the fee of their tier for the year. Running it again, or on another device, charges nobody twice.',
 		'ledger.dues.chargeDate': 'Charge date',
 		'ledger.dues.summary':
-			'{count} members to charge, {total} in all; {exists} already charged; {free} with no fee.',
+			'{count, plural, one {# member} other {# members}} to charge, {total} in all; {exists} already charged; {free} with no fee.',
 		'ledger.dues.noFee':
-			'{count} active members have no fee for their tier ({tiers}): set it under Fees and discounts, then run again.',
-		'ledger.dues.generate': 'Charge {count} members for {year}',
+			'{count, plural, one {# active member has no fee for their tier} other {# active members have no fee for their tier}} ({tiers}): set it under Fees and discounts, then run again.',
+		'ledger.dues.generate': 'Charge {count, plural, one {# member} other {# members}} for {year}',
 		'ledger.dues.progress': '{done} of {total} charged…',
-		'ledger.dues.done': '{count} charges written; {skipped} already existed.',
+		'ledger.dues.done':
+			'{count, plural, one {# charge} other {# charges}} written; {skipped} already existed.',
 		'ledger.dues.failed':
 			'The dues could not all be written. Those written are kept; run it again to finish.',
 		'ledger.dues.empty': 'No active members.',
@@ -184,7 +185,7 @@ export const ledger = defineMessages({
 		'ledger.fees.condition': 'Condition',
 		'ledger.fees.everyYear': 'every year',
 		'ledger.fees.until': 'paid by {date}',
-		'ledger.fees.minYears': 'paying {count} years or more at once',
+		'ledger.fees.minYears': 'paying {count, plural, one {# year} other {# years}} or more at once',
 		'ledger.fees.joinedThatYear': 'joined in that year',
 		'ledger.fees.noDiscounts': 'No discounts defined.',
 		'ledger.fees.addDiscount': 'Add a discount',
@@ -233,7 +234,8 @@ export const ledger = defineMessages({
 		'ledger.round.minAmount': 'Owes at least ({currency})',
 		'ledger.round.minAge': 'Debt older than (days)',
 		'ledger.round.badMinAge': 'Enter a whole number of days.',
-		'ledger.round.selected': '{count} members selected, {total} owed.',
+		'ledger.round.selected':
+			'{count, plural, one {# member} other {# members}} selected, {total} owed.',
 		'ledger.round.owed': 'Owed',
 		'ledger.round.years': 'Years',
 		'ledger.round.lastReminder': 'Last reminder',
@@ -252,23 +254,27 @@ export const ledger = defineMessages({
 		'ledger.round.print': 'Print letters / PDF',
 		'ledger.round.csv': 'Export CSV for email/SMS',
 		'ledger.round.channel': 'Sent by',
-		'ledger.round.record': 'Record {count} reminders as sent',
-		'ledger.round.recorded': '{count} reminders recorded as sent.',
+		'ledger.round.record': 'Record {count, plural, one {# reminder} other {# reminders}} as sent',
+		'ledger.round.recorded':
+			'{count, plural, one {# reminder} other {# reminders}} recorded as sent.',
 		'ledger.round.printed':
-			'{count} letters sent to the printer. Record them as sent once they are out.',
-		'ledger.round.exported': '{count} reminders exported. Record them as sent once they are out.',
+			'{count, plural, one {# letter} other {# letters}} sent to the printer. Record them as sent once they are out.',
+		'ledger.round.exported':
+			'{count, plural, one {# reminder} other {# reminders}} exported. Record them as sent once they are out.',
 		'ledger.round.preview': 'Letters',
 		'ledger.round.name': 'Collection round {date}',
 		'ledger.lapse.title': 'Members past the grace period',
 		'ledger.lapse.hint':
-			'Active members whose oldest unpaid dues are more than {days} days old. Review before anything changes.',
+			'Active members whose oldest unpaid dues are more than {days, plural, one {# day} other {# days}} old. Review before anything changes.',
 		'ledger.lapse.staffApplies':
 			"The membership office (staff or administrator) sets a member's status to lapsed, from this list.",
 		'ledger.lapse.overdue': 'Past the grace period',
-		'ledger.lapse.days': '{count} days',
+		'ledger.lapse.days': '{count, plural, one {# day} other {# days}}',
 		'ledger.lapse.apply': 'Set to lapsed',
-		'ledger.lapse.applyTicked': 'Set {count} ticked members to lapsed',
-		'ledger.lapse.done': '{count} members sent to be set to lapsed.',
+		'ledger.lapse.applyTicked':
+			'Set {count, plural, one {# ticked member} other {# ticked members}} to lapsed',
+		'ledger.lapse.done':
+			'{count, plural, one {# member} other {# members}} sent to be set to lapsed.',
 		'ledger.lapse.none': 'No member is past the grace period.',
 		'ledger.figures.title': 'Quarterly dues statistics',
 		'ledger.figures.hint':
