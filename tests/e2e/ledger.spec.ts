@@ -1215,3 +1215,99 @@ test('[L4][L5] a payment allocated to two open charges of one year, one booked o
 		await context.close();
 	}
 });
+
+const FINN = {
+	username: 'finn',
+	displayName: 'Finn Finance',
+	password: 'finn-password-1',
+	roles: ['finance']
+};
+const REFUSED = {
+	id: 'e2eMemberRefus01',
+	name: 'Refused Payment Co',
+	tier: 'regular',
+	region: 'Ledger Test Refused'
+};
+
+test('[C27] a payment recorded offline by finance made view-only meanwhile is told, not kept or counted', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FINN, cookie);
+	const { printed } = await activeMember(cookie, REFUSED);
+	const listed = (await (
+		await fetch(`${baseURL()}/api/users`, { headers: { cookie } })
+	).json()) as { users: { id: number; username: string }[] };
+	const finnId = listed.users.find((u) => u.username === FINN.username)!.id;
+	const setRoles = async (roles: string[]) => {
+		const r = await fetch(`${baseURL()}/api/users/${finnId}`, {
+			method: 'PATCH',
+			headers: { 'content-type': 'application/json', origin: baseURL(), cookie },
+			body: JSON.stringify({ roles })
+		});
+		expect(r.status).toBe(200);
+	};
+
+	const { context, page } = await loginContext(browser, FINN as never);
+	await page.goto(`/ledger/statement?member=${REFUSED.id}`);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	const balance = page.getByTestId('statement-balance');
+	const serverBalance = (await balance.getAttribute('data-amount'))!;
+
+	// Offline, Finn records a payment: shown at once, one change waiting.
+	await context.setOffline(true);
+	await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	await page.getByTestId('statement-pay').click();
+	await page.getByTestId('pay-amount').fill('777777');
+	await page.getByTestId('pay-receipt').fill('R-REFUSED-1');
+	await page.getByTestId('pay-submit').click();
+	await expect(page.getByTestId('payment-dialog')).not.toBeVisible();
+	await expect(page.getByTestId('pending-count')).not.toHaveAttribute('data-count', '0');
+	await expect(balance).not.toHaveAttribute('data-amount', serverBalance);
+
+	// Meanwhile an administrator makes Finn staff: the ledger is view-only for him now,
+	// and the server drops what his device sends there.
+	await setRoles(['staff']);
+	await context.setOffline(false);
+	await page.evaluate(() => window.dispatchEvent(new Event('online')));
+
+	// He is told what was not saved and what to do; the page shows the server's ledger.
+	const notice = page.getByTestId('refused-changes');
+	await expect(notice).toContainText(
+		'A change made on this device to the dues ledger could not be saved: you can now only view it.'
+	);
+	await expect(notice.locator('li')).toHaveCount(1);
+	await expect(notice.locator('li')).toContainText(/^Payment · .+ · /);
+	await expect(notice.locator('li')).toContainText(`${printed} · ${REFUSED.name}`);
+	await expect(notice).toContainText('Ask someone who may edit it to enter them again');
+	await expect(page.getByTestId('ledger-readonly')).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await expect(page.getByTestId('pending-count')).toHaveAttribute('data-count', '0');
+	await expect(balance).toHaveAttribute('data-amount', serverBalance);
+	await expect(page.getByTestId('statement-lines')).not.toContainText('R-REFUSED-1');
+	const ledger = await openDoc('default/ledger', cookie);
+	const refused = () =>
+		(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+			(e) => e.receiptNo === 'R-REFUSED-1'
+		);
+	expect(refused()).toEqual([]);
+
+	// A reload keeps the server's figures, and the notice until it is dismissed.
+	await page.reload();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await expect(notice).toBeVisible();
+	await expect(balance).toHaveAttribute('data-amount', serverBalance);
+	await expect(page.getByTestId('pending-count')).toHaveAttribute('data-count', '0');
+	await notice.getByRole('button', { name: 'Understood' }).click();
+	await expect(notice).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await expect(notice).toHaveCount(0);
+	expect(refused()).toEqual([]);
+
+	ledger.close();
+	await setRoles(['finance']);
+	await context.close();
+});

@@ -162,6 +162,49 @@ describe('money: parsing what people type', () => {
 		expect(parseMoney('99999999999999999', 'IRR')).toEqual({ ok: false, error: 'tooLarge' });
 		expect(parseMoney('1e5', 'USD')).toEqual({ ok: false, error: 'invalid' });
 	});
+	it('another currency is refused, never ignored; the ledger’s own in any of its forms is read', () => {
+		const other = { ok: false, error: 'otherCurrency' };
+		expect(parseMoney('100 USD', 'CNY')).toEqual(other);
+		expect(parseMoney('$100', 'IRR')).toEqual(other);
+		expect(parseMoney('€5', 'USD')).toEqual(other);
+		expect(parseMoney('100 ریال', 'CNY')).toEqual(other);
+		expect(parseMoney('100元', 'IRR')).toEqual(other);
+		expect(parseMoney('abc 100', 'IRR')).toEqual(other);
+		expect(parseMoney('abc', 'IRR')).toEqual({ ok: false, error: 'invalid' });
+		for (const [text, currency, amount] of [
+			['RMB 100', 'CNY', 10000],
+			['100元', 'CNY', 10000],
+			['人民币100', 'CNY', 10000],
+			['CN¥100', 'CNY', 10000],
+			['￥50,000', 'CNY', 5000000],
+			['USD $100', 'USD', 10000],
+			['US$ 100', 'USD', 10000],
+			['usd 5', 'USD', 500],
+			['$100', 'HKD', 10000],
+			['HK$100', 'HKD', 10000],
+			['100 rials', 'IRR', 100],
+			['۱۰۰ ﷼', 'IRR', 100],
+			['۵۰,۰۰۰,۰۰۰ ریال', 'IRR', 50000000]
+		] as const) {
+			expect(parseMoney(text, currency), text).toEqual(ok(amount));
+		}
+	});
+	it('tomans in a rial ledger are refused with the amount in rials, not read as rials', () => {
+		expect(parseMoney('۵۰۰۰۰ تومان', 'IRR')).toEqual({
+			ok: false,
+			error: 'toman',
+			inRials: 500000
+		});
+		expect(parseMoney('50,000 Toman', 'IRR')).toEqual({
+			ok: false,
+			error: 'toman',
+			inRials: 500000
+		});
+		expect(parseMoney('100 IRT', 'IRR')).toEqual({ ok: false, error: 'toman', inRials: 1000 });
+		expect(parseMoney('۱۰۰ تومن', 'IRR')).toEqual({ ok: false, error: 'toman', inRials: 1000 });
+		expect(parseMoney('1.5 تومان', 'IRR')).toEqual({ ok: false, error: 'toman' });
+		expect(parseMoney('100 تومان', 'CNY')).toEqual({ ok: false, error: 'otherCurrency' });
+	});
 });
 
 describe('currency named as the amounts name it', () => {

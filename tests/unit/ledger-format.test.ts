@@ -100,6 +100,25 @@ describe('an amount that cannot be read', () => {
 			'A thousands separator goes between groups of three digits, e.g. 1,200.50; decimals take a point.'
 		);
 	});
+	it('another currency names the ledger’s; tomans give the amount in rials (finding 4)', () => {
+		const message = (text: string, currency: string) => {
+			const r = readAmount(text, currency);
+			return r.ok ? '' : r.message;
+		};
+		expect(message('100 USD', 'CNY')).toBe(
+			'This ledger is in Chinese Yuan. Type the amount in Chinese Yuan, without another currency’s sign or code, e.g. 1,200.50.'
+		);
+		expect(message('$100', 'IRR')).toContain('This ledger is in Iranian Rial.');
+		expect(message('50000 toman', 'IRR')).toBe(
+			'Amounts here are in rials, not tomans: 1 toman is 10 rials. Type the amount in rials, e.g. 500,000.'
+		);
+		i18n.locale = 'fa';
+		expect(message('۵۰۰۰۰ تومان', 'IRR')).toBe(
+			'مبلغ‌ها به ریال است، نه تومان: هر تومان ۱۰ ریال است. مبلغ را به ریال وارد کنید، مثلاً ۵۰۰٬۰۰۰.'
+		);
+		i18n.locale = 'zh';
+		expect(message('100 USD', 'CNY')).toContain('本账簿的币种是人民币');
+	});
 });
 
 describe('fiscal years as each reader sees them', () => {

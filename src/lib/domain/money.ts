@@ -179,11 +179,18 @@ export const MONEY_ERROR = {
 	negative: 'negative',
 	tooLarge: 'tooLarge',
 	/** A thousands separator that does not stand between groups of three ("1,5"). */
-	grouping: 'grouping'
+	grouping: 'grouping',
+	/** Another currency's code, sign or name ("100 USD" in a yuan ledger, "$100" in rials). */
+	otherCurrency: 'otherCurrency',
+	/** Tomans in a rial ledger: ten rials each, the unit many Iranians count in. */
+	toman: 'toman'
 } as const;
 export type MoneyError = (typeof MONEY_ERROR)[keyof typeof MONEY_ERROR];
 
-export type ParsedMoney = { ok: true; amount: number } | { ok: false; error: MoneyError };
+export type ParsedMoney =
+	| { ok: true; amount: number }
+	/** `inRials`: with `toman`, the amount typed, in rials, when it could be read. */
+	| { ok: false; error: MoneyError; inRials?: number };
 
 // Grouping marks people type or paste: comma, Arabic thousands sign, Persian/Arabic
 // comma, apostrophe (Swiss), spaces including narrow and no-break ones.
@@ -200,14 +207,55 @@ const GROUPED = new RegExp(`^\\d{1,3}(?:${GROUPING_MARK}\\d{3})+$`);
 const WIDE_GROUPING = /[\uFF0C\u3001]/g;
 const WIDE_GROUPED = /^\d{1,3}(?:[\uFF0C\u3001]\d{3})+(?:[.\u066B]\d*)?$/;
 const SIGNS_AND_CODES = /^[^\d.\u066B]*|[^\d.\u066B]*$/g;
-/** What may stand around the number: a currency sign, code or name, and spaces. */
-const CURRENCY_AFFIX = /^[\s\p{Sc}]*(?:[A-Za-z]{3}|ریال|ريال|تومان|元|人民币|美元)?[\s\p{Sc}]*$/u;
+/** What may stand around the number of some currency: a sign, a code or a name. */
+const CURRENCY_AFFIX =
+	/^[\s\p{Sc}]*(?:[A-Za-z]{2,3}|ریال|ريال|تومان|تومن|元|人民币|美元|toman|tomans|rials?)?[\s\p{Sc}]*$/iu;
+/** The toman, ten rials: how many Iranians count, never the unit of a rial ledger. */
+const TOMAN = new Set(['تومان', 'تومن', 'toman', 'tomans', 'irt']);
+/** Names people write for a currency that Intl does not give as its symbol. */
+const ALIASES: Record<string, readonly string[]> = {
+	IRR: ['ریال', 'ريال', '\uFDFC', 'rial', 'rials'],
+	CNY: ['￥', '元', '人民币', 'rmb'],
+	JPY: ['￥', '円', '日元']
+};
+const affixKey = (s: string) => s.replace(/\s/g, '').toLowerCase();
+const ownAffixes = new Map<string, Set<string>>();
+
+/**
+ * How an amount of `currency` may be marked: its code, its signs and names as Intl
+ * writes them in our three languages (US$, $, CN¥, ¥, ریال, 人民币) and common aliases.
+ */
+function currencyAffixes(currency: string): Set<string> {
+	let set = ownAffixes.get(currency);
+	if (set) return set;
+	set = new Set([affixKey(currency), ...(ALIASES[currency] ?? []).map(affixKey)]);
+	for (const locale of ['en', 'fa-IR', 'zh-CN']) {
+		for (const currencyDisplay of ['symbol', 'narrowSymbol', 'name'] as const) {
+			try {
+				const parts = new Intl.NumberFormat(locale, {
+					style: 'currency',
+					currency,
+					currencyDisplay
+				}).formatToParts(1);
+				const c = parts.find((p) => p.type === 'currency')?.value;
+				if (c) set.add(affixKey(c));
+			} catch {
+				// Not a currency Intl knows: its code and aliases only.
+			}
+		}
+	}
+	ownAffixes.set(currency, set);
+	return set;
+}
 
 /**
  * What a person typed → integer minor units. Accepts Persian, Arabic-Indic and
  * full-width digits, thousands separators (full-width ones in groups of three), the
- * Arabic decimal sign (٫) and the full-width full stop (．), a currency
- * code or sign around the number ("USD 1,200.50", "۱۲۰٬۰۰۰ ریال", "¥88"). A value
+ * Arabic decimal sign (٫) and the full-width full stop (．), and `currency`'s own
+ * code, sign or name around the number ("USD 1,200.50", "۱۲۰٬۰۰۰ ریال", "¥88"). Another
+ * currency's is refused (`otherCurrency`), never ignored: "100 USD" is not 100 yuan.
+ * Tomans in a rial ledger are refused too (`toman`, with the amount in rials), not
+ * converted: the person sees the rial figure before anything is recorded. A value
  * with more decimals than the currency has is refused, not rounded.
  */
 export function parseMoney(
@@ -223,12 +271,26 @@ export function parseMoney(
 	s = s.replace(/\u2212/g, '-');
 	// A minus sign only before the first digit ("-12", "USD -12", "-$12").
 	const firstDigit = s.search(/\d/);
+	if (firstDigit < 0) return { ok: false, error: MONEY_ERROR.invalid };
 	const minus = s.indexOf('-');
 	if (minus > firstDigit && firstDigit >= 0) return { ok: false, error: MONEY_ERROR.invalid };
 	const neg = minus >= 0;
 	s = s.replace(/-/g, '');
 	for (const affix of s.match(SIGNS_AND_CODES) ?? []) {
+		const key = affixKey(affix);
+		const own = currencyAffixes(currency);
+		// "USD $100": each part of the affix (a run of signs, a word) may be one of its own.
+		const parts = affix.match(/\p{Sc}+|[^\s\p{Sc}]+/gu) ?? [];
+		if (key === '' || own.has(key) || parts.every((p) => own.has(affixKey(p)))) continue;
 		if (!CURRENCY_AFFIX.test(affix)) return { ok: false, error: MONEY_ERROR.invalid };
+		if (currency === 'IRR' && TOMAN.has(key)) {
+			const inTomans = parseMoney(s.replace(SIGNS_AND_CODES, ''), currency);
+			const inRials = inTomans.ok ? inTomans.amount * 10 : undefined;
+			return inRials !== undefined && inRials <= MAX_AMOUNT
+				? { ok: false, error: MONEY_ERROR.toman, inRials }
+				: { ok: false, error: MONEY_ERROR.toman };
+		}
+		return { ok: false, error: MONEY_ERROR.otherCurrency };
 	}
 	s = s.replace(SIGNS_AND_CODES, '');
 	if (s.search(WIDE_GROUPING) >= 0) {

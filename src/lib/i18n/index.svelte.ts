@@ -67,10 +67,32 @@ export function tIn(locale: Locale, key: MessageKey, params?: Params): string {
 		count === 1 && (`${key}_one` as MessageKey) in dict ? (`${key}_one` as MessageKey) : key;
 	const s = dict[k] ?? dicts.en[k] ?? key;
 	if (!params) return s;
-	return s.replace(/\{(\w+)\}/g, (_, p: string) => {
-		const v = params[p];
-		return v === undefined ? `{${p}}` : typeof v === 'number' ? formatNumberIn(locale, v) : v;
-	});
+	return s
+		.replace(PLURAL, (_, p: string, one: string, other: string) => {
+			const v = params[p];
+			const form = typeof v === 'number' && pluralRules(locale).select(v) === 'one' ? one : other;
+			return form.replace('#', `{${p}}`);
+		})
+		.replace(/\{(\w+)\}/g, (_, p: string) => {
+			const v = params[p];
+			return v === undefined ? `{${p}}` : typeof v === 'number' ? formatNumberIn(locale, v) : v;
+		});
+}
+
+/**
+ * `{rows, plural, one {# row} other {# rows}}`: the form of the noun (and verb) that the
+ * number takes, `#` standing for the number, as in ICU MessageFormat; for messages with
+ * several counts, where a `_one` key cannot say which is 1. By the language's plural
+ * rules: English needs it; Persian and Chinese write a noun after a number the same.
+ */
+const PLURAL = /\{(\w+), plural, one \{([^{}]*)\} other \{([^{}]*)\}\}/g;
+// A memo of Intl objects, not state (as `cache` above).
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const plurals = new Map<Locale, Intl.PluralRules>();
+function pluralRules(locale: Locale): Intl.PluralRules {
+	let r = plurals.get(locale);
+	if (!r) plurals.set(locale, (r = new Intl.PluralRules(LOCALE_META[locale].bcp47)));
+	return r;
 }
 
 /** True when the key exists (for keys built at run time, such as option labels). */

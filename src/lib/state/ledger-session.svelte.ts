@@ -19,7 +19,7 @@ import {
 } from '$lib/domain/ledger';
 import type { MemberRow } from '$lib/domain/member';
 import { liveMemberId, mergedRecordsByLive } from '$lib/domain/merge';
-import { openRoom, type Room } from '$lib/sync/room.svelte';
+import { openRoom, type OpenRoomOptions, type Room } from '$lib/sync/room.svelte';
 import { LedgerStore } from './ledger.svelte';
 import { MembersStore } from './members.svelte';
 
@@ -57,12 +57,18 @@ export class LedgerSession {
 		{ from: unknown; members: MembersStore | null; merges: number; value: unknown }
 	>();
 
-	constructor(user: SessionUser) {
+	/**
+	 * `describeRefused`: an entry this device recorded that the server refused (the
+	 * ledger became view-only, [C27]), as a line for the notice; from the UI, which words it.
+	 */
+	constructor(user: SessionUser, opts: Pick<OpenRoomOptions, 'describeRefused'> = {}) {
 		this.user = user;
 		this.access = accessFor(DOC.ledger, user.roles);
 		this.registryAccess = accessFor(DOC.registry, user.roles);
 		const open = (doc: string) => openRoom({ user, room: `${user.org}/${doc}` });
-		this.ledgerRoom = this.access ? open(DOC.ledger) : null;
+		this.ledgerRoom = this.access
+			? openRoom({ user, room: `${user.org}/${DOC.ledger}`, ...opts })
+			: null;
 		this.registryRoom = this.access && this.registryAccess ? open(DOC.registry) : null;
 		this.settingsRoom =
 			this.access && accessFor(DOC.settings, user.roles) ? open(DOC.settings) : null;

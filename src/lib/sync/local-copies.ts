@@ -9,6 +9,7 @@
  *   keyed the same way: member data, so they go with the local copy.
  * - The fields the user wrote while out of step, not yet checked (dexie
  *   `offlineEdits`, state/offline-edits.ts [C21]), keyed the same way: member data too.
+ * - What the server refused when a room became view-only, as typed (refused.ts [C27]).
  *
  * Logout (in the app shell) asks `countPending()` before it warns, then calls
  * `deleteLocalCopies(userId)`. When the user's roles change while signed in, the
@@ -19,6 +20,7 @@
 import { liveQuery } from 'dexie';
 import { localDb } from '$lib/local/db';
 import type { PendingStore } from './pending';
+import { refusedKey } from './refused';
 import { deleteRowCaches, rowCacheKey } from './row-cache';
 
 /** The local copy's database name of a room for a user (local-store.ts). */
@@ -79,6 +81,8 @@ export async function deleteLocalCopies(userId: number): Promise<void> {
 	await localDb().outbox.where('userId').equals(userId).delete();
 	await deleteRowCaches({ userId });
 	await localDb().offlineEdits.where('key').startsWith(`${userId}:`).delete();
+	// What the server refused, as typed ([C27], refused.ts).
+	await localDb().settings.delete(refusedKey(userId));
 }
 
 /**

@@ -9,7 +9,10 @@
  *  - the server's sync step 1, which carries its state vector, settles marks too:
  *    that covers an ACK lost to a dropped connection.
  *  - MESSAGE.auth permission-denied: this connection may only view; the UI goes
- *    read-only (the server already dropped the write).
+ *    read-only (the server already dropped the write). Changes this device made that
+ *    the server lacks (its sync step 1 says what it has) will never be stored: they
+ *    are noted (refused.ts), the room's copy is deleted and onRoomRefused reloads the
+ *    page, which then shows the server's state [C27].
  *  - close codes 4401 (session ended), 4403 (no access), 4426 (app outdated) end
  *    the connection for good; the local copy stays. 4403 with the reason
  *    `account_disabled` ends the session (onAccountDisabled); any other 4403 has the
@@ -40,6 +43,7 @@ import {
 import type { SessionUser } from '$lib/domain/access';
 import { trackPending, type PendingStore, type PendingTracker } from './pending';
 import {
+	deleteRoomCopies,
 	dexiePendingStore,
 	localCopyName,
 	pendingKey,
@@ -50,6 +54,7 @@ import { GuildhallProvider } from './provider';
 import { LocalCopy, storeRemoteUpdatesRaw } from './local-store';
 import { readRowCache, rowCacheKey, RowCacheWriter, type CachedRows } from './row-cache';
 import { holdShell, releaseShell } from './offline-shell';
+import { addRefused, hasUnsent, unsentRows, type UnsentRow } from './refused';
 
 export const ROOM_STATUS = {
 	offline: 'offline',
@@ -82,6 +87,11 @@ export interface OpenRoomOptions {
 	loadAfter?: Promise<unknown>;
 	/** A first sync's received state is stored in the copy only after this (and idle). */
 	storeAfter?: Promise<unknown>;
+	/**
+	 * A row this device changed that the server refused (the room became view-only),
+	 * as one line in the reader's language for the notice; null: counted only.
+	 */
+	describeRefused?: (row: UnsentRow) => string | null;
 }
 
 type MessageHandler = WebsocketProvider['messageHandlers'][number];
@@ -111,6 +121,17 @@ const forbiddenListeners = new Set<() => void>();
 export function onRoomForbidden(f: () => void): () => void {
 	forbiddenListeners.add(f);
 	return () => forbiddenListeners.delete(f);
+}
+
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state
+const refusedListeners = new Set<(room: string) => void>();
+/**
+ * Called once a room's refused changes are noted and its copy deleted ([C27]): the
+ * root layout reloads, so every page shows the server's state. Returns the unsubscribe.
+ */
+export function onRoomRefused(f: (room: string) => void): () => void {
+	refusedListeners.add(f);
+	return () => refusedListeners.delete(f);
 }
 
 export function closedFromCode(code: number, reason?: string): RoomClosed {
@@ -189,10 +210,15 @@ export class Room {
 	#cleanups: (() => void)[] = [];
 	#destroyed = false;
 	#lastSessionCheck = 0;
+	/** The server's state vector from its sync step 1 on this connection. */
+	#serverState: Map<number, number> | null = null;
+	#describeRefused: OpenRoomOptions['describeRefused'];
+	#refusing = false;
 
 	constructor(opts: OpenRoomOptions) {
 		this.name = opts.room;
 		this.user = opts.user;
+		this.#describeRefused = opts.describeRefused;
 		const key = pendingKey(opts.user.id, opts.room);
 		this.#tracker = trackPending({
 			doc: this.doc,
@@ -309,6 +335,7 @@ export class Room {
 			const peek = decoding.clone(decoder);
 			if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
 				const sv = Y.decodeStateVector(decoding.readVarUint8Array(peek));
+				this.#serverState = sv;
 				void this.#tracker.settle(sv);
 			}
 			baseSync(encoder, decoder, p, emitSynced, type);
@@ -323,8 +350,37 @@ export class Room {
 		provider.messageHandlers[MESSAGE.auth] = (_encoder, decoder) => {
 			authProtocol.readAuthMessage(decoder, this.doc, () => {
 				this.readOnly = true;
+				void this.#dropRefused();
 			});
 		};
+	}
+
+	/**
+	 * The server dropped our writes: this connection may only view. What this device
+	 * has and the server lacks can never be stored, so it must not stay shown as if it
+	 * counted, nor count as waiting: note it for the person (what, and what to do),
+	 * delete this room's copy (the room with it) and have the page reload from the server.
+	 */
+	async #dropRefused() {
+		const server = this.#serverState;
+		if (this.#refusing || this.#destroyed || !server || !hasUnsent(this.doc, server)) return;
+		this.#refusing = true;
+		try {
+			const rows = unsentRows(this.doc, server);
+			const lines = rows
+				.map((r) => this.#describeRefused?.(r) ?? null)
+				.filter((l): l is string => !!l);
+			await addRefused(this.user.id, {
+				room: this.name,
+				at: Date.now(),
+				count: rows.length,
+				lines
+			});
+			await deleteRoomCopies(this.user.id, [this.name]);
+			for (const f of refusedListeners) f(this.name);
+		} catch (e) {
+			console.error('Guildhall: could not set aside the changes the server refused', e);
+		}
 	}
 
 	/**

@@ -43,13 +43,27 @@ export function moneyIn(locale: Locale, amount: number, currency: string): strin
 export const kindLabel = (k: string) => t(`ledger.kind.${k}` as MessageKey);
 export const methodLabel = (m: string | undefined) =>
 	m ? t(`ledger.method.${m}` as MessageKey) : '';
-/** Why a typed amount cannot be read, with an example in `currency` (1,200,000 rials, 1,200.50 yuan). */
-export function moneyError(e: MoneyError, currency: string): string {
+/**
+ * Why a typed amount cannot be read, with an example in `currency` (1,200,000 rials,
+ * 1,200.50 yuan); for tomans, the amount typed in rials when it could be read.
+ */
+export function moneyError(r: { error: MoneyError; inRials?: number }, currency: string): string {
 	const d = minorDigits(currency);
-	const example = money(d === 0 ? 1_200_000 : 1200 * 10 ** d + 5 * 10 ** (d - 1), currency, {
-		plain: true
+	const amount = r.inRials ?? (d === 0 ? 1_200_000 : 1200 * 10 ** d + 5 * 10 ** (d - 1));
+	const example = money(amount, currency, { plain: true });
+	return t(`ledger.moneyError.${r.error}` as MessageKey, {
+		example,
+		currency: currencyFullName(currency)
 	});
-	return t(`ledger.moneyError.${e}` as MessageKey, { example });
+}
+
+/** The currency's name in the reader's language ("Iranian rial", «ریال ایران», "人民币"). */
+function currencyFullName(currency: string): string {
+	try {
+		return new Intl.DisplayNames(meta().bcp47, { type: 'currency' }).of(currency) ?? currency;
+	} catch {
+		return currency;
+	}
 }
 
 /**
@@ -73,7 +87,7 @@ export function readAmount(
 		if (r.amount <= 0) return { ok: false, message: t('ledger.moneyError.zero') };
 		return r;
 	}
-	return { ok: false, message: moneyError(r.error, currency) };
+	return { ok: false, message: moneyError(r, currency) };
 }
 
 /** Today as an ISO date in the device's time zone (one definition, in the calendar module). */

@@ -13,8 +13,10 @@ export const auth = defineMessages({
 		'login.offline': 'You are offline. Logging in needs a connection to the server.',
 		'login.error.invalid':
 			'Wrong username or password. Check both and try again; an administrator can reset your password.',
-		'login.error.rateLimited': 'Too many attempts. Wait {seconds} seconds, then try again.',
-		'login.error.rateLimitedMinutes': 'Too many attempts. Wait {minutes} minutes, then try again.',
+		'login.error.rateLimited':
+			'Too many attempts. Wait {seconds, plural, one {# second} other {# seconds}}, then try again.',
+		'login.error.rateLimitedMinutes':
+			'Too many attempts. Wait {minutes, plural, one {# minute} other {# minutes}}, then try again.',
 		'login.error.disabled': 'This account is disabled. Ask an administrator to enable it.',
 		'login.disabledNotice':
 			'An administrator has disabled your account, so you were signed out. Ask your association’s Guildhall administrator to enable it again. Changes not sent yet stay on this device and are sent after you sign in again.',

@@ -19,6 +19,16 @@ export const common = defineMessages({
 		'noAccess.import': 'Your role cannot import members. Ask an administrator if you need it.',
 		'noAccess.memberFile':
 			'Your role has no access to member files. Ask an administrator if you need it.',
+		'refused.title':
+			'{count, plural, one {A change} other {# changes}} made on this device to {doc} could not be saved: you can now only view it.',
+		'refused.todo':
+			'They are no longer shown, and the figures are the server’s. Ask someone who may edit it to enter them again, or ask an administrator for edit access.',
+		'refused.dismiss': 'Understood',
+		'refused.doc.registry': 'the member registry',
+		'refused.doc.ledger': 'the dues ledger',
+		'refused.doc.surveys': 'surveys',
+		'refused.doc.settings': 'the settings',
+		'refused.doc.reports': 'the reports',
 		'app.redirecting': 'Opening the login page…',
 		'nav.label': 'Main',
 		'nav.members': 'Members',
@@ -82,6 +92,16 @@ export const common = defineMessages({
 			'نقش شما اجازهٔ ورود اعضا از فایل را ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
 		'noAccess.memberFile':
 			'نقش شما به پرونده اعضا دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
+		'refused.title':
+			'{count} تغییری که در این دستگاه در {doc} داده شد ذخیره نشد: اکنون فقط می‌توانید آن را ببینید.',
+		'refused.todo':
+			'این تغییرها دیگر نمایش داده نمی‌شوند و ارقام همان ارقام سرور است. از کسی که اجازهٔ ویرایش دارد بخواهید آن‌ها را دوباره وارد کند، یا از مدیر سامانه دسترسی ویرایش بخواهید.',
+		'refused.dismiss': 'متوجه شدم',
+		'refused.doc.registry': 'فهرست اعضا',
+		'refused.doc.ledger': 'دفتر حق عضویت',
+		'refused.doc.surveys': 'نظرسنجی‌ها',
+		'refused.doc.settings': 'تنظیمات',
+		'refused.doc.reports': 'گزارش‌ها',
 		'app.redirecting': 'در حال باز کردن صفحهٔ ورود…',
 		'nav.label': 'اصلی',
 		'nav.members': 'اعضا',
@@ -135,6 +155,15 @@ export const common = defineMessages({
 	zh: {
 		'app.name': 'Guildhall',
 		'app.loading': '正在加载…',
+		'refused.title': '本设备对{doc}所做的 {count} 项更改未能保存：您现在只能查看。',
+		'refused.todo':
+			'这些更改已不再显示，数字以服务器为准。请有编辑权限的人重新录入，或请管理员授予编辑权限。',
+		'refused.dismiss': '知道了',
+		'refused.doc.registry': '会员名册',
+		'refused.doc.ledger': '会费账簿',
+		'refused.doc.surveys': '调查',
+		'refused.doc.settings': '设置',
+		'refused.doc.reports': '报表',
 		'list.semicolon': '；',
 		'list.meta': ' · ',
 		'noAccess.pipeline': '您的角色无权访问入会流程。如需访问，请联系管理员。',

@@ -10,7 +10,7 @@ export const importexport = defineMessages({
 		'import.choose': 'Choose a file',
 		'import.reading': 'Reading the file…',
 		'import.checking': 'Checking rows… {done} of {total}',
-		'import.applying': 'Importing… {done} of {total} rows',
+		'import.applying': 'Importing… {done} of {total, plural, one {# row} other {# rows}}',
 		'import.error.empty':
 			'The file is empty. Choose a file with a header row and at least one row.',
 		'import.error.tooLarge': 'The file is larger than {max} MB. Split it into smaller files.',
@@ -27,12 +27,14 @@ export const importexport = defineMessages({
 		'import.error.offline':
 			'Importing needs a connection to the server, which records each import. Reconnect and try again.',
 		'import.error.register': 'The server did not accept the import. {message}',
-		'import.file.summary': '{name}: {rows} rows, {columns} columns',
+		'import.file.summary':
+			'{name}: {rows, plural, one {# row} other {# rows}}, {columns, plural, one {# column} other {# columns}}',
 		'import.file.encoding': 'Encoding',
 		'import.file.delimiter': 'Separator',
 		'import.file.delimiterTab': 'Tab',
 		'import.file.delimiterSpace': 'Space',
-		'import.file.ragged': '{count} rows have a different number of cells than the header row.',
+		'import.file.ragged':
+			'{count, plural, one {# row has} other {# rows have}} a different number of cells than the header row.',
 		'import.file.unclosedQuote':
 			'Row {line}: a quoted value is never closed, so the rest of the file was not read. Check the file there.',
 		'import.encoding.detected': '{encoding} (detected)',
@@ -73,8 +75,10 @@ export const importexport = defineMessages({
 		'import.rejects.hint':
 			'Correct a value here and the row is checked again. Rows you do not correct can be left out and downloaded.',
 		'import.rejects.download': 'Download the rejected rows (CSV)',
-		'import.rejects.leaveOut': 'Leave out the {count} rejected rows',
-		'import.rejects.more': 'and {count} more rejected rows (in the download)',
+		'import.rejects.leaveOut':
+			'Leave out the {count, plural, one {# rejected row} other {# rejected rows}}',
+		'import.rejects.more':
+			'and {count, plural, one {# more rejected row} other {# more rejected rows}} (in the download)',
 		'import.reason.invalid': 'The value is not valid for this field.',
 		'import.reason.nameRequired': 'The name is empty: every member needs a name.',
 		'import.reason.noNameColumn': 'No column is mapped to the name.',
@@ -100,17 +104,18 @@ export const importexport = defineMessages({
 		'import.undo': 'Undo',
 		'import.undo.title': 'Undo this import?',
 		'import.undo.body':
-			'{undoable} rows will be removed or put back as they were. {edited} rows were changed since the import and stay as they are. {members} rows are members now (verified, active…): they stay; move them out through the pipeline.',
+			'{undoable, plural, one {# row} other {# rows}} will be removed or put back as they were. {edited, plural, one {# row was} other {# rows were}} changed since the import and stay as they are. {members, plural, one {# row is a member} other {# rows are members}} now (verified, active…): they stay; move them out through the pipeline.',
 		'import.undo.confirm': 'Undo the import',
 		'import.undo.cancel': 'Keep it',
 		'import.undo.done':
-			'Import undone: {undoable} rows; {edited} rows changed since and {members} members were kept.',
+			'Import undone: {undoable, plural, one {# row} other {# rows}}; {edited, plural, one {# row} other {# rows}} changed since and {members, plural, one {# member} other {# members}} were kept.',
 		'members.import': 'Import',
 		'export.menu': 'Export',
 		'export.csv': 'CSV (Excel, UTF-8)',
 		'export.xlsx': 'Excel workbook (.xlsx)',
 		'export.working': 'Exporting…',
-		'export.done': '{count} rows exported to {file}. The export is recorded in the export log.',
+		'export.done':
+			'{count, plural, one {# row} other {# rows}} exported to {file}. The export is recorded in the export log.',
 		'export.failed':
 			'Nothing was exported: the export could not be recorded on the server. {reason}',
 		'export.offline':

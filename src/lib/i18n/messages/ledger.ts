@@ -92,6 +92,10 @@ export const ledger = defineMessages({
 		'ledger.moneyError.grouping':
 			'A thousands separator goes between groups of three digits, e.g. {example}; decimals take a point.',
 		'ledger.moneyError.zero': 'The amount must be more than zero.',
+		'ledger.moneyError.otherCurrency':
+			'This ledger is in {currency}. Type the amount in {currency}, without another currency’s sign or code, e.g. {example}.',
+		'ledger.moneyError.toman':
+			'Amounts here are in rials, not tomans: 1 toman is 10 rials. Type the amount in rials, e.g. {example}.',
 		'ledger.pay.open': 'Record payment',
 		'ledger.pay.title': 'Record a payment',
 		'ledger.pay.submit': 'Record payment',
@@ -126,8 +130,8 @@ export const ledger = defineMessages({
 		'ledger.entry.saved': 'Entry saved.',
 		'ledger.postDrafts': 'Post selected drafts',
 		'ledger.deleteDrafts': 'Delete selected drafts',
-		'ledger.posted': '{count} entries posted.',
-		'ledger.draftsDeleted': '{count} drafts deleted.',
+		'ledger.posted': '{count, plural, one {# entry} other {# entries}} posted.',
+		'ledger.draftsDeleted': '{count, plural, one {# draft} other {# drafts}} deleted.',
 		'ledger.entriesHint':
 			'Posted entries are never edited: select one and reverse it, then record the right one.',
 		'ledger.reverse.open': 'Reverse',
@@ -148,12 +152,13 @@ export const ledger = defineMessages({
 			'Every active member is charged the fee of their tier for the year. Running it again, or on another device, charges nobody twice.',
 		'ledger.dues.chargeDate': 'Charge date',
 		'ledger.dues.summary':
-			'{count} members to charge, {total} in all; {exists} already charged; {free} with no fee.',
+			'{count, plural, one {# member} other {# members}} to charge, {total} in all; {exists} already charged; {free} with no fee.',
 		'ledger.dues.noFee':
-			'{count} active members have no fee for their tier ({tiers}): set it under Fees and discounts, then run again.',
-		'ledger.dues.generate': 'Charge {count} members for {year}',
+			'{count, plural, one {# active member has no fee for their tier} other {# active members have no fee for their tier}} ({tiers}): set it under Fees and discounts, then run again.',
+		'ledger.dues.generate': 'Charge {count, plural, one {# member} other {# members}} for {year}',
 		'ledger.dues.progress': '{done} of {total} charged…',
-		'ledger.dues.done': '{count} charges written; {skipped} already existed.',
+		'ledger.dues.done':
+			'{count, plural, one {# charge} other {# charges}} written; {skipped} already existed.',
 		'ledger.dues.failed':
 			'The dues could not all be written. Those written are kept; run it again to finish.',
 		'ledger.dues.empty': 'No active members.',
@@ -180,7 +185,7 @@ export const ledger = defineMessages({
 		'ledger.fees.condition': 'Condition',
 		'ledger.fees.everyYear': 'every year',
 		'ledger.fees.until': 'paid by {date}',
-		'ledger.fees.minYears': 'paying {count} years or more at once',
+		'ledger.fees.minYears': 'paying {count, plural, one {# year} other {# years}} or more at once',
 		'ledger.fees.joinedThatYear': 'joined in that year',
 		'ledger.fees.noDiscounts': 'No discounts defined.',
 		'ledger.fees.addDiscount': 'Add a discount',
@@ -229,7 +234,8 @@ export const ledger = defineMessages({
 		'ledger.round.minAmount': 'Owes at least ({currency})',
 		'ledger.round.minAge': 'Debt older than (days)',
 		'ledger.round.badMinAge': 'Enter a whole number of days.',
-		'ledger.round.selected': '{count} members selected, {total} owed.',
+		'ledger.round.selected':
+			'{count, plural, one {# member} other {# members}} selected, {total} owed.',
 		'ledger.round.owed': 'Owed',
 		'ledger.round.years': 'Years',
 		'ledger.round.lastReminder': 'Last reminder',
@@ -248,23 +254,27 @@ export const ledger = defineMessages({
 		'ledger.round.print': 'Print letters / PDF',
 		'ledger.round.csv': 'Export CSV for email/SMS',
 		'ledger.round.channel': 'Sent by',
-		'ledger.round.record': 'Record {count} reminders as sent',
-		'ledger.round.recorded': '{count} reminders recorded as sent.',
+		'ledger.round.record': 'Record {count, plural, one {# reminder} other {# reminders}} as sent',
+		'ledger.round.recorded':
+			'{count, plural, one {# reminder} other {# reminders}} recorded as sent.',
 		'ledger.round.printed':
-			'{count} letters sent to the printer. Record them as sent once they are out.',
-		'ledger.round.exported': '{count} reminders exported. Record them as sent once they are out.',
+			'{count, plural, one {# letter} other {# letters}} sent to the printer. Record them as sent once they are out.',
+		'ledger.round.exported':
+			'{count, plural, one {# reminder} other {# reminders}} exported. Record them as sent once they are out.',
 		'ledger.round.preview': 'Letters',
 		'ledger.round.name': 'Collection round {date}',
 		'ledger.lapse.title': 'Members past the grace period',
 		'ledger.lapse.hint':
-			'Active members whose oldest unpaid dues are more than {days} days old. Review before anything changes.',
+			'Active members whose oldest unpaid dues are more than {days, plural, one {# day} other {# days}} old. Review before anything changes.',
 		'ledger.lapse.staffApplies':
 			"The membership office (staff or administrator) sets a member's status to lapsed, from this list.",
 		'ledger.lapse.overdue': 'Past the grace period',
-		'ledger.lapse.days': '{count} days',
+		'ledger.lapse.days': '{count, plural, one {# day} other {# days}}',
 		'ledger.lapse.apply': 'Set to lapsed',
-		'ledger.lapse.applyTicked': 'Set {count} ticked members to lapsed',
-		'ledger.lapse.done': '{count} members sent to be set to lapsed.',
+		'ledger.lapse.applyTicked':
+			'Set {count, plural, one {# ticked member} other {# ticked members}} to lapsed',
+		'ledger.lapse.done':
+			'{count, plural, one {# member} other {# members}} sent to be set to lapsed.',
 		'ledger.lapse.none': 'No member is past the grace period.',
 		'ledger.figures.title': 'Quarterly dues statistics',
 		'ledger.figures.hint':
@@ -378,6 +388,10 @@ export const ledger = defineMessages({
 		'ledger.moneyError.grouping':
 			'جداکنندهٔ هزارگان میان گروه‌های سه‌رقمی می‌آید، مثلاً {example}؛ برای اعشار ممیز بگذارید.',
 		'ledger.moneyError.zero': 'مبلغ باید بیشتر از صفر باشد.',
+		'ledger.moneyError.otherCurrency':
+			'واحد پول این دفتر {currency} است. مبلغ را به {currency} و بدون نشان یا کد واحد پول دیگری وارد کنید، مثلاً {example}.',
+		'ledger.moneyError.toman':
+			'مبلغ‌ها به ریال است، نه تومان: هر تومان ۱۰ ریال است. مبلغ را به ریال وارد کنید، مثلاً {example}.',
 		'ledger.pay.open': 'ثبت پرداخت',
 		'ledger.pay.title': 'ثبت یک پرداخت',
 		'ledger.pay.submit': 'ثبت پرداخت',
@@ -659,6 +673,10 @@ export const ledger = defineMessages({
 		'ledger.moneyError.grouping':
 			'千位分隔符只能用于每三位数字之间，例如 {example}；小数请用小数点。',
 		'ledger.moneyError.zero': '金额必须大于零。',
+		'ledger.moneyError.otherCurrency':
+			'本账簿的币种是{currency}。请以{currency}输入金额，不要带其他币种的符号或代码，例如 {example}。',
+		'ledger.moneyError.toman':
+			'金额以里亚尔计，不是托曼：1 托曼等于 10 里亚尔。请以里亚尔输入金额，例如 {example}。',
 		'ledger.pay.open': '登记缴费',
 		'ledger.pay.title': '登记一笔缴费',
 		'ledger.pay.submit': '登记',

@@ -130,7 +130,7 @@ export const memberfile = defineMessages({
 		'merge.keep': 'Keep',
 		'merge.other': 'Merge away',
 		'merge.moving':
-			'Moving to the record kept: {contacts} contact persons, {activities} activities, {notes} notes.',
+			'Moving to the record kept: {contacts, plural, one {# contact person} other {# contact persons}}, {activities, plural, one {# activity} other {# activities}}, {notes, plural, one {# note} other {# notes}}.',
 		'merge.numberStays':
 			'Only one of the two has a member number: that record is kept, because a member number never moves.',
 		'merge.keptNote':

@@ -22,7 +22,7 @@ export const members = defineMessages({
 		'members.searchPlaceholder': 'Search all columns…',
 		'members.count': '{count} members',
 		'members.count_one': '{count} member',
-		'members.countFiltered': '{shown} of {total} members',
+		'members.countFiltered': '{shown} of {total, plural, one {# member} other {# members}}',
 		'members.readonly': 'View only',
 		'members.readonlyHint': 'You can look at the registry but not change it.',
 		'members.deleted': '{count} members deleted',

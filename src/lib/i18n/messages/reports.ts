@@ -141,7 +141,7 @@ export const reports = defineMessages({
 		'reports.complaints.category': 'Category',
 		'reports.section.risk': 'Members at risk',
 		'reports.risk.hint':
-			'Members on the last day of the period with no participation for {days} days, or who paid before but nothing since a charge older than {grace} days. Set both in the settings.',
+			'Members on the last day of the period with no participation for {days, plural, one {# day} other {# days}}, or who paid before but nothing since a charge older than {grace, plural, one {# day} other {# days}}. Set both in the settings.',
 		'reports.risk.members': 'Members',
 		'reports.risk.atRisk': 'At risk',
 		'reports.risk.inactive': 'No participation',

@@ -205,7 +205,8 @@ export const surveys = defineMessages({
 		'sv.links.offline':
 			'The server cannot be reached. Links need a connection: reconnect and try again.',
 		'sv.links.revoked': 'The link was withdrawn; it no longer works.',
-		'sv.links.summary': '{links} live links for {audience} members in the audience.',
+		'sv.links.summary':
+			'{links, plural, one {# live link} other {# live links}} for {audience, plural, one {# member} other {# members}} in the audience.',
 		'sv.links.state': 'Link',
 		'sv.links.used': 'Last answered',
 		'sv.links.none': 'None',
