@@ -43,7 +43,7 @@ import {
 } from '../src/lib/domain/guard';
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
 import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
-import { JOINING_TABLES, KEPT_STATUSES, statusRowRule } from '../src/lib/domain/lifecycle';
+import { JOINING_TABLES, KEPT_STATUSES, memberRowRule } from '../src/lib/domain/lifecycle';
 import { RECRUITMENT_TABLES } from '../src/lib/domain/recruitment';
 
 export const MEMBERS = 'members';
@@ -425,8 +425,9 @@ export const guardRegistry: Guard = makeDocGuard({
 				before.mergedInto !== undefined ||
 				KEPT_STATUSES.has(String(before.status)),
 			frozen: (before) => before.mergedInto !== undefined,
-			// Pipeline moves are server commands (issue 4, [J1]).
-			row: statusRowRule
+			// Pipeline moves are server commands (issue 4, [J1]); an approved member's tier,
+			// category and join date are the approver's ([J2]).
+			row: memberRowRule
 		},
 		...MEMBER_FILE_TABLES,
 		...JOINING_TABLES,

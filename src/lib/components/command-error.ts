@@ -44,6 +44,8 @@ export function commandErrorText(r: Refused): string {
 			return t('outbox.error.requirementsNotMet', { name });
 		case COMMAND_ERROR.unknownSetting:
 			return t('outbox.error.unknownSetting', { name });
+		case COMMAND_ERROR.notApproved:
+			return t('outbox.error.notApproved', { name });
 		case COMMAND_ERROR.idReused:
 			return t('outbox.error.idReused');
 		case COMMAND_ERROR.unknownCommand:
