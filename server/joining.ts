@@ -294,8 +294,19 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 				const existing = row.get('memberNo');
 				if (typeof existing === 'number') {
 					// Approved already (by another approver a moment ago, or an earlier
-					// command): the same number, never a second one [J3].
+					// command): the same number, never a second one [J3]; with another tier or
+					// category, say what it was approved with rather than drop them [J8].
 					const memberNo = String(row.get('certificateNo') ?? existing);
+					const tier = row.get('tier');
+					const category = row.get('category');
+					if (tier !== args.tier || category !== args.category) {
+						throw new HttpError(
+							409,
+							COMMAND_ERROR.alreadyApproved,
+							`This member is already approved as no. ${memberNo}, with tier "${String(tier)}" and category "${String(category)}". To change them, use "Change tier or category" in the member file.`,
+							{ memberNo, tier, category }
+						);
+					}
 					return ctx.commit({ result: () => ({ memberNo }) });
 				}
 				const from = statusOfRow(row);

@@ -321,6 +321,31 @@ describe('approval', () => {
 		expect(moves.filter((mv) => mv.memberId === id && mv.to === 'active')).toHaveLength(1);
 	});
 
+	it('[J8] a second approval with another tier or category says what the member was approved with', async () => {
+		const id = await applicant('Two Minds Ltd');
+		const approve = (who: TestUser, tier: string, category: string) =>
+			command(who, { id: randomUUID(), type: 'approve', rowId: id, tier, category });
+		const [a, b] = await Promise.all([
+			approve(approver, 'regular', 'trade'),
+			approve(approver2, 'council', 'design')
+		]);
+		const [won, lost] = a.status === 200 ? [a, b] : [b, a];
+		expect(won.status).toBe(200);
+		expect(lost.status).toBe(409);
+		const m = memberOnServer(id);
+		expect(lost.body.error).toMatchObject({
+			code: 'already_approved',
+			memberNo: won.body.memberNo,
+			tier: m.tier,
+			category: m.category
+		});
+		expect(lost.body.error.message).toContain('Change tier or category');
+		// The same values again: the number, as [J3].
+		const again = await approve(approver2, String(m.tier), String(m.category));
+		expect(again.status).toBe(200);
+		expect(again.body.memberNo).toBe(won.body.memberNo);
+	});
+
 	it('[J2] numbers are sequential, never reused, and follow the admin prefix format', async () => {
 		await server.app.rooms.withRoom('default/settings', (room) =>
 			room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))

@@ -74,6 +74,8 @@ export const COMMAND_ERROR = {
 	unknownSetting: 'unknown_setting',
 	/** [J7] tier and category of a member without a number are set in its file. */
 	notApproved: 'not_approved',
+	/** [J8] approved already, with another tier or category than this approval's. */
+	alreadyApproved: 'already_approved',
 	/** 503: the store failed; nothing changed and the same command can be sent again. */
 	storeFailed: 'store_failed'
 } as const;

@@ -123,6 +123,8 @@ export const joining = defineMessages({
 			'A tier, category or criterion chosen for {name} has been removed from the settings. Reload the pipeline, choose again, and discard this action.',
 		'outbox.error.notApproved':
 			'{name} has no member number yet: set its tier and category in its file, and discard this action.',
+		'outbox.error.alreadyApproved':
+			'{name} was already approved as no. {memberNo}, as {tier} in {category}: your tier and category were not applied. To change them, use “Change tier or category” in the member file, and discard this action.',
 		'outbox.error.idReused':
 			'The server already has a different action under this one’s number. Discard it and do it again.',
 		'outbox.error.appOutdated':
@@ -335,6 +337,8 @@ export const joining = defineMessages({
 			'رده، دسته یا معیاری که برای {name} برگزیده شده بود از تنظیمات حذف شده است. جریان عضویت را دوباره بارگیری کنید، دوباره برگزینید و این کار را کنار بگذارید.',
 		'outbox.error.notApproved':
 			'{name} هنوز شمارهٔ عضویت ندارد: ردهٔ عضویت و دسته را در پرونده‌اش تعیین کنید و این کار را کنار بگذارید.',
+		'outbox.error.alreadyApproved':
+			'{name} پیش‌تر با شمارهٔ {memberNo}، در ردهٔ {tier} و دستهٔ {category} تأیید شده است و ردهٔ عضویت و دستهٔ شما اعمال نشد. برای تغییر آن‌ها از «تغییر ردهٔ عضویت یا دسته» در پروندهٔ عضو استفاده کنید و این کار را کنار بگذارید.',
 		'outbox.error.idReused':
 			'سرور کار دیگری با شمارهٔ همین کار دارد. آن را کنار بگذارید و دوباره انجام دهید.',
 		'outbox.error.appOutdated':
@@ -543,6 +547,8 @@ export const joining = defineMessages({
 			'为 {name} 选择的会员级别、类别或条件已从设置中删除。请重新加载入会流程并重新选择，然后放弃此操作。',
 		'outbox.error.notApproved':
 			'{name} 尚无会员编号：请在其档案中设置会员级别和类别，并放弃此操作。',
+		'outbox.error.alreadyApproved':
+			'{name} 已被批准，会员编号 {memberNo}，会员级别为{tier}，类别为{category}；您选择的会员级别和类别未被采用。如需修改，请在会员档案中使用“修改会员级别或类别”，并放弃此操作。',
 		'outbox.error.idReused': '服务器上已有使用此编号的另一个操作。请放弃此操作后重新执行。',
 		'outbox.error.appOutdated':
 			'服务器无法执行此操作：本设备上的应用版本过旧。请重新加载页面后重试。',
