@@ -592,6 +592,11 @@ describe('pipeline moves', () => {
 				(m) => (m as Y.Map<unknown>).get('by') === 'someone else'
 			)
 		).toBe(false);
+		// [G16] The forged row is gone, not left as an empty row.
+		const empty = [...registry().getMap('moves').values()].filter(
+			(m) => (m as Y.Map<unknown>).size === 0
+		);
+		expect(empty).toHaveLength(0);
 	});
 
 	it('[J6] verification checks the required criteria and keeps a copy of each', async () => {

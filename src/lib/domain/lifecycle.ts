@@ -215,12 +215,13 @@ const allOwned = (shape: Record<string, unknown>) => ({
 
 /**
  * The registry's server-owned tables (written by the joining commands): a client
- * cannot add, change or delete their rows (a row a client adds is emptied).
+ * cannot add, change or delete their rows (a row a client adds is removed).
  */
 export const JOINING_TABLES = {
-	moves: { ...allOwned(moveRecord.shape), frozen: () => true },
+	moves: { ...allOwned(moveRecord.shape), serverRows: true, frozen: () => true },
 	checks: {
 		...allOwned(checkRecord.shape),
+		serverRows: true,
 		frozen: () => true
 	}
 } as const;
