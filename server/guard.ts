@@ -24,6 +24,7 @@
  *  [G12] a `frozen` row (ledger: a posted entry) never changes: every change reverted.
  *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
  *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
+ *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
@@ -43,7 +44,7 @@ import {
 } from '../src/lib/domain/guard';
 import { ROW_ID_PATTERN } from '../src/lib/domain/member';
 import { MEMBER_FILE_TABLES } from '../src/lib/domain/contacts';
-import { JOINING_TABLES, KEPT_STATUSES, statusRowRule } from '../src/lib/domain/lifecycle';
+import { JOINING_TABLES, KEPT_STATUSES, memberRowRule } from '../src/lib/domain/lifecycle';
 import { RECRUITMENT_TABLES } from '../src/lib/domain/recruitment';
 
 export const MEMBERS = 'members';
@@ -61,6 +62,8 @@ export interface TableRules extends FieldRules {
 	keep?(before: Values): boolean;
 	/** A row whose stored values satisfy this never changes [G12] (nor is deleted [G7]). */
 	frozen?(before: Values): boolean;
+	/** Only the server adds rows: a row a client adds is removed, not left empty [G16]. */
+	serverRows?: boolean;
 	/** Cross-field rules on the row as it will be, after the field rules [G13]. */
 	row?(after: Values, before: Values | null): Correction[];
 }
@@ -217,7 +220,8 @@ function planTable(
 			continue;
 		}
 		if (current._item !== null && event.adds(current._item)) {
-			planNewRow(current, rules, tr, writes);
+			if (rules.serverRows) writes.push(() => table.delete(key));
+			else planNewRow(current, rules, tr, writes);
 		}
 	}
 }
@@ -425,8 +429,9 @@ export const guardRegistry: Guard = makeDocGuard({
 				before.mergedInto !== undefined ||
 				KEPT_STATUSES.has(String(before.status)),
 			frozen: (before) => before.mergedInto !== undefined,
-			// Pipeline moves are server commands (issue 4, [J1]).
-			row: statusRowRule
+			// Pipeline moves are server commands (issue 4, [J1]); an approved member's tier,
+			// category and join date are the approver's ([J2]).
+			row: memberRowRule
 		},
 		...MEMBER_FILE_TABLES,
 		...JOINING_TABLES,
@@ -438,6 +443,7 @@ export const guardRegistry: Guard = makeDocGuard({
 		[IMPORTS_TABLE]: {
 			fields: importFields,
 			serverOwned: new Set(Object.keys(importFields)),
+			serverRows: true,
 			keep: () => true
 		}
 	}

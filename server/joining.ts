@@ -9,11 +9,13 @@
 import * as Y from 'yjs';
 import {
 	approveArgs,
+	changeMembershipArgs,
 	COMMAND_ERROR,
 	moveArgs,
 	rejectArgs,
 	verifyArgs,
-	type ApproveArgs
+	type ApproveArgs,
+	type ChangeMembershipArgs
 } from '../src/lib/domain/commands';
 import { isStatus, moveCommand, type MoveCommand } from '../src/lib/domain/lifecycle';
 import type { MemberStatus } from '../src/lib/domain/member';
@@ -243,6 +245,24 @@ export const verifyCommandDef: CommandDef<ReturnType<typeof verifyArgs.parse>> =
 		)
 };
 
+/** The tier and category exist in the settings and are not archived (400 otherwise). */
+function checkTierAndCategory(settings: Room, args: { tier: string; category: string }): void {
+	for (const [table, id] of [
+		['tiers', args.tier],
+		['categories', args.category]
+	] as const) {
+		const r = settings.doc.getMap<unknown>(table).get(id);
+		if (!(r instanceof Y.Map) || r.get('archived') === true) {
+			throw new HttpError(
+				400,
+				COMMAND_ERROR.unknownSetting,
+				`"${id}" is not one of the ${table} in the settings. Choose another and try again.`,
+				{ unknown: [id], table }
+			);
+		}
+	}
+}
+
 function approvalFields(
 	ctx: Pick<CommandContext, 'now' | 'userName'>,
 	args: ApproveArgs,
@@ -274,26 +294,24 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 				const existing = row.get('memberNo');
 				if (typeof existing === 'number') {
 					// Approved already (by another approver a moment ago, or an earlier
-					// command): the same number, never a second one [J3].
+					// command): the same number, never a second one [J3]; with another tier or
+					// category, say what it was approved with rather than drop them [J8].
 					const memberNo = String(row.get('certificateNo') ?? existing);
+					const tier = row.get('tier');
+					const category = row.get('category');
+					if (tier !== args.tier || category !== args.category) {
+						throw new HttpError(
+							409,
+							COMMAND_ERROR.alreadyApproved,
+							`This member is already approved as no. ${memberNo}, with tier "${String(tier)}" and category "${String(category)}". To change them, use "Change tier or category" in the member file.`,
+							{ memberNo, tier, category }
+						);
+					}
 					return ctx.commit({ result: () => ({ memberNo }) });
 				}
 				const from = statusOfRow(row);
 				checkMove(from, 'active', 'approve');
-				for (const [table, id] of [
-					['tiers', args.tier],
-					['categories', args.category]
-				] as const) {
-					const r = settings.doc.getMap<unknown>(table).get(id);
-					if (!(r instanceof Y.Map) || r.get('archived') === true) {
-						throw new HttpError(
-							400,
-							COMMAND_ERROR.unknownSetting,
-							`"${id}" is not one of the ${table} in the settings. Choose another and try again.`,
-							{ unknown: [id], table }
-						);
-					}
-				}
+				checkTierAndCategory(settings, args);
 				const config = readConfig(settings.doc.getMap<unknown>('config').toJSON());
 				// One SQLite transaction [J2]: the number, then the approval fields and the move
 				// (made with it) appended to the log, then the command row.
@@ -340,11 +358,52 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 		})
 };
 
+/**
+ * [J7] An approved member's tier and category, which clients cannot write ([J2]): an
+ * approver changes them later (the member grows, moves to another category). The
+ * change is the server's, in the log under the approver's name ([H2]).
+ */
+export const changeMembershipCommandDef: CommandDef<ChangeMembershipArgs> = {
+	type: 'changeMembership',
+	args: changeMembershipArgs,
+	roles: ['approver'],
+	what: "change an approved member's tier or category",
+	run: (ctx, args) =>
+		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>
+			ctx.rooms.withRoom(registryName(ctx.org), (room) => {
+				const row = memberRow(room, args.rowId);
+				if (typeof row.get('memberNo') !== 'number') {
+					throw new HttpError(
+						409,
+						COMMAND_ERROR.notApproved,
+						'This member has no number yet: set its tier and category in its file, or approve it with them.'
+					);
+				}
+				const { tier, category } = args;
+				const same = row.get('tier') === tier && row.get('category') === category;
+				if (!same) checkTierAndCategory(settings, args);
+				return ctx.commit({
+					result: () => ({ tier, category }),
+					write: same
+						? undefined
+						: {
+								room,
+								change: () => {
+									if (row.get('tier') !== tier) row.set('tier', tier);
+									if (row.get('category') !== category) row.set('category', category);
+								}
+							}
+				});
+			})
+		)
+};
+
 export const JOINING_COMMANDS = [
 	moveCommandDef,
 	verifyCommandDef,
 	approveCommandDef,
-	rejectCommandDef
+	rejectCommandDef,
+	changeMembershipCommandDef
 ] as const;
 
 /** The settings' defaults this doc has not had yet (see `seedSettings`). */

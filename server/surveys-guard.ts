@@ -1,9 +1,15 @@
 /**
  * The `surveys` doc's guard: its tables and their rules (src/lib/domain/survey.ts),
  * through the generic table guard. [SV1] items and [SV2] complaints are checked as
- * whole rows after the field rules, with the server's clock for the answer's time.
+ * whole rows after the field rules, with the server's clock for the answer's time;
+ * [SV6] a response's `source: link` and its time are the public endpoint's only.
  */
-import { SURVEY_TABLES, complaintRowRule, itemRowRule } from '../src/lib/domain/survey';
+import {
+	SURVEY_TABLES,
+	complaintRowRule,
+	itemRowRule,
+	responseRowRule
+} from '../src/lib/domain/survey';
 import { makeDocGuard, type Guard, type TableRules } from './guard';
 
 const now = () => new Date().toISOString();
@@ -12,6 +18,7 @@ const tables: Record<string, TableRules> = Object.fromEntries(
 	Object.entries(SURVEY_TABLES).map(([name, fields]) => [name, { fields }])
 );
 tables.items = { ...tables.items, row: (after, before) => itemRowRule(after, before, now()) };
+tables.responses = { ...tables.responses, row: responseRowRule };
 tables.complaints = {
 	...tables.complaints,
 	row: (after, before) => complaintRowRule(after, before, now())

@@ -12,6 +12,7 @@ import {
 	cell,
 	command,
 	loginContext,
+	loginCookie,
 	openDoc,
 	waitForGrid
 } from './fixtures';
@@ -576,14 +577,77 @@ test('[J2] in Persian: the member number in Persian digits, the tier by its sett
 
 	// The member file and the ledger's statement name the tier as the settings do.
 	await page.goto(`/members/${id}`);
-	// (The approver edits the registry: the tier is a select with the settings' tiers.)
-	await expect(page.getByTestId('field-tier').locator('option:checked')).toHaveText('عضو عادی');
-	await expect(page.getByTestId('field-tier')).toContainText('عضو حامی');
+	// (An approved member's tier is the approver's: read here, changed with the control,
+	// whose select offers the settings' tiers.)
+	await expect(page.getByTestId('field-tier')).toContainText('عضو عادی');
+	await page.getByTestId('membership-change').click();
+	await expect(page.getByTestId('membership-tier').locator('option:checked')).toHaveText(
+		'عضو عادی'
+	);
+	await expect(page.getByTestId('membership-tier')).toContainText('عضو حامی');
 	await page.screenshot({ path: `${SHOTS}/member-file-tier-fa.png`, fullPage: true });
 	await page.goto(`/ledger/statement?member=${id}`);
 	await expect(page.getByTestId('statement')).toContainText('عضو عادی');
 	await page.screenshot({ path: `${SHOTS}/statement-tier-fa.png`, fullPage: true });
 	registry.close();
 	ledger.close();
+	await context.close();
+});
+
+test("[J2][J7] an approved member's tier and category: read-only for staff, changed by an approver in the file", async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const registry = await openDoc('default/registry', cookie);
+	const id = `p${Date.now().toString(36)}tier`;
+	const name = `${uniqueTag('T')} Delta Tex`;
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(id, row);
+		row.set('name', name);
+		row.set('status', 'applicant');
+		row.set('tier', 'donor');
+	});
+	await expect.poll(() => registry.doc.getMap('members').has(id)).toBe(true);
+	await command(cookie, {
+		type: 'verify',
+		rowId: id,
+		met: ['statutes', 'industry', 'registration', 'form', 'influence'],
+		note: ''
+	});
+	const amir = USERS[5];
+	await command(await loginCookie(amir.username, amir.password), {
+		type: 'approve',
+		rowId: id,
+		tier: 'regular',
+		category: 'manufacturer'
+	});
+	const row = () => registry.doc.getMap('members').get(id) as Y.Map<unknown> | undefined;
+	await expect.poll(() => row()?.get('memberNo')).toBeTruthy();
+
+	// Staff: tier, category and join date are read, not edited; no control to change them.
+	const staff = await loginContext(browser, sara);
+	await staff.page.goto(`/members/${id}`);
+	await expect(staff.page.getByTestId('member-no')).toBeVisible();
+	for (const f of ['tier', 'category', 'joinDate']) {
+		await expect(staff.page.getByTestId(`field-${f}`)).toHaveJSProperty('tagName', 'OUTPUT');
+	}
+	await expect(staff.page.getByTestId('field-tier')).toContainText('Regular member');
+	await expect(staff.page.getByTestId('membership-change')).toHaveCount(0);
+	// A field that is not the approver's stays editable.
+	await expect(staff.page.getByTestId('field-region')).toHaveJSProperty('tagName', 'INPUT');
+	await staff.context.close();
+
+	// The approver changes them with the control; the server writes them.
+	const { context, page } = await loginContext(browser, amir);
+	await page.goto(`/members/${id}`);
+	await page.getByTestId('membership-change').click();
+	await page.getByTestId('membership-tier').selectOption('council');
+	await page.getByTestId('membership-category').selectOption('supplier');
+	await page.getByTestId('membership-save').click();
+	await expect.poll(() => row()?.get('tier')).toBe('council');
+	expect(row()?.get('category')).toBe('supplier');
+	await expect(page.getByTestId('field-tier')).toContainText('Council member');
+	registry.close();
 	await context.close();
 });

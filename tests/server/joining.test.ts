@@ -321,6 +321,31 @@ describe('approval', () => {
 		expect(moves.filter((mv) => mv.memberId === id && mv.to === 'active')).toHaveLength(1);
 	});
 
+	it('[J8] a second approval with another tier or category says what the member was approved with', async () => {
+		const id = await applicant('Two Minds Ltd');
+		const approve = (who: TestUser, tier: string, category: string) =>
+			command(who, { id: randomUUID(), type: 'approve', rowId: id, tier, category });
+		const [a, b] = await Promise.all([
+			approve(approver, 'regular', 'trade'),
+			approve(approver2, 'council', 'design')
+		]);
+		const [won, lost] = a.status === 200 ? [a, b] : [b, a];
+		expect(won.status).toBe(200);
+		expect(lost.status).toBe(409);
+		const m = memberOnServer(id);
+		expect(lost.body.error).toMatchObject({
+			code: 'already_approved',
+			memberNo: won.body.memberNo,
+			tier: m.tier,
+			category: m.category
+		});
+		expect(lost.body.error.message).toContain('Change tier or category');
+		// The same values again: the number, as [J3].
+		const again = await approve(approver2, String(m.tier), String(m.category));
+		expect(again.status).toBe(200);
+		expect(again.body.memberNo).toBe(won.body.memberNo);
+	});
+
 	it('[J2] numbers are sequential, never reused, and follow the admin prefix format', async () => {
 		await server.app.rooms.withRoom('default/settings', (room) =>
 			room.transactAsServer((doc) => doc.getMap('config').set('memberNoFormat', 'TA-{n:5}'))
@@ -407,6 +432,97 @@ describe('approval', () => {
 	});
 });
 
+describe("an approved member's tier, category and join date", () => {
+	const approve = (rowId: string, tier: string, category: string, who = approver) =>
+		command(who, { id: randomUUID(), type: 'approve', rowId, tier, category });
+	const change = (rowId: string, tier: string, category: string, who = approver) =>
+		command(who, { id: randomUUID(), type: 'changeMembership', rowId, tier, category });
+
+	it('[J2] before approval staff set them; after, a client write to them is put back', async () => {
+		const id = await applicant('Tiered Before Ltd');
+		const row = client.members().get(id)!;
+		client.doc.transact(() => {
+			row.set('tier', 'donor');
+			row.set('category', 'trade');
+		});
+		await waitFor(() => memberOnServer(id).tier === 'donor', { what: 'staff tier kept' });
+		expect((await approve(id, 'regular', 'manufacturer')).status).toBe(200);
+		await waitFor(() => client.members().get(id)!.get('memberNo') !== undefined);
+		const joinDate = memberOnServer(id).joinDate;
+		client.doc.transact(() => {
+			row.set('tier', 'council');
+			row.set('category', 'education');
+			row.set('joinDate', '2020-01-01');
+			row.set('name', 'Tiered After Ltd');
+		});
+		await waitFor(() => memberOnServer(id).name === 'Tiered After Ltd', { what: 'name kept' });
+		expect(memberOnServer(id)).toMatchObject({
+			tier: 'regular',
+			category: 'manufacturer',
+			joinDate
+		});
+		await waitFor(() => client.members().get(id)!.get('tier') === 'regular', {
+			what: 'sender converges'
+		});
+		// Removing them is put back too.
+		client.doc.transact(() => row.delete('tier'));
+		await waitFor(() => client.members().get(id)!.get('tier') === 'regular', {
+			what: 'delete put back'
+		});
+	});
+
+	it('[J2] an offline edit of the tier made before the approval does not win over it', async () => {
+		const id = await applicant('Offline Tier Co');
+		// Of two concurrent writes to one key, Yjs keeps the higher client id's: the
+		// offline device's edit would win over the approval (QA saw it 1 time in 4).
+		const doc = new Y.Doc();
+		doc.clientID = 2 ** 32 - 1;
+		const offline = await connect(server, staff.cookie, { doc });
+		try {
+			await waitFor(() => offline.members().has(id));
+			offline.provider.disconnect();
+			const row = offline.members().get(id)!;
+			offline.doc.transact(() => {
+				row.set('tier', 'honorary');
+				row.set('category', 'education');
+			});
+			expect((await approve(id, 'council', 'manufacturer')).status).toBe(200);
+			offline.provider.connect();
+			await waitFor(() => offline.members().get(id)!.get('memberNo') !== undefined, {
+				what: 'reconnected'
+			});
+			await waitFor(() => offline.members().get(id)!.get('tier') === 'council', {
+				what: 'offline edit put back'
+			});
+			expect(memberOnServer(id)).toMatchObject({ tier: 'council', category: 'manufacturer' });
+			expect(offline.members().get(id)!.get('category')).toBe('manufacturer');
+		} finally {
+			offline.destroy();
+		}
+	});
+
+	it('[J7] an approver changes them with changeMembership; others and bad values are refused', async () => {
+		const id = await applicant('Grown Up Inc');
+		const early = await change(id, 'council', 'trade');
+		expect(early.status).toBe(409);
+		expect(early.body.error.code).toBe('not_approved');
+		expect((await approve(id, 'regular', 'trade')).status).toBe(200);
+		const byStaff = await change(id, 'council', 'trade', staff);
+		expect(byStaff.status).toBe(403);
+		const unknown = await change(id, 'platinum', 'trade');
+		expect(unknown.status).toBe(400);
+		expect(unknown.body.error).toMatchObject({ code: 'unknown_setting', unknown: ['platinum'] });
+		expect(memberOnServer(id).tier).toBe('regular');
+		const ok = await change(id, 'council', 'supplier');
+		expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+		expect(ok.body).toEqual({ tier: 'council', category: 'supplier' });
+		expect(memberOnServer(id)).toMatchObject({ tier: 'council', category: 'supplier' });
+		await waitFor(() => client.members().get(id)!.get('tier') === 'council', {
+			what: 'client sees it'
+		});
+	});
+});
+
 describe('pipeline moves', () => {
 	it('[J1] a client creates a row in any state; later status changes by a client are put back', async () => {
 		const id = addRow(client.doc, newRowId(), { name: 'Imported Member', status: 'active' });
@@ -476,6 +592,11 @@ describe('pipeline moves', () => {
 				(m) => (m as Y.Map<unknown>).get('by') === 'someone else'
 			)
 		).toBe(false);
+		// [G16] The forged row is gone, not left as an empty row.
+		const empty = [...registry().getMap('moves').values()].filter(
+			(m) => (m as Y.Map<unknown>).size === 0
+		);
+		expect(empty).toHaveLength(0);
 	});
 
 	it('[J6] verification checks the required criteria and keeps a copy of each', async () => {

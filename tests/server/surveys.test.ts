@@ -459,6 +459,53 @@ describe('survey links: refused, nothing written', () => {
 });
 
 describe('surveys doc guard', () => {
+	it('[SV6] staff cannot mark a response as sent through the personal link, nor change a link response', async () => {
+		const s = await makeCampaign();
+		const client = await connect(server, staffCookie, { room: SURVEYS });
+		try {
+			const responses = client.doc.getMap<Y.Map<unknown>>('responses');
+			const forged = responseId(s.campaign, members.ava);
+			client.doc.transact(() => {
+				const row = new Y.Map<unknown>();
+				responses.set(forged, row);
+				row.set('campaignId', s.campaign);
+				row.set('memberId', members.ava);
+				row.set('source', 'link');
+				row.set('language', 'en');
+				row.set('submittedAt', '2026-12-01T09:00:00.000Z');
+			});
+			await waitFor(() => responses.get(forged)?.get('source') === undefined, {
+				what: 'forged source removed'
+			});
+			const onServer = (id: string) =>
+				server.app.rooms.withRoom(SURVEYS, (r) =>
+					r.doc.getMap<Y.Map<unknown>>('responses').get(id)?.toJSON()
+				);
+			expect((await onServer(forged))?.source).toBeUndefined();
+			// Staff's own entry is theirs to write.
+			responses.get(forged)!.set('source', 'staff');
+			await waitFor(async () => (await onServer(forged))?.source === 'staff');
+
+			// A response the member sent through the link keeps its source and time.
+			const { tokens } = await issue(s.campaign);
+			const post = await api(server, 'POST', `/api/s/${tokens.get(members.bo)!}`, {
+				body: { answers: { [s.q.pick]: s.opt.b, [s.q.rate]: '4', [s.q.note]: 'fairs' } }
+			});
+			expect(post.status, JSON.stringify(post.body)).toBe(200);
+			const real = responseId(s.campaign, members.bo);
+			await waitFor(() => responses.get(real)?.get('source') === 'link', { what: 'link response' });
+			const sentAt = responses.get(real)!.get('submittedAt');
+			client.doc.transact(() => {
+				responses.get(real)!.set('source', 'staff');
+				responses.get(real)!.set('submittedAt', '2020-01-01T00:00:00.000Z');
+			});
+			await waitFor(() => responses.get(real)?.get('source') === 'link', { what: 'put back' });
+			expect(await onServer(real)).toMatchObject({ source: 'link', submittedAt: sentAt });
+		} finally {
+			client.destroy();
+		}
+	});
+
 	it('[SV1] staff cannot close an item without an answer; the server corrects it for everyone', async () => {
 		const client = await connect(server, staffCookie, { room: SURVEYS });
 		try {

@@ -113,6 +113,27 @@ describe('MembersStore', () => {
 		expect(Y.encodeStateVector(s.doc)).toEqual(before);
 	});
 
+	it("[J2] refuses an approved member's tier, category and join date; an applicant's are set", () => {
+		const doc = new Y.Doc();
+		const row = new Y.Map<unknown>();
+		doc.getMap('members').set('numbered02', row);
+		row.set('memberNo', 3);
+		row.set('tier', 'regular');
+		const s = new MembersStore({ doc });
+		const before = Y.encodeStateVector(doc);
+		for (const [f, v] of [
+			['tier', 'honorary'],
+			['category', 'trade'],
+			['joinDate', '2020-01-01']
+		] as const) {
+			expect(s.setField('numbered02', f, v)).toEqual({ ok: false, reason: 'approved' });
+		}
+		expect(Y.encodeStateVector(doc)).toEqual(before);
+		expect(s.setField('numbered02', 'region', 'Tehran')).toEqual({ ok: true, changed: true });
+		const applicant = s.addMember({ name: 'Not yet' })!;
+		expect(s.setField(applicant, 'tier', 'honorary')).toEqual({ ok: true, changed: true });
+	});
+
 	it('clearing a field deletes the key', () => {
 		const s = new MembersStore({ doc: new Y.Doc() });
 		const id = s.addMember({ region: 'Tehran' })!;

@@ -197,6 +197,28 @@ describe('[C22] command outbox', () => {
 		);
 	});
 
+	it('[J8] a second approval names the number, tier and category the member has, in the reader’s digits', () => {
+		const row = {
+			type: 'approve',
+			label: 'Delta Tex',
+			args: { tier: 'council', category: 'design' },
+			error: {
+				status: 409,
+				code: COMMAND_ERROR.alreadyApproved,
+				message: 'SERVER ENGLISH',
+				details: { memberNo: '00005', tier: 'regular', category: 'trade' }
+			}
+		};
+		i18n.locale = 'fa';
+		const fa = commandErrorText(row);
+		expect(fa).toContain('۰۰۰۰۵');
+		expect(fa).not.toMatch(/regular|trade|00005/);
+		i18n.locale = 'en';
+		expect(commandErrorText(row)).toBe(
+			'Delta Tex was already approved as no. 00005, as Regular in Trade: your tier and category were not applied. To change them, use “Change tier or category” in the member file, and discard this action.'
+		);
+	});
+
 	it('words every command error code, in every language, without the server’s English', () => {
 		const codes = [...Object.values(COMMAND_ERROR), 'forbidden', 'invalid_input', 'not_found'];
 		for (const locale of ['en', 'fa', 'zh'] as const) {

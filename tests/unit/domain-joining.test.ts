@@ -7,7 +7,8 @@ import {
 	pipelineCounts,
 	plainMoves,
 	STATUS_ORDER,
-	statusRowRule
+	statusRowRule,
+	memberRowRule
 } from '../../src/lib/domain/lifecycle';
 import { MEMBER_STATUS } from '../../src/lib/domain/member';
 import {
@@ -75,6 +76,22 @@ describe('pipeline state machine', () => {
 			{ key: 'status', op: 'set', value: 'active' }
 		]);
 		expect(statusRowRule({ status: 'active', name: 'x' }, { status: 'active' })).toEqual([]);
+	});
+
+	it("[J2] the row rule puts back a numbered member's tier, category and join date", () => {
+		const approved = { memberNo: 4, tier: 'regular', category: 'trade', joinDate: '2026-01-02' };
+		expect(
+			memberRowRule({ ...approved, tier: 'council', joinDate: '2020-01-01' }, approved)
+		).toEqual([
+			{ key: 'tier', op: 'set', value: 'regular' },
+			{ key: 'joinDate', op: 'set', value: '2026-01-02' }
+		]);
+		expect(memberRowRule({ memberNo: 4, category: 'x' }, { memberNo: 4 })).toEqual([
+			{ key: 'category', op: 'delete' }
+		]);
+		// Before the approval (no number) staff set them.
+		expect(memberRowRule({ tier: 'council' }, { tier: 'regular' })).toEqual([]);
+		expect(memberRowRule({ ...approved, name: 'New name' }, approved)).toEqual([]);
 	});
 
 	it('counts rows per state, rows without a status as prospects', () => {

@@ -4,7 +4,7 @@
  * details the server sends with it (server/joining.ts, server/commands.ts), never from
  * the server's English `message`, which names internal states ("rejected").
  */
-import { t, type MessageKey } from '$lib/i18n/index.svelte';
+import { localDigits, t, type MessageKey } from '$lib/i18n/index.svelte';
 import { COMMAND_ERROR } from '$lib/domain/commands';
 import { isStatus } from '$lib/domain/lifecycle';
 import type { OutboxRow } from '$lib/local/db';
@@ -44,6 +44,15 @@ export function commandErrorText(r: Refused): string {
 			return t('outbox.error.requirementsNotMet', { name });
 		case COMMAND_ERROR.unknownSetting:
 			return t('outbox.error.unknownSetting', { name });
+		case COMMAND_ERROR.alreadyApproved:
+			return t('outbox.error.alreadyApproved', {
+				name,
+				memberNo: localDigits(String(details.memberNo ?? '')),
+				tier: details.tier ? optionLabel('tier', String(details.tier)) : '—',
+				category: details.category ? optionLabel('category', String(details.category)) : '—'
+			});
+		case COMMAND_ERROR.notApproved:
+			return t('outbox.error.notApproved', { name });
 		case COMMAND_ERROR.idReused:
 			return t('outbox.error.idReused');
 		case COMMAND_ERROR.unknownCommand:

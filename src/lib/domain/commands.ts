@@ -20,6 +20,10 @@ const settingsRef = z.string().regex(SETTINGS_REF_PATTERN);
 const reason = z.string().trim().min(1).max(2000);
 
 export const approveArgs = z.object({ rowId, tier: settingsRef, category: settingsRef }).strict();
+/** [J7] An approved member's tier and category, changed by an approver. */
+export const changeMembershipArgs = z
+	.object({ rowId, tier: settingsRef, category: settingsRef })
+	.strict();
 export const rejectArgs = z.object({ rowId, reason }).strict();
 export const verifyArgs = z
 	.object({
@@ -41,6 +45,7 @@ export const approveResult = z.object({ memberNo: z.string() });
 export const moveResult = z.object({ status: z.string() });
 
 export type ApproveArgs = z.infer<typeof approveArgs>;
+export type ChangeMembershipArgs = z.infer<typeof changeMembershipArgs>;
 export type RejectArgs = z.infer<typeof rejectArgs>;
 export type VerifyArgs = z.infer<typeof verifyArgs>;
 export type MoveArgs = z.infer<typeof moveArgs>;
@@ -67,6 +72,10 @@ export const COMMAND_ERROR = {
 	moveNotAllowed: 'move_not_allowed',
 	requirementsNotMet: 'requirements_not_met',
 	unknownSetting: 'unknown_setting',
+	/** [J7] tier and category of a member without a number are set in its file. */
+	notApproved: 'not_approved',
+	/** [J8] approved already, with another tier or category than this approval's. */
+	alreadyApproved: 'already_approved',
 	/** 503: the store failed; nothing changed and the same command can be sent again. */
 	storeFailed: 'store_failed'
 } as const;

@@ -164,6 +164,38 @@ export function statusRowRule(
 }
 
 /**
+ * [J2] Fields the approval decides: once a member has a number, only the server's
+ * commands (approve, changeMembership) write them; before, staff may set them.
+ */
+export const APPROVED_FIELDS = ['tier', 'category', 'joinDate'] as const;
+
+/** [J2] Whether `field` of this member is the approver's (it has a number): not editable. */
+export const approvedFieldFixed = (row: { memberNo?: unknown }, field: string): boolean =>
+	row.memberNo !== undefined && (APPROVED_FIELDS as readonly string[]).includes(field);
+
+/** [J2] A client's change of an approved field of a numbered member is put back. */
+export function approvedFieldsRowRule(
+	after: Readonly<Record<string, unknown>>,
+	before: Readonly<Record<string, unknown>> | null
+): Correction[] {
+	if (before === null || before.memberNo === undefined) return [];
+	const out: Correction[] = [];
+	for (const key of APPROVED_FIELDS) {
+		if (after[key] === before[key]) continue;
+		out.push(
+			before[key] === undefined ? { key, op: 'delete' } : { key, op: 'set', value: before[key] }
+		);
+	}
+	return out;
+}
+
+/** The registry's row rule for members: [J1] status, then [J2] approved fields. */
+export const memberRowRule = (
+	after: Readonly<Record<string, unknown>>,
+	before: Readonly<Record<string, unknown>> | null
+): Correction[] => [...statusRowRule(after, before), ...approvedFieldsRowRule(after, before)];
+
+/**
  * [J1] Rows in these states are never deleted or replaced by a client (restored, as
  * [G7]): otherwise deleting and re-creating a row would skip the commands.
  */
@@ -183,12 +215,13 @@ const allOwned = (shape: Record<string, unknown>) => ({
 
 /**
  * The registry's server-owned tables (written by the joining commands): a client
- * cannot add, change or delete their rows (a row a client adds is emptied).
+ * cannot add, change or delete their rows (a row a client adds is removed).
  */
 export const JOINING_TABLES = {
-	moves: { ...allOwned(moveRecord.shape), frozen: () => true },
+	moves: { ...allOwned(moveRecord.shape), serverRows: true, frozen: () => true },
 	checks: {
 		...allOwned(checkRecord.shape),
+		serverRows: true,
 		frozen: () => true
 	}
 } as const;

@@ -349,6 +349,23 @@ type Fields = Readonly<Record<string, unknown>>;
 const hasText = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
 
 /**
+ * [SV6] `source: link` and the time of such a response are the public endpoint's (the
+ * server writes them as itself, unguarded): a client cannot mark a response as sent
+ * through the member's personal link, nor change a link response's source or time.
+ */
+export function responseRowRule(after: Fields, before: Fields | null): RowCorrection[] {
+	const back = (key: string): RowCorrection =>
+		before?.[key] === undefined ? { key, op: 'delete' } : { key, op: 'set', value: before[key] };
+	const link = before?.source === RESPONSE_SOURCE.link;
+	const out: RowCorrection[] = [];
+	if (after.source !== before?.source && (link || after.source === RESPONSE_SOURCE.link)) {
+		out.push(back('source'));
+	}
+	if (link && after.submittedAt !== before?.submittedAt) out.push(back('submittedAt'));
+	return out;
+}
+
+/**
  * [SV1] An item is answered or closed only with an answer. A change that would leave
  * an answered/closed item without one is undone: a removed answer comes back, else the
  * status goes back to what it was (or `inProgress`). When an item becomes answered,

@@ -34,6 +34,7 @@ import {
 	MEMBERS_TABLE,
 	type MemberRow
 } from '$lib/domain/member';
+import { approvedFieldFixed } from '$lib/domain/lifecycle';
 import { newRowId } from '$lib/domain/text';
 import { LOCAL, originKind, type OriginKind } from '$lib/sync/origins';
 import { prepareFieldInput, readStoredField } from './member-input';
@@ -53,7 +54,7 @@ export interface MemberBatch {
 export type SetFieldResult =
 	| { ok: true; changed: boolean }
 	| { ok: false; reason: 'invalid'; expectKey: string }
-	| { ok: false; reason: 'readOnly' | 'serverOwned' | 'noSuchRow' | 'merged' };
+	| { ok: false; reason: 'readOnly' | 'serverOwned' | 'noSuchRow' | 'merged' | 'approved' };
 
 type RowMap = Y.Map<unknown>;
 
@@ -317,6 +318,10 @@ export class MembersStore {
 		if (!(row instanceof Y.Map)) return { ok: false, reason: 'noSuchRow' };
 		// Frozen on the server (guard.ts): a write would be undone without a word.
 		if (isMerged(row)) return { ok: false, reason: 'merged' };
+		// An approved member's tier, category and join date are the approver's ([J2]).
+		if (approvedFieldFixed({ memberNo: row.get('memberNo') }, field)) {
+			return { ok: false, reason: 'approved' };
+		}
 		const input = prepareFieldInput(field, raw);
 		if (!input.ok) return { ok: false, reason: 'invalid', expectKey: input.expectKey };
 		const current = row.get(field);

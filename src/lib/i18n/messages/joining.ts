@@ -97,6 +97,7 @@ export const joining = defineMessages({
 		'outbox.signIn': 'Your session ended: sign in again and they are sent.',
 		'outbox.retry': 'Try again',
 		'outbox.discard': 'Discard',
+		'outbox.type.changeMembership': 'Change the tier or category of {name}',
 		'outbox.type.approve': 'Approve {name}',
 		'outbox.type.verify': 'Verify {name}',
 		'outbox.type.reject': 'Reject {name}',
@@ -120,6 +121,10 @@ export const joining = defineMessages({
 			'Required criteria are not ticked for {name}. Verify it again with them met, or reject the application with a reason; discard this action.',
 		'outbox.error.unknownSetting':
 			'A tier, category or criterion chosen for {name} has been removed from the settings. Reload the pipeline, choose again, and discard this action.',
+		'outbox.error.notApproved':
+			'{name} has no member number yet: set its tier and category in its file, and discard this action.',
+		'outbox.error.alreadyApproved':
+			'{name} was already approved as no. {memberNo}, as {tier} in {category}: your tier and category were not applied. To change them, use “Change tier or category” in the member file, and discard this action.',
 		'outbox.error.idReused':
 			'The server already has a different action under this one’s number. Discard it and do it again.',
 		'outbox.error.appOutdated':
@@ -306,6 +311,7 @@ export const joining = defineMessages({
 		'outbox.signIn': 'نشست شما پایان یافته است: دوباره وارد شوید تا ارسال شوند.',
 		'outbox.retry': 'تلاش دوباره',
 		'outbox.discard': 'کنار گذاشتن',
+		'outbox.type.changeMembership': 'تغییر ردهٔ عضویت یا دستهٔ {name}',
 		'outbox.type.approve': 'تأیید {name}',
 		'outbox.type.verify': 'بررسی {name}',
 		'outbox.type.reject': 'رد {name}',
@@ -329,6 +335,10 @@ export const joining = defineMessages({
 			'معیارهای الزامی برای {name} علامت نخورده‌اند. آن را با برآورده بودن معیارها دوباره بررسی کنید یا درخواست را با ذکر دلیل رد کنید؛ این کار را کنار بگذارید.',
 		'outbox.error.unknownSetting':
 			'رده، دسته یا معیاری که برای {name} برگزیده شده بود از تنظیمات حذف شده است. جریان عضویت را دوباره بارگیری کنید، دوباره برگزینید و این کار را کنار بگذارید.',
+		'outbox.error.notApproved':
+			'{name} هنوز شمارهٔ عضویت ندارد: ردهٔ عضویت و دسته را در پرونده‌اش تعیین کنید و این کار را کنار بگذارید.',
+		'outbox.error.alreadyApproved':
+			'{name} پیش‌تر با شمارهٔ {memberNo}، در ردهٔ {tier} و دستهٔ {category} تأیید شده است و ردهٔ عضویت و دستهٔ شما اعمال نشد. برای تغییر آن‌ها از «تغییر ردهٔ عضویت یا دسته» در پروندهٔ عضو استفاده کنید و این کار را کنار بگذارید.',
 		'outbox.error.idReused':
 			'سرور کار دیگری با شمارهٔ همین کار دارد. آن را کنار بگذارید و دوباره انجام دهید.',
 		'outbox.error.appOutdated':
@@ -512,6 +522,7 @@ export const joining = defineMessages({
 		'outbox.signIn': '您的会话已结束：重新登录后即发送。',
 		'outbox.retry': '重试',
 		'outbox.discard': '放弃',
+		'outbox.type.changeMembership': '修改 {name} 的会员级别或类别',
 		'outbox.type.approve': '批准 {name}',
 		'outbox.type.verify': '审核 {name}',
 		'outbox.type.reject': '拒绝 {name}',
@@ -534,6 +545,10 @@ export const joining = defineMessages({
 			'{name} 的必备条件未勾选。请在满足条件后重新审核，或填写理由拒绝申请；并放弃此操作。',
 		'outbox.error.unknownSetting':
 			'为 {name} 选择的会员级别、类别或条件已从设置中删除。请重新加载入会流程并重新选择，然后放弃此操作。',
+		'outbox.error.notApproved':
+			'{name} 尚无会员编号：请在其档案中设置会员级别和类别，并放弃此操作。',
+		'outbox.error.alreadyApproved':
+			'{name} 已被批准，会员编号 {memberNo}，会员级别为{tier}，类别为{category}；您选择的会员级别和类别未被采用。如需修改，请在会员档案中使用“修改会员级别或类别”，并放弃此操作。',
 		'outbox.error.idReused': '服务器上已有使用此编号的另一个操作。请放弃此操作后重新执行。',
 		'outbox.error.appOutdated':
 			'服务器无法执行此操作：本设备上的应用版本过旧。请重新加载页面后重试。',

@@ -14,6 +14,11 @@ export const memberfile = defineMessages({
 		'memberFile.missing':
 			'There is no such member on this device. It may have been deleted, or not have reached this device yet.',
 		'memberFile.notReady': 'The file is still opening. Try again in a moment.',
+		'memberFile.membership.hint':
+			'Tier and category were confirmed at approval. An approver changes them here.',
+		'memberFile.membership.change': 'Change tier or category',
+		'memberFile.membership.save': 'Save tier and category',
+		'memberFile.membership.cancel': 'Cancel',
 		'memberFile.readOnly': 'This file cannot be changed here.',
 		'memberFile.unnamedRow': '(no name)',
 		'memberFile.mergedInto':
@@ -162,6 +167,11 @@ export const memberfile = defineMessages({
 		'memberFile.missing':
 			'چنین عضوی روی این دستگاه نیست. شاید حذف شده یا هنوز به این دستگاه نرسیده است.',
 		'memberFile.notReady': 'پرونده هنوز در حال باز شدن است. کمی بعد دوباره تلاش کنید.',
+		'memberFile.membership.hint':
+			'ردهٔ عضویت و دسته هنگام تأیید عضویت تعیین شده‌اند. تغییر آن‌ها در اینجا با تأییدکننده است.',
+		'memberFile.membership.change': 'تغییر ردهٔ عضویت یا دسته',
+		'memberFile.membership.save': 'ذخیرهٔ ردهٔ عضویت و دسته',
+		'memberFile.membership.cancel': 'انصراف',
 		'memberFile.readOnly': 'این پرونده را اینجا نمی‌توان تغییر داد.',
 		'memberFile.unnamedRow': '(بی‌نام)',
 		'memberFile.mergedInto':
@@ -310,6 +320,10 @@ export const memberfile = defineMessages({
 		'memberFile.loading': '正在打开会员档案…',
 		'memberFile.missing': '本设备上没有该会员。它可能已被删除，或尚未同步到本设备。',
 		'memberFile.notReady': '档案仍在打开中，请稍后重试。',
+		'memberFile.membership.hint': '会员级别和类别在批准时已确认，由批准人在此修改。',
+		'memberFile.membership.change': '修改会员级别或类别',
+		'memberFile.membership.save': '保存会员级别和类别',
+		'memberFile.membership.cancel': '取消',
 		'memberFile.readOnly': '此处无法修改该档案。',
 		'memberFile.unnamedRow': '（无名称）',
 		'memberFile.mergedInto': '该记录已于{date}合并到“{name}”。它连同历史一并保留，不能再修改。',

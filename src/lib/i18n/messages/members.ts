@@ -24,6 +24,8 @@ export const members = defineMessages({
 		'members.count_one': '{count} member',
 		'members.countFiltered': '{shown} of {total, plural, one {# member} other {# members}}',
 		'members.readonly': 'View only',
+		'members.approvedHint':
+			"An approved member's tier, category and join date are the approver's: an approver changes tier and category in the member file.",
 		'members.readonlyHint': 'You can look at the registry but not change it.',
 		'members.deleted': '{count} members deleted',
 		'members.deleted_one': '{count} member deleted',
@@ -184,6 +186,8 @@ export const members = defineMessages({
 		'members.count_one': '{count} عضو',
 		'members.countFiltered': '{shown} از {total} عضو',
 		'members.readonly': 'فقط مشاهده',
+		'members.approvedHint':
+			'ردهٔ عضویت، دسته و تاریخ عضویتِ عضو تأییدشده را تأییدکننده تعیین می‌کند؛ ردهٔ عضویت و دسته را تأییدکننده در پروندهٔ عضو تغییر می‌دهد.',
 		'members.readonlyHint': 'می‌توانید فهرست را ببینید، اما نمی‌توانید آن را تغییر دهید.',
 		'members.deleted': '{count} عضو حذف شد',
 		'members.deleted_one': '{count} عضو حذف شد',
@@ -343,6 +347,8 @@ export const members = defineMessages({
 		'members.count_one': '{count} 名会员',
 		'members.countFiltered': '{total} 名会员中的 {shown} 名',
 		'members.readonly': '只读',
+		'members.approvedHint':
+			'已批准会员的会员级别、类别和入会日期由批准人确定；批准人可在会员档案中修改会员级别和类别。',
 		'members.readonlyHint': '您可以查看名册，但不能修改。',
 		'members.deleted': '已删除 {count} 名会员',
 		'members.deleted_one': '已删除 {count} 名会员',
