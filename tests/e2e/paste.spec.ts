@@ -9,6 +9,7 @@ import {
 	addMember,
 	cellValue,
 	editText,
+	editor,
 	expectRowCount,
 	search,
 	uniqueTag
@@ -156,5 +157,50 @@ test('[C24] Persian: a pasted Persian-digit date and a Persian select label land
 	await showColumn(page, 'source');
 	await expect(cellValue(page, id, 'source')).toHaveText('نمایشگاه');
 	await expect(page.getByTestId('paste-report')).toContainText('۲ خانه چسبانده شد.');
+	await context.close();
+});
+
+test('[C5] a paste longer than the field holds says it was cut, and to what length', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara);
+	await clipboardContext(page);
+	await waitForGrid(page);
+	const tag = uniqueTag('L');
+	const [id] = await rowsTagged(page, tag, ['one']);
+	// The QA's case: a 500-row range pasted into the name's editor.
+	const range = Array.from(
+		{ length: 500 },
+		(_, i) => `Pasted Co ${i}\tRegion ${i}\t0912${String(i).padStart(7, '0')}\tp${i}@x.example`
+	).join('\r\n');
+	await writeClipboard(page, range);
+	await showColumn(page, 'name');
+	await cell(page, id, 'name').click();
+	await page.keyboard.press('Enter');
+	await expect(editor(page)).toBeFocused();
+	await page.keyboard.press('Control+V');
+	await expect(editor(page)).toHaveValue(/^Pasted Co 0\t/);
+	expect((await editor(page).inputValue()).length).toBe(200);
+	const notice = page.getByTestId('cell-notice');
+	await expect(notice).toContainText('cut to 200 characters');
+	await expect(notice).toContainText('press Esc and paste on the cell');
+	await page.keyboard.press('Escape');
+	await expect(cellValue(page, id, 'name')).toHaveText(`${tag} one`);
+
+	// Products hold 2,000 characters: a long paste is kept whole, not cut at 100.
+	await page.getByRole('button', { name: 'Columns' }).click();
+	await page.getByRole('checkbox', { name: 'Products and services' }).check();
+	await page.getByRole('button', { name: 'Columns' }).click();
+	const products = 'Cotton yarn, dyed fabric and knitwear for export. '.repeat(6).trim();
+	await writeClipboard(page, products);
+	await showColumn(page, 'products');
+	await cell(page, id, 'products').click();
+	await page.keyboard.press('Enter');
+	await expect(editor(page)).toBeFocused();
+	await page.keyboard.press('Control+V');
+	await expect(editor(page)).toHaveValue(products);
+	await expect(page.getByTestId('cell-notice')).toBeHidden();
+	await page.keyboard.press('Control+Enter');
+	await expect(cellValue(page, id, 'products')).toHaveText(products);
 	await context.close();
 });

@@ -65,6 +65,10 @@ export const members = defineMessages({
 		'members.emptyReadonly': 'No members yet.',
 		'members.noMatches': 'No members match the search or filters.',
 		'members.saveFailed': 'That change was not saved: {reason}',
+		'editor.pasteCut':
+			'The pasted text was cut to {max} characters, the most this field holds: check its end before you save.',
+		'editor.pasteRange':
+			'To paste several cells over a range, press Esc and paste on the cell, not in the editor.',
 		'members.paste.done': '{count} cells pasted.',
 		'members.paste.done_one': '{count} cell pasted.',
 		'members.paste.beyondRows':
@@ -244,6 +248,10 @@ export const members = defineMessages({
 		'members.emptyReadonly': 'هنوز عضوی ثبت نشده است.',
 		'members.noMatches': 'هیچ عضوی با جستجو یا فیلترها مطابقت ندارد.',
 		'members.saveFailed': 'این تغییر ذخیره نشد: {reason}',
+		'editor.pasteCut':
+			'متن چسبانده‌شده به {max} نویسه کوتاه شد، بیشترین اندازه‌ای که این خانه می‌گیرد: پیش از ذخیره پایانش را ببینید.',
+		'editor.pasteRange':
+			'برای چسباندن چند خانه روی یک محدوده، Esc را بزنید و روی خود خانه بچسبانید، نه در ویرایشگر.',
 		'members.paste.done': '{count} خانه چسبانده شد.',
 		'members.paste.done_one': '{count} خانه چسبانده شد.',
 		'members.paste.beyondRows':
@@ -421,6 +429,9 @@ export const members = defineMessages({
 		'members.emptyReadonly': '还没有会员。',
 		'members.noMatches': '没有符合搜索或筛选条件的会员。',
 		'members.saveFailed': '此更改未保存：{reason}',
+		'editor.pasteCut': '粘贴的文本已截断为 {max} 个字符，这是此字段的上限：保存前请检查结尾。',
+		'editor.pasteRange':
+			'要将多个单元格粘贴到一个区域，请按 Esc，然后在单元格上粘贴，而不是在编辑框中粘贴。',
 		'members.paste.done': '已粘贴 {count} 个单元格。',
 		'members.paste.done_one': '已粘贴 {count} 个单元格。',
 		'members.paste.beyondRows':
