@@ -19,8 +19,15 @@ export interface ParsedCsv {
 	problems: CsvProblem[];
 }
 
-/** Parse CSV text into rows of fields. Rows that are entirely empty are dropped. */
-export function parseCsv(text: string, delimiter: string = ','): ParsedCsv {
+/**
+ * Parse CSV text into rows of fields. Rows that are entirely empty are dropped, unless
+ * `keepEmptyRows` (a pasted range: a blank row of cells is a row, see `parseTsvRange`).
+ */
+export function parseCsv(
+	text: string,
+	delimiter: string = ',',
+	opts: { keepEmptyRows?: boolean } = {}
+): ParsedCsv {
 	const rows: string[][] = [];
 	const problems: CsvProblem[] = [];
 	let row: string[] = [];
@@ -31,7 +38,7 @@ export function parseCsv(text: string, delimiter: string = ','): ParsedCsv {
 	const endRow = () => {
 		row.push(field);
 		field = '';
-		if (row.length > 1 || row[0].trim() !== '') rows.push(row);
+		if (opts.keepEmptyRows || row.length > 1 || row[0].trim() !== '') rows.push(row);
 		row = [];
 	};
 	while (i < n) {
@@ -87,6 +94,16 @@ export function parseCsv(text: string, delimiter: string = ','): ParsedCsv {
 	}
 	if (field !== '' || row.length > 0) endRow();
 	return { rows, problems };
+}
+
+/**
+ * A range copied from a spreadsheet (Excel, LibreOffice, Google Sheets): tab-separated
+ * cells, CRLF or LF rows, cells holding a tab, a line break or a quote in double quotes.
+ * A blank row stays (its cells are blank); the line end after the last row does not
+ * make another one.
+ */
+export function parseTsvRange(text: string): string[][] {
+	return parseCsv(text, '\t', { keepEmptyRows: true }).rows;
 }
 
 /** Field counts per line for the first lines, quote-aware, for one delimiter. */

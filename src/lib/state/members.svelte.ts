@@ -37,7 +37,7 @@ import {
 import { approvedFieldFixed } from '$lib/domain/lifecycle';
 import { newRowId } from '$lib/domain/text';
 import { LOCAL, originKind, type OriginKind } from '$lib/sync/origins';
-import { prepareFieldInput, readStoredField } from './member-input';
+import { prepareFieldInput, readStoredField, type FieldInput } from './member-input';
 
 export const MEMBERS_MAP = MEMBERS_TABLE;
 
@@ -333,6 +333,45 @@ export class MembersStore {
 			else row.set(field, input.value);
 		}, LOCAL);
 		return { ok: true, changed: true };
+	}
+
+	/**
+	 * Write many cells in one transaction, so one undo step (a pasted range). Each value
+	 * goes through `prepare` (by default what `setField` does with typed input); a cell
+	 * that `setField` would refuse is refused here too, and nothing is written for it.
+	 */
+	setFields(
+		cells: readonly { id: string; field: MemberField; raw: unknown }[],
+		prepare: (field: MemberField, raw: unknown) => FieldInput = prepareFieldInput
+	): {
+		changed: number;
+		refused: { index: number; result: Exclude<SetFieldResult, { ok: true }> }[];
+	} {
+		const refused: { index: number; result: Exclude<SetFieldResult, { ok: true }> }[] = [];
+		const writes: { row: RowMap; field: MemberField; value: string | number | null }[] = [];
+		cells.forEach(({ id, field, raw }, index) => {
+			const refuse = (result: Exclude<SetFieldResult, { ok: true }>) =>
+				refused.push({ index, result });
+			if (this.readOnly) return refuse({ ok: false, reason: 'readOnly' });
+			if (SERVER_OWNED_FIELDS.has(field)) return refuse({ ok: false, reason: 'serverOwned' });
+			const row = this.members.get(id);
+			if (!(row instanceof Y.Map)) return refuse({ ok: false, reason: 'noSuchRow' });
+			if (isMerged(row)) return refuse({ ok: false, reason: 'merged' });
+			const input = prepare(field, raw);
+			if (!input.ok) return refuse({ ok: false, reason: 'invalid', expectKey: input.expectKey });
+			const current = row.get(field);
+			if (input.value === null ? current === undefined : current === input.value) return;
+			writes.push({ row, field, value: input.value });
+		});
+		if (writes.length > 0) {
+			this.doc.transact(() => {
+				for (const w of writes) {
+					if (w.value === null) w.row.delete(w.field);
+					else w.row.set(w.field, w.value);
+				}
+			}, LOCAL);
+		}
+		return { changed: writes.length, refused };
 	}
 
 	/**

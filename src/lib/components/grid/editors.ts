@@ -7,6 +7,10 @@
  * any other way (Esc, a click elsewhere) drops the invalid value. Nothing invalid is
  * ever handed to the grid, so nothing invalid is written.
  *
+ * A paste longer than the field holds is cut by the input (its `maxlength`, the schema's
+ * limit): `[data-testid=cell-notice]` says so and to what length, so nothing is cut
+ * without a word; a pasted range (tabs, line breaks) is pointed to the grid's paste.
+ *
  * The editors are popups placed over the cell, so the message can show below the
  * input instead of being clipped by the cell.
  *
@@ -16,6 +20,7 @@
  */
 import type { ICellEditorComp, ICellEditorParams } from 'ag-grid-community';
 import type { FieldSpec } from '$lib/domain/fields';
+import { memberFields } from '$lib/domain/member';
 import { flushSync, mount, unmount } from 'svelte';
 import { t, type MessageKey } from '$lib/i18n/index.svelte';
 import DatePicker from '$lib/components/date/DatePicker.svelte';
@@ -27,13 +32,10 @@ export interface FieldEditorParams extends ICellEditorParams {
 	spec: FieldSpec;
 }
 
-const MAX_LENGTH: Partial<Record<string, number>> = {
-	name: 200,
-	address: 500,
-	notes: 5000,
-	email: 254,
-	website: 500
-};
+/** What the input takes: the schema's limit (products hold 2,000), else 100 (a phone). */
+function maxLength(key: FieldSpec['key']): number {
+	return (memberFields[key] as { maxLength?: number | null }).maxLength ?? 100;
+}
 
 /**
  * A printable key that started the edit replaces the value, as in a spreadsheet; so
@@ -147,6 +149,7 @@ abstract class BaseEditor implements ICellEditorComp {
 /** Text, email, phone, URL, long text. */
 export class FieldTextEditor extends BaseEditor {
 	#el!: HTMLInputElement | HTMLTextAreaElement;
+	#notice!: HTMLDivElement;
 	#replaced = false;
 
 	protected build(): void {
@@ -170,14 +173,38 @@ export class FieldTextEditor extends BaseEditor {
 		}
 		// Addresses, phones and emails are written left to right even in Persian.
 		if (spec.kind === 'email' || spec.kind === 'url' || spec.kind === 'phone') el.dir = 'ltr';
-		el.maxLength = MAX_LENGTH[spec.key] ?? 100;
+		el.maxLength = maxLength(spec.key);
 		el.setAttribute('aria-label', t(`field.${spec.key}` as MessageKey));
 		const start = startText(this.params, this.original == null ? '' : String(this.original));
 		el.value = start.text;
 		this.#replaced = start.replaced;
 		el.addEventListener('input', this.revalidateIfShown);
+		el.addEventListener('paste', (e) => this.#onPaste(e as ClipboardEvent));
 		this.#el = el;
 		this.gui.append(el);
+		this.#notice = document.createElement('div');
+		this.#notice.className = 'gh-editor-notice';
+		this.#notice.dataset.testid = 'cell-notice';
+		this.#notice.setAttribute('role', 'status');
+		this.#notice.hidden = true;
+		this.gui.append(this.#notice);
+	}
+
+	/** Say when the input will cut what is pasted (it does so silently), and to what length. */
+	#onPaste(e: ClipboardEvent): void {
+		const el = this.#el;
+		const raw = e.clipboardData?.getData('text/plain') ?? '';
+		// What the input keeps of it: a one-line input drops line breaks; a textarea holds
+		// each as one character.
+		const single = el instanceof HTMLInputElement;
+		const text = single ? raw.replace(/[\r\n]/g, '') : raw.replace(/\r\n?/g, '\n');
+		const selected = (el.selectionEnd ?? 0) - (el.selectionStart ?? 0);
+		const room = el.maxLength - (el.value.length - selected);
+		const lines: string[] = [];
+		if (text.length > room) lines.push(t('editor.pasteCut', { max: el.maxLength }));
+		if (single && /[\t\r\n]/.test(raw.trim())) lines.push(t('editor.pasteRange'));
+		this.#notice.textContent = lines.join(' ');
+		this.#notice.hidden = lines.length === 0;
 	}
 
 	protected input(): HTMLElement {

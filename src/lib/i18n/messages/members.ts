@@ -67,6 +67,29 @@ export const members = defineMessages({
 		'members.emptyReadonly': 'No members yet.',
 		'members.noMatches': 'No members match the search or filters.',
 		'members.saveFailed': 'That change was not saved: {reason}',
+		'editor.pasteCut':
+			'The pasted text was cut to {max} characters, the most this field holds: check its end before you save.',
+		'editor.pasteRange':
+			'To paste several cells over a range, press Esc and paste on the cell, not in the editor.',
+		'members.paste.done': '{count} cells pasted.',
+		'members.paste.done_one': '{count} cell pasted.',
+		'members.paste.beyondRows':
+			'{count} pasted rows fell below the last row and were not pasted. Add members first, or paste higher up.',
+		'members.paste.beyondRows_one':
+			'{count} pasted row fell below the last row and was not pasted. Add a member first, or paste higher up.',
+		'members.paste.beyondColumns':
+			'{count} pasted columns fell past the last column and were not pasted. Show more columns, or paste further left.',
+		'members.paste.beyondColumns_one':
+			'{count} pasted column fell past the last column and was not pasted. Show more columns, or paste further left.',
+		'members.paste.readOnly':
+			'{count} cells landed on columns that cannot be changed here and were left as they were.',
+		'members.paste.readOnly_one':
+			'{count} cell landed on a column that cannot be changed here and was left as it was.',
+		'members.paste.refused': '{count} cells were not written, their values do not fit the column:',
+		'members.paste.refused_one': '{count} cell was not written, its value does not fit the column:',
+		'members.paste.refusedCell': '{row}, {field}: “{value}”. {why}',
+		'members.paste.refusedMore': 'and {count} more.',
+		'members.paste.row': 'pasted row {row}',
 		'members.toolbar': 'Member tools',
 		'presence.here': '{name} is on this cell',
 
@@ -229,6 +252,29 @@ export const members = defineMessages({
 		'members.emptyReadonly': 'هنوز عضوی ثبت نشده است.',
 		'members.noMatches': 'هیچ عضوی با جستجو یا فیلترها مطابقت ندارد.',
 		'members.saveFailed': 'این تغییر ذخیره نشد: {reason}',
+		'editor.pasteCut':
+			'متن چسبانده‌شده به {max} نویسه کوتاه شد، بیشترین اندازه‌ای که این خانه می‌گیرد: پیش از ذخیره پایانش را ببینید.',
+		'editor.pasteRange':
+			'برای چسباندن چند خانه روی یک محدوده، Esc را بزنید و روی خود خانه بچسبانید، نه در ویرایشگر.',
+		'members.paste.done': '{count} خانه چسبانده شد.',
+		'members.paste.done_one': '{count} خانه چسبانده شد.',
+		'members.paste.beyondRows':
+			'{count} ردیف چسبانده‌شده پایین‌تر از آخرین ردیف افتاد و چسبانده نشد. نخست عضو بیفزایید یا بالاتر بچسبانید.',
+		'members.paste.beyondRows_one':
+			'{count} ردیف چسبانده‌شده پایین‌تر از آخرین ردیف افتاد و چسبانده نشد. نخست عضو بیفزایید یا بالاتر بچسبانید.',
+		'members.paste.beyondColumns':
+			'{count} ستون چسبانده‌شده بیرون از آخرین ستون افتاد و چسبانده نشد. ستون‌های بیشتری نشان دهید یا از ستون جلوتری بچسبانید.',
+		'members.paste.beyondColumns_one':
+			'{count} ستون چسبانده‌شده بیرون از آخرین ستون افتاد و چسبانده نشد. ستون‌های بیشتری نشان دهید یا از ستون جلوتری بچسبانید.',
+		'members.paste.readOnly':
+			'{count} خانه روی ستون‌هایی افتاد که اینجا تغییر نمی‌کنند و دست‌نخورده ماند.',
+		'members.paste.readOnly_one':
+			'{count} خانه روی ستون‌هایی افتاد که اینجا تغییر نمی‌کنند و دست‌نخورده ماند.',
+		'members.paste.refused': '{count} خانه نوشته نشد، چون مقدارش با ستون جور نیست:',
+		'members.paste.refused_one': '{count} خانه نوشته نشد، چون مقدارش با ستون جور نیست:',
+		'members.paste.refusedCell': '{row}، {field}: «{value}». {why}',
+		'members.paste.refusedMore': 'و {count} خانهٔ دیگر.',
+		'members.paste.row': 'ردیف {row} چسبانده‌شده',
 		'members.toolbar': 'ابزارهای اعضا',
 		'presence.here': '{name} روی این خانه است',
 
@@ -389,6 +435,26 @@ export const members = defineMessages({
 		'members.emptyReadonly': '还没有会员。',
 		'members.noMatches': '没有符合搜索或筛选条件的会员。',
 		'members.saveFailed': '此更改未保存：{reason}',
+		'editor.pasteCut': '粘贴的文本已截断为 {max} 个字符，这是此字段的上限：保存前请检查结尾。',
+		'editor.pasteRange':
+			'要将多个单元格粘贴到一个区域，请按 Esc，然后在单元格上粘贴，而不是在编辑框中粘贴。',
+		'members.paste.done': '已粘贴 {count} 个单元格。',
+		'members.paste.done_one': '已粘贴 {count} 个单元格。',
+		'members.paste.beyondRows':
+			'有 {count} 行超出最后一行，未粘贴。请先添加会员，或从更靠上的位置粘贴。',
+		'members.paste.beyondRows_one':
+			'有 {count} 行超出最后一行，未粘贴。请先添加会员，或从更靠上的位置粘贴。',
+		'members.paste.beyondColumns':
+			'有 {count} 列超出最后一列，未粘贴。请显示更多列，或从更靠前的列粘贴。',
+		'members.paste.beyondColumns_one':
+			'有 {count} 列超出最后一列，未粘贴。请显示更多列，或从更靠前的列粘贴。',
+		'members.paste.readOnly': '有 {count} 个单元格落在此处不可修改的列上，保持原样。',
+		'members.paste.readOnly_one': '有 {count} 个单元格落在此处不可修改的列上，保持原样。',
+		'members.paste.refused': '有 {count} 个单元格未写入，其值不符合该列：',
+		'members.paste.refused_one': '有 {count} 个单元格未写入，其值不符合该列：',
+		'members.paste.refusedCell': '{row}，{field}：“{value}”。{why}',
+		'members.paste.refusedMore': '另有 {count} 个。',
+		'members.paste.row': '粘贴的第 {row} 行',
 		'members.toolbar': '会员工具',
 		'presence.here': '{name} 正在此单元格',
 
