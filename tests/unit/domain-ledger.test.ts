@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	checkAllocation,
+	duesChargeDate,
 	duesEntryId,
 	duesOnMergedRecords,
 	earnedDiscounts,
@@ -128,6 +129,49 @@ describe('dues generation', () => {
 		const second = plan(ids);
 		expect(second.filter((l) => l.status === 'new')).toEqual([]);
 		expect(second.filter((l) => l.status === 'exists')).toHaveLength(2);
+	});
+});
+
+describe("[L6] the dues run's charge date", () => {
+	const today = '2026-12-05';
+
+	it('[L6] the current year, and a past year charged late, are dated the day of the run', () => {
+		expect(duesChargeDate({ year: 2026, calendar: 'gregory', today })).toBe(today);
+		// 1405 began on 21 March 2026: not backdated to 1 Farvardin either.
+		expect(duesChargeDate({ year: 1405, calendar: 'persian', today })).toBe(today);
+		expect(duesChargeDate({ year: 2025, calendar: 'gregory', today })).toBe(today);
+		expect(duesChargeDate({ year: 1404, calendar: 'persian', today })).toBe(today);
+	});
+
+	it('[L6] a year not begun yet (billed ahead) is dated its first day', () => {
+		expect(duesChargeDate({ year: 2027, calendar: 'gregory', today })).toBe('2027-01-01');
+		expect(duesChargeDate({ year: 1406, calendar: 'persian', today })).toBe('2027-03-21');
+	});
+
+	it('[L6] a member who joined this week and is charged today is not overdue, and past quarters stay as reported', () => {
+		const ms = new Map([[A, { id: A, status: 'active', tier: 'regular' }]]);
+		const members = new Map([[A, { tier: 'regular', region: 'north' }]]);
+		const run = charge(
+			duesEntryId(2026, A),
+			A,
+			300,
+			duesChargeDate({ year: 2026, calendar: 'gregory', today }),
+			2026
+		);
+		const open = openItems({ entries: [run], allocations: [] }).charges;
+		expect(lapseCandidates({ open, members: ms, graceDays: 90, asOf: today })).toEqual([]);
+		expect(
+			selectDebtors({ open, members: ms, filter: {}, asOf: today, calendar: 'gregory' })
+		).toEqual([expect.objectContaining({ memberId: A, oldestDate: today, ageDays: 0 })]);
+		const quarters = quarterlyFigures({
+			year: 2026,
+			calendar: 'gregory',
+			entries: [run],
+			allocations: [],
+			members
+		});
+		expect(quarters.map((q) => q.total.billed)).toEqual([0, 0, 0, 300]);
+		expect(quarters.map((q) => q.total.outstanding)).toEqual([0, 0, 0, 300]);
 	});
 });
 

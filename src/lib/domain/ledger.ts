@@ -22,7 +22,13 @@ import { MAX_AMOUNT } from './money';
 import { ROW_ID_PATTERN } from './member';
 import { liveMemberId, type MergedIntoOf } from './merge';
 import type { CalendarName } from './calendar';
-import { FISCAL_YEAR_RANGE, fiscalYearOf, readFiscalCalendar, readFiscalYear } from './fiscal';
+import {
+	FISCAL_YEAR_RANGE,
+	fiscalYearOf,
+	fiscalYearStart,
+	readFiscalCalendar,
+	readFiscalYear
+} from './fiscal';
 import { normalizeDigits } from './text';
 
 export const ENTRY_KIND = {
@@ -809,6 +815,24 @@ export function discountAmount(d: Discount, gross: number): number {
 function percentOfGross(gross: number, bp: number): number {
 	// gross ≤ MAX_AMOUNT and bp ≤ 10000: BigInt keeps the product exact.
 	return Number((BigInt(gross) * BigInt(bp) + 5000n) / 10000n);
+}
+
+/**
+ * [L6] The date a dues run's charges carry unless finance picks another: the day of
+ * the run (`today`), as an invoice is dated the day it is issued, for the current
+ * year and for a past year charged late; for a year not begun yet (next year's dues
+ * billed ahead), its first day. Never a day before the run: a backdated charge would
+ * be owed, and aged for lapse and reminders, from before it was written (a member who
+ * joined last week overdue by months), and it would change the billed and collected
+ * figures of periods already reported (payments settle the oldest charge first).
+ */
+export function duesChargeDate(opts: {
+	year: number;
+	calendar: CalendarName;
+	today: string;
+}): string {
+	const start = fiscalYearStart(opts.year, opts.calendar);
+	return start > opts.today ? start : opts.today;
 }
 
 /**

@@ -147,6 +147,10 @@ export const ledger = defineMessages({
 		'ledger.dues.hint':
 			'Every active member is charged the fee of their tier for the year. Running it again, or on another device, charges nobody twice.',
 		'ledger.dues.chargeDate': 'Charge date',
+		'ledger.dues.dateNote':
+			'The charges will be dated {date}: what they owe counts from that day in reminders and the lapse review.',
+		'ledger.dues.dateBackdated':
+			'The charges will be dated {date}, before today: they count as owed since then, and the figures and reports of the periods since {date} will change.',
 		'ledger.dues.summary':
 			'{count} members to charge, {total} in all; {exists} already charged; {free} with no fee.',
 		'ledger.dues.noFee':
@@ -432,6 +436,10 @@ export const ledger = defineMessages({
 		'ledger.dues.hint':
 			'برای هر عضو فعال، تعرفه ردهٔ او برای آن سال ثبت می‌شود. اجرای دوباره، یا روی دستگاه دیگر، هیچ‌کس را دوبار بدهکار نمی‌کند.',
 		'ledger.dues.chargeDate': 'تاریخ بدهی',
+		'ledger.dues.dateNote':
+			'بدهی‌ها با تاریخ {date} ثبت می‌شوند: در یادآوری‌ها و بررسی انقضا، بدهی از همان روز شمرده می‌شود.',
+		'ledger.dues.dateBackdated':
+			'بدهی‌ها با تاریخ {date} ثبت می‌شوند که پیش از امروز است: از آن روز بدهی شمرده می‌شوند و آمار و گزارش‌های دوره‌های پس از {date} تغییر می‌کند.',
 		'ledger.dues.summary':
 			'{count} عضو برای صدور، جمعاً {total}؛ {exists} قبلاً صادر شده؛ {free} بدون تعرفه.',
 		'ledger.dues.noFee':
@@ -709,6 +717,9 @@ export const ledger = defineMessages({
 		'ledger.dues.hint':
 			'为每位有效会员按其等级收取当年会费。重复执行或在其他设备上执行，都不会重复收费。',
 		'ledger.dues.chargeDate': '应收日期',
+		'ledger.dues.dateNote': '应收将记为 {date}：催缴和失效审核从这一天起计算欠费。',
+		'ledger.dues.dateBackdated':
+			'应收将记为 {date}，早于今天：欠费从那天起计算，{date} 以来各期的统计和报表都会改变。',
 		'ledger.dues.summary':
 			'待收费会员 {count} 位，合计 {total}；已收费 {exists} 位；免费 {free} 位。',
 		'ledger.dues.noFee':
