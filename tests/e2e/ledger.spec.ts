@@ -1291,3 +1291,101 @@ test('[L6] the dues run charges on the day of the run: a member approved today i
 		await context.close();
 	}
 });
+
+const TWICE = {
+	id: 'e2eMemberOverlp1',
+	name: 'Overlap Billing Co',
+	tier: 'regular',
+	region: 'Ledger Test Overlap'
+};
+
+/** A posted dues-run charge written straight into the ledger (as the dues page writes it). */
+function postDues(
+	ledger: Awaited<ReturnType<typeof openDoc>>,
+	memberId: string,
+	year: number,
+	date: string,
+	amount = 1200000
+) {
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('entries').set(`d_${year}_${memberId}`, row);
+		for (const [k, v] of Object.entries({
+			memberId,
+			kind: 'charge',
+			amount,
+			date,
+			posted: true,
+			year,
+			source: 'dues',
+			tier: 'regular',
+			currency: 'IRR'
+		}))
+			row.set(k, v);
+	});
+}
+
+test('[L7] after a switch to Solar Hijri the dues run leaves out members charged for an overlapping Gregorian year, says why, and charges them only when asked', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, TWICE);
+	const ledger = await openDoc('default/ledger', cookie);
+	const entry = (id: string) =>
+		(ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>)[id];
+	// Already billed for Gregorian 2026, before the admin switched the calendar.
+	postDues(ledger, TWICE.id, 2026, '2026-01-10');
+	await expect.poll(() => entry(`d_2026_${TWICE.id}`)).toMatchObject({ posted: true });
+	await setFiscalCalendar(cookie, 'persian');
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto('/ledger/dues');
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.getByTestId('dues-year').fill('1405');
+		// Before, "0 already charged" and the button billed them for 21 Mar to 31 Dec twice.
+		const notice = page.getByTestId('dues-overlap');
+		await expect(notice).toContainText('overlaps 1405 (Solar Hijri)');
+		await expect(notice).toContainText('2026 (shares 21 Mar 2026 to 31 Dec 2026)');
+		await expect(notice).toContainText('nobody pays twice');
+		const left = Number(await notice.getAttribute('data-count'));
+		expect(left).toBeGreaterThanOrEqual(1);
+		await expect(page.getByTestId('dues-summary')).toHaveAttribute('data-overlap', String(left));
+		const row = page.getByTestId('dues-grid').locator('.ag-row', { hasText: TWICE.name });
+		await expect(row).toContainText('Left out: already charged for 2026');
+		const summary = page.getByTestId('dues-summary');
+		const without = Number(await summary.getAttribute('data-new'));
+
+		// Ticked: they are counted in, knowingly.
+		await page.getByTestId('dues-include-overlap').check();
+		await expect(page.getByTestId('dues-include-overlap')).toHaveAccessibleName(
+			`Charge these ${left} members for 1405 (Solar Hijri) too (they will owe the shared months twice)`
+		);
+		await expect(summary).toHaveAttribute('data-new', String(without + left));
+		await expect(row).toContainText('Will be charged, though already charged for 2026');
+		// Unticked again, the run leaves them out.
+		await page.getByTestId('dues-include-overlap').uncheck();
+		await expect(summary).toHaveAttribute('data-new', String(without));
+		if (without > 0) {
+			await page.getByTestId('dues-generate').click();
+			await expect(page.getByTestId('dues-result')).toBeVisible();
+		}
+		await expect(summary).toHaveAttribute('data-new', '0');
+		expect(entry(`d_1405_${TWICE.id}`)).toBeUndefined();
+
+		// Finance decides to charge them after all.
+		await page.getByTestId('dues-include-overlap').check();
+		await expect(summary).toHaveAttribute('data-new', String(left));
+		await page.getByTestId('dues-generate').click();
+		await expect(page.getByTestId('dues-result')).toContainText(`${left} charges written`);
+		await expect
+			.poll(() => entry(`d_1405_${TWICE.id}`))
+			.toMatchObject({ kind: 'charge', year: 1405, posted: true });
+	} finally {
+		// Every other spec shares this organisation: its ledger is Gregorian again.
+		await setFiscalCalendar(cookie, 'gregory');
+		ledger.close();
+		await context.close();
+	}
+});
