@@ -1389,3 +1389,61 @@ test('[L7] after a switch to Solar Hijri the dues run leaves out members charged
 		await context.close();
 	}
 });
+
+const BOTH = {
+	id: 'e2eMemberBothCal',
+	name: 'Two Calendars Trading',
+	tier: 'regular',
+	region: 'Ledger Test Both Calendars'
+};
+
+test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on the statement and in the payment dialog', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, BOTH);
+	const ledger = await openDoc('default/ledger', cookie);
+	postDues(ledger, BOTH.id, 2026, '2026-01-10', 1000000);
+	await setFiscalCalendar(cookie, 'persian');
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		const online = () =>
+			expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.goto(`/ledger/statement?member=${BOTH.id}`);
+		await online();
+		// Only 2026 is owed: a Gregorian year, whatever the setting is now.
+		const due = page.getByTestId('statement-due');
+		const dueHeading = page.getByTestId('statement').getByRole('heading', { name: /^Due by year/ });
+		await expect(due.locator('li[data-year="2026"]')).toHaveText('2026: IRR 1,000,000');
+		await expect(dueHeading).toHaveText('Due by year');
+		const lines = page.getByTestId('statement-lines');
+		await expect(lines.locator('th').nth(2)).toHaveText('Dues year');
+
+		// 1405 charged too: each year says its own calendar.
+		postDues(ledger, BOTH.id, 1405, '2026-12-01', 500000);
+		await expect(due.locator('li[data-year="1405"]')).toHaveText('1405 (Solar Hijri): IRR 500,000');
+		await expect(due.locator('li[data-year="2026"]')).toHaveText('2026: IRR 1,000,000');
+		await expect(dueHeading).toHaveText('Due by year');
+		await expect(lines.locator('th').nth(2)).toHaveText('Dues year');
+		await expect(lines.locator('tbody tr td:nth-child(3)')).toHaveText([
+			'2026',
+			'1405 (Solar Hijri)'
+		]);
+
+		// The payment dialog's allocation table reads the same.
+		await page.getByTestId('statement-pay').click();
+		const alloc = page.getByTestId('payment-dialog').locator('.gh-ledger-alloc table');
+		await expect(alloc.locator('th').first()).toHaveText('Dues year');
+		await expect(alloc.locator('tbody tr td:first-child')).toHaveText([
+			'2026',
+			'1405 (Solar Hijri)'
+		]);
+	} finally {
+		// Every other spec shares this organisation: its ledger is Gregorian again.
+		await setFiscalCalendar(cookie, 'gregory');
+		ledger.close();
+		await context.close();
+	}
+});
