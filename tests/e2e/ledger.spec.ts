@@ -1352,8 +1352,6 @@ test('[L7] after a switch to Solar Hijri the dues run leaves out members charged
 		const left = Number(await notice.getAttribute('data-count'));
 		expect(left).toBeGreaterThanOrEqual(1);
 		await expect(page.getByTestId('dues-summary')).toHaveAttribute('data-overlap', String(left));
-		const row = page.getByTestId('dues-grid').locator('.ag-row', { hasText: TWICE.name });
-		await expect(row).toContainText('Left out: already charged for 2026');
 		const summary = page.getByTestId('dues-summary');
 		const without = Number(await summary.getAttribute('data-new'));
 
@@ -1363,7 +1361,6 @@ test('[L7] after a switch to Solar Hijri the dues run leaves out members charged
 			`Charge these ${left} members for 1405 (Solar Hijri) too (they will owe the shared months twice)`
 		);
 		await expect(summary).toHaveAttribute('data-new', String(without + left));
-		await expect(row).toContainText('Will be charged, though already charged for 2026');
 		// Unticked again, the run leaves them out.
 		await page.getByTestId('dues-include-overlap').uncheck();
 		await expect(summary).toHaveAttribute('data-new', String(without));
