@@ -17,6 +17,8 @@ import { imeCommit, imeCompose, imeKeyDown } from './ime';
 import { ADMIN, USERS } from './users';
 
 const SHOTS = 'test-results/screenshots';
+/** Today as the browser's calendar counts it (same machine, same time zone): YYYY-MM-DD. */
+const TODAY = new Date().toLocaleDateString('sv');
 const FIONA: { username: string; displayName: string; password: string; roles: string[] } = {
 	username: 'fiona',
 	displayName: 'Fiona Finance',
@@ -720,7 +722,7 @@ async function setFiscalCalendar(cookie: string, calendar: 'gregory' | 'persian'
 	settings.close();
 }
 
-test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges dues for ۱۴۰۵ dated 1 Farvardin and reads Solar Hijri quarters', async ({
+test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges dues for ۱۴۰۵ dated the day of the run ([L6]) and reads Solar Hijri quarters', async ({
 	browser
 }) => {
 	test.slow();
@@ -766,10 +768,11 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 		await expect(page.getByTestId('dues-generate')).toBeDisabled();
 		await expect(year).toHaveValue('۲۰۲۶');
 
-		// ۱۴۰۵: the charges are dated 1 Farvardin 1405 (2026-03-21 stored).
+		// ۱۴۰۵, this year: the charges are dated the day of the run, not 1 Farvardin ([L6]).
 		await year.fill('۱۴۰۵');
 		await expect(page.getByTestId('dues-year-error')).toHaveCount(0);
-		await expect(page.getByTestId('dues-date')).toHaveValue('۱۴۰۵/۰۱/۰۱');
+		await expect(page.getByTestId('dues-date-note')).toHaveAttribute('data-date', TODAY);
+		await expect(page.getByTestId('dues-date')).not.toHaveValue('۱۴۰۵/۰۱/۰۱');
 		await expect(page.getByTestId('dues-year-span')).toContainText(
 			'سال مالی ۱۴۰۵ (هجری شمسی): ۱ فروردین ۱۴۰۵ تا ۲۹ اسفند ۱۴۰۵'
 		);
@@ -781,7 +784,7 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 			(ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>)[
 				`d_1405_${HIJRI.id}`
 			];
-		await expect.poll(ours).toMatchObject({ kind: 'charge', year: 1405, date: '2026-03-21' });
+		await expect.poll(ours).toMatchObject({ kind: 'charge', year: 1405, date: TODAY });
 		const amount = Number(ours().amount);
 
 		// A manual charge with a Gregorian year: the dialog says so and keeps what was typed.
@@ -810,11 +813,11 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 		await expect(dialog).not.toBeVisible();
 		await expect.poll(manual).toEqual([expect.objectContaining({ year: 1405, amount: 300000 })]);
 
-		// The statement: the dues charge dated 1 Farvardin 1405, due for 1405.
+		// The statement: the dues charge, due for 1405.
 		await page.goto(`/ledger/statement?member=${HIJRI.id}`);
 		await online();
 		const lines = page.getByTestId('statement-lines').locator('tbody tr');
-		await expect(lines.first().locator('td').first()).toHaveText('۱ فروردین ۱۴۰۵');
+		await expect(lines.first()).toHaveAttribute('data-kind', 'charge');
 		await expect(page.getByTestId('statement-due').locator('li[data-year="1405"]')).toHaveAttribute(
 			'data-amount',
 			String(amount + 300000)
@@ -838,8 +841,8 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 		await letter.scrollIntoViewIfNeeded();
 		await page.screenshot({ path: `${SHOTS}/ledger-letter-solar-hijri-fa.png`, fullPage: true });
 
-		// The figures by Solar Hijri quarter: Q1 is Farvardin–Khordad, where 1 Farvardin's
-		// dues are billed.
+		// The figures by Solar Hijri quarter: Q1 is Farvardin–Khordad; the dues and the
+		// manual charge are billed in the quarter of the run, nothing before it ([L6]).
 		await page.goto('/ledger/figures');
 		await online();
 		await page.getByTestId('figures-year').fill('۱۴۰۵');
@@ -852,7 +855,12 @@ test('Solar Hijri fiscal year: the admin chooses it; finance in Persian charges 
 		await expect(q(1)).toHaveAttribute('data-end', '2026-06-21');
 		await expect(q(1)).toContainText('فصل ۱ سال ۱۴۰۵');
 		await expect(q(1)).toContainText('۱ فروردین ۱۴۰۵ تا ۳۱ خرداد ۱۴۰۵');
-		await expect(q(1)).toHaveAttribute('data-billed', String(amount));
+		for (const n of [1, 2, 3, 4]) {
+			const from = (await q(n).getAttribute('data-start'))!;
+			const to = (await q(n).getAttribute('data-end'))!;
+			const billed = from <= TODAY && TODAY <= to ? amount + 300000 : 0;
+			await expect(q(n)).toHaveAttribute('data-billed', String(billed));
+		}
 		await expect(q(4)).toHaveAttribute('data-start', '2026-12-22');
 		await expect(q(4)).toContainText('۱ دی ۱۴۰۵ تا ۲۹ اسفند ۱۴۰۵');
 		mkdirSync(SHOTS, { recursive: true });
@@ -1310,4 +1318,225 @@ test('[C27] a payment recorded offline by finance made view-only meanwhile is to
 	ledger.close();
 	await setRoles(['finance']);
 	await context.close();
+});
+
+const NEWCOMER = {
+	id: 'e2eMemberNewRun1',
+	name: 'Newcomer Glassworks',
+	tier: 'regular',
+	region: 'Ledger Test Run Date'
+};
+
+test('[L6] the dues run charges on the day of the run: a member approved today is not overdue, and the page says the date first', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, NEWCOMER);
+	const year = new Date().getFullYear();
+	const ledger = await openDoc('default/ledger', cookie);
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		const online = () =>
+			expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.goto('/ledger/dues');
+		await online();
+		await expect(page.getByTestId('dues-year')).toHaveValue(String(year));
+		// Before anyone is charged, the page says the date the charges will carry: today
+		// (before, 1 January, so the newcomer was months overdue the day it joined).
+		const note = page.getByTestId('dues-date-note');
+		await expect(note).toHaveAttribute('data-date', TODAY);
+		await expect(note).toContainText('The charges will be dated');
+		await expect(note).not.toContainText('before today');
+		// A backdated day is allowed, with what it does.
+		if (`${year}-01-01` < TODAY) {
+			await page.getByTestId('dues-date').fill(`${year}-01-01`);
+			await page.getByTestId('dues-date').press('Enter');
+			await expect(note).toHaveAttribute('data-date', `${year}-01-01`);
+			await expect(note).toContainText('before today');
+			await expect(note).toContainText('figures and reports');
+			await page.getByTestId('dues-date').fill(TODAY);
+			await page.getByTestId('dues-date').press('Enter');
+			await expect(note).toHaveAttribute('data-date', TODAY);
+		}
+		await expect(page.getByTestId('dues-summary')).not.toHaveAttribute('data-new', '0');
+		await page.getByTestId('dues-generate').click();
+		await expect(page.getByTestId('dues-result')).toBeVisible();
+		const charge = () =>
+			(ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>)[
+				`d_${year}_${NEWCOMER.id}`
+			];
+		await expect.poll(charge).toMatchObject({ kind: 'charge', year, date: TODAY });
+
+		// The collection round ages the debt from the charge's date: 0 days.
+		await page.goto('/ledger/collection');
+		await online();
+		await page.getByTestId('round-regions').selectOption([NEWCOMER.region]);
+		const row = page.locator(`[data-testid=round-debtors] tr[data-member=${NEWCOMER.id}]`);
+		await expect(row.locator('td').nth(6)).toHaveText('0');
+		// Not past the grace period: not in the lapse review.
+		await page.goto('/ledger/lapse');
+		await online();
+		await expect(page.getByTestId('lapse-list')).toBeVisible();
+		await expect(
+			page.locator(`[data-testid=lapse-list] tr[data-member=${NEWCOMER.id}]`)
+		).toHaveCount(0);
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});
+
+const TWICE = {
+	id: 'e2eMemberOverlp1',
+	name: 'Overlap Billing Co',
+	tier: 'regular',
+	region: 'Ledger Test Overlap'
+};
+
+/** A posted dues-run charge written straight into the ledger (as the dues page writes it). */
+function postDues(
+	ledger: Awaited<ReturnType<typeof openDoc>>,
+	memberId: string,
+	year: number,
+	date: string,
+	amount = 1200000
+) {
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('entries').set(`d_${year}_${memberId}`, row);
+		for (const [k, v] of Object.entries({
+			memberId,
+			kind: 'charge',
+			amount,
+			date,
+			posted: true,
+			year,
+			source: 'dues',
+			tier: 'regular',
+			currency: 'IRR'
+		}))
+			row.set(k, v);
+	});
+}
+
+test('[L7] after a switch to Solar Hijri the dues run leaves out members charged for an overlapping Gregorian year, says why, and charges them only when asked', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, TWICE);
+	const ledger = await openDoc('default/ledger', cookie);
+	const entry = (id: string) =>
+		(ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>)[id];
+	// Already billed for Gregorian 2026, before the admin switched the calendar.
+	postDues(ledger, TWICE.id, 2026, '2026-01-10');
+	await expect.poll(() => entry(`d_2026_${TWICE.id}`)).toMatchObject({ posted: true });
+	await setFiscalCalendar(cookie, 'persian');
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto('/ledger/dues');
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.getByTestId('dues-year').fill('1405');
+		// Before, "0 already charged" and the button billed them for 21 Mar to 31 Dec twice.
+		const notice = page.getByTestId('dues-overlap');
+		await expect(notice).toContainText('overlaps 1405 (Solar Hijri)');
+		await expect(notice).toContainText('2026 (shares 21 Mar 2026 to 31 Dec 2026)');
+		await expect(notice).toContainText('nobody pays twice');
+		const left = Number(await notice.getAttribute('data-count'));
+		expect(left).toBeGreaterThanOrEqual(1);
+		await expect(page.getByTestId('dues-summary')).toHaveAttribute('data-overlap', String(left));
+		const summary = page.getByTestId('dues-summary');
+		const without = Number(await summary.getAttribute('data-new'));
+
+		// Ticked: they are counted in, knowingly.
+		await page.getByTestId('dues-include-overlap').check();
+		await expect(page.getByTestId('dues-include-overlap')).toHaveAccessibleName(
+			`Charge these ${left} members for 1405 (Solar Hijri) too (they will owe the shared months twice)`
+		);
+		await expect(summary).toHaveAttribute('data-new', String(without + left));
+		// Unticked again, the run leaves them out.
+		await page.getByTestId('dues-include-overlap').uncheck();
+		await expect(summary).toHaveAttribute('data-new', String(without));
+		if (without > 0) {
+			await page.getByTestId('dues-generate').click();
+			await expect(page.getByTestId('dues-result')).toBeVisible();
+		}
+		await expect(summary).toHaveAttribute('data-new', '0');
+		expect(entry(`d_1405_${TWICE.id}`)).toBeUndefined();
+
+		// Finance decides to charge them after all.
+		await page.getByTestId('dues-include-overlap').check();
+		await expect(summary).toHaveAttribute('data-new', String(left));
+		await page.getByTestId('dues-generate').click();
+		await expect(page.getByTestId('dues-result')).toContainText(`${left} charges written`);
+		await expect
+			.poll(() => entry(`d_1405_${TWICE.id}`))
+			.toMatchObject({ kind: 'charge', year: 1405, posted: true });
+	} finally {
+		// Every other spec shares this organisation: its ledger is Gregorian again.
+		await setFiscalCalendar(cookie, 'gregory');
+		ledger.close();
+		await context.close();
+	}
+});
+
+const BOTH = {
+	id: 'e2eMemberBothCal',
+	name: 'Two Calendars Trading',
+	tier: 'regular',
+	region: 'Ledger Test Both Calendars'
+};
+
+test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on the statement and in the payment dialog', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, BOTH);
+	const ledger = await openDoc('default/ledger', cookie);
+	postDues(ledger, BOTH.id, 2026, '2026-01-10', 1000000);
+	await setFiscalCalendar(cookie, 'persian');
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		const online = () =>
+			expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.goto(`/ledger/statement?member=${BOTH.id}`);
+		await online();
+		// Only 2026 is owed: a Gregorian year, whatever the setting is now.
+		const due = page.getByTestId('statement-due');
+		const dueHeading = page.getByTestId('statement').getByRole('heading', { name: /^Due by year/ });
+		await expect(due.locator('li[data-year="2026"]')).toHaveText('2026: IRR 1,000,000');
+		await expect(dueHeading).toHaveText('Due by year');
+		const lines = page.getByTestId('statement-lines');
+		await expect(lines.locator('th').nth(2)).toHaveText('Dues year');
+
+		// 1405 charged too: each year says its own calendar.
+		postDues(ledger, BOTH.id, 1405, '2026-12-01', 500000);
+		await expect(due.locator('li[data-year="1405"]')).toHaveText('1405 (Solar Hijri): IRR 500,000');
+		await expect(due.locator('li[data-year="2026"]')).toHaveText('2026: IRR 1,000,000');
+		await expect(dueHeading).toHaveText('Due by year');
+		await expect(lines.locator('th').nth(2)).toHaveText('Dues year');
+		await expect(lines.locator('tbody tr td:nth-child(3)')).toHaveText([
+			'2026',
+			'1405 (Solar Hijri)'
+		]);
+
+		// The payment dialog's allocation table reads the same.
+		await page.getByTestId('statement-pay').click();
+		const alloc = page.getByTestId('payment-dialog').locator('.gh-ledger-alloc table');
+		await expect(alloc.locator('th').first()).toHaveText('Dues year');
+		await expect(alloc.locator('tbody tr td:first-child')).toHaveText([
+			'2026',
+			'1405 (Solar Hijri)'
+		]);
+	} finally {
+		// Every other spec shares this organisation: its ledger is Gregorian again.
+		await setFiscalCalendar(cookie, 'gregory');
+		ledger.close();
+		await context.close();
+	}
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
 	checkAllocation,
+	duesChargeDate,
 	duesEntryId,
 	duesOnMergedRecords,
+	duesOverlapping,
 	earnedDiscounts,
 	entryRowCorrections,
 	firstDuesFee,
@@ -128,6 +130,49 @@ describe('dues generation', () => {
 		const second = plan(ids);
 		expect(second.filter((l) => l.status === 'new')).toEqual([]);
 		expect(second.filter((l) => l.status === 'exists')).toHaveLength(2);
+	});
+});
+
+describe("[L6] the dues run's charge date", () => {
+	const today = '2026-12-05';
+
+	it('[L6] the current year, and a past year charged late, are dated the day of the run', () => {
+		expect(duesChargeDate({ year: 2026, calendar: 'gregory', today })).toBe(today);
+		// 1405 began on 21 March 2026: not backdated to 1 Farvardin either.
+		expect(duesChargeDate({ year: 1405, calendar: 'persian', today })).toBe(today);
+		expect(duesChargeDate({ year: 2025, calendar: 'gregory', today })).toBe(today);
+		expect(duesChargeDate({ year: 1404, calendar: 'persian', today })).toBe(today);
+	});
+
+	it('[L6] a year not begun yet (billed ahead) is dated its first day', () => {
+		expect(duesChargeDate({ year: 2027, calendar: 'gregory', today })).toBe('2027-01-01');
+		expect(duesChargeDate({ year: 1406, calendar: 'persian', today })).toBe('2027-03-21');
+	});
+
+	it('[L6] a member who joined this week and is charged today is not overdue, and past quarters stay as reported', () => {
+		const ms = new Map([[A, { id: A, status: 'active', tier: 'regular' }]]);
+		const members = new Map([[A, { tier: 'regular', region: 'north' }]]);
+		const run = charge(
+			duesEntryId(2026, A),
+			A,
+			300,
+			duesChargeDate({ year: 2026, calendar: 'gregory', today }),
+			2026
+		);
+		const open = openItems({ entries: [run], allocations: [] }).charges;
+		expect(lapseCandidates({ open, members: ms, graceDays: 90, asOf: today })).toEqual([]);
+		expect(
+			selectDebtors({ open, members: ms, filter: {}, asOf: today, calendar: 'gregory' })
+		).toEqual([expect.objectContaining({ memberId: A, oldestDate: today, ageDays: 0 })]);
+		const quarters = quarterlyFigures({
+			year: 2026,
+			calendar: 'gregory',
+			entries: [run],
+			allocations: [],
+			members
+		});
+		expect(quarters.map((q) => q.total.billed)).toEqual([0, 0, 0, 300]);
+		expect(quarters.map((q) => q.total.outstanding)).toEqual([0, 0, 0, 300]);
 	});
 });
 
@@ -767,5 +812,77 @@ describe('[L5] the dues run and merged records', () => {
 		const own = plan([mDues, charge(duesEntryId(2026, S), S, 1200, '2026-01-01', 2026)])[0];
 		expect(own.status).toBe('exists');
 		expect(own).not.toHaveProperty('chargedOn');
+	});
+});
+
+describe('[L7] the dues run after a switch of the fiscal calendar', () => {
+	const members = [
+		{ id: A, status: 'active', tier: 'regular' },
+		{ id: B, status: 'active', tier: 'regular' }
+	];
+	const plan = (
+		year: number,
+		calendar: 'gregory' | 'persian',
+		entries: EntryRow[],
+		includeOverlapping = false
+	) =>
+		planDues({
+			year,
+			members,
+			fees: [],
+			tierFees: { regular: 1000 },
+			discounts: [],
+			existingIds: new Set(entries.map((e) => e.id)),
+			overlapping: duesOverlapping({ year, calendar, entries }),
+			includeOverlapping,
+			calendar
+		});
+	const a2026 = charge(duesEntryId(2026, A), A, 1000, '2026-01-01', 2026);
+
+	it('[L7] a member charged Gregorian 2026 is left out of 1405 and of 1404, with the days they share', () => {
+		const lines = plan(1405, 'persian', [a2026]);
+		expect(lines.map((l) => [l.memberId, l.status])).toEqual([
+			[A, 'overlap'],
+			[B, 'new']
+		]);
+		expect(lines[0].overlaps).toEqual([
+			{ id: a2026.id, year: 2026, from: '2026-03-21', to: '2026-12-31' }
+		]);
+		expect(plan(1404, 'persian', [a2026])[0].overlaps).toEqual([
+			{ id: a2026.id, year: 2026, from: '2026-01-01', to: '2026-03-20' }
+		]);
+		// 1406 begins on 21 March 2027: no overlap with 2026.
+		expect(plan(1406, 'persian', [a2026])[0].status).toBe('new');
+	});
+
+	it('[L7] and the other way: a member charged 1405 is left out of Gregorian 2026 and 2027', () => {
+		const b1405 = charge(duesEntryId(1405, B), B, 1000, '2026-03-21', 1405);
+		expect(plan(2026, 'gregory', [b1405]).map((l) => [l.memberId, l.status])).toEqual([
+			[A, 'new'],
+			[B, 'overlap']
+		]);
+		expect(plan(2027, 'gregory', [b1405])[1].overlaps).toEqual([
+			{ id: b1405.id, year: 1405, from: '2027-01-01', to: '2027-03-20' }
+		]);
+	});
+
+	it('[L7] finance may include them knowingly: then they are charged, still marked', () => {
+		const lines = plan(1405, 'persian', [a2026], true);
+		expect(lines[0]).toMatchObject({ memberId: A, status: 'new', amount: 1000 });
+		expect(lines[0].overlaps).toHaveLength(1);
+	});
+
+	it('[L7] a reversed charge, another calendar year not overlapping, or a manual charge do not count', () => {
+		expect(plan(1405, 'persian', [a2026, reversal(a2026, '2026-02-01')])[0].status).toBe('new');
+		const a2025 = charge(duesEntryId(2025, A), A, 1000, '2025-01-01', 2025);
+		expect(plan(1405, 'persian', [a2025])[0].status).toBe('new');
+		const manual = charge('manualAAAAAAAAAA', A, 1000, '2026-01-01', 2026);
+		expect(plan(1405, 'persian', [manual])[0].status).toBe('new');
+	});
+
+	it("[L7] a merged record's charge counts for its survivor", () => {
+		const mDues = charge(duesEntryId(2026, C), C, 1000, '2026-01-01', 2026);
+		const entries = underLiveMembers([mDues], (id) => (id === C ? A : undefined));
+		expect(plan(1405, 'persian', entries)[0]).toMatchObject({ memberId: A, status: 'overlap' });
 	});
 });

@@ -8,7 +8,9 @@ import {
 	readAmount,
 	thisFiscalYear,
 	yearError,
+	yearInList,
 	yearLabel,
+	yearsCalendar,
 	yearsHeading
 } from '../../src/lib/components/ledger/format';
 import { buildLetter, DEFAULT_TEMPLATES } from '../../src/lib/components/ledger/letters';
@@ -198,5 +200,20 @@ describe('a dues year printed without a heading (reminder letters)', () => {
 		expect(letter('fa')).toMatch(/\n۱۴۰۵ \(هجری شمسی\): .*۱۰۰٬۰۰۰٬۰۰۰/);
 		expect(letter('fa')).toMatch(/(^|\n)۲۰۲۵: /);
 		expect(letter('zh')).toContain('\n1405（伊朗历）: ');
+	});
+});
+
+describe('dues years labelled by the calendar they were charged in', () => {
+	it('a list of one calendar is headed by it, whatever the setting is now; a mixed list names each year', () => {
+		// Switched to Solar Hijri, with Gregorian 2026 still owed: not "(Solar Hijri)".
+		expect(yearsCalendar([2026], 'persian')).toBe('gregory');
+		expect(yearsCalendar([1405, undefined], 'gregory')).toBe('persian');
+		expect(yearsCalendar([], 'persian')).toBe('persian');
+		expect(yearsCalendar([2026, 1405], 'persian')).toBeNull();
+		expect(yearInList(2026, 'gregory')).toBe('2026');
+		expect([2026, 1405].map((y) => yearInList(y, null))).toEqual(['2026', '1405 (Solar Hijri)']);
+		i18n.locale = 'fa';
+		expect(yearInList(1405, 'persian')).toBe('۱۴۰۵');
+		expect(yearInList(1405, null)).toBe('۱۴۰۵ (هجری شمسی)');
 	});
 });

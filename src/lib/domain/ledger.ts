@@ -22,7 +22,15 @@ import { MAX_AMOUNT } from './money';
 import { ROW_ID_PATTERN } from './member';
 import { liveMemberId, type MergedIntoOf } from './merge';
 import type { CalendarName } from './calendar';
-import { FISCAL_YEAR_RANGE, fiscalYearOf, readFiscalCalendar, readFiscalYear } from './fiscal';
+import {
+	FISCAL_YEAR_RANGE,
+	calendarOfYear,
+	fiscalYearOf,
+	fiscalYearPeriod,
+	fiscalYearStart,
+	readFiscalCalendar,
+	readFiscalYear
+} from './fiscal';
 import { normalizeDigits } from './text';
 
 export const ENTRY_KIND = {
@@ -721,7 +729,12 @@ export const DUES_PLAN_STATUS = {
 	/** No fee defined for the member's tier and year: not charged; fix the schedule. */
 	noFee: 'noFee',
 	/** Fee is zero (e.g. honorary): nothing to charge. */
-	free: 'free'
+	free: 'free',
+	/**
+	 * Already charged for a year of the other fiscal calendar that overlaps this one
+	 * ([L7]): left out unless finance includes them knowingly.
+	 */
+	overlap: 'overlap'
 } as const;
 export type DuesPlanStatus = (typeof DUES_PLAN_STATUS)[keyof typeof DUES_PLAN_STATUS];
 
@@ -736,6 +749,19 @@ export interface DuesPlanLine {
 	discountId?: string;
 	amount: number;
 	status: DuesPlanStatus;
+	/** The member's dues charges of overlapping years of the other calendar ([L7]). */
+	overlaps?: readonly DuesOverlap[];
+}
+
+/** A dues charge of another fiscal year whose days overlap the year being charged ([L7]). */
+export interface DuesOverlap {
+	/** The charge's entry id. */
+	id: string;
+	/** Its dues year, in its own calendar (calendarOfYear). */
+	year: number;
+	/** The days both years share (ISO, inclusive). */
+	from: string;
+	to: string;
 }
 
 /** The fee of a tier in a year: the ledger's fee schedule, else the settings' annual fee. */
@@ -812,6 +838,24 @@ function percentOfGross(gross: number, bp: number): number {
 }
 
 /**
+ * [L6] The date a dues run's charges carry unless finance picks another: the day of
+ * the run (`today`), as an invoice is dated the day it is issued, for the current
+ * year and for a past year charged late; for a year not begun yet (next year's dues
+ * billed ahead), its first day. Never a day before the run: a backdated charge would
+ * be owed, and aged for lapse and reminders, from before it was written (a member who
+ * joined last week overdue by months), and it would change the billed and collected
+ * figures of periods already reported (payments settle the oldest charge first).
+ */
+export function duesChargeDate(opts: {
+	year: number;
+	calendar: CalendarName;
+	today: string;
+}): string {
+	const start = fiscalYearStart(opts.year, opts.calendar);
+	return start > opts.today ? start : opts.today;
+}
+
+/**
  * [L5] Which live members already have a year's dues on a record merged into them: live
  * member id → that record, for each posted dues charge of `year` (`d_<year>_<record>`,
  * the dues run's own id) that is booked on a merged record and not reversed. `entries`
@@ -833,12 +877,47 @@ export function duesOnMergedRecords(opts: {
 }
 
 /**
+ * [L7] Live members already charged dues for a year whose days overlap fiscal year
+ * `year` of `calendar`: after the fiscal calendar is switched, Gregorian 2026 shares
+ * 21 March – 31 December with Solar Hijri 1405, and 1 January – 20 March with 1404.
+ * Counted: posted, unreversed dues-run charges (`d_<year>_<record>`, [L5]'s ids; a
+ * record merged into the member counts for it) of another year. Same-calendar years
+ * never overlap; the year itself is the run's own id (`exists`). `entries` as read by
+ * live member (underLiveMembers).
+ */
+export function duesOverlapping(opts: {
+	year: number;
+	calendar: CalendarName;
+	entries: readonly EntryRow[];
+}): Map<string, DuesOverlap[]> {
+	const out = new Map<string, DuesOverlap[]>();
+	const span = fiscalYearPeriod(opts.year, opts.calendar);
+	const idx = indexEntries(opts.entries);
+	for (const e of idx.posted.values()) {
+		if (e.kind !== 'charge' || e.year === undefined || e.year === opts.year) continue;
+		if (e.id !== duesEntryId(e.year, e.bookedOn ?? e.memberId) || idx.reversedBy.has(e.id))
+			continue;
+		const cal = calendarOfYear(e.year);
+		if (cal === null) continue;
+		const other = fiscalYearPeriod(e.year, cal);
+		const from = other.from > span.from ? other.from : span.from;
+		const to = other.to < span.to ? other.to : span.to;
+		if (from > to) continue;
+		const list = out.get(e.memberId) ?? [];
+		list.push({ id: e.id, year: e.year, from, to });
+		out.set(e.memberId, list);
+	}
+	return out;
+}
+
+/**
  * The dues run for a fiscal year: one line per active member (live records only:
  * a merged record is never charged). The new-member discount (largest one that
  * applies) is taken off for members who joined in that year of the fiscal calendar.
  * Lines whose id already exists in the ledger are `exists` and are not charged again,
  * and so are members with that year's dues standing on a record merged into them
- * (`chargedOnMerged`, [L5]).
+ * (`chargedOnMerged`, [L5]); members charged for an overlapping year of the other
+ * calendar are `overlap` ([L7]).
  */
 export function planDues(opts: {
 	year: number;
@@ -852,6 +931,13 @@ export function planDues(opts: {
 	 * (duesOnMergedRecords): the company is billed once a year ([L5]).
 	 */
 	chargedOnMerged?: ReadonlyMap<string, string>;
+	/**
+	 * Live member → its dues charges of overlapping years of the other calendar
+	 * (duesOverlapping, [L7]): such a member is `overlap`, not charged, unless
+	 * `includeOverlapping` (finance chose to, knowingly: then `new`, `overlaps` kept).
+	 */
+	overlapping?: ReadonlyMap<string, readonly DuesOverlap[]>;
+	includeOverlapping?: boolean;
 	/** The calendar `year` is in. */
 	calendar: CalendarName;
 }): DuesPlanLine[] {
@@ -889,13 +975,15 @@ export function planDues(opts: {
 		}
 		const { best, off } = newMemberDiscount({ ...opts, joinDate: m.joinDate, gross });
 		const amountDue = gross - off;
+		const overlaps = opts.overlapping?.get(m.id);
 		lines.push({
 			...base,
 			gross,
 			discount: off,
 			discountId: best?.id,
 			amount: amountDue,
-			status: amountDue > 0 ? 'new' : 'free'
+			status: amountDue <= 0 ? 'free' : overlaps && !opts.includeOverlapping ? 'overlap' : 'new',
+			...(overlaps ? { overlaps } : {})
 		});
 	}
 	return lines;

@@ -126,6 +126,28 @@ export const fiscalYearText = (year: number, locale: Locale = i18n.locale): stri
 	yearsHeading(formatNumberIn(locale, year), calendarOfYear(year) ?? 'gregory', locale);
 
 /**
+ * The calendar a list of dues years is in, for its heading: the years' own
+ * (calendarOfYear), not the setting's, since a ledger that switched its fiscal
+ * calendar keeps the years it charged before; the setting when the list has none;
+ * null when it holds years of both (then the heading names none, and each year its own).
+ */
+export function yearsCalendar(
+	years: Iterable<number | null | undefined>,
+	calendar: CalendarName
+): CalendarName | null {
+	const seen = new Set<CalendarName>();
+	for (const y of years) if (y != null) seen.add(calendarOfYear(y) ?? 'gregory');
+	return seen.size === 0 ? calendar : seen.size === 1 ? [...seen][0] : null;
+}
+
+/**
+ * A dues year in a list whose heading says `listCalendar` (yearsCalendar): bare under
+ * a heading that names its calendar, "1405 (Solar Hijri)" in a list of both.
+ */
+export const yearInList = (year: number, listCalendar: CalendarName | null): string =>
+	listCalendar === null ? fiscalYearText(year) : formatNumberIn(i18n.locale, year);
+
+/**
  * Why `text` is not a dues year of `calendar`, saying what to type (a Gregorian year
  * on a Solar Hijri ledger is named as such); '' when it is one.
  */

@@ -151,6 +151,10 @@ export const ledger = defineMessages({
 		'ledger.dues.hint':
 			'Every active member is charged the fee of their tier for the year. Running it again, or on another device, charges nobody twice.',
 		'ledger.dues.chargeDate': 'Charge date',
+		'ledger.dues.dateNote':
+			'The charges will be dated {date}: what they owe counts from that day in reminders and the lapse review.',
+		'ledger.dues.dateBackdated':
+			'The charges will be dated {date}, before today: they count as owed since then, and the figures and reports of the periods since {date} will change.',
 		'ledger.dues.summary':
 			'{count, plural, one {# member} other {# members}} to charge, {total} in all; {exists} already charged; {free} with no fee.',
 		'ledger.dues.noFee':
@@ -170,6 +174,13 @@ export const ledger = defineMessages({
 		'ledger.dues.status.noFee': 'No fee for this tier',
 		'ledger.dues.status.free': 'No fee (zero)',
 		'ledger.dues.status.existsOnMerged': 'Already charged on {record} (merged into this record)',
+		'ledger.dues.status.overlap': 'Left out: already charged for {years}',
+		'ledger.dues.status.overlapIncluded': 'Will be charged, though already charged for {years}',
+		'ledger.dues.overlapYear': '{year} (shares {from} to {to})',
+		'ledger.dues.overlap':
+			'Members already charged for a year of the other calendar that overlaps {year}: {count}. They were charged for {years}, so they are left out and nobody pays twice for the same months.',
+		'ledger.dues.includeOverlap':
+			'Charge these {count} members for {year} too (they will owe the shared months twice)',
 		'ledger.fees.title': 'Fee schedule',
 		'ledger.fees.hint':
 			"Annual fee per tier for the year. Leave empty to use the tier's fee from the settings.",
@@ -446,6 +457,10 @@ export const ledger = defineMessages({
 		'ledger.dues.hint':
 			'برای هر عضو فعال، تعرفه ردهٔ او برای آن سال ثبت می‌شود. اجرای دوباره، یا روی دستگاه دیگر، هیچ‌کس را دوبار بدهکار نمی‌کند.',
 		'ledger.dues.chargeDate': 'تاریخ بدهی',
+		'ledger.dues.dateNote':
+			'بدهی‌ها با تاریخ {date} ثبت می‌شوند: در یادآوری‌ها و بررسی انقضا، بدهی از همان روز شمرده می‌شود.',
+		'ledger.dues.dateBackdated':
+			'بدهی‌ها با تاریخ {date} ثبت می‌شوند که پیش از امروز است: از آن روز بدهی شمرده می‌شوند و آمار و گزارش‌های دوره‌های پس از {date} تغییر می‌کند.',
 		'ledger.dues.summary':
 			'{count} عضو برای صدور، جمعاً {total}؛ {exists} قبلاً صادر شده؛ {free} بدون تعرفه.',
 		'ledger.dues.noFee':
@@ -463,6 +478,13 @@ export const ledger = defineMessages({
 		'ledger.dues.status.noFee': 'تعرفه‌ای برای این رده نیست',
 		'ledger.dues.status.free': 'بدون هزینه',
 		'ledger.dues.status.existsOnMerged': 'قبلاً به نام {record} صادر شده (ادغام‌شده در این رکورد)',
+		'ledger.dues.status.overlap': 'کنار گذاشته شد: قبلاً برای {years} صادر شده',
+		'ledger.dues.status.overlapIncluded': 'صادر می‌شود، هرچند قبلاً برای {years} صادر شده',
+		'ledger.dues.overlapYear': '{year} (مشترک از {from} تا {to})',
+		'ledger.dues.overlap':
+			'اعضایی که برای سالی از تقویم دیگر که با {year} هم‌پوشانی دارد حق عضویت گرفته‌اند: {count}. برای {years} صادر شده است، پس کنار گذاشته می‌شوند تا کسی برای ماه‌های یکسان دوبار نپردازد.',
+		'ledger.dues.includeOverlap':
+			'برای این {count} عضو هم سال {year} صادر شود (ماه‌های مشترک را دوبار بدهکار می‌شوند)',
 		'ledger.fees.title': 'جدول تعرفه',
 		'ledger.fees.hint':
 			'تعرفه سالانه هر رده برای آن سال. خالی بگذارید تا تعرفه تنظیمات به کار رود.',
@@ -727,6 +749,9 @@ export const ledger = defineMessages({
 		'ledger.dues.hint':
 			'为每位有效会员按其等级收取当年会费。重复执行或在其他设备上执行，都不会重复收费。',
 		'ledger.dues.chargeDate': '应收日期',
+		'ledger.dues.dateNote': '应收将记为 {date}：催缴和失效审核从这一天起计算欠费。',
+		'ledger.dues.dateBackdated':
+			'应收将记为 {date}，早于今天：欠费从那天起计算，{date} 以来各期的统计和报表都会改变。',
 		'ledger.dues.summary':
 			'待收费会员 {count} 位，合计 {total}；已收费 {exists} 位；免费 {free} 位。',
 		'ledger.dues.noFee':
@@ -744,6 +769,12 @@ export const ledger = defineMessages({
 		'ledger.dues.status.noFee': '该等级无收费标准',
 		'ledger.dues.status.free': '免费',
 		'ledger.dues.status.existsOnMerged': '已在 {record} 名下收费（该记录已并入本记录）',
+		'ledger.dues.status.overlap': '已排除：已按 {years} 收费',
+		'ledger.dues.status.overlapIncluded': '将收费，尽管已按 {years} 收费',
+		'ledger.dues.overlapYear': '{year}（重叠 {from} 至 {to}）',
+		'ledger.dues.overlap':
+			'已按另一历法中与 {year} 重叠的年度收费的会员：{count} 位。他们已按 {years} 收费，因此被排除，同一段月份不会收两次。',
+		'ledger.dues.includeOverlap': '仍为这 {count} 位会员生成 {year} 会费（重叠的月份将收两次）',
 		'ledger.fees.title': '收费标准',
 		'ledger.fees.hint': '各等级当年年费。留空则使用设置中该等级的年费。',
 		'ledger.fees.adminOnly': '收费标准与优惠由管理员设定。',
