@@ -1454,7 +1454,7 @@ test('[L7] after a switch to Solar Hijri the dues run leaves out members charged
 		// Ticked: they are counted in, knowingly.
 		await page.getByTestId('dues-include-overlap').check();
 		await expect(page.getByTestId('dues-include-overlap')).toHaveAccessibleName(
-			`Charge these ${left} members for 1405 (Solar Hijri) too (they will owe the shared months twice)`
+			`Charge ${left === 1 ? 'this member' : `these ${left} members`} for 1405 (Solar Hijri) too: the shared months will then be owed twice`
 		);
 		await expect(summary).toHaveAttribute('data-new', String(without + left));
 		// Unticked again, the run leaves them out.
@@ -1471,7 +1471,9 @@ test('[L7] after a switch to Solar Hijri the dues run leaves out members charged
 		await page.getByTestId('dues-include-overlap').check();
 		await expect(summary).toHaveAttribute('data-new', String(left));
 		await page.getByTestId('dues-generate').click();
-		await expect(page.getByTestId('dues-result')).toContainText(`${left} charges written`);
+		await expect(page.getByTestId('dues-result')).toContainText(
+			`${left} ${left === 1 ? 'charge' : 'charges'} written`
+		);
 		await expect
 			.poll(() => entry(`d_1405_${TWICE.id}`))
 			.toMatchObject({ kind: 'charge', year: 1405, posted: true });

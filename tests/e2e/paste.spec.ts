@@ -4,7 +4,7 @@
  * cell editor longer than the field holds. Real key presses on the system clipboard.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { cell, loginContext, showColumn, waitForGrid } from './fixtures';
+import { adminCookie, baseURL, cell, loginContext, showColumn, waitForGrid } from './fixtures';
 import {
 	addMember,
 	cellValue,
@@ -133,11 +133,32 @@ test('[C28] Ctrl+C copies the focused cell, or the ticked rows as TSV that paste
 	}
 	await cell(page, ids[0], 'name').click();
 	await page.keyboard.press('Control+C');
+	// Written once the copy is on record (below), so not at once.
+	await expect.poll(() => readClipboard(page)).toContain('\r\n');
 	const lines = (await readClipboard(page)).split('\r\n');
 	expect(lines[0].split('\t').slice(0, 4)).toEqual(['', `${tag} one`, 'Prospect', '']);
 	expect(lines[0]).toContain('"Line\twith tab"');
 	expect(lines[1]).toContain(`${tag} two`);
 	expect(lines[2]).toBe('');
+	// Rows copied are an export of member data [IE1]: on record before the clipboard has them.
+	await expect(page.getByTestId('toast')).toContainText('2 rows copied');
+	const cookie = await adminCookie();
+	const logged = (await (
+		await fetch(`${baseURL()}/api/default/exports`, { headers: { cookie } })
+	).json()) as { entries: { view: string; format: string; rows: number; userName: string }[] };
+	expect(logged.entries.find((e) => e.view === 'membersCopy')).toMatchObject({
+		format: 'tsv',
+		rows: 2
+	});
+
+	// Offline, the copy cannot be recorded: nothing is copied, and the person is told why.
+	await writeClipboard(page, 'before');
+	await context.setOffline(true);
+	await cell(page, ids[0], 'name').click();
+	await page.keyboard.press('Control+C');
+	await expect(page.getByTestId('toast')).toContainText('Nothing was copied');
+	expect(await readClipboard(page)).toBe('before');
+	await context.setOffline(false);
 	await context.close();
 });
 

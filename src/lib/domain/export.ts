@@ -9,6 +9,8 @@ import type { FieldKind } from './fields';
 
 export const EXPORT_FORMAT = { csv: 'csv', xlsx: 'xlsx' } as const;
 export type ExportFormat = (typeof EXPORT_FORMAT)[keyof typeof EXPORT_FORMAT];
+/** Ticked registry rows copied to the clipboard, as tab-separated text ([IE1]: an export too). */
+export const COPY_FORMAT = 'tsv';
 
 export interface ExportColumn {
 	key: string;
@@ -49,7 +51,7 @@ export function exportFileName(base: string, at: Date, format: ExportFormat): st
 export const exportLogInput = z.object({
 	/** Which grid: `members` for now. */
 	view: z.string().trim().min(1).max(100),
-	format: z.enum([EXPORT_FORMAT.csv, EXPORT_FORMAT.xlsx]),
+	format: z.enum([EXPORT_FORMAT.csv, EXPORT_FORMAT.xlsx, COPY_FORMAT]),
 	rows: z.number().int().min(0).max(10_000_000),
 	/** Column keys in file order. */
 	columns: z.array(z.string().max(100)).max(100),

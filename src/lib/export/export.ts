@@ -5,6 +5,7 @@
  * made: member data is confidential and every export must be on record.
  */
 import { toCsv } from '$lib/domain/csv';
+import { t } from '$lib/i18n/index.svelte';
 import {
 	exportFileName,
 	exportMatrix,
@@ -32,7 +33,8 @@ export interface ExportView {
 	sort: string[];
 }
 
-async function logExport(org: string, entry: ExportLogInput): Promise<void> {
+/** Record an export on the server ([IE1]); throws ExportError when it is not recorded. */
+export async function logExport(org: string, entry: ExportLogInput): Promise<void> {
 	let r: Response;
 	try {
 		r = await fetch(`/api/${encodeURIComponent(org)}/exports`, {
@@ -54,6 +56,14 @@ async function logExport(org: string, entry: ExportLogInput): Promise<void> {
 		r.status === 401 ? 'unauthorized' : r.status === 403 ? 'forbidden' : 'server',
 		message
 	);
+}
+
+/** Why an export was not recorded, for the person: what to do. */
+export function exportFailedReason(e: unknown): string {
+	if (!(e instanceof ExportError)) return '';
+	if (e.code === 'network') return t('export.offline');
+	if (e.code === 'unauthorized') return t('error.sessionEnded');
+	return e.code === 'forbidden' ? t('error.forbidden') : t('error.server');
 }
 
 function download(blob: Blob, name: string): void {

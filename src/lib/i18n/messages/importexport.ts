@@ -120,6 +120,11 @@ export const importexport = defineMessages({
 			'Nothing was exported: the export could not be recorded on the server. {reason}',
 		'export.offline':
 			'Exporting member data needs the server, which records every export. Reconnect and try again.',
+		'export.copied':
+			'{count, plural, one {# row} other {# rows}} copied. The copy is recorded in the export log.',
+		'export.copyFailed':
+			'Nothing was copied: copying rows is an export of member data, and it could not be recorded on the server. {reason} One cell at a time copies without the server.',
+		'exportLog.view.membersCopy': 'Registry rows copied',
 		'exportLog.title': 'Export log',
 		'exportLog.subtitle':
 			'Every export of member data: who, when, which view and how many rows. Member data is confidential.',
@@ -250,6 +255,10 @@ export const importexport = defineMessages({
 		'export.failed': 'خروجی تهیه نشد: ثبت آن در سرور ممکن نبود. {reason}',
 		'export.offline':
 			'تهیهٔ خروجی از اطلاعات اعضا به سرور نیاز دارد که هر خروجی را ثبت می‌کند. دوباره وصل شوید و امتحان کنید.',
+		'export.copied': '{count} ردیف رونوشت شد. این رونوشت در گزارش خروجی‌ها ثبت شده است.',
+		'export.copyFailed':
+			'چیزی رونوشت نشد: رونوشت ردیف‌ها خروجی گرفتن از داده‌های اعضاست و ثبت آن در سرور ممکن نبود. {reason} رونوشت یک خانه بدون سرور هم ممکن است.',
+		'exportLog.view.membersCopy': 'ردیف‌های رونوشت‌شده از فهرست اعضا',
 		'exportLog.title': 'گزارش خروجی‌ها',
 		'exportLog.subtitle':
 			'هر خروجی از اطلاعات اعضا: چه کسی، چه زمانی، از کدام نما و چند ردیف. اطلاعات اعضا محرمانه است.',
@@ -367,6 +376,10 @@ export const importexport = defineMessages({
 		'export.done': '已将 {count} 行导出到 {file}。此次导出已记入导出日志。',
 		'export.failed': '未导出：无法在服务器上登记此次导出。{reason}',
 		'export.offline': '导出会员数据需要连接服务器（每次导出都会登记）。请重新连接后再试。',
+		'export.copied': '已复制 {count} 行。此次复制已记入导出日志。',
+		'export.copyFailed':
+			'未复制：复制多行即导出会员数据，但无法在服务器上登记。{reason}单个单元格的复制无需服务器。',
+		'exportLog.view.membersCopy': '复制的会员名录行',
 		'exportLog.title': '导出日志',
 		'exportLog.subtitle': '每一次会员数据导出：谁、何时、哪个视图、多少行。会员数据属于保密信息。',
 		'exportLog.col.at': '时间',

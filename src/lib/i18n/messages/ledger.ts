@@ -180,7 +180,7 @@ export const ledger = defineMessages({
 		'ledger.dues.overlap':
 			'Members already charged for a year of the other calendar that overlaps {year}: {count}. They were charged for {years}, so they are left out and nobody pays twice for the same months.',
 		'ledger.dues.includeOverlap':
-			'Charge these {count} members for {year} too (they will owe the shared months twice)',
+			'Charge {count, plural, one {this member} other {these # members}} for {year} too: the shared months will then be owed twice',
 		'ledger.fees.title': 'Fee schedule',
 		'ledger.fees.hint':
 			"Annual fee per tier for the year. Leave empty to use the tier's fee from the settings.",
