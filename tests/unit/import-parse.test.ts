@@ -396,6 +396,16 @@ describe('matching', () => {
 		expect(changesFor({ name: 'A', status: 'active' }, { name: 'A', status: 'prospect' })).toEqual(
 			[]
 		);
+		// An approved member's tier, category and join date are the approver's [J2].
+		expect(
+			changesFor(
+				{ name: 'A', memberNo: 7, tier: 'regular', category: 'trade', joinDate: '2020-01-01' },
+				{ name: 'A', tier: 'council', category: 'design', joinDate: '2021-02-02', region: 'X' }
+			)
+		).toEqual([{ field: 'region', from: undefined, to: 'X' }]);
+		expect(
+			changesFor({ name: 'A', tier: 'regular' }, { name: 'A', tier: 'council' }).map((c) => c.field)
+		).toEqual(['tier']);
 		const index = buildMatchIndex([{ id: 'abcdefgh1', name: 'A Co' }]);
 		const [row] = planRows({
 			rows: [{ line: 2, cells: ['A Co', ''] }],

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { member, ROW_ID_PATTERN } from './member';
 import { IMPORTABLE_FIELDS, type ImportableField } from './headers';
 import { foldForms } from './normalize';
+import { approvedFieldFixed } from './lifecycle';
 
 /** Rows per Y transaction: 5,000 rows of 20 fields are about 3 MB, well under the 8 MiB message limit. */
 export const IMPORT_CHUNK_ROWS = 5000;
@@ -119,7 +120,8 @@ export interface FieldChangePreview {
  * value that differs by more than letter forms (normalize.ts `foldForms`: «شركت»
  * is «شرکت»). An empty cell never clears a stored value, and the status of an
  * existing record is never changed by a file (pipeline moves are server commands;
- * the guard would put it back).
+ * the guard would put it back), nor an approved member's tier, category or join date
+ * (the approver's, [J2]: the guard would put them back too).
  */
 export function changesFor(
 	existing: Readonly<Record<string, unknown>>,
@@ -127,7 +129,7 @@ export function changesFor(
 ): FieldChangePreview[] {
 	const out: FieldChangePreview[] = [];
 	for (const f of IMPORTABLE_FIELDS) {
-		if (f === 'status') continue;
+		if (f === 'status' || approvedFieldFixed(existing, f)) continue;
 		const to = incoming[f];
 		if (to === undefined) continue;
 		const from = existing[f];
