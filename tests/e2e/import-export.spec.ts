@@ -140,7 +140,7 @@ test('import XLSX and GB18030 CSV, fix a rejected row, update a match, export to
 		.locator('tr', { hasText: 'zh-en-exhibitors.xlsx' });
 	await xlsxRow.getByTestId('import-undo').click();
 	await expect(page.locator('dialog[open]')).toContainText('2 rows will be removed');
-	await expect(page.locator('dialog[open]')).toContainText('1 rows are members now');
+	await expect(page.locator('dialog[open]')).toContainText('1 row is a member now');
 	await page.locator('dialog[open]').getByRole('button', { name: 'Undo the import' }).click();
 	await expect(page.getByTestId('import-notice')).toContainText('2 rows');
 	await expect(xlsxRow).toHaveAttribute('data-status', 'undone');

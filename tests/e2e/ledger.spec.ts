@@ -1260,6 +1260,8 @@ test('[C27] a payment recorded offline by finance made view-only meanwhile is to
 	const { context, page } = await loginContext(browser, FINN as never);
 	await page.goto(`/ledger/statement?member=${REFUSED.id}`);
 	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	// The device's registry has the approval (the number) before it goes offline.
+	await expect(page.locator('h2').first()).toContainText(`${printed} · ${REFUSED.name}`);
 	const balance = page.getByTestId('statement-balance');
 	const serverBalance = (await balance.getAttribute('data-amount'))!;
 

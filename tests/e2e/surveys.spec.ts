@@ -162,6 +162,8 @@ test('build a survey, answer by link and in the grid, raise a need and answer it
 
 	// ---- the grid shows it live; staff answer for the other member -----------------------------
 	await page.getByTestId('tab-responses').click();
+	// The shared test organisation has many active members: find ours.
+	await page.getByTestId('responses-search').fill(tag);
 	await expect(gridCell(page, ava, `a_${q1Id}`)).toHaveText('Trade fairs');
 	await expect(gridCell(page, ava, `a_${q2Id}`)).toHaveText('4');
 	await expect(gridCell(page, ava, 'source')).toHaveText('Personal link');
