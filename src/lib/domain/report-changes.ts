@@ -6,7 +6,7 @@
  * answers it over the API to roles that may read the registry.
  */
 import { z } from 'zod';
-import { csvField } from './csv';
+import { toCsv } from './csv';
 import { MEMBER_STATUS } from './member';
 import { basicInfoOf, contactOwners } from './report-members';
 import { dayOf, type HistoryEvent, type Period, type Row } from './report';
@@ -137,9 +137,9 @@ export function buildChangeList(opts: {
 
 const CSV_FIELDS = ['day', 'kind', 'memberNo', 'name', 'field', 'old', 'value'] as const;
 
-/** A stored value as one field (numbers stay numbers, formulas neutralised: csv.ts). */
-const csvCell = (v: unknown): string =>
-	csvField(v === null || v === undefined || typeof v === 'number' ? v : String(v));
+/** A stored value as one field: numbers stay numbers, the rest is text (csv.ts neutralises formulas). */
+const csvValue = (v: unknown): string | number | null | undefined =>
+	v === null || v === undefined || typeof v === 'number' ? v : String(v);
 
 /**
  * The change list as CSV with a UTF-8 byte order mark (so Excel reads Persian and
@@ -154,21 +154,21 @@ export function changeListCsv(
 		memberNo: (e: ChangeEntry) => string;
 	}
 ): string {
-	const lines = [CSV_FIELDS.map((f) => csvCell(opts.headers[f])).join(',')];
-	for (const e of list.entries) {
-		lines.push(
-			[
-				e.day,
-				opts.label(e, 'kind'),
-				opts.memberNo(e),
-				e.name,
-				e.field ? opts.label(e, 'field') : '',
-				e.old,
-				e.value
-			]
-				.map(csvCell)
-				.join(',')
-		);
-	}
-	return '\uFEFF' + lines.join('\r\n') + '\r\n';
+	return toCsv(
+		[
+			CSV_FIELDS.map((f) => opts.headers[f]),
+			...list.entries.map((e) =>
+				[
+					e.day,
+					opts.label(e, 'kind'),
+					opts.memberNo(e),
+					e.name,
+					e.field ? opts.label(e, 'field') : '',
+					e.old,
+					e.value
+				].map(csvValue)
+			)
+		],
+		{ bom: true }
+	);
 }
