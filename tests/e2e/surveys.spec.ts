@@ -187,6 +187,7 @@ test('build a survey, answer by link and in the grid, raise a need and answer it
 
 	// ---- raise a need from Ava's answer, then answer it ------------------------------------------
 	await page.getByTestId('tab-responses').click();
+	await page.getByTestId('responses-search').fill(tag);
 	await gridCell(page, ava, `a_${q1Id}`).click();
 	await page.getByTestId('raise-need').click();
 	await expect(page.getByTestId('raise-subject')).toHaveValue('Trade fairs');
@@ -265,6 +266,7 @@ test('staff answer a text question in the grid through an input method (Chinese)
 	const qId = (await q.getAttribute('data-question-id'))!;
 	await page.getByTestId('campaign-status').selectOption('open');
 	await page.getByTestId('tab-responses').click();
+	await page.getByTestId('responses-search').fill(tag);
 
 	// The IME's first key on the selected cell opens the editor; Enter inside the
 	// composition is the IME's; the committed text is the answer.
