@@ -185,7 +185,14 @@ describe('balances, allocation and statements', () => {
 	it('balance = charges - payments - credits, net of reversals', () => {
 		const wrong = payment('payWrongAAAAAAAA', A, 999, '2026-03-02');
 		const b = memberBalances([c25, c26, p1, wrong, reversal(wrong, '2026-03-03')]).get(A)!;
-		expect(b).toEqual({ memberId: A, charged: 2200, paid: 1500, credited: 0, refunded: 0, balance: 700 });
+		expect(b).toEqual({
+			memberId: A,
+			charged: 2200,
+			paid: 1500,
+			credited: 0,
+			refunded: 0,
+			balance: 700
+		});
 	});
 
 	it('drafts do not count; a reversal counts once even if made twice', () => {
@@ -988,17 +995,15 @@ describe('[L8] refunds: credit paid back to the member', () => {
 	});
 
 	it('[L8] what may be refunded: the credit, now and on the refund date, never more', () => {
-		expect(refundableCredit({ memberId: D, entries: before, date: '2026-05-10' })).toBe(
-			30_000_000
-		);
+		expect(refundableCredit({ memberId: D, entries: before, date: '2026-05-10' })).toBe(30_000_000);
 		// Before the overpayment arrived there was nothing to pay back.
 		expect(refundableCredit({ memberId: D, entries: before, date: '2026-01-20' })).toBe(0);
 		expect(refundableCredit({ memberId: D, entries: after, date: '2026-06-01' })).toBe(0);
 		// A charge since leaves less credit than there was on the day.
 		const later = charge('manualD000000001', D, 25_000_000, '2026-07-01');
-		expect(
-			refundableCredit({ memberId: D, entries: [...before, later], date: '2026-05-10' })
-		).toBe(5_000_000);
+		expect(refundableCredit({ memberId: D, entries: [...before, later], date: '2026-05-10' })).toBe(
+			5_000_000
+		);
 		expect(refundableCredit({ memberId: A, entries: before, date: '2026-05-10' })).toBe(0);
 	});
 
