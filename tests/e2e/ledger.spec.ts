@@ -1544,3 +1544,131 @@ test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on 
 		await context.close();
 	}
 });
+
+const DELTA = {
+	id: 'e2eMemberDeltaRf',
+	name: 'Delta Tex Refunds',
+	tier: 'regular',
+	region: 'Ledger Test Refund'
+};
+
+test('[L8] finance pays an overpaid member back: the balance is zero and the figures do not move', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, DELTA);
+	const ledger = await openDoc('default/ledger', cookie);
+	// Charged 60,000,000 for 2026, paid 90,000,000: 30,000,000 in credit.
+	postDues(ledger, DELTA.id, 2026, '2026-01-15', 60_000_000);
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('entries').set('e2eDeltaPayment1', row);
+		for (const [k, v] of Object.entries({
+			memberId: DELTA.id,
+			kind: 'payment',
+			amount: 90_000_000,
+			date: '2026-02-01',
+			posted: true,
+			method: 'bankTransfer',
+			currency: 'IRR'
+		}))
+			row.set(k, v);
+	});
+	const ours = () =>
+		(Object.values(ledger.doc.getMap('entries').toJSON()) as Record<string, unknown>[]).filter(
+			(e) => e.memberId === DELTA.id && e.kind === 'refund'
+		);
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		// The quarterly figures of the member's region before the refund.
+		const figures = async () => {
+			await page.goto('/ledger/figures');
+			await page.getByTestId('figures-year').fill('2026');
+			await page.getByTestId('figures-by').selectOption('region');
+			const rows = page.locator(`[data-testid=figures-table] tr[data-group="${DELTA.region}"]`);
+			await expect(rows).toHaveCount(4);
+			await expect(rows.first()).toHaveAttribute('data-billed', '60000000');
+			return rows.evaluateAll((trs) =>
+				trs.map((tr) => ({
+					billed: tr.getAttribute('data-billed'),
+					collected: tr.getAttribute('data-collected'),
+					outstanding: tr.getAttribute('data-outstanding'),
+					rate: tr.getAttribute('data-rate'),
+					refunded: tr.getAttribute('data-refunded')
+				}))
+			);
+		};
+		const before = await figures();
+		expect(before.map((q) => q.refunded)).toEqual(['0', '0', '0', '0']);
+
+		await page.goto(`/ledger/statement?member=${DELTA.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		const balance = page.getByTestId('statement-balance');
+		await expect(balance).toHaveAttribute('data-amount', '-30000000');
+		await page.getByTestId('statement-refund').click();
+		const dialog = page.getByTestId('entry-dialog');
+		await expect(dialog.getByRole('heading')).toHaveText('New refund');
+		await expect(dialog.getByRole('radio', { name: 'Refund' })).toBeChecked();
+		// All the credit, unless finance types less; no dues year for a refund.
+		await expect(page.getByTestId('entry-amount')).toHaveValue('30,000,000');
+		await expect(page.getByTestId('entry-refund-credit')).toContainText('IRR 30,000,000');
+		await expect(page.getByTestId('entry-year')).toHaveCount(0);
+		const date = page.getByTestId('entry-date');
+		await date.fill('2026-06-10');
+		await date.press('Enter');
+		await page.getByTestId('entry-method').selectOption('cheque');
+		await page.getByTestId('entry-reference').fill('CHQ-4471');
+
+		// More than the credit would make the member owe what is not dues: refused, saying why.
+		await page.getByTestId('entry-amount').fill('40,000,000');
+		await page.getByTestId('entry-submit').click();
+		await expect(dialog.getByRole('alert')).toContainText(
+			'A refund can pay back at most the member’s credit, IRR 30,000,000'
+		);
+		expect(ours()).toEqual([]);
+
+		await page.getByTestId('entry-amount').fill('30,000,000');
+		await page.getByTestId('entry-submit').click();
+		await expect(dialog).not.toBeVisible();
+		await expect(balance).toHaveAttribute('data-amount', '0');
+		await expect(page.getByTestId('statement-refund')).toHaveCount(0);
+		await expect(page.getByTestId('statement-refunded')).toContainText('IRR 30,000,000');
+		const line = page.locator('[data-testid=statement-lines] tr[data-kind="refund"]');
+		await expect(line).toContainText('Refund');
+		await expect(line).toContainText('Cheque');
+		await expect(line).toContainText('CHQ-4471');
+		await expect.poll(ours).toEqual([
+			expect.objectContaining({
+				amount: 30_000_000,
+				date: '2026-06-10',
+				posted: true,
+				method: 'cheque',
+				receiptNo: 'CHQ-4471'
+			})
+		]);
+		expect(ours()[0].year).toBeUndefined();
+
+		// Neither billed nor collected: the figures are what they were; the refund shows
+		// beside them in its quarter.
+		const after = await figures();
+		const core = (qs: typeof before) => qs.map(({ refunded: _, ...rest }) => rest);
+		expect(core(after)).toEqual(core(before));
+		expect(after.map((q) => q.refunded)).toEqual(['0', '30000000', '0', '0']);
+
+		// In Persian the line reads as a refund, its amount in Persian digits.
+		const fa = await loginContext(browser, FIONA as never, { locale: 'fa' });
+		try {
+			await fa.page.goto(`/ledger/statement?member=${DELTA.id}`);
+			const faLine = fa.page.locator('[data-testid=statement-lines] tr[data-kind="refund"]');
+			await expect(faLine).toContainText('استرداد');
+			await expect(faLine).toContainText('۳۰٬۰۰۰٬۰۰۰');
+		} finally {
+			await fa.context.close();
+		}
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});

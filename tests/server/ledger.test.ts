@@ -226,4 +226,48 @@ describe('ledger guard', () => {
 		expect(bal.paid).toBe(500 + 700);
 		for (const c of [c1, c2, again]) c.destroy();
 	});
+	it('[L8] a refund posted with a method is kept and frozen, without one it stays a draft; its reversal counts', async () => {
+		const refund = {
+			memberId: MEMBER,
+			kind: 'refund',
+			amount: 300,
+			date: '2026-03-01',
+			posted: true,
+			method: 'bankTransfer',
+			receiptNo: 'TR-1'
+		};
+		const { method: _, ...noMethod } = refund;
+		put(f.doc, 'refundAAAAAAAAA1', refund);
+		put(f.doc, 'refundAAAAAAAAA2', noMethod);
+		put(f.doc, 'refundAAAAAAAAA3', { ...refund, amount: 0, posted: false });
+		let e = await settle(f, ad);
+		expect(e.refundAAAAAAAAA1).toEqual(refund);
+		expect(e.refundAAAAAAAAA2).toEqual({ ...noMethod, posted: false });
+		// Amounts are positive: a zero is removed (the row stays a draft to correct).
+		expect(e.refundAAAAAAAAA3).toEqual({ ...refund, posted: false, amount: undefined });
+		const rows = () =>
+			Object.entries(e)
+				.map(([k, v]) => readEntry(k, v))
+				.filter((x): x is EntryRow => x !== null);
+		const before = memberBalances(rows()).get(MEMBER)!;
+		expect(before.refunded).toBe(300);
+
+		entries(ad.doc).get('refundAAAAAAAAA1')!.set('amount', 30);
+		entries(f.doc).delete('refundAAAAAAAAA1');
+		e = await settle(f, ad);
+		expect(e.refundAAAAAAAAA1).toEqual(refund);
+
+		put(f.doc, 'r_refundAAAAAAAAA1', {
+			memberId: MEMBER,
+			kind: 'reversal',
+			amount: 300,
+			date: '2026-03-02',
+			posted: true,
+			reversalOf: 'refundAAAAAAAAA1'
+		});
+		e = await settle(f, ad);
+		const after = memberBalances(rows()).get(MEMBER)!;
+		expect(after.refunded).toBe(0);
+		expect(after.balance).toBe(before.balance - 300);
+	});
 });

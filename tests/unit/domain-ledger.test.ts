@@ -16,6 +16,7 @@ import {
 	planDues,
 	readLedgerSettings,
 	readYear,
+	refundableCredit,
 	reversalId,
 	suggestAllocation,
 	underLiveMembers,
@@ -184,7 +185,14 @@ describe('balances, allocation and statements', () => {
 	it('balance = charges - payments - credits, net of reversals', () => {
 		const wrong = payment('payWrongAAAAAAAA', A, 999, '2026-03-02');
 		const b = memberBalances([c25, c26, p1, wrong, reversal(wrong, '2026-03-03')]).get(A)!;
-		expect(b).toEqual({ memberId: A, charged: 2200, paid: 1500, credited: 0, balance: 700 });
+		expect(b).toEqual({
+			memberId: A,
+			charged: 2200,
+			paid: 1500,
+			credited: 0,
+			refunded: 0,
+			balance: 700
+		});
 	});
 
 	it('drafts do not count; a reversal counts once even if made twice', () => {
@@ -884,5 +892,124 @@ describe('[L7] the dues run after a switch of the fiscal calendar', () => {
 		const mDues = charge(duesEntryId(2026, C), C, 1000, '2026-01-01', 2026);
 		const entries = underLiveMembers([mDues], (id) => (id === C ? A : undefined));
 		expect(plan(1405, 'persian', entries)[0]).toMatchObject({ memberId: A, status: 'overlap' });
+	});
+});
+
+describe('[L8] refunds: credit paid back to the member', () => {
+	// D is charged 60,000,000 for 2026 and pays 90,000,000: 30,000,000 in credit, paid
+	// back in Q2. The next year's dues are charged in January 2027.
+	const D = 'memberDDDDDDDDDD';
+	const dues26 = charge('d_2026_' + D, D, 60_000_000, '2026-01-15', 2026);
+	const paid = payment('payD000000000001', D, 90_000_000, '2026-02-01');
+	const refund = {
+		id: 'refundD000000001',
+		memberId: D,
+		kind: 'refund',
+		amount: 30_000_000,
+		date: '2026-05-10',
+		posted: true,
+		method: 'bankTransfer',
+		receiptNo: 'TR-77'
+	} as EntryRow;
+	const dues27 = charge('d_2027_' + D, D, 60_000_000, '2027-01-10', 2027);
+	const before = [dues26, paid];
+	const after = [...before, refund];
+	const members = new Map([[D, { tier: 'regular', region: 'north' }]]);
+	const figures = (entries: EntryRow[]) =>
+		quarterlyFigures({ year: 2026, calendar: 'gregory', entries, allocations: [], members });
+
+	it('[L8] a refund cancels the credit: the balance is zero, the refund counted as refunded', () => {
+		expect(memberBalances(before).get(D)!.balance).toBe(-30_000_000);
+		expect(memberBalances(after).get(D)).toEqual({
+			memberId: D,
+			charged: 60_000_000,
+			paid: 90_000_000,
+			credited: 0,
+			refunded: 30_000_000,
+			balance: 0
+		});
+	});
+
+	it('[L8] the statement lists the refund with its own kind, method and reference', () => {
+		const st = memberStatement({
+			memberId: D,
+			entries: after,
+			allocations: [],
+			calendar: 'gregory'
+		});
+		expect(st.lines.at(-1)).toMatchObject({
+			kind: 'refund',
+			method: 'bankTransfer',
+			receiptNo: 'TR-77',
+			debit: 30_000_000,
+			credit: 0,
+			balance: 0
+		});
+		expect(st.dueByYear.size).toBe(0);
+	});
+
+	it('[L8] figures: a refund is neither billed nor collected; the rate does not move', () => {
+		const [b, a] = [figures(before), figures(after)];
+		const core = (q: ReturnType<typeof figures>) =>
+			q.map(({ total: { refunded: _, ...rest } }) => rest);
+		expect(core(a)).toEqual(core(b));
+		expect(a.map((q) => q.total.refunded)).toEqual([0, 30_000_000, 0, 0]);
+		expect(a[1].byTier.regular.refunded).toBe(30_000_000);
+		expect(a[0].total).toMatchObject({ billed: 60_000_000, collected: 90_000_000, rateBp: 10000 });
+	});
+
+	it('[L8] the credit paid back no longer settles a later charge: the next year is owed in full', () => {
+		const open = openItems({ entries: [...after, dues27], allocations: [] }).charges;
+		expect(open.map((c) => [c.id, c.open])).toEqual([
+			[dues26.id, 0],
+			[dues27.id, 60_000_000]
+		]);
+		// A refund of part of the credit: the rest settles the next charge.
+		const part = { ...refund, amount: 10_000_000 };
+		const open2 = openItems({ entries: [...before, part, dues27], allocations: [] }).charges;
+		expect(open2.find((c) => c.id === dues27.id)!.open).toBe(40_000_000);
+		// The refund is never an open charge itself.
+		expect(open.some((c) => c.id === refund.id)).toBe(false);
+	});
+
+	it('[L8] the collection round skips a member at zero after a refund, and asks for the next charge in full', () => {
+		const ms = new Map([[D, { id: D, status: 'active' }]]);
+		const round = (entries: EntryRow[], asOf: string) =>
+			selectDebtors({
+				open: openItems({ entries, allocations: [], asOf }).charges,
+				members: ms,
+				filter: {},
+				asOf,
+				calendar: 'gregory'
+			}).map((d) => [d.memberId, d.total]);
+		expect(round(after, '2026-06-01')).toEqual([]);
+		expect(round([...after, dues27], '2027-02-01')).toEqual([[D, 60_000_000]]);
+	});
+
+	it('[L8] a reversed refund gives the credit back, as a reversed payment takes it away', () => {
+		const entries = [...after, reversal(refund, '2026-05-20')];
+		expect(memberBalances(entries).get(D)).toMatchObject({ refunded: 0, balance: -30_000_000 });
+		expect(figures(entries)[1].total.refunded).toBe(0);
+		const open = openItems({ entries: [...entries, dues27], allocations: [] }).charges;
+		expect(open.find((c) => c.id === dues27.id)!.open).toBe(30_000_000);
+	});
+
+	it('[L8] what may be refunded: the credit, now and on the refund date, never more', () => {
+		expect(refundableCredit({ memberId: D, entries: before, date: '2026-05-10' })).toBe(30_000_000);
+		// Before the overpayment arrived there was nothing to pay back.
+		expect(refundableCredit({ memberId: D, entries: before, date: '2026-01-20' })).toBe(0);
+		expect(refundableCredit({ memberId: D, entries: after, date: '2026-06-01' })).toBe(0);
+		// A charge since leaves less credit than there was on the day.
+		const later = charge('manualD000000001', D, 25_000_000, '2026-07-01');
+		expect(refundableCredit({ memberId: D, entries: [...before, later], date: '2026-05-10' })).toBe(
+			5_000_000
+		);
+		expect(refundableCredit({ memberId: A, entries: before, date: '2026-05-10' })).toBe(0);
+	});
+
+	it('[L8] a posted refund must say how the money went back', () => {
+		const row = { posted: true, memberId: D, kind: 'refund', amount: 1, date: '2026-05-10' };
+		expect(entryRowCorrections(row)).toEqual([{ key: 'posted', op: 'set', value: false }]);
+		expect(entryRowCorrections({ ...row, method: 'cash' })).toEqual([]);
 	});
 });

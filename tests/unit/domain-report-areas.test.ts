@@ -359,6 +359,55 @@ describe('[L4] dues after a merge: a merged record is its survivor', () => {
 	});
 });
 
+describe('[L8] dues after a refund', () => {
+	// D is charged 1000 in September and pays 1300: 300 in credit, paid back on 5 October.
+	// A new charge of 1000 on 20 October is owed in full.
+	const row = (id: string, kind: string, amount: number, date: string, extra = {}) => ({
+		id,
+		memberId: 'memberD0',
+		kind,
+		amount,
+		date,
+		posted: true,
+		...extra
+	});
+	const charged = row('chargeD1', 'charge', 1000, '2026-09-05');
+	const paid = row('paymeD01', 'payment', 1300, '2026-09-10', { method: 'cash' });
+	const refund = row('refundD1', 'refund', 300, '2026-10-05', { method: 'bankTransfer' });
+	const next = row('chargeD2', 'charge', 1000, '2026-10-20');
+	const dues = (rows: Row[]) =>
+		duesFigures(
+			prepareDues({
+				today: '2026-11-15',
+				docs: {
+					registry: { members: [{ id: 'memberD0', name: 'Delta', status: 'active' }] },
+					ledger: { entries: rows, allocations: [] }
+				},
+				history: [],
+				historyReady: true
+			}),
+			oct
+		);
+
+	it('[L8] a refund is neither billed nor collected: October’s figures do not move', () => {
+		expect(dues([charged, paid, refund])).toEqual(dues([charged, paid]));
+		expect(dues([charged, paid, refund])).toMatchObject({ billed: 0, collected: 0 });
+	});
+
+	it('[L8] the credit paid back does not settle a later charge: it is outstanding in full', () => {
+		expect(dues([charged, paid, refund, next])).toMatchObject({
+			billed: 1000,
+			collected: 0,
+			outstanding: 1000,
+			charged: 1000,
+			chargedOpen: 1000,
+			rateBp: 0
+		});
+		// Without the refund the credit settles 300 of it.
+		expect(dues([charged, paid, next])).toMatchObject({ outstanding: 700, rateBp: 3000 });
+	});
+});
+
 describe('members at risk', () => {
 	it('on 31 October: A inactive (last activity 1 Dec 2025, over 200 days), G stopped paying (paid 16 Sep, charged 20 Sep, 30 days grace)', () => {
 		expect(atRisk(prepareMembers(inputs), oct)).toEqual({

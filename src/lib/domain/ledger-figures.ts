@@ -7,6 +7,11 @@
  *  - billed: charges dated in the quarter, less reversals of charges dated in it,
  *    less credits (discounts, write-offs) dated in it.
  *  - collected: payments dated in the quarter, less reversals of payments dated in it.
+ *    Money received, as the bank shows it: a refund ([L8]) does not lower it.
+ *  - refunded: refunds dated in the quarter, less their reversals dated in it: credit
+ *    paid back to members, shown beside collected (collected − refunded is what the
+ *    association kept). Neither billed nor collected: the dues billed did not change,
+ *    and the money paid back was never dues (it was paid beyond what was owed).
  *  - outstanding: what is still open at the quarter's end, on all charges so far.
  *  - collection rate: of the year's charges billed up to the quarter's end, the share
  *    settled by then, in basis points (10000 = 100 %); null when nothing was billed.
@@ -25,6 +30,8 @@ export interface MemberFacts {
 export interface FigureCell {
 	billed: number;
 	collected: number;
+	/** Refunds dated in the quarter ([L8]): not billed, not collected. */
+	refunded: number;
 	outstanding: number;
 	/** Share of the year's billed dues (to the quarter's end) settled, in basis points. */
 	rateBp: number | null;
@@ -50,6 +57,7 @@ export const NO_GROUP = '—';
 const emptyCell = (): FigureCell => ({
 	billed: 0,
 	collected: 0,
+	refunded: 0,
 	outstanding: 0,
 	rateBp: null,
 	billedToDate: 0,
@@ -92,6 +100,7 @@ export function quarterlyFigures(opts: {
 			const kind = e.kind === 'reversal' ? idx.posted.get(e.reversalOf!)!.kind : e.kind;
 			for (const c of cells(e.memberId)) {
 				if (kind === 'charge' || kind === 'credit') c.billed += s;
+				else if (kind === 'refund') c.refunded += s;
 				else c.collected -= s;
 			}
 		}

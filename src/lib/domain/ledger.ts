@@ -4,6 +4,8 @@
  * Layout of the `ledger` doc (contract where marked):
  *  - `entries` (contract): entryId → { memberId, kind, amount, date, posted, … }.
  *    `amount` is a positive integer in minor units; the kind gives the sign.
+ *    A `refund` pays a member's credit back ([L8]): it raises what is owed, like a
+ *    charge, but is neither billed nor collected dues.
  *    Once `posted` is true an entry never changes and is never deleted (the server
  *    guard reverts any attempt); a mistake is undone by a `reversal` entry whose
  *    `reversalOf` names it. Reversal ids are `r_<entryId>`, so an entry can be
@@ -37,6 +39,8 @@ export const ENTRY_KIND = {
 	charge: 'charge',
 	payment: 'payment',
 	credit: 'credit',
+	/** Money paid back to the member out of their credit ([L8]). */
+	refund: 'refund',
 	reversal: 'reversal'
 } as const;
 export type EntryKind = (typeof ENTRY_KIND)[keyof typeof ENTRY_KIND];
@@ -260,15 +264,17 @@ export type RowCorrection =
 const REQUIRED_WHEN_POSTED = ['memberId', 'kind', 'amount', 'date'] as const;
 
 /**
- * A posted entry must be complete; a reversal must name what it reverses; a payment
- * must say how it was paid. An incomplete row is not refused (it may be a draft
- * being typed): it just cannot be posted.
+ * A posted entry must be complete; a reversal must name what it reverses; a payment,
+ * and a refund ([L8]), must say how the money went. An incomplete row is not refused
+ * (it may be a draft being typed): it just cannot be posted.
  */
 export function entryRowCorrections(after: Before): RowCorrection[] {
 	if (after.posted !== true) return [];
 	const missing = REQUIRED_WHEN_POSTED.some((k) => after[k] === undefined);
 	const badReversal = after.kind === ENTRY_KIND.reversal && after.reversalOf === undefined;
-	const badPayment = after.kind === ENTRY_KIND.payment && after.method === undefined;
+	const badPayment =
+		(after.kind === ENTRY_KIND.payment || after.kind === ENTRY_KIND.refund) &&
+		after.method === undefined;
 	return missing || badReversal || badPayment ? [{ key: 'posted', op: 'set', value: false }] : [];
 }
 
@@ -382,9 +388,16 @@ export function underLiveMembers<T extends { memberId: string; bookedOn?: string
 
 // ---- signs and effective entries ----------------------------------------------------
 
-/** What a member owes goes up (+) with a charge and down (−) with a payment or credit. */
+/**
+ * What a member owes goes up (+) with a charge, and with a refund (it pays their credit
+ * back, [L8]), and down (−) with a payment or credit.
+ */
 export function baseSign(kind: EntryKind): 1 | -1 | 0 {
-	return kind === 'charge' ? 1 : kind === 'payment' || kind === 'credit' ? -1 : 0;
+	return kind === 'charge' || kind === 'refund'
+		? 1
+		: kind === 'payment' || kind === 'credit'
+			? -1
+			: 0;
 }
 
 export interface LedgerIndex {
@@ -430,6 +443,8 @@ export interface Balance {
 	charged: number;
 	paid: number;
 	credited: number;
+	/** Paid back out of the member's credit ([L8]). */
+	refunded: number;
 	/** Owed now: > 0 the member owes, < 0 the member is in credit. */
 	balance: number;
 }
@@ -439,10 +454,11 @@ const emptyBalance = (memberId: string): Balance => ({
 	charged: 0,
 	paid: 0,
 	credited: 0,
+	refunded: 0,
 	balance: 0
 });
 
-/** Per member: charged, paid, credited (net of reversals) and the balance, as of a date. */
+/** Per member: charged, paid, credited, refunded (net of reversals) and the balance, as of a date. */
 export function memberBalances(
 	entries: Iterable<EntryRow>,
 	opts: { asOf?: string } = {}
@@ -458,10 +474,28 @@ export function memberBalances(
 		const kind = e.kind === 'reversal' ? idx.posted.get(e.reversalOf!)!.kind : e.kind;
 		if (kind === 'charge') b.charged += s;
 		else if (kind === 'payment') b.paid -= s;
+		else if (kind === 'refund') b.refunded += s;
 		else b.credited -= s;
 		b.balance += s;
 	}
 	return out;
+}
+
+/**
+ * [L8] What may be paid back to a member in a refund dated `date`: their credit, now and
+ * on that day, whichever is less (a refund dated before an overpayment would pay back
+ * money not received yet); 0 when they are not in credit. Give it the entries as read
+ * by live member (underLiveMembers).
+ */
+export function refundableCredit(opts: {
+	memberId: string;
+	entries: Iterable<EntryRow>;
+	date: string;
+}): number {
+	const mine = [...opts.entries].filter((e) => e.memberId === opts.memberId);
+	const now = memberBalances(mine).get(opts.memberId)?.balance ?? 0;
+	const then = memberBalances(mine, { asOf: opts.date }).get(opts.memberId)?.balance ?? 0;
+	return Math.max(0, -Math.max(now, then));
 }
 
 // ---- open items: what is still due, per charge ------------------------------------------
@@ -491,8 +525,11 @@ const byAge = (a: { date: string; id: string }, b: { date: string; id: string })
 /**
  * Which charges are still open. Explicit allocations settle first (capped at what
  * the charge and the payment have left); what a member paid without allocating
- * then settles their oldest open charges. Reversed entries take no part. `asOf`
- * considers only entries (and reversals) dated on or before it.
+ * then settles their oldest open charges. A refund ([L8]) takes its place among
+ * them by date: it pays back credit that would otherwise settle a later charge,
+ * so a member charged after a refund owes that charge in full. It is not a charge
+ * (never listed, never reminded). Reversed entries take no part. `asOf` considers
+ * only entries (and reversals) dated on or before it.
  */
 export function openItems(opts: {
 	entries: Iterable<EntryRow>;
@@ -506,9 +543,11 @@ export function openItems(opts: {
 	);
 	const charges = new Map<string, OpenCharge>();
 	const left = new Map<string, number>();
+	// Per member, what unallocated payments settle: charges and refunds, oldest first.
+	const byMember = new Map<string, OpenCharge[]>();
 	for (const e of live.sort(byAge)) {
-		if (e.kind === 'charge') {
-			charges.set(e.id, {
+		if (e.kind === 'charge' || e.kind === 'refund') {
+			const item: OpenCharge = {
 				id: e.id,
 				memberId: e.memberId,
 				bookedOn: e.bookedOn,
@@ -517,7 +556,11 @@ export function openItems(opts: {
 				amount: e.amount,
 				settled: 0,
 				open: e.amount
-			});
+			};
+			if (e.kind === 'charge') charges.set(e.id, item);
+			const arr = byMember.get(e.memberId) ?? [];
+			arr.push(item);
+			byMember.set(e.memberId, arr);
 		} else left.set(e.id, e.amount);
 	}
 	const allocs = [...opts.allocations].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -532,13 +575,7 @@ export function openItems(opts: {
 		c.settled += n;
 		left.set(a.paymentId, l - n);
 	}
-	const byMember = new Map<string, OpenCharge[]>();
-	for (const c of charges.values()) {
-		const arr = byMember.get(c.memberId) ?? [];
-		arr.push(c);
-		byMember.set(c.memberId, arr);
-	}
-	for (const e of live.filter((x) => x.kind !== 'charge').sort(byAge)) {
+	for (const e of live.filter((x) => x.kind === 'payment' || x.kind === 'credit')) {
 		let l = left.get(e.id) ?? 0;
 		for (const c of byMember.get(e.memberId) ?? []) {
 			if (l <= 0) break;

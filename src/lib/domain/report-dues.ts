@@ -7,6 +7,8 @@
  *
  *  - billed: charges dated in the period, less credits and reversals dated in it.
  *  - collected: payments dated in the period, less their reversals dated in it.
+ *  A refund ([L8]: credit paid back) is neither billed nor collected; it uses up the
+ *  member's credit, so what is open is settled with it (a later charge stays owed).
  *  - outstanding: open on all charges at the period's end.
  *  - collection rate: of the charges dated in the period, the share settled by its
  *    end, in basis points (10000 = 100 %); null when nothing was charged.
@@ -68,11 +70,11 @@ export interface PreparedDues {
 	posted: { date: string; signed: number; billed: boolean }[];
 	/** Per member: their movements, oldest first (members without explicit allocations). */
 	simple: Map<string, Movement[]>;
-	/** Members with explicit allocations: settled with the ledger's own `openItems`. */
+	/** Members with explicit allocations or a refund: settled with the ledger's own `openItems`. */
 	allocated: Map<string, { entries: EntryRow[]; allocations: Allocation[] }>;
 }
 
-const KINDS = new Set(['charge', 'payment', 'credit', 'reversal']);
+const KINDS = new Set(['charge', 'payment', 'credit', 'refund', 'reversal']);
 const ROW_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
@@ -147,12 +149,19 @@ export function* prepareDuesSteps(inputs: ReportInputs): Generator<void, Prepare
 		const s = signedAmount(e, idx);
 		if (s === 0) continue;
 		const kind = e.kind === 'reversal' ? idx.posted.get(e.reversalOf!)!.kind : e.kind;
+		if (kind === 'refund') continue;
 		posted.push({ date: e.date, signed: s, billed: kind === 'charge' || kind === 'credit' });
 	}
+	// Members with explicit allocations, or with a refund (it sits among their charges by
+	// date: openItems places it), are settled by the ledger's own openItems.
 	const allocatedMembers = new Set<string>();
 	for (const a of allocations) {
 		const p = idx.posted.get(a.paymentId);
 		if (p) allocatedMembers.add(p.memberId);
+	}
+	for (const e of idx.posted.values()) {
+		if (++n % STEP_ROWS === 0) yield;
+		if (e.kind === 'refund') allocatedMembers.add(e.memberId);
 	}
 	const simple = new Map<string, Movement[]>();
 	const allocated = new Map<string, { entries: EntryRow[]; allocations: Allocation[] }>();

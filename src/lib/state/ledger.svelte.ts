@@ -187,21 +187,28 @@ export class LedgerStore {
 		for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== '') row.set(k, v);
 	}
 
-	/** A manual charge or credit (posted, or a draft to post later). */
+	/**
+	 * A manual charge or credit, or a refund of the member's credit ([L8]: with how it
+	 * was paid back); posted, or a draft to post later.
+	 */
 	addEntry(f: {
 		memberId: string;
-		kind: Extract<EntryKind, 'charge' | 'credit'>;
+		kind: Extract<EntryKind, 'charge' | 'credit' | 'refund'>;
 		amount: number;
 		date: string;
 		year?: number;
+		method?: PaymentMethod;
+		receiptNo?: string;
 		note?: string;
 		currency: string;
 		posted: boolean;
 	}): LedgerCommandResult {
 		if (this.readOnly) return { ok: false, reason: 'readOnly' };
 		const id = newRowId();
+		// `source` says where a charge or credit came from; a refund is none of them.
+		const source = f.kind === 'refund' ? undefined : 'manual';
 		this.doc.transact(() => {
-			this.#put(this.t.entries, id, { ...f, source: 'manual', ...this.#stamp() });
+			this.#put(this.t.entries, id, { ...f, source, ...this.#stamp() });
 		}, LOCAL);
 		return { ok: true, id };
 	}

@@ -32,6 +32,7 @@ export const ledger = defineMessages({
 		'ledger.col.charged': 'Charged',
 		'ledger.col.paid': 'Paid',
 		'ledger.col.credited': 'Credits',
+		'ledger.col.refunded': 'Refunded',
 		'ledger.col.balance': 'Balance',
 		'ledger.col.oldestDebt': 'Oldest debt since',
 		'ledger.col.ageDays': 'Days',
@@ -46,6 +47,7 @@ export const ledger = defineMessages({
 		'ledger.kind.payment': 'Payment',
 		'ledger.kind.credit': 'Credit',
 		'ledger.kind.reversal': 'Reversal',
+		'ledger.kind.refund': 'Refund',
 		'ledger.method': 'Method',
 		'ledger.method.bankTransfer': 'Bank transfer',
 		'ledger.method.cash': 'Cash',
@@ -121,9 +123,18 @@ export const ledger = defineMessages({
 		'ledger.pay.oldestFirst': 'Allocate oldest first',
 		'ledger.pay.discounts':
 			'This payment earns discounts of {amount}; they are recorded as credits with it.',
-		'ledger.entry.open': 'New charge or credit',
+		'ledger.entry.open': 'New charge, credit or refund',
 		'ledger.entry.chargeTitle': 'New charge',
 		'ledger.entry.creditTitle': 'New credit',
+		'ledger.entry.refundTitle': 'New refund',
+		'ledger.refund.open': 'Refund the credit',
+		'ledger.refund.reference': 'Reference',
+		'ledger.refund.hint':
+			'Money paid back to the member out of their credit ({credit} now). It is neither billed nor collected dues.',
+		'ledger.refund.noCredit':
+			'This member has no credit to pay back on this date. A refund returns only what the member paid beyond what they owe; to bill the member, record a charge.',
+		'ledger.refund.overCredit':
+			'A refund can pay back at most the member’s credit, {credit}. Lower the amount; to bill the member, record a charge.',
 		'ledger.entry.draft': 'Keep as draft (post later)',
 		'ledger.entry.postedHint':
 			'A posted entry cannot be changed or deleted; it can only be reversed.',
@@ -289,7 +300,7 @@ export const ledger = defineMessages({
 		'ledger.lapse.none': 'No member is past the grace period.',
 		'ledger.figures.title': 'Quarterly dues statistics',
 		'ledger.figures.hint':
-			"Billed: charges less credits dated in the quarter. Collected: payments. Outstanding: open at the quarter's end. Collection rate: share of the year's dues billed so far that is settled.",
+			"Billed: charges less credits dated in the quarter. Collected: payments. Outstanding: open at the quarter's end. Collection rate: share of the year's dues billed so far that is settled. Refunded: credit paid back to members, neither billed nor collected.",
 		'ledger.figures.by': 'Break down by',
 		'ledger.figures.byTotal': 'All members',
 		'ledger.figures.quarter': 'Quarter',
@@ -338,6 +349,7 @@ export const ledger = defineMessages({
 		'ledger.col.charged': 'بدهکار شده',
 		'ledger.col.paid': 'پرداخت‌شده',
 		'ledger.col.credited': 'بستانکاری',
+		'ledger.col.refunded': 'مسترد‌شده',
 		'ledger.col.balance': 'مانده',
 		'ledger.col.oldestDebt': 'قدیمی‌ترین بدهی از',
 		'ledger.col.ageDays': 'روز',
@@ -352,6 +364,7 @@ export const ledger = defineMessages({
 		'ledger.kind.payment': 'پرداخت',
 		'ledger.kind.credit': 'بستانکاری',
 		'ledger.kind.reversal': 'برگشت',
+		'ledger.kind.refund': 'استرداد',
 		'ledger.method': 'روش پرداخت',
 		'ledger.method.bankTransfer': 'حواله بانکی',
 		'ledger.method.cash': 'نقدی',
@@ -428,9 +441,18 @@ export const ledger = defineMessages({
 		'ledger.pay.oldestFirst': 'تخصیص از قدیمی‌ترین',
 		'ledger.pay.discounts':
 			'این پرداخت مشمول {amount} تخفیف است که به‌صورت بستانکاری همراه آن ثبت می‌شود.',
-		'ledger.entry.open': 'بدهی یا بستانکاری جدید',
+		'ledger.entry.open': 'بدهی، بستانکاری یا استرداد جدید',
 		'ledger.entry.chargeTitle': 'بدهی جدید',
 		'ledger.entry.creditTitle': 'بستانکاری جدید',
+		'ledger.entry.refundTitle': 'استرداد جدید',
+		'ledger.refund.open': 'استرداد بستانکاری',
+		'ledger.refund.reference': 'شماره پیگیری',
+		'ledger.refund.hint':
+			'مبلغی که از بستانکاری عضو به او بازپرداخت می‌شود (اکنون {credit}). نه حق عضویت صادرشده است و نه وصول‌شده.',
+		'ledger.refund.noCredit':
+			'این عضو در این تاریخ بستانکاری برای بازپرداخت ندارد. استرداد فقط مبلغی را برمی‌گرداند که عضو بیش از بدهی‌اش پرداخته است؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
+		'ledger.refund.overCredit':
+			'استرداد حداکثر به اندازهٔ بستانکاری عضو، {credit}، ممکن است. مبلغ را کم کنید؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
 		'ledger.entry.draft': 'پیش‌نویس بماند (بعداً قطعی شود)',
 		'ledger.entry.postedHint': 'ثبت قطعی تغییر یا حذف نمی‌شود؛ فقط می‌توان آن را برگشت زد.',
 		'ledger.entry.saved': 'ثبت ذخیره شد.',
@@ -587,7 +609,7 @@ export const ledger = defineMessages({
 		'ledger.lapse.none': 'عضوی از مهلت نگذشته است.',
 		'ledger.figures.title': 'آمار فصلی حق عضویت',
 		'ledger.figures.hint':
-			'صادرشده: بدهی‌ها منهای بستانکاری‌های فصل. وصول‌شده: پرداخت‌ها. مانده: بدهی باز در پایان فصل. نرخ وصول: سهم تسویه‌شده از حق عضویت صادرشدهٔ سال تا آن زمان.',
+			'صادرشده: بدهی‌ها منهای بستانکاری‌های فصل. وصول‌شده: پرداخت‌ها. مانده: بدهی باز در پایان فصل. نرخ وصول: سهم تسویه‌شده از حق عضویت صادرشدهٔ سال تا آن زمان. مسترد‌شده: بستانکاری بازپرداخت‌شده به اعضا؛ نه صادرشده و نه وصول‌شده.',
 		'ledger.figures.by': 'تفکیک بر اساس',
 		'ledger.figures.byTotal': 'همهٔ اعضا',
 		'ledger.figures.quarter': 'فصل',
@@ -635,6 +657,7 @@ export const ledger = defineMessages({
 		'ledger.col.charged': '应收',
 		'ledger.col.paid': '已缴',
 		'ledger.col.credited': '减免',
+		'ledger.col.refunded': '已退款',
 		'ledger.col.balance': '余额',
 		'ledger.col.oldestDebt': '最早欠费日期',
 		'ledger.col.ageDays': '天数',
@@ -649,6 +672,7 @@ export const ledger = defineMessages({
 		'ledger.kind.payment': '缴费',
 		'ledger.kind.credit': '减免',
 		'ledger.kind.reversal': '冲销',
+		'ledger.kind.refund': '退款',
 		'ledger.method': '缴费方式',
 		'ledger.method.bankTransfer': '银行转账',
 		'ledger.method.cash': '现金',
@@ -722,9 +746,18 @@ export const ledger = defineMessages({
 		'ledger.pay.allocateToBookedOn': '{year} 年分配金额（记在 {record} 名下）',
 		'ledger.pay.oldestFirst': '按最早优先分配',
 		'ledger.pay.discounts': '此次缴费可享优惠 {amount}，将作为减免一并记录。',
-		'ledger.entry.open': '新增应收或减免',
+		'ledger.entry.open': '新增应收、减免或退款',
 		'ledger.entry.chargeTitle': '新增应收',
 		'ledger.entry.creditTitle': '新增减免',
+		'ledger.entry.refundTitle': '新增退款',
+		'ledger.refund.open': '退还余额',
+		'ledger.refund.reference': '参考号',
+		'ledger.refund.hint':
+			'从会员余额中退还给会员的款项（目前余额 {credit}）。不计入应收，也不计入实收。',
+		'ledger.refund.noCredit':
+			'该会员在此日期没有可退还的余额。退款只退还会员多缴的部分；如需向会员收费，请登记应收。',
+		'ledger.refund.overCredit':
+			'退款最多只能退还会员的余额 {credit}。请降低金额；如需向会员收费，请登记应收。',
 		'ledger.entry.draft': '保存为草稿（稍后过账）',
 		'ledger.entry.postedHint': '已过账分录不能修改或删除，只能冲销。',
 		'ledger.entry.saved': '分录已保存。',
@@ -872,7 +905,7 @@ export const ledger = defineMessages({
 		'ledger.lapse.none': '没有超过宽限期的会员。',
 		'ledger.figures.title': '季度会费统计',
 		'ledger.figures.hint':
-			'应收：本季度应收减去减免。实收：缴费。未收：季末未结金额。收缴率：当年截至季末已开应收中已结清的比例。',
+			'应收：本季度应收减去减免。实收：缴费。未收：季末未结金额。收缴率：当年截至季末已开应收中已结清的比例。已退款：退还给会员的余额，不计入应收或实收。',
 		'ledger.figures.by': '分组',
 		'ledger.figures.byTotal': '全部会员',
 		'ledger.figures.quarter': '季度',
