@@ -25,6 +25,8 @@
  *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
  *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
+ *  [G17]-[G19] who created or wrote a row is the connection's user; a creation time
+ *       within the author's session (correctAuthorship).
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
@@ -36,8 +38,12 @@ import {
 	importPartFields
 } from '../src/lib/domain/import';
 import {
+	correctAuthorship,
 	correctFieldChanges,
+	hasAuthorRules,
 	MEMBER_RULES,
+	type Author,
+	type AuthorRules,
 	type Correction,
 	type FieldChange,
 	type FieldRules
@@ -55,7 +61,7 @@ export const CORRECTIONS = Symbol('guildhall.corrections');
 
 type Values = Readonly<Record<string, unknown>>;
 
-export interface TableRules extends FieldRules {
+export interface TableRules extends FieldRules, AuthorRules {
 	/** Valid row ids; ROW_ID_PATTERN when absent. */
 	idPattern?: RegExp;
 	/** A row whose stored values satisfy this is never deleted or replaced [G7]. */
@@ -78,6 +84,12 @@ export interface DocRules {
 }
 
 type Write = () => void;
+
+/** Who sends the update being guarded, and the server's clock then ([G17]-[G19]). */
+interface Context {
+	author: Author | null;
+	now: number;
+}
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs's own event type parameters */
 type AnyType = Y.AbstractType<any>;
 type AnyMap = Y.Map<any>;
@@ -158,9 +170,17 @@ function correctRow(
 	changes: FieldChange[],
 	rules: TableRules,
 	before: Values | null,
+	creating: boolean,
+	ctx: Context,
 	writes: Write[]
 ) {
-	const corrections = correctFieldChanges(changes, rules);
+	let corrections = correctFieldChanges(changes, rules);
+	if (hasAuthorRules(rules)) {
+		// Who and when are the server's to say: these replace the field rules' word on them.
+		const own = correctAuthorship(changes, rules, { creating, ...ctx });
+		const keys = new Set(changes.map((c) => c.key).filter((k) => isAuthorField(rules, k)));
+		corrections = [...corrections.filter((c) => !keys.has(c.key)), ...own];
+	}
 	if (rules.row) {
 		const corrected = new Map(corrections.map((c) => [c.key, c]));
 		const after = lazyValues((key) => {
@@ -174,13 +194,26 @@ function correctRow(
 	pushCorrections(row, corrections, writes);
 }
 
-function planNewRow(row: AnyMap, rules: TableRules, tr: Y.Transaction, writes: Write[]) {
+const isAuthorField = (rules: AuthorRules, key: string) =>
+	!!(
+		rules.createdBy?.includes(key) ||
+		rules.writtenBy?.includes(key) ||
+		rules.createdAt?.includes(key)
+	);
+
+function planNewRow(
+	row: AnyMap,
+	rules: TableRules,
+	tr: Y.Transaction,
+	ctx: Context,
+	writes: Write[]
+) {
 	const changes: FieldChange[] = [];
 	for (const [key, item] of row._map) {
 		if (item.deleted) continue;
 		changes.push({ key, action: 'add', oldValue: undefined, newValue: lastContent(item) });
 	}
-	correctRow(row, changes, rules, null, writes);
+	correctRow(row, changes, rules, null, true, ctx, writes);
 	deleteListItems(row, tr, writes);
 }
 
@@ -189,6 +222,7 @@ function planTable(
 	rules: TableRules,
 	keys: Keys,
 	tr: Y.Transaction,
+	ctx: Context,
 	writes: Write[]
 ) {
 	const event = new Y.YMapEvent(table, tr, new Set(keys));
@@ -221,7 +255,7 @@ function planTable(
 		}
 		if (current._item !== null && event.adds(current._item)) {
 			if (rules.serverRows) writes.push(() => table.delete(key));
-			else planNewRow(current, rules, tr, writes);
+			else planNewRow(current, rules, tr, ctx, writes);
 		}
 	}
 }
@@ -273,16 +307,23 @@ function stillCreating(row: AnyMap, keys: Keys, event: Y.YEvent<AnyType>): boole
 	return firstNew === lastBefore + 1;
 }
 
-function planRow(row: AnyMap, rules: TableRules, keys: Keys, tr: Y.Transaction, writes: Write[]) {
+function planRow(
+	row: AnyMap,
+	rules: TableRules,
+	keys: Keys,
+	tr: Y.Transaction,
+	ctx: Context,
+	writes: Write[]
+) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
-	const needBefore =
-		(rules.frozen !== undefined || rules.row !== undefined) && !stillCreating(row, keys, event);
-	const before = needBefore ? lazyValues((key) => valueBefore(row, event, key)) : null;
+	const needBefore = rules.frozen !== undefined || rules.row !== undefined;
+	const creating = (needBefore || hasAuthorRules(rules)) && stillCreating(row, keys, event);
+	const before = needBefore && !creating ? lazyValues((key) => valueBefore(row, event, key)) : null;
 	if (before && rules.frozen?.(before)) {
 		planRevertChanges(row, changes, writes);
 		return;
 	}
-	correctRow(row, changes, rules, before, writes);
+	correctRow(row, changes, rules, before, creating, ctx, writes);
 }
 
 /** A root map of settings: each key is a field. */
@@ -370,8 +411,9 @@ export function makeDocGuard(rules: DocRules): Guard {
 		rootsOf.set(doc, roots);
 		return roots;
 	};
-	const guard = (doc: Y.Doc, tr: Y.Transaction): number => {
+	const guard = (doc: Y.Doc, tr: Y.Transaction, author: Author | null): number => {
 		const writes: Write[] = [];
+		const ctx: Context = { author, now: Date.now() };
 		sortDeleteSet(tr);
 		const roots = rootMap(doc);
 		const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
@@ -379,7 +421,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 			const root = roots.get(type);
 			if (root) {
 				const map = root.map;
-				if (root.kind === 'table') planTable(map, root.rules, keys, tr, writes);
+				if (root.kind === 'table') planTable(map, root.rules, keys, tr, ctx, writes);
 				else if (root.kind === 'values') planValues(map, root.rules, keys, tr, writes);
 				else planRevert(map, keys, tr, writes);
 				continue;
@@ -390,7 +432,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 			}
 			const parent = type.parent === null ? undefined : roots.get(type.parent as AnyType);
 			if (parent?.kind === 'table' && type instanceof Y.Map)
-				planRow(type, parent.rules, keys, tr, writes);
+				planRow(type, parent.rules, keys, tr, ctx, writes);
 			else {
 				// A type nested deeper than a row, or under a map that is not a table
 				// (cannot be created under the guard, but may exist in old data): remove
@@ -449,9 +491,12 @@ export const guardRegistry: Guard = makeDocGuard({
 	}
 });
 
-/** Corrects a client's transaction; returns how many writes it made. */
+/**
+ * Corrects a client's transaction sent by `author` (null: unknown, vouches for nobody);
+ * returns how many writes it made.
+ */
 export interface Guard {
-	(doc: Y.Doc, tr: Y.Transaction): number;
+	(doc: Y.Doc, tr: Y.Transaction, author: Author | null): number;
 	/** The root maps it knows: created as Y.Maps before any client update is applied. */
 	readonly roots: readonly string[];
 }
@@ -466,6 +511,8 @@ export function applyGuardedUpdate(opts: {
 	update: Uint8Array;
 	origin: unknown;
 	guard: Guard;
+	/** Who the connection is signed in as ([G17]-[G19]); absent: nobody is vouched for. */
+	author?: Author | null;
 }): { corrections: number; error: unknown } {
 	let corrections = 0;
 	let error: unknown = null;
@@ -478,7 +525,7 @@ export function applyGuardedUpdate(opts: {
 		} catch (e) {
 			error = e;
 		}
-		corrections = opts.guard(opts.doc, tr);
+		corrections = opts.guard(opts.doc, tr, opts.author ?? null);
 		tr.meta.set(CORRECTIONS, corrections);
 	}, opts.origin);
 	return { corrections, error };
