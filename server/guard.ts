@@ -27,6 +27,8 @@
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
  *  [G17]-[G19] who created or wrote a row is the connection's user; a creation time
  *       within the author's session (correctAuthorship).
+ *  [G20] a root the layout does not know is dropped: its items become GC structs, so
+ *       neither the store nor any peer ever gets its name.
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
@@ -358,6 +360,30 @@ function planClear(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 }
 
 /**
+ * [G20] A root the layout does not know, once `planClear` deleted what it holds: Yjs
+ * cannot delete a root, and a deleted item under a root keeps the root's name in every
+ * encoding of it (the stored update, what peers get). Its items become GC structs, as
+ * Yjs does for the items of a deleted nested type: a GC struct names no parent, so the
+ * stored and broadcast update holds only the client's clock range and its deletion,
+ * and the root leaves the server's doc. An item sent later that names the root again
+ * makes a new one, dropped again; one whose neighbour is GC'd becomes a GC itself.
+ */
+function dropRoot(doc: Y.Doc, type: AnyType): void {
+	const items: Y.Item[] = [];
+	for (let item = type._start; item !== null; item = item.right) items.push(item);
+	for (const last of type._map.values()) {
+		for (let item: Y.Item | null = last; item !== null; item = item.left) items.push(item);
+	}
+	// An item still alive would have to name the root when encoded: keep the root then.
+	if (items.some((item) => !item.deleted)) return;
+	for (const item of items) item.gc(doc.store, true);
+	type._start = null;
+	type._map = new Map();
+	type._length = 0;
+	for (const [name, root] of doc.share) if (root === type) doc.share.delete(name);
+}
+
+/**
  * YEvent.deletes (a binary search in the transaction's delete set) is only reliable
  * once Yjs has sorted and merged that set, which it does at the end of the
  * transaction; the guard asks earlier. Without this, a row restored by [G7] could
@@ -414,6 +440,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 	const guard = (doc: Y.Doc, tr: Y.Transaction, author: Author | null): number => {
 		const writes: Write[] = [];
 		const ctx: Context = { author, now: Date.now() };
+		const strays: AnyType[] = [];
 		sortDeleteSet(tr);
 		const roots = rootMap(doc);
 		const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
@@ -428,6 +455,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 			}
 			if (type._item === null) {
 				planClear(type, tr, writes);
+				strays.push(type);
 				continue;
 			}
 			const parent = type.parent === null ? undefined : roots.get(type.parent as AnyType);
@@ -448,6 +476,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 			tr.local = true;
 		}
 		for (const write of writes) write();
+		for (const type of strays) dropRoot(doc, type);
 		return writes.length;
 	};
 	const roots = [...Object.keys(rules.tables), ...Object.keys(rules.values ?? {}), ...serverOwned];

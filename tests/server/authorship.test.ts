@@ -1,6 +1,6 @@
 /**
- * Who wrote a row and when it was created are the server's to say ([G17]-[G19], [L8]).
- * Real
+ * Who wrote a row and when it was created are the server's to say ([G17]-[G19], [L8]),
+ * and a root the layout does not know is neither stored nor served ([G20]). Real
  * server, real y-websocket clients writing the docs as a raw client would (no app
  * state in between), one of them observing every state it is in.
  */
@@ -11,6 +11,7 @@ import {
 	canonical,
 	connect,
 	createUser,
+	docFromLog,
 	loginAdmin,
 	removeDir,
 	startTestServer,
@@ -266,5 +267,49 @@ describe("an entry's creation time", () => {
 		mine.set('createdAt', iso(Date.now() + 1000));
 		await settle(LEDGER);
 		expect(row(LEDGER, 'entries', 'draftEntry000002').createdAt).toBe(createdAt);
+	});
+});
+
+describe('roots the layout does not know', () => {
+	const STRAY = ['evil', 'list', 'note', 'nested'];
+	const strays = (doc: Y.Doc) => STRAY.filter((n) => doc.share.has(n));
+
+	it('[G20] are neither stored nor served to anyone, and the writer carries on', async () => {
+		const o = observers[LEDGER].doc;
+		const everHad: string[] = [];
+		const watch = () => everHad.push(...strays(o));
+		o.on('afterTransaction', watch);
+		const f = writers[LEDGER].doc;
+		f.getMap('evil').set('payload', 'x'.repeat(10));
+		f.getArray('list').push([1, 2, 3]);
+		f.getText('note').insert(0, 'hello');
+		f.transact(() => {
+			const inner = new Y.Map<unknown>();
+			f.getMap('nested').set('row', inner);
+			inner.set('a', 1);
+		});
+		put(f, 'entries', 'afterStrayEntry1', charge({}));
+		await settle(LEDGER);
+		// Written again: a new key, and the key the server dropped.
+		f.getMap('evil').set('payload', 'y'.repeat(10));
+		f.getMap('evil').set('other', 'z'.repeat(10));
+		put(f, 'entries', 'afterStrayEntry2', charge({}));
+		await settle(LEDGER);
+		o.off('afterTransaction', watch);
+
+		expect(row(LEDGER, 'entries', 'afterStrayEntry2').amount).toBe(1200);
+		expect(strays(serverDoc(LEDGER))).toEqual([]);
+		expect(everHad).toEqual([]);
+		// The log (what a restart and a new device's answer are made of) never names them.
+		expect(strays(docFromLog(server, LEDGER))).toEqual([]);
+		const fresh = await connect(server, finance.cookie, { room: LEDGER });
+		try {
+			await waitFor(() => json(LEDGER, fresh.doc) === json(LEDGER, serverDoc(LEDGER)), {
+				what: 'a new device to sync'
+			});
+			expect(strays(fresh.doc)).toEqual([]);
+		} finally {
+			fresh.destroy();
+		}
 	});
 });
