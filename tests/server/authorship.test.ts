@@ -1,5 +1,5 @@
 /**
- * Who wrote a row and when it was created are the server's to say ([G17]-[G19], [L8]),
+ * Who wrote a row and when it was created are the server's to say ([G17]-[G19], [L9]),
  * and a root the layout does not know is neither stored nor served ([G20]). Real
  * server, real y-websocket clients writing the docs as a raw client would (no app
  * state in between), one of them observing every state it is in.
@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOCK_SKEW_MS } from '../../src/lib/domain/guard';
+import { SESSION_TTL_MS } from '../../src/lib/domain/protocol';
 import {
 	canonical,
 	connect,
@@ -103,7 +104,7 @@ afterAll(async () => {
 });
 
 describe('who wrote a row', () => {
-	it("[G17][L8] an entry's createdBy is the writer's; a legitimate entry is stored as written", async () => {
+	it("[G17][L9] an entry's createdBy is the writer's; a legitimate entry is stored as written", async () => {
 		const f = writers[LEDGER].doc;
 		const now = Date.now();
 		put(f, 'entries', 'forgedEntry00001', charge({ createdBy: 'admin', createdAt: iso(now) }));
@@ -147,7 +148,7 @@ describe('who wrote a row', () => {
 		expect(seen.some((s) => s.includes('someoneElse'))).toBe(false);
 	});
 
-	it("[G17][L8] a reminder's sentBy and a collection round's createdBy are the writer's", async () => {
+	it("[G17][L9] a reminder's sentBy and a collection round's createdBy are the writer's", async () => {
 		const f = writers[LEDGER].doc;
 		const sentAt = iso(Date.now());
 		put(f, 'rounds', 'forgedRound00001', { name: 'Autumn', createdBy: 'admin', createdAt: sentAt });
@@ -238,16 +239,21 @@ describe("an entry's creation time", () => {
 		// device clock's allowance): what a device that was offline sends.
 		const early = iso(financeSignedIn - CLOCK_SKEW_MS / 2);
 		put(writers[LEDGER].doc, 'entries', 'offlineEntry0001', charge({ createdAt: early }));
+		// Written offline a week ago on a session that has ended since; the user signed in
+		// again and the device sends what it kept ([C25]).
+		const lastWeek = iso(financeSignedIn - 7 * 24 * 3600 * 1000);
+		put(writers[LEDGER].doc, 'entries', 'offlineEntry0002', charge({ createdAt: lastWeek }));
 		await settle(LEDGER);
 		expect(row(LEDGER, 'entries', 'offlineEntry0001').createdAt).toBe(early);
+		expect(row(LEDGER, 'entries', 'offlineEntry0002').createdAt).toBe(lastWeek);
 	});
 
-	it('[G19] a time before the session or in the future becomes the server’s', async () => {
+	it('[G19] a time over a session lifetime before the session, or in the future, becomes the server’s', async () => {
 		const f = writers[LEDGER].doc;
 		const before = Date.now();
 		put(f, 'entries', 'oldEntry00000001', charge({ createdAt: '2020-01-01T00:00:00.000Z' }));
-		const lastHour = iso(financeSignedIn - CLOCK_SKEW_MS - 60 * 60 * 1000);
-		put(f, 'entries', 'oldEntry00000002', charge({ createdAt: lastHour }));
+		const tooOld = iso(financeSignedIn - SESSION_TTL_MS - CLOCK_SKEW_MS - 60 * 60 * 1000);
+		put(f, 'entries', 'oldEntry00000002', charge({ createdAt: tooOld }));
 		put(f, 'entries', 'futureEntry00001', charge({ createdAt: iso(before + 24 * 3600 * 1000) }));
 		await settle(LEDGER);
 		const after = Date.now();
@@ -256,7 +262,7 @@ describe("an entry's creation time", () => {
 			expect(t).toBeGreaterThanOrEqual(before);
 			expect(t).toBeLessThanOrEqual(after);
 		}
-		expect(seen.some((s) => s.includes('2020-01-01') || s.includes(lastHour))).toBe(false);
+		expect(seen.some((s) => s.includes('2020-01-01') || s.includes(tooOld))).toBe(false);
 	});
 
 	it("[G19] a draft's creation time never changes afterwards", async () => {

@@ -15,6 +15,7 @@
  */
 import type { z } from 'zod';
 import { memberFields, SERVER_OWNED_FIELDS } from './member';
+import { SESSION_TTL_MS } from './protocol';
 
 export interface FieldChange {
 	key: string;
@@ -43,9 +44,9 @@ export interface AuthorRules {
 	/** [G18] Who last wrote the field's part of the row: a client's write becomes the author. */
 	writtenBy?: readonly string[];
 	/**
-	 * [G19] When the row was created, by the device's clock: kept when it lies within the
-	 * author's session ([C25]: unsent changes never outlive it), else the server's time;
-	 * then never changes.
+	 * [G19] When the row was created, by the device's clock: kept when it is no older than
+	 * one session lifetime before the author's session began and not in the future, else
+	 * the server's time; then never changes.
 	 */
 	createdAt?: readonly string[];
 }
@@ -94,7 +95,9 @@ export function correctAuthorship(
 	const time = (c: FieldChange): Correction | null => {
 		const t = typeof c.newValue === 'string' ? Date.parse(c.newValue) : NaN;
 		if (Number.isNaN(t)) return null; // not a time: the field rules remove it
-		const from = author === null ? now : author.sessionStart - CLOCK_SKEW_MS;
+		// A device may have worked offline for up to a session's lifetime on its last
+		// session before signing in again and sending what it kept ([C25]).
+		const from = author === null ? now : author.sessionStart - SESSION_TTL_MS - CLOCK_SKEW_MS;
 		if (t >= from && t <= now + CLOCK_SKEW_MS) return null;
 		return { key: c.key, op: 'set', value: new Date(now).toISOString() };
 	};

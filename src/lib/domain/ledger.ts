@@ -278,7 +278,7 @@ export const isPosted = (before: Before) => before.posted === true;
  * Table rules for the ledger doc, in the shape `makeDocGuard` takes (server/doc-guards.ts).
  * [L1] a posted entry never changes and is never deleted, whoever sends the update.
  * [L2] a posted entry is complete (else `posted` is put back to false).
- * [L8] who wrote an entry, a round or a reminder is the connection's user ([G17]), and an
+ * [L9] who wrote an entry, a round or a reminder is the connection's user ([G17]), and an
  * entry's creation time one within the writer's session ([G19]).
  */
 export const LEDGER_TABLE_RULES = {
