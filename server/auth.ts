@@ -10,14 +10,14 @@
  */
 import crypto from 'node:crypto';
 import argon2 from 'argon2';
-import { SESSION_COOKIE } from '../src/lib/domain/protocol';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../src/lib/domain/protocol';
 import type { SessionUser } from '../src/lib/domain/access';
 import { RateLimiter } from './rate-limit';
 import type { SessionRecord, Store, UserRecord } from './store/types';
 
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+export { SESSION_TTL_MS };
 /** A session used with less than this left is extended to a full TTL again. */
 const SESSION_REFRESH_BELOW_MS = 15 * 24 * 60 * 60 * 1000;
 /** 32 bytes in base64url. */

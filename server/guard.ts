@@ -25,6 +25,10 @@
  *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
  *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
+ *  [G17]-[G19] who created or wrote a row is the connection's user; a creation time
+ *       within the author's session (correctAuthorship).
+ *  [G20] a root the layout does not know is dropped: its items become GC structs, so
+ *       neither the store nor any peer ever gets its name.
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
@@ -36,8 +40,12 @@ import {
 	importPartFields
 } from '../src/lib/domain/import';
 import {
+	correctAuthorship,
 	correctFieldChanges,
+	hasAuthorRules,
 	MEMBER_RULES,
+	type Author,
+	type AuthorRules,
 	type Correction,
 	type FieldChange,
 	type FieldRules
@@ -55,7 +63,7 @@ export const CORRECTIONS = Symbol('guildhall.corrections');
 
 type Values = Readonly<Record<string, unknown>>;
 
-export interface TableRules extends FieldRules {
+export interface TableRules extends FieldRules, AuthorRules {
 	/** Valid row ids; ROW_ID_PATTERN when absent. */
 	idPattern?: RegExp;
 	/** A row whose stored values satisfy this is never deleted or replaced [G7]. */
@@ -78,6 +86,12 @@ export interface DocRules {
 }
 
 type Write = () => void;
+
+/** Who sends the update being guarded, and the server's clock then ([G17]-[G19]). */
+interface Context {
+	author: Author | null;
+	now: number;
+}
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs's own event type parameters */
 type AnyType = Y.AbstractType<any>;
 type AnyMap = Y.Map<any>;
@@ -158,9 +172,17 @@ function correctRow(
 	changes: FieldChange[],
 	rules: TableRules,
 	before: Values | null,
+	creating: boolean,
+	ctx: Context,
 	writes: Write[]
 ) {
-	const corrections = correctFieldChanges(changes, rules);
+	let corrections = correctFieldChanges(changes, rules);
+	if (hasAuthorRules(rules)) {
+		// Who and when are the server's to say: these replace the field rules' word on them.
+		const own = correctAuthorship(changes, rules, { creating, ...ctx });
+		const keys = new Set(changes.map((c) => c.key).filter((k) => isAuthorField(rules, k)));
+		corrections = [...corrections.filter((c) => !keys.has(c.key)), ...own];
+	}
 	if (rules.row) {
 		const corrected = new Map(corrections.map((c) => [c.key, c]));
 		const after = lazyValues((key) => {
@@ -174,13 +196,26 @@ function correctRow(
 	pushCorrections(row, corrections, writes);
 }
 
-function planNewRow(row: AnyMap, rules: TableRules, tr: Y.Transaction, writes: Write[]) {
+const isAuthorField = (rules: AuthorRules, key: string) =>
+	!!(
+		rules.createdBy?.includes(key) ||
+		rules.writtenBy?.includes(key) ||
+		rules.createdAt?.includes(key)
+	);
+
+function planNewRow(
+	row: AnyMap,
+	rules: TableRules,
+	tr: Y.Transaction,
+	ctx: Context,
+	writes: Write[]
+) {
 	const changes: FieldChange[] = [];
 	for (const [key, item] of row._map) {
 		if (item.deleted) continue;
 		changes.push({ key, action: 'add', oldValue: undefined, newValue: lastContent(item) });
 	}
-	correctRow(row, changes, rules, null, writes);
+	correctRow(row, changes, rules, null, true, ctx, writes);
 	deleteListItems(row, tr, writes);
 }
 
@@ -189,6 +224,7 @@ function planTable(
 	rules: TableRules,
 	keys: Keys,
 	tr: Y.Transaction,
+	ctx: Context,
 	writes: Write[]
 ) {
 	const event = new Y.YMapEvent(table, tr, new Set(keys));
@@ -221,7 +257,7 @@ function planTable(
 		}
 		if (current._item !== null && event.adds(current._item)) {
 			if (rules.serverRows) writes.push(() => table.delete(key));
-			else planNewRow(current, rules, tr, writes);
+			else planNewRow(current, rules, tr, ctx, writes);
 		}
 	}
 }
@@ -273,16 +309,23 @@ function stillCreating(row: AnyMap, keys: Keys, event: Y.YEvent<AnyType>): boole
 	return firstNew === lastBefore + 1;
 }
 
-function planRow(row: AnyMap, rules: TableRules, keys: Keys, tr: Y.Transaction, writes: Write[]) {
+function planRow(
+	row: AnyMap,
+	rules: TableRules,
+	keys: Keys,
+	tr: Y.Transaction,
+	ctx: Context,
+	writes: Write[]
+) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
-	const needBefore =
-		(rules.frozen !== undefined || rules.row !== undefined) && !stillCreating(row, keys, event);
-	const before = needBefore ? lazyValues((key) => valueBefore(row, event, key)) : null;
+	const needBefore = rules.frozen !== undefined || rules.row !== undefined;
+	const creating = (needBefore || hasAuthorRules(rules)) && stillCreating(row, keys, event);
+	const before = needBefore && !creating ? lazyValues((key) => valueBefore(row, event, key)) : null;
 	if (before && rules.frozen?.(before)) {
 		planRevertChanges(row, changes, writes);
 		return;
 	}
-	correctRow(row, changes, rules, before, writes);
+	correctRow(row, changes, rules, before, creating, ctx, writes);
 }
 
 /** A root map of settings: each key is a field. */
@@ -314,6 +357,30 @@ function planClear(type: AnyType, tr: Y.Transaction, writes: Write[]) {
 		if (!item.deleted) writes.push(() => item.delete(tr));
 	}
 	deleteListItems(type, tr, writes);
+}
+
+/**
+ * [G20] A root the layout does not know, once `planClear` deleted what it holds: Yjs
+ * cannot delete a root, and a deleted item under a root keeps the root's name in every
+ * encoding of it (the stored update, what peers get). Its items become GC structs, as
+ * Yjs does for the items of a deleted nested type: a GC struct names no parent, so the
+ * stored and broadcast update holds only the client's clock range and its deletion,
+ * and the root leaves the server's doc. An item sent later that names the root again
+ * makes a new one, dropped again; one whose neighbour is GC'd becomes a GC itself.
+ */
+function dropRoot(doc: Y.Doc, type: AnyType): void {
+	const items: Y.Item[] = [];
+	for (let item = type._start; item !== null; item = item.right) items.push(item);
+	for (const last of type._map.values()) {
+		for (let item: Y.Item | null = last; item !== null; item = item.left) items.push(item);
+	}
+	// An item still alive would have to name the root when encoded: keep the root then.
+	if (items.some((item) => !item.deleted)) return;
+	for (const item of items) item.gc(doc.store, true);
+	type._start = null;
+	type._map = new Map();
+	type._length = 0;
+	for (const [name, root] of doc.share) if (root === type) doc.share.delete(name);
 }
 
 /**
@@ -370,8 +437,10 @@ export function makeDocGuard(rules: DocRules): Guard {
 		rootsOf.set(doc, roots);
 		return roots;
 	};
-	const guard = (doc: Y.Doc, tr: Y.Transaction): number => {
+	const guard = (doc: Y.Doc, tr: Y.Transaction, author: Author | null): number => {
 		const writes: Write[] = [];
+		const ctx: Context = { author, now: Date.now() };
+		const strays: AnyType[] = [];
 		sortDeleteSet(tr);
 		const roots = rootMap(doc);
 		const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
@@ -379,18 +448,19 @@ export function makeDocGuard(rules: DocRules): Guard {
 			const root = roots.get(type);
 			if (root) {
 				const map = root.map;
-				if (root.kind === 'table') planTable(map, root.rules, keys, tr, writes);
+				if (root.kind === 'table') planTable(map, root.rules, keys, tr, ctx, writes);
 				else if (root.kind === 'values') planValues(map, root.rules, keys, tr, writes);
 				else planRevert(map, keys, tr, writes);
 				continue;
 			}
 			if (type._item === null) {
 				planClear(type, tr, writes);
+				strays.push(type);
 				continue;
 			}
 			const parent = type.parent === null ? undefined : roots.get(type.parent as AnyType);
 			if (parent?.kind === 'table' && type instanceof Y.Map)
-				planRow(type, parent.rules, keys, tr, writes);
+				planRow(type, parent.rules, keys, tr, ctx, writes);
 			else {
 				// A type nested deeper than a row, or under a map that is not a table
 				// (cannot be created under the guard, but may exist in old data): remove
@@ -406,6 +476,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 			tr.local = true;
 		}
 		for (const write of writes) write();
+		for (const type of strays) dropRoot(doc, type);
 		return writes.length;
 	};
 	const roots = [...Object.keys(rules.tables), ...Object.keys(rules.values ?? {}), ...serverOwned];
@@ -449,9 +520,12 @@ export const guardRegistry: Guard = makeDocGuard({
 	}
 });
 
-/** Corrects a client's transaction; returns how many writes it made. */
+/**
+ * Corrects a client's transaction sent by `author` (null: unknown, vouches for nobody);
+ * returns how many writes it made.
+ */
 export interface Guard {
-	(doc: Y.Doc, tr: Y.Transaction): number;
+	(doc: Y.Doc, tr: Y.Transaction, author: Author | null): number;
 	/** The root maps it knows: created as Y.Maps before any client update is applied. */
 	readonly roots: readonly string[];
 }
@@ -466,6 +540,8 @@ export function applyGuardedUpdate(opts: {
 	update: Uint8Array;
 	origin: unknown;
 	guard: Guard;
+	/** Who the connection is signed in as ([G17]-[G19]); absent: nobody is vouched for. */
+	author?: Author | null;
 }): { corrections: number; error: unknown } {
 	let corrections = 0;
 	let error: unknown = null;
@@ -478,7 +554,7 @@ export function applyGuardedUpdate(opts: {
 		} catch (e) {
 			error = e;
 		}
-		corrections = opts.guard(opts.doc, tr);
+		corrections = opts.guard(opts.doc, tr, opts.author ?? null);
 		tr.meta.set(CORRECTIONS, corrections);
 	}, opts.origin);
 	return { corrections, error };

@@ -282,7 +282,8 @@ export class TableCache {
 	): boolean {
 		let reported = false;
 		const rootName = (type: AnyType) => {
-			// Roots are only ever added: the names are read again when there are more.
+			// Roots are only ever added (a stray root the guard drops, [G20], leaves in the
+			// transaction that made it): the names are read again when there are more.
 			if (this.rootNames?.doc !== doc || this.rootNames.size !== doc.share.size)
 				this.rootNames = {
 					doc,

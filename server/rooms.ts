@@ -46,6 +46,8 @@ export interface Peer {
 	readonly userId: number;
 	/** Who the peer is signed in as, for its presence [W3]; else only `userId` is known. */
 	readonly presence?: PresenceIdentity;
+	/** When the session the peer signed in with began (server clock, ms), for [G19]. */
+	readonly sessionStart?: number;
 	send(message: Uint8Array): void;
 }
 
@@ -521,7 +523,12 @@ export class Room {
 			doc: this.doc,
 			update,
 			origin: peer,
-			guard: this.guard
+			guard: this.guard,
+			// The rows' who-fields are the signed-in user's [G17]-[G19]; a peer without a
+			// known user vouches for nobody.
+			author: peer.presence
+				? { username: peer.presence.username, sessionStart: peer.sessionStart ?? Date.now() }
+				: null
 		});
 		if (error) throw error;
 		// The clients to acknowledge come from the transaction (onUpdate recorded which

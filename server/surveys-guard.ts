@@ -17,11 +17,20 @@ const now = () => new Date().toISOString();
 const tables: Record<string, TableRules> = Object.fromEntries(
 	Object.entries(SURVEY_TABLES).map(([name, fields]) => [name, { fields }])
 );
-tables.items = { ...tables.items, row: (after, before) => itemRowRule(after, before, now()) };
-tables.responses = { ...tables.responses, row: responseRowRule };
+// Who created a campaign, an item or a complaint, who answered an item and who last
+// entered a response are the connection's user ([G17], [G18]).
+tables.campaigns = { ...tables.campaigns, createdBy: ['createdBy'] };
+tables.items = {
+	...tables.items,
+	row: (after, before) => itemRowRule(after, before, now()),
+	createdBy: ['createdBy'],
+	writtenBy: ['answeredBy']
+};
+tables.responses = { ...tables.responses, row: responseRowRule, writtenBy: ['updatedBy'] };
 tables.complaints = {
 	...tables.complaints,
-	row: (after, before) => complaintRowRule(after, before, now())
+	row: (after, before) => complaintRowRule(after, before, now()),
+	createdBy: ['createdBy']
 };
 
 export const guardSurveys: Guard = makeDocGuard({ tables });

@@ -102,7 +102,8 @@ export class Connection implements Peer {
 		readonly sessionHash: string,
 		readonly roomName: string,
 		readonly access: Access,
-		readonly presence: PresenceIdentity
+		readonly presence: PresenceIdentity,
+		readonly sessionStart: number
 	) {}
 
 	/**
@@ -300,7 +301,16 @@ export class Transport {
 				const { id, username, displayName } = authd.user;
 				const presence = { id, username, name: displayName || username };
 				this.onConnection(
-					new Connection(ws, socket, id, authd.session.tokenHash, roomName, access, presence)
+					new Connection(
+						ws,
+						socket,
+						id,
+						authd.session.tokenHash,
+						roomName,
+						access,
+						presence,
+						authd.session.createdAt
+					)
 				);
 			});
 		} catch (err) {

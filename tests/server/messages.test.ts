@@ -160,11 +160,16 @@ describe("the server's own frames", () => {
 		const bothOpen = new Promise<void>((resolve) =>
 			http.on('upgrade', (req, socket: Socket, head) =>
 				wss.handleUpgrade(req, socket, head, (ws) => {
-					const conn = new Connection(ws, socket, 1, 'session', 'default/registry', 'edit', {
-						id: 1,
-						username: 'u',
-						name: 'u'
-					});
+					const conn = new Connection(
+						ws,
+						socket,
+						1,
+						'session',
+						'default/registry',
+						'edit',
+						{ id: 1, username: 'u', name: 'u' },
+						Date.now()
+					);
 					const seen: unknown[] = [];
 					const write = socket.write.bind(socket) as (...a: unknown[]) => boolean;
 					socket.write = ((...args: unknown[]) => {

@@ -244,7 +244,8 @@ describe('[RC4] the guard keeps rounds and letters as written', () => {
 				doc: server,
 				update: Y.encodeStateAsUpdate(client, sv),
 				origin: 'peer',
-				guard: guardRegistry
+				guard: guardRegistry,
+				author: { username: 'reza', sessionStart: Date.now() }
 			});
 		};
 		return { server, send };

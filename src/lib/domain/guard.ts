@@ -11,9 +11,11 @@
  *       otherwise the field is removed.
  *  [G4] a valid value that parses to a normalised form (trimmed) is rewritten to it.
  *  [G5] clearing a client-owned field is allowed.
+ *  [G17]-[G19] who wrote a row and when it was created: `correctAuthorship`.
  */
 import type { z } from 'zod';
 import { memberFields, SERVER_OWNED_FIELDS } from './member';
+import { SESSION_TTL_MS } from './protocol';
 
 export interface FieldChange {
 	key: string;
@@ -30,6 +32,87 @@ export interface FieldRules {
 	fields: Readonly<Record<string, z.ZodType>>;
 	/** Client changes to these are put back [G2]. */
 	serverOwned?: ReadonlySet<string>;
+}
+
+/**
+ * Fields that say who wrote a row and when it was created. The server knows who: the
+ * user the connection is signed in as (SPEC [W3] for presence), never the row's values.
+ */
+export interface AuthorRules {
+	/** [G17] Who created the row: the author's username when created; then never changes. */
+	createdBy?: readonly string[];
+	/** [G18] Who last wrote the field's part of the row: a client's write becomes the author. */
+	writtenBy?: readonly string[];
+	/**
+	 * [G19] When the row was created, by the device's clock: kept when it is no older than
+	 * one session lifetime before the author's session began and not in the future, else
+	 * the server's time; then never changes.
+	 */
+	createdAt?: readonly string[];
+}
+
+/** Who sends a client's update: the connection's user and when its session began. */
+export interface Author {
+	username: string;
+	/** The session's creation, ms on the server's clock. */
+	sessionStart: number;
+}
+
+/** How far a device's clock may be from the server's for [G19]. */
+export const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+export const hasAuthorRules = (r: AuthorRules): boolean =>
+	r.createdBy !== undefined || r.writtenBy !== undefined || r.createdAt !== undefined;
+
+/**
+ * [G17]-[G19] for one changed row: the writes that put the author's username and a
+ * creation time the server can stand behind into it. `creating`: the row is new (or
+ * still being created, [G15]). An unknown author (null) vouches for nobody: who-fields
+ * are removed on a new row and put back on an existing one. A value already right is
+ * left alone, so a legitimate client's write is stored as it was made.
+ */
+export function correctAuthorship(
+	changes: readonly FieldChange[],
+	rules: AuthorRules,
+	opts: { creating: boolean; author: Author | null; now: number }
+): Correction[] {
+	const out: Correction[] = [];
+	const { creating, author, now } = opts;
+	const stamp = (c: FieldChange): Correction | null =>
+		author === null
+			? restore(c)
+			: c.newValue === author.username
+				? null
+				: { key: c.key, op: 'set', value: author.username };
+	const restore = (c: FieldChange): Correction | null =>
+		creating || c.oldValue === undefined
+			? c.newValue === undefined
+				? null
+				: { key: c.key, op: 'delete' }
+			: c.newValue === c.oldValue
+				? null
+				: { key: c.key, op: 'set', value: c.oldValue };
+	const time = (c: FieldChange): Correction | null => {
+		const t = typeof c.newValue === 'string' ? Date.parse(c.newValue) : NaN;
+		if (Number.isNaN(t)) return null; // not a time: the field rules remove it
+		// A device may have worked offline for up to a session's lifetime on its last
+		// session before signing in again and sending what it kept ([C25]).
+		const from = author === null ? now : author.sessionStart - SESSION_TTL_MS - CLOCK_SKEW_MS;
+		if (t >= from && t <= now + CLOCK_SKEW_MS) return null;
+		return { key: c.key, op: 'set', value: new Date(now).toISOString() };
+	};
+	for (const c of changes) {
+		let fix: Correction | null = null;
+		if (rules.createdBy?.includes(c.key)) {
+			fix = !creating ? restore(c) : c.action === 'delete' ? null : stamp(c);
+		} else if (rules.writtenBy?.includes(c.key)) {
+			fix = c.action === 'delete' ? restore(c) : stamp(c);
+		} else if (rules.createdAt?.includes(c.key)) {
+			fix = !creating ? restore(c) : c.action === 'delete' ? null : time(c);
+		} else continue;
+		if (fix !== null) out.push(fix);
+	}
+	return out;
 }
 
 export const MEMBER_RULES: FieldRules = { fields: memberFields, serverOwned: SERVER_OWNED_FIELDS };

@@ -284,15 +284,23 @@ export const isPosted = (before: Before) => before.posted === true;
  * Table rules for the ledger doc, in the shape `makeDocGuard` takes (server/doc-guards.ts).
  * [L1] a posted entry never changes and is never deleted, whoever sends the update.
  * [L2] a posted entry is complete (else `posted` is put back to false).
+ * [L9] who wrote an entry, a round or a reminder is the connection's user ([G17]), and an
+ * entry's creation time one within the writer's session ([G19]).
  */
 export const LEDGER_TABLE_RULES = {
-	entries: { fields: entryFields, frozen: isPosted, row: entryRowCorrections },
+	entries: {
+		fields: entryFields,
+		frozen: isPosted,
+		row: entryRowCorrections,
+		createdBy: ['createdBy'],
+		createdAt: ['createdAt']
+	},
 	allocations: { fields: allocationFields },
 	fees: { fields: feeFields },
 	discounts: { fields: discountFields },
-	rounds: { fields: roundFields },
+	rounds: { fields: roundFields, createdBy: ['createdBy'] },
 	// A record that a reminder was sent is history: it stays.
-	reminders: { fields: reminderFields, frozen: () => true },
+	reminders: { fields: reminderFields, frozen: () => true, createdBy: ['sentBy'] },
 	templates: { fields: templateFields }
 } as const;
 

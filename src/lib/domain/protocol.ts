@@ -54,5 +54,8 @@ export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export const SESSION_COOKIE = 'gh_session';
 
+/** How long a session lasts without use (it is extended while used). */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** Document schema version, stored in the doc's `meta` map by the server. */
 export const SCHEMA_VERSION = 1;

@@ -107,7 +107,7 @@ export const roundFields = {
 	/** Optional words of the staff ("Spring fair"). */
 	name: z.string().trim().min(1).max(200),
 	createdAt: z.iso.datetime(),
-	/** The username as the device knew it; the update log's user is the authority. */
+	/** The username; the guard writes the connection's user ([G17]). */
 	createdBy: z.string().trim().min(1).max(100)
 } as const;
 export type RoundField = keyof typeof roundFields;
@@ -132,7 +132,7 @@ export function readRound(id: string, raw: Record<string, unknown>): RoundRow | 
 
 /** Table rules for the registry guard: a round, once written, is kept as it is. */
 export const RECRUITMENT_TABLES = {
-	[RECRUITMENT_ROUNDS]: { fields: roundFields, frozen: () => true }
+	[RECRUITMENT_ROUNDS]: { fields: roundFields, frozen: () => true, createdBy: ['createdBy'] }
 } as const;
 
 /** The activity row of `member`'s letter in `round`: one per member and round. */
