@@ -237,6 +237,7 @@ test('build a survey, answer by link and in the grid, raise a need and answer it
 	await page.evaluate(() => localStorage.setItem('gh.locale', 'fa'));
 	await page.goto(`/surveys/${campaignId}#responses`);
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await page.getByTestId('responses-search').fill(tag);
 	await expect(gridCell(page, ava, `a_${q2Id}`)).toHaveText('۴');
 	await expect(page.getByTestId('responses-count')).toContainText('عضو');
 	mkdirSync(SHOTS, { recursive: true });
