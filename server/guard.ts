@@ -25,6 +25,8 @@
  *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
  *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
+ *  [G17] a table's `added` rule corrects the rows a transaction adds, seen together
+ *       with the rows the table already holds (recruitment round numbers, [RC8]).
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
@@ -66,6 +68,11 @@ export interface TableRules extends FieldRules {
 	serverRows?: boolean;
 	/** Cross-field rules on the row as it will be, after the field rules [G13]. */
 	row?(after: Values, before: Values | null): Correction[];
+	/** [G17] Corrections (by row id) of the rows this transaction adds, given the others. */
+	added?(opts: {
+		held: readonly Values[];
+		added: readonly { id: string; values: Values }[];
+	}): Map<string, Correction[]>;
 }
 
 export interface DocRules {
@@ -184,12 +191,16 @@ function planNewRow(row: AnyMap, rules: TableRules, tr: Y.Transaction, writes: W
 	deleteListItems(row, tr, writes);
 }
 
+/** Rows a transaction adds, by id, for the tables with an `added` rule [G17]. */
+type AddedRows = Map<string, AnyMap>;
+
 function planTable(
 	table: AnyMap,
 	rules: TableRules,
 	keys: Keys,
 	tr: Y.Transaction,
-	writes: Write[]
+	writes: Write[],
+	added?: AddedRows
 ) {
 	const event = new Y.YMapEvent(table, tr, new Set(keys));
 	const info = event.keys;
@@ -221,7 +232,10 @@ function planTable(
 		}
 		if (current._item !== null && event.adds(current._item)) {
 			if (rules.serverRows) writes.push(() => table.delete(key));
-			else planNewRow(current, rules, tr, writes);
+			else {
+				planNewRow(current, rules, tr, writes);
+				added?.set(key, current);
+			}
 		}
 	}
 }
@@ -273,11 +287,19 @@ function stillCreating(row: AnyMap, keys: Keys, event: Y.YEvent<AnyType>): boole
 	return firstNew === lastBefore + 1;
 }
 
-function planRow(row: AnyMap, rules: TableRules, keys: Keys, tr: Y.Transaction, writes: Write[]) {
+function planRow(
+	row: AnyMap,
+	rules: TableRules,
+	keys: Keys,
+	tr: Y.Transaction,
+	writes: Write[],
+	added?: AddedRows
+) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
-	const needBefore =
-		(rules.frozen !== undefined || rules.row !== undefined) && !stillCreating(row, keys, event);
-	const before = needBefore ? lazyValues((key) => valueBefore(row, event, key)) : null;
+	const needBefore = rules.frozen !== undefined || rules.row !== undefined || added !== undefined;
+	const creating = needBefore && stillCreating(row, keys, event);
+	if (creating && typeof row._item?.parentSub === 'string') added?.set(row._item.parentSub, row);
+	const before = needBefore && !creating ? lazyValues((key) => valueBefore(row, event, key)) : null;
 	if (before && rules.frozen?.(before)) {
 		planRevertChanges(row, changes, writes);
 		return;
@@ -351,6 +373,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 		| { kind: 'values'; rules: FieldRules }
 		| { kind: 'revert' }
 	);
+	type TableRoot = Extract<Root, { kind: 'table' }>;
 	const rootsOf = new WeakMap<Y.Doc, Map<AnyType, Root>>();
 	const rootMap = (doc: Y.Doc) => {
 		const known = rootsOf.get(doc);
@@ -375,11 +398,18 @@ export function makeDocGuard(rules: DocRules): Guard {
 		sortDeleteSet(tr);
 		const roots = rootMap(doc);
 		const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
+		const addedIn = new Map<TableRoot, AddedRows>();
+		const addedTo = (root: TableRoot) => {
+			if (!root.rules.added) return undefined;
+			let rows = addedIn.get(root);
+			if (!rows) addedIn.set(root, (rows = new Map()));
+			return rows;
+		};
 		for (const [type, keys] of changed) {
 			const root = roots.get(type);
 			if (root) {
 				const map = root.map;
-				if (root.kind === 'table') planTable(map, root.rules, keys, tr, writes);
+				if (root.kind === 'table') planTable(map, root.rules, keys, tr, writes, addedTo(root));
 				else if (root.kind === 'values') planValues(map, root.rules, keys, tr, writes);
 				else planRevert(map, keys, tr, writes);
 				continue;
@@ -390,7 +420,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 			}
 			const parent = type.parent === null ? undefined : roots.get(type.parent as AnyType);
 			if (parent?.kind === 'table' && type instanceof Y.Map)
-				planRow(type, parent.rules, keys, tr, writes);
+				planRow(type, parent.rules, keys, tr, writes, addedTo(parent));
 			else {
 				// A type nested deeper than a row, or under a map that is not a table
 				// (cannot be created under the guard, but may exist in old data): remove
@@ -398,6 +428,20 @@ export function makeDocGuard(rules: DocRules): Guard {
 				const item = type._item;
 				if (!item.deleted) writes.push(() => item.delete(tr));
 			}
+		}
+		for (const [root, rows] of addedIn) {
+			if (!root.rules.added || rows.size === 0) continue;
+			const held: Values[] = [];
+			for (const [key, item] of root.map._map) {
+				const row = item.deleted ? undefined : lastContent(item);
+				if (row instanceof Y.Map && !rows.has(key)) held.push(lazyValues((k) => valueNow(row, k)));
+			}
+			const added = [...rows].map(([id, row]) => ({
+				id,
+				values: lazyValues((k) => valueNow(row, k))
+			}));
+			for (const [id, corrections] of root.rules.added({ held, added }))
+				pushCorrections(rows.get(id)!, corrections, writes);
 		}
 		if (writes.length > 0) {
 			// Y.applyUpdate marked the transaction remote; if it stays so, Yjs takes the
