@@ -1502,7 +1502,7 @@ const BOTH = {
 	region: 'Ledger Test Both Calendars'
 };
 
-test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on the statement and in the payment dialog', async ({
+test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on the statement, in the payment dialog and in the collection CSV', async ({
 	browser
 }) => {
 	test.slow();
@@ -1545,6 +1545,19 @@ test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on 
 			'2026',
 			'1405 (Solar Hijri)'
 		]);
+		await page.keyboard.press('Escape');
+
+		// The collection round's CSV: its years column is headed by no calendar, and each
+		// year names its own, as the page's debtors table does.
+		await page.goto('/ledger/collection');
+		await online();
+		await page.getByTestId('round-regions').selectOption([BOTH.region]);
+		await expect(page.getByTestId('round-count')).toHaveAttribute('data-count', '1');
+		const download = page.waitForEvent('download');
+		await page.getByTestId('round-csv').click();
+		const csv = readFileSync((await (await download).path())!, 'utf8').split('\r\n');
+		expect(csv[0]).toContain(',Currency,Years,');
+		expect(csv[1]).toContain(',IRR,1405 (Solar Hijri) 2026,');
 	} finally {
 		// Every other spec shares this organisation: its ledger is Gregorian again.
 		await setFiscalCalendar(cookie, 'gregory');
