@@ -25,7 +25,7 @@
  *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
  *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
- *  [G17] a table's `added` rule corrects the rows a transaction adds, seen together
+ *  [G21] a table's `added` rule corrects the rows a transaction adds, seen together
  *       with the rows the table already holds (recruitment round numbers, [RC8]).
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
@@ -68,7 +68,7 @@ export interface TableRules extends FieldRules {
 	serverRows?: boolean;
 	/** Cross-field rules on the row as it will be, after the field rules [G13]. */
 	row?(after: Values, before: Values | null): Correction[];
-	/** [G17] Corrections (by row id) of the rows this transaction adds, given the others. */
+	/** [G21] Corrections (by row id) of the rows this transaction adds, given the others. */
 	added?(opts: {
 		held: readonly Values[];
 		added: readonly { id: string; values: Values }[];
@@ -191,7 +191,7 @@ function planNewRow(row: AnyMap, rules: TableRules, tr: Y.Transaction, writes: W
 	deleteListItems(row, tr, writes);
 }
 
-/** Rows a transaction adds, by id, for the tables with an `added` rule [G17]. */
+/** Rows a transaction adds, by id, for the tables with an `added` rule [G21]. */
 type AddedRows = Map<string, AnyMap>;
 
 function planTable(
