@@ -29,6 +29,8 @@
  *       within the author's session (correctAuthorship).
  *  [G20] a root the layout does not know is dropped: its items become GC structs, so
  *       neither the store nor any peer ever gets its name.
+ *  [G21] a table's `added` rule corrects the rows a transaction adds, seen together
+ *       with the rows the table already holds (recruitment round numbers, [RC8]).
  * Corrections are decided first (reads only) and applied afterwards, because
  * YEvent.keys reads `transaction.changed`, which the corrections themselves extend.
  */
@@ -74,6 +76,11 @@ export interface TableRules extends FieldRules, AuthorRules {
 	serverRows?: boolean;
 	/** Cross-field rules on the row as it will be, after the field rules [G13]. */
 	row?(after: Values, before: Values | null): Correction[];
+	/** [G21] Corrections (by row id) of the rows this transaction adds, given the others. */
+	added?(opts: {
+		held: readonly Values[];
+		added: readonly { id: string; values: Values }[];
+	}): Map<string, Correction[]>;
 }
 
 export interface DocRules {
@@ -219,13 +226,17 @@ function planNewRow(
 	deleteListItems(row, tr, writes);
 }
 
+/** Rows a transaction adds, by id, for the tables with an `added` rule [G21]. */
+type AddedRows = Map<string, AnyMap>;
+
 function planTable(
 	table: AnyMap,
 	rules: TableRules,
 	keys: Keys,
 	tr: Y.Transaction,
 	ctx: Context,
-	writes: Write[]
+	writes: Write[],
+	added?: AddedRows
 ) {
 	const event = new Y.YMapEvent(table, tr, new Set(keys));
 	const info = event.keys;
@@ -257,7 +268,10 @@ function planTable(
 		}
 		if (current._item !== null && event.adds(current._item)) {
 			if (rules.serverRows) writes.push(() => table.delete(key));
-			else planNewRow(current, rules, tr, ctx, writes);
+			else {
+				planNewRow(current, rules, tr, ctx, writes);
+				added?.set(key, current);
+			}
 		}
 	}
 }
@@ -315,11 +329,13 @@ function planRow(
 	keys: Keys,
 	tr: Y.Transaction,
 	ctx: Context,
-	writes: Write[]
+	writes: Write[],
+	added?: AddedRows
 ) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
-	const needBefore = rules.frozen !== undefined || rules.row !== undefined;
+	const needBefore = rules.frozen !== undefined || rules.row !== undefined || added !== undefined;
 	const creating = (needBefore || hasAuthorRules(rules)) && stillCreating(row, keys, event);
+	if (creating && typeof row._item?.parentSub === 'string') added?.set(row._item.parentSub, row);
 	const before = needBefore && !creating ? lazyValues((key) => valueBefore(row, event, key)) : null;
 	if (before && rules.frozen?.(before)) {
 		planRevertChanges(row, changes, writes);
@@ -418,6 +434,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 		| { kind: 'values'; rules: FieldRules }
 		| { kind: 'revert' }
 	);
+	type TableRoot = Extract<Root, { kind: 'table' }>;
 	const rootsOf = new WeakMap<Y.Doc, Map<AnyType, Root>>();
 	const rootMap = (doc: Y.Doc) => {
 		const known = rootsOf.get(doc);
@@ -444,11 +461,18 @@ export function makeDocGuard(rules: DocRules): Guard {
 		sortDeleteSet(tr);
 		const roots = rootMap(doc);
 		const changed = [...tr.changed].map(([type, keys]) => [type, [...keys]] as const);
+		const addedIn = new Map<TableRoot, AddedRows>();
+		const addedTo = (root: TableRoot) => {
+			if (!root.rules.added) return undefined;
+			let rows = addedIn.get(root);
+			if (!rows) addedIn.set(root, (rows = new Map()));
+			return rows;
+		};
 		for (const [type, keys] of changed) {
 			const root = roots.get(type);
 			if (root) {
 				const map = root.map;
-				if (root.kind === 'table') planTable(map, root.rules, keys, tr, ctx, writes);
+				if (root.kind === 'table') planTable(map, root.rules, keys, tr, ctx, writes, addedTo(root));
 				else if (root.kind === 'values') planValues(map, root.rules, keys, tr, writes);
 				else planRevert(map, keys, tr, writes);
 				continue;
@@ -460,7 +484,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 			}
 			const parent = type.parent === null ? undefined : roots.get(type.parent as AnyType);
 			if (parent?.kind === 'table' && type instanceof Y.Map)
-				planRow(type, parent.rules, keys, tr, ctx, writes);
+				planRow(type, parent.rules, keys, tr, ctx, writes, addedTo(parent));
 			else {
 				// A type nested deeper than a row, or under a map that is not a table
 				// (cannot be created under the guard, but may exist in old data): remove
@@ -468,6 +492,20 @@ export function makeDocGuard(rules: DocRules): Guard {
 				const item = type._item;
 				if (!item.deleted) writes.push(() => item.delete(tr));
 			}
+		}
+		for (const [root, rows] of addedIn) {
+			if (!root.rules.added || rows.size === 0) continue;
+			const held: Values[] = [];
+			for (const [key, item] of root.map._map) {
+				const row = item.deleted ? undefined : lastContent(item);
+				if (row instanceof Y.Map && !rows.has(key)) held.push(lazyValues((k) => valueNow(row, k)));
+			}
+			const added = [...rows].map(([id, row]) => ({
+				id,
+				values: lazyValues((k) => valueNow(row, k))
+			}));
+			for (const [id, corrections] of root.rules.added({ held, added }))
+				pushCorrections(rows.get(id)!, corrections, writes);
 		}
 		if (writes.length > 0) {
 			// Y.applyUpdate marked the transaction remote; if it stays so, Yjs takes the

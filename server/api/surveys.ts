@@ -14,7 +14,8 @@
  *   POST /api/s/:token             { answers: { questionId: value } } → 200 { submittedAt }
  *        The server writes that member's response and answers into the surveys doc as
  *        itself. Every answer is checked first; on any error nothing is written.
- * A wrong token is 404, a revoked one 410 `revoked`, a closed/expired campaign 410
+ * A wrong token is 404, a revoked one 410 `revoked`, one replaced by a reissue 410
+ * `replaced`, a closed/expired campaign 410
  * `closed`; more than the allowed requests per token, or failed look-ups per client
  * address, is 429 with Retry-After.
  */
@@ -162,7 +163,20 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 		const ip = ctx.clientAddress();
 		const missWait = misses.retryAfterMs(ip);
 		if (missWait > 0) throw tooMany(missWait);
-		const link = isLinkToken(token) ? await deps.store.getSurveyLink(hashLinkToken(token)) : null;
+		const hash = isLinkToken(token) ? hashLinkToken(token) : null;
+		const link = hash ? await deps.store.getSurveyLink(hash) : null;
+		// A reissued link's old token is no guess: it says it was replaced, and it counts
+		// against its own limit, not the address's misses.
+		if (!link && hash && (await deps.store.surveyLinkReplacedAt(hash)) !== null) {
+			const wait = perToken.retryAfterMs(hash);
+			if (wait > 0) throw tooMany(wait);
+			perToken.hit(hash);
+			throw new HttpError(
+				410,
+				'replaced',
+				'This survey link was replaced by a newer one. Use the link in the latest message from the association.'
+			);
+		}
 		if (!link) {
 			misses.hit(ip);
 			throw new HttpError(

@@ -151,6 +151,12 @@ const SURVEY_LINKS_SCHEMA = `
 		used_at INTEGER
 	);
 	CREATE UNIQUE INDEX IF NOT EXISTS survey_links_member ON survey_links(org, campaign_id, member_id);
+	-- Links replaced by a reissue: only the hash and when, so that an old link can say it
+	-- was replaced rather than look mistyped ([SV4]).
+	CREATE TABLE IF NOT EXISTS survey_links_replaced (
+		token_hash TEXT PRIMARY KEY,
+		replaced_at INTEGER NOT NULL
+	);
 `;
 
 interface SurveyLinkRow {
@@ -441,6 +447,13 @@ export class SqliteStore implements Store {
 			deleteFor: db.prepare(
 				'DELETE FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?'
 			),
+			keepReplaced: db.prepare(
+				`INSERT OR REPLACE INTO survey_links_replaced (token_hash, replaced_at)
+				 SELECT token_hash, ? FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?`
+			),
+			replacedAt: db
+				.prepare('SELECT replaced_at FROM survey_links_replaced WHERE token_hash = ?')
+				.pluck(),
 			insert: db.prepare(
 				`INSERT INTO survey_links (token_hash, org, campaign_id, member_id, language, created_at, created_by, revoked_at, used_at)
 				 VALUES (@tokenHash, @org, @campaignId, @memberId, @language, @createdAt, @createdBy, @revokedAt, @usedAt)`
@@ -736,6 +749,7 @@ export class SqliteStore implements Store {
 	async putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void> {
 		this.db.transaction(() => {
 			for (const l of links) {
+				this.links.keepReplaced.run(l.createdAt, l.org, l.campaignId, l.memberId);
 				this.links.deleteFor.run(l.org, l.campaignId, l.memberId);
 				this.links.insert.run(l);
 			}
@@ -745,6 +759,10 @@ export class SqliteStore implements Store {
 	async getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null> {
 		const r = this.links.byHash.get(tokenHash) as SurveyLinkRow | undefined;
 		return r ? toSurveyLink(r) : null;
+	}
+
+	async surveyLinkReplacedAt(tokenHash: string): Promise<number | null> {
+		return (this.links.replacedAt.get(tokenHash) as number | undefined) ?? null;
 	}
 
 	async listSurveyLinks(org: string, campaignId: string): Promise<SurveyLinkRecord[]> {

@@ -225,10 +225,15 @@ export interface Store {
 		opts?: { limit?: number; beforeId?: number }
 	): Promise<ExportLogEntry[]>;
 	// ---- Survey personal links (issue 6; used by server/api/surveys.ts) ----------
-	/** Store new links; an existing link of the same org/campaign/member is replaced. */
+	/**
+	 * Store new links; an existing link of the same org/campaign/member is replaced, and
+	 * its token hash kept as replaced (surveyLinkReplacedAt).
+	 */
 	putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void>;
 	/** The link with this token hash, revoked or not; null when there is none. */
 	getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null>;
+	/** When a newer link of its member replaced the link with this token hash; null if never. */
+	surveyLinkReplacedAt(tokenHash: string): Promise<number | null>;
 	listSurveyLinks(org: string, campaignId: string): Promise<SurveyLinkRecord[]>;
 	/** Returns false when the member has no link in that campaign. */
 	revokeSurveyLink(org: string, campaignId: string, memberId: string, at: number): Promise<boolean>;

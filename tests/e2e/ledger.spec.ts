@@ -12,7 +12,15 @@
 import { test, expect, type CDPSession, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as Y from 'yjs';
-import { adminCookie, baseURL, command, loginContext, loginCookie, openDoc } from './fixtures';
+import {
+	adminCookie,
+	baseURL,
+	cell,
+	command,
+	loginContext,
+	loginCookie,
+	openDoc
+} from './fixtures';
 import { imeCommit, imeCompose, imeKeyDown } from './ime';
 import { ADMIN, USERS } from './users';
 
@@ -1494,7 +1502,7 @@ const BOTH = {
 	region: 'Ledger Test Both Calendars'
 };
 
-test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on the statement and in the payment dialog', async ({
+test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on the statement, in the payment dialog and in the collection CSV', async ({
 	browser
 }) => {
 	test.slow();
@@ -1537,6 +1545,19 @@ test('after a switch to Solar Hijri a Gregorian dues year reads as Gregorian on 
 			'2026',
 			'1405 (Solar Hijri)'
 		]);
+		await page.keyboard.press('Escape');
+
+		// The collection round's CSV: its years column is headed by no calendar, and each
+		// year names its own, as the page's debtors table does.
+		await page.goto('/ledger/collection');
+		await online();
+		await page.getByTestId('round-regions').selectOption([BOTH.region]);
+		await expect(page.getByTestId('round-count')).toHaveAttribute('data-count', '1');
+		const download = page.waitForEvent('download');
+		await page.getByTestId('round-csv').click();
+		const csv = readFileSync((await (await download).path())!, 'utf8').split('\r\n');
+		expect(csv[0]).toContain(',Currency,Years,');
+		expect(csv[1]).toContain(',IRR,1405 (Solar Hijri) 2026,');
 	} finally {
 		// Every other spec shares this organisation: its ledger is Gregorian again.
 		await setFiscalCalendar(cookie, 'gregory');
@@ -1667,6 +1688,105 @@ test('[L8] finance pays an overpaid member back: the balance is zero and the fig
 		} finally {
 			await fa.context.close();
 		}
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});
+
+test('reversals without effect (a second one, one on another member) read "No effect" with why, on the entries page and the statements', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	const x = {
+		id: 'e2eMemberNoEff01',
+		name: 'No Effect Owner Co',
+		tier: 'regular',
+		region: 'Ledger Test No Effect'
+	};
+	const y = {
+		id: 'e2eMemberNoEff02',
+		name: 'No Effect Other Co',
+		tier: 'regular',
+		region: 'Ledger Test No Effect'
+	};
+	await activeMember(cookie, x);
+	await activeMember(cookie, y);
+	const ledger = await openDoc('default/ledger', cookie);
+	const run = Date.now();
+	const charge = `e2eNoEffC${run}`;
+	const paid = `e2eNoEffP${run}`;
+	const second = `zzNoEffR${run}`; // sorts after r_…: the one left without effect
+	const elsewhere = `e2eNoEffO${run}`;
+	// As raw clients can write them: the reversal of the charge, a second reversal of it,
+	// and a reversal of x's payment booked on y. Only the first changes a balance.
+	putEntry(ledger.doc, charge, {
+		memberId: x.id,
+		kind: 'charge',
+		amount: 9000,
+		date: '2026-02-01'
+	});
+	putEntry(ledger.doc, paid, {
+		memberId: x.id,
+		kind: 'payment',
+		amount: 4000,
+		date: '2026-02-02',
+		method: 'cash'
+	});
+	const rev = (id: string, memberId: string, of: string, amount: number) =>
+		putEntry(ledger.doc, id, {
+			memberId,
+			kind: 'reversal',
+			reversalOf: of,
+			amount,
+			date: '2026-02-03'
+		});
+	rev(`r_${charge}`, x.id, charge, 9000);
+	rev(second, x.id, charge, 9000);
+	rev(elsewhere, y.id, paid, 4000);
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto('/ledger/entries');
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.getByTestId('entries-search').fill('No Effect');
+		await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '5');
+		// The state column is past the right edge: scroll there, as a person would.
+		await page
+			.getByTestId('entries-grid')
+			.locator('.ag-body-horizontal-scroll-viewport')
+			.evaluate((bar) => (bar.scrollLeft = bar.scrollWidth));
+		await expect(cell(page, charge, 'state')).toHaveText('Reversed');
+		await expect(cell(page, `r_${charge}`, 'state')).toHaveText('Posted');
+		await expect(cell(page, second, 'state')).toHaveText(
+			'No effect: that entry was already reversed'
+		);
+		await expect(cell(page, elsewhere, 'state')).toHaveText(
+			'No effect: the entry it reverses is another member’s; reverse it on that member'
+		);
+		await page
+			.getByTestId('entries-grid')
+			.locator('.ag-body-horizontal-scroll-viewport')
+			.evaluate((bar) => (bar.scrollLeft = 0));
+		await expect(cell(page, second, 'amount')).toHaveClass(/gh-cell-void/);
+		await expect(cell(page, `r_${charge}`, 'amount')).not.toHaveClass(/gh-cell-void/);
+
+		// x's statement: the second reversal says why it changes nothing; x owes nothing
+		// for the charge and is 4,000 in credit from the payment.
+		await page.goto(`/ledger/statement?member=${x.id}`);
+		const lines = page.getByTestId('statement-lines');
+		await expect(lines.locator('tbody tr')).toHaveCount(4);
+		const void2 = lines.locator('tbody tr[data-no-effect="alreadyReversed"]');
+		await expect(void2.getByTestId('no-effect')).toHaveText(
+			'No effect: that entry was already reversed'
+		);
+		await expect(void2.locator('td').nth(1)).toHaveText('Reversal (Charge)');
+		// y's statement: one line, the reversal of x's payment, which names it and why.
+		await page.goto(`/ledger/statement?member=${y.id}`);
+		const other = lines.locator('tbody tr');
+		await expect(other).toHaveCount(1);
+		await expect(other.locator('td').nth(1)).toHaveText('Reversal (Payment)');
+		await expect(other.getByTestId('no-effect')).toContainText('another member’s');
 	} finally {
 		ledger.close();
 		await context.close();

@@ -247,3 +247,44 @@ test('[RC1][RC2][RC3][RC4][RC5][RC6][RC7] a recruitment round in Persian: letter
 	registry.close();
 	for (const c of [context, admin.context]) await c.close();
 });
+
+test('[RC8] a round that reached the server second with a taken number is renumbered, and the rounds table says so', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	// Two devices that were offline at a fair: each recorded "Round 900" of this year.
+	const a = await openDoc('default/registry', cookie);
+	const b = await openDoc('default/registry', cookie);
+	b.provider.disconnect();
+	const record = (doc: Y.Doc, id: string) =>
+		doc.transact(() => {
+			const r = new Y.Map<unknown>();
+			doc.getMap('recruitmentRounds').set(id, r);
+			const fields = { channel: 'post', year: new Date().getFullYear(), number: 900 };
+			const rest = { segment: '{}', language: 'en', createdAt: new Date().toISOString() };
+			for (const [k, v] of Object.entries({ ...fields, ...rest })) r.set(k, v);
+		});
+	const tag = uniqueTag();
+	const [first, second] = [`e2eRoundA${tag}`, `e2eRoundB${tag}`];
+	record(a.doc, first);
+	record(b.doc, second);
+	const number = (id: string) =>
+		(a.doc.getMap('recruitmentRounds').get(id) as Y.Map<unknown> | undefined)?.get('number');
+	await expect.poll(() => number(first)).toBe(900);
+	b.provider.connect();
+	await expect.poll(() => number(second)).toBe(901);
+	a.close();
+	b.close();
+
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/pipeline/recruitment');
+		const row = (id: string) => page.locator(`[data-testid=round-row][data-round=${id}]`);
+		await expect(row(second).getByTestId('round-renumbered')).toHaveText(
+			'Recorded as round 900 on a device offline: another round of the year reached the server first with that number.'
+		);
+		await expect(row(first).getByTestId('round-renumbered')).toHaveCount(0);
+	} finally {
+		await context.close();
+	}
+});

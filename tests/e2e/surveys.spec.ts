@@ -346,6 +346,57 @@ test('a wrong personal link says so and writes nothing', async ({ browser }) => 
 	await context.close();
 });
 
+test('[SV4] an old personal link after a reissue says it was replaced and to use the latest message', async ({
+	browser
+}) => {
+	const [member] = await seedMembers([`Reissued Link Co ${Date.now().toString(36)}`]);
+	const url = baseURL();
+	const admin = await adminCookie();
+	const surveys = await openDoc('default/surveys', admin);
+	const campaign = `e2eReissue${Date.now().toString(36)}`;
+	const question = `${campaign}q`;
+	surveys.doc.transact(() => {
+		const row = (table: string, id: string, fields: Record<string, unknown>) => {
+			const r = new Y.Map<unknown>();
+			surveys.doc.getMap(table).set(id, r);
+			for (const [k, v] of Object.entries(fields)) r.set(k, v);
+		};
+		row('campaigns', campaign, {
+			title_en: 'Reissue check',
+			languages: 'en',
+			audience: 'allActive',
+			status: 'open',
+			expiresAt: new Date(Date.now() + 86_400_000).toISOString()
+		});
+		row('questions', question, { campaignId: campaign, kind: 'text', order: 1, text_en: 'Why?' });
+	});
+	const issue = async (reissue: boolean) => {
+		const r = await fetch(`${url}/api/surveys/default/campaigns/${campaign}/links`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: url, cookie: admin },
+			body: JSON.stringify({ memberIds: [member], reissue })
+		});
+		expect(r.status, await r.clone().text()).toBe(200);
+		return /\/s\/([A-Za-z0-9_-]+)/.exec(await r.text())![1];
+	};
+	await expect.poll(() => surveys.doc.getMap('campaigns').has(campaign)).toBe(true);
+	const old = await issue(false);
+	const latest = await issue(true);
+	surveys.close();
+
+	const context = await browser.newContext({ baseURL: url });
+	const page = await context.newPage();
+	await page.goto(`/s/${old}`);
+	const failure = page.getByTestId('public-failure');
+	await expect(failure).toHaveAttribute('data-code', 'replaced');
+	await expect(failure).toContainText(
+		'This link was replaced by a newer one. Use the link in the latest message the association sent you.'
+	);
+	await page.goto(`/s/${latest}`);
+	await expect(page.getByText('Why?')).toBeVisible();
+	await context.close();
+});
+
 /**
  * A member numbered before the approval stored the printed number (no `certificateNo`)
  * reads in the organisation's format on the survey pages, as on every other page: they

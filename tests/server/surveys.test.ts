@@ -408,7 +408,34 @@ describe('survey links: refused, nothing written', () => {
 		const re = await issue(s.campaign, { memberIds: [members.ava] });
 		expect(re.tokens.size).toBe(1);
 		expect((await api(server, 'GET', `/api/s/${re.tokens.get(members.ava)}`)).status).toBe(200);
-		expect((await api(server, 'GET', `/api/s/${tokens.get(members.ava)}`)).status).toBe(404);
+		const old = await api(server, 'GET', `/api/s/${tokens.get(members.ava)}`);
+		expect(old.status).toBe(410);
+		expect(old.body.error.code).toBe('replaced');
+	});
+
+	it('[SV4] an old link after a reissue says it was replaced by a newer one, and writes nothing', async () => {
+		const s = await makeCampaign();
+		const first = await issue(s.campaign);
+		const second = await issue(s.campaign, { reissue: true, memberIds: [members.bo] });
+		const before = await surveysJson();
+		for (const method of ['GET', 'POST'] as const) {
+			const r = await api(server, method, `/api/s/${first.tokens.get(members.bo)}`, {
+				body: method === 'POST' ? { answers: { [s.q.pick]: s.opt.a } } : undefined
+			});
+			expect(r.status).toBe(410);
+			expect(r.body.error).toMatchObject({
+				code: 'replaced',
+				message: expect.stringContaining('latest message')
+			});
+		}
+		expect(await surveysJson()).toBe(before);
+		// Replaced twice: the first link still says so; the second is replaced now too.
+		await issue(s.campaign, { reissue: true, memberIds: [members.bo] });
+		for (const t of [first.tokens.get(members.bo), second.tokens.get(members.bo)])
+			expect((await api(server, 'GET', `/api/s/${t}`)).body.error.code).toBe('replaced');
+		// Other members' links were not reissued: they work; a made-up token is still 404.
+		expect((await api(server, 'GET', `/api/s/${first.tokens.get(members.ava)}`)).status).toBe(200);
+		expect((await api(server, 'GET', `/api/s/${'x'.repeat(43)}`)).status).toBe(404);
 	});
 
 	it("another member's response: no member id is accepted, and questions of another survey are refused", async () => {

@@ -18,6 +18,8 @@ import {
 	readYear,
 	refundableCredit,
 	reversalId,
+	reversalNoEffect,
+	indexEntries,
 	suggestAllocation,
 	underLiveMembers,
 	type Allocation,
@@ -286,6 +288,41 @@ describe('balances, allocation and statements', () => {
 			['charge', 1200],
 			['credit', 1000],
 			['payment', -200]
+		]);
+	});
+
+	it('reversals that change nothing (raw clients) say why, on the statement too; balances unchanged', () => {
+		const due = charge('chargeNoEffect01', A, 1000, '2026-03-01', 2026);
+		const paid = payment('payNoEffectA0001', A, 400, '2026-03-02');
+		const first = reversal(due, '2026-03-03');
+		const second = { ...first, id: 'zzSecondReversal' };
+		const elsewhere = { ...reversal(paid, '2026-03-04'), memberId: B };
+		const ofReversal = { ...reversal(first, '2026-03-05'), id: 'revOfReversal001' };
+		const lost = { ...reversal(paid, '2026-03-05'), id: 'revOfNothing0001', reversalOf: 'gone' };
+		const entries = [due, paid, first, second, elsewhere, ofReversal, lost];
+		const idx = indexEntries(entries);
+		expect(entries.map((e) => reversalNoEffect(e, idx))).toEqual([
+			null,
+			null,
+			null,
+			'alreadyReversed',
+			'otherMember',
+			'reversal',
+			'notFound'
+		]);
+		const a = memberStatement({ memberId: A, entries, allocations: [], calendar: 'gregory' });
+		expect(a.lines.map((l) => [l.id, l.noEffect, l.debit, l.credit, l.balance])).toEqual([
+			[due.id, undefined, 1000, 0, 1000],
+			[paid.id, undefined, 0, 400, 600],
+			[first.id, undefined, 0, 1000, -400],
+			[second.id, 'alreadyReversed', 0, 0, -400],
+			[lost.id, 'notFound', 0, 0, -400],
+			[ofReversal.id, 'reversal', 0, 0, -400]
+		]);
+		const b = memberStatement({ memberId: B, entries, allocations: [], calendar: 'gregory' });
+		// Booked on B, naming A's payment: the line says so and what it names.
+		expect(b.lines).toEqual([
+			expect.objectContaining({ noEffect: 'otherMember', reverses: 'payment', balance: 0 })
 		]);
 	});
 

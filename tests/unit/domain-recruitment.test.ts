@@ -12,6 +12,7 @@ import {
 	readSegment,
 	recipientsByRound,
 	recruitmentActivityId,
+	renumberRounds,
 	roundFigures,
 	roundsOfYear,
 	selectRecipients,
@@ -331,5 +332,28 @@ describe('[RC4] the guard keeps rounds and letters as written', () => {
 		expect(row(server, 'activities', 'event00001')!.get('title')).toBe('Spring fair');
 		send((d) => d.getMap('activities').delete('event00001'));
 		expect(row(server, 'activities', 'event00001')).toBeUndefined();
+	});
+});
+
+describe('[RC8] unique round numbers per year, by arrival', () => {
+	it('a new round whose number its year holds gets the next free one; other years and bad rows aside', () => {
+		const held = [
+			{ year: 1404, number: 1 },
+			{ year: 1404, number: 2 },
+			{ year: 1403, number: 5 },
+			{ year: 'x', number: 9 }
+		];
+		const added = [
+			// Recorded in this order on the device (createdAt), whatever the order given.
+			{ id: 'r3', year: 1404, number: 3, createdAt: '2025-05-01T10:00:00.000Z' },
+			{ id: 'r2', year: 1404, number: 2, createdAt: '2025-05-01T09:00:00.000Z' },
+			{ id: 'y3', year: 1403, number: 3, createdAt: '2025-05-01T09:00:00.000Z' },
+			{ id: 'bad', year: 1404, number: 0.5, createdAt: '2025-05-01T08:00:00.000Z' }
+		];
+		expect([...renumberRounds({ held, added })]).toEqual([
+			['r2', 3],
+			['r3', 4]
+		]);
+		expect(renumberRounds({ held: [], added: added.slice(0, 1) }).size).toBe(0);
 	});
 });

@@ -333,6 +333,27 @@ describe('validation', () => {
 		await expect(read(file)).rejects.toMatchObject({ name: 'ImportFileError', code });
 	});
 
+	it('a CSV with a NUL byte is refused with the line it is on, not as "not a CSV"', async () => {
+		const text = (s: string) => new TextEncoder().encode(s);
+		const csv = 'name,region\nAlpha Co,Tehran\n"Beta\nCo",Isfahan\nGamma\u0000 Co,Tabriz\n';
+		await expect(parseFile({ name: 'nul.csv', bytes: text(csv) })).rejects.toMatchObject({
+			name: 'ImportFileError',
+			code: 'nul',
+			params: { line: 5 }
+		});
+		// Past the part looksBinary reads, too.
+		const long = `name\n${'Alpha Co\n'.repeat(2000)}Beta\u0000\n`;
+		await expect(parseFile({ name: 'nul.csv', bytes: text(long) })).rejects.toMatchObject({
+			code: 'nul',
+			params: { line: 2002 }
+		});
+		// A UTF-16 file read as UTF-8 (NUL in every other byte) is still an encoding to change.
+		const u16 = new Uint8Array([...text('name\nAlpha\n')].flatMap((b) => [b, 0]));
+		await expect(
+			parseFile({ name: 'u16.csv', bytes: u16, encoding: 'utf-8' })
+		).rejects.toMatchObject({ code: 'badEncoding' });
+	});
+
 	it('a file that is not a workbook but is named .xlsx is refused', async () => {
 		await expect(
 			parseFile({ name: 'x.xlsx', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]) })

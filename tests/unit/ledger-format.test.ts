@@ -11,7 +11,8 @@ import {
 	yearInList,
 	yearLabel,
 	yearsCalendar,
-	yearsHeading
+	yearsHeading,
+	yearsInCsv
 } from '../../src/lib/components/ledger/format';
 import { buildLetter, DEFAULT_TEMPLATES } from '../../src/lib/components/ledger/letters';
 import { pct } from '../../src/lib/components/reports/format';
@@ -215,5 +216,13 @@ describe('dues years labelled by the calendar they were charged in', () => {
 		i18n.locale = 'fa';
 		expect(yearInList(1405, 'persian')).toBe('۱۴۰۵');
 		expect(yearInList(1405, null)).toBe('۱۴۰۵ (هجری شمسی)');
+	});
+
+	it('a CSV keeps Latin digits and names each year’s calendar only in a mixed column', () => {
+		expect(yearsInCsv([2025, 2026], 'gregory')).toBe('2025 2026');
+		expect(yearsInCsv([1405], 'persian')).toBe('1405');
+		expect(yearsInCsv([2026, 1405], null)).toBe('2026 1405 (Solar Hijri)');
+		i18n.locale = 'fa';
+		expect(yearsInCsv([2026, 1405], null)).toBe('2026 1405 (هجری شمسی)');
 	});
 });

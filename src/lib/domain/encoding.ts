@@ -167,9 +167,23 @@ export class DecodeError extends Error {
 }
 
 /**
+ * A text file with a NUL character in it (a stray byte a program wrote, or two files
+ * joined): `line` is the first one's line in the file, where a text editor shows it.
+ */
+export class NulCharacterError extends Error {
+	readonly name = 'NulCharacterError';
+	readonly code = 'nul_character';
+	constructor(readonly line: number) {
+		super(`The file has a NUL character on line ${line}.`);
+	}
+}
+
+/**
  * Decode the whole file. With an override, the BOM of that encoding (if present) is
  * still skipped. Throws DecodeError when the bytes do not fit the encoding, so
- * nothing is imported as mojibake or with replacement characters.
+ * nothing is imported as mojibake or with replacement characters; NulCharacterError
+ * for a few NUL characters in text that otherwise fits (many of them are a UTF-16
+ * file read in another encoding: a DecodeError).
  */
 export function decodeText(
 	bytes: Uint8Array,
@@ -190,7 +204,12 @@ export function decodeText(
 	} catch {
 		throw new DecodeError(encoding);
 	}
-	if (text.includes('\u0000')) throw new DecodeError(encoding);
+	const nul = text.indexOf('\u0000');
+	if (nul >= 0) {
+		const nuls = text.split('\u0000').length - 1;
+		if (nuls * 20 > text.length) throw new DecodeError(encoding);
+		throw new NulCharacterError(text.slice(0, nul).split('\n').length);
+	}
 	if (encoding === 'windows-1256') text = persianLetterForms(text);
 	if (encoding === 'windows-1252') text = cp1252Punctuation(text);
 	return { text, detected };
@@ -221,14 +240,17 @@ export function persianLetterForms(text: string): string {
 	return text.replace(/\u064a/g, '\u06cc').replace(/\u0643/g, '\u06a9');
 }
 
-/** Bytes that are not text at all (an image, a zip that is not XLSX, a PDF). */
+/**
+ * Bytes that are not text at all (an image, a zip that is not XLSX, a PDF). A NUL byte
+ * is a control character like the others: text with a stray one is still text, and
+ * decodeText says on which line it is.
+ */
 export function looksBinary(bytes: Uint8Array): boolean {
 	if (bomOf(bytes)?.encoding.startsWith('utf-16') || utf16Guess(bytes)) return false;
 	const n = Math.min(bytes.length, 8192);
 	let control = 0;
 	for (let i = 0; i < n; i++) {
 		const x = bytes[i];
-		if (x === 0) return true;
 		if (x < 0x09 || (x > 0x0d && x < 0x20)) control++;
 	}
 	return n > 0 && control > n * 0.05;

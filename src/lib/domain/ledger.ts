@@ -430,6 +430,32 @@ export function indexEntries(entries: Iterable<EntryRow>): LedgerIndex {
 	return { posted, reversedBy };
 }
 
+/** Why a posted reversal changes no balance (only a raw client can write these). */
+export const REVERSAL_NO_EFFECT = {
+	/** It names no posted entry. */
+	notFound: 'notFound',
+	/** It names another reversal. */
+	reversal: 'reversal',
+	/** It is booked on another member than the entry it names. */
+	otherMember: 'otherMember',
+	/** Another reversal (the one with the lower id) already reverses that entry. */
+	alreadyReversed: 'alreadyReversed'
+} as const;
+export type ReversalNoEffect = (typeof REVERSAL_NO_EFFECT)[keyof typeof REVERSAL_NO_EFFECT];
+
+/**
+ * Why a posted reversal has no effect (indexEntries' rules), or null when it reverses
+ * its entry (and for any other entry). `idx` must hold the entry it names, whoever's.
+ */
+export function reversalNoEffect(e: EntryRow, idx: LedgerIndex): ReversalNoEffect | null {
+	if (!e.posted || e.kind !== ENTRY_KIND.reversal) return null;
+	const target = e.reversalOf ? idx.posted.get(e.reversalOf) : undefined;
+	if (!target) return REVERSAL_NO_EFFECT.notFound;
+	if (target.kind === ENTRY_KIND.reversal) return REVERSAL_NO_EFFECT.reversal;
+	if (target.memberId !== e.memberId) return REVERSAL_NO_EFFECT.otherMember;
+	return idx.reversedBy.get(target.id)?.id === e.id ? null : REVERSAL_NO_EFFECT.alreadyReversed;
+}
+
 /**
  * The signed effect of an entry on the member's balance (0 for a reversal that
  * reverses nothing valid). A reversal's effect is the negation of its target's.
@@ -634,6 +660,8 @@ export interface StatementLine {
 	/** Owed after this line. */
 	balance: number;
 	reversed: boolean;
+	/** A reversal that changes nothing, and why (its debit and credit are 0). */
+	noEffect?: ReversalNoEffect;
 	/** The record the entry was posted on, when merged into this one since ([L4]). */
 	bookedOn?: string;
 }
@@ -675,12 +703,15 @@ export function memberStatement(opts: {
 	const all = [...opts.entries].filter((e) => !opts.asOf || e.date <= opts.asOf);
 	const mine = all.filter((e) => e.memberId === opts.memberId);
 	const idx = indexEntries(mine);
+	// Whoever's entry a reversal names: the reason of one booked on the wrong member.
+	const everyone = indexEntries(all);
 	const lines: StatementLine[] = [];
 	let running = 0;
 	for (const e of [...idx.posted.values()].sort(byPosting)) {
 		const s = signedAmount(e, idx);
 		running += s;
-		const target = e.kind === 'reversal' ? idx.posted.get(e.reversalOf ?? '') : undefined;
+		const target = e.kind === 'reversal' ? everyone.posted.get(e.reversalOf ?? '') : undefined;
+		const noEffect = reversalNoEffect(e, everyone) ?? undefined;
 		lines.push({
 			id: e.id,
 			date: e.date,
@@ -694,6 +725,7 @@ export function memberStatement(opts: {
 			credit: s < 0 ? -s : 0,
 			balance: running,
 			reversed: idx.reversedBy.has(e.id),
+			...(noEffect && { noEffect }),
 			bookedOn: e.bookedOn
 		});
 	}

@@ -5,8 +5,9 @@
  * Layout in the `registry` doc (written by staff like the rest of the registry, so a
  * round recorded offline at a fair syncs later):
  *  - `recruitmentRounds`: roundId → { channel, year, number, segment, language,
- *    name?, createdAt, createdBy }. Never changes and is never deleted once written
- *    (the guard restores it): a round is a record of letters that went out.
+ *    name?, createdAt, createdBy, renumberedFrom? }. Never changes and is never deleted
+ *    once written (the guard restores it): a round is a record of letters that went
+ *    out. Only on arrival may the guard renumber it (`renumberedFrom`, [RC8]).
  *  - each recipient gets a row of the member file's `activities` table:
  *    { memberId, kind: 'recruitment', roundId, title, date, createdAt }, id
  *    `recruitmentActivityId(round, member)`, so the same letter recorded twice (two
@@ -29,6 +30,7 @@ import {
 } from './member';
 import { ACTIVITY_KIND } from './activities';
 import { statusOf } from './lifecycle';
+import type { Correction } from './guard';
 
 export const RECRUITMENT_ROUNDS = 'recruitmentRounds';
 /** The seeds' minimum: recruitment documents at least 4 times a year. */
@@ -108,7 +110,12 @@ export const roundFields = {
 	name: z.string().trim().min(1).max(200),
 	createdAt: z.iso.datetime(),
 	/** The username; the guard writes the connection's user ([G17]). */
-	createdBy: z.string().trim().min(1).max(100)
+	createdBy: z.string().trim().min(1).max(100),
+	/**
+	 * Server-owned: the number the device wrote when the server renumbered the round
+	 * because another round of the year reached it first with that number ([RC8]).
+	 */
+	renumberedFrom: z.number().int().min(1).max(1000)
 } as const;
 export type RoundField = keyof typeof roundFields;
 
@@ -120,7 +127,8 @@ export const round = z.object({
 	language: roundFields.language.optional(),
 	name: roundFields.name.optional(),
 	createdAt: roundFields.createdAt,
-	createdBy: roundFields.createdBy.optional()
+	createdBy: roundFields.createdBy.optional(),
+	renumberedFrom: roundFields.renumberedFrom.optional()
 });
 export type RoundRow = z.infer<typeof round> & { id: string };
 
@@ -130,9 +138,80 @@ export function readRound(id: string, raw: Record<string, unknown>): RoundRow | 
 	return r.success ? { id, ...r.data } : null;
 }
 
-/** Table rules for the registry guard: a round, once written, is kept as it is. */
+export interface NewRound {
+	id: string;
+	year: unknown;
+	number: unknown;
+	createdAt: unknown;
+}
+
+/**
+ * [RC8] Unique round numbers per fiscal year, by arrival: two devices offline both
+ * record "Round 2 of 1404"; the round that reaches the server first keeps its number,
+ * a later one whose (year, number) is already held gets the year's next free number.
+ * `held`: the rounds the server already has; `added`: those arriving together, taken
+ * in the order they were recorded. Returns the new number of each renumbered round.
+ */
+export function renumberRounds(opts: {
+	held: Iterable<{ readonly year?: unknown; readonly number?: unknown }>;
+	added: readonly NewRound[];
+}): Map<string, number> {
+	const taken = new Map<number, Set<number>>();
+	const ok = (r: { year?: unknown; number?: unknown }): r is { year: number; number: number } =>
+		roundFields.year.safeParse(r.year).success && roundFields.number.safeParse(r.number).success;
+	const take = (year: number, n: number) => {
+		let s = taken.get(year);
+		if (!s) taken.set(year, (s = new Set()));
+		s.add(n);
+	};
+	for (const r of opts.held) if (ok(r)) take(r.year, r.number);
+	const out = new Map<string, number>();
+	const order = [...opts.added].sort(
+		(a, b) => String(a.createdAt).localeCompare(String(b.createdAt)) || a.id.localeCompare(b.id)
+	);
+	for (const r of order) {
+		if (!ok(r)) continue;
+		const used = taken.get(r.year);
+		let n = r.number;
+		if (used?.has(n)) {
+			n = Math.max(...used) + 1;
+			out.set(r.id, n);
+		}
+		take(r.year, n);
+	}
+	return out;
+}
+
+/**
+ * Table rules for the registry guard: a round, once written, is kept as it is; a new
+ * round whose number its year already has is renumbered [RC8].
+ */
 export const RECRUITMENT_TABLES = {
-	[RECRUITMENT_ROUNDS]: { fields: roundFields, frozen: () => true, createdBy: ['createdBy'] }
+	[RECRUITMENT_ROUNDS]: {
+		fields: roundFields,
+		serverOwned: new Set<string>(['renumberedFrom']),
+		frozen: () => true,
+		createdBy: ['createdBy'],
+		added: (opts: {
+			held: readonly Readonly<Record<string, unknown>>[];
+			added: readonly { id: string; values: Readonly<Record<string, unknown>> }[];
+		}): Map<string, Correction[]> => {
+			const added = opts.added.map(({ id, values: v }) => ({
+				id,
+				year: v.year,
+				number: v.number,
+				createdAt: v.createdAt
+			}));
+			const wrote = new Map(added.map((r) => [r.id, r.number]));
+			const out = new Map<string, Correction[]>();
+			for (const [id, number] of renumberRounds({ held: opts.held, added }))
+				out.set(id, [
+					{ key: 'number', op: 'set', value: number },
+					{ key: 'renumberedFrom', op: 'set', value: wrote.get(id) }
+				]);
+			return out;
+		}
+	}
 } as const;
 
 /** The activity row of `member`'s letter in `round`: one per member and round. */

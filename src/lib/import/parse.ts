@@ -9,6 +9,7 @@ import {
 	decodeText,
 	DecodeError,
 	looksBinary,
+	NulCharacterError,
 	type DetectedEncoding,
 	type TextEncoding
 } from '$lib/domain/encoding';
@@ -33,7 +34,14 @@ export class ImportFileError extends Error {
 	readonly name = 'ImportFileError';
 	constructor(
 		readonly code:
-			'empty' | 'tooLarge' | 'tooManyRows' | 'binary' | 'badEncoding' | 'badXlsx' | 'noHeader',
+			| 'empty'
+			| 'tooLarge'
+			| 'tooManyRows'
+			| 'binary'
+			| 'nul'
+			| 'badEncoding'
+			| 'badXlsx'
+			| 'noHeader',
 		readonly params: Record<string, string | number> = {}
 	) {
 		super(code);
@@ -108,6 +116,7 @@ export async function parseFile(opts: {
 	} catch (e) {
 		if (e instanceof DecodeError)
 			throw new ImportFileError('badEncoding', { encoding: e.encoding });
+		if (e instanceof NulCharacterError) throw new ImportFileError('nul', { line: e.line });
 		throw e;
 	}
 	const delimiter = sniffDelimiter(decoded.text);

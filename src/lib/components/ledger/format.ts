@@ -126,6 +126,18 @@ export const fiscalYearText = (year: number, locale: Locale = i18n.locale): stri
 	yearsHeading(formatNumberIn(locale, year), calendarOfYear(year) ?? 'gregory', locale);
 
 /**
+ * A row's dues years in a CSV whose column is headed in `listCalendar` (yearsCalendar):
+ * Latin digits, as the CSV's other numbers; each year names its calendar when the
+ * column holds both.
+ */
+export const yearsInCsv = (years: readonly number[], listCalendar: CalendarName | null): string =>
+	years
+		.map((y) =>
+			listCalendar === null ? yearsHeading(String(y), calendarOfYear(y) ?? 'gregory') : String(y)
+		)
+		.join(' ');
+
+/**
  * The calendar a list of dues years is in, for its heading: the years' own
  * (calendarOfYear), not the setting's, since a ledger that switched its fiscal
  * calendar keeps the years it charged before; the setting when the list has none;

@@ -17,6 +17,8 @@ export const importexport = defineMessages({
 		'import.error.tooManyRows': 'The file has more than {max} rows. Split it into smaller files.',
 		'import.error.binary':
 			'This is not a CSV or Excel file. Save it as CSV or .xlsx and choose it again.',
+		'import.error.nul':
+			'Line {line} of the file holds a NUL character (an invisible byte some programs write), so it cannot be read as CSV. Delete it in a text editor, or save the file again from its program as "CSV UTF-8", and choose it again.',
 		'import.error.badEncoding':
 			'The file is not valid {encoding} text. Choose another encoding for it.',
 		'import.error.badXlsx':
@@ -156,6 +158,8 @@ export const importexport = defineMessages({
 			'فایل بیش از {max} ردیف دارد. آن را به چند فایل کوچک‌تر تقسیم کنید.',
 		'import.error.binary':
 			'این فایل CSV یا اکسل نیست. آن را با قالب CSV یا .xlsx ذخیره کنید و دوباره انتخاب کنید.',
+		'import.error.nul':
+			'سطر {line} فایل یک نویسهٔ NUL دارد (بایتی نامرئی که برخی برنامه‌ها می‌نویسند) و به‌صورت CSV خوانده نمی‌شود. آن را در یک ویرایشگر متن پاک کنید، یا فایل را در برنامهٔ خودش دوباره با قالب «CSV UTF-8» ذخیره کنید و دوباره انتخاب کنید.',
 		'import.error.badEncoding':
 			'فایل متن معتبر {encoding} نیست. رمزگذاری دیگری برای آن انتخاب کنید.',
 		'import.error.badXlsx':
@@ -287,6 +291,8 @@ export const importexport = defineMessages({
 		'import.error.tooLarge': '文件超过 {max} MB。请拆分成较小的文件。',
 		'import.error.tooManyRows': '文件超过 {max} 行。请拆分成较小的文件。',
 		'import.error.binary': '这不是 CSV 或 Excel 文件。请另存为 CSV 或 .xlsx 后重新选择。',
+		'import.error.nul':
+			'文件第{line}行含有 NUL 字符（某些程序写入的不可见字节），无法作为 CSV 读取。请在文本编辑器中删除它，或在原程序中重新另存为“CSV UTF-8”，然后重新选择。',
 		'import.error.badEncoding': '文件不是有效的 {encoding} 文本。请为它选择其他编码。',
 		'import.error.badXlsx': '无法读取该 Excel 文件。请在 Excel 中打开，另存为 .xlsx 后重试。',
 		'import.error.noHeader': '第一行没有列名。请添加标题行后重试。',

@@ -27,6 +27,8 @@ export const recruitment = defineMessages({
 		'recruit.col.applied': 'Applied',
 		'recruit.col.joined': 'Joined',
 		'recruit.roundLabel': 'Round {number} of {year}',
+		'recruit.renumbered':
+			'Recorded as round {number} on a device offline: another round of the year reached the server first with that number.',
 		'recruit.channel.post': 'Post',
 		'recruit.channel.email': 'Email',
 		'recruit.segmentAll': 'All non-members',
@@ -104,6 +106,8 @@ export const recruitment = defineMessages({
 		'recruit.col.applied': 'درخواست داده',
 		'recruit.col.joined': 'عضو شده',
 		'recruit.roundLabel': 'دور {number} سال {year}',
+		'recruit.renumbered':
+			'در دستگاهی آفلاین با شماره دور {number} ثبت شد: دور دیگری از همین سال زودتر با این شماره به سرور رسید.',
 		'recruit.channel.post': 'پست',
 		'recruit.channel.email': 'ایمیل',
 		'recruit.segmentAll': 'همه غیراعضا',
@@ -180,6 +184,7 @@ export const recruitment = defineMessages({
 		'recruit.col.applied': '已申请',
 		'recruit.col.joined': '已入会',
 		'recruit.roundLabel': '{year}年第{number}轮',
+		'recruit.renumbered': '离线设备登记时为第{number}轮：本年度另一轮次先以该编号到达服务器。',
 		'recruit.channel.post': '邮寄',
 		'recruit.channel.email': '电子邮件',
 		'recruit.segmentAll': '全部非会员',

@@ -228,6 +228,8 @@ export const surveys = defineMessages({
 			'This survey is closed and no longer takes answers. Thank you for your interest.',
 		'sv.public.revoked':
 			'This link was withdrawn. If you still want to answer, ask the association for a new link.',
+		'sv.public.replaced':
+			'This link was replaced by a newer one. Use the link in the latest message the association sent you.',
 		'sv.public.invalid':
 			'This survey link is not valid. Check that the whole link was copied from the message.',
 		'sv.public.tooMany': 'Too many attempts with this link. Wait ten minutes and try again.',
@@ -466,6 +468,8 @@ export const surveys = defineMessages({
 		'sv.public.closed': 'این نظرسنجی بسته شده است و پاسخی نمی‌پذیرد. از توجه شما سپاس‌گزاریم.',
 		'sv.public.revoked':
 			'این پیوند لغو شده است. اگر هنوز می‌خواهید پاسخ دهید، از تشکل پیوند تازه بخواهید.',
+		'sv.public.replaced':
+			'این پیوند با پیوند تازه‌تری جایگزین شده است. از پیوندِ آخرین پیامی که تشکل برایتان فرستاده استفاده کنید.',
 		'sv.public.invalid':
 			'این پیوند نظرسنجی معتبر نیست. بررسی کنید که پیوند به‌طور کامل از پیام رونوشت شده باشد.',
 		'sv.public.tooMany':
@@ -698,6 +702,7 @@ export const surveys = defineMessages({
 		'sv.public.privacy': '您的回答仅提供给协会组织部。',
 		'sv.public.closed': '此调查已结束，不再接受回答。感谢您的关注。',
 		'sv.public.revoked': '此链接已被撤销。如仍想作答，请向协会索取新链接。',
+		'sv.public.replaced': '此链接已被新链接取代。请使用协会最近一次发给您的消息中的链接。',
 		'sv.public.invalid': '此调查链接无效。请确认已从消息中完整复制链接。',
 		'sv.public.tooMany': '此链接的尝试次数过多。请等待十分钟后重试。',
 		'sv.public.offline': '没有网络连接。请检查网络后重试；您的回答仍保留在此页面。',
