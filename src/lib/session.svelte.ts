@@ -234,18 +234,40 @@ async function knownUser(): Promise<SessionUser | undefined> {
 const sameRoles = (a: readonly string[], b: readonly string[]) =>
 	a.length === b.length && a.every((r) => b.includes(r));
 
+const rolesChanged = (before: SessionUser | undefined, now: SessionUser): boolean =>
+	!!before && before.id === now.id && !sameRoles(before.roles, now.roles);
+
 /**
- * The user's roles changed (an administrator edited them while signed in, or since
- * the app last ran): delete this device's copies of every room the new roles cannot
- * read. Member data must not stay on a device that lost access to it.
+ * The user's roles changed (an administrator edited them while signed in, or since the
+ * app last ran): the commands waiting on this device that the new roles may not send are
+ * dropped and noted for the app to tell ([C29]). Before the pages see the new roles, so
+ * the notice is there when they show and no dropped command is sent or shown meanwhile.
+ */
+async function dropCommandsRolesLost(before: SessionUser | undefined, now: SessionUser) {
+	if (!rolesChanged(before, now)) return;
+	try {
+		const { dropCommandsNotAllowed } = await import('$lib/state/outbox.svelte');
+		const { addDroppedCommands } = await import('$lib/sync/refused');
+		await addDroppedCommands(now.id, await dropCommandsNotAllowed(now.id, now.roles));
+	} catch (e) {
+		console.error('Guildhall: could not drop the commands the new roles may not send', e);
+	}
+}
+
+/**
+ * The user's roles changed: delete this device's copies of every room the new roles
+ * cannot read, with their cached rows and saved grid layouts ([C8], [C29]). Member data
+ * must not stay on a device that lost access to it.
  */
 async function forgetUnreadableRooms(before: SessionUser | undefined, now: SessionUser) {
-	if (!before || before.id !== now.id || sameRoles(before.roles, now.roles)) return;
+	if (!rolesChanged(before, now)) return;
 	const rooms = Object.values(DOC)
 		.filter((doc) => !accessFor(doc, now.roles))
 		.map((doc) => `${now.org}/${doc}`);
 	try {
-		await (await localCopies()).deleteRoomCopies(now.id, rooms);
+		const copies = await localCopies();
+		await copies.deleteRoomCopies(now.id, rooms);
+		await copies.deleteGridViews(now.id, rooms);
 	} catch (e) {
 		console.error('Guildhall: could not delete the local copies of rooms no longer readable', e);
 	}
@@ -272,6 +294,7 @@ async function askSession(): Promise<void> {
 	const user = answer?.success ? answer.data.user : undefined;
 	if (user) {
 		const known = await before;
+		await dropCommandsRolesLost(known, user);
 		session.user = user;
 		session.offline = false;
 		session.ready = true;
