@@ -4,6 +4,8 @@
  *
  *   GET    /healthz            200 "ok" when the store answers, else 503
  *   GET    /api/session        200 { user } | 401
+ *   GET    /api/session?optional=1   200 { user } | 200 { user: null } (the app's own
+ *                              question at start: nobody signed in is an answer, not an error)
  *   POST   /api/session        { username, password } → 200 { user } + cookie | 401 | 429
  *   DELETE /api/session        204, cookie cleared
  *   GET    /api/users          (admin) 200 { users }
@@ -314,7 +316,13 @@ export class Api {
 	}
 
 	private async getSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const a = await this.requireUser(req);
+		// The app asks at every start, the login page too, where a 401 was a console error.
+		const optional = new URL(req.url ?? '/', 'http://localhost').searchParams.has('optional');
+		const a = await this.opts.auth.authenticate(req.headers.cookie);
+		if (!a) {
+			if (optional) return send(res, 200, { user: null });
+			throw UNAUTHENTICATED();
+		}
 		send(res, 200, { user: toSessionUser(a.user) satisfies SessionUser });
 	}
 

@@ -11,6 +11,7 @@ import {
 	approveArgs,
 	changeMembershipArgs,
 	COMMAND_ERROR,
+	COMMAND_ROLES,
 	moveArgs,
 	rejectArgs,
 	verifyArgs,
@@ -119,7 +120,7 @@ function writeMove(
 export const moveCommandDef: CommandDef<ReturnType<typeof moveArgs.parse>> = {
 	type: 'move',
 	args: moveArgs,
-	roles: ['admin', 'staff', 'approver'],
+	roles: COMMAND_ROLES.move,
 	what: 'move members through the pipeline',
 	run: (ctx, args) =>
 		ctx.rooms.withRoom(registryName(ctx.org), (room) => {
@@ -145,7 +146,7 @@ export const moveCommandDef: CommandDef<ReturnType<typeof moveArgs.parse>> = {
 export const rejectCommandDef: CommandDef<ReturnType<typeof rejectArgs.parse>> = {
 	type: 'reject',
 	args: rejectArgs,
-	roles: ['staff', 'approver'],
+	roles: COMMAND_ROLES.reject,
 	what: 'reject applications',
 	run: (ctx, args) =>
 		ctx.rooms.withRoom(registryName(ctx.org), (room) => {
@@ -177,7 +178,7 @@ export const rejectCommandDef: CommandDef<ReturnType<typeof rejectArgs.parse>> =
 export const verifyCommandDef: CommandDef<ReturnType<typeof verifyArgs.parse>> = {
 	type: 'verify',
 	args: verifyArgs,
-	roles: ['admin', 'staff'],
+	roles: COMMAND_ROLES.verify,
 	what: 'verify applications',
 	run: (ctx, args) =>
 		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>
@@ -285,7 +286,7 @@ function approvalFields(
 export const approveCommandDef: CommandDef<ApproveArgs> = {
 	type: 'approve',
 	args: approveArgs,
-	roles: ['approver'],
+	roles: COMMAND_ROLES.approve,
 	what: 'approve applications',
 	run: (ctx, args) =>
 		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>
@@ -366,7 +367,7 @@ export const approveCommandDef: CommandDef<ApproveArgs> = {
 export const changeMembershipCommandDef: CommandDef<ChangeMembershipArgs> = {
 	type: 'changeMembership',
 	args: changeMembershipArgs,
-	roles: ['approver'],
+	roles: COMMAND_ROLES.changeMembership,
 	what: "change an approved member's tier or category",
 	run: (ctx, args) =>
 		ctx.rooms.withRoom(settingsName(ctx.org), (settings) =>

@@ -6,7 +6,7 @@
  * remembered in the device db (`lastUser`); `session.offline` then says the app runs
  * from this device's copy. The service worker answers `/api/*` with a JSON 503
  * `{error:{code:'offline'}}` when the network fails, which tells "offline" apart
- * from "logged out" (401).
+ * from "logged out" (`{ user: null }`).
  *
  * Logging out removes this device's copies of the user's data (member data is
  * confidential, and the next person at this laptop must not read it); so does a
@@ -197,9 +197,14 @@ async function settleOwedLogout(): Promise<'none' | 'sent' | 'offline'> {
 	return 'sent';
 }
 
-/** The server's answer to "who is logged in", or null when it cannot be reached. */
+/**
+ * The server's answer to "who is logged in", or null when it cannot be reached. Nobody
+ * signed in is answered `{ user: null }` (`?optional`), not 401: the browser logs every
+ * 401 in the console, and the login page would always show one.
+ */
 const askServer = (): Promise<Response | null> =>
-	fetch('/api/session', { headers: { accept: 'application/json' } }).catch(() => null);
+	fetch('/api/session?optional=1', { headers: { accept: 'application/json' } }).catch(() => null);
+const sessionAnswer = z.object({ user: sessionUser.nullable() });
 
 /** A member's personal survey link: no session, no app data, nothing on this device. */
 export const isSurveyLink = (path: string) => path.startsWith('/s/');
@@ -207,7 +212,7 @@ export const isSurveyLink = (path: string) => path.startsWith('/s/');
 /**
  * Learn who is logged in. Online: the server says (and the user is remembered for
  * offline starts). Server unreachable: the remembered user, with `offline: true`.
- * 401: nobody, and the remembered user is forgotten.
+ * Nobody signed in (`{ user: null }`, or 401): nobody, and the remembered user is forgotten.
  */
 export function loadSession(): Promise<void> {
 	// Rooms closed at once (a change of roles closes them all) ask once.
@@ -229,18 +234,40 @@ async function knownUser(): Promise<SessionUser | undefined> {
 const sameRoles = (a: readonly string[], b: readonly string[]) =>
 	a.length === b.length && a.every((r) => b.includes(r));
 
+const rolesChanged = (before: SessionUser | undefined, now: SessionUser): boolean =>
+	!!before && before.id === now.id && !sameRoles(before.roles, now.roles);
+
 /**
- * The user's roles changed (an administrator edited them while signed in, or since
- * the app last ran): delete this device's copies of every room the new roles cannot
- * read. Member data must not stay on a device that lost access to it.
+ * The user's roles changed (an administrator edited them while signed in, or since the
+ * app last ran): the commands waiting on this device that the new roles may not send are
+ * dropped and noted for the app to tell ([C29]). Before the pages see the new roles, so
+ * the notice is there when they show and no dropped command is sent or shown meanwhile.
+ */
+async function dropCommandsRolesLost(before: SessionUser | undefined, now: SessionUser) {
+	if (!rolesChanged(before, now)) return;
+	try {
+		const { dropCommandsNotAllowed } = await import('$lib/state/outbox.svelte');
+		const { addDroppedCommands } = await import('$lib/sync/refused');
+		await addDroppedCommands(now.id, await dropCommandsNotAllowed(now.id, now.roles));
+	} catch (e) {
+		console.error('Guildhall: could not drop the commands the new roles may not send', e);
+	}
+}
+
+/**
+ * The user's roles changed: delete this device's copies of every room the new roles
+ * cannot read, with their cached rows and saved grid layouts ([C8], [C29]). Member data
+ * must not stay on a device that lost access to it.
  */
 async function forgetUnreadableRooms(before: SessionUser | undefined, now: SessionUser) {
-	if (!before || before.id !== now.id || sameRoles(before.roles, now.roles)) return;
+	if (!rolesChanged(before, now)) return;
 	const rooms = Object.values(DOC)
 		.filter((doc) => !accessFor(doc, now.roles))
 		.map((doc) => `${now.org}/${doc}`);
 	try {
-		await (await localCopies()).deleteRoomCopies(now.id, rooms);
+		const copies = await localCopies();
+		await copies.deleteRoomCopies(now.id, rooms);
+		await copies.deleteGridViews(now.id, rooms);
 	} catch (e) {
 		console.error('Guildhall: could not delete the local copies of rooms no longer readable', e);
 	}
@@ -262,21 +289,21 @@ async function askSession(): Promise<void> {
 	if (owed === 'sent') asked = askServer();
 	const res = await asked;
 	if (!res) return openFromDevice();
-	if (res.status === 200) {
-		const body = userResponse.safeParse(await res.json().catch(() => null));
-		if (body.success) {
-			const known = await before;
-			session.user = body.data.user;
-			session.offline = false;
-			session.ready = true;
-			await rememberUser(body.data.user);
-			// After the pages saw the new roles (and closed what they may not show).
-			await forgetUnreadableRooms(known, body.data.user);
-			return;
-		}
-		return openFromDevice();
+	const answer =
+		res.status === 200 ? sessionAnswer.safeParse(await res.json().catch(() => null)) : null;
+	const user = answer?.success ? answer.data.user : undefined;
+	if (user) {
+		const known = await before;
+		await dropCommandsRolesLost(known, user);
+		session.user = user;
+		session.offline = false;
+		session.ready = true;
+		await rememberUser(user);
+		// After the pages saw the new roles (and closed what they may not show).
+		await forgetUnreadableRooms(known, user);
+		return;
 	}
-	if (res.status === 401) {
+	if (user === null || res.status === 401) {
 		const known = await before;
 		session.user = null;
 		session.offline = false;

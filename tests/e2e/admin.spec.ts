@@ -4,6 +4,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { baseURL, loginContext, loginCookie, waitForGrid } from './fixtures';
+import { addMember, editText, search, uniqueTag } from './members-helpers';
+import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS, type TestUser } from './users';
 
 const sara = USERS[0];
@@ -281,5 +283,109 @@ test('a signed-in user demoted to the board loses the local copies of the rooms 
 	// Nothing of the registry or the settings is left on the device.
 	await expect.poll(() => localData(staff.page)).toEqual({ copies: [], cached: [], edits: [] });
 	await staff.context.close();
+	await context.close();
+});
+
+/** What this page's device holds of the user: copies, saved grid layouts, commands. */
+function heldByDevice(
+	page: Page
+): Promise<{ copies: string[]; views: string[]; commands: number }> {
+	return page.evaluate(async () => {
+		const copies = (await indexedDB.databases())
+			.map((d) => d.name ?? '')
+			.filter((n) => n.startsWith('gh:'))
+			.map((n) => n.replace(/^gh:\d+:default\//, ''))
+			.sort();
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const r = indexedDB.open('guildhall');
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		try {
+			const keys = (store: string) =>
+				new Promise<IDBValidKey[]>((resolve, reject) => {
+					const r = db.transaction(store).objectStore(store).getAllKeys();
+					r.onsuccess = () => resolve(r.result);
+					r.onerror = () => reject(r.error);
+				});
+			return {
+				copies,
+				views: (await keys('views')).map((k) => String(k).replace(/^\d+:/, '')),
+				commands: (await keys('outbox')).length
+			};
+		} finally {
+			db.close();
+		}
+	});
+}
+
+test('[C29] a user demoted while offline: the commands the new role may not send and the registry’s grid layout are dropped, and told', async ({
+	browser
+}) => {
+	const admin = await loginCookie(ADMIN.username, ADMIN.password);
+	const user = {
+		username: `dariush-${suffix}`,
+		displayName: 'Dariush',
+		password: 'dariush-password-1',
+		roles: ['staff']
+	};
+	const created = await fetch(`${baseURL()}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify(user)
+	});
+	expect(created.status).toBe(201);
+	const { id: userId } = ((await created.json()) as { user: { id: number } }).user;
+	const { context, page } = await loginContext(browser, user as unknown as TestUser);
+	await waitForGrid(page);
+	const name = `${uniqueTag('C29')} Trading Co`;
+	const id = await addMember(page);
+	await editText(page, id, 'name', name);
+	// The grid's layout (with the quick search typed) is saved on the device [C10].
+	await search(page, name);
+	await expect.poll(async () => (await heldByDevice(page)).views).toEqual(['members']);
+
+	// Offline, the staff member moves the prospect on: the command waits on the device.
+	await openPipeline(page);
+	const c = card(page, name);
+	await context.setOffline(true);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	await c.getByTestId('action-move').selectOption('inquiry');
+	await expect(page.getByTestId('outbox-item')).toHaveAttribute('data-state', 'pending');
+	expect((await heldByDevice(page)).commands).toBe(1);
+
+	// Meanwhile an administrator makes them board: no registry, no pipeline commands.
+	const patched = await fetch(`${baseURL()}/api/users/${userId}`, {
+		method: 'PATCH',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify({ roles: ['board'] })
+	});
+	expect(patched.status).toBe(200);
+	await context.setOffline(false);
+
+	// Back online, the device learns the new roles (the server refuses the rooms before
+	// the upgrade): the command is dropped, not kept as waiting or refused, and told.
+	const notice = page.getByTestId('dropped-commands');
+	await expect(notice).toContainText('An action waiting on this device was dropped');
+	await expect(notice.getByRole('listitem')).toHaveText([`Move ${name} to Inquiry`]);
+	await expect(page.getByTestId('outbox')).toHaveCount(0);
+	await expect.poll(() => heldByDevice(page)).toEqual({ copies: [], views: [], commands: 0 });
+	// The command never reached the server: the member is still a prospect.
+	const staffCookie = await loginCookie(USERS[0].username, USERS[0].password);
+	const rows = await fetch(`${baseURL()}/api/default/members`, {
+		headers: { cookie: staffCookie }
+	});
+	const members = (await rows.json()) as { rows: unknown[][]; fields: string[] };
+	const status = members.fields.indexOf('status');
+	expect(members.rows.find((r) => r[0] === id)?.[status]).toBe('prospect');
+
+	// Told until understood, also after a reload; then gone.
+	await page.reload();
+	await expect(notice).toBeVisible();
+	await notice.getByRole('button', { name: 'Understood' }).click();
+	await expect(notice).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByText('Your role has no access to the membership pipeline.')).toBeVisible();
+	await expect(notice).toHaveCount(0);
 	await context.close();
 });

@@ -26,6 +26,35 @@ test('visiting /members without a login lands on /login', async ({ browser }) =>
 	await context.close();
 });
 
+test('[C30] opening /login, directly or sent there from a data page, logs no console error', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: baseURL() });
+	const page = await context.newPage();
+	const errors: string[] = [];
+	page.on('console', (m) => {
+		if (m.type() === 'error') errors.push(m.text());
+	});
+	page.on('pageerror', (e) => errors.push(e.message));
+	const sessionAnswers: number[] = [];
+	page.on('response', (r) => {
+		if (new URL(r.url()).pathname === '/api/session') sessionAnswers.push(r.status());
+	});
+	await page.goto('/login');
+	await expect(page.locator('input[name=username]')).toBeVisible();
+	await page.goto('/members');
+	await expect(page).toHaveURL(/\/login$/);
+	await expect(page.locator('input[name=username]')).toBeVisible();
+	// Each page asked for the session once; a round trip to the page after that has the
+	// console messages of those answers delivered (the browser's events come in order).
+	await expect.poll(() => sessionAnswers.length).toBe(2);
+	await page.evaluate(() => document.title);
+	expect(errors).toEqual([]);
+	// Nobody signed in is an answer, not a failed request.
+	expect(sessionAnswers).toEqual([200, 200]);
+	await context.close();
+});
+
 test('a wrong password shows the error and keeps the user on /login', async ({ browser }) => {
 	const context = await browser.newContext({ baseURL: baseURL() });
 	const page = await context.newPage();

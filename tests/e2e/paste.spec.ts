@@ -8,6 +8,7 @@ import { adminCookie, baseURL, cell, loginContext, showColumn, waitForGrid } fro
 import {
 	addMember,
 	cellValue,
+	columnValues,
 	editText,
 	editor,
 	expectRowCount,
@@ -94,7 +95,9 @@ test('[C28] a spreadsheet range pasted on a cell fills the cells it covers, in o
 
 	const report = page.getByTestId('paste-report');
 	await expect(report).toContainText('15 cells pasted.');
-	await expect(report).toContainText('2 pasted rows fell below the last row and were not pasted');
+	await expect(report).toContainText(
+		'2 pasted rows fell below the last row and are not pasted yet'
+	);
 	await expect(report).toContainText('3 cells were not written');
 	await expect(report).toContainText(`${tag} two, Phone: “not a phone”.`);
 	await expect(report).toContainText(`${tag} three, Join date: “not a date”.`);
@@ -111,6 +114,65 @@ test('[C28] a spreadsheet range pasted on a cell fills the cells it covers, in o
 	await expect(cellValue(page, ids[2], 'legalRep')).toHaveText('Kept Before');
 	await showColumn(page, 'name');
 	await expect(cellValue(page, ids[0], 'name')).toHaveText(`${tag} one`);
+	await context.close();
+});
+
+test('[C31] pasted rows below the last row are offered as new members, added in the paste’s undo step', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara);
+	await clipboardContext(page);
+	await waitForGrid(page);
+	const tag = uniqueTag('N');
+	const ids = await rowsTagged(page, tag, ['one', 'two']);
+	// Name, status, tier: two rows for the two shown, three below the last row.
+	const tsv = [
+		`${tag} first`,
+		`${tag} second`,
+		`${tag} third\tapplicant`,
+		`${tag} fourth\t\tno such tier`,
+		`${tag} fifth\t\tCouncil member`
+	].join('\r\n');
+	await writeClipboard(page, tsv);
+	await cell(page, ids[0], 'name').click();
+	await page.keyboard.press('Control+V');
+	await expect(cellValue(page, ids[1], 'name')).toHaveText(`${tag} second`);
+	const report = page.getByTestId('paste-report');
+	await expect(report).toContainText('2 cells pasted.');
+	await expect(report).toContainText(
+		'3 pasted rows fell below the last row and are not pasted yet'
+	);
+	// Nothing is added until the person says so.
+	await expectRowCount(page, 2);
+
+	await page.getByTestId('paste-add-rows').click();
+	await expect(page.getByTestId('paste-add-rows')).toHaveCount(0);
+	await expectRowCount(page, 5);
+	await expect(report).toContainText('3 new members added.');
+	// As typed in a cell: the status column is not written, a tier that is none is refused.
+	await expect(report).toContainText('3 cells landed on columns that cannot be changed here');
+	await expect(report).toContainText('1 cell was not written');
+	await expect(report).toContainText('pasted row 4, Tier: “no such tier”.');
+	expect((await columnValues(page, 'name')).sort()).toEqual(
+		[`${tag} fifth`, `${tag} first`, `${tag} fourth`, `${tag} second`, `${tag} third`].sort()
+	);
+	const rows = page.locator('.gh-grid .ag-row[row-id]');
+	const fifth = await rows
+		.filter({ hasText: `${tag} fifth` })
+		.first()
+		.getAttribute('row-id');
+	await expect(cellValue(page, fifth!, 'tier')).toHaveText('Council member');
+	const third = await rows
+		.filter({ hasText: `${tag} third` })
+		.first()
+		.getAttribute('row-id');
+	await expect(cellValue(page, third!, 'status')).toHaveText('Prospect');
+
+	// One Undo takes back the paste and the members it added.
+	await page.getByTestId('toast-undo').click();
+	await expectRowCount(page, 2);
+	await expect(cellValue(page, ids[0], 'name')).toHaveText(`${tag} one`);
+	await expect(cellValue(page, ids[1], 'name')).toHaveText(`${tag} two`);
 	await context.close();
 });
 

@@ -76,6 +76,22 @@ describe('POST/GET/DELETE /api/session', () => {
 		);
 	});
 
+	it('[C30] with ?optional, answers nobody signed in with 200 { user: null }, not 401', async () => {
+		const none = await api(server, 'GET', '/api/session?optional=1');
+		expect(none.status).toBe(200);
+		expect(none.body).toEqual({ user: null });
+		const forged = await api(server, 'GET', '/api/session?optional=1', {
+			cookie: 'gh_session=forged'
+		});
+		expect(forged.body).toEqual({ user: null });
+		const r = await api(server, 'POST', '/api/session', {
+			body: { username: 'admin', password: ADMIN_PASSWORD }
+		});
+		const me = await api(server, 'GET', '/api/session?optional=1', { cookie: cookieFrom(r) });
+		expect(me.status).toBe(200);
+		expect(me.body.user.username).toBe('admin');
+	});
+
 	it('requires the app origin on mutating requests (CSRF)', async () => {
 		const body = { username: 'admin', password: ADMIN_PASSWORD };
 		const foreign = await api(server, 'POST', '/api/session', {

@@ -55,6 +55,18 @@ describe('planPaste', () => {
 		expect(plan.beyondColumns).toBe(1);
 		expect(plan.cells.map((c) => c.id)).toEqual(['r1', 'r1', 'r2', 'r2', 'r3', 'r3']);
 	});
+
+	it('[C31] plans the rows below the last row as new members, in the same columns', () => {
+		const values = Array.from({ length: 500 }, (_, i) => [`Co ${i}`, 'r', 'p', 'e@x.example']);
+		const plan = planPaste({ values, rowIds: ['r1', 'r2', 'r3'], columns });
+		expect(plan.newRows).toHaveLength(497);
+		expect(plan.newRows[0]).toEqual([
+			{ field: 'name', raw: 'Co 3', row: 3 },
+			{ field: 'tier', raw: 'p', row: 3 }
+		]);
+		expect(plan.newRowsReadOnly).toBe(497);
+		expect(plan.readOnly).toBe(3);
+	});
 });
 
 describe('pastePreparer', () => {
@@ -121,5 +133,49 @@ describe('MembersStore.setFields', () => {
 			refused: [{ index: 0, result: { ok: false, reason: 'readOnly' } }]
 		});
 		expect(updates).toBe(0);
+	});
+});
+
+describe('MembersStore.addMembers', () => {
+	it('[C31] adds pasted rows as new members, joining the paste’s undo step', () => {
+		const s = new MembersStore({ doc: new Y.Doc() });
+		const a = s.addMember({ name: 'A' })!;
+		s.setFields([{ id: a, field: 'region', raw: 'Tehran' }]);
+		const paste = s.lastStep();
+		const r = s.addMembers(
+			[
+				[
+					{ field: 'name', raw: 'New Co' },
+					{ field: 'email', raw: 'not an email' }
+				],
+				[{ field: 'name', raw: 'Other Co' }]
+			],
+			{ joinStep: paste }
+		);
+		expect(r.ids).toHaveLength(2);
+		expect(r.refused).toEqual([
+			{ row: 0, cell: 1, result: { ok: false, reason: 'invalid', expectKey: 'expect.email' } }
+		]);
+		expect(s.get(r.ids[0])).toMatchObject({ name: 'New Co', status: 'prospect' });
+		expect(s.get(r.ids[0])?.email).toBeUndefined();
+		expect(s.get(r.ids[1])?.name).toBe('Other Co');
+		// One step: the paste and the new members go back together; the member before stays.
+		expect(s.undo()).toBe(true);
+		expect(s.get(r.ids[0])).toBeUndefined();
+		expect(s.get(r.ids[1])).toBeUndefined();
+		expect(s.get(a)).toMatchObject({ name: 'A' });
+		expect(s.get(a)?.region).toBeUndefined();
+	});
+
+	it('[C31] is its own undo step when the paste is no longer the last one', () => {
+		const s = new MembersStore({ doc: new Y.Doc() });
+		const a = s.addMember({ name: 'A' })!;
+		s.setFields([{ id: a, field: 'region', raw: 'Tehran' }]);
+		const paste = s.lastStep();
+		expect(s.setField(a, 'phone', '021 5555 0000')).toEqual({ ok: true, changed: true });
+		const r = s.addMembers([[{ field: 'name', raw: 'New Co' }]], { joinStep: paste });
+		expect(s.undo()).toBe(true);
+		expect(s.get(r.ids[0])).toBeUndefined();
+		expect(s.get(a)).toMatchObject({ region: 'Tehran', phone: '021 5555 0000' });
 	});
 });

@@ -21,6 +21,11 @@ const PIPELINE_BUTTON: Record<string, MessageKey> = {
 
 const statusLabel = (s: unknown): string => (isStatus(s) ? optionLabel('status', s) : '');
 
+/** What a command does, in the reader's language ("Approve Acme Co"). */
+export function describeCommand(r: Pick<OutboxRow, 'type' | 'label' | 'args'>): string {
+	return t(`outbox.type.${r.type}` as MessageKey, { name: r.label, to: statusLabel(r.args.to) });
+}
+
 export function commandErrorText(r: Refused): string {
 	const e = r.error;
 	const name = r.label;

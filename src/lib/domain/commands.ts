@@ -5,6 +5,7 @@
  * content answers 409. See docs/SPEC.md [CMD1]-[CMD6] and server/commands.ts.
  */
 import { z } from 'zod';
+import type { Role } from './access';
 import { MEMBER_STATUS, rowId, SETTINGS_REF_PATTERN, type MemberStatus } from './member';
 
 export const commandId = z.uuid();
@@ -40,6 +41,25 @@ export const moveArgs = z
 		reason: reason.optional()
 	})
 	.strict();
+
+/**
+ * The roles that may run each command ([CMD3]): the server refuses the others with 403,
+ * and a device whose user lost the role drops the commands it still holds ([C29]).
+ */
+export const COMMAND_ROLES = {
+	move: ['admin', 'staff', 'approver'],
+	reject: ['staff', 'approver'],
+	verify: ['admin', 'staff'],
+	approve: ['approver'],
+	changeMembership: ['approver']
+} as const satisfies Record<string, readonly Role[]>;
+
+/** Whether a user with `roles` may run a command of `type` (unknown types: no). */
+export function mayRunCommand(type: string, roles: readonly Role[]): boolean {
+	if (!Object.prototype.hasOwnProperty.call(COMMAND_ROLES, type)) return false;
+	const allowed: readonly Role[] = COMMAND_ROLES[type as keyof typeof COMMAND_ROLES];
+	return roles.some((r) => allowed.includes(r));
+}
 
 export const approveResult = z.object({ memberNo: z.string() });
 export const moveResult = z.object({ status: z.string() });

@@ -298,12 +298,70 @@ export class MembersStore {
 			const r = prepareFieldInput(k, raw);
 			if (r.ok && r.value !== null) values.set(k, r.value);
 		}
-		this.doc.transact(() => {
-			const row: RowMap = new Y.Map();
-			this.members.set(id, row);
-			for (const [k, v] of values) row.set(k, v);
-		}, LOCAL);
+		this.doc.transact(() => this.#insert(id, values), LOCAL);
 		return id;
+	}
+
+	#insert(id: string, values: ReadonlyMap<string, string | number>) {
+		const row: RowMap = new Y.Map();
+		this.members.set(id, row);
+		for (const [k, v] of values) row.set(k, v);
+	}
+
+	/** The last undo step, for `addMembers` to join (null: none). */
+	lastStep(): unknown {
+		return this.undoManager.undoStack.at(-1) ?? null;
+	}
+
+	/**
+	 * Add members from typed rows (a pasted range's rows below the last row, [C31]), in one
+	 * transaction: each as `addMember` makes one, each cell taken as `setFields` takes it
+	 * (`prepare`); a refused cell is left out of its member and returned (`row`: the index
+	 * in `rows`, `cell`: in that row). With `joinStep` still the last undo step (the paste's),
+	 * the new members join it: one Undo takes back the paste and them.
+	 */
+	addMembers(
+		rows: readonly (readonly { field: MemberField; raw: unknown }[])[],
+		opts: { prepare?: (field: MemberField, raw: unknown) => FieldInput; joinStep?: unknown } = {}
+	): {
+		ids: string[];
+		refused: { row: number; cell: number; result: Exclude<SetFieldResult, { ok: true }> }[];
+	} {
+		if (this.readOnly) return { ids: [], refused: [] };
+		const prepare = opts.prepare ?? prepareFieldInput;
+		const refused: ReturnType<MembersStore['addMembers']>['refused'] = [];
+		const made = rows.map((cells, r) => {
+			const values = new Map<string, string | number>([
+				['createdAt', new Date().toISOString()],
+				['status', MEMBER_STATUS.prospect]
+			]);
+			cells.forEach(({ field, raw }, c) => {
+				if (SERVER_OWNED_FIELDS.has(field)) {
+					return refused.push({ row: r, cell: c, result: { ok: false, reason: 'serverOwned' } });
+				}
+				const input = prepare(field, raw);
+				if (!input.ok) {
+					const result = { ok: false, reason: 'invalid', expectKey: input.expectKey } as const;
+					return refused.push({ row: r, cell: c, result });
+				}
+				if (input.value !== null) values.set(field, input.value);
+			});
+			return { id: newRowId(), values };
+		});
+		if (made.length === 0) return { ids: [], refused };
+		const um = this.undoManager;
+		const join = opts.joinStep != null && um.undoStack.at(-1) === opts.joinStep;
+		const timeout = um.captureTimeout;
+		// The UndoManager appends a transaction to the last step within its capture time.
+		if (join) um.captureTimeout = Number.POSITIVE_INFINITY;
+		try {
+			this.doc.transact(() => {
+				for (const m of made) this.#insert(m.id, m.values);
+			}, LOCAL);
+		} finally {
+			um.captureTimeout = timeout;
+		}
+		return { ids: made.map((m) => m.id), refused };
 	}
 
 	/**

@@ -16,6 +16,8 @@
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- plain maps for internal bookkeeping */
 import { z } from 'zod';
+import type { Role } from '$lib/domain/access';
+import { mayRunCommand } from '$lib/domain/commands';
 import { localDb, type OutboxRow } from '$lib/local/db';
 
 export type { OutboxRow } from '$lib/local/db';
@@ -180,6 +182,12 @@ export class CommandOutbox {
 		return row;
 	}
 
+	/** Forget commands already deleted from the store (the roles changed, [C29]). */
+	async forget(ids: readonly string[]): Promise<void> {
+		await this.ready;
+		this.items = this.items.filter((r) => !ids.includes(r.id));
+	}
+
 	async discard(id: string): Promise<void> {
 		await this.opts.store.delete(id);
 		this.items = this.items.filter((r) => r.id !== id);
@@ -265,6 +273,8 @@ export class CommandOutbox {
 	}
 
 	async #update(row: OutboxRow, patch: Partial<OutboxRow>): Promise<void> {
+		// Dropped while it was being sent (the roles changed): not stored back.
+		if (!this.items.some((r) => r.id === row.id)) return;
 		const next = { ...row, ...patch } as OutboxRow;
 		for (const k of Object.keys(patch) as (keyof OutboxRow)[]) {
 			if (patch[k] === undefined) delete next[k];
@@ -296,4 +306,22 @@ export function outboxFor(user: { id: number; org: string }): CommandOutbox {
 		o.start();
 	}
 	return o;
+}
+
+/**
+ * The user's roles changed ([C29]): delete the commands on this device that the new roles
+ * may not send (the server would refuse them with 403), from the store and from the open
+ * outbox. Returns the dropped ones that were still open (waiting or refused), to be told.
+ */
+export async function dropCommandsNotAllowed(
+	userId: number,
+	roles: readonly Role[]
+): Promise<OutboxRow[]> {
+	const gone = (await dexieOutboxStore.all(userId)).filter((r) => !mayRunCommand(r.type, roles));
+	if (gone.length === 0) return [];
+	const ids = gone.map((r) => r.id);
+	// First out of the open outbox, so a send that ends meanwhile does not store it again.
+	await outboxes.get(userId)?.forget(ids);
+	await localDb().outbox.bulkDelete(ids);
+	return gone.filter((r) => r.state !== 'done');
 }

@@ -9,18 +9,20 @@
  *   keyed the same way: member data, so they go with the local copy.
  * - The fields the user wrote while out of step, not yet checked (dexie
  *   `offlineEdits`, state/offline-edits.ts [C21]), keyed the same way: member data too.
- * - What the server refused when a room became view-only, as typed (refused.ts [C27]).
+ * - What the server refused when a room became view-only, as typed (refused.ts [C27]),
+ *   and the commands dropped when the roles changed ([C29]).
  *
  * Logout (in the app shell) asks `countPending()` before it warns, then calls
  * `deleteLocalCopies(userId)`. When the user's roles change while signed in, the
- * session calls `deleteRoomCopies` for the rooms the new roles cannot read. A session
- * that ends otherwise (expired, password reset, disabled) deletes them when nothing
- * waits to be sent, and a sign-in deletes every other user's ([C25], session.svelte.ts).
+ * session calls `deleteRoomCopies` and `deleteGridViews` for the rooms the new roles
+ * cannot read. A session that ends otherwise (expired, password reset, disabled)
+ * deletes them when nothing waits to be sent, and a sign-in deletes every other
+ * user's ([C25], session.svelte.ts).
  */
 import { liveQuery } from 'dexie';
 import { localDb } from '$lib/local/db';
 import type { PendingStore } from './pending';
-import { refusedKey } from './refused';
+import { droppedCommandsKey, refusedKey } from './refused';
 import { deleteRowCaches, rowCacheKey } from './row-cache';
 
 /** The local copy's database name of a room for a user (local-store.ts). */
@@ -83,11 +85,20 @@ export async function deleteLocalCopies(userId: number): Promise<void> {
 	await localDb().offlineEdits.where('key').startsWith(`${userId}:`).delete();
 	// What the server refused, as typed ([C27], refused.ts).
 	await localDb().settings.delete(refusedKey(userId));
+	// Commands dropped when the roles changed, by member name ([C29], refused.ts).
+	await localDb().settings.delete(droppedCommandsKey(userId));
 }
 
 /**
+ * The grids whose layout is saved (dexie `views`, `<userId>:<grid>`, [C10]) by the doc
+ * whose rows they show: a layout holds the quick search and filters typed, so it goes
+ * with the doc's copy when the roles no longer read it ([C29]).
+ */
+const DOC_GRIDS: Readonly<Record<string, readonly string[]>> = { registry: ['members'] };
+
+/**
  * The user's roles no longer let them read these rooms (`<org>/<doc>`): delete their
- * local copies, pending marks (the server refuses them now), cached rows and offline
+ * local copies, pending marks (the server refuses them now), cached rows, offline
  * edits waiting to be checked (they hold the values typed).
  */
 export async function deleteRoomCopies(userId: number, rooms: readonly string[]): Promise<void> {
@@ -97,6 +108,12 @@ export async function deleteRoomCopies(userId: number, rooms: readonly string[])
 		await deleteRowCaches({ key: rowCacheKey(userId, room) });
 		await localDb().offlineEdits.where('key').equals(`${userId}:${room}`).delete();
 	}
+}
+
+/** Delete the user's saved layouts of the grids that show these rooms' rows ([C29]). */
+export async function deleteGridViews(userId: number, rooms: readonly string[]): Promise<void> {
+	const grids = rooms.flatMap((room) => DOC_GRIDS[room.slice(room.indexOf('/') + 1)] ?? []);
+	await localDb().views.bulkDelete(grids.map((grid) => `${userId}:${grid}`));
 }
 
 /** The user id at the start of a `<userId>:…` key or a `gh:<userId>:…` database name. */

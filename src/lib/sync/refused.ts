@@ -74,3 +74,39 @@ export async function addRefused(userId: number, notice: RefusedNotice): Promise
 export async function clearRefused(userId: number): Promise<void> {
 	await localDb().settings.delete(refusedKey(userId));
 }
+
+/**
+ * Commands that waited on this device (the outbox) and that the user's new roles may not
+ * send ([C29]): dropped, and told until dismissed. Kept as the outbox held them (type,
+ * member's name, target state), so the notice is worded in the reader's language.
+ */
+const droppedCommand = z.object({
+	type: z.string(),
+	label: z.string(),
+	args: z.object({ to: z.string().optional() })
+});
+export type DroppedCommand = z.infer<typeof droppedCommand>;
+
+/** Member data (the members' names): deleted on logout with the local copies. */
+export const droppedCommandsKey = (userId: number) => `droppedCommands:${userId}`;
+
+export async function readDroppedCommands(userId: number): Promise<DroppedCommand[]> {
+	return (await getSetting(droppedCommandsKey(userId), z.array(droppedCommand))) ?? [];
+}
+
+export async function addDroppedCommands(
+	userId: number,
+	commands: readonly DroppedCommand[]
+): Promise<void> {
+	if (commands.length === 0) return;
+	const kept = commands.map((c) => ({
+		type: c.type,
+		label: c.label,
+		args: typeof c.args.to === 'string' ? { to: c.args.to } : {}
+	}));
+	await setSetting(droppedCommandsKey(userId), [...(await readDroppedCommands(userId)), ...kept]);
+}
+
+export async function clearDroppedCommands(userId: number): Promise<void> {
+	await localDb().settings.delete(droppedCommandsKey(userId));
+}

@@ -40,7 +40,8 @@ import {
 	MESSAGE,
 	PROTOCOL_VERSION
 } from '$lib/domain/protocol';
-import type { SessionUser } from '$lib/domain/access';
+import { z } from 'zod';
+import { sessionUser, type SessionUser } from '$lib/domain/access';
 import { trackPending, type PendingStore, type PendingTracker } from './pending';
 import {
 	deleteRoomCopies,
@@ -158,6 +159,9 @@ export function roomStatus(s: {
 }
 
 const SESSION_CHECK_INTERVAL_MS = 10_000;
+const sessionRoles = z.object({ user: sessionUser.pick({ roles: true }) });
+const sameRoles = (a: readonly string[], b: readonly string[]) =>
+	a.length === b.length && a.every((r) => b.includes(r));
 
 export class Room {
 	readonly name: string;
@@ -440,6 +444,12 @@ export class Room {
 			if (r.status === 401 && !this.#destroyed) {
 				this.closed = ROOM_CLOSED.expired;
 				this.#provider?.disconnect();
+			}
+			// An HTTP 403 before the upgrade (roles changed while this device was offline)
+			// is a bare 1006 too: other roles than this room's user had, as a 4403.
+			const now = r.status === 200 ? sessionRoles.safeParse(await r.json()) : null;
+			if (now?.success && !sameRoles(now.data.user.roles, this.user.roles) && !this.#destroyed) {
+				for (const f of forbiddenListeners) f();
 			}
 		} catch {
 			/* no network: the offline handling covers it */

@@ -6,7 +6,9 @@
  * displayed rows below (after sort and filter). A pasted column that lands on a
  * column nobody may edit (server-owned, `createdAt`) writes nothing there: it is not
  * moved onto the next column, so a range copied from this grid pastes back in place.
- * What falls past the last column or below the last row is counted, not written.
+ * What falls past the last column is counted, not written. Rows below the last row are
+ * planned as new members ([C31]): written only when the person says so (the notice's
+ * "Add … as new members"), in the same columns.
  */
 import { OPTION_SETS, type OptionSet } from '$lib/domain/fields';
 import type { ImportableField } from '$lib/domain/headers';
@@ -24,14 +26,31 @@ export interface PasteTarget {
 	row: number;
 }
 
+/** A cell of a pasted row below the last row: a field of a new member. */
+export type NewRowCell = Omit<PasteTarget, 'id'>;
+
 export interface PastePlan {
 	cells: PasteTarget[];
 	/** Pasted cells that landed on columns nobody may edit. */
 	readOnly: number;
 	/** Pasted rows below the last displayed row. */
 	beyondRows: number;
+	/** Those rows as new members: their cells on the columns this user may edit. */
+	newRows: NewRowCell[][];
+	/** Cells of those rows on columns nobody may edit (written nowhere if added). */
+	newRowsReadOnly: number;
 	/** Pasted columns right of the last displayed column. */
 	beyondColumns: number;
+}
+
+/** What a paste did, already localised (one line each), for the page's notice. */
+export interface PasteReport {
+	lines: string[];
+	changed: number;
+	/** Something was not written: the notice stays until dismissed. */
+	problems: boolean;
+	/** The rows below the last row, offered as new members [C31]; `add` reports anew. */
+	newRows?: { count: number; add: () => PasteReport };
 }
 
 /**
@@ -50,14 +69,23 @@ export function planPaste(opts: {
 		cells: [],
 		readOnly: 0,
 		beyondRows: Math.max(0, values.length - rowIds.length),
-		beyondColumns: Math.max(0, width - columns.length)
+		beyondColumns: Math.max(0, width - columns.length),
+		newRows: [],
+		newRowsReadOnly: 0
 	};
-	values.slice(0, rowIds.length).forEach((cells, r) => {
+	values.forEach((cells, r) => {
+		const id = rowIds[r];
+		const newRow: NewRowCell[] = [];
 		cells.slice(0, columns.length).forEach((raw, c) => {
 			const col = columns[c];
-			if (!col.editable) plan.readOnly++;
-			else plan.cells.push({ id: rowIds[r], field: col.field as MemberField, raw, row: r });
+			const field = col.field as MemberField;
+			if (!col.editable) {
+				if (id === undefined) plan.newRowsReadOnly++;
+				else plan.readOnly++;
+			} else if (id === undefined) newRow.push({ field, raw, row: r });
+			else plan.cells.push({ id, field, raw, row: r });
 		});
+		if (id === undefined) plan.newRows.push(newRow);
 	});
 	return plan;
 }

@@ -23,6 +23,10 @@ export const common = defineMessages({
 			'{count, plural, one {A change} other {# changes}} made on this device to {doc} could not be saved: you can now only view it.',
 		'refused.todo':
 			'They are no longer shown, and the figures are the server’s. Ask someone who may edit it to enter them again, or ask an administrator for edit access.',
+		'dropped.title':
+			'{count, plural, one {An action} other {# actions}} waiting on this device {count, plural, one {was} other {were}} dropped: your role no longer allows {count, plural, one {it} other {them}}.',
+		'dropped.todo':
+			'Nothing of it was sent. Ask someone whose role allows it to do it, or ask an administrator if your role should.',
 		'refused.dismiss': 'Understood',
 		'refused.doc.registry': 'the member registry',
 		'refused.doc.ledger': 'the dues ledger',
@@ -96,6 +100,10 @@ export const common = defineMessages({
 			'{count} تغییری که در این دستگاه در {doc} داده شد ذخیره نشد: اکنون فقط می‌توانید آن را ببینید.',
 		'refused.todo':
 			'این تغییرها دیگر نمایش داده نمی‌شوند و ارقام همان ارقام سرور است. از کسی که اجازهٔ ویرایش دارد بخواهید آن‌ها را دوباره وارد کند، یا از مدیر سامانه دسترسی ویرایش بخواهید.',
+		'dropped.title':
+			'{count} کاری که در این دستگاه در انتظار ارسال بود کنار گذاشته شد: نقش شما دیگر اجازهٔ آن را نمی‌دهد.',
+		'dropped.todo':
+			'هیچ‌کدام فرستاده نشد. از کسی که نقشش اجازه می‌دهد بخواهید آن را انجام دهد، یا اگر نقش شما باید این اجازه را داشته باشد از مدیر سامانه بپرسید.',
 		'refused.dismiss': 'متوجه شدم',
 		'refused.doc.registry': 'فهرست اعضا',
 		'refused.doc.ledger': 'دفتر حق عضویت',
@@ -158,6 +166,9 @@ export const common = defineMessages({
 		'refused.title': '本设备对{doc}所做的 {count} 项更改未能保存：您现在只能查看。',
 		'refused.todo':
 			'这些更改已不再显示，数字以服务器为准。请有编辑权限的人重新录入，或请管理员授予编辑权限。',
+		'dropped.title': '本设备上等待发送的 {count} 项操作已被删除：您的角色已不再允许这些操作。',
+		'dropped.todo':
+			'这些操作均未发送。请让角色允许的人来完成，或者如果您的角色应当允许，请询问管理员。',
 		'refused.dismiss': '知道了',
 		'refused.doc.registry': '会员名册',
 		'refused.doc.ledger': '会费账簿',

@@ -74,9 +74,9 @@ export const members = defineMessages({
 		'members.paste.done': '{count} cells pasted.',
 		'members.paste.done_one': '{count} cell pasted.',
 		'members.paste.beyondRows':
-			'{count} pasted rows fell below the last row and were not pasted. Add members first, or paste higher up.',
+			'{count} pasted rows fell below the last row and are not pasted yet. Add them as new members, or paste higher up.',
 		'members.paste.beyondRows_one':
-			'{count} pasted row fell below the last row and was not pasted. Add a member first, or paste higher up.',
+			'{count} pasted row fell below the last row and is not pasted yet. Add it as a new member, or paste higher up.',
 		'members.paste.beyondColumns':
 			'{count} pasted columns fell past the last column and were not pasted. Show more columns, or paste further left.',
 		'members.paste.beyondColumns_one':
@@ -89,6 +89,9 @@ export const members = defineMessages({
 		'members.paste.refused_one': '{count} cell was not written, its value does not fit the column:',
 		'members.paste.refusedCell': '{row}, {field}: “{value}”. {why}',
 		'members.paste.refusedMore': 'and {count} more.',
+		'members.paste.addRows':
+			'Add {count, plural, one {# row as a new member} other {# rows as new members}}',
+		'members.paste.added': '{count, plural, one {# new member} other {# new members}} added.',
 		'members.paste.row': 'pasted row {row}',
 		'members.toolbar': 'Member tools',
 		'presence.here': '{name} is on this cell',
@@ -259,9 +262,9 @@ export const members = defineMessages({
 		'members.paste.done': '{count} خانه چسبانده شد.',
 		'members.paste.done_one': '{count} خانه چسبانده شد.',
 		'members.paste.beyondRows':
-			'{count} ردیف چسبانده‌شده پایین‌تر از آخرین ردیف افتاد و چسبانده نشد. نخست عضو بیفزایید یا بالاتر بچسبانید.',
+			'{count} ردیف چسبانده‌شده پایین‌تر از آخرین ردیف افتاد و هنوز چسبانده نشده است. آن را به‌عنوان عضو تازه بیفزایید یا بالاتر بچسبانید.',
 		'members.paste.beyondRows_one':
-			'{count} ردیف چسبانده‌شده پایین‌تر از آخرین ردیف افتاد و چسبانده نشد. نخست عضو بیفزایید یا بالاتر بچسبانید.',
+			'{count} ردیف چسبانده‌شده پایین‌تر از آخرین ردیف افتاد و هنوز چسبانده نشده است. آن را به‌عنوان عضو تازه بیفزایید یا بالاتر بچسبانید.',
 		'members.paste.beyondColumns':
 			'{count} ستون چسبانده‌شده بیرون از آخرین ستون افتاد و چسبانده نشد. ستون‌های بیشتری نشان دهید یا از ستون جلوتری بچسبانید.',
 		'members.paste.beyondColumns_one':
@@ -274,6 +277,8 @@ export const members = defineMessages({
 		'members.paste.refused_one': '{count} خانه نوشته نشد، چون مقدارش با ستون جور نیست:',
 		'members.paste.refusedCell': '{row}، {field}: «{value}». {why}',
 		'members.paste.refusedMore': 'و {count} خانهٔ دیگر.',
+		'members.paste.addRows': 'افزودن {count} ردیف به‌عنوان عضو تازه',
+		'members.paste.added': '{count} عضو تازه افزوده شد.',
 		'members.paste.row': 'ردیف {row} چسبانده‌شده',
 		'members.toolbar': 'ابزارهای اعضا',
 		'presence.here': '{name} روی این خانه است',
@@ -441,9 +446,9 @@ export const members = defineMessages({
 		'members.paste.done': '已粘贴 {count} 个单元格。',
 		'members.paste.done_one': '已粘贴 {count} 个单元格。',
 		'members.paste.beyondRows':
-			'有 {count} 行超出最后一行，未粘贴。请先添加会员，或从更靠上的位置粘贴。',
+			'有 {count} 行超出最后一行，尚未粘贴。可将其添加为新会员，或从更靠上的位置粘贴。',
 		'members.paste.beyondRows_one':
-			'有 {count} 行超出最后一行，未粘贴。请先添加会员，或从更靠上的位置粘贴。',
+			'有 {count} 行超出最后一行，尚未粘贴。可将其添加为新会员，或从更靠上的位置粘贴。',
 		'members.paste.beyondColumns':
 			'有 {count} 列超出最后一列，未粘贴。请显示更多列，或从更靠前的列粘贴。',
 		'members.paste.beyondColumns_one':
@@ -454,6 +459,8 @@ export const members = defineMessages({
 		'members.paste.refused_one': '有 {count} 个单元格未写入，其值不符合该列：',
 		'members.paste.refusedCell': '{row}，{field}：“{value}”。{why}',
 		'members.paste.refusedMore': '另有 {count} 个。',
+		'members.paste.addRows': '将 {count} 行添加为新会员',
+		'members.paste.added': '已添加 {count} 位新会员。',
 		'members.paste.row': '粘贴的第 {row} 行',
 		'members.toolbar': '会员工具',
 		'presence.here': '{name} 正在此单元格',
