@@ -1680,7 +1680,7 @@ const EARLY = {
 	region: 'Ledger Test Early'
 };
 
-test('[L9] a member who pays early the fee less the discount is settled: the dialog says what is due, the balance is zero', async ({
+test('[L10] a member who pays early the fee less the discount is settled: the dialog says what is due, the balance is zero', async ({
 	browser
 }) => {
 	test.slow();

@@ -361,7 +361,7 @@ describe('discounts earned by payments', () => {
 	});
 });
 
-describe('[L9] a discount is taken off what settles a charge', () => {
+describe('[L10] a discount is taken off what settles a charge', () => {
 	const early: Discount = {
 		id: 'discEarly0000001',
 		kind: 'earlyPayment',

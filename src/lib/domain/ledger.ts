@@ -704,7 +704,7 @@ export function memberStatement(opts: {
 /**
  * Suggest how to allocate `amount` over open charges: oldest first, partial on the
  * last one. Returns (chargeId, amount) pairs; what is left stays unallocated. With
- * `discounts` ([L9]), each charge first takes what settles it with the discounts the
+ * `discounts` ([L10]), each charge first takes what settles it with the discounts the
  * payment earns there (its open amount less them), oldest first, so a member who paid
  * the discounted amounts settles those charges; what is left then brings them up to
  * their full open amounts, oldest first.
@@ -1072,7 +1072,7 @@ export function planDues(opts: {
 export interface PaidCharge {
 	chargeId: string;
 	year: number | undefined;
-	/** The charge's amount: a discount is of it ([L9]). */
+	/** The charge's amount: a discount is of it ([L10]). */
 	amount: number;
 	/** What was open on the charge before this payment. */
 	open: number;
@@ -1090,7 +1090,7 @@ export interface EarnedDiscount {
 }
 
 /**
- * [L9] Discounts a payment earns: early payment (paid on or before `until`) and
+ * [L10] Discounts a payment earns: early payment (paid on or before `until`) and
  * multi-year (the payment settles charges of at least `minYears` dues years), for
  * charges of the discount's year when it has one. A discount is of the charge's
  * amount, at most what is open on it. A charge counts as settled when what the payment
