@@ -1792,3 +1792,95 @@ test('reversals without effect (a second one, one on another member) read "No ef
 		await context.close();
 	}
 });
+
+const EARLY = {
+	id: 'e2eMemberEarly01',
+	name: 'Early Bird Textiles',
+	tier: 'regular',
+	region: 'Ledger Test Early'
+};
+
+test('[L10] a member who pays early the fee less the discount is settled: the dialog says what is due, the balance is zero', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, EARLY);
+	const ledger = await openDoc('default/ledger', cookie);
+	// 10 % off the 2031 dues when paid by 31 March 2031 (a year no other spec charges).
+	const discountId = 'e2eDiscEarly2031';
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('discounts').set(discountId, row);
+		for (const [k, v] of Object.entries({
+			kind: 'earlyPayment',
+			name: 'Early bird',
+			percent: 1000,
+			year: 2031,
+			until: '2031-03-31',
+			active: true
+		}))
+			row.set(k, v);
+	});
+	const chargeId = `d_2031_${EARLY.id}`;
+	postDues(ledger, EARLY.id, 2031, TODAY, 60_000_000);
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		// In Persian the open charge says what settles it in time, in Persian digits.
+		const fa = await loginContext(browser, FIONA as never, { locale: 'fa' });
+		try {
+			await fa.page.goto(`/ledger/statement?member=${EARLY.id}`);
+			await fa.page.getByTestId('statement-pay').click();
+			const due = fa.page.getByTestId('alloc-2031-due');
+			// 31 March 2031 is 11 Farvardin 1410.
+			await expect(due).toContainText(
+				'با پرداخت تا ۱۱ فروردین ۱۴۱۰، ۵۴٬۰۰۰٬۰۰۰ ریال آن را تسویه می‌کند'
+			);
+			await expect(due).toContainText('Early bird: ۶٬۰۰۰٬۰۰۰ ریال تخفیف');
+		} finally {
+			await fa.context.close();
+		}
+
+		await page.goto(`/ledger/statement?member=${EARLY.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		const balance = page.getByTestId('statement-balance');
+		await expect(balance).toHaveAttribute('data-amount', '60000000');
+		await page.getByTestId('statement-pay').click();
+		const dialog = page.getByTestId('payment-dialog');
+		await expect(dialog.getByTestId('alloc-2031-due')).toContainText(
+			'IRR 54,000,000 settles it if paid by'
+		);
+		await expect(dialog.getByTestId('alloc-2031-due')).toContainText(
+			'Early bird: IRR 6,000,000 off'
+		);
+		// The member paid what they were told: the fee less the discount.
+		await page.getByTestId('pay-amount').fill('54,000,000');
+		await page.getByTestId('pay-amount').blur();
+		await expect(dialog.getByTestId('alloc-2031')).toHaveValue('54,000,000');
+		await expect(dialog.getByTestId('pay-discounts')).toContainText('IRR 6,000,000');
+		await page.getByTestId('pay-receipt').fill('R-EARLY-1');
+		await page.getByTestId('pay-submit').click();
+		await expect(dialog).not.toBeVisible();
+		await expect(balance).toHaveAttribute('data-amount', '0');
+		await expect(page.getByTestId('statement-due')).toHaveCount(0);
+		const rows = () =>
+			ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>;
+		await expect
+			.poll(() => rows()[`c_${discountId}_${chargeId}`])
+			.toEqual(
+				expect.objectContaining({
+					kind: 'credit',
+					amount: 6_000_000,
+					posted: true,
+					source: 'discount',
+					discountId,
+					year: 2031
+				})
+			);
+	} finally {
+		ledger.doc.transact(() => ledger.doc.getMap('discounts').delete(discountId));
+		ledger.close();
+		await context.close();
+	}
+});

@@ -364,12 +364,12 @@ describe('discounts earned by payments', () => {
 	};
 	it('early payment before the date; multi-year when paying two years', () => {
 		const settled = [
-			{ chargeId: 'd_2026_' + A, year: 2026, amount: 1200 },
-			{ chargeId: 'd_2027_' + A, year: 2027, amount: 1200 }
+			{ chargeId: 'd_2026_' + A, year: 2026, amount: 1200, open: 1200, paid: 1200 },
+			{ chargeId: 'd_2027_' + A, year: 2027, amount: 1200, open: 1200, paid: 1200 }
 		];
 		const got = earnedDiscounts({
 			paymentDate: '2026-03-01',
-			settled,
+			parts: settled,
 			discounts: [early, multi],
 			existingIds: new Set()
 		});
@@ -381,7 +381,7 @@ describe('discounts earned by payments', () => {
 		expect(
 			earnedDiscounts({
 				paymentDate: '2026-04-01',
-				settled: settled.slice(0, 1),
+				parts: settled.slice(0, 1),
 				discounts: [early, multi],
 				existingIds: new Set()
 			})
@@ -390,11 +390,141 @@ describe('discounts earned by payments', () => {
 		expect(
 			earnedDiscounts({
 				paymentDate: '2026-03-01',
-				settled,
+				parts: settled,
 				discounts: [early],
 				existingIds: new Set(got.map((g) => g.id))
 			})
 		).toEqual([]);
+	});
+});
+
+describe('[L10] a discount is taken off what settles a charge', () => {
+	const early: Discount = {
+		id: 'discEarly0000001',
+		kind: 'earlyPayment',
+		name: 'E',
+		percent: 1000,
+		until: '2026-03-31',
+		year: 2026
+	};
+	const multi: Discount = {
+		id: 'discMulti0000001',
+		kind: 'multiYear',
+		name: 'M',
+		amount: 100,
+		minYears: 2
+	};
+	const c26 = charge('d_2026_' + A, A, 1200, '2026-01-10', 2026);
+	const c27 = charge('d_2027_' + A, A, 1200, '2026-01-10', 2027);
+	/** Pay `amount` on `date` as the payment dialog does: allocated, with the credits earned. */
+	function pay(amount: number, date: string, charges: EntryRow[], discounts: Discount[]) {
+		const open = openItems({ entries: charges, allocations: [] }).charges;
+		const opts = { paymentDate: date, discounts, existingIds: new Set<string>() };
+		const parts = suggestAllocation(open, amount, opts);
+		const earned = earnedDiscounts({
+			...opts,
+			parts: parts.map((p) => {
+				const c = open.find((x) => x.id === p.chargeId)!;
+				return { chargeId: c.id, year: c.year, amount: c.amount, open: c.open, paid: p.amount };
+			})
+		});
+		const p = payment('paymentP00000001', A, amount, date);
+		const entries = [
+			...charges,
+			p,
+			...earned.map(
+				(d) =>
+					({
+						id: d.id,
+						memberId: A,
+						kind: 'credit',
+						amount: d.amount,
+						date,
+						posted: true,
+						year: d.year,
+						source: 'discount',
+						discountId: d.discountId
+					}) as EntryRow
+			)
+		];
+		const allocations = [
+			...parts.map((a) => alloc(p.id, a.chargeId, a.amount)),
+			...earned.map((d) => alloc(d.id, d.chargeId, d.amount))
+		];
+		const items = openItems({ entries, allocations });
+		return {
+			earned: earned.map((d) => [d.discountId, d.chargeId, d.amount]),
+			open: items.charges.map((c) => c.open),
+			balance: memberBalances(entries).get(A)!.balance
+		};
+	}
+
+	it('paid early, the charge less the discount settles it: the credit is written, nothing owed', () => {
+		expect(pay(1080, '2026-03-31', [c26], [early])).toEqual({
+			earned: [[early.id, c26.id, 120]],
+			open: [0],
+			balance: 0
+		});
+	});
+
+	it('the same amount after `until` earns nothing and the rest is still owed', () => {
+		expect(pay(1080, '2026-04-01', [c26], [early])).toEqual({
+			earned: [],
+			open: [120],
+			balance: 120
+		});
+	});
+
+	it('short of the discounted amount, even early: no discount, the charge owed at full price', () => {
+		expect(pay(1079, '2026-03-01', [c26], [early])).toEqual({
+			earned: [],
+			open: [121],
+			balance: 121
+		});
+	});
+
+	it('paid in full early: the discount still goes as a credit to the member', () => {
+		expect(pay(1200, '2026-03-01', [c26], [early])).toEqual({
+			earned: [[early.id, c26.id, 120]],
+			open: [0],
+			balance: -120
+		});
+	});
+
+	it('multi-year: both years less the discounts settle both; one year short loses it', () => {
+		expect(pay(2080, '2026-03-01', [c26, c27], [early, multi])).toEqual({
+			earned: [
+				[early.id, c26.id, 120],
+				[multi.id, c26.id, 100],
+				[multi.id, c27.id, 100]
+			],
+			open: [0, 0],
+			balance: 0
+		});
+		// Not enough for the second year: no multi-year discount, the first year settles
+		// early at 1,080 and the rest goes to the second.
+		expect(pay(2000, '2026-03-01', [c26, c27], [early, multi])).toEqual({
+			earned: [[early.id, c26.id, 120]],
+			open: [0, 280],
+			balance: 280
+		});
+	});
+
+	it('a discount is of the charge, at most what is left open on it', () => {
+		const got = earnedDiscounts({
+			paymentDate: '2026-03-01',
+			parts: [{ chargeId: c26.id, year: 2026, amount: 1200, open: 600, paid: 480 }],
+			discounts: [early],
+			existingIds: new Set()
+		});
+		expect(got.map((d) => d.amount)).toEqual([120]);
+		const small = earnedDiscounts({
+			paymentDate: '2026-03-01',
+			parts: [{ chargeId: c26.id, year: 2026, amount: 1200, open: 50, paid: 1 }],
+			discounts: [{ ...early, percent: undefined, amount: 300 }],
+			existingIds: new Set()
+		});
+		expect(small.map((d) => d.amount)).toEqual([50]);
 	});
 });
 

@@ -743,22 +743,64 @@ export function memberStatement(opts: {
 
 /**
  * Suggest how to allocate `amount` over open charges: oldest first, partial on the
- * last one. Returns (chargeId, amount) pairs; what is left stays unallocated.
+ * last one. Returns (chargeId, amount) pairs; what is left stays unallocated. With
+ * `discounts` ([L10]), each charge first takes what settles it with the discounts the
+ * payment earns there (its open amount less them), oldest first, so a member who paid
+ * the discounted amounts settles those charges; what is left then brings them up to
+ * their full open amounts, oldest first.
  */
 export function suggestAllocation(
 	open: readonly OpenCharge[],
-	amountToAllocate: number
-): { chargeId: string; amount: number }[] {
-	const out: { chargeId: string; amount: number }[] = [];
-	let left = amountToAllocate;
-	for (const c of [...open].sort(byAge)) {
-		if (left <= 0) break;
-		if (c.open <= 0) continue;
-		const n = Math.min(left, c.open);
-		out.push({ chargeId: c.id, amount: n });
-		left -= n;
+	amountToAllocate: number,
+	discounts?: {
+		paymentDate: string;
+		discounts: readonly Discount[];
+		existingIds: ReadonlySet<string>;
 	}
-	return out;
+): { chargeId: string; amount: number }[] {
+	const charges = [...open].filter((c) => c.open > 0).sort(byAge);
+	const spread = (off: ReadonlyMap<string, number>) => {
+		const given = new Map<string, number>();
+		let left = amountToAllocate;
+		for (const full of [false, true]) {
+			for (const c of charges) {
+				if (left <= 0) break;
+				const had = given.get(c.id) ?? 0;
+				const n = Math.min(left, c.open - (full ? 0 : (off.get(c.id) ?? 0)) - had);
+				if (n <= 0) continue;
+				given.set(c.id, had + n);
+				left -= n;
+			}
+		}
+		return charges
+			.filter((c) => given.has(c.id))
+			.map((c) => ({ chargeId: c.id, amount: given.get(c.id)! }));
+	};
+	if (!discounts) return spread(new Map());
+	const earned = (paid: (c: OpenCharge) => number) => {
+		const parts = charges.map((c) => ({
+			chargeId: c.id,
+			year: c.year,
+			amount: c.amount,
+			open: c.open,
+			paid: paid(c)
+		}));
+		const off = new Map<string, number>();
+		for (const d of earnedDiscounts({ ...discounts, parts }))
+			off.set(d.chargeId, (off.get(d.chargeId) ?? 0) + d.amount);
+		return off;
+	};
+	// The discounts if every charge were paid; then those this allocation earns, until
+	// they agree (a multi-year discount lost with a charge left short).
+	let off = earned((c) => c.open);
+	let parts = spread(off);
+	for (let i = 0; i <= charges.length; i++) {
+		const next = earned((c) => parts.find((p) => p.chargeId === c.id)?.amount ?? 0);
+		if ([...next].length === off.size && [...next].every(([k, v]) => off.get(k) === v)) break;
+		off = next;
+		parts = spread(off);
+	}
+	return parts;
 }
 
 export type AllocationProblem =
@@ -1066,40 +1108,73 @@ export function planDues(opts: {
 	return lines;
 }
 
+/** What a payment allocates to one open charge (earnedDiscounts). */
+export interface PaidCharge {
+	chargeId: string;
+	year: number | undefined;
+	/** The charge's amount: a discount is of it ([L10]). */
+	amount: number;
+	/** What was open on the charge before this payment. */
+	open: number;
+	/** What this payment allocates to it. */
+	paid: number;
+}
+
+/** A discount credit a payment earns on one charge. */
+export interface EarnedDiscount {
+	id: string;
+	discountId: string;
+	chargeId: string;
+	year?: number;
+	amount: number;
+}
+
 /**
- * Discounts a payment earns: early payment (paid on or before `until`, for charges
- * of the discount's year) and multi-year (the payment settles at least `minYears`
- * dues years in full). One credit per (discount, charge); the ids make it idempotent.
+ * [L10] Discounts a payment earns: early payment (paid on or before `until`) and
+ * multi-year (the payment settles charges of at least `minYears` dues years), for
+ * charges of the discount's year when it has one. A discount is of the charge's
+ * amount, at most what is open on it. A charge counts as settled when what the payment
+ * allocates to it covers what is open less the discounts it earns there: a member who
+ * pays the discounted amount in time settles it; one who pays it all earns the same
+ * credit; one who pays less earns nothing. A multi-year discount counts only the years
+ * settled with it (dropped, the rest is counted again without it). One credit per
+ * (discount, charge): the ids make it idempotent.
  */
 export function earnedDiscounts(opts: {
 	paymentDate: string;
-	/** Charges this payment settles in full, with their amounts. */
-	settled: readonly { chargeId: string; year: number | undefined; amount: number }[];
+	parts: readonly PaidCharge[];
 	discounts: readonly Discount[];
 	existingIds: ReadonlySet<string>;
-}): { id: string; discountId: string; chargeId: string; year?: number; amount: number }[] {
-	const out: { id: string; discountId: string; chargeId: string; year?: number; amount: number }[] =
-		[];
-	const years = new Set(opts.settled.map((s) => s.year).filter((y) => y !== undefined));
-	for (const d of opts.discounts) {
-		if (d.active === false) continue;
-		for (const s of opts.settled) {
-			if (d.year !== undefined && s.year !== d.year) continue;
-			const ok =
-				d.kind === 'earlyPayment'
-					? d.until !== undefined && opts.paymentDate <= d.until
-					: d.kind === 'multiYear'
-						? years.size >= (d.minYears ?? 2)
-						: false;
-			if (!ok) continue;
-			const id = discountEntryId(d.id, s.chargeId);
-			const n = discountAmount(d, s.amount);
-			if (n > 0 && !opts.existingIds.has(id)) {
-				out.push({ id, discountId: d.id, chargeId: s.chargeId, year: s.year, amount: n });
+}): EarnedDiscount[] {
+	let use = opts.discounts.filter(
+		(d) =>
+			d.active !== false &&
+			(d.kind === 'earlyPayment'
+				? d.until !== undefined && opts.paymentDate <= d.until
+				: d.kind === 'multiYear')
+	);
+	for (;;) {
+		const out: EarnedDiscount[] = [];
+		const years = new Set<number>();
+		for (const p of opts.parts) {
+			let left = p.open;
+			const mine: EarnedDiscount[] = [];
+			for (const d of use) {
+				if (d.year !== undefined && p.year !== d.year) continue;
+				const id = discountEntryId(d.id, p.chargeId);
+				const n = Math.min(left, discountAmount(d, p.amount));
+				if (n <= 0 || opts.existingIds.has(id)) continue;
+				mine.push({ id, discountId: d.id, chargeId: p.chargeId, year: p.year, amount: n });
+				left -= n;
 			}
+			if (p.paid <= 0 || p.paid < left) continue;
+			out.push(...mine);
+			if (p.year !== undefined) years.add(p.year);
 		}
+		const next = use.filter((d) => d.kind !== 'multiYear' || years.size >= (d.minYears ?? 2));
+		if (next.length === use.length) return out;
+		use = next;
 	}
-	return out;
 }
 
 // ---- receipt numbers ---------------------------------------------------------------------

@@ -127,6 +127,12 @@ export const ledger = defineMessages({
 		'ledger.pay.allocateTo': 'Amount for {year}',
 		'ledger.pay.allocateToBookedOn': 'Amount for {year}, booked on {record}',
 		'ledger.pay.oldestFirst': 'Allocate oldest first',
+		'ledger.pay.dueEarly': '{amount} settles it if paid by {date}',
+		'ledger.pay.dueTogether':
+			'{amount} settles it if {count, plural, one {# year} other {# years}} or more are paid together',
+		'ledger.pay.dueEarlyTogether':
+			'{amount} settles it if paid by {date}, with {count, plural, one {# year} other {# years}} or more together',
+		'ledger.pay.discountOff': '{name}: {amount} off',
 		'ledger.pay.discounts':
 			'This payment earns discounts of {amount}; they are recorded as credits with it.',
 		'ledger.entry.open': 'New charge, credit or refund',
@@ -451,6 +457,11 @@ export const ledger = defineMessages({
 		'ledger.pay.allocateTo': 'مبلغ برای {year}',
 		'ledger.pay.allocateToBookedOn': 'مبلغ برای {year}، ثبت‌شده به نام {record}',
 		'ledger.pay.oldestFirst': 'تخصیص از قدیمی‌ترین',
+		'ledger.pay.dueEarly': 'با پرداخت تا {date}، {amount} آن را تسویه می‌کند',
+		'ledger.pay.dueTogether': 'با پرداخت هم‌زمان دست‌کم {count} سال، {amount} آن را تسویه می‌کند',
+		'ledger.pay.dueEarlyTogether':
+			'با پرداخت تا {date} و هم‌زمان دست‌کم {count} سال، {amount} آن را تسویه می‌کند',
+		'ledger.pay.discountOff': '{name}: {amount} تخفیف',
 		'ledger.pay.discounts':
 			'این پرداخت مشمول {amount} تخفیف است که به‌صورت بستانکاری همراه آن ثبت می‌شود.',
 		'ledger.entry.open': 'بدهی، بستانکاری یا استرداد جدید',
@@ -762,6 +773,10 @@ export const ledger = defineMessages({
 		'ledger.pay.allocateTo': '{year} 年分配金额',
 		'ledger.pay.allocateToBookedOn': '{year} 年分配金额（记在 {record} 名下）',
 		'ledger.pay.oldestFirst': '按最早优先分配',
+		'ledger.pay.dueEarly': '{date}前缴纳 {amount} 即可结清',
+		'ledger.pay.dueTogether': '{count} 年或以上一并缴纳时，{amount} 即可结清',
+		'ledger.pay.dueEarlyTogether': '{date}前且 {count} 年或以上一并缴纳时，{amount} 即可结清',
+		'ledger.pay.discountOff': '{name}：优惠 {amount}',
 		'ledger.pay.discounts': '此次缴费可享优惠 {amount}，将作为减免一并记录。',
 		'ledger.entry.open': '新增应收、减免或退款',
 		'ledger.entry.chargeTitle': '新增应收',
