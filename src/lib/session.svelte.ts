@@ -19,6 +19,7 @@ import { z } from 'zod';
 import {
 	accessFor,
 	DOC,
+	sameRoles,
 	sessionUser,
 	type Access,
 	type DocName,
@@ -230,9 +231,6 @@ async function knownUser(): Promise<SessionUser | undefined> {
 		return undefined;
 	}
 }
-
-const sameRoles = (a: readonly string[], b: readonly string[]) =>
-	a.length === b.length && a.every((r) => b.includes(r));
 
 const rolesChanged = (before: SessionUser | undefined, now: SessionUser): boolean =>
 	!!before && before.id === now.id && !sameRoles(before.roles, now.roles);

@@ -43,6 +43,10 @@ export function isDocName(s: string): s is DocName {
 	return Object.prototype.hasOwnProperty.call(DOC, s);
 }
 
+/** The same roles, in any order. */
+export const sameRoles = (a: readonly string[], b: readonly string[]): boolean =>
+	a.length === b.length && a.every((r) => b.includes(r));
+
 export function accessFor(doc: DocName, roles: readonly Role[]): Access | null {
 	const r = DOC_ROLES[doc];
 	if (roles.some((x) => r.edit.includes(x))) return 'edit';

@@ -41,7 +41,7 @@ import {
 	PROTOCOL_VERSION
 } from '$lib/domain/protocol';
 import { z } from 'zod';
-import { sessionUser, type SessionUser } from '$lib/domain/access';
+import { sameRoles, sessionUser, type SessionUser } from '$lib/domain/access';
 import { trackPending, type PendingStore, type PendingTracker } from './pending';
 import {
 	deleteRoomCopies,
@@ -160,8 +160,6 @@ export function roomStatus(s: {
 
 const SESSION_CHECK_INTERVAL_MS = 10_000;
 const sessionRoles = z.object({ user: sessionUser.pick({ roles: true }) });
-const sameRoles = (a: readonly string[], b: readonly string[]) =>
-	a.length === b.length && a.every((r) => b.includes(r));
 
 export class Room {
 	readonly name: string;
