@@ -1685,6 +1685,7 @@ test('[L8] finance pays an overpaid member back: the balance is zero and the fig
 			const faLine = fa.page.locator('[data-testid=statement-lines] tr[data-kind="refund"]');
 			await expect(faLine).toContainText('استرداد');
 			await expect(faLine).toContainText('۳۰٬۰۰۰٬۰۰۰');
+			await fa.page.screenshot({ path: `${SHOTS}/ledger-refund-statement-fa.png`, fullPage: true });
 		} finally {
 			await fa.context.close();
 		}
@@ -1838,6 +1839,7 @@ test('[L10] a member who pays early the fee less the discount is settled: the di
 				'با پرداخت تا ۱۱ فروردین ۱۴۱۰، ۵۴٬۰۰۰٬۰۰۰ ریال آن را تسویه می‌کند'
 			);
 			await expect(due).toContainText('Early bird: ۶٬۰۰۰٬۰۰۰ ریال تخفیف');
+			await fa.page.screenshot({ path: `${SHOTS}/ledger-early-discount-fa.png` });
 		} finally {
 			await fa.context.close();
 		}
