@@ -926,6 +926,14 @@ test("[L4][L5] after a real merge the survivor's statement carries the merged re
 	const { context, page } = await loginContext(browser, FIONA as never);
 	await page.goto('/ledger/entries');
 	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	// The registry (the payment dialog's member picker reads it) holds both records before
+	// the network goes: it syncs beside the ledger, and may come after it.
+	const payment = page.getByTestId('payment-dialog');
+	await page.getByTestId('record-payment').click();
+	await payment.getByTestId('member-search').fill(GONE.name);
+	await expect(payment.getByRole('listbox').getByRole('option')).toHaveCount(1);
+	await payment.getByRole('button', { name: 'Cancel' }).click();
+	await expect(payment).not.toBeVisible();
 	await context.setOffline(true);
 	await page.evaluate(() => window.dispatchEvent(new Event('offline')));
 	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
