@@ -796,7 +796,7 @@ export function suggestAllocation(
 	let parts = spread(off);
 	for (let i = 0; i <= charges.length; i++) {
 		const next = earned((c) => parts.find((p) => p.chargeId === c.id)?.amount ?? 0);
-		if ([...next].length === off.size && [...next].every(([k, v]) => off.get(k) === v)) break;
+		if (next.size === off.size && [...next].every(([k, v]) => off.get(k) === v)) break;
 		off = next;
 		parts = spread(off);
 	}
