@@ -27,7 +27,7 @@ const REGISTRY = 'default/registry';
 const SURVEYS = 'default/surveys';
 const MEMBER = 'memberAAAAAAAAAA';
 const TABLES: Record<string, string[]> = {
-	[LEDGER]: ['entries', 'rounds', 'reminders'],
+	[LEDGER]: ['entries', 'allocations', 'rounds', 'reminders'],
 	[REGISTRY]: ['recruitmentRounds'],
 	[SURVEYS]: ['campaigns', 'items', 'complaints', 'responses']
 };
@@ -273,6 +273,75 @@ describe("an entry's creation time", () => {
 		mine.set('createdAt', iso(Date.now() + 1000));
 		await settle(LEDGER);
 		expect(row(LEDGER, 'entries', 'draftEntry000002').createdAt).toBe(createdAt);
+	});
+});
+
+describe("an allocation's, a collection round's and a reminder's creation time", () => {
+	const reminder = (id: string, sentAt: string) =>
+		put(writers[LEDGER].doc, 'reminders', id, {
+			memberId: MEMBER,
+			roundId: 'timedRound000001',
+			channel: 'email',
+			sentAt
+		});
+	const allocation = (id: string, createdAt: string) =>
+		put(writers[LEDGER].doc, 'allocations', id, {
+			paymentId: 'somePayment00001',
+			chargeId: 'someCharge000001',
+			amount: 100,
+			createdAt
+		});
+
+	it('[G19][L9] is kept within the writer’s session, else becomes the server’s', async () => {
+		const f = writers[LEDGER].doc;
+		const lastWeek = iso(financeSignedIn - 7 * 24 * 3600 * 1000);
+		const tooOld = iso(financeSignedIn - SESSION_TTL_MS - CLOCK_SKEW_MS - 60 * 60 * 1000);
+		const future = iso(Date.now() + 24 * 3600 * 1000);
+		const before = Date.now();
+		put(f, 'rounds', 'timedRound000001', { name: 'Offline', createdAt: lastWeek });
+		put(f, 'rounds', 'timedRound000002', { name: 'Backdated', createdAt: tooOld });
+		put(f, 'rounds', 'timedRound000003', { name: 'Postdated', createdAt: future });
+		reminder('timedReminder001', lastWeek);
+		reminder('timedReminder002', tooOld);
+		reminder('timedReminder003', future);
+		allocation('timedAlloc000001', lastWeek);
+		allocation('timedAlloc000002', tooOld);
+		allocation('timedAlloc000003', future);
+		await settle(LEDGER);
+		const after = Date.now();
+		expect(row(LEDGER, 'rounds', 'timedRound000001').createdAt).toBe(lastWeek);
+		expect(row(LEDGER, 'reminders', 'timedReminder001').sentAt).toBe(lastWeek);
+		expect(row(LEDGER, 'allocations', 'timedAlloc000001').createdAt).toBe(lastWeek);
+		const times = [2, 3].flatMap((n) => [
+			row(LEDGER, 'rounds', `timedRound00000${n}`).createdAt,
+			row(LEDGER, 'reminders', `timedReminder00${n}`).sentAt,
+			row(LEDGER, 'allocations', `timedAlloc00000${n}`).createdAt
+		]);
+		for (const t of times.map((t) => Date.parse(String(t)))) {
+			expect(t).toBeGreaterThanOrEqual(before);
+			expect(t).toBeLessThanOrEqual(after);
+		}
+		expect(seen.some((s) => s.includes(tooOld) || s.includes(future))).toBe(false);
+	});
+
+	it('[G19][L9] never changes afterwards, whoever writes it', async () => {
+		const createdAt = iso(Date.now());
+		put(writers[LEDGER].doc, 'rounds', 'timedRound000004', { name: 'Spring', createdAt });
+		allocation('timedAlloc000004', createdAt);
+		await settle(LEDGER);
+		const mine = (table: string, id: string) =>
+			writers[LEDGER].doc.getMap(table).get(id) as Y.Map<unknown>;
+		const theirs = (table: string, id: string) =>
+			observers[LEDGER].doc.getMap(table).get(id) as Y.Map<unknown>;
+		const later = iso(Date.now() + 1000);
+		mine('rounds', 'timedRound000004').set('createdAt', later);
+		theirs('allocations', 'timedAlloc000004').set('createdAt', later);
+		await settle(LEDGER);
+		mine('rounds', 'timedRound000004').delete('createdAt');
+		mine('allocations', 'timedAlloc000004').delete('createdAt');
+		await settle(LEDGER);
+		expect(row(LEDGER, 'rounds', 'timedRound000004')).toMatchObject({ name: 'Spring', createdAt });
+		expect(row(LEDGER, 'allocations', 'timedAlloc000004').createdAt).toBe(createdAt);
 	});
 });
 
