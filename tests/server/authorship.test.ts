@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOCK_SKEW_MS } from '../../src/lib/domain/guard';
 import { SESSION_TTL_MS } from '../../src/lib/domain/protocol';
+import { answerId, responseId } from '../../src/lib/domain/survey';
 import {
 	canonical,
 	connect,
@@ -29,7 +30,7 @@ const MEMBER = 'memberAAAAAAAAAA';
 const TABLES: Record<string, string[]> = {
 	[LEDGER]: ['entries', 'allocations', 'rounds', 'reminders'],
 	[REGISTRY]: ['recruitmentRounds'],
-	[SURVEYS]: ['campaigns', 'items', 'complaints', 'responses']
+	[SURVEYS]: ['campaigns', 'items', 'complaints', 'responses', 'answers']
 };
 
 let server: TestServer;
@@ -342,6 +343,98 @@ describe("an allocation's, a collection round's and a reminder's creation time",
 		await settle(LEDGER);
 		expect(row(LEDGER, 'rounds', 'timedRound000004')).toMatchObject({ name: 'Spring', createdAt });
 		expect(row(LEDGER, 'allocations', 'timedAlloc000004').createdAt).toBe(createdAt);
+	});
+});
+
+describe('who answered', () => {
+	const item = (doc: Y.Doc) => doc.getMap('items').get('answeredItem0001') as Y.Map<unknown>;
+
+	it("[G18][SV1] whoever changes an item's answer becomes its answeredBy, said so or not", async () => {
+		const at = iso(Date.now());
+		put(writers[SURVEYS].doc, 'items', 'answeredItem0001', {
+			memberId: MEMBER,
+			kind: 'need',
+			status: 'inProgress',
+			answer: 'We will call',
+			answeredAt: at,
+			answeredBy: staff.username
+		});
+		await settle(SURVEYS);
+		// Another field, or an answer the field rules refuse, changes no answer.
+		item(observers[SURVEYS].doc).set('owner', 'desk');
+		await settle(SURVEYS);
+		item(observers[SURVEYS].doc).set('answer', '   ');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', 'answeredItem0001')).toMatchObject({
+			answer: 'We will call',
+			answeredBy: staff.username
+		});
+		item(observers[SURVEYS].doc).set('answer', 'Called on Monday');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', 'answeredItem0001')).toMatchObject({
+			answer: 'Called on Monday',
+			answeredBy: 'admin'
+		});
+		// Changed with the old name written beside it: still the writer's.
+		writers[SURVEYS].doc.transact(() => {
+			item(writers[SURVEYS].doc).set('answer', 'Called twice');
+			item(writers[SURVEYS].doc).set('answeredBy', 'admin');
+		});
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', 'answeredItem0001').answeredBy).toBe(staff.username);
+	});
+
+	it('[G18][SV3] whoever changes a response or one of its answers becomes its updatedBy', async () => {
+		const s = writers[SURVEYS].doc;
+		const o = observers[SURVEYS].doc;
+		const campaignId = 'answeredCampaign';
+		const at = iso(Date.now());
+		put(s, 'responses', responseId(campaignId, MEMBER), {
+			campaignId,
+			memberId: MEMBER,
+			source: 'staff',
+			submittedAt: at,
+			updatedBy: staff.username
+		});
+		put(s, 'answers', answerId(campaignId, MEMBER, 'question00000001'), {
+			campaignId,
+			memberId: MEMBER,
+			questionId: 'question00000001',
+			value: 'Yes',
+			updatedAt: at
+		});
+		await settle(SURVEYS);
+		const updatedBy = () => row(SURVEYS, 'responses', responseId(campaignId, MEMBER)).updatedBy;
+		const answer = (doc: Y.Doc) =>
+			doc.getMap('answers').get(answerId(campaignId, MEMBER, 'question00000001')) as Y.Map<unknown>;
+		const response = (doc: Y.Doc) =>
+			doc.getMap('responses').get(responseId(campaignId, MEMBER)) as Y.Map<unknown>;
+		expect(updatedBy()).toBe(staff.username);
+		// An answer changed alone, without the response.
+		answer(o).set('value', 'No');
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe('admin');
+		// Cleared, by the other user.
+		answer(s).delete('value');
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe(staff.username);
+		// The response itself, without updatedBy.
+		response(o).set('submittedAt', iso(Date.now()));
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe('admin');
+		// A new answer of the member, as the app writes it (the response beside it).
+		s.transact(() => {
+			put(s, 'answers', answerId(campaignId, MEMBER, 'question00000002'), {
+				campaignId,
+				memberId: MEMBER,
+				questionId: 'question00000002',
+				value: 3,
+				updatedAt: iso(Date.now())
+			});
+			response(s).set('updatedBy', staff.username);
+		});
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe(staff.username);
 	});
 });
 
