@@ -44,6 +44,8 @@ export interface Tuning {
 	reportsMaxWaitMs: number;
 	/** Reports: largest share of the event loop over all organisations (0.2). */
 	reportsMaxShare: number;
+	/** Forget expired sessions and replaced survey links this often (1 h). */
+	sweepMs: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -54,7 +56,8 @@ export const DEFAULT_TUNING: Tuning = {
 	sqliteBusyTimeoutMs: 5000,
 	reportsDebounceMs: DEFAULT_REPORTS_TUNING.debounceMs,
 	reportsMaxWaitMs: DEFAULT_REPORTS_TUNING.maxWaitMs,
-	reportsMaxShare: DEFAULT_REPORTS_TUNING.maxShare
+	reportsMaxShare: DEFAULT_REPORTS_TUNING.maxShare,
+	sweepMs: 60 * 60 * 1000
 };
 
 export interface GuildhallOptions {
@@ -121,9 +124,14 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 	const store =
 		options.store ??
 		new SqliteStore({ dataDir: config.dataDir, busyTimeoutMs: tuning.sqliteBusyTimeoutMs });
+	/** What has outlived its use: expired sessions, replaced links past their expiry ([SV4]). */
+	const sweepExpired = async (now: number) => {
+		await store.deleteExpiredSessions(now);
+		await store.deleteExpiredReplacedLinks(now);
+	};
 	try {
 		await bootstrap(store, config);
-		await store.deleteExpiredSessions(Date.now());
+		await sweepExpired(Date.now());
 	} catch (e) {
 		await store.close();
 		throw e;
@@ -160,14 +168,9 @@ export async function createGuildhall(options: GuildhallOptions): Promise<Guildh
 		clientAddress: clientAddressResolver(config.trustProxy),
 		routes: areaRoutes({ config, store, rooms, transport, reports })
 	});
-	const sweep = setInterval(
-		() => {
-			store
-				.deleteExpiredSessions(Date.now())
-				.catch((e) => console.error('Guildhall: session sweep failed', e));
-		},
-		60 * 60 * 1000
-	);
+	const sweep = setInterval(() => {
+		sweepExpired(Date.now()).catch((e) => console.error('Guildhall: sweep failed', e));
+	}, tuning.sweepMs);
 	sweep.unref?.();
 	let closing: Promise<void> | null = null;
 

@@ -26,7 +26,8 @@
  *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
  *  [G17]-[G19] who created or wrote a row is the connection's user; a creation time
- *       within the author's session (correctAuthorship).
+ *       within the author's session (correctAuthorship). A row that is part of another
+ *       (`partOf`: a survey answer of its response) makes its writer that row's writer.
  *  [G20] a root the layout does not know is dropped: its items become GC structs, so
  *       neither the store nor any peer ever gets its name.
  *  [G21] a table's `added` rule corrects the rows a transaction adds, seen together
@@ -76,6 +77,12 @@ export interface TableRules extends FieldRules, AuthorRules {
 	serverRows?: boolean;
 	/** Cross-field rules on the row as it will be, after the field rules [G13]. */
 	row?(after: Values, before: Values | null): Correction[];
+	/**
+	 * [G18] A row of this table is part of another row (a survey answer, of its member's
+	 * response): a client's change of it is a write of that row's `field` (`writtenBy`),
+	 * which becomes the author. `id` finds the row from this one's values.
+	 */
+	partOf?: { table: string; field: string; id(row: Values): string | null };
 	/** [G21] Corrections (by row id) of the rows this transaction adds, given the others. */
 	added?(opts: {
 		held: readonly Values[];
@@ -98,6 +105,8 @@ type Write = () => void;
 interface Context {
 	author: Author | null;
 	now: number;
+	/** [G18] The rows whose part (`partOf`) the transaction changed, and their field. */
+	wholes: { table: string; id: string; field: string }[];
 }
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs's own event type parameters */
 type AnyType = Y.AbstractType<any>;
@@ -173,6 +182,14 @@ function pushCorrections(map: AnyMap, corrections: readonly Correction[], writes
 	}
 }
 
+/** [G18] Note that a row of a table with `partOf` changed: its whole is written too. */
+function notePart(rules: TableRules, read: (key: string) => unknown, ctx: Context) {
+	if (!rules.partOf) return;
+	const { table, field } = rules.partOf;
+	const id = rules.partOf.id(lazyValues(read));
+	if (id !== null) ctx.wholes.push({ table, id, field });
+}
+
 /** Field corrections, then the table's row rule on the row as the corrections leave it. */
 function correctRow(
 	row: AnyMap,
@@ -186,7 +203,18 @@ function correctRow(
 	let corrections = correctFieldChanges(changes, rules);
 	if (hasAuthorRules(rules)) {
 		// Who and when are the server's to say: these replace the field rules' word on them.
-		const own = correctAuthorship(changes, rules, { creating, ...ctx });
+		// A change the field rules undo changed no part of the row ([G18]).
+		const undone = new Set<string>();
+		for (const c of corrections) {
+			const old = changes.find((ch) => ch.key === c.key)?.oldValue;
+			if (c.op === 'delete' ? old === undefined : c.value === old) undone.add(c.key);
+		}
+		const made = changes.filter((c) => isAuthorField(rules, c.key) || !undone.has(c.key));
+		const own = correctAuthorship(made, rules, {
+			creating,
+			...ctx,
+			current: (key) => valueNow(row, key)
+		});
 		const keys = new Set(changes.map((c) => c.key).filter((k) => isAuthorField(rules, k)));
 		corrections = [...corrections.filter((c) => !keys.has(c.key)), ...own];
 	}
@@ -206,7 +234,7 @@ function correctRow(
 const isAuthorField = (rules: AuthorRules, key: string) =>
 	!!(
 		rules.createdBy?.includes(key) ||
-		rules.writtenBy?.includes(key) ||
+		(rules.writtenBy !== undefined && Object.hasOwn(rules.writtenBy, key)) ||
 		rules.createdAt?.includes(key)
 	);
 
@@ -224,6 +252,7 @@ function planNewRow(
 	}
 	correctRow(row, changes, rules, null, true, ctx, writes);
 	deleteListItems(row, tr, writes);
+	notePart(rules, (key) => valueNow(row, key), ctx);
 }
 
 /** Rows a transaction adds, by id, for the tables with an `added` rule [G21]. */
@@ -256,6 +285,7 @@ function planTable(
 		if (change && change.action !== 'add' && change.oldValue instanceof Y.Map) {
 			const old = entriesBefore(change.oldValue, event);
 			const before = Object.fromEntries(old);
+			notePart(rules, (k) => before[k], ctx);
 			if (rules.keep?.(before) || rules.frozen?.(before)) {
 				writes.push(() => table.set(key, new Y.Map<unknown>(old)));
 				continue;
@@ -333,6 +363,7 @@ function planRow(
 	added?: AddedRows
 ) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
+	if (changes.length > 0) notePart(rules, (key) => valueNow(row, key), ctx);
 	const needBefore = rules.frozen !== undefined || rules.row !== undefined || added !== undefined;
 	const creating = (needBefore || hasAuthorRules(rules)) && stillCreating(row, keys, event);
 	if (creating && typeof row._item?.parentSub === 'string') added?.set(row._item.parentSub, row);
@@ -456,7 +487,7 @@ export function makeDocGuard(rules: DocRules): Guard {
 	};
 	const guard = (doc: Y.Doc, tr: Y.Transaction, author: Author | null): number => {
 		const writes: Write[] = [];
-		const ctx: Context = { author, now: Date.now() };
+		const ctx: Context = { author, now: Date.now(), wholes: [] };
 		const strays: AnyType[] = [];
 		sortDeleteSet(tr);
 		const roots = rootMap(doc);
@@ -506,6 +537,17 @@ export function makeDocGuard(rules: DocRules): Guard {
 			}));
 			for (const [id, corrections] of root.rules.added({ held, added }))
 				pushCorrections(rows.get(id)!, corrections, writes);
+		}
+		for (const { table, id, field } of ctx.wholes) {
+			const whole: unknown = doc.getMap(table).get(id);
+			if (!(whole instanceof Y.Map)) continue;
+			// Read when written: the whole's own corrections (and other parts) come first.
+			const value = author?.username;
+			writes.push(() => {
+				if (valueNow(whole, field) === value) return;
+				if (value === undefined) whole.delete(field);
+				else whole.set(field, value);
+			});
 		}
 		if (writes.length > 0) {
 			// Y.applyUpdate marked the transaction remote; if it stays so, Yjs takes the

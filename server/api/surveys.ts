@@ -470,7 +470,9 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 						sort: []
 					}
 				});
-				await deps.store.putSurveyLinks(records);
+				// A replaced link says so until it would have expired; then it is forgotten.
+				const expiry = campaign.expiresAt ? Date.parse(campaign.expiresAt) : NaN;
+				await deps.store.putSurveyLinks(records, Number.isNaN(expiry) ? null : expiry);
 				// UTF-8 with a byte-order mark, so Excel opens Persian and Chinese correctly.
 				const csv = toCsv(
 					[

@@ -152,7 +152,8 @@ const SURVEY_LINKS_SCHEMA = `
 	);
 	CREATE UNIQUE INDEX IF NOT EXISTS survey_links_member ON survey_links(org, campaign_id, member_id);
 	-- Links replaced by a reissue: only the hash and when, so that an old link can say it
-	-- was replaced rather than look mistyped ([SV4]).
+	-- was replaced rather than look mistyped ([SV4]); kept until the link's expiry
+	-- (expires_at, added below; NULL: the link had none).
 	CREATE TABLE IF NOT EXISTS survey_links_replaced (
 		token_hash TEXT PRIMARY KEY,
 		replaced_at INTEGER NOT NULL
@@ -443,14 +444,24 @@ export class SqliteStore implements Store {
 			ping: db.prepare('SELECT 1').pluck()
 		};
 		db.exec(SURVEY_LINKS_SCHEMA);
+		const replacedColumns = db
+			.prepare("SELECT name FROM pragma_table_info('survey_links_replaced')")
+			.pluck()
+			.all();
+		if (!replacedColumns.includes('expires_at'))
+			db.exec('ALTER TABLE survey_links_replaced ADD COLUMN expires_at INTEGER');
+		db.exec(
+			'CREATE INDEX IF NOT EXISTS survey_links_replaced_expires ON survey_links_replaced(expires_at)'
+		);
 		this.links = {
 			deleteFor: db.prepare(
 				'DELETE FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?'
 			),
 			keepReplaced: db.prepare(
-				`INSERT OR REPLACE INTO survey_links_replaced (token_hash, replaced_at)
-				 SELECT token_hash, ? FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?`
+				`INSERT OR REPLACE INTO survey_links_replaced (token_hash, replaced_at, expires_at)
+				 SELECT token_hash, ?, ? FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?`
 			),
+			deleteExpiredReplaced: db.prepare('DELETE FROM survey_links_replaced WHERE expires_at <= ?'),
 			replacedAt: db
 				.prepare('SELECT replaced_at FROM survey_links_replaced WHERE token_hash = ?')
 				.pluck(),
@@ -746,10 +757,13 @@ export class SqliteStore implements Store {
 
 	// ---- Survey personal links (issue 6) ---------------------------------------------
 
-	async putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void> {
+	async putSurveyLinks(
+		links: readonly SurveyLinkRecord[],
+		replacedExpireAt: number | null = null
+	): Promise<void> {
 		this.db.transaction(() => {
 			for (const l of links) {
-				this.links.keepReplaced.run(l.createdAt, l.org, l.campaignId, l.memberId);
+				this.links.keepReplaced.run(l.createdAt, replacedExpireAt, l.org, l.campaignId, l.memberId);
 				this.links.deleteFor.run(l.org, l.campaignId, l.memberId);
 				this.links.insert.run(l);
 			}
@@ -781,6 +795,10 @@ export class SqliteStore implements Store {
 
 	async markSurveyLinkUsed(tokenHash: string, at: number): Promise<void> {
 		this.links.used.run(at, tokenHash);
+	}
+
+	async deleteExpiredReplacedLinks(now: number): Promise<number> {
+		return this.links.deleteExpiredReplaced.run(now).changes;
 	}
 
 	// ---- end of survey links ----------------------------------------------------------

@@ -227,9 +227,13 @@ export interface Store {
 	// ---- Survey personal links (issue 6; used by server/api/surveys.ts) ----------
 	/**
 	 * Store new links; an existing link of the same org/campaign/member is replaced, and
-	 * its token hash kept as replaced (surveyLinkReplacedAt).
+	 * its token hash kept as replaced (surveyLinkReplacedAt) until `replacedExpireAt`
+	 * (the link's expiry, ms; null: kept).
 	 */
-	putSurveyLinks(links: readonly SurveyLinkRecord[]): Promise<void>;
+	putSurveyLinks(
+		links: readonly SurveyLinkRecord[],
+		replacedExpireAt?: number | null
+	): Promise<void>;
 	/** The link with this token hash, revoked or not; null when there is none. */
 	getSurveyLink(tokenHash: string): Promise<SurveyLinkRecord | null>;
 	/** When a newer link of its member replaced the link with this token hash; null if never. */
@@ -238,6 +242,8 @@ export interface Store {
 	/** Returns false when the member has no link in that campaign. */
 	revokeSurveyLink(org: string, campaignId: string, memberId: string, at: number): Promise<boolean>;
 	markSurveyLinkUsed(tokenHash: string, at: number): Promise<void>;
+	/** Forgets replaced links whose expiry is at or before `now`; returns how many. */
+	deleteExpiredReplacedLinks(now: number): Promise<number>;
 	// ---- end of survey links ---------------------------------------------------------
 	/** A stored command by its id (issue 4, server/commands.ts). */
 	getCommand(org: string, id: string): Promise<CommandRecord | null>;

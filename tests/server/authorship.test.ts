@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOCK_SKEW_MS } from '../../src/lib/domain/guard';
 import { SESSION_TTL_MS } from '../../src/lib/domain/protocol';
+import { answerId, responseId } from '../../src/lib/domain/survey';
 import {
 	canonical,
 	connect,
@@ -27,9 +28,9 @@ const REGISTRY = 'default/registry';
 const SURVEYS = 'default/surveys';
 const MEMBER = 'memberAAAAAAAAAA';
 const TABLES: Record<string, string[]> = {
-	[LEDGER]: ['entries', 'rounds', 'reminders'],
+	[LEDGER]: ['entries', 'allocations', 'rounds', 'reminders'],
 	[REGISTRY]: ['recruitmentRounds'],
-	[SURVEYS]: ['campaigns', 'items', 'complaints', 'responses']
+	[SURVEYS]: ['campaigns', 'items', 'complaints', 'responses', 'answers']
 };
 
 let server: TestServer;
@@ -273,6 +274,167 @@ describe("an entry's creation time", () => {
 		mine.set('createdAt', iso(Date.now() + 1000));
 		await settle(LEDGER);
 		expect(row(LEDGER, 'entries', 'draftEntry000002').createdAt).toBe(createdAt);
+	});
+});
+
+describe("an allocation's, a collection round's and a reminder's creation time", () => {
+	const reminder = (id: string, sentAt: string) =>
+		put(writers[LEDGER].doc, 'reminders', id, {
+			memberId: MEMBER,
+			roundId: 'timedRound000001',
+			channel: 'email',
+			sentAt
+		});
+	const allocation = (id: string, createdAt: string) =>
+		put(writers[LEDGER].doc, 'allocations', id, {
+			paymentId: 'somePayment00001',
+			chargeId: 'someCharge000001',
+			amount: 100,
+			createdAt
+		});
+
+	it('[G19][L9] is kept within the writer’s session, else becomes the server’s', async () => {
+		const f = writers[LEDGER].doc;
+		const lastWeek = iso(financeSignedIn - 7 * 24 * 3600 * 1000);
+		const tooOld = iso(financeSignedIn - SESSION_TTL_MS - CLOCK_SKEW_MS - 60 * 60 * 1000);
+		const future = iso(Date.now() + 24 * 3600 * 1000);
+		const before = Date.now();
+		put(f, 'rounds', 'timedRound000001', { name: 'Offline', createdAt: lastWeek });
+		put(f, 'rounds', 'timedRound000002', { name: 'Backdated', createdAt: tooOld });
+		put(f, 'rounds', 'timedRound000003', { name: 'Postdated', createdAt: future });
+		reminder('timedReminder001', lastWeek);
+		reminder('timedReminder002', tooOld);
+		reminder('timedReminder003', future);
+		allocation('timedAlloc000001', lastWeek);
+		allocation('timedAlloc000002', tooOld);
+		allocation('timedAlloc000003', future);
+		await settle(LEDGER);
+		const after = Date.now();
+		expect(row(LEDGER, 'rounds', 'timedRound000001').createdAt).toBe(lastWeek);
+		expect(row(LEDGER, 'reminders', 'timedReminder001').sentAt).toBe(lastWeek);
+		expect(row(LEDGER, 'allocations', 'timedAlloc000001').createdAt).toBe(lastWeek);
+		const times = [2, 3].flatMap((n) => [
+			row(LEDGER, 'rounds', `timedRound00000${n}`).createdAt,
+			row(LEDGER, 'reminders', `timedReminder00${n}`).sentAt,
+			row(LEDGER, 'allocations', `timedAlloc00000${n}`).createdAt
+		]);
+		for (const t of times.map((t) => Date.parse(String(t)))) {
+			expect(t).toBeGreaterThanOrEqual(before);
+			expect(t).toBeLessThanOrEqual(after);
+		}
+		expect(seen.some((s) => s.includes(tooOld) || s.includes(future))).toBe(false);
+	});
+
+	it('[G19][L9] never changes afterwards, whoever writes it', async () => {
+		const createdAt = iso(Date.now());
+		put(writers[LEDGER].doc, 'rounds', 'timedRound000004', { name: 'Spring', createdAt });
+		allocation('timedAlloc000004', createdAt);
+		await settle(LEDGER);
+		const mine = (table: string, id: string) =>
+			writers[LEDGER].doc.getMap(table).get(id) as Y.Map<unknown>;
+		const theirs = (table: string, id: string) =>
+			observers[LEDGER].doc.getMap(table).get(id) as Y.Map<unknown>;
+		const later = iso(Date.now() + 1000);
+		mine('rounds', 'timedRound000004').set('createdAt', later);
+		theirs('allocations', 'timedAlloc000004').set('createdAt', later);
+		await settle(LEDGER);
+		mine('rounds', 'timedRound000004').delete('createdAt');
+		mine('allocations', 'timedAlloc000004').delete('createdAt');
+		await settle(LEDGER);
+		expect(row(LEDGER, 'rounds', 'timedRound000004')).toMatchObject({ name: 'Spring', createdAt });
+		expect(row(LEDGER, 'allocations', 'timedAlloc000004').createdAt).toBe(createdAt);
+	});
+});
+
+describe('who answered', () => {
+	const item = (doc: Y.Doc) => doc.getMap('items').get('answeredItem0001') as Y.Map<unknown>;
+
+	it("[G18][SV1] whoever changes an item's answer becomes its answeredBy, said so or not", async () => {
+		const at = iso(Date.now());
+		put(writers[SURVEYS].doc, 'items', 'answeredItem0001', {
+			memberId: MEMBER,
+			kind: 'need',
+			status: 'inProgress',
+			answer: 'We will call',
+			answeredAt: at,
+			answeredBy: staff.username
+		});
+		await settle(SURVEYS);
+		// Another field, or an answer the field rules refuse, changes no answer.
+		item(observers[SURVEYS].doc).set('owner', 'desk');
+		await settle(SURVEYS);
+		item(observers[SURVEYS].doc).set('answer', '   ');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', 'answeredItem0001')).toMatchObject({
+			answer: 'We will call',
+			answeredBy: staff.username
+		});
+		item(observers[SURVEYS].doc).set('answer', 'Called on Monday');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', 'answeredItem0001')).toMatchObject({
+			answer: 'Called on Monday',
+			answeredBy: 'admin'
+		});
+		// Changed with the old name written beside it: still the writer's.
+		writers[SURVEYS].doc.transact(() => {
+			item(writers[SURVEYS].doc).set('answer', 'Called twice');
+			item(writers[SURVEYS].doc).set('answeredBy', 'admin');
+		});
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', 'answeredItem0001').answeredBy).toBe(staff.username);
+	});
+
+	it('[G18][SV3] whoever changes a response or one of its answers becomes its updatedBy', async () => {
+		const s = writers[SURVEYS].doc;
+		const o = observers[SURVEYS].doc;
+		const campaignId = 'answeredCampaign';
+		const at = iso(Date.now());
+		put(s, 'responses', responseId(campaignId, MEMBER), {
+			campaignId,
+			memberId: MEMBER,
+			source: 'staff',
+			submittedAt: at,
+			updatedBy: staff.username
+		});
+		put(s, 'answers', answerId(campaignId, MEMBER, 'question00000001'), {
+			campaignId,
+			memberId: MEMBER,
+			questionId: 'question00000001',
+			value: 'Yes',
+			updatedAt: at
+		});
+		await settle(SURVEYS);
+		const updatedBy = () => row(SURVEYS, 'responses', responseId(campaignId, MEMBER)).updatedBy;
+		const answer = (doc: Y.Doc) =>
+			doc.getMap('answers').get(answerId(campaignId, MEMBER, 'question00000001')) as Y.Map<unknown>;
+		const response = (doc: Y.Doc) =>
+			doc.getMap('responses').get(responseId(campaignId, MEMBER)) as Y.Map<unknown>;
+		expect(updatedBy()).toBe(staff.username);
+		// An answer changed alone, without the response.
+		answer(o).set('value', 'No');
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe('admin');
+		// Cleared, by the other user.
+		answer(s).delete('value');
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe(staff.username);
+		// The response itself, without updatedBy.
+		response(o).set('submittedAt', iso(Date.now()));
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe('admin');
+		// A new answer of the member, as the app writes it (the response beside it).
+		s.transact(() => {
+			put(s, 'answers', answerId(campaignId, MEMBER, 'question00000002'), {
+				campaignId,
+				memberId: MEMBER,
+				questionId: 'question00000002',
+				value: 3,
+				updatedAt: iso(Date.now())
+			});
+			response(s).set('updatedBy', staff.username);
+		});
+		await settle(SURVEYS);
+		expect(updatedBy()).toBe(staff.username);
 	});
 });
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LINK_MISSES_PER_WINDOW, LINK_REQUESTS_PER_WINDOW } from '../../server/api/surveys';
+import { hashLinkToken } from '../../server/surveys-links';
 import { answerId, responseId } from '../../src/lib/domain/survey';
 import { newRowId } from '../../src/lib/domain/text';
 import {
@@ -135,8 +136,12 @@ async function issue(campaign: string, body: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-	// The test client stands in for a reverse proxy on this machine ([SV5], TRUST_PROXY).
-	server = await startTestServer({ trustProxy: ['127.0.0.1', '::1'] });
+	// The test client stands in for a reverse proxy on this machine ([SV5], TRUST_PROXY);
+	// what has expired is swept often ([SV4]).
+	server = await startTestServer({
+		trustProxy: ['127.0.0.1', '::1'],
+		tuning: { sweepMs: 50 }
+	});
 	const admin = await loginAdmin(server);
 	adminCookie = admin;
 	staffCookie = (await createUser(server, admin, ['staff'])).cookie;
@@ -436,6 +441,40 @@ describe('survey links: refused, nothing written', () => {
 		// Other members' links were not reissued: they work; a made-up token is still 404.
 		expect((await api(server, 'GET', `/api/s/${first.tokens.get(members.ava)}`)).status).toBe(200);
 		expect((await api(server, 'GET', `/api/s/${'x'.repeat(43)}`)).status).toBe(404);
+	});
+
+	it('[SV4] a replaced link is forgotten once the link would have expired, not before', async () => {
+		// Expires in a few seconds: issued and reissued before then.
+		const soon = await makeCampaign({ expiresAt: new Date(Date.now() + 3000).toISOString() });
+		const later = await makeCampaign();
+		const never = await makeCampaign();
+		await asServer(SURVEYS, (doc) =>
+			(doc.getMap('campaigns').get(never.campaign) as Y.Map<unknown>).delete('expiresAt')
+		);
+		const old = new Map<string, string>();
+		for (const s of [soon, later, never]) {
+			const first = await issue(s.campaign, { memberIds: [members.ava] });
+			const second = await issue(s.campaign, { reissue: true, memberIds: [members.ava] });
+			expect([first.status, second.status]).toEqual([200, 200]);
+			old.set(s.campaign, first.tokens.get(members.ava)!);
+		}
+		const kept = (s: Setup) =>
+			server.app.store.surveyLinkReplacedAt(hashLinkToken(old.get(s.campaign)!));
+		// The server's own sweep, a few times while the others stay.
+		await waitFor(async () => (await kept(soon)) === null, {
+			timeout: 15_000,
+			what: 'the expired replaced link to be forgotten'
+		});
+		const gone = await api(server, 'GET', `/api/s/${old.get(soon.campaign)}`, {
+			headers: { 'x-forwarded-for': '192.0.2.40' }
+		});
+		expect(gone.body.error.code).toBe('no_such_link');
+		for (const s of [later, never]) {
+			expect(await kept(s)).not.toBeNull();
+			expect((await api(server, 'GET', `/api/s/${old.get(s.campaign)}`)).body.error.code).toBe(
+				'replaced'
+			);
+		}
 	});
 
 	it("another member's response: no member id is accepted, and questions of another survey are refused", async () => {

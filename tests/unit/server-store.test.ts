@@ -234,3 +234,40 @@ describe('SqliteStore: users, sessions, orgs, member numbers', () => {
 		expect(await store.nextMemberNo('default')).toBe(22);
 	});
 });
+
+describe('SqliteStore: replaced survey links [SV4]', () => {
+	const link = (tokenHash: string, createdAt: number) => ({
+		tokenHash,
+		org: 'default',
+		campaignId: 'campaign00000001',
+		memberId: 'member0000000001',
+		language: 'en',
+		createdAt,
+		createdBy: null,
+		revokedAt: null,
+		usedAt: null
+	});
+
+	it('keeps a replaced link until its expiry; one from before expiries were kept stays', async () => {
+		const first = open();
+		await first.store.close();
+		// The table as a server before expiries made it, with a link replaced then.
+		const db = new Database(path.join(first.dir, DB_FILE));
+		db.exec(`DROP TABLE survey_links_replaced;
+			CREATE TABLE survey_links_replaced (token_hash TEXT PRIMARY KEY, replaced_at INTEGER NOT NULL);
+			INSERT INTO survey_links_replaced VALUES ('older', 1);`);
+		db.close();
+		const { store } = open(first.dir);
+		await store.putSurveyLinks([link('first', 10)]);
+		await store.putSurveyLinks([link('second', 20)], 1000);
+		await store.putSurveyLinks([link('third', 30)], 2000);
+		expect(await store.deleteExpiredReplacedLinks(999)).toBe(0);
+		expect(await store.deleteExpiredReplacedLinks(1000)).toBe(1);
+		expect(await store.surveyLinkReplacedAt('first')).toBeNull();
+		expect(await store.surveyLinkReplacedAt('second')).toBe(30);
+		expect(await store.surveyLinkReplacedAt('older')).toBe(1);
+		expect(await store.deleteExpiredReplacedLinks(Number.MAX_SAFE_INTEGER)).toBe(1);
+		expect(await store.surveyLinkReplacedAt('older')).toBe(1);
+		expect((await store.getSurveyLink('third'))?.createdAt).toBe(30);
+	});
+});

@@ -41,8 +41,11 @@ export interface FieldRules {
 export interface AuthorRules {
 	/** [G17] Who created the row: the author's username when created; then never changes. */
 	createdBy?: readonly string[];
-	/** [G18] Who last wrote the field's part of the row: a client's write becomes the author. */
-	writtenBy?: readonly string[];
+	/**
+	 * [G18] Who last wrote a part of the row, by field: the fields that part is made of.
+	 * A client's write of the field, or of any field of its part, makes it the author.
+	 */
+	writtenBy?: Readonly<Record<string, readonly string[]>>;
 	/**
 	 * [G19] When the row was created, by the device's clock: kept when it is no older than
 	 * one session lifetime before the author's session began and not in the future, else
@@ -67,17 +70,25 @@ export const hasAuthorRules = (r: AuthorRules): boolean =>
 /**
  * [G17]-[G19] for one changed row: the writes that put the author's username and a
  * creation time the server can stand behind into it. `creating`: the row is new (or
- * still being created, [G15]). An unknown author (null) vouches for nobody: who-fields
- * are removed on a new row and put back on an existing one. A value already right is
+ * still being created, [G15]). A `writtenBy` field becomes the author whenever its part
+ * changes, whether the client wrote the field or not. An unknown author (null) vouches
+ * for nobody: who-fields are removed on a new row and put back on an existing one, and a
+ * `writtenBy` field whose part it changes is removed. A value already right is
  * left alone, so a legitimate client's write is stored as it was made.
  */
 export function correctAuthorship(
 	changes: readonly FieldChange[],
 	rules: AuthorRules,
-	opts: { creating: boolean; author: Author | null; now: number }
+	opts: {
+		creating: boolean;
+		author: Author | null;
+		now: number;
+		/** A field's value as the client's update leaves it. */
+		current: (key: string) => unknown;
+	}
 ): Correction[] {
 	const out: Correction[] = [];
-	const { creating, author, now } = opts;
+	const { creating, author, now, current } = opts;
 	const stamp = (c: FieldChange): Correction | null =>
 		author === null
 			? restore(c)
@@ -105,11 +116,26 @@ export function correctAuthorship(
 		let fix: Correction | null = null;
 		if (rules.createdBy?.includes(c.key)) {
 			fix = !creating ? restore(c) : c.action === 'delete' ? null : stamp(c);
-		} else if (rules.writtenBy?.includes(c.key)) {
-			fix = c.action === 'delete' ? restore(c) : stamp(c);
 		} else if (rules.createdAt?.includes(c.key)) {
 			fix = !creating ? restore(c) : c.action === 'delete' ? null : time(c);
 		} else continue;
+		if (fix !== null) out.push(fix);
+	}
+	for (const [key, part] of Object.entries(rules.writtenBy ?? {})) {
+		const own = changes.find((c) => c.key === key);
+		let fix: Correction | null;
+		if (changes.some((c) => part.includes(c.key))) {
+			// The part changed: whoever changed it wrote it, said so or not (nobody vouched
+			// for an unknown author: the field goes).
+			const value = author?.username;
+			fix =
+				current(key) === value
+					? null
+					: value === undefined
+						? { key, op: 'delete' }
+						: { key, op: 'set', value };
+		} else if (own === undefined) continue;
+		else fix = own.action === 'delete' ? restore(own) : stamp(own);
 		if (fix !== null) out.push(fix);
 	}
 	return out;

@@ -284,8 +284,9 @@ export const isPosted = (before: Before) => before.posted === true;
  * Table rules for the ledger doc, in the shape `makeDocGuard` takes (server/doc-guards.ts).
  * [L1] a posted entry never changes and is never deleted, whoever sends the update.
  * [L2] a posted entry is complete (else `posted` is put back to false).
- * [L9] who wrote an entry, a round or a reminder is the connection's user ([G17]), and an
- * entry's creation time one within the writer's session ([G19]).
+ * [L9] who wrote an entry, a round or a reminder is the connection's user ([G17]), and the
+ * creation time of an entry, an allocation, a round and a reminder (its `sentAt`) one
+ * within the writer's session ([G19]).
  */
 export const LEDGER_TABLE_RULES = {
 	entries: {
@@ -295,12 +296,17 @@ export const LEDGER_TABLE_RULES = {
 		createdBy: ['createdBy'],
 		createdAt: ['createdAt']
 	},
-	allocations: { fields: allocationFields },
+	allocations: { fields: allocationFields, createdAt: ['createdAt'] },
 	fees: { fields: feeFields },
 	discounts: { fields: discountFields },
-	rounds: { fields: roundFields, createdBy: ['createdBy'] },
+	rounds: { fields: roundFields, createdBy: ['createdBy'], createdAt: ['createdAt'] },
 	// A record that a reminder was sent is history: it stays.
-	reminders: { fields: reminderFields, frozen: () => true, createdBy: ['sentBy'] },
+	reminders: {
+		fields: reminderFields,
+		frozen: () => true,
+		createdBy: ['sentBy'],
+		createdAt: ['sentAt']
+	},
 	templates: { fields: templateFields }
 } as const;
 
