@@ -11,6 +11,7 @@ import {
 	memberBalances,
 	memberStatement,
 	duplicateReceipts,
+	earlyPaymentOffers,
 	paymentWithReceipt,
 	openItems,
 	planDues,
@@ -525,6 +526,72 @@ describe('[L10] a discount is taken off what settles a charge', () => {
 			existingIds: new Set()
 		});
 		expect(small.map((d) => d.amount)).toEqual([50]);
+	});
+
+	describe('[L11] what a letter offers for early payment', () => {
+		const offers = (
+			date: string,
+			charges: EntryRow[],
+			discounts: Discount[],
+			existing: string[] = []
+		) =>
+			earlyPaymentOffers({
+				open: openItems({ entries: charges, allocations: [] }).charges,
+				date,
+				discounts,
+				existingIds: new Set<string>(existing)
+			}).map((o) => ({
+				chargeId: o.chargeId,
+				due: o.due,
+				until: o.until,
+				discounts: o.discounts.map((d) => d.discountId)
+			}));
+		const past: Discount = { ...early, id: 'discPast00000001', until: '2026-02-28' };
+		const inactive: Discount = { ...early, id: 'discOff000000001', active: false };
+		const otherYear: Discount = { ...early, id: 'discYear00000001', year: 2028 };
+
+		it('per open charge, what settles it and the last day: only active, in-time discounts of its year', () => {
+			const all = [early, past, inactive, otherYear, multi];
+			expect(offers('2026-03-01', [c26, c27], all)).toEqual([
+				{ chargeId: c26.id, due: 1080, until: '2026-03-31', discounts: [early.id] }
+			]);
+			// On the last day still; the day after, nothing is offered.
+			expect(offers('2026-03-31', [c26, c27], all)).toHaveLength(1);
+			expect(offers('2026-04-01', [c26, c27], all)).toEqual([]);
+			// A discount credit already written for the charge is not offered again.
+			expect(offers('2026-03-01', [c26], [early], [`c_${early.id}_${c26.id}`])).toEqual([]);
+		});
+
+		it('two early-payment discounts: both off, by the earlier deadline', () => {
+			const later: Discount = {
+				...early,
+				id: 'discLater0000001',
+				percent: 500,
+				until: '2026-06-30'
+			};
+			expect(offers('2026-03-01', [c26], [later, early])).toEqual([
+				{ chargeId: c26.id, due: 1020, until: '2026-03-31', discounts: [later.id, early.id] }
+			]);
+			expect(offers('2026-04-01', [c26], [later, early])).toEqual([
+				{ chargeId: c26.id, due: 1140, until: '2026-06-30', discounts: [later.id] }
+			]);
+		});
+
+		it('the amount the letter states, paid by its deadline as the payment dialog allocates it, settles the charge', () => {
+			const [o] = earlyPaymentOffers({
+				open: openItems({ entries: [c26, c27], allocations: [] }).charges,
+				date: '2026-03-01',
+				discounts: [early, multi],
+				existingIds: new Set()
+			});
+			// A multi-year discount is not in the letter: paying one year alone does not earn it.
+			expect([o.chargeId, o.due]).toEqual([c26.id, 1080]);
+			expect(pay(o.due, o.until, [c26, c27], [early, multi])).toEqual({
+				earned: [[early.id, c26.id, 120]],
+				open: [0, 1200],
+				balance: 1200
+			});
+		});
 	});
 });
 

@@ -20,6 +20,7 @@ import type { MemberRow } from '../../src/lib/domain/member';
 import { i18n } from '../../src/lib/i18n/index.svelte';
 import { settingsOptions } from '../../src/lib/components/grid/option-sets.svelte';
 import { DEFAULT_CONFIG } from '../../src/lib/domain/settings';
+import type { Discount, OpenCharge } from '../../src/lib/domain/ledger';
 
 afterEach(() => {
 	i18n.locale = 'en';
@@ -192,7 +193,11 @@ describe('a dues year printed without a heading (reminder letters)', () => {
 				template: DEFAULT_TEMPLATES[locale],
 				currency: 'IRR',
 				organisation: 'Guildhall',
-				today: '2026-12-01'
+				today: '2026-12-01',
+				open: [],
+				discounts: [],
+				existingIds: new Set(),
+				calendar: 'persian'
 			}).body;
 		// The reader is Chinese; each letter is in its member's language.
 		i18n.locale = 'zh';
@@ -201,6 +206,91 @@ describe('a dues year printed without a heading (reminder letters)', () => {
 		expect(letter('fa')).toMatch(/\n۱۴۰۵ \(هجری شمسی\): .*۱۰۰٬۰۰۰٬۰۰۰/);
 		expect(letter('fa')).toMatch(/(^|\n)۲۰۲۵: /);
 		expect(letter('zh')).toContain('\n1405（伊朗历）: ');
+	});
+});
+
+describe('[L11] a reminder letter states the early-payment offer', () => {
+	const charge2031: OpenCharge = {
+		id: `d_2031_${carpets.id}`,
+		memberId: carpets.id,
+		year: 2031,
+		date: '2026-12-01',
+		amount: 60_000_000,
+		settled: 0,
+		open: 60_000_000
+	};
+	const early: Discount = {
+		id: 'discEarly2031000',
+		kind: 'earlyPayment',
+		name: 'Early bird',
+		percent: 1000,
+		year: 2031,
+		until: '2031-03-31',
+		active: true
+	};
+	const letter = (
+		locale: 'en' | 'fa' | 'zh',
+		opts: { discounts?: Discount[]; body?: string; today?: string } = {}
+	) =>
+		buildLetter({
+			debtor: {
+				memberId: carpets.id,
+				total: 60_000_000,
+				byYear: new Map([[2031, 60_000_000]]),
+				oldestDate: '2026-12-01',
+				ageDays: 4,
+				bucket: 'd0_90'
+			},
+			member: carpets,
+			locale,
+			template: { ...DEFAULT_TEMPLATES[locale], ...(opts.body ? { body: opts.body } : {}) },
+			currency: 'IRR',
+			organisation: 'Guildhall',
+			today: opts.today ?? '2026-12-05',
+			open: [charge2031, { ...charge2031, id: 'otherMembersOne', memberId: 'someoneElse00001' }],
+			discounts: opts.discounts ?? [early],
+			existingIds: new Set(),
+			calendar: 'gregory'
+			// The amounts' no-break spaces read as spaces here.
+		}).body.replace(/\u00a0/g, ' ');
+
+	it('what settles each charge and by when, in the member’s language, digits and calendar', () => {
+		i18n.locale = 'zh';
+		expect(letter('en')).toContain(
+			'Total due: IRR 60,000,000\n\n2031: pay IRR 54,000,000 instead of IRR 60,000,000 by 31 March 2031 and the early-payment discount settles it (Early bird: IRR 6,000,000 off).\n\nPlease pay'
+		);
+		// 31 March 2031 is 11 Farvardin 1410.
+		expect(letter('fa')).toContain(
+			'۲۰۳۱: با پرداخت ۵۴٬۰۰۰٬۰۰۰ ریال به جای ۶۰٬۰۰۰٬۰۰۰ ریال تا ۱۱ فروردین ۱۴۱۰، تخفیف پرداخت زودهنگام آن را تسویه می‌کند (Early bird: ۶٬۰۰۰٬۰۰۰ ریال تخفیف).'
+		);
+		expect(letter('zh')).toContain(
+			'2031：2031年3月31日前缴纳 IRR 54,000,000（原应缴 IRR 60,000,000）'
+		);
+		expect(letter('zh')).toContain('Early bird：优惠 IRR 6,000,000');
+	});
+
+	it('no offer (past its deadline, inactive, another year): no line and no empty paragraph', () => {
+		for (const discounts of [
+			[{ ...early, until: '2026-12-04' }],
+			[{ ...early, active: false }],
+			[{ ...early, year: 2030 }],
+			[]
+		]) {
+			const body = letter('en', { discounts });
+			expect(body).not.toContain('54,000,000');
+			expect(body).toContain('Total due: IRR 60,000,000\n\nPlease pay by bank transfer');
+		}
+		// The last day itself still offers it.
+		expect(letter('en', { today: '2031-03-31' })).toContain('IRR 54,000,000');
+	});
+
+	it('a template saved without the field states the offer as its last paragraph', () => {
+		expect(letter('en', { body: 'Dear {{name}},\n\nYou owe {{total}}.\n\n{{organisation}}' })).toBe(
+			'Dear شرکت فرش ایرانیان,\n\nYou owe IRR 60,000,000.\n\nGuildhall\n\n2031: pay IRR 54,000,000 instead of IRR 60,000,000 by 31 March 2031 and the early-payment discount settles it (Early bird: IRR 6,000,000 off).'
+		);
+		expect(letter('en', { body: 'You owe {{total}}.', discounts: [] })).toBe(
+			'You owe IRR 60,000,000.'
+		);
 	});
 });
 

@@ -81,7 +81,9 @@ export const MERGE_FIELDS = [
 	'dueByYear',
 	'howToPay',
 	'date',
-	'organisation'
+	'organisation',
+	/** [L11] What settles each open charge with an early-payment discount, and by when. */
+	'earlyPayment'
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 

@@ -1183,6 +1183,66 @@ export function earnedDiscounts(opts: {
 	}
 }
 
+/** [L11] What a letter tells a member about one open charge: pay `due` by `until` and it is settled. */
+export interface EarlyPaymentOffer {
+	chargeId: string;
+	year: number | undefined;
+	/** The charge's date: its fiscal year when it has no `year`. */
+	date: string;
+	/** What is open on the charge. */
+	open: number;
+	/** What settles it when paid by `until`: `open` less the discounts. */
+	due: number;
+	/** The earliest `until` of the discounts: paid by then, it earns them all. */
+	until: string;
+	discounts: EarnedDiscount[];
+}
+
+/**
+ * [L11] The early-payment offers a letter dated `date` states: for each open charge,
+ * the discounts a payment of it on that day would earn (`earnedDiscounts`, as the
+ * payment dialog counts them: active, `until` not passed, the charge's year) and so
+ * what settles it and until when. Early-payment discounts only: a multi-year one
+ * depends on how many years one payment settles, which a letter cannot know; leaving
+ * it out keeps `due` enough to settle the charge whatever else is paid with it.
+ */
+export function earlyPaymentOffers(opts: {
+	open: readonly OpenCharge[];
+	date: string;
+	discounts: readonly Discount[];
+	existingIds: ReadonlySet<string>;
+}): EarlyPaymentOffer[] {
+	const charges = [...opts.open].filter((c) => c.open > 0).sort(byAge);
+	const earned = earnedDiscounts({
+		paymentDate: opts.date,
+		parts: charges.map((c) => ({
+			chargeId: c.id,
+			year: c.year,
+			amount: c.amount,
+			open: c.open,
+			paid: c.open
+		})),
+		discounts: opts.discounts.filter((d) => d.kind === 'earlyPayment'),
+		existingIds: opts.existingIds
+	});
+	const until = new Map(opts.discounts.map((d) => [d.id, d.until ?? '']));
+	return charges.flatMap((c) => {
+		const mine = earned.filter((d) => d.chargeId === c.id);
+		if (mine.length === 0) return [];
+		return [
+			{
+				chargeId: c.id,
+				year: c.year,
+				date: c.date,
+				open: c.open,
+				due: c.open - mine.reduce((s, d) => s + d.amount, 0),
+				until: mine.map((d) => until.get(d.discountId)!).sort()[0],
+				discounts: mine
+			}
+		];
+	});
+}
+
 // ---- receipt numbers ---------------------------------------------------------------------
 
 /** A receipt number as people write it: any digits, case and spaces aside. */

@@ -212,7 +212,12 @@ export const MERGE_FIELDS = [
 	'today',
 	'address',
 	'legalRep',
-	'region'
+	'region',
+	/**
+	 * [L11] In a dues notice: what settles each open charge with an early-payment
+	 * discount, and by when (empty in other documents).
+	 */
+	'earlyPayment'
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
@@ -437,19 +442,19 @@ export const DEFAULT_TEMPLATES: Record<string, Row> = {
 		'duesNotice',
 		'en',
 		'Membership fee notice',
-		'Dear {{name}},\n\nAs a {{tier}} (member no. {{memberNo}}), your annual membership fee is {{annualFee}}.\n\nPlease pay by bank transfer to the association’s account, quoting your member number. Ask the membership office about discounts.\n\n{{orgName}}, {{today}}'
+		'Dear {{name}},\n\nAs a {{tier}} (member no. {{memberNo}}), your annual membership fee is {{annualFee}}.\n\n{{earlyPayment}}\n\nPlease pay by bank transfer to the association’s account, quoting your member number. Ask the membership office about discounts.\n\n{{orgName}}, {{today}}'
 	),
 	'duesNotice-fa': T(
 		'duesNotice',
 		'fa',
 		'اعلامیه حق عضویت',
-		'{{name}} گرامی،\n\nحق عضویت سالانه شما در رده «{{tier}}» (شماره عضویت {{memberNo}}) مبلغ {{annualFee}} است.\n\nلطفاً مبلغ را با ذکر شماره عضویت به حساب تشکل واریز کنید. برای تخفیف‌ها با واحد عضویت تماس بگیرید.\n\n{{orgName}}، {{today}}'
+		'{{name}} گرامی،\n\nحق عضویت سالانه شما در رده «{{tier}}» (شماره عضویت {{memberNo}}) مبلغ {{annualFee}} است.\n\n{{earlyPayment}}\n\nلطفاً مبلغ را با ذکر شماره عضویت به حساب تشکل واریز کنید. برای تخفیف‌ها با واحد عضویت تماس بگیرید.\n\n{{orgName}}، {{today}}'
 	),
 	'duesNotice-zh': T(
 		'duesNotice',
 		'zh',
 		'会费缴纳通知',
-		'{{name}}：\n\n贵单位会员级别为{{tier}}（会员编号{{memberNo}}），年度会费为{{annualFee}}。\n\n请通过银行转账缴纳，并注明会员编号。优惠办法请咨询组织部。\n\n{{orgName}}　{{today}}'
+		'{{name}}：\n\n贵单位会员级别为{{tier}}（会员编号{{memberNo}}），年度会费为{{annualFee}}。\n\n{{earlyPayment}}\n\n请通过银行转账缴纳，并注明会员编号。优惠办法请咨询组织部。\n\n{{orgName}}　{{today}}'
 	),
 	// The recruitment letter to non-members: {{tier}} and {{benefits}} are the first
 	// membership level's (settings `tiers`), {{address}} heads the letter for a window envelope.

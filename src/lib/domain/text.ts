@@ -62,6 +62,20 @@ export function fillPlaceholders<K extends string>(
 	);
 }
 
+/**
+ * A template ready for a field that is a paragraph of its own and often empty (the
+ * early-payment offer of a letter, [L11]): with no value, a line that holds only the
+ * field goes with the line break before it, so no empty paragraph is printed; with a
+ * value and no such field in the template (one saved before the field existed), the
+ * field is added as the last paragraph, so the letter still says it.
+ */
+export function withParagraphField(template: string, field: string, value: string): string {
+	const only = new RegExp(`\\n*^[ \\t]*\\{\\{\\s*${field}\\s*\\}\\}[ \\t]*$`, 'gm');
+	if (!value) return template.replace(only, '');
+	const any = new RegExp(`\\{\\{\\s*${field}\\s*\\}\\}`);
+	return any.test(template) ? template : `${template.trimEnd()}\n\n{{${field}}}`;
+}
+
 /** At most `max` characters of `s`: a longer text is cut with an ellipsis, so it reads as cut. */
 export function clip(s: string, max: number): string {
 	const chars = [...s];

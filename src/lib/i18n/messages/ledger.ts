@@ -282,6 +282,8 @@ export const ledger = defineMessages({
 		'ledger.round.body': 'Letter',
 		'ledger.round.howToPay': 'How to pay',
 		'ledger.round.fields': 'Merge fields: {fields}',
+		'ledger.letter.earlyPayment':
+			'{year}: pay {amount} instead of {open} by {date} and the early-payment discount settles it ({discounts}).',
 		'ledger.round.unknownFields': 'Unknown merge fields: {fields}. They will be printed as typed.',
 		'ledger.round.saveTemplate': 'Save letter for this language',
 		'ledger.round.templateSaved': 'Letter saved.',
@@ -607,6 +609,8 @@ export const ledger = defineMessages({
 		'ledger.round.body': 'متن نامه',
 		'ledger.round.howToPay': 'روش پرداخت',
 		'ledger.round.fields': 'فیلدهای ادغام: {fields}',
+		'ledger.letter.earlyPayment':
+			'{year}: با پرداخت {amount} به جای {open} تا {date}، تخفیف پرداخت زودهنگام آن را تسویه می‌کند ({discounts}).',
 		'ledger.round.unknownFields': 'فیلدهای ناشناخته: {fields}. همان‌طور که نوشته شده چاپ می‌شوند.',
 		'ledger.round.saveTemplate': 'ذخیره نامه برای این زبان',
 		'ledger.round.templateSaved': 'نامه ذخیره شد.',
@@ -914,6 +918,8 @@ export const ledger = defineMessages({
 		'ledger.round.body': '正文',
 		'ledger.round.howToPay': '缴费方式',
 		'ledger.round.fields': '合并字段：{fields}',
+		'ledger.letter.earlyPayment':
+			'{year}：{date}前缴纳 {amount}（原应缴 {open}），即享提前缴费优惠并结清该款项（{discounts}）。',
 		'ledger.round.unknownFields': '未知合并字段：{fields}，将按原样打印。',
 		'ledger.round.saveTemplate': '保存该语言的函件',
 		'ledger.round.templateSaved': '函件已保存。',
