@@ -284,9 +284,12 @@ describe('[L11] a reminder letter states the early-payment offer', () => {
 		expect(letter('en', { today: '2031-03-31' })).toContain('IRR 54,000,000');
 	});
 
-	it('a template saved without the field states the offer as its last paragraph', () => {
+	it('a template saved without the field states the offer above its closing paragraph', () => {
 		expect(letter('en', { body: 'Dear {{name}},\n\nYou owe {{total}}.\n\n{{organisation}}' })).toBe(
-			'Dear شرکت فرش ایرانیان,\n\nYou owe IRR 60,000,000.\n\nGuildhall\n\n2031: pay IRR 54,000,000 instead of IRR 60,000,000 by 31 March 2031 and the early-payment discount settles it (Early bird: IRR 6,000,000 off).'
+			'Dear شرکت فرش ایرانیان,\n\nYou owe IRR 60,000,000.\n\n2031: pay IRR 54,000,000 instead of IRR 60,000,000 by 31 March 2031 and the early-payment discount settles it (Early bird: IRR 6,000,000 off).\n\nGuildhall'
+		);
+		expect(letter('en', { body: 'You owe {{total}}.' })).toBe(
+			'You owe IRR 60,000,000.\n\n2031: pay IRR 54,000,000 instead of IRR 60,000,000 by 31 March 2031 and the early-payment discount settles it (Early bird: IRR 6,000,000 off).'
 		);
 		expect(letter('en', { body: 'You owe {{total}}.', discounts: [] })).toBe(
 			'You owe IRR 60,000,000.'

@@ -67,13 +67,18 @@ export function fillPlaceholders<K extends string>(
  * early-payment offer of a letter, [L11]): with no value, a line that holds only the
  * field goes with the line break before it, so no empty paragraph is printed; with a
  * value and no such field in the template (one saved before the field existed), the
- * field is added as the last paragraph, so the letter still says it.
+ * field is added as a paragraph before the last one, which closes a letter (the
+ * organisation and the date in every default), so the letter still says it above its
+ * signature. A template of one paragraph gets it after that paragraph.
  */
 export function withParagraphField(template: string, field: string, value: string): string {
 	const only = new RegExp(`\\n*^[ \\t]*\\{\\{\\s*${field}\\s*\\}\\}[ \\t]*$`, 'gm');
 	if (!value) return template.replace(only, '');
 	const any = new RegExp(`\\{\\{\\s*${field}\\s*\\}\\}`);
-	return any.test(template) ? template : `${template.trimEnd()}\n\n{{${field}}}`;
+	if (any.test(template)) return template;
+	const paragraphs = template.trimEnd().split(/\n{2,}/);
+	const at = Math.max(1, paragraphs.length - 1);
+	return [...paragraphs.slice(0, at), `{{${field}}}`, ...paragraphs.slice(at)].join('\n\n');
 }
 
 /** At most `max` characters of `s`: a longer text is cut with an ellipsis, so it reads as cut. */

@@ -148,7 +148,7 @@ export function buildLetter(opts: {
 		memberId: opts.debtor.memberId,
 		locale: l,
 		subject: renderTemplate(opts.template.subject, values),
-		// A saved template without the field still states the offer, as its last paragraph.
+		// A saved template without the field still states the offer, above its closing paragraph.
 		body: renderTemplate(
 			withParagraphField(opts.template.body, 'earlyPayment', earlyPayment),
 			values
