@@ -1894,3 +1894,108 @@ test('[L10] a member who pays early the fee less the discount is settled: the di
 		await context.close();
 	}
 });
+
+const DRAFTER = {
+	id: 'e2eMemberRefDrft',
+	name: 'Draft Refund Looms',
+	tier: 'regular',
+	region: 'Ledger Test Draft Refund'
+};
+
+test('[L11] a draft refund is posted only within the credit left then: refused with what is left, kept as a draft', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, DRAFTER);
+	const ledger = await openDoc('default/ledger', cookie);
+	// Charged 60,000,000 for 2026, paid 90,000,000: 30,000,000 in credit.
+	postDues(ledger, DRAFTER.id, 2026, '2026-01-15', 60_000_000);
+	putEntry(ledger.doc, 'e2eDraftPayment1', {
+		memberId: DRAFTER.id,
+		kind: 'payment',
+		amount: 90_000_000,
+		date: '2026-02-01',
+		method: 'bankTransfer',
+		currency: 'IRR'
+	});
+	const refunds = () =>
+		Object.entries(ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>)
+			.filter(([, e]) => e.memberId === DRAFTER.id && e.kind === 'refund')
+			.map(([id, e]) => ({ id, ...e }));
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		// Finance saves all the credit as a refund to post once the cheque is signed.
+		await page.goto(`/ledger/statement?member=${DRAFTER.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '-30000000');
+		await page.getByTestId('statement-refund').click();
+		await expect(page.getByTestId('entry-amount')).toHaveValue('30,000,000');
+		const date = page.getByTestId('entry-date');
+		await date.fill('2026-06-10');
+		await date.press('Enter');
+		await page.getByTestId('entry-method').selectOption('cheque');
+		await page.getByTestId('entry-draft').check();
+		await page.getByTestId('entry-submit').click();
+		await expect(page.getByTestId('entry-dialog')).not.toBeVisible();
+		await expect
+			.poll(refunds)
+			.toEqual([
+				expect.objectContaining({ amount: 30_000_000, date: '2026-06-10', posted: false })
+			]);
+		const draftId = refunds()[0].id;
+
+		// Meanwhile another device charges the member 25,000,000: 5,000,000 of credit is left.
+		const chargeId = 'e2eDraftCharge01';
+		putEntry(ledger.doc, chargeId, {
+			memberId: DRAFTER.id,
+			kind: 'charge',
+			amount: 25_000_000,
+			date: '2026-07-01',
+			source: 'manual',
+			currency: 'IRR'
+		});
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '-5000000');
+
+		// Posting the draft now would pay back more than the credit: refused, saying what is
+		// left and what to do; the draft stays as it was.
+		await page.goto('/ledger/entries');
+		await page.getByTestId('entries-search').fill(DRAFTER.name);
+		const select = page
+			.locator(
+				`[data-testid=entries-grid] .ag-row[row-id="${draftId}"] .ag-selection-checkbox input`
+			)
+			.first();
+		await select.check();
+		await page.getByTestId('post-drafts').click();
+		const refused = page.getByTestId('post-refused');
+		await expect(refused).toContainText('The draft refund of IRR 30,000,000 to ');
+		await expect(refused).toContainText(
+			`${DRAFTER.name} dated 10 Jun 2026 was not posted: their credit is now IRR 5,000,000. It stays a draft: delete it and record a refund of at most IRR 5,000,000.`
+		);
+		expect(refunds()).toEqual([
+			expect.objectContaining({ id: draftId, amount: 30_000_000, posted: false })
+		]);
+
+		// The charge is reversed: the credit is back, and the same draft posts.
+		putEntry(ledger.doc, `r_${chargeId}`, {
+			memberId: DRAFTER.id,
+			kind: 'reversal',
+			amount: 25_000_000,
+			date: '2026-07-02',
+			reversalOf: chargeId,
+			currency: 'IRR'
+		});
+		await select.check();
+		await page.getByTestId('post-drafts').click();
+		await expect(page.getByText('1 entry posted.')).toBeVisible();
+		await expect(page.getByTestId('post-refused')).toHaveCount(0);
+		await expect
+			.poll(refunds)
+			.toEqual([expect.objectContaining({ id: draftId, amount: 30_000_000, posted: true })]);
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});

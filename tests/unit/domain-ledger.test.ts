@@ -17,6 +17,7 @@ import {
 	readLedgerSettings,
 	readYear,
 	refundableCredit,
+	refundOverCredit,
 	reversalId,
 	reversalNoEffect,
 	indexEntries,
@@ -1178,5 +1179,61 @@ describe('[L8] refunds: credit paid back to the member', () => {
 		const row = { posted: true, memberId: D, kind: 'refund', amount: 1, date: '2026-05-10' };
 		expect(entryRowCorrections(row)).toEqual([{ key: 'posted', op: 'set', value: false }]);
 		expect(entryRowCorrections({ ...row, method: 'cash' })).toEqual([]);
+	});
+});
+
+describe('[L11] a draft refund is checked against the credit when it is posted', () => {
+	// D is charged 60,000,000 and pays 90,000,000: 30,000,000 in credit when the draft is saved.
+	const D = 'memberDDDDDDDDDD';
+	const dues26 = charge('d_2026_' + D, D, 60_000_000, '2026-01-15', 2026);
+	const paid = payment('payD000000000001', D, 90_000_000, '2026-02-01');
+	const draft = {
+		id: 'refundDraftD0001',
+		memberId: D,
+		kind: 'refund',
+		amount: 30_000_000,
+		date: '2026-05-10',
+		posted: false,
+		method: 'cheque'
+	} as EntryRow;
+
+	it('[L11] within the credit it may be posted', () => {
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, draft] })).toBeNull();
+	});
+
+	it('[L11] a charge posted since took part of the credit: refused with what is left', () => {
+		const later = charge('manualD000000001', D, 25_000_000, '2026-04-01');
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, later, draft] })).toEqual({
+			credit: 5_000_000
+		});
+		// A charge dated after the refund takes the credit too: what is paid back is checked now.
+		const after = charge('manualD000000002', D, 25_000_000, '2026-09-01');
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, after, draft] })).toEqual({
+			credit: 5_000_000
+		});
+	});
+
+	it('[L11] another refund posted since paid it back: nothing left', () => {
+		const other = { ...draft, id: 'refundPostedD001', posted: true };
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, other, draft] })).toEqual({
+			credit: 0
+		});
+	});
+
+	it('[L11] the draft itself is left out of the credit, even read as posted', () => {
+		const asPosted = { ...draft, posted: true };
+		expect(refundOverCredit({ refund: asPosted, entries: [dues26, paid, asPosted] })).toBeNull();
+	});
+
+	it('[L11] dated before the overpayment arrived it pays back money not received yet', () => {
+		const early = { ...draft, date: '2026-01-20' };
+		expect(refundOverCredit({ refund: early, entries: [dues26, paid, early] })).toEqual({
+			credit: 0
+		});
+	});
+
+	it('[L11] only refunds are checked', () => {
+		const credit = { ...draft, kind: 'credit' } as EntryRow;
+		expect(refundOverCredit({ refund: credit, entries: [credit] })).toBeNull();
 	});
 });

@@ -532,6 +532,25 @@ export function refundableCredit(opts: {
 	return Math.max(0, -Math.max(now, then));
 }
 
+/**
+ * [L11] A draft refund checked as it is posted: null when it may be (not a refund, or
+ * within the credit), else the credit it may pay back now (refundableCredit, as the
+ * ledger stands at that moment: a charge or another refund posted since the draft was
+ * saved has taken its part). The draft itself is left out of the credit it is checked
+ * against, whatever it says of itself. Give it the entries as read by live member
+ * (underLiveMembers), the draft among them under its live record.
+ */
+export function refundOverCredit(opts: {
+	refund: EntryRow;
+	entries: Iterable<EntryRow>;
+}): { credit: number } | null {
+	const r = opts.refund;
+	if (r.kind !== ENTRY_KIND.refund) return null;
+	const others = [...opts.entries].filter((e) => e.id !== r.id);
+	const credit = refundableCredit({ memberId: r.memberId, entries: others, date: r.date });
+	return r.amount > credit ? { credit } : null;
+}
+
 // ---- open items: what is still due, per charge ------------------------------------------
 
 export interface OpenCharge {

@@ -147,6 +147,10 @@ export const ledger = defineMessages({
 			'This member has no credit to pay back on this date. A refund returns only what the member paid beyond what they owe; to bill the member, record a charge.',
 		'ledger.refund.overCredit':
 			'A refund can pay back at most the member’s credit, {credit}. Lower the amount; to bill the member, record a charge.',
+		'ledger.refund.postOverCredit':
+			'The draft refund of {amount} to {member} dated {date} was not posted: their credit is now {credit}. It stays a draft: delete it and record a refund of at most {credit}.',
+		'ledger.refund.postNoCredit':
+			'The draft refund of {amount} to {member} dated {date} was not posted: they have no credit to pay back now (a charge or another refund took it). It stays a draft: delete it; to bill the member, record a charge.',
 		'ledger.entry.draft': 'Keep as draft (post later)',
 		'ledger.entry.postedHint':
 			'A posted entry cannot be changed or deleted; it can only be reversed.',
@@ -476,6 +480,10 @@ export const ledger = defineMessages({
 			'این عضو در این تاریخ بستانکاری برای بازپرداخت ندارد. استرداد فقط مبلغی را برمی‌گرداند که عضو بیش از بدهی‌اش پرداخته است؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
 		'ledger.refund.overCredit':
 			'استرداد حداکثر به اندازهٔ بستانکاری عضو، {credit}، ممکن است. مبلغ را کم کنید؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
+		'ledger.refund.postOverCredit':
+			'پیش‌نویس استرداد {amount} به {member} به تاریخ {date} قطعی نشد: بستانکاری عضو اکنون {credit} است. پیش‌نویس می‌ماند: آن را حذف کنید و استردادی حداکثر به مبلغ {credit} ثبت کنید.',
+		'ledger.refund.postNoCredit':
+			'پیش‌نویس استرداد {amount} به {member} به تاریخ {date} قطعی نشد: عضو اکنون بستانکاری برای بازپرداخت ندارد (بدهی یا استرداد دیگری آن را برداشته است). پیش‌نویس می‌ماند: آن را حذف کنید؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
 		'ledger.entry.draft': 'پیش‌نویس بماند (بعداً قطعی شود)',
 		'ledger.entry.postedHint': 'ثبت قطعی تغییر یا حذف نمی‌شود؛ فقط می‌توان آن را برگشت زد.',
 		'ledger.entry.saved': 'ثبت ذخیره شد.',
@@ -790,6 +798,10 @@ export const ledger = defineMessages({
 			'该会员在此日期没有可退还的余额。退款只退还会员多缴的部分；如需向会员收费，请登记应收。',
 		'ledger.refund.overCredit':
 			'退款最多只能退还会员的余额 {credit}。请降低金额；如需向会员收费，请登记应收。',
+		'ledger.refund.postOverCredit':
+			'{member} 日期为 {date} 的 {amount} 退款草稿未过账：该会员目前余额为 {credit}。草稿已保留：请删除它，再登记不超过 {credit} 的退款。',
+		'ledger.refund.postNoCredit':
+			'{member} 日期为 {date} 的 {amount} 退款草稿未过账：该会员目前没有可退还的余额（已被应收或另一笔退款用掉）。草稿已保留：请删除它；如需向会员收费，请登记应收。',
 		'ledger.entry.draft': '保存为草稿（稍后过账）',
 		'ledger.entry.postedHint': '已过账分录不能修改或删除，只能冲销。',
 		'ledger.entry.saved': '分录已保存。',
