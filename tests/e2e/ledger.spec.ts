@@ -1999,3 +1999,93 @@ test('[L11] a draft refund is posted only within the credit left then: refused w
 		await context.close();
 	}
 });
+
+const LATE = {
+	id: 'e2eMemberLateDt1',
+	name: 'Late Date Weavers',
+	tier: 'regular',
+	region: 'Ledger Test Payment Date'
+};
+
+test('[L12] a new payment date redoes the suggested split over two charges; parts typed by hand are kept and the dialog says what they no longer settle', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, LATE);
+	const ledger = await openDoc('default/ledger', cookie);
+	// 10 % off the 2032 dues when paid by 31 March 2032; the 2033 dues have no discount.
+	const discountId = 'e2eDiscEarly2032';
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('discounts').set(discountId, row);
+		for (const [k, v] of Object.entries({
+			kind: 'earlyPayment',
+			name: 'Early bird 2032',
+			percent: 1000,
+			year: 2032,
+			until: '2032-03-31',
+			active: true
+		}))
+			row.set(k, v);
+	});
+	postDues(ledger, LATE.id, 2032, TODAY, 60_000_000);
+	postDues(ledger, LATE.id, 2033, TODAY, 60_000_000);
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto(`/ledger/statement?member=${LATE.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '120000000');
+		await page.getByTestId('statement-pay').click();
+		const dialog = page.getByTestId('payment-dialog');
+		const a32 = dialog.getByTestId('alloc-2032');
+		const a33 = dialog.getByTestId('alloc-2033');
+		const setDate = async (iso: string) => {
+			await dialog.getByTestId('pay-date').fill(iso);
+			await dialog.getByTestId('pay-date').press('Enter');
+		};
+		// Paid in time, 114,000,000 settles 2032 less its discount and 2033 in full.
+		await page.getByTestId('pay-amount').fill('114,000,000');
+		await page.getByTestId('pay-amount').blur();
+		await expect(a32).toHaveValue('54,000,000');
+		await expect(a33).toHaveValue('60,000,000');
+
+		// After the deadline 2032 takes its full amount: the split is made again.
+		await setDate('2032-04-05');
+		await expect(a32).toHaveValue('60,000,000');
+		await expect(a33).toHaveValue('54,000,000');
+		// And back before it.
+		await setDate('2032-03-01');
+		await expect(a32).toHaveValue('54,000,000');
+		await expect(a33).toHaveValue('60,000,000');
+
+		// Parts typed by hand are the bookkeeper's: a new date keeps them, and the dialog
+		// says which charge they no longer settle and what settles it now.
+		await a33.fill('60,000,000');
+		await setDate('2032-04-05');
+		await expect(a32).toHaveValue('54,000,000');
+		await expect(a33).toHaveValue('60,000,000');
+		await expect(dialog.getByTestId('pay-date-unsettles')).toHaveText(
+			'The date changed what settles each charge: on 5 Apr 2032 the amounts you typed no longer settle 2032, which takes IRR 60,000,000. Change them, or press “Allocate oldest first”.'
+		);
+		await dialog.getByRole('button', { name: 'Allocate oldest first' }).click();
+		await expect(a32).toHaveValue('60,000,000');
+		await expect(a33).toHaveValue('54,000,000');
+		await expect(dialog.getByTestId('pay-date-unsettles')).toHaveCount(0);
+
+		// Recorded on the late date: 2032 is settled, 2033 owes what the payment left.
+		await page.getByTestId('pay-receipt').fill('R-LATE-1');
+		await page.getByTestId('pay-submit').click();
+		await expect(dialog).not.toBeVisible();
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '6000000');
+		const due = page.getByTestId('statement-due').locator('li');
+		await expect(due).toHaveCount(1);
+		await expect(due).toHaveAttribute('data-year', '2033');
+		await expect(due).toHaveAttribute('data-amount', '6000000');
+	} finally {
+		ledger.doc.transact(() => ledger.doc.getMap('discounts').delete(discountId));
+		ledger.close();
+		await context.close();
+	}
+});

@@ -21,6 +21,7 @@ import {
 	reversalId,
 	reversalNoEffect,
 	indexEntries,
+	settledCharges,
 	suggestAllocation,
 	underLiveMembers,
 	type Allocation,
@@ -1235,5 +1236,57 @@ describe('[L11] a draft refund is checked against the credit when it is posted',
 	it('[L11] only refunds are checked', () => {
 		const credit = { ...draft, kind: 'credit' } as EntryRow;
 		expect(refundOverCredit({ refund: credit, entries: [credit] })).toBeNull();
+	});
+});
+
+describe('[L12] what the same parts settle depends on the payment date', () => {
+	const early: Discount = {
+		id: 'discEarly0000001',
+		kind: 'earlyPayment',
+		name: 'E',
+		percent: 1000,
+		until: '2026-03-31',
+		year: 2026
+	};
+	const c26 = charge('d_2026_' + A, A, 1200, '2026-01-10', 2026);
+	const c27 = charge('d_2027_' + A, A, 1200, '2026-01-10', 2027);
+	const open = openItems({ entries: [c26, c27], allocations: [] }).charges;
+	const paid = (amounts: number[]) =>
+		open.map((c, i) => ({
+			chargeId: c.id,
+			year: c.year,
+			amount: c.amount,
+			open: c.open,
+			paid: amounts[i]
+		}));
+	const settled = (paymentDate: string, amounts: number[]) => [
+		...settledCharges({
+			paymentDate,
+			parts: paid(amounts),
+			discounts: [early],
+			existingIds: new Set()
+		})
+	];
+
+	it('[L12] the discounted amount settles by the deadline, not after it', () => {
+		expect(settled('2026-03-31', [1080, 0])).toEqual([c26.id]);
+		expect(settled('2026-04-01', [1080, 0])).toEqual([]);
+		// The full amount settles on either day; nothing allocated settles nothing.
+		expect(settled('2026-04-01', [1200, 1200])).toEqual([c26.id, c27.id]);
+		expect(settled('2026-03-01', [0, 0])).toEqual([]);
+	});
+
+	it('[L12] the suggestion for one date leaves a charge short on the other', () => {
+		const terms = (paymentDate: string) => ({
+			paymentDate,
+			discounts: [early],
+			existingIds: new Set<string>()
+		});
+		const before = suggestAllocation(open, 2280, terms('2026-03-01'));
+		const after = suggestAllocation(open, 2280, terms('2026-04-01'));
+		expect(before.map((p) => p.amount)).toEqual([1080, 1200]);
+		expect(after.map((p) => p.amount)).toEqual([1200, 1080]);
+		// The early split, paid late, no longer settles 2026.
+		expect(settled('2026-04-01', [1080, 1200])).toEqual([c27.id]);
 	});
 });

@@ -1196,6 +1196,27 @@ export function earnedDiscounts(opts: {
 	}
 }
 
+/**
+ * [L12] The charges a payment dated `paymentDate` settles with `parts`: what it allocates
+ * to each covers what is open there less the discounts it earns on it (earnedDiscounts).
+ * The same parts may settle a charge on one day and not on another (after an early-payment
+ * deadline): the payment dialog says so when its date moves under parts typed by hand.
+ */
+export function settledCharges(opts: {
+	paymentDate: string;
+	parts: readonly PaidCharge[];
+	discounts: readonly Discount[];
+	existingIds: ReadonlySet<string>;
+}): Set<string> {
+	const off = new Map<string, number>();
+	for (const d of earnedDiscounts(opts)) off.set(d.chargeId, (off.get(d.chargeId) ?? 0) + d.amount);
+	return new Set(
+		opts.parts
+			.filter((p) => p.paid > 0 && p.paid >= p.open - (off.get(p.chargeId) ?? 0))
+			.map((p) => p.chargeId)
+	);
+}
+
 // ---- receipt numbers ---------------------------------------------------------------------
 
 /** A receipt number as people write it: any digits, case and spaces aside. */

@@ -135,6 +135,9 @@ export const ledger = defineMessages({
 		'ledger.pay.discountOff': '{name}: {amount} off',
 		'ledger.pay.discounts':
 			'This payment earns discounts of {amount}; they are recorded as credits with it.',
+		'ledger.pay.dateChanged':
+			'The date changed what settles each charge: on {date} the amounts you typed no longer settle {charges}. Change them, or press “{button}”.',
+		'ledger.pay.dateChangedCharge': '{year}, which takes {amount}',
 		'ledger.entry.open': 'New charge, credit or refund',
 		'ledger.entry.chargeTitle': 'New charge',
 		'ledger.entry.creditTitle': 'New credit',
@@ -468,6 +471,9 @@ export const ledger = defineMessages({
 		'ledger.pay.discountOff': '{name}: {amount} تخفیف',
 		'ledger.pay.discounts':
 			'این پرداخت مشمول {amount} تخفیف است که به‌صورت بستانکاری همراه آن ثبت می‌شود.',
+		'ledger.pay.dateChanged':
+			'تاریخ، مبلغ تسویهٔ هر بدهی را تغییر داد: در {date} مبالغی که وارد کرده‌اید دیگر {charges} را تسویه نمی‌کنند. آن‌ها را تغییر دهید یا «{button}» را بزنید.',
+		'ledger.pay.dateChangedCharge': '{year} (با {amount})',
 		'ledger.entry.open': 'بدهی، بستانکاری یا استرداد جدید',
 		'ledger.entry.chargeTitle': 'بدهی جدید',
 		'ledger.entry.creditTitle': 'بستانکاری جدید',
@@ -786,6 +792,9 @@ export const ledger = defineMessages({
 		'ledger.pay.dueEarlyTogether': '{date}前且 {count} 年或以上一并缴纳时，{amount} 即可结清',
 		'ledger.pay.discountOff': '{name}：优惠 {amount}',
 		'ledger.pay.discounts': '此次缴费可享优惠 {amount}，将作为减免一并记录。',
+		'ledger.pay.dateChanged':
+			'日期改变了结清各笔应收所需的金额：按 {date} 计，您填写的金额已不能结清 {charges}。请修改金额，或按“{button}”。',
+		'ledger.pay.dateChangedCharge': '{year}（需 {amount}）',
 		'ledger.entry.open': '新增应收、减免或退款',
 		'ledger.entry.chargeTitle': '新增应收',
 		'ledger.entry.creditTitle': '新增减免',
