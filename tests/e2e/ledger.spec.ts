@@ -1983,3 +1983,197 @@ test('[L11] the reminder and the dues notice say what settles an open charge by 
 		await context.close();
 	}
 });
+const DRAFTER = {
+	id: 'e2eMemberRefDrft',
+	name: 'Draft Refund Looms',
+	tier: 'regular',
+	region: 'Ledger Test Draft Refund'
+};
+
+test('[L12] a draft refund is posted only within the credit left then: refused with what is left, kept as a draft', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, DRAFTER);
+	const ledger = await openDoc('default/ledger', cookie);
+	// Charged 60,000,000 for 2026, paid 90,000,000: 30,000,000 in credit.
+	postDues(ledger, DRAFTER.id, 2026, '2026-01-15', 60_000_000);
+	putEntry(ledger.doc, 'e2eDraftPayment1', {
+		memberId: DRAFTER.id,
+		kind: 'payment',
+		amount: 90_000_000,
+		date: '2026-02-01',
+		method: 'bankTransfer',
+		currency: 'IRR'
+	});
+	const refunds = () =>
+		Object.entries(ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>)
+			.filter(([, e]) => e.memberId === DRAFTER.id && e.kind === 'refund')
+			.map(([id, e]) => ({ id, ...e }));
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		// Finance saves all the credit as a refund to post once the cheque is signed.
+		await page.goto(`/ledger/statement?member=${DRAFTER.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '-30000000');
+		await page.getByTestId('statement-refund').click();
+		await expect(page.getByTestId('entry-amount')).toHaveValue('30,000,000');
+		const date = page.getByTestId('entry-date');
+		await date.fill('2026-06-10');
+		await date.press('Enter');
+		await page.getByTestId('entry-method').selectOption('cheque');
+		await page.getByTestId('entry-draft').check();
+		await page.getByTestId('entry-submit').click();
+		await expect(page.getByTestId('entry-dialog')).not.toBeVisible();
+		await expect
+			.poll(refunds)
+			.toEqual([
+				expect.objectContaining({ amount: 30_000_000, date: '2026-06-10', posted: false })
+			]);
+		const draftId = refunds()[0].id;
+
+		// Meanwhile another device charges the member 25,000,000: 5,000,000 of credit is left.
+		const chargeId = 'e2eDraftCharge01';
+		putEntry(ledger.doc, chargeId, {
+			memberId: DRAFTER.id,
+			kind: 'charge',
+			amount: 25_000_000,
+			date: '2026-07-01',
+			source: 'manual',
+			currency: 'IRR'
+		});
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '-5000000');
+
+		// Posting the draft now would pay back more than the credit: refused, saying what is
+		// left and what to do; the draft stays as it was.
+		await page.goto('/ledger/entries');
+		await page.getByTestId('entries-search').fill(DRAFTER.name);
+		const select = page
+			.locator(
+				`[data-testid=entries-grid] .ag-row[row-id="${draftId}"] .ag-selection-checkbox input`
+			)
+			.first();
+		await select.check();
+		await page.getByTestId('post-drafts').click();
+		const refused = page.getByTestId('post-refused');
+		await expect(refused).toContainText('The draft refund of IRR 30,000,000 to ');
+		await expect(refused).toContainText(
+			`${DRAFTER.name} dated 10 Jun 2026 was not posted: their credit is now IRR 5,000,000. It stays a draft: delete it and record a refund of at most IRR 5,000,000.`
+		);
+		expect(refunds()).toEqual([
+			expect.objectContaining({ id: draftId, amount: 30_000_000, posted: false })
+		]);
+
+		// The charge is reversed: the credit is back, and the same draft posts.
+		putEntry(ledger.doc, `r_${chargeId}`, {
+			memberId: DRAFTER.id,
+			kind: 'reversal',
+			amount: 25_000_000,
+			date: '2026-07-02',
+			reversalOf: chargeId,
+			currency: 'IRR'
+		});
+		await select.check();
+		await page.getByTestId('post-drafts').click();
+		await expect(page.getByText('1 entry posted.')).toBeVisible();
+		await expect(page.getByTestId('post-refused')).toHaveCount(0);
+		await expect
+			.poll(refunds)
+			.toEqual([expect.objectContaining({ id: draftId, amount: 30_000_000, posted: true })]);
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});
+
+const LATE = {
+	id: 'e2eMemberLateDt1',
+	name: 'Late Date Weavers',
+	tier: 'regular',
+	region: 'Ledger Test Payment Date'
+};
+
+test('[L13] a new payment date redoes the suggested split over two charges; parts typed by hand are kept and the dialog says what they no longer settle', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, LATE);
+	const ledger = await openDoc('default/ledger', cookie);
+	// 10 % off the 2032 dues when paid by 31 March 2032; the 2033 dues have no discount.
+	const discountId = 'e2eDiscEarly2032';
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('discounts').set(discountId, row);
+		for (const [k, v] of Object.entries({
+			kind: 'earlyPayment',
+			name: 'Early bird 2032',
+			percent: 1000,
+			year: 2032,
+			until: '2032-03-31',
+			active: true
+		}))
+			row.set(k, v);
+	});
+	postDues(ledger, LATE.id, 2032, TODAY, 60_000_000);
+	postDues(ledger, LATE.id, 2033, TODAY, 60_000_000);
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto(`/ledger/statement?member=${LATE.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '120000000');
+		await page.getByTestId('statement-pay').click();
+		const dialog = page.getByTestId('payment-dialog');
+		const a32 = dialog.getByTestId('alloc-2032');
+		const a33 = dialog.getByTestId('alloc-2033');
+		const setDate = async (iso: string) => {
+			await dialog.getByTestId('pay-date').fill(iso);
+			await dialog.getByTestId('pay-date').press('Enter');
+		};
+		// Paid in time, 114,000,000 settles 2032 less its discount and 2033 in full.
+		await page.getByTestId('pay-amount').fill('114,000,000');
+		await page.getByTestId('pay-amount').blur();
+		await expect(a32).toHaveValue('54,000,000');
+		await expect(a33).toHaveValue('60,000,000');
+
+		// After the deadline 2032 takes its full amount: the split is made again.
+		await setDate('2032-04-05');
+		await expect(a32).toHaveValue('60,000,000');
+		await expect(a33).toHaveValue('54,000,000');
+		// And back before it.
+		await setDate('2032-03-01');
+		await expect(a32).toHaveValue('54,000,000');
+		await expect(a33).toHaveValue('60,000,000');
+
+		// Parts typed by hand are the bookkeeper's: a new date keeps them, and the dialog
+		// says which charge they no longer settle and what settles it now.
+		await a33.fill('60,000,000');
+		await setDate('2032-04-05');
+		await expect(a32).toHaveValue('54,000,000');
+		await expect(a33).toHaveValue('60,000,000');
+		await expect(dialog.getByTestId('pay-date-unsettles')).toHaveText(
+			'The date changed what settles each charge: on 5 Apr 2032 the amounts you typed no longer settle 2032, which takes IRR 60,000,000. Change them, or press “Allocate oldest first”.'
+		);
+		await dialog.getByRole('button', { name: 'Allocate oldest first' }).click();
+		await expect(a32).toHaveValue('60,000,000');
+		await expect(a33).toHaveValue('54,000,000');
+		await expect(dialog.getByTestId('pay-date-unsettles')).toHaveCount(0);
+
+		// Recorded on the late date: 2032 is settled, 2033 owes what the payment left.
+		await page.getByTestId('pay-receipt').fill('R-LATE-1');
+		await page.getByTestId('pay-submit').click();
+		await expect(dialog).not.toBeVisible();
+		await expect(page.getByTestId('statement-balance')).toHaveAttribute('data-amount', '6000000');
+		const due = page.getByTestId('statement-due').locator('li');
+		await expect(due).toHaveCount(1);
+		await expect(due).toHaveAttribute('data-year', '2033');
+		await expect(due).toHaveAttribute('data-amount', '6000000');
+	} finally {
+		ledger.doc.transact(() => ledger.doc.getMap('discounts').delete(discountId));
+		ledger.close();
+		await context.close();
+	}
+});

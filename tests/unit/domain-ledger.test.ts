@@ -18,9 +18,11 @@ import {
 	readLedgerSettings,
 	readYear,
 	refundableCredit,
+	refundOverCredit,
 	reversalId,
 	reversalNoEffect,
 	indexEntries,
+	settledCharges,
 	suggestAllocation,
 	underLiveMembers,
 	type Allocation,
@@ -1245,5 +1247,113 @@ describe('[L8] refunds: credit paid back to the member', () => {
 		const row = { posted: true, memberId: D, kind: 'refund', amount: 1, date: '2026-05-10' };
 		expect(entryRowCorrections(row)).toEqual([{ key: 'posted', op: 'set', value: false }]);
 		expect(entryRowCorrections({ ...row, method: 'cash' })).toEqual([]);
+	});
+});
+
+describe('[L12] a draft refund is checked against the credit when it is posted', () => {
+	// D is charged 60,000,000 and pays 90,000,000: 30,000,000 in credit when the draft is saved.
+	const D = 'memberDDDDDDDDDD';
+	const dues26 = charge('d_2026_' + D, D, 60_000_000, '2026-01-15', 2026);
+	const paid = payment('payD000000000001', D, 90_000_000, '2026-02-01');
+	const draft = {
+		id: 'refundDraftD0001',
+		memberId: D,
+		kind: 'refund',
+		amount: 30_000_000,
+		date: '2026-05-10',
+		posted: false,
+		method: 'cheque'
+	} as EntryRow;
+
+	it('[L12] within the credit it may be posted', () => {
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, draft] })).toBeNull();
+	});
+
+	it('[L12] a charge posted since took part of the credit: refused with what is left', () => {
+		const later = charge('manualD000000001', D, 25_000_000, '2026-04-01');
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, later, draft] })).toEqual({
+			credit: 5_000_000
+		});
+		// A charge dated after the refund takes the credit too: what is paid back is checked now.
+		const after = charge('manualD000000002', D, 25_000_000, '2026-09-01');
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, after, draft] })).toEqual({
+			credit: 5_000_000
+		});
+	});
+
+	it('[L12] another refund posted since paid it back: nothing left', () => {
+		const other = { ...draft, id: 'refundPostedD001', posted: true };
+		expect(refundOverCredit({ refund: draft, entries: [dues26, paid, other, draft] })).toEqual({
+			credit: 0
+		});
+	});
+
+	it('[L12] the draft itself is left out of the credit, even read as posted', () => {
+		const asPosted = { ...draft, posted: true };
+		expect(refundOverCredit({ refund: asPosted, entries: [dues26, paid, asPosted] })).toBeNull();
+	});
+
+	it('[L12] dated before the overpayment arrived it pays back money not received yet', () => {
+		const early = { ...draft, date: '2026-01-20' };
+		expect(refundOverCredit({ refund: early, entries: [dues26, paid, early] })).toEqual({
+			credit: 0
+		});
+	});
+
+	it('[L12] only refunds are checked', () => {
+		const credit = { ...draft, kind: 'credit' } as EntryRow;
+		expect(refundOverCredit({ refund: credit, entries: [credit] })).toBeNull();
+	});
+});
+
+describe('[L13] what the same parts settle depends on the payment date', () => {
+	const early: Discount = {
+		id: 'discEarly0000001',
+		kind: 'earlyPayment',
+		name: 'E',
+		percent: 1000,
+		until: '2026-03-31',
+		year: 2026
+	};
+	const c26 = charge('d_2026_' + A, A, 1200, '2026-01-10', 2026);
+	const c27 = charge('d_2027_' + A, A, 1200, '2026-01-10', 2027);
+	const open = openItems({ entries: [c26, c27], allocations: [] }).charges;
+	const paid = (amounts: number[]) =>
+		open.map((c, i) => ({
+			chargeId: c.id,
+			year: c.year,
+			amount: c.amount,
+			open: c.open,
+			paid: amounts[i]
+		}));
+	const settled = (paymentDate: string, amounts: number[]) => [
+		...settledCharges({
+			paymentDate,
+			parts: paid(amounts),
+			discounts: [early],
+			existingIds: new Set()
+		})
+	];
+
+	it('[L13] the discounted amount settles by the deadline, not after it', () => {
+		expect(settled('2026-03-31', [1080, 0])).toEqual([c26.id]);
+		expect(settled('2026-04-01', [1080, 0])).toEqual([]);
+		// The full amount settles on either day; nothing allocated settles nothing.
+		expect(settled('2026-04-01', [1200, 1200])).toEqual([c26.id, c27.id]);
+		expect(settled('2026-03-01', [0, 0])).toEqual([]);
+	});
+
+	it('[L13] the suggestion for one date leaves a charge short on the other', () => {
+		const terms = (paymentDate: string) => ({
+			paymentDate,
+			discounts: [early],
+			existingIds: new Set<string>()
+		});
+		const before = suggestAllocation(open, 2280, terms('2026-03-01'));
+		const after = suggestAllocation(open, 2280, terms('2026-04-01'));
+		expect(before.map((p) => p.amount)).toEqual([1080, 1200]);
+		expect(after.map((p) => p.amount)).toEqual([1200, 1080]);
+		// The early split, paid late, no longer settles 2026.
+		expect(settled('2026-04-01', [1080, 1200])).toEqual([c27.id]);
 	});
 });

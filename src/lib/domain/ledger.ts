@@ -538,6 +538,25 @@ export function refundableCredit(opts: {
 	return Math.max(0, -Math.max(now, then));
 }
 
+/**
+ * [L12] A draft refund checked as it is posted: null when it may be (not a refund, or
+ * within the credit), else the credit it may pay back now (refundableCredit, as the
+ * ledger stands at that moment: a charge or another refund posted since the draft was
+ * saved has taken its part). The draft itself is left out of the credit it is checked
+ * against, whatever it says of itself. Give it the entries as read by live member
+ * (underLiveMembers), the draft among them under its live record.
+ */
+export function refundOverCredit(opts: {
+	refund: EntryRow;
+	entries: Iterable<EntryRow>;
+}): { credit: number } | null {
+	const r = opts.refund;
+	if (r.kind !== ENTRY_KIND.refund) return null;
+	const others = [...opts.entries].filter((e) => e.id !== r.id);
+	const credit = refundableCredit({ memberId: r.memberId, entries: others, date: r.date });
+	return r.amount > credit ? { credit } : null;
+}
+
 // ---- open items: what is still due, per charge ------------------------------------------
 
 export interface OpenCharge {
@@ -1241,6 +1260,27 @@ export function earlyPaymentOffers(opts: {
 			}
 		];
 	});
+}
+
+/**
+ * [L13] The charges a payment dated `paymentDate` settles with `parts`: what it allocates
+ * to each covers what is open there less the discounts it earns on it (earnedDiscounts).
+ * The same parts may settle a charge on one day and not on another (after an early-payment
+ * deadline): the payment dialog says so when its date moves under parts typed by hand.
+ */
+export function settledCharges(opts: {
+	paymentDate: string;
+	parts: readonly PaidCharge[];
+	discounts: readonly Discount[];
+	existingIds: ReadonlySet<string>;
+}): Set<string> {
+	const off = new Map<string, number>();
+	for (const d of earnedDiscounts(opts)) off.set(d.chargeId, (off.get(d.chargeId) ?? 0) + d.amount);
+	return new Set(
+		opts.parts
+			.filter((p) => p.paid > 0 && p.paid >= p.open - (off.get(p.chargeId) ?? 0))
+			.map((p) => p.chargeId)
+	);
 }
 
 // ---- receipt numbers ---------------------------------------------------------------------

@@ -17,8 +17,10 @@ import {
 	feeId,
 	readAllocation,
 	readEntry,
+	refundOverCredit,
 	reversalId,
 	templateId,
+	underLiveMembers,
 	discount as discountSchema,
 	fee as feeSchema,
 	reminder as reminderSchema,
@@ -32,6 +34,7 @@ import {
 	type Reminder,
 	type ReminderChannel
 } from '$lib/domain/ledger';
+import type { MergedIntoOf } from '$lib/domain/merge';
 import { newRowId } from '$lib/domain/text';
 import { LOCAL } from '$lib/sync/origins';
 
@@ -48,6 +51,11 @@ export const LEDGER_REFUSAL = {
 	notReversible: 'notReversible'
 } as const;
 export type LedgerRefusal = (typeof LEDGER_REFUSAL)[keyof typeof LEDGER_REFUSAL];
+/**
+ * Posting a draft: a refund that would pay back more than the member's credit now is
+ * refused ([L12]), with that credit; the draft stays.
+ */
+export type PostResult = LedgerCommandResult | { ok: false; reason: 'overCredit'; credit: number };
 
 function plain(y: RowMap): Record<string, unknown> {
 	const o: Record<string, unknown> = {};
@@ -213,12 +221,21 @@ export class LedgerStore {
 		return { ok: true, id };
 	}
 
-	/** Post a draft: from now on it never changes. */
-	post(id: string): LedgerCommandResult {
+	/**
+	 * Post a draft: from now on it never changes. A refund is checked against the member's
+	 * credit as the ledger stands now ([L12]): a charge or another refund posted since the
+	 * draft was saved may have taken it. `mergedInto` reads entries under the live record
+	 * ([L4]), so a credit on a record merged into the member counts.
+	 */
+	post(id: string, opts: { mergedInto: MergedIntoOf }): PostResult {
 		if (this.readOnly) return { ok: false, reason: 'readOnly' };
 		const y = this.t.entries.get(id);
 		if (!(y instanceof Y.Map)) return { ok: false, reason: 'noSuchEntry' };
 		if (y.get('posted') === true) return { ok: false, reason: 'posted' };
+		const entries = underLiveMembers(this.entries(), opts.mergedInto);
+		const draft = entries.find((e) => e.id === id);
+		const over = draft && refundOverCredit({ refund: draft, entries });
+		if (over) return { ok: false, reason: 'overCredit', credit: over.credit };
 		this.doc.transact(() => y.set('posted', true), LOCAL);
 		return { ok: true, id };
 	}

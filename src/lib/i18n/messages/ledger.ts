@@ -135,6 +135,9 @@ export const ledger = defineMessages({
 		'ledger.pay.discountOff': '{name}: {amount} off',
 		'ledger.pay.discounts':
 			'This payment earns discounts of {amount}; they are recorded as credits with it.',
+		'ledger.pay.dateChanged':
+			'The date changed what settles each charge: on {date} the amounts you typed no longer settle {charges}. Change them, or press “{button}”.',
+		'ledger.pay.dateChangedCharge': '{year}, which takes {amount}',
 		'ledger.entry.open': 'New charge, credit or refund',
 		'ledger.entry.chargeTitle': 'New charge',
 		'ledger.entry.creditTitle': 'New credit',
@@ -147,6 +150,10 @@ export const ledger = defineMessages({
 			'This member has no credit to pay back on this date. A refund returns only what the member paid beyond what they owe; to bill the member, record a charge.',
 		'ledger.refund.overCredit':
 			'A refund can pay back at most the member’s credit, {credit}. Lower the amount; to bill the member, record a charge.',
+		'ledger.refund.postOverCredit':
+			'The draft refund of {amount} to {member} dated {date} was not posted: their credit is now {credit}. It stays a draft: delete it and record a refund of at most {credit}.',
+		'ledger.refund.postNoCredit':
+			'The draft refund of {amount} to {member} dated {date} was not posted: they have no credit to pay back now (a charge or another refund took it). It stays a draft: delete it; to bill the member, record a charge.',
 		'ledger.entry.draft': 'Keep as draft (post later)',
 		'ledger.entry.postedHint':
 			'A posted entry cannot be changed or deleted; it can only be reversed.',
@@ -466,6 +473,9 @@ export const ledger = defineMessages({
 		'ledger.pay.discountOff': '{name}: {amount} تخفیف',
 		'ledger.pay.discounts':
 			'این پرداخت مشمول {amount} تخفیف است که به‌صورت بستانکاری همراه آن ثبت می‌شود.',
+		'ledger.pay.dateChanged':
+			'تاریخ، مبلغ تسویهٔ هر بدهی را تغییر داد: در {date} مبالغی که وارد کرده‌اید دیگر {charges} را تسویه نمی‌کنند. آن‌ها را تغییر دهید یا «{button}» را بزنید.',
+		'ledger.pay.dateChangedCharge': '{year} (با {amount})',
 		'ledger.entry.open': 'بدهی، بستانکاری یا استرداد جدید',
 		'ledger.entry.chargeTitle': 'بدهی جدید',
 		'ledger.entry.creditTitle': 'بستانکاری جدید',
@@ -478,6 +488,10 @@ export const ledger = defineMessages({
 			'این عضو در این تاریخ بستانکاری برای بازپرداخت ندارد. استرداد فقط مبلغی را برمی‌گرداند که عضو بیش از بدهی‌اش پرداخته است؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
 		'ledger.refund.overCredit':
 			'استرداد حداکثر به اندازهٔ بستانکاری عضو، {credit}، ممکن است. مبلغ را کم کنید؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
+		'ledger.refund.postOverCredit':
+			'پیش‌نویس استرداد {amount} به {member} به تاریخ {date} قطعی نشد: بستانکاری عضو اکنون {credit} است. پیش‌نویس می‌ماند: آن را حذف کنید و استردادی حداکثر به مبلغ {credit} ثبت کنید.',
+		'ledger.refund.postNoCredit':
+			'پیش‌نویس استرداد {amount} به {member} به تاریخ {date} قطعی نشد: عضو اکنون بستانکاری برای بازپرداخت ندارد (بدهی یا استرداد دیگری آن را برداشته است). پیش‌نویس می‌ماند: آن را حذف کنید؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
 		'ledger.entry.draft': 'پیش‌نویس بماند (بعداً قطعی شود)',
 		'ledger.entry.postedHint': 'ثبت قطعی تغییر یا حذف نمی‌شود؛ فقط می‌توان آن را برگشت زد.',
 		'ledger.entry.saved': 'ثبت ذخیره شد.',
@@ -782,6 +796,9 @@ export const ledger = defineMessages({
 		'ledger.pay.dueEarlyTogether': '{date}前且 {count} 年或以上一并缴纳时，{amount} 即可结清',
 		'ledger.pay.discountOff': '{name}：优惠 {amount}',
 		'ledger.pay.discounts': '此次缴费可享优惠 {amount}，将作为减免一并记录。',
+		'ledger.pay.dateChanged':
+			'日期改变了结清各笔应收所需的金额：按 {date} 计，您填写的金额已不能结清 {charges}。请修改金额，或按“{button}”。',
+		'ledger.pay.dateChangedCharge': '{year}（需 {amount}）',
 		'ledger.entry.open': '新增应收、减免或退款',
 		'ledger.entry.chargeTitle': '新增应收',
 		'ledger.entry.creditTitle': '新增减免',
@@ -794,6 +811,10 @@ export const ledger = defineMessages({
 			'该会员在此日期没有可退还的余额。退款只退还会员多缴的部分；如需向会员收费，请登记应收。',
 		'ledger.refund.overCredit':
 			'退款最多只能退还会员的余额 {credit}。请降低金额；如需向会员收费，请登记应收。',
+		'ledger.refund.postOverCredit':
+			'{member} 日期为 {date} 的 {amount} 退款草稿未过账：该会员目前余额为 {credit}。草稿已保留：请删除它，再登记不超过 {credit} 的退款。',
+		'ledger.refund.postNoCredit':
+			'{member} 日期为 {date} 的 {amount} 退款草稿未过账：该会员目前没有可退还的余额（已被应收或另一笔退款用掉）。草稿已保留：请删除它；如需向会员收费，请登记应收。',
 		'ledger.entry.draft': '保存为草稿（稍后过账）',
 		'ledger.entry.postedHint': '已过账分录不能修改或删除，只能冲销。',
 		'ledger.entry.saved': '分录已保存。',
