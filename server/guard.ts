@@ -27,7 +27,8 @@
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
  *  [G17]-[G19] who created or wrote a row is the connection's user; a creation time
  *       within the author's session (correctAuthorship). A row that is part of another
- *       (`partOf`: a survey answer of its response) makes its writer that row's writer.
+ *       (`partOf`: a survey answer of its response) makes its writer that row's writer;
+ *       a change the field rules undo writes neither.
  *  [G20] a root the layout does not know is dropped: its items become GC structs, so
  *       neither the store nor any peer ever gets its name.
  *  [G21] a table's `added` rule corrects the rows a transaction adds, seen together
@@ -201,14 +202,16 @@ function correctRow(
 	writes: Write[]
 ) {
 	let corrections = correctFieldChanges(changes, rules);
+	// A change the field rules undo is no change: it writes no part of the row ([G18])
+	// and no row it is part of (`partOf`).
+	const undone = new Set<string>();
+	for (const c of corrections) {
+		const old = changes.find((ch) => ch.key === c.key)?.oldValue;
+		if (c.op === 'delete' ? old === undefined : c.value === old) undone.add(c.key);
+	}
+	if (changes.some((c) => !undone.has(c.key))) notePart(rules, (key) => valueNow(row, key), ctx);
 	if (hasAuthorRules(rules)) {
 		// Who and when are the server's to say: these replace the field rules' word on them.
-		// A change the field rules undo changed no part of the row ([G18]).
-		const undone = new Set<string>();
-		for (const c of corrections) {
-			const old = changes.find((ch) => ch.key === c.key)?.oldValue;
-			if (c.op === 'delete' ? old === undefined : c.value === old) undone.add(c.key);
-		}
 		const made = changes.filter((c) => isAuthorField(rules, c.key) || !undone.has(c.key));
 		const own = correctAuthorship(made, rules, {
 			creating,
@@ -252,7 +255,6 @@ function planNewRow(
 	}
 	correctRow(row, changes, rules, null, true, ctx, writes);
 	deleteListItems(row, tr, writes);
-	notePart(rules, (key) => valueNow(row, key), ctx);
 }
 
 /** Rows a transaction adds, by id, for the tables with an `added` rule [G21]. */
@@ -363,7 +365,6 @@ function planRow(
 	added?: AddedRows
 ) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
-	if (changes.length > 0) notePart(rules, (key) => valueNow(row, key), ctx);
 	const needBefore = rules.frozen !== undefined || rules.row !== undefined || added !== undefined;
 	const creating = (needBefore || hasAuthorRules(rules)) && stillCreating(row, keys, event);
 	if (creating && typeof row._item?.parentSub === 'string') added?.set(row._item.parentSub, row);

@@ -436,6 +436,40 @@ describe('who answered', () => {
 		await settle(SURVEYS);
 		expect(updatedBy()).toBe(staff.username);
 	});
+
+	it('[G18][SV3] an answer change the field rules refuse is no change of its response', async () => {
+		const campaignId = 'refusedCampaign1';
+		const rid = responseId(campaignId, MEMBER);
+		const aid = answerId(campaignId, MEMBER, 'question00000001');
+		const o = observers[SURVEYS].doc;
+		const answerRow = (doc: Y.Doc) => doc.getMap('answers').get(aid) as Y.Map<unknown>;
+		put(writers[SURVEYS].doc, 'responses', rid, {
+			campaignId,
+			memberId: MEMBER,
+			source: 'staff',
+			updatedBy: staff.username
+		});
+		put(writers[SURVEYS].doc, 'answers', aid, {
+			campaignId,
+			memberId: MEMBER,
+			questionId: 'question00000001',
+			value: 'Yes'
+		});
+		await settle(SURVEYS);
+		// A value of no answer's kind, an unknown field: both undone, and the response is
+		// still staff's.
+		answerRow(o).set('value', true);
+		await settle(SURVEYS);
+		answerRow(o).set('bogus', 1);
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'answers', aid)).toMatchObject({ value: 'Yes' });
+		expect(row(SURVEYS, 'answers', aid).bogus).toBeUndefined();
+		expect(row(SURVEYS, 'responses', rid).updatedBy).toBe(staff.username);
+		// An accepted change is a change of the response (as for an item or a response).
+		answerRow(o).set('value', 'No');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'responses', rid).updatedBy).toBe('admin');
+	});
 });
 
 describe('roots the layout does not know', () => {
