@@ -25,9 +25,10 @@
  *  [G13] a table's `row` rule corrects a row as a whole, after the field rules.
  *  [G15] a row whose creation arrives in parts (a split update) is checked as new.
  *  [G16] a table whose rows only the server adds (`serverRows`): a client's row is removed.
- *  [G17]-[G19] who created or wrote a row is the connection's user; a creation time
- *       within the author's session (correctAuthorship). A row that is part of another
- *       (`partOf`: a survey answer of its response) makes its writer that row's writer.
+ *  [G17]-[G19] who created or wrote a row is the connection's user; a creation time,
+ *       and the time of each write, within the author's session (correctAuthorship). A
+ *       row that is part of another (`partOf`: a survey answer of its response) makes its
+ *       writer that row's writer; a change the field rules undo writes neither.
  *  [G20] a root the layout does not know is dropped: its items become GC structs, so
  *       neither the store nor any peer ever gets its name.
  *  [G21] a table's `added` rule corrects the rows a transaction adds, seen together
@@ -201,14 +202,17 @@ function correctRow(
 	writes: Write[]
 ) {
 	let corrections = correctFieldChanges(changes, rules);
+	// A change the field rules undo is no change: it writes no part of the row ([G18],
+	// [G19]) and no row it is part of (`partOf`).
+	const undone = new Set<string>();
+	for (const c of corrections) {
+		const old = changes.find((ch) => ch.key === c.key)?.oldValue;
+		if (c.op === 'delete' ? old === undefined : c.value === old) undone.add(c.key);
+	}
+	if (changes.some((c) => !undone.has(c.key))) notePart(rules, (key) => valueNow(row, key), ctx);
+	const authored = new Set<string>();
 	if (hasAuthorRules(rules)) {
 		// Who and when are the server's to say: these replace the field rules' word on them.
-		// A change the field rules undo changed no part of the row ([G18]).
-		const undone = new Set<string>();
-		for (const c of corrections) {
-			const old = changes.find((ch) => ch.key === c.key)?.oldValue;
-			if (c.op === 'delete' ? old === undefined : c.value === old) undone.add(c.key);
-		}
 		const made = changes.filter((c) => isAuthorField(rules, c.key) || !undone.has(c.key));
 		const own = correctAuthorship(made, rules, {
 			creating,
@@ -217,6 +221,7 @@ function correctRow(
 		});
 		const keys = new Set(changes.map((c) => c.key).filter((k) => isAuthorField(rules, k)));
 		corrections = [...corrections.filter((c) => !keys.has(c.key)), ...own];
+		for (const c of own) authored.add(c.key);
 	}
 	if (rules.row) {
 		const corrected = new Map(corrections.map((c) => [c.key, c]));
@@ -225,8 +230,13 @@ function correctRow(
 			if (c === undefined) return valueNow(row, key);
 			return c.op === 'delete' ? undefined : c.value;
 		});
-		const more = rules.row(after, before);
-		corrections.push(...more.filter((c) => !corrected.has(c.key)));
+		// The row rule has the last word over a time the server stamped (a link response's
+		// submittedAt stays the member's, [SV6]), never over the field rules.
+		const more = rules
+			.row(after, before)
+			.filter((c) => !corrected.has(c.key) || authored.has(c.key));
+		const over = new Set(more.map((c) => c.key));
+		corrections = [...corrections.filter((c) => !over.has(c.key)), ...more];
 	}
 	pushCorrections(row, corrections, writes);
 }
@@ -235,7 +245,8 @@ const isAuthorField = (rules: AuthorRules, key: string) =>
 	!!(
 		rules.createdBy?.includes(key) ||
 		(rules.writtenBy !== undefined && Object.hasOwn(rules.writtenBy, key)) ||
-		rules.createdAt?.includes(key)
+		rules.createdAt?.includes(key) ||
+		(rules.writtenAt !== undefined && Object.hasOwn(rules.writtenAt, key))
 	);
 
 function planNewRow(
@@ -252,7 +263,6 @@ function planNewRow(
 	}
 	correctRow(row, changes, rules, null, true, ctx, writes);
 	deleteListItems(row, tr, writes);
-	notePart(rules, (key) => valueNow(row, key), ctx);
 }
 
 /** Rows a transaction adds, by id, for the tables with an `added` rule [G21]. */
@@ -363,7 +373,6 @@ function planRow(
 	added?: AddedRows
 ) {
 	const { event, changes } = fieldChanges(row, keys, tr, writes);
-	if (changes.length > 0) notePart(rules, (key) => valueNow(row, key), ctx);
 	const needBefore = rules.frozen !== undefined || rules.row !== undefined || added !== undefined;
 	const creating = (needBefore || hasAuthorRules(rules)) && stillCreating(row, keys, event);
 	if (creating && typeof row._item?.parentSub === 'string') added?.set(row._item.parentSub, row);

@@ -355,6 +355,9 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 						r.set('source', 'link');
 						r.set('language', isSurveyLang(link.language) ? link.language : 'en');
 						r.set('submittedAt', now);
+						// The member sent it, and a member is no user: `source: link` and the time
+						// say so, not the name of the staff member who last entered it ([SV4]).
+						r.delete('updatedBy');
 					});
 					await room.flush();
 					return now;

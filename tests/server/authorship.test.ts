@@ -436,6 +436,177 @@ describe('who answered', () => {
 		await settle(SURVEYS);
 		expect(updatedBy()).toBe(staff.username);
 	});
+
+	it('[G18][SV3] an answer change the field rules refuse is no change of its response', async () => {
+		const campaignId = 'refusedCampaign1';
+		const rid = responseId(campaignId, MEMBER);
+		const aid = answerId(campaignId, MEMBER, 'question00000001');
+		const o = observers[SURVEYS].doc;
+		const answerRow = (doc: Y.Doc) => doc.getMap('answers').get(aid) as Y.Map<unknown>;
+		put(writers[SURVEYS].doc, 'responses', rid, {
+			campaignId,
+			memberId: MEMBER,
+			source: 'staff',
+			updatedBy: staff.username
+		});
+		put(writers[SURVEYS].doc, 'answers', aid, {
+			campaignId,
+			memberId: MEMBER,
+			questionId: 'question00000001',
+			value: 'Yes'
+		});
+		await settle(SURVEYS);
+		// A value of no answer's kind, an unknown field: both undone, and the response is
+		// still staff's.
+		answerRow(o).set('value', true);
+		await settle(SURVEYS);
+		answerRow(o).set('bogus', 1);
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'answers', aid)).toMatchObject({ value: 'Yes' });
+		expect(row(SURVEYS, 'answers', aid).bogus).toBeUndefined();
+		expect(row(SURVEYS, 'responses', rid).updatedBy).toBe(staff.username);
+		// An accepted change is a change of the response (as for an item or a response).
+		answerRow(o).set('value', 'No');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'responses', rid).updatedBy).toBe('admin');
+	});
+});
+
+describe('when a survey row was created, and when its parts were written', () => {
+	const s = () => writers[SURVEYS].doc;
+	const o = () => observers[SURVEYS].doc;
+	const lastWeek = () => iso(financeSignedIn - 7 * 24 * 3600 * 1000);
+	const tooOld = () => iso(financeSignedIn - SESSION_TTL_MS - CLOCK_SKEW_MS - 60 * 60 * 1000);
+	const future = () => iso(Date.now() + 24 * 3600 * 1000);
+	const mine = (doc: Y.Doc, table: string, id: string) =>
+		doc.getMap(table).get(id) as Y.Map<unknown>;
+	/** The row's field is the server's time, between `before` and now. */
+	const serverTime = (table: string, id: string, key: string, before: number) => {
+		const t = Date.parse(String(row(SURVEYS, table, id)[key]));
+		expect(t, `${table}.${key}`).toBeGreaterThanOrEqual(before);
+		expect(t, `${table}.${key}`).toBeLessThanOrEqual(Date.now());
+	};
+
+	it("[G19] a campaign's, an item's and a complaint's createdAt: the writer's window, then never changes", async () => {
+		const before = Date.now();
+		const times = { Offline: lastWeek(), Backdate: tooOld(), Postdate: future(), NotTime: 'today' };
+		for (const [n, createdAt] of Object.entries(times)) {
+			const id = (t: string) => `${t}${n}`.padEnd(16, '0');
+			put(s(), 'campaigns', id('campaign'), { status: 'draft', createdAt });
+			put(s(), 'items', id('item'), { memberId: MEMBER, kind: 'need', createdAt });
+			put(s(), 'complaints', id('compl'), { memberId: MEMBER, status: 'open', createdAt });
+		}
+		await settle(SURVEYS);
+		const tables = { campaigns: 'campaign', items: 'item', complaints: 'compl' };
+		const id = (table: string, n: string) =>
+			`${tables[table as keyof typeof tables]}${n}`.padEnd(16, '0');
+		const stamped: Record<string, unknown> = {};
+		for (const table of Object.keys(tables)) {
+			expect(row(SURVEYS, table, id(table, 'Offline')).createdAt).toBe(times.Offline);
+			for (const n of ['Backdate', 'Postdate', 'NotTime'])
+				serverTime(table, id(table, n), 'createdAt', before);
+			stamped[table] = row(SURVEYS, table, id(table, 'Backdate')).createdAt;
+			// Afterwards nobody changes it.
+			mine(o(), table, id(table, 'Offline')).set('createdAt', iso(Date.now()));
+			mine(s(), table, id(table, 'Backdate')).delete('createdAt');
+		}
+		await settle(SURVEYS);
+		for (const table of Object.keys(tables)) {
+			expect(row(SURVEYS, table, id(table, 'Offline')).createdAt).toBe(times.Offline);
+			expect(row(SURVEYS, table, id(table, 'Backdate')).createdAt).toBe(stamped[table]);
+		}
+		expect(seen.some((x) => x.includes(times.Backdate) || x.includes(times.Postdate))).toBe(false);
+	});
+
+	it("[G19][G18] an item's answeredAt dates the write its answeredBy names", async () => {
+		const id = 'timedItem0000001';
+		let before = Date.now();
+		put(s(), 'items', id, {
+			memberId: MEMBER,
+			kind: 'need',
+			status: 'answered',
+			answer: 'We will call',
+			answeredAt: tooOld(),
+			answeredBy: staff.username
+		});
+		await settle(SURVEYS);
+		serverTime('items', id, 'answeredAt', before);
+		// A new answer written offline last week, with its time: kept.
+		const offline = lastWeek();
+		s().transact(() => {
+			mine(s(), 'items', id).set('answer', 'Called on Monday');
+			mine(s(), 'items', id).set('answeredAt', offline);
+		});
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', id)).toMatchObject({ answeredAt: offline });
+		// Another user changes the answer and leaves the time: that write is now, and theirs.
+		before = Date.now();
+		mine(o(), 'items', id).set('answer', 'Called twice');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', id).answeredBy).toBe('admin');
+		serverTime('items', id, 'answeredAt', before);
+		// A time alone is a write of the answer: within the window it stands, with its writer.
+		mine(s(), 'items', id).set('answeredAt', offline);
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', id)).toMatchObject({
+			answeredAt: offline,
+			answeredBy: staff.username
+		});
+		mine(o(), 'items', id).set('answeredAt', future());
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', id).answeredAt).not.toBe(offline);
+		serverTime('items', id, 'answeredAt', before);
+		// Removed alone: put back. Another field: no answer written, no time moved.
+		const now = row(SURVEYS, 'items', id).answeredAt;
+		mine(s(), 'items', id).delete('answeredAt');
+		await settle(SURVEYS);
+		mine(s(), 'items', id).set('owner', 'desk');
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'items', id)).toMatchObject({ answeredAt: now, answeredBy: 'admin' });
+		expect(seen.some((x) => x.includes(tooOld()))).toBe(false);
+	});
+
+	it("[G19][SV3] a response's submittedAt and an answer's updatedAt date their own last write", async () => {
+		const campaignId = 'timedCampaign001';
+		const rid = responseId(campaignId, MEMBER);
+		const aid = answerId(campaignId, MEMBER, 'question00000001');
+		let before = Date.now();
+		put(s(), 'responses', rid, {
+			campaignId,
+			memberId: MEMBER,
+			source: 'staff',
+			submittedAt: future(),
+			updatedBy: staff.username
+		});
+		put(s(), 'answers', aid, {
+			campaignId,
+			memberId: MEMBER,
+			questionId: 'question00000001',
+			value: 'Yes',
+			updatedAt: tooOld()
+		});
+		await settle(SURVEYS);
+		serverTime('responses', rid, 'submittedAt', before);
+		serverTime('answers', aid, 'updatedAt', before);
+		// Written offline last week: kept.
+		const offline = lastWeek();
+		s().transact(() => {
+			mine(s(), 'answers', aid).set('value', 'No');
+			mine(s(), 'answers', aid).set('updatedAt', offline);
+			mine(s(), 'responses', rid).set('submittedAt', offline);
+		});
+		await settle(SURVEYS);
+		expect(row(SURVEYS, 'answers', aid).updatedAt).toBe(offline);
+		expect(row(SURVEYS, 'responses', rid).submittedAt).toBe(offline);
+		// Changed without a new time: the write is now.
+		before = Date.now();
+		mine(o(), 'answers', aid).set('value', 'Maybe');
+		mine(o(), 'responses', rid).set('language', 'fa');
+		await settle(SURVEYS);
+		serverTime('answers', aid, 'updatedAt', before);
+		serverTime('responses', rid, 'submittedAt', before);
+		expect(seen.some((x) => x.includes(tooOld()))).toBe(false);
+	});
 });
 
 describe('roots the layout does not know', () => {

@@ -24,6 +24,7 @@ import {
 const SURVEYS = 'default/surveys';
 let server: TestServer;
 let staffCookie: string;
+let staffName: string;
 let boardCookie: string;
 let adminCookie: string;
 
@@ -144,7 +145,9 @@ beforeAll(async () => {
 	});
 	const admin = await loginAdmin(server);
 	adminCookie = admin;
-	staffCookie = (await createUser(server, admin, ['staff'])).cookie;
+	const staffUser = await createUser(server, admin, ['staff']);
+	staffCookie = staffUser.cookie;
+	staffName = staffUser.username;
 	boardCookie = (await createUser(server, admin, ['board'])).cookie;
 	await asServer('default/registry', (doc) => {
 		setRow(doc, 'members', members.ava, {
@@ -306,6 +309,53 @@ describe('survey links: answering', () => {
 		const again = await api(server, 'GET', `/api/s/${token}`);
 		expect(again.body.submittedAt).toBeTruthy();
 		expect(again.body.questions[1].value).toBe(4);
+	});
+
+	it("[SV4] a member's own answers are not credited to the staff member who last entered them", async () => {
+		const s = await makeCampaign();
+		const client = await connect(server, staffCookie, { room: SURVEYS });
+		try {
+			// Staff took Ava's first answer on the phone, as the app enters it.
+			const rid = responseId(s.campaign, members.ava);
+			const at = new Date().toISOString();
+			client.doc.transact(() => {
+				setRow(client.doc, 'answers', answerId(s.campaign, members.ava, s.q.rate), {
+					campaignId: s.campaign,
+					memberId: members.ava,
+					questionId: s.q.rate,
+					value: 3,
+					updatedAt: at
+				});
+				setRow(client.doc, 'responses', rid, {
+					campaignId: s.campaign,
+					memberId: members.ava,
+					source: 'staff',
+					submittedAt: at,
+					updatedBy: staffName
+				});
+			});
+			const onServer = () =>
+				server.app.rooms.withRoom(SURVEYS, (r) =>
+					r.doc.getMap<Y.Map<unknown>>('responses').get(rid)?.toJSON()
+				);
+			await waitFor(async () => (await onServer())?.updatedBy === staffName, {
+				what: "staff's entry"
+			});
+			// Then Ava answers through her link.
+			const { tokens } = await issue(s.campaign, { memberIds: [members.ava] });
+			const post = await api(server, 'POST', `/api/s/${tokens.get(members.ava)!}`, {
+				body: { answers: { [s.q.pick]: s.opt.a, [s.q.rate]: 5 } }
+			});
+			expect(post.status, JSON.stringify(post.body)).toBe(200);
+			const sent = await onServer();
+			expect(sent).toMatchObject({ source: 'link', submittedAt: post.body.submittedAt });
+			expect(sent?.updatedBy).toBeUndefined();
+			const responses = client.doc.getMap<Y.Map<unknown>>('responses');
+			await waitFor(() => responses.get(rid)?.get('source') === 'link', { what: 'staff to sync' });
+			expect(responses.get(rid)?.get('updatedBy')).toBeUndefined();
+		} finally {
+			client.destroy();
+		}
 	});
 
 	it('refuses an empty response (nothing answered), writing nothing', async () => {

@@ -93,6 +93,25 @@ describe('surveys store', () => {
 		expect(a.setItemStatus(id, 'closed')).toEqual({ ok: true });
 	});
 
+	it("[G19][G18] an item's answeredAt dates the answer its answeredBy names, as the server keeps it", () => {
+		const { a, b } = pair();
+		const id = a.raiseItem({ memberId: MEMBER, subject: 'Export training' })!;
+		const earlier = '2026-01-01T00:00:00.000Z';
+		const answeredAt = () => a.get('items', id)?.answeredAt;
+		a.answerItem(id, 'Course on 3 March');
+		a.setFields('items', id, { answeredAt: earlier });
+		// The same answer by the same person (closing it): still that answer's time.
+		expect(a.answerItem(id, 'Course on 3 March', 'closed')).toEqual({ ok: true });
+		expect(answeredAt()).toBe(earlier);
+		// A new text, or someone else's answer, is answered now.
+		expect(a.answerItem(id, 'Course on 4 March', 'closed')).toEqual({ ok: true });
+		expect(answeredAt()).not.toBe(earlier);
+		a.setFields('items', id, { answeredAt: earlier });
+		expect(b.answerItem(id, 'Course on 4 March', 'closed')).toEqual({ ok: true });
+		expect(a.get('items', id)).toMatchObject({ answeredBy: 'li' });
+		expect(answeredAt()).not.toBe(earlier);
+	});
+
 	it('[SV2] complaints are resolved only with a resolution; a read-only store writes nothing', () => {
 		const { a } = pair();
 		const id = a.addComplaint({

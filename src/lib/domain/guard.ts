@@ -13,7 +13,7 @@
  *  [G5] clearing a client-owned field is allowed.
  *  [G17]-[G19] who wrote a row and when it was created: `correctAuthorship`.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { memberFields, SERVER_OWNED_FIELDS } from './member';
 import { SESSION_TTL_MS } from './protocol';
 
@@ -52,6 +52,13 @@ export interface AuthorRules {
 	 * the server's time; then never changes.
 	 */
 	createdAt?: readonly string[];
+	/**
+	 * [G19] When a part of the row was last written, by field: the fields that part is made
+	 * of (as `writtenBy`). A client's write of the field, or of any field of its part, is a
+	 * write at that moment: its own new time when it lies in the writer's window, else the
+	 * server's time.
+	 */
+	writtenAt?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Who sends a client's update: the connection's user and when its session began. */
@@ -65,7 +72,12 @@ export interface Author {
 export const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 export const hasAuthorRules = (r: AuthorRules): boolean =>
-	r.createdBy !== undefined || r.writtenBy !== undefined || r.createdAt !== undefined;
+	r.createdBy !== undefined ||
+	r.writtenBy !== undefined ||
+	r.createdAt !== undefined ||
+	r.writtenAt !== undefined;
+
+const isoTime = z.iso.datetime();
 
 /**
  * [G17]-[G19] for one changed row: the writes that put the author's username and a
@@ -73,8 +85,10 @@ export const hasAuthorRules = (r: AuthorRules): boolean =>
  * still being created, [G15]). A `writtenBy` field becomes the author whenever its part
  * changes, whether the client wrote the field or not. An unknown author (null) vouches
  * for nobody: who-fields are removed on a new row and put back on an existing one, and a
- * `writtenBy` field whose part it changes is removed. A value already right is
- * left alone, so a legitimate client's write is stored as it was made.
+ * `writtenBy` field whose part it changes is removed. A `writtenAt` field is the time of
+ * the write that changes it or its part: the client's new time within [G19]'s window,
+ * else the server's (so it dates the same write its part's `writtenBy` names). A value
+ * already right is left alone, so a legitimate client's write is stored as it was made.
  */
 export function correctAuthorship(
 	changes: readonly FieldChange[],
@@ -103,14 +117,21 @@ export function correctAuthorship(
 			: c.newValue === c.oldValue
 				? null
 				: { key: c.key, op: 'set', value: c.oldValue };
+	const serverTime = (key: string): Correction => ({
+		key,
+		op: 'set',
+		value: new Date(now).toISOString()
+	});
 	const time = (c: FieldChange): Correction | null => {
-		const t = typeof c.newValue === 'string' ? Date.parse(c.newValue) : NaN;
-		if (Number.isNaN(t)) return null; // not a time: the field rules remove it
+		// Not a time at all is no time the device gives: the server's then, as for one
+		// outside the window.
+		if (!isoTime.safeParse(c.newValue).success) return serverTime(c.key);
+		const t = Date.parse(c.newValue as string);
 		// A device may have worked offline for up to a session's lifetime on its last
 		// session before signing in again and sending what it kept ([C25]).
 		const from = author === null ? now : author.sessionStart - SESSION_TTL_MS - CLOCK_SKEW_MS;
 		if (t >= from && t <= now + CLOCK_SKEW_MS) return null;
-		return { key: c.key, op: 'set', value: new Date(now).toISOString() };
+		return serverTime(c.key);
 	};
 	for (const c of changes) {
 		let fix: Correction | null = null;
@@ -121,10 +142,16 @@ export function correctAuthorship(
 		} else continue;
 		if (fix !== null) out.push(fix);
 	}
+	// A who- or when-field removed is put back (or stamped), never a write of a part: an
+	// item's answeredAt removed alone does not make its remover the one who answered.
+	const stamps = (key: string) =>
+		Object.hasOwn(rules.writtenBy ?? {}, key) || Object.hasOwn(rules.writtenAt ?? {}, key);
+	const partChanged = (part: readonly string[]) =>
+		changes.some((c) => part.includes(c.key) && !(c.action === 'delete' && stamps(c.key)));
 	for (const [key, part] of Object.entries(rules.writtenBy ?? {})) {
 		const own = changes.find((c) => c.key === key);
 		let fix: Correction | null;
-		if (changes.some((c) => part.includes(c.key))) {
+		if (partChanged(part)) {
 			// The part changed: whoever changed it wrote it, said so or not (nobody vouched
 			// for an unknown author: the field goes).
 			const value = author?.username;
@@ -136,6 +163,18 @@ export function correctAuthorship(
 						: { key, op: 'set', value };
 		} else if (own === undefined) continue;
 		else fix = own.action === 'delete' ? restore(own) : stamp(own);
+		if (fix !== null) out.push(fix);
+	}
+	for (const [key, part] of Object.entries(rules.writtenAt ?? {})) {
+		const own = changes.find((c) => c.key === key);
+		let fix: Correction | null;
+		if (own !== undefined && own.action !== 'delete' && own.newValue !== own.oldValue) {
+			fix = time(own); // a new time: when this write was made, if the server can believe it
+		} else if (partChanged(part)) {
+			// The part changed and the time did not: it was the last write's, not this one's.
+			fix = serverTime(key);
+		} else if (own === undefined) continue;
+		else fix = restore(own);
 		if (fix !== null) out.push(fix);
 	}
 	return out;

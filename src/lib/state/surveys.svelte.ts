@@ -345,7 +345,12 @@ export class SurveysStore {
 		return this.setFields('items', id, {
 			answer,
 			status,
-			answeredAt: item.answeredAt ?? new Date().toISOString(),
+			// Dates the write answeredBy names, as the server keeps it ([G19]): the same answer
+			// by the same person keeps its time, anything else is answered now.
+			answeredAt:
+				answer.trim() === item.answer && item.answeredBy === this.#user && item.answeredAt
+					? item.answeredAt
+					: new Date().toISOString(),
 			answeredBy: this.#user
 		});
 	}
