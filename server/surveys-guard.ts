@@ -26,9 +26,10 @@ const tables: Record<string, TableRules> = Object.fromEntries(
 // whoever changes its answer; a response's updatedBy whoever changes the response or
 // one of its member's answers in the campaign (answers are rows of their own, [SV3]).
 // When they were created, and when each of those writes was made, is the device's clock
-// within the writer's window, else the server's ([G19]): an item's answeredAt dates the
-// write its answeredBy names, a response's submittedAt the response's own last write,
-// an answer's updatedAt the answer's.
+// within the writer's window, else the server's ([G19]): an item's answeredAt is when it
+// was first answered (what "days to answer" counts: a corrected answer was not answered
+// later), a response's submittedAt dates the response's own last write, an answer's
+// updatedAt the answer's.
 const otherThan = (fields: object, ...keys: string[]) =>
 	Object.keys(fields).filter((k) => !keys.includes(k));
 tables.campaigns = { ...tables.campaigns, createdBy: ['createdBy'], createdAt: ['createdAt'] };
@@ -37,8 +38,8 @@ tables.items = {
 	row: (after, before) => itemRowRule(after, before, now()),
 	createdBy: ['createdBy'],
 	createdAt: ['createdAt'],
-	writtenBy: { answeredBy: ['answer', 'answeredAt'] },
-	writtenAt: { answeredAt: ['answer', 'answeredBy'] }
+	writtenBy: { answeredBy: ['answer'] },
+	writtenAt: { answeredAt: [] }
 };
 tables.responses = {
 	...tables.responses,

@@ -345,12 +345,8 @@ export class SurveysStore {
 		return this.setFields('items', id, {
 			answer,
 			status,
-			// Dates the write answeredBy names, as the server keeps it ([G19]): the same answer
-			// by the same person keeps its time, anything else is answered now.
-			answeredAt:
-				answer.trim() === item.answer && item.answeredBy === this.#user && item.answeredAt
-					? item.answeredAt
-					: new Date().toISOString(),
+			// When it was first answered ([SV1]): a corrected answer was not answered later.
+			answeredAt: item.answeredAt ?? new Date().toISOString(),
 			answeredBy: this.#user
 		});
 	}
