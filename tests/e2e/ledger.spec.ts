@@ -2244,6 +2244,21 @@ test('[L14] reversing the payment that earned an early-payment discount reverses
 		await expect(lines.nth(3)).toHaveAttribute('data-kind', 'credit');
 		await expect(lines.nth(3)).toContainText('Early bird, on the 2035 dues');
 
+		// In Persian the dialog says it too, in Persian digits (looked at, not confirmed).
+		const fa = await loginContext(browser, FIONA as never, { locale: 'fa' });
+		try {
+			await fa.page.goto(`/ledger/statement?member=${RETURNED.id}`);
+			const faLines = fa.page.getByTestId('statement-lines').locator('tbody tr');
+			await expect(faLines.nth(3)).toContainText('Early bird، بابت حق عضویت ۲۰۳۵');
+			await faLines.nth(2).getByRole('button', { name: 'برگشت' }).click();
+			await expect(fa.page.getByTestId('reverse-discount')).toContainText(
+				'تخفیف ۶٬۰۰۰٬۰۰۰ ریال که این پرداخت به دست آورد (Early bird، بابت حق عضویت ۲۰۳۵) هم برگشت می‌خورد'
+			);
+			await fa.page.screenshot({ path: `${SHOTS}/ledger-reverse-discount-fa.png` });
+		} finally {
+			await fa.context.close();
+		}
+
 		// The bank returns the second payment: the dialog says the discount goes with it.
 		await lines.nth(2).getByRole('button', { name: 'Reverse' }).click();
 		const rev = page.getByTestId('reverse-dialog');
@@ -2273,6 +2288,11 @@ test('[L14] reversing the payment that earned an early-payment discount reverses
 		await expect
 			.poll(() => rows()[`c2_${discountId}_${chargeId}`])
 			.toEqual(expect.objectContaining({ kind: 'credit', amount: 6_000_000, source: 'discount' }));
+
+		// [L15] The Entries page names them too: both credits are found by their discount.
+		await page.goto('/ledger/entries');
+		await page.getByTestId('entries-search').fill('Early bird, on the 2035 dues');
+		await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '2');
 	} finally {
 		ledger.doc.transact(() => ledger.doc.getMap('discounts').delete(discountId));
 		ledger.close();
