@@ -2177,3 +2177,125 @@ test('[L13] a new payment date redoes the suggested split over two charges; part
 		await context.close();
 	}
 });
+
+const RETURNED = {
+	id: 'e2eMemberRetPay1',
+	name: 'Returned Cheque Dyeworks',
+	tier: 'regular',
+	region: 'Ledger Test Returned'
+};
+
+test('[L14] reversing the payment that earned an early-payment discount reverses the discount too; a later payment in time earns it again', async ({
+	browser
+}) => {
+	test.slow();
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	await activeMember(cookie, RETURNED);
+	const ledger = await openDoc('default/ledger', cookie);
+	// 10 % off the 2035 dues when paid by 31 March 2035 (a year no other spec charges).
+	const discountId = 'e2eDiscEarly2035';
+	ledger.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		ledger.doc.getMap('discounts').set(discountId, row);
+		for (const [k, v] of Object.entries({
+			kind: 'earlyPayment',
+			name: 'Early bird',
+			percent: 1000,
+			year: 2035,
+			until: '2035-03-31',
+			active: true
+		}))
+			row.set(k, v);
+	});
+	const chargeId = `d_2035_${RETURNED.id}`;
+	const creditId = `c_${discountId}_${chargeId}`;
+	postDues(ledger, RETURNED.id, 2035, TODAY, 60_000_000);
+	const rows = () =>
+		ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>;
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto(`/ledger/statement?member=${RETURNED.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		const balance = page.getByTestId('statement-balance');
+		await expect(balance).toHaveAttribute('data-amount', '60000000');
+		const dialog = page.getByTestId('payment-dialog');
+		const pay = async (amount: string, receipt: string, due?: string) => {
+			await page.getByTestId('statement-pay').click();
+			if (due) await expect(dialog.getByTestId('alloc-2035-due')).toContainText(due);
+			await page.getByTestId('pay-amount').fill(amount);
+			await page.getByTestId('pay-amount').blur();
+			await expect(dialog.getByTestId('alloc-2035')).toHaveValue(amount);
+			await page.getByTestId('pay-receipt').fill(receipt);
+			await page.getByTestId('pay-submit').click();
+			await expect(dialog).not.toBeVisible();
+		};
+		// Half first; then the rest less the discount, in time: settled, the discount earned.
+		await pay('30,000,000', 'R-RET-1');
+		await expect(balance).toHaveAttribute('data-amount', '30000000');
+		await pay('24,000,000', 'R-RET-2');
+		await expect(balance).toHaveAttribute('data-amount', '0');
+		await expect.poll(() => rows()[creditId]?.amount).toBe(6_000_000);
+
+		// [L15] The credit names its discount and charge, right after the payment that earned it.
+		const lines = page.getByTestId('statement-lines').locator('tbody tr');
+		await expect(lines).toHaveCount(4);
+		await expect(lines.nth(2)).toHaveAttribute('data-kind', 'payment');
+		await expect(lines.nth(3)).toHaveAttribute('data-kind', 'credit');
+		await expect(lines.nth(3)).toContainText('Early bird, on the 2035 dues');
+
+		// In Persian the dialog says it too, in Persian digits (looked at, not confirmed).
+		const fa = await loginContext(browser, FIONA as never, { locale: 'fa' });
+		try {
+			await fa.page.goto(`/ledger/statement?member=${RETURNED.id}`);
+			const faLines = fa.page.getByTestId('statement-lines').locator('tbody tr');
+			await expect(faLines.nth(3)).toContainText('Early bird، بابت حق عضویت ۲۰۳۵');
+			await faLines.nth(2).getByRole('button', { name: 'برگشت' }).click();
+			await expect(fa.page.getByTestId('reverse-discount')).toContainText(
+				'تخفیف ۶٬۰۰۰٬۰۰۰ ریال که این پرداخت به دست آورد (Early bird، بابت حق عضویت ۲۰۳۵) هم برگشت می‌خورد'
+			);
+			await fa.page.screenshot({ path: `${SHOTS}/ledger-reverse-discount-fa.png` });
+		} finally {
+			await fa.context.close();
+		}
+
+		// The bank returns the second payment: the dialog says the discount goes with it.
+		await lines.nth(2).getByRole('button', { name: 'Reverse' }).click();
+		const rev = page.getByTestId('reverse-dialog');
+		await expect(rev.getByTestId('reverse-discount')).toHaveText(
+			'The discount of IRR 6,000,000 it earned (Early bird, on the 2035 dues) is reversed too: without this payment the charge is not settled in time, so it is owed at full price again.'
+		);
+		await page.getByTestId('reverse-reason').fill('Returned by the bank');
+		await page.getByTestId('reverse-submit').click();
+		await expect(rev).not.toBeVisible();
+		// What was paid before is all that counts: 30,000,000 owed, not 24,000,000.
+		await expect(balance).toHaveAttribute('data-amount', '30000000');
+		await expect
+			.poll(() => rows()[`r_${creditId}`])
+			.toEqual(
+				expect.objectContaining({
+					kind: 'reversal',
+					reversalOf: creditId,
+					amount: 6_000_000,
+					posted: true,
+					note: 'Returned by the bank'
+				})
+			);
+
+		// Paid again in time, the discounted rest settles it and earns the discount anew.
+		await pay('24,000,000', 'R-RET-3', 'IRR 24,000,000 settles it if paid by');
+		await expect(balance).toHaveAttribute('data-amount', '0');
+		await expect
+			.poll(() => rows()[`c2_${discountId}_${chargeId}`])
+			.toEqual(expect.objectContaining({ kind: 'credit', amount: 6_000_000, source: 'discount' }));
+
+		// [L15] The Entries page names them too: both credits are found by their discount.
+		await page.goto('/ledger/entries');
+		await page.getByTestId('entries-search').fill('Early bird, on the 2035 dues');
+		await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '2');
+	} finally {
+		ledger.doc.transact(() => ledger.doc.getMap('discounts').delete(discountId));
+		ledger.close();
+		await context.close();
+	}
+});

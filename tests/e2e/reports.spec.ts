@@ -390,3 +390,50 @@ test('[RP14] dues figures by the association’s fiscal year for every reader, b
 		reports.close();
 	}
 });
+
+test('[L16] the board’s dues figures show what was paid back as refunded, beside collected (in Chinese)', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const ledger = await openDoc('default/ledger', cookie);
+	const reports = await openDoc('default/reports', cookie);
+	const today = new Date().toISOString().slice(0, 10);
+	const year = periodContaining('year', today);
+	const refunded = () => {
+		const row = reports.doc.getMap('periods').get(year.key);
+		if (!(row instanceof Y.Map)) return undefined;
+		const d = JSON.parse(String(row.get('sections')))['dues.summary'] as { refunded?: number };
+		return d?.refunded;
+	};
+	try {
+		// Charged 414,000,000, paid 484,000,000, 70,000,000 of it paid back (QA pass 5).
+		const memberId = `e2eRefundBoard${Date.now() % 1_000_000}`;
+		ledger.doc.transact(() => {
+			for (const [i, fields] of [
+				{ kind: 'charge', amount: 414_000_000 },
+				{ kind: 'payment', amount: 484_000_000, method: 'bankTransfer' },
+				{ kind: 'refund', amount: 70_000_000, method: 'bankTransfer' }
+			].entries()) {
+				const e = new Y.Map<unknown>();
+				ledger.doc.getMap('entries').set(`${memberId}_${i}`, e);
+				for (const [k, v] of Object.entries({ memberId, date: today, posted: true, ...fields }))
+					e.set(k, v);
+			}
+		});
+		await expect.poll(refunded).toBeGreaterThanOrEqual(70_000_000);
+
+		const board = await reportsContext(browser, bahar, 'zh');
+		await pick(board.page, 'kind-year');
+		await expect(board.page.getByTestId('period-select')).toHaveValue(year.key);
+		const row = board.page.getByTestId('section-dues').getByTestId('row-refunded');
+		await expect(row).toContainText('已退款');
+		await expect(row).toHaveAttribute('data-value', String(refunded()));
+		await board.page.getByTestId('section-dues').scrollIntoViewIfNeeded();
+		mkdirSync('test-results/screenshots', { recursive: true });
+		await board.page.screenshot({ path: 'test-results/screenshots/reports-dues-refunded-zh.png' });
+		await board.context.close();
+	} finally {
+		ledger.close();
+		reports.close();
+	}
+});

@@ -321,6 +321,38 @@ describe('live recomputation', () => {
 		expect(JSON.stringify(b.doc.toJSON())).not.toContain(memberId);
 	});
 
+	it('[L16] money paid back lands in the board’s dues figures as refunded, beside collected', async () => {
+		const finance = await createUser(server, admin, ['finance']);
+		const b = await client(board.cookie, REPORTS);
+		const f = await client(finance.cookie, 'default/ledger');
+		type Dues = { billed: number; collected: number; refunded?: number; rateBp: number | null };
+		const dues = () => sectionsOf(b.doc, thisMonth.key)?.['dues.summary'] as Dues | undefined;
+		await waitFor(() => summary(b.doc) !== undefined, { what: 'first report' });
+		const before = dues() ?? { billed: 0, collected: 0, refunded: 0, rateBp: null };
+		const memberId = newRowId();
+		// Charged 100,000, paid 170,000: 70,000 of credit, paid back by bank transfer.
+		f.doc.transact(() => {
+			const entries = f.doc.getMap('entries');
+			for (const fields of [
+				{ kind: 'charge', amount: 100_000 },
+				{ kind: 'payment', amount: 170_000, method: 'bankTransfer' },
+				{ kind: 'refund', amount: 70_000, method: 'bankTransfer' }
+			]) {
+				const row = new Y.Map<unknown>();
+				entries.set(newRowId(), row);
+				for (const [k, v] of Object.entries({ memberId, date: today, posted: true, ...fields }))
+					row.set(k, v);
+			}
+		});
+		await waitFor(() => dues()?.billed === before.billed + 100_000, { what: 'the charge' });
+		expect(dues()).toMatchObject({
+			billed: before.billed + 100_000,
+			collected: before.collected + 170_000,
+			refunded: (before.refunded ?? 0) + 70_000
+		});
+		expect(JSON.stringify(b.doc.toJSON())).not.toContain(memberId);
+	});
+
 	it("[L4][RP6] after a real merge the dues figures settle the merged record's charge with its survivor's payment", async () => {
 		const finance = await createUser(server, admin, ['finance']);
 		const b = await client(board.cookie, REPORTS);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
 	checkAllocation,
+	discountCreditIds,
+	discountCreditsLost,
+	discountEntryId,
 	duesChargeDate,
 	duesEntryId,
 	duesOnMergedRecords,
@@ -1355,5 +1358,174 @@ describe('[L13] what the same parts settle depends on the payment date', () => {
 		expect(after.map((p) => p.amount)).toEqual([1200, 1080]);
 		// The early split, paid late, no longer settles 2026.
 		expect(settled('2026-04-01', [1080, 1200])).toEqual([c27.id]);
+	});
+});
+
+describe('[L14] reversing a payment reverses the discount credits it no longer earns', () => {
+	const early: Discount = {
+		id: 'discEarly0000001',
+		kind: 'earlyPayment',
+		name: 'Early bird',
+		percent: 1000,
+		until: '2031-03-31',
+		year: 2031
+	};
+	const ch = charge('d_2031_' + A, A, 60_000_000, '2031-01-05', 2031);
+	const p1 = payment('paymentFirst0001', A, 30_000_000, '2031-02-01');
+	const p2 = payment('paymentSecond001', A, 24_000_000, '2031-03-01');
+	const creditId = discountEntryId(early.id, ch.id);
+	const credit = {
+		id: creditId,
+		memberId: A,
+		kind: 'credit',
+		amount: 6_000_000,
+		date: p2.date,
+		posted: true,
+		year: 2031,
+		source: 'discount',
+		discountId: early.id
+	} as EntryRow;
+	const allocations = [
+		alloc(p1.id, ch.id, 30_000_000),
+		alloc(p2.id, ch.id, 24_000_000),
+		alloc(creditId, ch.id, 6_000_000)
+	];
+	const entries = [ch, p1, p2, credit];
+	const lost = (entryId: string, list = entries, allocs = allocations) =>
+		discountCreditsLost({ entryId, entries: list, allocations: allocs, discounts: [early] }).map(
+			(l) => [l.credit.id, l.chargeId]
+		);
+	const balance = (list: EntryRow[]) => memberBalances(list).get(A)!.balance;
+
+	it('reversing the payment that settled the charge takes its discount credit back', () => {
+		expect(lost(p2.id)).toEqual([[creditId, ch.id]]);
+		// Both reversed: what was paid before is all that counts, the charge owed at full price.
+		expect(balance([...entries, reversal(p2, '2031-04-10'), reversal(credit, '2031-04-10')])).toBe(
+			30_000_000
+		);
+		// Without the credit's reversal (before [L14]) the balance said 24,000,000.
+		expect(balance([...entries, reversal(p2, '2031-04-10')])).toBe(24_000_000);
+	});
+
+	it('so does reversing the earlier payment it was settled with', () => {
+		expect(lost(p1.id)).toEqual([[creditId, ch.id]]);
+	});
+
+	it('a credit the remaining payments still earn stays', () => {
+		// A third payment in time made up for the second: the charge is still settled.
+		const p3 = payment('paymentThird0001', A, 24_000_000, '2031-03-20');
+		const list = [...entries, p3];
+		expect(lost(p2.id, list, [...allocations, alloc(p3.id, ch.id, 24_000_000)])).toEqual([]);
+		// Paid after the deadline, it does not earn the early-payment discount.
+		const late = payment('paymentLate00001', A, 24_000_000, '2031-04-02');
+		expect(
+			lost(p2.id, [...entries, late], [...allocations, alloc(late.id, ch.id, 24_000_000)])
+		).toEqual([[creditId, ch.id]]);
+		// A payment that covered the whole charge leaves the credit the member's.
+		const full = payment('paymentFull00001', A, 60_000_000, '2031-02-01');
+		const whole = [ch, full, p2, credit];
+		expect(
+			lost(p2.id, whole, [alloc(full.id, ch.id, 60_000_000), ...allocations.slice(1)])
+		).toEqual([]);
+	});
+
+	it('nothing for a charge, a credit, a reversed payment or one that earned nothing', () => {
+		expect(lost(ch.id)).toEqual([]);
+		expect(lost(creditId)).toEqual([]);
+		expect(lost(p2.id, [...entries, reversal(p2, '2031-04-10')])).toEqual([]);
+		// The credit already reversed: nothing left to take back.
+		expect(lost(p2.id, [...entries, reversal(credit, '2031-04-10')])).toEqual([]);
+	});
+
+	it('a later payment in time earns the discount again, under a new id', () => {
+		const after = [...entries, reversal(p2, '2031-03-10'), reversal(credit, '2031-03-10')];
+		const ids = discountCreditIds(after);
+		expect(ids.reversedIds).toEqual(new Set([p2.id, creditId]));
+		const part = { chargeId: ch.id, year: 2031, amount: 60_000_000, open: 30_000_000 };
+		const earned = earnedDiscounts({
+			paymentDate: '2031-03-20',
+			parts: [{ ...part, paid: 24_000_000 }],
+			discounts: [early],
+			...ids
+		});
+		expect(earned).toEqual([
+			expect.objectContaining({ id: `c2_${early.id}_${ch.id}`, amount: 6_000_000 })
+		]);
+		// Before, the reversed credit's id blocked it: nothing earned, 30,000,000 due.
+		expect(
+			earnedDiscounts({
+				paymentDate: '2031-03-20',
+				parts: [{ ...part, paid: 24_000_000 }],
+				discounts: [early],
+				existingIds: ids.existingIds
+			})
+		).toEqual([]);
+		// Earned again and standing, it is not earned a third time (two devices: one id).
+		const again = discountCreditIds([
+			...after,
+			{ ...credit, id: `c2_${early.id}_${ch.id}`, date: '2031-03-20' }
+		]);
+		expect(
+			earnedDiscounts({
+				paymentDate: '2031-03-21',
+				parts: [{ ...part, open: 6_000_000, paid: 6_000_000 }],
+				discounts: [early],
+				...again
+			})
+		).toEqual([]);
+	});
+});
+
+describe('[L15] a discount credit on the statement', () => {
+	const ch = charge('d_2031_' + A, A, 60_000_000, '2031-01-05', 2031);
+	const stamp = '2031-03-01T09:00:00.000Z';
+	// A payment id that sorts after the credit's (`c_…`): recorded together, same stamp.
+	const p = { ...payment('zPaymentOver0001', A, 70_000_000, '2031-03-01'), createdAt: stamp };
+	const creditId = discountEntryId('discEarly0000001', ch.id);
+	const credit = {
+		id: creditId,
+		memberId: A,
+		kind: 'credit',
+		amount: 6_000_000,
+		date: p.date,
+		posted: true,
+		year: 2031,
+		source: 'discount',
+		discountId: 'discEarly0000001',
+		createdAt: stamp
+	} as EntryRow;
+	const manual = {
+		...credit,
+		id: 'aManualCredit001',
+		source: 'manual',
+		discountId: undefined
+	} as EntryRow;
+
+	it('comes right after the payment that earned it and names its discount and charge', () => {
+		const st = memberStatement({
+			memberId: A,
+			entries: [ch, credit, p],
+			allocations: [alloc(p.id, ch.id, 60_000_000), alloc(creditId, ch.id, 6_000_000)],
+			calendar: 'gregory'
+		});
+		expect(st.lines.map((l) => l.id)).toEqual([ch.id, p.id, creditId]);
+		expect(st.lines[2]).toEqual(
+			expect.objectContaining({
+				discountId: 'discEarly0000001',
+				discountOn: { id: ch.id, year: 2031, date: ch.date }
+			})
+		);
+		expect(st.lines[1].discountId).toBeUndefined();
+	});
+
+	it('a manual credit recorded with a payment keeps its place and names no discount', () => {
+		const st = memberStatement({
+			memberId: A,
+			entries: [ch, manual, p],
+			allocations: [],
+			calendar: 'gregory'
+		});
+		expect(st.lines.map((l) => l.id)).toEqual([ch.id, manual.id, p.id]);
+		expect(st.lines[1].discountOn).toBeUndefined();
 	});
 });

@@ -275,6 +275,7 @@ describe('dues', () => {
 			currency: 'CNY',
 			billed: 2900,
 			collected: 500,
+			refunded: 0,
 			outstanding: 2800,
 			charged: 3200,
 			chargedOpen: 2400,
@@ -287,6 +288,7 @@ describe('dues', () => {
 			currency: 'CNY',
 			billed: 1500,
 			collected: 1100,
+			refunded: 0,
 			outstanding: 400,
 			charged: 1500,
 			chargedOpen: 400,
@@ -390,8 +392,30 @@ describe('[L8] dues after a refund', () => {
 		);
 
 	it('[L8] a refund is neither billed nor collected: October’s figures do not move', () => {
-		expect(dues([charged, paid, refund])).toEqual(dues([charged, paid]));
+		expect(dues([charged, paid, refund])).toEqual({ ...dues([charged, paid]), refunded: 300 });
 		expect(dues([charged, paid, refund])).toMatchObject({ billed: 0, collected: 0 });
+	});
+
+	it('[L16] what was paid back is the period’s refunded, beside collected, net of its reversal', () => {
+		expect(dues([charged, paid, refund])).toMatchObject({ collected: 0, refunded: 300 });
+		// September's figures: collected 1300, refunded nothing (the refund is October's).
+		const sep30 = (rows: Row[]) =>
+			duesFigures(
+				prepareDues({
+					today: '2026-11-15',
+					docs: {
+						registry: { members: [{ id: 'memberD0', name: 'Delta', status: 'active' }] },
+						ledger: { entries: rows, allocations: [] }
+					},
+					history: [],
+					historyReady: true
+				}),
+				sep
+			);
+		expect(sep30([charged, paid, refund])).toMatchObject({ collected: 1300, refunded: 0 });
+		// Reversed in the same month, nothing was paid back.
+		const undone = row('r_refundD1', 'reversal', 300, '2026-10-09', { reversalOf: 'refundD1' });
+		expect(dues([charged, paid, refund, undone])).toMatchObject({ refunded: 0 });
 	});
 
 	it('[L8] the credit paid back does not settle a later charge: it is outstanding in full', () => {

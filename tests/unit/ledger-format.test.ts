@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldForSearch, quickFilterText } from '../../src/lib/components/grid/format';
 import {
+	discountCreditText,
 	fiscalYearSpan,
 	fiscalYearText,
 	memberLabel,
@@ -317,5 +318,30 @@ describe('dues years labelled by the calendar they were charged in', () => {
 		expect(yearsInCsv([2026, 1405], null)).toBe('2026 1405 (Solar Hijri)');
 		i18n.locale = 'fa';
 		expect(yearsInCsv([2026, 1405], null)).toBe('2026 1405 (هجری شمسی)');
+	});
+});
+
+describe('[L15] a discount credit names its discount and charge', () => {
+	const discounts = [{ id: 'discEarly0000001', name: 'Early bird' }];
+	const credit = { discountId: 'discEarly0000001' };
+
+	it('on a year’s dues, in each language, the year in the reader’s digits and its calendar', () => {
+		const dues = { year: 2031, date: '2031-01-05' };
+		expect(discountCreditText(credit, dues, discounts)).toBe('Early bird, on the 2031 dues');
+		i18n.locale = 'fa';
+		expect(discountCreditText(credit, { year: 1410, date: '2031-03-21' }, discounts)).toBe(
+			'Early bird، بابت حق عضویت ۱۴۱۰ (هجری شمسی)'
+		);
+		i18n.locale = 'zh';
+		expect(discountCreditText(credit, dues, discounts)).toBe('Early bird，用于 2031 年会费');
+	});
+
+	it('on a charge without a year its date; a deleted discount is just a discount', () => {
+		expect(discountCreditText(credit, { date: '2026-05-03' }, discounts)).toBe(
+			'Early bird, on the charge of 3 May 2026'
+		);
+		expect(discountCreditText(credit, { year: 2031, date: '2031-01-05' }, [])).toBe(
+			'Discount, on the 2031 dues'
+		);
 	});
 });

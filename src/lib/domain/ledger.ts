@@ -250,9 +250,14 @@ export const allocationId = (paymentId: string, chargeId: string) =>
 	`a_${paymentId}_${chargeId}`.slice(0, 64);
 export const feeId = (y: number, tier: string) => `f_${y}_${tier}`;
 export const templateId = (l: string) => `t_${l}`;
-/** A discount credit for one charge: one id per (discount, charge). */
-export const discountEntryId = (discountId: string, chargeId: string) =>
-	`c_${discountId.slice(0, 16)}_${chargeId}`.slice(0, 64);
+/**
+ * A discount credit for one charge: one id per (discount, charge), so a payment synced
+ * twice earns it once. `n` counts how often it was earned: a credit reversed with the
+ * payment that earned it ([L14]) is earned again by a later payment in time under the
+ * next id (`c2_…`), never blocked by the reversed one.
+ */
+export const discountEntryId = (discountId: string, chargeId: string, n = 1) =>
+	`c${n > 1 ? n : ''}_${discountId.slice(0, 16)}_${chargeId}`.slice(0, 64);
 
 // ---- guard rules (plug into makeDocGuard) -------------------------------------------
 
@@ -689,6 +694,9 @@ export interface StatementLine {
 	noEffect?: ReversalNoEffect;
 	/** The record the entry was posted on, when merged into this one since ([L4]). */
 	bookedOn?: string;
+	/** A discount credit's discount and the charge it applies to ([L15]). */
+	discountId?: string;
+	discountOn?: { id: string; year?: number; date: string };
 }
 
 export interface Statement {
@@ -700,9 +708,11 @@ export interface Statement {
 
 /**
  * A statement's order: by date; within a day, as recorded (a payment taken after the
- * day's dues run comes after its charge); what one action recorded together (a charge
- * and its discount), charges first.
+ * day's dues run comes after its charge); what one action recorded together, charges
+ * first (a charge and its discount) and discount credits last, right after the payment
+ * that earned them ([L15]).
  */
+const postingRank = (e: EntryRow) => (e.kind === 'charge' ? 0 : isDiscountCredit(e) ? 2 : 1);
 const byPosting = (a: EntryRow, b: EntryRow) =>
 	a.date !== b.date
 		? byAge(a, b)
@@ -710,7 +720,26 @@ const byPosting = (a: EntryRow, b: EntryRow) =>
 			? (a.createdAt ?? '') < (b.createdAt ?? '')
 				? -1
 				: 1
-			: Number(b.kind === 'charge') - Number(a.kind === 'charge') || byAge(a, b);
+			: postingRank(a) - postingRank(b) || byAge(a, b);
+
+/**
+ * [L15] What each discount credit applies to: credit id → the charge its allocation
+ * names (`a_<credit>_<charge>`, written with it), for the statement and the Entries page.
+ */
+export function discountCreditCharges(
+	entries: Iterable<EntryRow>,
+	allocations: Iterable<Allocation>
+): Map<string, EntryRow> {
+	const byId = new Map<string, EntryRow>();
+	for (const e of entries) byId.set(e.id, e);
+	const out = new Map<string, EntryRow>();
+	for (const a of allocations) {
+		const c = byId.get(a.paymentId);
+		const target = byId.get(a.chargeId);
+		if (c && target && isDiscountCredit(c)) out.set(c.id, target);
+	}
+	return out;
+}
 
 /**
  * A member's statement: posted entries by date with a running balance, and what is due.
@@ -731,8 +760,10 @@ export function memberStatement(opts: {
 	// Whoever's entry a reversal names: the reason of one booked on the wrong member.
 	const everyone = indexEntries(all);
 	const lines: StatementLine[] = [];
+	const discountOn = discountCreditCharges(mine, opts.allocations);
 	let running = 0;
 	for (const e of [...idx.posted.values()].sort(byPosting)) {
+		const on = discountOn.get(e.id);
 		const s = signedAmount(e, idx);
 		running += s;
 		const target = e.kind === 'reversal' ? everyone.posted.get(e.reversalOf ?? '') : undefined;
@@ -751,7 +782,11 @@ export function memberStatement(opts: {
 			balance: running,
 			reversed: idx.reversedBy.has(e.id),
 			...(noEffect && { noEffect }),
-			bookedOn: e.bookedOn
+			bookedOn: e.bookedOn,
+			...(isDiscountCredit(e) && {
+				discountId: e.discountId,
+				discountOn: on && { id: on.id, year: on.year, date: on.date }
+			})
 		});
 	}
 	const open = openItems({ entries: mine, allocations: opts.allocations, asOf: opts.asOf });
@@ -781,6 +816,7 @@ export function suggestAllocation(
 		paymentDate: string;
 		discounts: readonly Discount[];
 		existingIds: ReadonlySet<string>;
+		reversedIds?: ReadonlySet<string>;
 	}
 ): { chargeId: string; amount: number }[] {
 	const charges = [...open].filter((c) => c.open > 0).sort(byAge);
@@ -1170,6 +1206,8 @@ export function earnedDiscounts(opts: {
 	parts: readonly PaidCharge[];
 	discounts: readonly Discount[];
 	existingIds: ReadonlySet<string>;
+	/** Ids of reversed entries ([L14]): a reversed credit is earned again under the next id. */
+	reversedIds?: ReadonlySet<string>;
 }): EarnedDiscount[] {
 	let use = opts.discounts.filter(
 		(d) =>
@@ -1186,7 +1224,8 @@ export function earnedDiscounts(opts: {
 			const mine: EarnedDiscount[] = [];
 			for (const d of use) {
 				if (d.year !== undefined && p.year !== d.year) continue;
-				const id = discountEntryId(d.id, p.chargeId);
+				let id = discountEntryId(d.id, p.chargeId);
+				for (let k = 2; opts.reversedIds?.has(id); k++) id = discountEntryId(d.id, p.chargeId, k);
 				const n = Math.min(left, discountAmount(d, p.amount));
 				if (n <= 0 || opts.existingIds.has(id)) continue;
 				mine.push({ id, discountId: d.id, chargeId: p.chargeId, year: p.year, amount: n });
@@ -1230,6 +1269,7 @@ export function earlyPaymentOffers(opts: {
 	date: string;
 	discounts: readonly Discount[];
 	existingIds: ReadonlySet<string>;
+	reversedIds?: ReadonlySet<string>;
 }): EarlyPaymentOffer[] {
 	const charges = [...opts.open].filter((c) => c.open > 0).sort(byAge);
 	const earned = earnedDiscounts({
@@ -1242,7 +1282,8 @@ export function earlyPaymentOffers(opts: {
 			paid: c.open
 		})),
 		discounts: opts.discounts.filter((d) => d.kind === 'earlyPayment'),
-		existingIds: opts.existingIds
+		existingIds: opts.existingIds,
+		reversedIds: opts.reversedIds
 	});
 	const until = new Map(opts.discounts.map((d) => [d.id, d.until ?? '']));
 	return charges.flatMap((c) => {
@@ -1273,6 +1314,7 @@ export function settledCharges(opts: {
 	parts: readonly PaidCharge[];
 	discounts: readonly Discount[];
 	existingIds: ReadonlySet<string>;
+	reversedIds?: ReadonlySet<string>;
 }): Set<string> {
 	const off = new Map<string, number>();
 	for (const d of earnedDiscounts(opts)) off.set(d.chargeId, (off.get(d.chargeId) ?? 0) + d.amount);
@@ -1281,6 +1323,91 @@ export function settledCharges(opts: {
 			.filter((p) => p.paid > 0 && p.paid >= p.open - (off.get(p.chargeId) ?? 0))
 			.map((p) => p.chargeId)
 	);
+}
+
+/**
+ * [L14] The ids earnedDiscounts reads from the ledger's entries (drafts included): every id
+ * taken (a credit already earned is not earned twice) and those of reversed entries (a
+ * discount credit reversed with its payment is earned again, under the next id).
+ */
+export function discountCreditIds(entries: Iterable<EntryRow>): {
+	existingIds: Set<string>;
+	reversedIds: Set<string>;
+} {
+	const list = [...entries];
+	return {
+		existingIds: new Set(list.map((e) => e.id)),
+		reversedIds: new Set(indexEntries(list).reversedBy.keys())
+	};
+}
+
+/** A credit a discount wrote ([L10]): `source` discount. */
+export const isDiscountCredit = (e: EntryRow) =>
+	e.kind === ENTRY_KIND.credit && e.source === ENTRY_SOURCE.discount;
+
+/**
+ * [L14] The discount credits that reversing payment `entryId` takes back with it: those
+ * the member's remaining payments no longer earn. A credit stands on the charge it is
+ * allocated to while what settles that charge without the discount credits (payments
+ * and other credits, the reversed payment left out; for an early-payment discount only
+ * those dated by its `until`) and the credits that stand together cover the charge
+ * ([L10]: a payment short of the discounted amount earns nothing). One that no longer
+ * does is dropped, and the rest are counted again without it. Nothing for an entry that
+ * is not a posted, unreversed payment. Give it the entries as read by live member
+ * (underLiveMembers).
+ */
+export function discountCreditsLost(opts: {
+	entryId: string;
+	entries: Iterable<EntryRow>;
+	allocations: readonly Allocation[];
+	discounts: readonly Discount[];
+}): { credit: EntryRow; chargeId: string }[] {
+	const idx = indexEntries(opts.entries);
+	const paid = idx.posted.get(opts.entryId);
+	if (!paid || paid.kind !== ENTRY_KIND.payment || idx.reversedBy.has(paid.id)) return [];
+	const live = [...idx.posted.values()].filter(
+		(e) =>
+			e.memberId === paid.memberId &&
+			e.id !== paid.id &&
+			e.kind !== ENTRY_KIND.reversal &&
+			!idx.reversedBy.has(e.id)
+	);
+	const byId = new Map(live.map((e) => [e.id, e]));
+	const onCharge = new Map<string, EntryRow[]>();
+	for (const a of opts.allocations) {
+		const c = byId.get(a.paymentId);
+		if (!c || !isDiscountCredit(c) || !byId.has(a.chargeId)) continue;
+		const list = onCharge.get(a.chargeId) ?? [];
+		if (!list.includes(c)) onCharge.set(a.chargeId, [...list, c]);
+	}
+	const until = new Map(
+		opts.discounts.map((d) => [d.id, d.kind === 'earlyPayment' ? d.until : undefined])
+	);
+	const lost: { credit: EntryRow; chargeId: string }[] = [];
+	for (const [chargeId, credits] of onCharge) {
+		const charge = byId.get(chargeId)!;
+		// What settles the charge without its discount credits, by a day (or ever).
+		const settledBy = (day: string | undefined) =>
+			openItems({
+				entries: live.filter(
+					(e) =>
+						!credits.includes(e) &&
+						(day === undefined || e.kind === 'charge' || e.kind === 'refund' || e.date <= day)
+				),
+				allocations: opts.allocations
+			}).charges.find((c) => c.id === chargeId)?.settled ?? 0;
+		let stand = credits;
+		for (;;) {
+			const off = stand.reduce((s, c) => s + c.amount, 0);
+			const next = stand.filter(
+				(c) => settledBy(until.get(c.discountId ?? '')) + off >= charge.amount
+			);
+			if (next.length === stand.length) break;
+			stand = next;
+		}
+		for (const c of credits) if (!stand.includes(c)) lost.push({ credit: c, chargeId });
+	}
+	return lost;
 }
 
 // ---- receipt numbers ---------------------------------------------------------------------

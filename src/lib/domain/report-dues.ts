@@ -7,8 +7,10 @@
  *
  *  - billed: charges dated in the period, less credits and reversals dated in it.
  *  - collected: payments dated in the period, less their reversals dated in it.
- *  A refund ([L8]: credit paid back) is neither billed nor collected; it uses up the
- *  member's credit, so what is open is settled with it (a later charge stays owed).
+ *  - refunded ([L16]): refunds dated in the period, less their reversals dated in it.
+ *  A refund ([L8]: credit paid back) is neither billed nor collected: it is shown beside
+ *  collected, as on the ledger's Figures page. It uses up the member's credit, so what
+ *  is open is settled with it (a later charge stays owed).
  *  - outstanding: open on all charges at the period's end.
  *  - collection rate: of the charges dated in the period, the share settled by its
  *    end, in basis points (10000 = 100 %); null when nothing was charged.
@@ -45,6 +47,8 @@ export const duesSummary = z.object({
 	currency: z.string(),
 	billed: z.number().int(),
 	collected: z.number().int(),
+	/** [L16] Credit paid back to members (refunds, net of their reversals): not collected dues. */
+	refunded: z.number().int().default(0),
 	outstanding: z.number().int(),
 	/** Charges dated in the period, and what of them is still open at its end. */
 	charged: z.number().int(),
@@ -66,8 +70,8 @@ interface Movement {
 export interface PreparedDues {
 	available: boolean;
 	currency: string;
-	/** Every posted entry with its signed amount and what it counts as, for billed/collected. */
-	posted: { date: string; signed: number; billed: boolean }[];
+	/** Every posted entry with its signed amount and what it counts as: billed, collected or refunded. */
+	posted: { date: string; signed: number; as: 'billed' | 'collected' | 'refunded' }[];
 	/** Per member: their movements, oldest first (members without explicit allocations). */
 	simple: Map<string, Movement[]>;
 	/** Members with explicit allocations or a refund: settled with the ledger's own `openItems`. */
@@ -149,8 +153,13 @@ export function* prepareDuesSteps(inputs: ReportInputs): Generator<void, Prepare
 		const s = signedAmount(e, idx);
 		if (s === 0) continue;
 		const kind = e.kind === 'reversal' ? idx.posted.get(e.reversalOf!)!.kind : e.kind;
-		if (kind === 'refund') continue;
-		posted.push({ date: e.date, signed: s, billed: kind === 'charge' || kind === 'credit' });
+		const as =
+			kind === 'refund'
+				? 'refunded'
+				: kind === 'charge' || kind === 'credit'
+					? 'billed'
+					: 'collected';
+		posted.push({ date: e.date, signed: s, as });
 	}
 	// Members with explicit allocations, or with a refund (it sits among their charges by
 	// date: openItems places it), are settled by the ledger's own openItems.
@@ -202,9 +211,11 @@ function rateBp(total: number, open: number): number | null {
 export function duesFigures(prep: PreparedDues, p: Period): DuesSummary {
 	let billed = 0;
 	let collected = 0;
+	let refunded = 0;
 	for (const e of prep.posted) {
 		if (e.date < p.from || e.date > p.to) continue;
-		if (e.billed) billed += e.signed;
+		if (e.as === 'billed') billed += e.signed;
+		else if (e.as === 'refunded') refunded += e.signed;
 		else collected -= e.signed;
 	}
 	let outstanding = 0;
@@ -244,6 +255,7 @@ export function duesFigures(prep: PreparedDues, p: Period): DuesSummary {
 		currency: prep.currency,
 		billed,
 		collected,
+		refunded,
 		outstanding,
 		charged,
 		chargedOpen,

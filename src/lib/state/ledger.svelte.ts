@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import {
 	LEDGER_TABLE,
 	allocationId,
+	discountCreditsLost,
 	duesEntryId,
 	feeId,
 	readAllocation,
@@ -249,10 +250,35 @@ export class LedgerStore {
 		return { ok: true, id };
 	}
 
-	/** Reverse a posted entry (once: the id is `r_<id>`, so two devices make one). */
+	/**
+	 * [L14] The discount credits reversing payment `id` takes back with it: those the
+	 * member's remaining payments no longer earn (discountCreditsLost, entries read under
+	 * the live record, [L4]). The reverse dialog says so before finance confirms.
+	 */
+	discountsLostWith(
+		id: string,
+		opts: { mergedInto?: MergedIntoOf } = {}
+	): { credit: EntryRow; chargeId: string }[] {
+		const entries = opts.mergedInto
+			? underLiveMembers(this.entries(), opts.mergedInto)
+			: this.entries();
+		return discountCreditsLost({
+			entryId: id,
+			entries,
+			allocations: this.allocations(),
+			discounts: this.discounts()
+		});
+	}
+
+	/**
+	 * Reverse a posted entry (once: the id is `r_<id>`, so two devices make one). A
+	 * payment's reversal also reverses, in the same transaction, the discount credits the
+	 * remaining payments no longer earn ([L14]); their reversals' ids are `r_<credit>` too,
+	 * so a second device reversing the same payment makes no second one.
+	 */
 	reverse(
 		id: string,
-		opts: { date: string; note?: string; currency: string }
+		opts: { date: string; note?: string; currency: string; mergedInto?: MergedIntoOf }
 	): LedgerCommandResult {
 		if (this.readOnly) return { ok: false, reason: 'readOnly' };
 		const e = this.entry(id);
@@ -260,19 +286,24 @@ export class LedgerStore {
 		if (!e.posted || e.kind === 'reversal') return { ok: false, reason: 'notReversible' };
 		const rid = reversalId(id);
 		if (this.t.entries.has(rid)) return { ok: false, reason: 'alreadyReversed' };
+		const lost = this.discountsLostWith(id, opts).map(({ credit }) => this.entry(credit.id)!);
+		const stamp = this.#stamp();
 		this.doc.transact(() => {
-			this.#put(this.t.entries, rid, {
-				memberId: e.memberId,
-				kind: 'reversal',
-				amount: e.amount,
-				date: opts.date < e.date ? e.date : opts.date,
-				posted: true,
-				reversalOf: id,
-				year: e.year,
-				note: opts.note,
-				currency: opts.currency,
-				...this.#stamp()
-			});
+			for (const x of [e, ...lost]) {
+				if (x !== e && this.t.entries.has(reversalId(x.id))) continue;
+				this.#put(this.t.entries, reversalId(x.id), {
+					memberId: x.memberId,
+					kind: 'reversal',
+					amount: x.amount,
+					date: opts.date < x.date ? x.date : opts.date,
+					posted: true,
+					reversalOf: x.id,
+					year: x.year,
+					note: opts.note,
+					currency: opts.currency,
+					...stamp
+				});
+			}
 		}, LOCAL);
 		return { ok: true, id: rid };
 	}

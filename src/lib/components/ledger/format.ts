@@ -182,3 +182,20 @@ export function fiscalYearSpan(year: number, calendar: CalendarName): string {
 		to: formatDate(p.to)
 	});
 }
+
+/**
+ * A discount credit ([L10]) as the statement, the Entries page and the reverse dialog
+ * name it: the discount's name (its kind when it was deleted since) and the charge it
+ * applies to, "Early bird, on the 2031 dues" or "…, on the charge of 3 May 2026".
+ */
+export function discountCreditText(
+	credit: { discountId?: string },
+	charge: { year?: number; date: string } | undefined,
+	discounts: readonly { id: string; name: string }[]
+): string {
+	const name = discounts.find((d) => d.id === credit.discountId)?.name ?? t('ledger.dues.discount');
+	if (charge?.year !== undefined)
+		return t('ledger.discountCredit.onYear', { name, year: fiscalYearText(charge.year) });
+	if (charge) return t('ledger.discountCredit.onCharge', { name, date: formatDate(charge.date) });
+	return name;
+}

@@ -114,6 +114,8 @@ export function buildLetter(opts: {
 	discounts: readonly Discount[];
 	/** Ids of the ledger's entries: a discount credit already written is not offered again. */
 	existingIds: ReadonlySet<string>;
+	/** Ids of reversed entries: a reversed discount credit is offered again ([L14]). */
+	reversedIds?: ReadonlySet<string>;
 	calendar: CalendarName;
 }): Letter {
 	const l = opts.locale;
@@ -124,7 +126,8 @@ export function buildLetter(opts: {
 			open: opts.open.filter((c) => c.memberId === opts.debtor.memberId),
 			date: opts.today,
 			discounts: opts.discounts,
-			existingIds: opts.existingIds
+			existingIds: opts.existingIds,
+			reversedIds: opts.reversedIds
 		})
 	});
 	const values: Record<MergeField, string> = {

@@ -172,6 +172,10 @@ export const ledger = defineMessages({
 		'ledger.reverse.needReason': 'Say why, for the record.',
 		'ledger.reverse.submit': 'Reverse entry',
 		'ledger.reverse.done': 'Entry reversed.',
+		'ledger.reverse.discountToo':
+			'The discount of {amount} it earned ({discount}) is reversed too: without this payment the charge is not settled in time, so it is owed at full price again.',
+		'ledger.discountCredit.onYear': '{name}, on the {year} dues',
+		'ledger.discountCredit.onCharge': '{name}, on the charge of {date}',
 		'ledger.refusal.readOnly': 'You can only view the ledger.',
 		'ledger.refusal.noSuchEntry': 'This entry no longer exists.',
 		'ledger.refusal.posted': 'This entry is posted and cannot be changed.',
@@ -509,6 +513,10 @@ export const ledger = defineMessages({
 		'ledger.reverse.needReason': 'دلیل را برای سوابق بنویسید.',
 		'ledger.reverse.submit': 'برگشت ثبت',
 		'ledger.reverse.done': 'ثبت برگشت خورد.',
+		'ledger.reverse.discountToo':
+			'تخفیف {amount} که این پرداخت به دست آورد ({discount}) هم برگشت می‌خورد: بدون این پرداخت، بدهی به‌موقع تسویه نشده است و دوباره با مبلغ کامل بدهکار است.',
+		'ledger.discountCredit.onYear': '{name}، بابت حق عضویت {year}',
+		'ledger.discountCredit.onCharge': '{name}، بابت بدهی {date}',
 		'ledger.refusal.readOnly': 'شما فقط می‌توانید دفتر را ببینید.',
 		'ledger.refusal.noSuchEntry': 'این ثبت دیگر وجود ندارد.',
 		'ledger.refusal.posted': 'این ثبت قطعی است و تغییر نمی‌کند.',
@@ -830,6 +838,10 @@ export const ledger = defineMessages({
 		'ledger.reverse.needReason': '请填写原因以备查。',
 		'ledger.reverse.submit': '冲销',
 		'ledger.reverse.done': '已冲销。',
+		'ledger.reverse.discountToo':
+			'该笔缴费获得的优惠 {amount}（{discount}）也一并冲销：没有这笔缴费，该应收未按时结清，须按原价缴纳。',
+		'ledger.discountCredit.onYear': '{name}，用于 {year} 年会费',
+		'ledger.discountCredit.onCharge': '{name}，用于 {date} 的应收',
 		'ledger.refusal.readOnly': '您只能查看账簿。',
 		'ledger.refusal.noSuchEntry': '该分录已不存在。',
 		'ledger.refusal.posted': '该分录已过账，不能修改。',

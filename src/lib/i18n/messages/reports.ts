@@ -108,9 +108,10 @@ export const reports = defineMessages({
 		'reports.dues.fiscalPeriod':
 			'By the association’s fiscal year: {period} ({calendar}), {range}.',
 		'reports.dues.hint':
-			'Billed: charges in the period less credits and reversals. Collection rate: of the charges dated in the period, the share paid by its end.',
+			'Billed: charges in the period less credits and reversals. Refunded: credit paid back to members, neither billed nor collected (collected less refunded is what the association kept). Collection rate: of the charges dated in the period, the share paid by its end.',
 		'reports.dues.billed': 'Billed',
 		'reports.dues.collected': 'Collected',
+		'reports.dues.refunded': 'Refunded',
 		'reports.dues.outstanding': 'Outstanding at the end',
 		'reports.dues.rate': 'Collection rate',
 		'reports.section.responses': 'Survey response rates',
@@ -264,9 +265,10 @@ export const reports = defineMessages({
 		'reports.section.dues': 'حق عضویت',
 		'reports.dues.fiscalPeriod': 'بر پایهٔ سال مالی تشکل: {period} ({calendar})، {range}.',
 		'reports.dues.hint':
-			'صادرشده: بدهی‌های دوره منهای بستانکاری‌ها و برگشت‌ها. نرخ وصول: سهمی از بدهی‌های تاریخ‌خوردهٔ دوره که تا پایان آن پرداخت شده است.',
+			'صادرشده: بدهی‌های دوره منهای بستانکاری‌ها و برگشت‌ها. مسترد‌شده: بستانکاری‌ای که به اعضا بازپرداخت شد، نه صادرشده است و نه وصول‌شده (وصول‌شده منهای مسترد‌شده همان است که نزد تشکل ماند). نرخ وصول: سهمی از بدهی‌های تاریخ‌خوردهٔ دوره که تا پایان آن پرداخت شده است.',
 		'reports.dues.billed': 'صادرشده',
 		'reports.dues.collected': 'وصول‌شده',
+		'reports.dues.refunded': 'مسترد‌شده',
 		'reports.dues.outstanding': 'مانده در پایان دوره',
 		'reports.dues.rate': 'نرخ وصول',
 		'reports.section.responses': 'نرخ پاسخ نظرسنجی‌ها',
@@ -413,9 +415,10 @@ export const reports = defineMessages({
 		'reports.section.dues': '会费',
 		'reports.dues.fiscalPeriod': '按本会财年统计：{calendar}{period}，{range}。',
 		'reports.dues.hint':
-			'应收：本期开出的会费减去减免和冲销。收缴率：本期开出的会费在期末前已缴的比例。',
+			'应收：本期开出的会费减去减免和冲销。已退款：退还给会员的余额，既不计入应收也不计入实收（实收减已退款即本会留存的金额）。收缴率：本期开出的会费在期末前已缴的比例。',
 		'reports.dues.billed': '应收',
 		'reports.dues.collected': '实收',
+		'reports.dues.refunded': '已退款',
 		'reports.dues.outstanding': '期末欠缴',
 		'reports.dues.rate': '收缴率',
 		'reports.section.responses': '征集回复率',
