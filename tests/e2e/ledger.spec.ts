@@ -2177,3 +2177,40 @@ test('[L13] a new payment date redoes the suggested split over two charges; part
 		await context.close();
 	}
 });
+
+test('[L9] the entries page shows who recorded each entry', async ({ browser }) => {
+	const cookie = await adminCookie();
+	const m = {
+		id: 'e2eMemberWhoRec1',
+		name: 'Who Recorded Co',
+		tier: 'regular',
+		region: 'Ledger Test Who'
+	};
+	await activeMember(cookie, m);
+	// Written by finance's own connection: the guard makes fiona its author ([L9]).
+	const ledger = await openDoc('default/ledger', await userCookie(FIONA, cookie));
+	const id = `e2eWhoRec${Date.now()}`;
+	putEntry(ledger.doc, id, { memberId: m.id, kind: 'charge', amount: 1000, date: '2026-03-01' });
+	await expect
+		.poll(() => (ledger.doc.getMap('entries').get(id) as Y.Map<unknown>).get('createdBy'))
+		.toBe(FIONA.username);
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/ledger/entries');
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.getByTestId('entries-search').fill(m.name);
+		await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '1');
+		// The last column: scroll there, as a person would.
+		await page
+			.getByTestId('entries-grid')
+			.locator('.ag-body-horizontal-scroll-viewport')
+			.evaluate((bar) => (bar.scrollLeft = bar.scrollWidth));
+		const header = page.locator('.ag-header-cell[col-id="createdBy"]');
+		await expect(header).toBeVisible();
+		await expect(header).toHaveText('Recorded by');
+		await expect(cell(page, id, 'createdBy')).toHaveText(FIONA.username);
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});
