@@ -334,6 +334,12 @@ test('Persian: the builder numbers its questions and a number answered in Persia
 	await expect(member.getByTestId('public-title')).toHaveText(`کارکنان ${tag}`);
 	await expect(answer).toHaveValue('۲۵');
 	await memberContext.close();
+
+	// The surveys list counts questions and responses in Persian digits, as every count.
+	await page.goto('/surveys');
+	const listed = page.getByTestId('campaign-list').locator('tbody tr', { hasText: tag });
+	await expect(listed.locator('td').nth(3)).toHaveText('۱');
+	await expect(listed.locator('td').nth(4)).toHaveText('۱');
 	await context.close();
 });
 
