@@ -2214,3 +2214,40 @@ test('[L9] the entries page shows who recorded each entry', async ({ browser }) 
 		await context.close();
 	}
 });
+
+test('[C32] a Persian name on a Chinese page: the statement heading reads the number first, the name isolated', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const { printed } = await activeMember(cookie, FARSI);
+	const { context, page } = await loginContext(browser, ADMIN, { locale: 'zh' });
+	try {
+		await page.goto(`/ledger/statement?member=${FARSI.id}`);
+		const heading = page.getByTestId('statement').locator('h2');
+		await expect(heading).toHaveText(`对账单：${printed} · ${FARSI.name}`);
+		await expect(heading.locator('bdi')).toHaveText(FARSI.name);
+		// Where each part is drawn: the number left of the name, as the page reads (under
+		// dir="auto" the Persian name made the line right to left and put it on the right).
+		const [noLeft, nameLeft] = await heading.evaluate(
+			(h, [no, name]) => {
+				const left = (text: string) => {
+					const walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+					for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+						const at = n.textContent!.indexOf(text);
+						if (at < 0) continue;
+						const r = document.createRange();
+						r.setStart(n, at);
+						r.setEnd(n, at + text.length);
+						return r.getBoundingClientRect().left;
+					}
+					return NaN;
+				};
+				return [left(no), left(name)];
+			},
+			[printed, FARSI.name]
+		);
+		expect(noLeft).toBeLessThan(nameLeft);
+	} finally {
+		await context.close();
+	}
+});
