@@ -2178,7 +2178,9 @@ test('[L13] a new payment date redoes the suggested split over two charges; part
 	}
 });
 
-test('[L9] the entries page shows who recorded each entry', async ({ browser }) => {
+test('[L9] the entries page shows who recorded each entry, by display name', async ({
+	browser
+}) => {
 	const cookie = await adminCookie();
 	const m = {
 		id: 'e2eMemberWhoRec1',
@@ -2208,7 +2210,8 @@ test('[L9] the entries page shows who recorded each entry', async ({ browser }) 
 		const header = page.locator('.ag-header-cell[col-id="createdBy"]');
 		await expect(header).toBeVisible();
 		await expect(header).toHaveText('Recorded by');
-		await expect(cell(page, id, 'createdBy')).toHaveText(FIONA.username);
+		// By display name, as the other who-columns name people; the row keeps the username.
+		await expect(cell(page, id, 'createdBy')).toHaveText(FIONA.displayName);
 	} finally {
 		ledger.close();
 		await context.close();

@@ -352,3 +352,38 @@ test('[RC8] the page that recorded a round offline names it by its number once t
 		await context.close();
 	}
 });
+
+test('the rounds table names who recorded a round by display name, as the other who-columns do', async ({
+	browser
+}) => {
+	// Recorded from reza's own connection: whatever it says, the guard makes him its author.
+	const registry = await openDoc(
+		'default/registry',
+		await loginCookie(reza.username, reza.password)
+	);
+	const id = `e2eRoundBy${uniqueTag()}`.replace(/[^A-Za-z0-9_-]/g, '');
+	registry.doc.transact(() => {
+		const r = new Y.Map<unknown>();
+		registry.doc.getMap('recruitmentRounds').set(id, r);
+		const fields = { channel: 'post', year: new Date().getFullYear(), number: 950 };
+		const rest = {
+			segment: '{}',
+			language: 'en',
+			createdAt: new Date().toISOString(),
+			createdBy: 'admin'
+		};
+		for (const [k, v] of Object.entries({ ...fields, ...rest })) r.set(k, v);
+	});
+	const round = () => registry.doc.getMap<Y.Map<unknown>>('recruitmentRounds').get(id);
+	await expect.poll(() => round()?.get('createdBy')).toBe(reza.username);
+	registry.close();
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/pipeline/recruitment');
+		// The "By" column.
+		const by = page.locator(`[data-testid=round-row][data-round=${id}] td`).nth(3);
+		await expect(by).toHaveText(reza.displayName);
+	} finally {
+		await context.close();
+	}
+});
