@@ -315,6 +315,10 @@ test('Persian: the builder numbers its questions and a number answered in Persia
 	);
 	const line = csv.split('\r\n').find((l) => l.endsWith(dariush))!;
 	const link = /https?:\/\/\S+?\/s\/[A-Za-z0-9_-]{43}/.exec(line)![0];
+	// As the registry export writes them: the language by name in the reader's language,
+	// the expiry as the last day the link works (ISO), not the raw instant.
+	expect(line).toContain(`,فارسی,${link},`);
+	expect(line).toMatch(/,\d{4}-\d\d-\d\d,[^,]+$/);
 
 	const memberContext = await browser.newContext();
 	const member = await memberContext.newPage();
