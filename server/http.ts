@@ -9,6 +9,9 @@
  *   POST   /api/session        { username, password } → 200 { user } + cookie | 401 | 429
  *   DELETE /api/session        204, cookie cleared
  *   GET    /api/users          (admin) 200 { users }
+ *   GET    /api/users/names    (anyone signed in) 200 { names: { <username>: <display name> } }
+ *                              of the user's organisation: who-columns show names, rows
+ *                              store usernames (createdBy, sentBy)
  *   POST   /api/users          (admin) { username, password, roles, displayName? } → 201 { user } | 409
  *   PATCH  /api/users/:id      (admin) userPatch → 200 { user }
  *
@@ -249,6 +252,10 @@ export class Api {
 			if (method === 'POST') return this.createUser(req, res);
 			throw methodNotAllowed('GET, POST');
 		}
+		if (path === '/api/users/names') {
+			if (method === 'GET') return this.userNames(req, res);
+			throw methodNotAllowed('GET');
+		}
 		const m = /^\/api\/users\/([^/]+)$/.exec(path);
 		if (m) {
 			if (method === 'PATCH') return this.patchUser(req, res, m[1]);
@@ -387,6 +394,14 @@ export class Api {
 		const { user } = await this.requireAdmin(req);
 		const users = await this.opts.store.listUsers(user.org);
 		send(res, 200, { users: users.map(toPublicUser) });
+	}
+
+	private async userNames(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const { user } = await this.requireUser(req);
+		const users = await this.opts.store.listUsers(user.org);
+		// Disabled users too: what they recorded still names them.
+		const names = Object.fromEntries(users.map((u) => [u.username, u.displayName ?? u.username]));
+		send(res, 200, { names });
 	}
 
 	private async createUser(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -46,7 +46,10 @@ import {
 	type Response,
 	type SurveyLang,
 	type SurveyTable,
-	LINK_CSV_COLUMNS
+	isTimeZone,
+	LINK_CSV_COLUMNS,
+	linkExpiryDay,
+	SURVEY_LANGS
 } from '../../src/lib/domain/survey';
 import {
 	HttpError,
@@ -75,7 +78,16 @@ const linkRequest = z
 		memberIds: z.array(z.string().regex(ROW_ID_PATTERN)).max(100_000).optional(),
 		reissue: z.boolean().optional(),
 		/** The CSV's column headers in the reader's language (the client's), else the keys. */
-		headers: z.array(z.string().trim().min(1).max(100)).length(LINK_CSV_COLUMNS.length).optional()
+		headers: z.array(z.string().trim().min(1).max(100)).length(LINK_CSV_COLUMNS.length).optional(),
+		/**
+		 * The languages' names in the reader's language, for the language column (as the
+		 * registry export writes option labels), else the codes.
+		 */
+		languageNames: z
+			.partialRecord(z.enum(SURVEY_LANGS), z.string().trim().min(1).max(100))
+			.optional(),
+		/** The reader's time zone: the expiry's day is theirs (the builder's), else UTC's. */
+		timeZone: z.string().max(100).refine(isTimeZone, 'an IANA time zone').optional()
 	})
 	.strict();
 
@@ -484,9 +496,9 @@ export function surveysRoutes(deps: AreaDeps): ApiRoute[] {
 							printedMemberNo(m, memberNoFormat),
 							m.name ?? '',
 							m.email ?? '',
-							language,
+							(isSurveyLang(language) && body.languageNames?.[language]) || language,
 							`${origin}/s/${token}`,
-							campaign.expiresAt ?? '',
+							linkExpiryDay(campaign.expiresAt, body.timeZone),
 							m.id
 						])
 					],

@@ -2299,3 +2299,80 @@ test('[L14] reversing the payment that earned an early-payment discount reverses
 		await context.close();
 	}
 });
+
+test('[L9] the entries page shows who recorded each entry, by display name', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const m = {
+		id: 'e2eMemberWhoRec1',
+		name: 'Who Recorded Co',
+		tier: 'regular',
+		region: 'Ledger Test Who'
+	};
+	await activeMember(cookie, m);
+	// Written by finance's own connection: the guard makes fiona its author ([L9]).
+	const ledger = await openDoc('default/ledger', await userCookie(FIONA, cookie));
+	const id = `e2eWhoRec${Date.now()}`;
+	putEntry(ledger.doc, id, { memberId: m.id, kind: 'charge', amount: 1000, date: '2026-03-01' });
+	await expect
+		.poll(() => (ledger.doc.getMap('entries').get(id) as Y.Map<unknown>).get('createdBy'))
+		.toBe(FIONA.username);
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/ledger/entries');
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.getByTestId('entries-search').fill(m.name);
+		await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '1');
+		// The last column: scroll there, as a person would.
+		await page
+			.getByTestId('entries-grid')
+			.locator('.ag-body-horizontal-scroll-viewport')
+			.evaluate((bar) => (bar.scrollLeft = bar.scrollWidth));
+		const header = page.locator('.ag-header-cell[col-id="createdBy"]');
+		await expect(header).toBeVisible();
+		await expect(header).toHaveText('Recorded by');
+		// By display name, as the other who-columns name people; the row keeps the username.
+		await expect(cell(page, id, 'createdBy')).toHaveText(FIONA.displayName);
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});
+
+test('[C32] a Persian name on a Chinese page: the statement heading reads the number first, the name isolated', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const { printed } = await activeMember(cookie, FARSI);
+	const { context, page } = await loginContext(browser, ADMIN, { locale: 'zh' });
+	try {
+		await page.goto(`/ledger/statement?member=${FARSI.id}`);
+		const heading = page.getByTestId('statement').locator('h2');
+		await expect(heading).toHaveText(`对账单：${printed} · ${FARSI.name}`);
+		await expect(heading.locator('bdi')).toHaveText(FARSI.name);
+		// Where each part is drawn: the number left of the name, as the page reads (under
+		// dir="auto" the Persian name made the line right to left and put it on the right).
+		const [noLeft, nameLeft] = await heading.evaluate(
+			(h, [no, name]) => {
+				const left = (text: string) => {
+					const walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+					for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+						const at = n.textContent!.indexOf(text);
+						if (at < 0) continue;
+						const r = document.createRange();
+						r.setStart(n, at);
+						r.setEnd(n, at + text.length);
+						return r.getBoundingClientRect().left;
+					}
+					return NaN;
+				};
+				return [left(no), left(name)];
+			},
+			[printed, FARSI.name]
+		);
+		expect(noLeft).toBeLessThan(nameLeft);
+	} finally {
+		await context.close();
+	}
+});

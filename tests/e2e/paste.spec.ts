@@ -176,6 +176,35 @@ test('[C31] pasted rows below the last row are offered as new members, added in 
 	await context.close();
 });
 
+test('[C31] rows added from a paste under a quick search that hides them: the search is cleared and they show', async ({
+	browser
+}) => {
+	const { context, page } = await loginContext(browser, sara);
+	await clipboardContext(page);
+	await waitForGrid(page);
+	const tag = uniqueTag('H');
+	const other = uniqueTag('F');
+	// The search shows one row; the two rows pasted below it do not match it.
+	const [id] = await rowsTagged(page, tag, ['one']);
+	await writeClipboard(page, [`${tag} first`, `${other} second`, `${other} third`].join('\r\n'));
+	await cell(page, id, 'name').click();
+	await page.keyboard.press('Control+V');
+	await expect(cellValue(page, id, 'name')).toHaveText(`${tag} first`);
+	await page.getByTestId('paste-add-rows').click();
+	const report = page.getByTestId('paste-report');
+	await expect(report).toContainText('2 new members added.');
+	await expect(report).toContainText(
+		'The search and filters were cleared so that the new members show'
+	);
+	await expect(page.getByTestId('quick-search')).toHaveValue('');
+	// The first of them is scrolled to and focused.
+	const rows = page.locator('.gh-grid .ag-row[row-id]');
+	await expect(rows.filter({ hasText: `${other} second` }).first()).toBeVisible();
+	await search(page, other);
+	await expectRowCount(page, 2);
+	await context.close();
+});
+
 test('[C28] Ctrl+C copies the focused cell, or the ticked rows as TSV that pastes back', async ({
 	browser
 }) => {

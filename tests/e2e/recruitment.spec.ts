@@ -288,3 +288,102 @@ test('[RC8] a round that reached the server second with a taken number is renumb
 		await context.close();
 	}
 });
+
+test('[RC8] the page that recorded a round offline names it by its number once the server renumbers it', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	const tag = uniqueTag('N');
+	const region = `Renumber ${tag}`;
+	const registry = await openDoc('default/registry', cookie);
+	registry.doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		registry.doc.getMap('members').set(`${tag}m`.replace(/[^A-Za-z0-9_-]/g, ''), row);
+		const fields = {
+			name: `Renumber Works ${tag}`,
+			status: 'prospect',
+			region,
+			address: 'Main St 1'
+		};
+		for (const [k, v] of Object.entries({ ...fields, createdAt: new Date().toISOString() }))
+			row.set(k, v);
+	});
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/pipeline/recruitment');
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.getByTestId('recruit-regions').selectOption(region);
+		await expect(page.getByTestId('recruit-count')).toHaveAttribute('data-count', '1');
+		// Recorded offline, as at a fair: the device numbers the round itself.
+		await context.setOffline(true);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+		await page.getByTestId('recruit-record').click();
+		const message = page.getByTestId('recruit-message');
+		await expect(message).toHaveText(/^One letter recorded in Round \d+ of \d+\.$/);
+		const [, number, year] = /Round (\d+) of (\d+)/.exec((await message.textContent())!)!;
+		// Meanwhile another device records a round with that number, and reaches the server first.
+		const otherId = `e2eRoundO${tag}`.replace(/[^A-Za-z0-9_-]/g, '');
+		registry.doc.transact(() => {
+			const r = new Y.Map<unknown>();
+			registry.doc.getMap('recruitmentRounds').set(otherId, r);
+			const fields = { channel: 'post', year: Number(year), number: Number(number) };
+			const rest = { segment: '{}', language: 'en', createdAt: new Date().toISOString() };
+			for (const [k, v] of Object.entries({ ...fields, ...rest })) r.set(k, v);
+		});
+		const rounds = registry.doc.getMap<Y.Map<unknown>>('recruitmentRounds');
+		await expect.poll(() => rounds.get(otherId)?.get('number')).toBe(Number(number));
+		await context.setOffline(false);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online', {
+			timeout: 30_000
+		});
+		// The page's own round is now the year's next number, and the page says that one.
+		const next = `Round ${Number(number) + 1} of ${year}`;
+		await expect(message).toHaveText(`One letter recorded in ${next}.`);
+		await expect(page.getByTestId('recruit-batch')).toContainText(
+			`One letter of ${next}, recorded`
+		);
+		await expect(
+			page
+				.getByTestId('round-renumbered')
+				.filter({ hasText: `Recorded as round ${number} on a device offline` })
+		).toHaveCount(1);
+	} finally {
+		registry.close();
+		await context.close();
+	}
+});
+
+test('the rounds table names who recorded a round by display name, as the other who-columns do', async ({
+	browser
+}) => {
+	// Recorded from reza's own connection: whatever it says, the guard makes him its author.
+	const registry = await openDoc(
+		'default/registry',
+		await loginCookie(reza.username, reza.password)
+	);
+	const id = `e2eRoundBy${uniqueTag()}`.replace(/[^A-Za-z0-9_-]/g, '');
+	registry.doc.transact(() => {
+		const r = new Y.Map<unknown>();
+		registry.doc.getMap('recruitmentRounds').set(id, r);
+		const fields = { channel: 'post', year: new Date().getFullYear(), number: 950 };
+		const rest = {
+			segment: '{}',
+			language: 'en',
+			createdAt: new Date().toISOString(),
+			createdBy: 'admin'
+		};
+		for (const [k, v] of Object.entries({ ...fields, ...rest })) r.set(k, v);
+	});
+	const round = () => registry.doc.getMap<Y.Map<unknown>>('recruitmentRounds').get(id);
+	await expect.poll(() => round()?.get('createdBy')).toBe(reza.username);
+	registry.close();
+	const { context, page } = await loginContext(browser, ADMIN);
+	try {
+		await page.goto('/pipeline/recruitment');
+		// The "By" column.
+		const by = page.locator(`[data-testid=round-row][data-round=${id}] td`).nth(3);
+		await expect(by).toHaveText(reza.displayName);
+	} finally {
+		await context.close();
+	}
+});

@@ -315,6 +315,10 @@ test('Persian: the builder numbers its questions and a number answered in Persia
 	);
 	const line = csv.split('\r\n').find((l) => l.endsWith(dariush))!;
 	const link = /https?:\/\/\S+?\/s\/[A-Za-z0-9_-]{43}/.exec(line)![0];
+	// As the registry export writes them: the language by name in the reader's language,
+	// the expiry as the last day the link works (ISO), not the raw instant.
+	expect(line).toContain(`,فارسی,${link},`);
+	expect(line).toMatch(/,\d{4}-\d\d-\d\d,[^,]+$/);
 
 	const memberContext = await browser.newContext();
 	const member = await memberContext.newPage();
@@ -334,6 +338,12 @@ test('Persian: the builder numbers its questions and a number answered in Persia
 	await expect(member.getByTestId('public-title')).toHaveText(`کارکنان ${tag}`);
 	await expect(answer).toHaveValue('۲۵');
 	await memberContext.close();
+
+	// The surveys list counts questions and responses in Persian digits, as every count.
+	await page.goto('/surveys');
+	const listed = page.getByTestId('campaign-list').locator('tbody tr', { hasText: tag });
+	await expect(listed.locator('td').nth(3)).toHaveText('۱');
+	await expect(listed.locator('td').nth(4)).toHaveText('۱');
 	await context.close();
 });
 

@@ -163,6 +163,25 @@ describe('/api/users', () => {
 		expect(forbidden.body.error.code).toBe('forbidden');
 	});
 
+	it('[A10] names the organisation’s users for anyone signed in: display name, else username', async () => {
+		const staff = await createUser(server, admin, ['staff']);
+		const board = await createUser(server, admin, ['board']);
+		const named = await api(server, 'PATCH', `/api/users/${staff.id}`, {
+			cookie: admin,
+			body: { displayName: 'Sara Staff' }
+		});
+		expect(named.status).toBe(200);
+		const r = await api(server, 'GET', '/api/users/names', { cookie: board.cookie });
+		expect(r.status).toBe(200);
+		expect(r.body.names).toMatchObject({
+			admin: 'Administrator',
+			[staff.username]: 'Sara Staff',
+			[board.username]: board.username
+		});
+		expect(JSON.stringify(r.body)).not.toMatch(/argon2|password|roles/i);
+		expect((await api(server, 'GET', '/api/users/names')).status).toBe(401);
+	});
+
 	it('creates users: 201, 409 on a duplicate name, 400 on bad input, 403/401 otherwise', async () => {
 		const body = {
 			username: 'Fatemeh.K',

@@ -222,6 +222,47 @@ describe('survey links: issuing', () => {
 	});
 });
 
+describe('survey links: the CSV writes dates and languages as the other exports do', () => {
+	it('the expiry as the last day the links work (ISO, the reader’s time zone) and the language by name', async () => {
+		// 22:00 UTC on 4 January 2027 is 01:30 on the 5th in Tehran: the links still work
+		// on the 5th there, not in UTC.
+		const s = await makeCampaign({ expiresAt: '2027-01-04T22:00:00.000Z' });
+		const row = (text: string, name: string) =>
+			text
+				.split('\r\n')
+				.find((l) => l.includes(`,${name},`))!
+				.split(',');
+		const fa = await issue(s.campaign, {
+			languageNames: { en: 'انگلیسی', fa: 'فارسی', zh: 'چینی' },
+			timeZone: 'Asia/Tehran'
+		});
+		expect(fa.status).toBe(200);
+		expect(row(fa.text, 'بو صنعت')).toEqual([
+			'TA-00002',
+			'بو صنعت',
+			'',
+			'فارسی',
+			expect.stringMatching(/\/s\//),
+			'2027-01-05',
+			members.bo
+		]);
+		expect(row(fa.text, 'Ava Forge')[3]).toBe('انگلیسی');
+		// Without them (another client): the codes, and the day in UTC.
+		const plain = await issue(s.campaign, { reissue: true });
+		expect(row(plain.text, 'بو صنعت').slice(3, 6)).toEqual([
+			'fa',
+			expect.stringMatching(/\/s\//),
+			'2027-01-04'
+		]);
+		// A time zone nobody knows is refused, nothing issued.
+		const bad = await api(server, 'POST', `/api/surveys/default/campaigns/${s.campaign}/links`, {
+			cookie: staffCookie,
+			body: { timeZone: 'Mars/Olympus' }
+		});
+		expect(bad.status).toBe(400);
+	});
+});
+
 describe('survey links: the CSV is a recorded export, for the audience only', () => {
 	const exportLog = async () =>
 		(await api(server, 'GET', '/api/default/exports', { cookie: adminCookie })).body.entries as {

@@ -206,7 +206,39 @@ describe('a dues year printed without a heading (reminder letters)', () => {
 		expect(letter('en')).toContain('\n1405 (Solar Hijri): IRR');
 		expect(letter('fa')).toMatch(/\n۱۴۰۵ \(هجری شمسی\): .*۱۰۰٬۰۰۰٬۰۰۰/);
 		expect(letter('fa')).toMatch(/(^|\n)۲۰۲۵: /);
-		expect(letter('zh')).toContain('\n1405（伊朗历）: ');
+		expect(letter('zh')).toContain('\n1405（伊朗历）：');
+	});
+
+	it('the Chinese default reminder is punctuated in full width, as the dues notice is', () => {
+		const zh = buildLetter({
+			debtor: {
+				memberId: carpets.id,
+				total: 50_000_000,
+				byYear: new Map([[2025, 50_000_000]]),
+				oldestDate: '2025-01-01',
+				ageDays: 300,
+				bucket: 'd181_365'
+			},
+			member: carpets,
+			locale: 'zh',
+			template: DEFAULT_TEMPLATES.zh,
+			currency: 'IRR',
+			organisation: 'Guildhall',
+			today: '2026-12-01',
+			open: [],
+			discounts: [],
+			existingIds: new Set(),
+			calendar: 'gregory'
+		}).body;
+		expect(zh).toMatch(
+			/^شرکت فرش ایرانیان：\n\n根据我会记录，贵单位（会员号 .+）尚有以下会费未缴纳：\n/
+		);
+		expect(zh).toContain('\n2025：IRR');
+		expect(zh).toContain('合计应缴：IRR');
+		expect(zh).toContain('请通过银行转账缴纳，并注明会员号。');
+		expect(zh).toContain('如已缴纳，请忽略本通知。\n\nGuildhall　2026年12月1日');
+		// What the template writes, the amounts' digit grouping aside, has no ASCII , : ( ).
+		expect(zh.replace(/IRR\s[\d,]+/g, '')).not.toMatch(/[,:()]/);
 	});
 });
 

@@ -100,3 +100,9 @@ export const sessionUser = z.object({
 	org: z.string()
 });
 export type SessionUser = z.infer<typeof sessionUser>;
+
+/**
+ * What `GET /api/users/names` returns: each username of the organisation with the name
+ * who-columns show for it (the display name, else the username). Rows store usernames.
+ */
+export const userNames = z.object({ names: z.record(z.string(), z.string()) });

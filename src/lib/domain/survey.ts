@@ -601,3 +601,35 @@ export const LINK_CSV_COLUMNS = [
 	'expiresAt',
 	'memberId'
 ] as const;
+
+/** True when `Intl` knows `timeZone` (an IANA name such as "Asia/Tehran"). */
+export function isTimeZone(timeZone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The last day a campaign's links work, as the links' CSV writes it: `YYYY-MM-DD`, as
+ * the app's exports write dates (the registry's are its stored ISO days), not the raw
+ * instant. `expiresAt` is the midnight that ends the day the builder shows
+ * (CampaignBuilder's expiryInstant), so the day is the one before it, in the time zone of
+ * whoever set it and reads it; '' without a readable expiry.
+ */
+export function linkExpiryDay(expiresAt: string | undefined, timeZone = 'UTC'): string {
+	const at = expiresAt ? Date.parse(expiresAt) : NaN;
+	if (Number.isNaN(at)) return '';
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		calendar: 'gregory',
+		numberingSystem: 'latn',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit'
+	}).formatToParts(new Date(at - 1));
+	const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+	return `${part('year')}-${part('month')}-${part('day')}`;
+}

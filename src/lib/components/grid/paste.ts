@@ -51,6 +51,8 @@ export interface PasteReport {
 	problems: boolean;
 	/** The rows below the last row, offered as new members [C31]; `add` reports anew. */
 	newRows?: { count: number; add: () => PasteReport };
+	/** The search and filters were cleared so that the members just added show [C31]. */
+	filtersCleared?: boolean;
 }
 
 /**

@@ -72,9 +72,28 @@ function currencyFullName(currency: string): string {
  * find it; a search by the bare number (12) finds it inside the printed one.
  */
 export function memberLabel(m: MemberRow | undefined, fallbackId = ''): string {
-	if (!m) return fallbackId ? t('ledger.unknownMember', { id: fallbackId.slice(0, 8) }) : '';
-	const name = m.name ?? t('ledger.unnamed');
-	return m.memberNo !== undefined ? joinMeta(memberNoText(m), name) : name;
+	const { no, name } = memberLabelParts(m, fallbackId);
+	return joinMeta(no, name);
+}
+
+/**
+ * memberLabel's two parts, for markup that isolates the name (MemberLabel.svelte): the
+ * printed number (null without one) and the name, or what stands for a missing one.
+ */
+export function memberLabelParts(
+	m: MemberRow | undefined,
+	fallbackId = ''
+): { no: string | null; name: string } {
+	if (!m) {
+		return {
+			no: null,
+			name: fallbackId ? t('ledger.unknownMember', { id: fallbackId.slice(0, 8) }) : ''
+		};
+	}
+	return {
+		no: m.memberNo !== undefined ? memberNoText(m) : null,
+		name: m.name ?? t('ledger.unnamed')
+	};
 }
 
 /** Parse a typed amount for `currency`; the error message when it cannot be read. */

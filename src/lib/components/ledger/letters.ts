@@ -38,8 +38,8 @@ export const DEFAULT_TEMPLATES: Record<
 	},
 	zh: {
 		subject: '会费催缴通知 — 会员号 {{memberNo}}',
-		body: '{{name}}:\n\n根据我会记录,贵单位(会员号 {{memberNo}})尚有以下会费未缴纳:\n\n{{dueByYear}}\n\n合计应缴:{{total}}\n\n{{earlyPayment}}\n\n{{howToPay}}\n\n如已缴纳,请忽略本通知。\n\n{{organisation}} {{date}}',
-		howToPay: '请通过银行转账缴纳,并注明会员号。'
+		body: '{{name}}：\n\n根据我会记录，贵单位（会员号 {{memberNo}}）尚有以下会费未缴纳：\n\n{{dueByYear}}\n\n合计应缴：{{total}}\n\n{{earlyPayment}}\n\n{{howToPay}}\n\n如已缴纳，请忽略本通知。\n\n{{organisation}}　{{date}}',
+		howToPay: '请通过银行转账缴纳，并注明会员号。'
 	}
 };
 
@@ -140,7 +140,12 @@ export function buildLetter(opts: {
 		dueByYear: [...opts.debtor.byYear]
 			// A year names its calendar when it is Solar Hijri ("1405 (Solar Hijri)"): the
 			// letter has no heading that would.
-			.map(([y, a]) => `${fiscalYearText(y, l)}: ${moneyIn(l, a, opts.currency)}`)
+			.map(([y, a]) =>
+				tIn(l, 'ledger.letter.yearLine', {
+					year: fiscalYearText(y, l),
+					amount: moneyIn(l, a, opts.currency)
+				})
+			)
 			.join('\n'),
 		howToPay: opts.template.howToPay,
 		date: dateIn(l, opts.today),

@@ -6,6 +6,8 @@ export const common = defineMessages({
 		'app.name': 'Guildhall',
 		'app.loading': 'Loading…',
 		'list.semicolon': '; ',
+		// After a heading's title, before what it is of ("Statement: …").
+		'list.colon': ': ',
 		// Between the parts of one line of details (a number and a name, a method and a
 		// receipt). Persian does not use the middle dot: beside Persian digits it reads as
 		// the zero «۰» (GH-۰۰۰۰۲ · … read as GH-۰۰۰۰۲۰).
@@ -86,6 +88,7 @@ export const common = defineMessages({
 		'app.name': 'گیلدهال',
 		'app.loading': 'در حال بارگذاری…',
 		'list.semicolon': '؛ ',
+		'list.colon': ': ',
 		'list.meta': ' | ',
 		'noAccess.pipeline':
 			'نقش شما به روند عضویت دسترسی ندارد. اگر لازم دارید از مدیر سامانه بخواهید.',
@@ -176,6 +179,7 @@ export const common = defineMessages({
 		'refused.doc.settings': '设置',
 		'refused.doc.reports': '报表',
 		'list.semicolon': '；',
+		'list.colon': '：',
 		'list.meta': ' · ',
 		'noAccess.pipeline': '您的角色无权访问入会流程。如需访问，请联系管理员。',
 		'noAccess.settings': '您的角色无权访问设置。如需访问，请联系管理员。',

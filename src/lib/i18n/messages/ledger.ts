@@ -293,6 +293,7 @@ export const ledger = defineMessages({
 		'ledger.round.body': 'Letter',
 		'ledger.round.howToPay': 'How to pay',
 		'ledger.round.fields': 'Merge fields: {fields}',
+		'ledger.letter.yearLine': '{year}: {amount}',
 		'ledger.letter.earlyPayment':
 			'{year}: pay {amount} instead of {open} by {date} and the early-payment discount settles it ({discounts}).',
 		'ledger.round.unknownFields': 'Unknown merge fields: {fields}. They will be printed as typed.',
@@ -631,6 +632,7 @@ export const ledger = defineMessages({
 		'ledger.round.body': 'متن نامه',
 		'ledger.round.howToPay': 'روش پرداخت',
 		'ledger.round.fields': 'فیلدهای ادغام: {fields}',
+		'ledger.letter.yearLine': '{year}: {amount}',
 		'ledger.letter.earlyPayment':
 			'{year}: با پرداخت {amount} به جای {open} تا {date}، تخفیف پرداخت زودهنگام آن را تسویه می‌کند ({discounts}).',
 		'ledger.round.unknownFields': 'فیلدهای ناشناخته: {fields}. همان‌طور که نوشته شده چاپ می‌شوند.',
@@ -951,6 +953,7 @@ export const ledger = defineMessages({
 		'ledger.round.body': '正文',
 		'ledger.round.howToPay': '缴费方式',
 		'ledger.round.fields': '合并字段：{fields}',
+		'ledger.letter.yearLine': '{year}：{amount}',
 		'ledger.letter.earlyPayment':
 			'{year}：{date}前缴纳 {amount}（原应缴 {open}），即享提前缴费优惠并结清该款项（{discounts}）。',
 		'ledger.round.unknownFields': '未知合并字段：{fields}，将按原样打印。',

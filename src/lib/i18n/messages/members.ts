@@ -92,6 +92,8 @@ export const members = defineMessages({
 		'members.paste.addRows':
 			'Add {count, plural, one {# row as a new member} other {# rows as new members}}',
 		'members.paste.added': '{count, plural, one {# new member} other {# new members}} added.',
+		'members.paste.filtersCleared':
+			'The search and filters were cleared so that the new members show: they did not match.',
 		'members.paste.row': 'pasted row {row}',
 		'members.toolbar': 'Member tools',
 		'presence.here': '{name} is on this cell',
@@ -279,6 +281,8 @@ export const members = defineMessages({
 		'members.paste.refusedMore': 'و {count} خانهٔ دیگر.',
 		'members.paste.addRows': 'افزودن {count} ردیف به‌عنوان عضو تازه',
 		'members.paste.added': '{count} عضو تازه افزوده شد.',
+		'members.paste.filtersCleared':
+			'جست‌وجو و فیلترها پاک شد تا عضوهای تازه دیده شوند: با آن‌ها جور نبودند.',
 		'members.paste.row': 'ردیف {row} چسبانده‌شده',
 		'members.toolbar': 'ابزارهای اعضا',
 		'presence.here': '{name} روی این خانه است',
@@ -461,6 +465,8 @@ export const members = defineMessages({
 		'members.paste.refusedMore': '另有 {count} 个。',
 		'members.paste.addRows': '将 {count} 行添加为新会员',
 		'members.paste.added': '已添加 {count} 位新会员。',
+		'members.paste.filtersCleared':
+			'新会员不符合当前的搜索和筛选条件，已清除搜索和筛选以显示它们。',
 		'members.paste.row': '粘贴的第 {row} 行',
 		'members.toolbar': '会员工具',
 		'presence.here': '{name} 正在此单元格',
