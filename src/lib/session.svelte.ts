@@ -38,11 +38,17 @@ export const session = $state<{
 	offline: boolean;
 	/** Why the last session ended without a logout, for the login page to say. */
 	ended: 'disabled' | null;
+	/**
+	 * The user's roles changed while the app ran: the page opens again with the new ones
+	 * ([C29]) and says what it lost rather than sending the person elsewhere unasked.
+	 */
+	rolesChanged: boolean;
 }>({
 	user: null,
 	ready: false,
 	offline: false,
-	ended: null
+	ended: null,
+	rolesChanged: false
 });
 
 /**
@@ -252,16 +258,42 @@ async function dropCommandsRolesLost(before: SessionUser | undefined, now: Sessi
 	}
 }
 
+/** The rooms `now`'s roles cannot read, when they differ from `before`'s. */
+function roomsLost(before: SessionUser | undefined, now: SessionUser): string[] {
+	if (!rolesChanged(before, now)) return [];
+	return Object.values(DOC)
+		.filter((doc) => !accessFor(doc, now.roles))
+		.map((doc) => `${now.org}/${doc}`);
+}
+
+/**
+ * The user's roles changed: what this device wrote in a room they can no longer read and
+ * the server never stored cannot be sent now. It is noted for the app to tell (how many,
+ * which members and fields, [C29]); `forgetUnreadableRooms` then deletes it with the copy
+ * (kept, it would show as saved and count as waiting for ever). Before the pages see the
+ * new roles, so the notice is there when they show.
+ */
+async function noteUnsentRolesLost(before: SessionUser | undefined, now: SessionUser) {
+	try {
+		const { addRefused, unsentOf } = await import('$lib/sync/refused');
+		for (const room of roomsLost(before, now)) {
+			const { count, edits } = await unsentOf(now.id, room);
+			if (count > 0)
+				await addRefused(now.id, { room, at: Date.now(), count, lines: [], edits, access: 'none' });
+		}
+	} catch (e) {
+		console.error('Guildhall: could not note the changes the new roles may not send', e);
+	}
+}
+
 /**
  * The user's roles changed: delete this device's copies of every room the new roles
  * cannot read, with their cached rows and saved grid layouts ([C8], [C29]). Member data
  * must not stay on a device that lost access to it.
  */
 async function forgetUnreadableRooms(before: SessionUser | undefined, now: SessionUser) {
-	if (!rolesChanged(before, now)) return;
-	const rooms = Object.values(DOC)
-		.filter((doc) => !accessFor(doc, now.roles))
-		.map((doc) => `${now.org}/${doc}`);
+	const rooms = roomsLost(before, now);
+	if (rooms.length === 0) return;
 	try {
 		const copies = await localCopies();
 		await copies.deleteRoomCopies(now.id, rooms);
@@ -293,6 +325,8 @@ async function askSession(): Promise<void> {
 	if (user) {
 		const known = await before;
 		await dropCommandsRolesLost(known, user);
+		await noteUnsentRolesLost(known, user);
+		if (rolesChanged(known, user)) session.rolesChanged = true;
 		session.user = user;
 		session.offline = false;
 		session.ready = true;

@@ -3,7 +3,13 @@
  * the form; everyone else is refused, in the UI and by the server.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { baseURL, loginContext, loginCookie, waitForGrid } from './fixtures';
+import {
+	baseURL,
+	controlledByServiceWorker,
+	loginContext,
+	loginCookie,
+	waitForGrid
+} from './fixtures';
 import { addMember, editText, search, uniqueTag } from './members-helpers';
 import { card, openPipeline } from './pipeline-helpers';
 import { ADMIN, USERS, type TestUser } from './users';
@@ -387,5 +393,190 @@ test('[C29] a user demoted while offline: the commands the new role may not send
 	await page.reload();
 	await expect(page.getByText('Your role has no access to the membership pipeline.')).toBeVisible();
 	await expect(notice).toHaveCount(0);
+	await context.close();
+});
+
+/** A new user with these roles, made through the API; returns their id. */
+async function createUser(
+	admin: string,
+	user: { username: string; displayName: string; password: string; roles: string[] }
+): Promise<number> {
+	const created = await fetch(`${baseURL()}/api/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify(user)
+	});
+	expect(created.status).toBe(201);
+	return ((await created.json()) as { user: { id: number } }).user.id;
+}
+
+async function setRoles(admin: string, userId: number, roles: string[]) {
+	const patched = await fetch(`${baseURL()}/api/users/${userId}`, {
+		method: 'PATCH',
+		headers: { 'content-type': 'application/json', origin: baseURL(), cookie: admin },
+		body: JSON.stringify({ roles })
+	});
+	expect(patched.status).toBe(200);
+}
+
+test('[C29] staff demoted to the board while offline, on the pipeline (Persian): the pipeline closes and the registry edit never sent is told, then dropped', async ({
+	browser
+}) => {
+	const admin = await loginCookie(ADMIN.username, ADMIN.password);
+	const user = {
+		username: `kaveh-${suffix}`,
+		displayName: 'کاوه',
+		password: 'kaveh-password-1',
+		roles: ['staff']
+	};
+	const userId = await createUser(admin, user);
+	const { context, page } = await loginContext(browser, user as unknown as TestUser, {
+		locale: 'fa'
+	});
+	await waitForGrid(page);
+	const name = `کاشی میبد ${uniqueTag('C29')}`;
+	const id = await addMember(page);
+	await editText(page, id, 'name', name);
+	await search(page, name);
+	// In step (the new member is the server's), and the app opens offline.
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await controlledByServiceWorker(page);
+
+	// Offline: a grid edit, then a move on the pipeline; both wait on the device.
+	await context.setOffline(true);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	await editText(page, id, 'legalRep', 'نماینده آفلاین');
+	await page.goto('/pipeline');
+	const c = card(page, name);
+	await c.getByTestId('action-move').selectOption('inquiry');
+	await expect(page.getByTestId('outbox-item')).toHaveAttribute('data-state', 'pending');
+
+	// Meanwhile an administrator makes them board: no registry, no pipeline.
+	await setRoles(admin, userId, ['board']);
+	await context.setOffline(false);
+
+	// The pipeline closes: no member's name, no moves, no "change waiting" left on screen;
+	// the page says what it lost and where the board may go.
+	const noAccess = page.getByTestId('no-access');
+	await expect(noAccess).toContainText('نقش شما به روند عضویت دسترسی ندارد');
+	await expect(noAccess.getByRole('link', { name: 'گزارش‌ها' })).toBeVisible();
+	await expect(page.getByTestId('card')).toHaveCount(0);
+	await expect(page.locator('main').getByText(name)).toHaveCount(0);
+	await expect(page.getByTestId('sync-status')).toHaveCount(0);
+	// The edit that could not be sent is told, by member and field, in Persian.
+	const refused = page.getByTestId('refused-changes');
+	await expect(refused).toContainText(
+		'۱ تغییری که در این دستگاه در فهرست اعضا داده شد ذخیره نشد: نقش شما دیگر به آن دسترسی ندارد.'
+	);
+	await expect(refused.getByRole('listitem')).toHaveText([`${name}: نمایندهٔ قانونی`]);
+	await expect(page.getByTestId('dropped-commands').getByRole('listitem')).toHaveCount(1);
+	// Nothing of it waits on the device any more, and the server never got it.
+	await expect.poll(() => heldByDevice(page)).toEqual({ copies: [], views: [], commands: 0 });
+	const staffCookie = await loginCookie(USERS[0].username, USERS[0].password);
+	const rows = await fetch(`${baseURL()}/api/default/members`, {
+		headers: { cookie: staffCookie }
+	});
+	const members = (await rows.json()) as { rows: unknown[][]; fields: string[] };
+	const member = members.rows.find((r) => r[0] === id);
+	expect(member).toBeDefined();
+	expect(member![members.fields.indexOf('legalRep')] ?? null).toBeNull();
+
+	// Told until understood, also after a reload.
+	await page.reload();
+	await expect(refused).toBeVisible();
+	await refused.getByRole('button', { name: 'متوجه شدم' }).click();
+	await expect(refused).toHaveCount(0);
+	await context.close();
+});
+
+test('[C27][C29] staff lowered to finance while offline: the registry edit the server refuses is told by member and field', async ({
+	browser
+}) => {
+	const admin = await loginCookie(ADMIN.username, ADMIN.password);
+	const user = {
+		username: `golnar-${suffix}`,
+		displayName: 'Golnar',
+		password: 'golnar-password-1',
+		roles: ['staff']
+	};
+	const userId = await createUser(admin, user);
+	const { context, page } = await loginContext(browser, user as unknown as TestUser);
+	await waitForGrid(page);
+	const name = `${uniqueTag('C27')} Tiles Co`;
+	const id = await addMember(page);
+	await editText(page, id, 'name', name);
+	await search(page, name);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+
+	await context.setOffline(true);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+	await editText(page, id, 'legalRep', 'Typed offline');
+	// Finance may only view the registry: the server drops what the device sends there.
+	await setRoles(admin, userId, ['finance']);
+	await context.setOffline(false);
+
+	const refused = page.getByTestId('refused-changes');
+	await expect(refused).toContainText(
+		'A change made on this device to the member registry could not be saved: you can now only view it.'
+	);
+	await expect(refused.getByRole('listitem')).toHaveText([`${name}: Legal representative`]);
+	await expect(page.getByTestId('readonly-badge')).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await context.close();
+});
+
+test('[C29] finance demoted to the board with a payment half typed: the ledger and its tabs close, and the form is told', async ({
+	browser
+}) => {
+	const admin = await loginCookie(ADMIN.username, ADMIN.password);
+	const user = {
+		username: `firouzeh-${suffix}`,
+		displayName: 'Firouzeh',
+		password: 'firouzeh-password-1',
+		roles: ['finance']
+	};
+	const userId = await createUser(admin, user);
+	const { context, page } = await loginContext(browser, user as unknown as TestUser);
+	await page.goto('/ledger/entries');
+	await page.getByTestId('record-payment').click();
+	await page.getByTestId('pay-amount').fill('1000000');
+
+	await setRoles(admin, userId, ['board']);
+
+	const noAccess = page.getByTestId('no-access');
+	await expect(noAccess).toContainText('Your role has no access to the dues ledger');
+	await expect(noAccess.getByRole('link', { name: 'Reports' })).toBeVisible();
+	await expect(page.getByTestId('ledger-tabs')).toHaveCount(0);
+	await expect(page.getByTestId('pay-amount')).toHaveCount(0);
+	await expect(page.getByTestId('sync-status')).toHaveCount(0);
+	await expect(page.getByText('member registry')).toHaveCount(0);
+	await expect(page.getByTestId('form-closed')).toContainText(
+		'The form you had open, “Record a payment”, was closed and nothing in it was saved'
+	);
+	await context.close();
+});
+
+test('[C29] staff lowered to finance on the surveys: the surveys open again view-only, in step', async ({
+	browser
+}) => {
+	const admin = await loginCookie(ADMIN.username, ADMIN.password);
+	const user = {
+		username: `shirin-${suffix}`,
+		displayName: 'Shirin',
+		password: 'shirin-password-1',
+		roles: ['staff']
+	};
+	const userId = await createUser(admin, user);
+	const { context, page } = await loginContext(browser, user as unknown as TestUser);
+	await page.goto('/surveys');
+	await expect(page.getByTestId('new-campaign-title')).toBeVisible();
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+
+	await setRoles(admin, userId, ['finance']);
+
+	await expect(page.getByTestId('readonly-badge')).toBeVisible();
+	await expect(page.getByTestId('new-campaign-title')).toHaveCount(0);
+	await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+	await expect(page.getByRole('alert')).toHaveCount(0);
 	await context.close();
 });

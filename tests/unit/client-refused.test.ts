@@ -1,7 +1,7 @@
 /** [C27] What a device holds that the server lacks, found against the server's state vector. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { hasUnsent, unsentRows } from '../../src/lib/sync/refused';
+import { editsByMember, hasUnsent, unsentRows } from '../../src/lib/sync/refused';
 import { advanceClock } from '../../src/lib/sync/pending';
 
 function row(doc: Y.Doc, table: string, id: string, values: Record<string, unknown>) {
@@ -43,5 +43,22 @@ describe('[C27] changes the server refused', () => {
 		const after = Y.decodeStateVector(Y.encodeStateVector(server));
 		expect(hasUnsent(device, after)).toBe(false);
 		expect(unsentRows(device, after)).toEqual([]);
+	});
+});
+
+describe('[C29] registry edits the new roles may not send, for the notice', () => {
+	it('groups the fields written out of step by member, each field once, in the order met', () => {
+		expect(
+			editsByMember([
+				{ rowId: 'kashiMeybod00001', name: 'کاشی میبد', field: 'legalRep' },
+				{ rowId: 'charmTabriz00001', name: 'چرم تبریز', field: 'phone' },
+				{ rowId: 'kashiMeybod00001', name: 'کاشی میبد', field: 'email' },
+				{ rowId: 'kashiMeybod00001', name: 'کاشی میبد', field: 'legalRep' }
+			])
+		).toEqual([
+			{ name: 'کاشی میبد', fields: ['legalRep', 'email'] },
+			{ name: 'چرم تبریز', fields: ['phone'] }
+		]);
+		expect(editsByMember([])).toEqual([]);
 	});
 });

@@ -48,6 +48,10 @@ export function unsentRows(doc: Y.Doc, server: ReadonlyMap<number, number>): Uns
 	return out;
 }
 
+/** The fields of one member this user wrote out of step ([C21]), for the notice. */
+const memberEdits = z.object({ name: z.string(), fields: z.array(z.string()) });
+export type MemberEdits = z.infer<typeof memberEdits>;
+
 const refusedNotice = z.object({
 	/** `<org>/<doc>` */
 	room: z.string(),
@@ -55,7 +59,11 @@ const refusedNotice = z.object({
 	/** Rows added or changed. */
 	count: z.number(),
 	/** What they were, as the page that owned the room described them when it happened. */
-	lines: z.array(z.string())
+	lines: z.array(z.string()),
+	/** Registry fields written out of step, by member (worded when shown). */
+	edits: z.array(memberEdits).optional(),
+	/** The room is view-only now (absent: the same), or the roles no longer read it. */
+	access: z.enum(['view', 'none']).optional()
 });
 export type RefusedNotice = z.infer<typeof refusedNotice>;
 
@@ -69,6 +77,38 @@ export async function readRefused(userId: number): Promise<RefusedNotice[]> {
 
 export async function addRefused(userId: number, notice: RefusedNotice): Promise<void> {
 	await setSetting(refusedKey(userId), [...(await readRefused(userId)), notice]);
+}
+
+/**
+ * Offline edits ([C21]) grouped by member: one entry per member (its name when written),
+ * each field once.
+ */
+export function editsByMember(
+	edits: readonly { rowId: string; name: string; field: string }[]
+): MemberEdits[] {
+	const out = new Map<string, MemberEdits>();
+	for (const e of edits) {
+		const m = out.get(e.rowId) ?? { name: e.name, fields: [] };
+		if (!m.fields.includes(e.field)) m.fields.push(e.field);
+		out.set(e.rowId, m);
+	}
+	return [...out.values()];
+}
+
+/**
+ * What this user changed in `room` (`<org>/<doc>`) that its server has not stored: how many
+ * changes wait (pending marks; a field is one change) and the registry fields written out
+ * of step, by member. Read before the room's copy is deleted, for the notice.
+ */
+export async function unsentOf(
+	userId: number,
+	room: string
+): Promise<{ count: number; edits: MemberEdits[] }> {
+	const key = `${userId}:${room}`;
+	const db = localDb();
+	const marks = await db.pending.where('room').equals(key).count();
+	const noted = marks > 0 ? await db.offlineEdits.where('key').equals(key).toArray() : [];
+	return { count: Math.max(marks, noted.length), edits: editsByMember(noted) };
 }
 
 export async function clearRefused(userId: number): Promise<void> {

@@ -55,7 +55,7 @@ import { GuildhallProvider } from './provider';
 import { LocalCopy, storeRemoteUpdatesRaw } from './local-store';
 import { readRowCache, rowCacheKey, RowCacheWriter, type CachedRows } from './row-cache';
 import { holdShell, releaseShell } from './offline-shell';
-import { addRefused, hasUnsent, unsentRows, type UnsentRow } from './refused';
+import { addRefused, hasUnsent, unsentOf, unsentRows, type UnsentRow } from './refused';
 
 export const ROOM_STATUS = {
 	offline: 'offline',
@@ -372,11 +372,14 @@ export class Room {
 			const lines = rows
 				.map((r) => this.#describeRefused?.(r) ?? null)
 				.filter((l): l is string => !!l);
+			const { edits } = await unsentOf(this.user.id, this.name);
 			await addRefused(this.user.id, {
 				room: this.name,
 				at: Date.now(),
 				count: rows.length,
-				lines
+				lines,
+				edits,
+				access: 'view'
 			});
 			await deleteRoomCopies(this.user.id, [this.name]);
 			for (const f of refusedListeners) f(this.name);
@@ -439,6 +442,9 @@ export class Room {
 		this.#lastSessionCheck = now;
 		try {
 			const r = await fetch('/api/session', { credentials: 'same-origin' });
+			// Not the server's answer (the service worker's offline 503, a proxy): the next
+			// failed connection asks again, so roles changed while offline are learnt at once.
+			if (r.status >= 500) this.#lastSessionCheck = 0;
 			if (r.status === 401 && !this.#destroyed) {
 				this.closed = ROOM_CLOSED.expired;
 				this.#provider?.disconnect();
@@ -450,7 +456,8 @@ export class Room {
 				for (const f of forbiddenListeners) f();
 			}
 		} catch {
-			/* no network: the offline handling covers it */
+			// No network: the offline handling covers it; the next failed connection asks again.
+			this.#lastSessionCheck = 0;
 		}
 	}
 

@@ -35,6 +35,13 @@ export const common = defineMessages({
 		'refused.doc.surveys': 'surveys',
 		'refused.doc.settings': 'the settings',
 		'refused.doc.reports': 'the reports',
+		'refused.titleNoAccess':
+			'{count, plural, one {A change} other {# changes}} made on this device to {doc} could not be saved: your role no longer has access to it.',
+		'refused.memberFields': '{name}: {fields}',
+		'rolesChanged.formClosed':
+			'Your roles were changed by an administrator. The form you had open, “{form}”, was closed and nothing in it was saved: enter it again where your role allows it.',
+		'noAccess.elsewhere': 'Your role can open:',
+		'sync.closed.rolesChanged': 'Your roles were changed: this page opens again with the new ones…',
 		'app.redirecting': 'Opening the login page…',
 		'nav.label': 'Main',
 		'nav.members': 'Members',
@@ -113,6 +120,14 @@ export const common = defineMessages({
 		'refused.doc.surveys': 'نظرسنجی‌ها',
 		'refused.doc.settings': 'تنظیمات',
 		'refused.doc.reports': 'گزارش‌ها',
+		'refused.titleNoAccess':
+			'{count} تغییری که در این دستگاه در {doc} داده شد ذخیره نشد: نقش شما دیگر به آن دسترسی ندارد.',
+		'refused.memberFields': '{name}: {fields}',
+		'rolesChanged.formClosed':
+			'مدیر سامانه نقش‌های شما را تغییر داد. فرم «{form}» که باز بود بسته شد و چیزی از آن ذخیره نشد: آن را جایی که نقش شما اجازه می‌دهد دوباره وارد کنید.',
+		'noAccess.elsewhere': 'نقش شما می‌تواند این‌ها را باز کند:',
+		'sync.closed.rolesChanged':
+			'نقش‌های شما تغییر کرد: این صفحه با نقش‌های تازه دوباره باز می‌شود…',
 		'app.redirecting': 'در حال باز کردن صفحهٔ ورود…',
 		'nav.label': 'اصلی',
 		'nav.members': 'اعضا',
@@ -178,6 +193,12 @@ export const common = defineMessages({
 		'refused.doc.surveys': '调查',
 		'refused.doc.settings': '设置',
 		'refused.doc.reports': '报表',
+		'refused.titleNoAccess': '本设备对{doc}所做的 {count} 项更改未能保存：您的角色已无权访问。',
+		'refused.memberFields': '{name}：{fields}',
+		'rolesChanged.formClosed':
+			'管理员更改了您的角色。您打开的表单“{form}”已关闭，其中的内容均未保存：请在您的角色允许的地方重新录入。',
+		'noAccess.elsewhere': '您的角色可以打开：',
+		'sync.closed.rolesChanged': '您的角色已更改：本页正在以新角色重新打开…',
 		'list.semicolon': '；',
 		'list.colon': '：',
 		'list.meta': ' · ',
