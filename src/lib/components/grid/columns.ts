@@ -9,7 +9,7 @@ import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import { MEMBER_FIELD_SPECS, type FieldSpec } from '$lib/domain/fields';
 import { optionValues } from './option-sets.svelte';
 import type { MemberRow } from '$lib/domain/member';
-import { t, type MessageKey } from '$lib/i18n/index.svelte';
+import { fieldLabel } from '$lib/i18n/fields';
 import { MemberCellRenderer } from './cells';
 import { DateEditor, FieldTextEditor } from './editors';
 import {
@@ -23,8 +23,6 @@ import {
 } from './format';
 import { OptionFilter } from './option-filter';
 import { NameCellRenderer } from './file-link';
-
-export const fieldLabel = (key: string) => t(`field.${key}` as MessageKey);
 
 let measure: CanvasRenderingContext2D | null = null;
 function textWidth(text: string, weight: number): number {
