@@ -17,6 +17,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -165,7 +166,7 @@ const handleSync: Handler = (conn, room, decoder) => {
 			if (conn.access !== 'edit' || !room.writable) {
 				// Step 2 is the client's answer to our step 1 and usually carries nothing new;
 				// only tell the client when it actually tried to write.
-				if (type === syncProtocol.messageYjsUpdate || hasStructs(update)) {
+				if (type === syncProtocol.messageYjsUpdate || hasNewStructs(update, room.doc)) {
 					conn.send(permissionDenied(conn.access === 'edit' ? NOT_WRITABLE : VIEW_ONLY));
 				}
 				return;
@@ -195,10 +196,18 @@ function isEmptyStateVector(sv: Uint8Array): boolean {
 	return sv.length === 1 && sv[0] === 0;
 }
 
-/** A view client's step 2 holds its whole delete set; structs mean it tried to write. */
-function hasStructs(update: Uint8Array): boolean {
+/**
+ * A view client's step 2 holds its whole delete set; structs the room does not have mean
+ * it tried to write. Structs the room has are no write: the client answered our step 1
+ * with what reached it after we sent it (our own broadcast, or another tab's copy of it),
+ * and telling it "view only" would make it set aside as refused what the server stores.
+ */
+function hasNewStructs(update: Uint8Array, doc: Y.Doc): boolean {
 	const dec = decoding.createDecoder(update);
-	return decoding.readVarUint(dec) > 0;
+	if (decoding.readVarUint(dec) === 0) return false;
+	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)))
+		if (clock > Y.getState(doc.store, client)) return true;
+	return false;
 }
 
 const handleAwareness: Handler = (conn, room, decoder) => {

@@ -17,6 +17,7 @@ import {
 	openRaw,
 	readLog,
 	removeDir,
+	sleep,
 	startTestServer,
 	syncMessage,
 	waitFor,
@@ -143,6 +144,25 @@ describe('read-only access', () => {
 		const room = server.app.rooms.get('default/registry')!;
 		expect(room.doc.getMap('members').has(id)).toBe(false);
 		expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+		raw.ws.close();
+	});
+
+	it('[RO1] a viewer whose step 2 carries only what the server has is not told it wrote', async () => {
+		// The race behind it: the viewer received a change (from us, or another tab's copy of
+		// it) after our step 1 left and before it answered: its step 2 holds the change.
+		const editor = await client(staff.cookie);
+		addRow(editor.doc, newRowId(), { name: 'Stored before the viewer answered' });
+		await waitFor(() => editor.acks.length > 0);
+		const raw = await openRaw(server, board.cookie);
+		await raw.next((m) => messageType(m) === MESSAGE.sync);
+		raw.send(syncMessage(syncProtocol.messageYjsSyncStep2, Y.encodeStateAsUpdate(editor.doc)));
+		// Then a real write: the one denial it gets is for that, so the first got none.
+		const evil = new Y.Doc();
+		addRow(evil, newRowId(), { name: 'Viewer Wrote This' });
+		raw.send(syncMessage(syncProtocol.messageYjsSyncStep2, Y.encodeStateAsUpdate(evil)));
+		await raw.next((m) => messageType(m) === MESSAGE.auth);
+		await sleep(100);
+		expect(raw.messages.filter((m) => messageType(m) === MESSAGE.auth)).toHaveLength(1);
 		raw.ws.close();
 	});
 
