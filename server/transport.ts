@@ -205,8 +205,10 @@ function isEmptyStateVector(sv: Uint8Array): boolean {
 function hasNewStructs(update: Uint8Array, doc: Y.Doc): boolean {
 	const dec = decoding.createDecoder(update);
 	if (decoding.readVarUint(dec) === 0) return false;
-	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)))
-		if (clock > Y.getState(doc.store, client)) return true;
+	// Where each client's structs end (a state vector would leave out a client whose
+	// structs do not start at clock 0: any diff).
+	for (const [client, end] of Y.parseUpdateMeta(update).to)
+		if (end > Y.getState(doc.store, client)) return true;
 	return false;
 }
 

@@ -156,10 +156,13 @@ describe('read-only access', () => {
 		const raw = await openRaw(server, board.cookie);
 		await raw.next((m) => messageType(m) === MESSAGE.sync);
 		raw.send(syncMessage(syncProtocol.messageYjsSyncStep2, Y.encodeStateAsUpdate(editor.doc)));
-		// Then a real write: the one denial it gets is for that, so the first got none.
-		const evil = new Y.Doc();
-		addRow(evil, newRowId(), { name: 'Viewer Wrote This' });
-		raw.send(syncMessage(syncProtocol.messageYjsSyncStep2, Y.encodeStateAsUpdate(evil)));
+		// Then a real write, as a diff (its structs do not start at clock 0): the one denial
+		// it gets is for that, so the first got none.
+		const viewer = new Y.Doc();
+		const id = addRow(viewer, newRowId(), { name: 'Viewer Wrote This' });
+		const before = Y.encodeStateVector(viewer);
+		(viewer.getMap('members').get(id) as Y.Map<unknown>).set('notes', 'and this');
+		raw.send(syncMessage(syncProtocol.messageYjsSyncStep2, Y.encodeStateAsUpdate(viewer, before)));
 		await raw.next((m) => messageType(m) === MESSAGE.auth);
 		await sleep(100);
 		expect(raw.messages.filter((m) => messageType(m) === MESSAGE.auth)).toHaveLength(1);
