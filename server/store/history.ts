@@ -80,7 +80,11 @@ const unjson = (s: string | null) => (s === null ? null : JSON.parse(s));
 export class SqliteHistoryStore implements HistoryStore {
 	private readonly q;
 
-	constructor(private readonly db: Database.Database) {
+	/** `lastUnlogged`: the room's last seq in the store's update journal, not yet in the table (0: none). */
+	constructor(
+		private readonly db: Database.Database,
+		private readonly lastUnlogged: (room: string) => number = () => 0
+	) {
 		db.exec(`
 			CREATE TABLE IF NOT EXISTS member_history (
 				id INTEGER PRIMARY KEY,
@@ -148,7 +152,7 @@ export class SqliteHistoryStore implements HistoryStore {
 	}
 
 	async lastLogSeq(room: string): Promise<number> {
-		return this.q.lastLogSeq.get(room) as number;
+		return Math.max(this.q.lastLogSeq.get(room) as number, this.lastUnlogged(room));
 	}
 
 	async append(room: string, entries: readonly HistoryEntry[], upToSeq: number): Promise<void> {

@@ -39,6 +39,7 @@ import {
 	type UserUpdate
 } from './types';
 import { SqliteHistoryStore, type HistoryStore } from './history';
+import { readJournal, UpdateJournal, type JournalRecord } from './journal';
 import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a released one. */
@@ -130,6 +131,8 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export const DB_FILE = 'guildhall.db';
+/** The update journal beside it (store/journal.ts): part of the store, never copied apart. */
+export const JOURNAL_FILE = 'guildhall.db-updates';
 
 /** The schema version a database has after `migrate()`. */
 export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -264,7 +267,15 @@ export interface SqliteStoreOptions {
 	 * it (~20x its size in memory, ~1 s per 10 MB).
 	 */
 	gcSnapshotMaxBytes?: number;
+	/**
+	 * How long a change waits in the update journal before it is moved into the log
+	 * table with the others of that time (one transaction); sooner when many wait.
+	 */
+	journalMs?: number;
 }
+
+/** Move the journal into the table at once when this many changes wait. */
+const JOURNAL_MAX_WAITING = 500;
 
 /** The background thread's source: next to this file, or from dist/ (the build). */
 function workerFile(): string {
@@ -357,15 +368,28 @@ export class SqliteStore implements Store {
 	private checkpointing: Promise<unknown> | null = null;
 	private readonly checkpointTimer: ReturnType<typeof setInterval>;
 
+	/** Changes are appended here first, then moved into `room_updates` in batches. */
+	private readonly journal: UpdateJournal;
+	/** Journaled changes not yet in `room_updates`, in seq order. */
+	private unlogged: JournalRecord[] = [];
+	/** The seq the next change gets: one more than any in the table or the journal. */
+	private nextSeq: number;
+	private readonly ingestMs: number;
+	private ingestTimer: ReturnType<typeof setTimeout> | null = null;
+	private ingestDue = 0;
+	private ingestFailures = 0;
+
 	private readonly gcSnapshotMaxBytes: number;
 
 	constructor({
 		dataDir,
 		busyTimeoutMs = 5000,
 		checkpointBytes = 4 << 20,
-		gcSnapshotMaxBytes = 8 << 20
+		gcSnapshotMaxBytes = 8 << 20,
+		journalMs = 50
 	}: SqliteStoreOptions) {
 		this.gcSnapshotMaxBytes = gcSnapshotMaxBytes;
+		this.ingestMs = journalMs;
 		fs.mkdirSync(dataDir, { recursive: true });
 		this.file = path.join(dataDir, DB_FILE);
 		this.db = new Database(this.file);
@@ -377,7 +401,9 @@ export class SqliteStore implements Store {
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 		this.migrate();
-		this.history = new SqliteHistoryStore(this.db);
+		this.history = new SqliteHistoryStore(this.db, (room) =>
+			this.unloggedOf(room, 0).reduce((last, u) => Math.max(last, u.seq), 0)
+		);
 		this.exportLog = prepareExportLog(this.db);
 		const db = this.db;
 		this.q = {
@@ -410,9 +436,13 @@ export class SqliteStore implements Store {
 			deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
 			deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'),
 			deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
-			appendUpdate: db.prepare(
-				'INSERT INTO room_updates (room, data, user_id, at) VALUES (?, ?, ?, ?)'
+			logUpdate: db.prepare(
+				'INSERT INTO room_updates (seq, room, data, user_id, at) VALUES (?, ?, ?, ?, ?)'
 			),
+			restoreUpdate: db.prepare(
+				'INSERT OR IGNORE INTO room_updates (seq, room, data, user_id, at) VALUES (?, ?, ?, ?, ?)'
+			),
+			lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM room_updates').pluck(),
 			snapshot: db.prepare(
 				'SELECT state, sv, parts, up_to_seq, at FROM room_snapshots WHERE room = ?'
 			),
@@ -482,11 +512,12 @@ export class SqliteStore implements Store {
 				.pluck(),
 			used: db.prepare('UPDATE survey_links SET used_at = ? WHERE token_hash = ?')
 		};
-		this.appendMany = db.transaction((us: readonly AppendedUpdate[]): number[] => {
-			const seqs: number[] = [];
-			for (const u of us) seqs.push(this.appendOne(u));
-			return seqs;
+		this.logMany = db.transaction((rs: readonly JournalRecord[]): void => {
+			for (const r of rs) this.logOne(r.seq, r);
 		});
+		this.journal = new UpdateJournal(path.join(dataDir, JOURNAL_FILE));
+		this.restoreJournal();
+		this.nextSeq = (this.q.lastSeq.get() as number) + 1;
 		this.background = new Background(this.file, busyTimeoutMs);
 		this.checkpointBytes = checkpointBytes;
 		this.checkpointTimer = setInterval(() => {
@@ -495,11 +526,103 @@ export class SqliteStore implements Store {
 		this.checkpointTimer.unref?.();
 	}
 
-	private readonly appendMany: (us: readonly AppendedUpdate[]) => number[];
+	private readonly logMany: (rs: readonly JournalRecord[]) => void;
 
-	private appendOne(u: AppendedUpdate): number {
+	private logOne(seq: number, u: AppendedUpdate): void {
 		const data = Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength);
-		return Number(this.q.appendUpdate.run(u.room, data, u.userId, u.at).lastInsertRowid);
+		this.q.logUpdate.run(seq, u.room, data, u.userId, u.at);
+		this.sinceCheckpoint += u.update.byteLength + 64;
+	}
+
+	/** What a stopped process left in the journal goes into the table (once) before anything is read. */
+	private restoreJournal(): void {
+		const { records, validBytes, bytes } = readJournal(this.journal.file);
+		if (bytes === 0) return;
+		this.db.transaction(() => {
+			for (const r of records) {
+				const data = Buffer.from(r.update.buffer, r.update.byteOffset, r.update.byteLength);
+				this.q.restoreUpdate.run(r.seq, r.room, data, r.userId, r.at);
+			}
+		})();
+		if (validBytes < bytes) {
+			console.warn(
+				`Guildhall: the update journal ${this.journal.file} ends in ${bytes - validBytes} byte(s) ` +
+					'of a change the stopped server was still writing; that change was never acknowledged ' +
+					'to its sender, who sends it again, so it is dropped.'
+			);
+		}
+		fs.truncateSync(this.journal.file, 0);
+	}
+
+	/**
+	 * Move the journal's changes into the log table, in one transaction, and empty the
+	 * journal. Throws if the database refuses them: they stay in the journal, and the
+	 * timer tries again. Runs on that timer after appends, and before the log is read.
+	 */
+	private ingest(): void {
+		if (this.unlogged.length > 0) {
+			this.logMany(this.unlogged);
+			this.unlogged = [];
+		}
+		if (this.ingestTimer) {
+			clearTimeout(this.ingestTimer);
+			this.ingestTimer = null;
+		}
+		try {
+			this.journal.clear();
+		} catch (e) {
+			// The changes are in the table; read from the journal again at start, they insert nothing.
+			console.error(`Guildhall: could not empty the update journal ${this.journal.file}.`, e);
+		}
+		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
+	}
+
+	/** Before a read: the table brought up to date if it can be; else the read adds `unloggedOf`. */
+	private ingestIfPossible(): void {
+		try {
+			this.ingest();
+		} catch {
+			// The timer retries and says why.
+		}
+	}
+
+	/** The journal's changes of `room` after `afterSeq` not yet in the table (all later than its rows). */
+	private unloggedOf(room: string, afterSeq: number): StoredUpdate[] {
+		const out: StoredUpdate[] = [];
+		for (const r of this.unlogged) {
+			if (r.room === room && r.seq > afterSeq) {
+				out.push({ seq: r.seq, update: r.update, userId: r.userId, at: r.at });
+			}
+		}
+		return out;
+	}
+
+	/** Ingest in `delayMs`, unless it is due sooner already. */
+	private scheduleIngest(delayMs: number): void {
+		const due = performance.now() + delayMs;
+		if (this.ingestTimer) {
+			if (this.ingestDue <= due) return;
+			clearTimeout(this.ingestTimer);
+		}
+		this.ingestDue = due;
+		this.ingestTimer = setTimeout(() => {
+			this.ingestTimer = null;
+			try {
+				this.ingest();
+				this.ingestFailures = 0;
+			} catch (e) {
+				this.ingestFailures++;
+				console.error(
+					`Guildhall: could not move ${this.unlogged.length} stored change(s) from the update ` +
+						`journal ${this.journal.file} into the database; they are safe there and retried. ` +
+						'Check the data directory (disk full? locked?).',
+					e
+				);
+				// As a failing append is retried ([P2]): 1 s, doubling to 30 s.
+				this.scheduleIngest(Math.min(1000 * 2 ** (this.ingestFailures - 1), 30_000));
+			}
+		}, delayMs);
+		this.ingestTimer.unref?.();
 	}
 
 	/** Ask the background thread for a PASSIVE checkpoint, unless one is running. */
@@ -628,16 +751,28 @@ export class SqliteStore implements Store {
 
 	async appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]> {
 		if (us.length === 0) return [];
-		// One transaction: one commit (one WAL frame write) for the whole batch. When it
-		// returns, the rows are committed: durable against a crash of this process.
-		// One row: autocommit, without the explicit BEGIN/COMMIT of a transaction function.
-		const seqs = us.length === 1 ? [this.appendOne(us[0])] : this.appendMany(us);
-		for (const u of us) this.sinceCheckpoint += u.update.byteLength + 64;
-		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
-		return seqs;
+		const first = this.nextSeq;
+		const records = us.map((u, i): JournalRecord => ({
+			seq: first + i,
+			room: u.room,
+			update: u.update,
+			userId: u.userId,
+			at: u.at
+		}));
+		// One write for the whole batch. When it returns the changes are durable against a
+		// crash of this process, as a commit of the database is ([P1], store/journal.ts);
+		// they move into the table with the others of the next few milliseconds.
+		this.journal.append(records);
+		this.nextSeq = first + records.length;
+		for (const r of records) this.unlogged.push(r);
+		// Many waiting: at once, unless the database is refusing them (then its retry's time).
+		const many = this.unlogged.length >= JOURNAL_MAX_WAITING && this.ingestFailures === 0;
+		this.scheduleIngest(many ? 0 : this.ingestMs);
+		return records.map((r) => r.seq);
 	}
 
 	async loadRoom(room: string): Promise<LoadedRoom> {
+		this.ingestIfPossible();
 		// One read transaction, so a concurrent append cannot fall between the two reads.
 		return this.db.transaction((): LoadedRoom => {
 			const s = this.q.snapshot.get(room) as
@@ -655,8 +790,9 @@ export class SqliteStore implements Store {
 						at: s.at
 					}
 				: null;
-			const rows = this.q.updatesAfter.all(room, snapshot?.upToSeq ?? 0, -1) as UpdateRow[];
-			return { snapshot, updates: rows.map(toUpdate) };
+			const after = snapshot?.upToSeq ?? 0;
+			const rows = this.q.updatesAfter.all(room, after, -1) as UpdateRow[];
+			return { snapshot, updates: [...rows.map(toUpdate), ...this.unloggedOf(room, after)] };
 		})();
 	}
 
@@ -664,7 +800,11 @@ export class SqliteStore implements Store {
 		room: string,
 		{ afterSeq = 0, limit = -1 }: { afterSeq?: number; limit?: number } = {}
 	): Promise<StoredUpdate[]> {
-		return (this.q.updatesAfter.all(room, afterSeq, limit) as UpdateRow[]).map(toUpdate);
+		this.ingestIfPossible();
+		const rows = (this.q.updatesAfter.all(room, afterSeq, limit) as UpdateRow[]).map(toUpdate);
+		if (this.unlogged.length === 0 || (limit >= 0 && rows.length >= limit)) return rows;
+		const more = this.unloggedOf(room, rows.at(-1)?.seq ?? afterSeq);
+		return [...rows, ...(limit >= 0 ? more.slice(0, limit - rows.length) : more)];
 	}
 
 	async writeSnapshot(s: {
@@ -698,6 +838,8 @@ export class SqliteStore implements Store {
 		upToSeq: number,
 		opts: { gc?: boolean } = {}
 	): Promise<MergedSnapshot | null> {
+		// The background thread reads the table, so the changes up to upToSeq must be in it.
+		this.ingest();
 		const r = await this.background.run({
 			type: 'snapshot',
 			room,
@@ -817,38 +959,50 @@ export class SqliteStore implements Store {
 		// IMMEDIATE: the write lock from the start (waiting up to busy_timeout for it). A
 		// deferred transaction reads first and could not take it later if the background
 		// thread wrote meanwhile (SQLITE_BUSY at once, after the doc change was made).
-		const recorded = this.db
-			.transaction((): RecordedCommand => {
-				const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
-				if (existing) return { ...toCommand(existing), seqs: [] };
-				const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
-				const result = c.result(memberNo);
-				const updates = c.updates?.(memberNo, result) ?? [];
-				const seqs = updates.map((u) => this.appendOne(u));
-				const row: CommandRow = {
-					org: c.org,
-					id: c.id,
-					type: c.type,
-					user_id: c.userId,
-					body: c.body,
-					result: JSON.stringify(result),
-					member_no: memberNo,
-					at: c.at
-				};
-				this.q.insertCommand.run({
-					org: row.org,
-					id: row.id,
-					type: row.type,
-					userId: row.user_id,
-					body: row.body,
-					result: row.result,
-					memberNo: row.member_no,
-					at: row.at
-				});
-				for (const u of updates) this.sinceCheckpoint += u.update.byteLength + 64;
-				return { ...toCommand(row), seqs };
-			})
-			.immediate();
+		// Journaled changes first, so the table stays in seq order and the journal holds none
+		// of the seqs given below.
+		this.ingest();
+		const first = this.nextSeq;
+		const record = this.db.transaction((): RecordedCommand => {
+			const existing = this.q.getCommand.get(c.org, c.id) as CommandRow | undefined;
+			if (existing) return { ...toCommand(existing), seqs: [] };
+			const memberNo = opts.allocateMemberNo ? (this.q.nextMemberNo.get(c.org) as number) : null;
+			const result = c.result(memberNo);
+			const updates = c.updates?.(memberNo, result) ?? [];
+			const seqs = updates.map((u, i) => {
+				this.logOne(first + i, u);
+				return first + i;
+			});
+			this.nextSeq = first + seqs.length;
+			const row: CommandRow = {
+				org: c.org,
+				id: c.id,
+				type: c.type,
+				user_id: c.userId,
+				body: c.body,
+				result: JSON.stringify(result),
+				member_no: memberNo,
+				at: c.at
+			};
+			this.q.insertCommand.run({
+				org: row.org,
+				id: row.id,
+				type: row.type,
+				userId: row.user_id,
+				body: row.body,
+				result: row.result,
+				memberNo: row.member_no,
+				at: row.at
+			});
+			return { ...toCommand(row), seqs };
+		});
+		let recorded: RecordedCommand;
+		try {
+			recorded = record.immediate();
+		} catch (e) {
+			this.nextSeq = first;
+			throw e;
+		}
 		if (this.sinceCheckpoint >= this.checkpointBytes) this.checkpointSoon();
 		return recorded;
 	}
@@ -859,6 +1013,16 @@ export class SqliteStore implements Store {
 
 	async close(): Promise<void> {
 		clearInterval(this.checkpointTimer);
+		try {
+			this.ingest();
+		} catch (e) {
+			console.error(
+				`Guildhall: ${this.unlogged.length} stored change(s) stay in the update journal ` +
+					`${this.journal.file}; the next start moves them into the database.`,
+				e
+			);
+		}
+		this.journal.close();
 		// Let a snapshot being written finish; then the last checkpoint (closing the last
 		// connection checkpoints and removes the WAL).
 		await this.background.close();

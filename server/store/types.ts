@@ -178,7 +178,8 @@ export interface Store {
 	appendUpdate(u: AppendedUpdate): Promise<number>;
 	/**
 	 * Appends all, in order, in ONE transaction (all or none) and returns their sequence
-	 * numbers. Resolved means durable: committed to the log.
+	 * numbers. Resolved means durable: committed to the log (for SQLite, its update
+	 * journal, see store/journal.ts).
 	 */
 	appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]>;
 	loadRoom(room: string): Promise<LoadedRoom>;

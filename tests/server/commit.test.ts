@@ -13,7 +13,12 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { Rooms, type Peer, type Room } from '../../server/rooms';
-import { DB_FILE, SqliteStore, STORE_SCHEMA_VERSION } from '../../server/store/sqlite';
+import {
+	DB_FILE,
+	JOURNAL_FILE,
+	SqliteStore,
+	STORE_SCHEMA_VERSION
+} from '../../server/store/sqlite';
 import { MESSAGE } from '../../src/lib/domain/protocol';
 import { newRowId } from '../../src/lib/domain/text';
 import {
@@ -114,16 +119,7 @@ const acksOf = (p: { received: Uint8Array[] }) =>
 			return Y.decodeStateVector(decoding.readVarUint8Array(d));
 		});
 
-function logRows(dir: string) {
-	const db = new Database(path.join(dir, DB_FILE), { readonly: true, fileMustExist: true });
-	try {
-		return db
-			.prepare('SELECT seq, data FROM room_updates WHERE room = ? ORDER BY seq')
-			.all(REGISTRY) as { seq: number; data: Buffer }[];
-	} finally {
-		db.close();
-	}
-}
+const logRows = (dir: string) => readLog({ dataDir: dir });
 
 describe('group commit and durable ACKs', () => {
 	it('[P4] changes of one event-loop turn are stored in one transaction, then broadcast and ACKed in order', async () => {
@@ -175,7 +171,7 @@ describe('group commit and durable ACKs', () => {
 				// file and its WAL as they are (the WAL is written before the commit returns).
 				const image = tempDir('guildhall-crash-');
 				cleanup.push(() => removeDir(image));
-				for (const f of [DB_FILE, `${DB_FILE}-wal`]) {
+				for (const f of [DB_FILE, `${DB_FILE}-wal`, JOURNAL_FILE]) {
 					const from = path.join(dir, f);
 					if (fs.existsSync(from)) fs.copyFileSync(from, path.join(image, f));
 				}

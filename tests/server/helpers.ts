@@ -12,7 +12,8 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import { startServer, type RunningServer, type Tuning } from '../../server/app';
-import { DB_FILE } from '../../server/store/sqlite';
+import { DB_FILE, JOURNAL_FILE } from '../../server/store/sqlite';
+import { readJournal } from '../../server/store/journal';
 import type { Role } from '../../src/lib/domain/access';
 import { MESSAGE, PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
 
@@ -373,14 +374,17 @@ export function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(enc);
 }
 
-/** Read the room's update log straight from the SQLite file (a second connection). */
+/**
+ * The room's update log as it is on disk: the SQLite file's rows (a second connection)
+ * and the changes still in the update journal beside it (store/journal.ts), by seq.
+ */
 export function readLog(server: { dataDir: string }, room = REGISTRY) {
 	const db = new Database(path.join(server.dataDir, DB_FILE), {
 		readonly: true,
 		fileMustExist: true
 	});
 	try {
-		return (
+		const rows = (
 			db
 				.prepare('SELECT seq, data, user_id, at FROM room_updates WHERE room = ? ORDER BY seq')
 				.all(room) as {
@@ -390,6 +394,12 @@ export function readLog(server: { dataDir: string }, room = REGISTRY) {
 				at: number;
 			}[]
 		).map((r) => ({ seq: r.seq, update: new Uint8Array(r.data), userId: r.user_id, at: r.at }));
+		const inTable = new Set(rows.map((r) => r.seq));
+		for (const r of readJournal(path.join(server.dataDir, JOURNAL_FILE)).records) {
+			if (r.room === room && !inTable.has(r.seq))
+				rows.push({ ...r, update: new Uint8Array(r.update) });
+		}
+		return rows.sort((a, b) => a.seq - b.seq);
 	} finally {
 		db.close();
 	}

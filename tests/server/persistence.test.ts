@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -6,7 +7,8 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { MESSAGE } from '../../src/lib/domain/protocol';
 import { newRowId } from '../../src/lib/domain/text';
-import { DB_FILE } from '../../server/store/sqlite';
+import { DB_FILE, JOURNAL_FILE } from '../../server/store/sqlite';
+import { readJournal } from '../../server/store/journal';
 import {
 	addRow,
 	canonical,
@@ -147,26 +149,33 @@ describe('persistence', () => {
 
 	it('[P2] a failing store keeps the change in memory, broadcasts it, and stores and ACKs it later', async () => {
 		const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-		const s = await server({ tuning: { sqliteBusyTimeoutMs: 0, storeRetryMs: 50 } });
+		const s = await server({ tuning: { storeRetryMs: 50 } });
 		const admin = await loginAdmin(s);
 		const staff = await createUser(s, admin, ['staff']);
 		const a = track(await connect(s, admin));
 		const b = track(await connect(s, staff.cookie));
 		await waitFor(() => a.acks.length > 0);
 
-		// Another connection holds the write lock: every append fails with SQLITE_BUSY.
-		const locker = new Database(path.join(s.dataDir, DB_FILE));
-		locker.exec('BEGIN IMMEDIATE');
-		cleanup.push(() => {
-			if (locker.inTransaction) locker.exec('ROLLBACK');
-			locker.close();
-		});
+		// The disk is full: the update journal, where a change is stored first, is
+		// /dev/full (every write fails with ENOSPC). The store keeps the journal open and
+		// opens it afresh once it finds another file at its path, after emptying it into
+		// the database: the change made meanwhile still goes into the old file.
+		const journal = path.join(s.dataDir, JOURNAL_FILE);
+		await waitFor(() => fs.statSync(journal).size === 0, { what: 'the journal emptied' });
+		fs.rmSync(journal);
+		fs.symlinkSync('/dev/full', journal);
+		cleanup.push(() => fs.rmSync(journal, { force: true }));
+		const stored = readLog(s).length;
+		const first = addRow(a.doc, newRowId(), { name: 'Before the disk filled' });
+		await waitFor(() => readLog(s).length > stored, { what: 'moved into the table' });
+		expect(b.members().has(first)).toBe(true);
 		const logBefore = readLog(s).length;
 		const acksBefore = a.acks.length;
 		const id = addRow(a.doc, newRowId(), { name: 'Kept in memory' });
 		await waitFor(() => b.members().has(id), { what: 'broadcast despite the failure' });
 		await waitFor(() => errors.mock.calls.length > 0);
 		expect(String(errors.mock.calls[0][0])).toMatch(/could not store/);
+		expect(String(errors.mock.calls[0][1])).toMatch(/ENOSPC/);
 		const room = s.app.rooms.get(REGISTRY)!;
 		expect(room.pending).toBeGreaterThan(0);
 		expect(room.doc.getMap('members').has(id)).toBe(true);
@@ -174,8 +183,9 @@ describe('persistence', () => {
 		// A second change while the store is down waits behind the first.
 		a.members().get(id)!.set('region', 'Queued');
 		await waitFor(() => b.members().get(id)?.get('region') === 'Queued');
+		expect(readLog(s).length).toBe(logBefore);
 
-		locker.exec('COMMIT');
+		fs.rmSync(journal);
 		await waitFor(() => room.pending === 0, { what: 'retry' });
 		await waitFor(() => a.acks.length > acksBefore, { what: 'late ACK' });
 		const ack = a.acks.at(-1)!;
@@ -185,5 +195,51 @@ describe('persistence', () => {
 		expect(fromLog.toJSON()).toEqual({ name: 'Kept in memory', region: 'Queued' });
 		// The server is still healthy.
 		expect((await fetch(s.url + '/healthz')).status).toBe(200);
+	});
+
+	it('[P1][P4] a locked database does not hold up an edit: stored in the journal and ACKed, it moves into the table once the lock is gone', async () => {
+		const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const s = await server({ tuning: { sqliteBusyTimeoutMs: 0 } });
+		const admin = await loginAdmin(s);
+		const staff = await createUser(s, admin, ['staff']);
+		const a = track(await connect(s, admin));
+		const b = track(await connect(s, staff.cookie));
+		await waitFor(() => a.acks.length > 0);
+
+		// Another connection holds the database's write lock.
+		const locker = new Database(path.join(s.dataDir, DB_FILE));
+		locker.exec('BEGIN IMMEDIATE');
+		cleanup.push(() => {
+			if (locker.inTransaction) locker.exec('ROLLBACK');
+			locker.close();
+		});
+		const tableRows = () =>
+			locker
+				.prepare('SELECT count(*) FROM room_updates WHERE room = ?')
+				.pluck()
+				.get(REGISTRY) as number;
+		const inTable = tableRows();
+		const acksBefore = a.acks.length;
+		const id = addRow(a.doc, newRowId(), { name: 'In the journal' });
+		await waitFor(() => b.members().has(id), { what: 'broadcast' });
+		await waitFor(() => a.acks.length > acksBefore, { what: 'ACK' });
+		expect(s.app.rooms.get(REGISTRY)!.pending).toBe(0);
+		// Moving it into the table failed and is retried; it is on disk all the while.
+		await waitFor(() => errors.mock.calls.length > 0, { what: 'the failed move' });
+		expect(String(errors.mock.calls[0][0])).toMatch(/safe there and retried/);
+		expect(tableRows()).toBe(inTable);
+		const journaled = readJournal(path.join(s.dataDir, JOURNAL_FILE)).records;
+		expect(journaled.length).toBeGreaterThan(0);
+		expect(journaled.every((r) => r.room === REGISTRY)).toBe(true);
+
+		locker.exec('COMMIT');
+		await waitFor(() => tableRows() === inTable + journaled.length, {
+			what: 'the journal moved into the table',
+			timeout: 5000
+		});
+		const seqs = new Set(locker.prepare('SELECT seq FROM room_updates').pluck().all() as number[]);
+		expect(journaled.every((r) => seqs.has(r.seq))).toBe(true);
+		const fromLog = docFromLog(s).getMap('members').get(id) as Y.Map<unknown>;
+		expect(fromLog.toJSON()).toEqual({ name: 'In the journal' });
 	});
 });
