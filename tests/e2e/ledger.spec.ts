@@ -9,7 +9,7 @@
  * nobody else uses and checks the collection round, figures and balances for those
  * regions, and checks the dues preview against what was actually written.
  */
-import { test, expect, type CDPSession, type Page } from '@playwright/test';
+import { test, expect, type CDPSession, type Locator, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import {
@@ -2185,16 +2185,17 @@ const RETURNED = {
 	region: 'Ledger Test Returned'
 };
 
-test('[L14] reversing the payment that earned an early-payment discount reverses the discount too; a later payment in time earns it again', async ({
-	browser
-}) => {
-	test.slow();
+/**
+ * A member in the ledger with an active "Early bird" discount of 10 % off the `year` dues
+ * paid by 31 March of that year (a year no other spec charges), and those dues of
+ * 60,000,000 posted today; finance (Fiona) exists. `close` removes the discount.
+ */
+async function earlyBirdDues(member: typeof RETURNED, year: number) {
 	const cookie = await adminCookie();
 	await userCookie(FIONA, cookie);
-	await activeMember(cookie, RETURNED);
+	await activeMember(cookie, member);
 	const ledger = await openDoc('default/ledger', cookie);
-	// 10 % off the 2035 dues when paid by 31 March 2035 (a year no other spec charges).
-	const discountId = 'e2eDiscEarly2035';
+	const discountId = `e2eDiscEarly${year}`;
 	ledger.doc.transact(() => {
 		const row = new Y.Map<unknown>();
 		ledger.doc.getMap('discounts').set(discountId, row);
@@ -2202,17 +2203,42 @@ test('[L14] reversing the payment that earned an early-payment discount reverses
 			kind: 'earlyPayment',
 			name: 'Early bird',
 			percent: 1000,
-			year: 2035,
-			until: '2035-03-31',
+			year,
+			until: `${year}-03-31`,
 			active: true
 		}))
 			row.set(k, v);
 	});
-	const chargeId = `d_2035_${RETURNED.id}`;
-	const creditId = `c_${discountId}_${chargeId}`;
-	postDues(ledger, RETURNED.id, 2035, TODAY, 60_000_000);
-	const rows = () =>
-		ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>;
+	const chargeId = `d_${year}_${member.id}`;
+	postDues(ledger, member.id, year, TODAY, 60_000_000);
+	return {
+		discountId,
+		chargeId,
+		creditId: `c_${discountId}_${chargeId}`,
+		rows: () => ledger.doc.getMap('entries').toJSON() as Record<string, Record<string, unknown>>,
+		close: () => {
+			ledger.doc.transact(() => ledger.doc.getMap('discounts').delete(discountId));
+			ledger.close();
+		}
+	};
+}
+
+/** Reverse the statement line `line` for `reason`; the dialog first says `discount` goes too. */
+async function reverseSaying(line: Locator, discount: string, reason: string) {
+	const page = line.page();
+	await line.getByRole('button', { name: 'Reverse' }).click();
+	const rev = page.getByTestId('reverse-dialog');
+	await expect(rev.getByTestId('reverse-discount')).toHaveText(discount);
+	await page.getByTestId('reverse-reason').fill(reason);
+	await page.getByTestId('reverse-submit').click();
+	await expect(rev).not.toBeVisible();
+}
+
+test('[L14] reversing the payment that earned an early-payment discount reverses the discount too; a later payment in time earns it again', async ({
+	browser
+}) => {
+	test.slow();
+	const { discountId, chargeId, creditId, rows, close } = await earlyBirdDues(RETURNED, 2035);
 	const { context, page } = await loginContext(browser, FIONA as never);
 	try {
 		await page.goto(`/ledger/statement?member=${RETURNED.id}`);
@@ -2260,14 +2286,11 @@ test('[L14] reversing the payment that earned an early-payment discount reverses
 		}
 
 		// The bank returns the second payment: the dialog says the discount goes with it.
-		await lines.nth(2).getByRole('button', { name: 'Reverse' }).click();
-		const rev = page.getByTestId('reverse-dialog');
-		await expect(rev.getByTestId('reverse-discount')).toHaveText(
-			'The discount of IRR 6,000,000 it earned (Early bird, on the 2035 dues) is reversed too: without this payment the charge is not settled in time, so it is owed at full price again.'
+		await reverseSaying(
+			lines.nth(2),
+			'The discount of IRR 6,000,000 it earned (Early bird, on the 2035 dues) is reversed too: without this payment the charge is not settled in time, so it is owed at full price again.',
+			'Returned by the bank'
 		);
-		await page.getByTestId('reverse-reason').fill('Returned by the bank');
-		await page.getByTestId('reverse-submit').click();
-		await expect(rev).not.toBeVisible();
 		// What was paid before is all that counts: 30,000,000 owed, not 24,000,000.
 		await expect(balance).toHaveAttribute('data-amount', '30000000');
 		await expect
@@ -2294,8 +2317,78 @@ test('[L14] reversing the payment that earned an early-payment discount reverses
 		await page.getByTestId('entries-search').fill('Early bird, on the 2035 dues');
 		await expect(page.getByTestId('entries-count')).toHaveAttribute('data-count', '2');
 	} finally {
-		ledger.doc.transact(() => ledger.doc.getMap('discounts').delete(discountId));
-		ledger.close();
+		close();
+		await context.close();
+	}
+});
+
+const CHARGE_DROPPED = {
+	id: 'e2eMemberChgRev1',
+	name: 'Withdrawn Charge Tannery',
+	tier: 'regular',
+	region: 'Ledger Test Charge Reversed'
+};
+
+test('[L17] reversing a charge reverses the discount credit on it: the member keeps what was paid, not the discount', async ({
+	browser
+}) => {
+	const { creditId, rows, close } = await earlyBirdDues(CHARGE_DROPPED, 2036);
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto(`/ledger/statement?member=${CHARGE_DROPPED.id}`);
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		const balance = page.getByTestId('statement-balance');
+		await expect(balance).toHaveAttribute('data-amount', '60000000');
+		// Paid in time, less the discount: settled, the discount earned.
+		const dialog = page.getByTestId('payment-dialog');
+		await page.getByTestId('statement-pay').click();
+		await page.getByTestId('pay-amount').fill('54,000,000');
+		await page.getByTestId('pay-amount').blur();
+		await expect(dialog.getByTestId('alloc-2036')).toHaveValue('54,000,000');
+		await page.getByTestId('pay-receipt').fill('R-CHG-1');
+		await page.getByTestId('pay-submit').click();
+		await expect(dialog).not.toBeVisible();
+		await expect(balance).toHaveAttribute('data-amount', '0');
+		await expect.poll(() => rows()[creditId]?.amount).toBe(6_000_000);
+
+		// In Persian the dialog says it too, in Persian digits (looked at, not confirmed).
+		const fa = await loginContext(browser, FIONA as never, { locale: 'fa' });
+		try {
+			await fa.page.goto(`/ledger/statement?member=${CHARGE_DROPPED.id}`);
+			const faLines = fa.page.getByTestId('statement-lines').locator('tbody tr');
+			await expect(faLines.nth(0)).toHaveAttribute('data-kind', 'charge');
+			await faLines.nth(0).getByRole('button', { name: 'برگشت' }).click();
+			await expect(fa.page.getByTestId('reverse-discount')).toContainText(
+				'تخفیف ۶٬۰۰۰٬۰۰۰ ریال این بدهی (Early bird، بابت حق عضویت ۲۰۳۶) هم برگشت می‌خورد'
+			);
+			await fa.page.screenshot({ path: `${SHOTS}/ledger-reverse-charge-discount-fa.png` });
+		} finally {
+			await fa.context.close();
+		}
+
+		// The charge was a mistake (the member had resigned): finance reverses it, and the
+		// dialog says the discount on it goes too.
+		const lines = page.getByTestId('statement-lines').locator('tbody tr');
+		await expect(lines.nth(0)).toHaveAttribute('data-kind', 'charge');
+		await reverseSaying(
+			lines.nth(0),
+			"The discount of IRR 6,000,000 on this charge (Early bird, on the 2036 dues) is reversed too: with the charge gone there is nothing to discount, and only what was paid stays to the member's credit.",
+			'Resigned before the year'
+		);
+		// The member is owed the 54,000,000 paid; before [L17] the statement said 60,000,000.
+		await expect(balance).toHaveAttribute('data-amount', '-54000000');
+		await expect
+			.poll(() => rows()[`r_${creditId}`])
+			.toEqual(
+				expect.objectContaining({
+					kind: 'reversal',
+					reversalOf: creditId,
+					amount: 6_000_000,
+					note: 'Resigned before the year'
+				})
+			);
+	} finally {
+		close();
 		await context.close();
 	}
 });

@@ -1429,12 +1429,32 @@ describe('[L14] reversing a payment reverses the discount credits it no longer e
 		).toEqual([]);
 	});
 
-	it('nothing for a charge, a credit, a reversed payment or one that earned nothing', () => {
-		expect(lost(ch.id)).toEqual([]);
+	it('nothing for a credit, a reversed payment or one that earned nothing', () => {
 		expect(lost(creditId)).toEqual([]);
 		expect(lost(p2.id, [...entries, reversal(p2, '2031-04-10')])).toEqual([]);
 		// The credit already reversed: nothing left to take back.
 		expect(lost(p2.id, [...entries, reversal(credit, '2031-04-10')])).toEqual([]);
+	});
+
+	it('[L17] reversing the charge takes back the discount credit on it: nothing is left to discount', () => {
+		expect(lost(ch.id)).toEqual([[creditId, ch.id]]);
+		// The member is owed what was paid, 54,000,000, not 60,000,000 with the discount.
+		const both = [...entries, reversal(ch, '2031-04-10'), reversal(credit, '2031-04-10')];
+		expect(balance(both)).toBe(-54_000_000);
+		expect(balance([...entries, reversal(ch, '2031-04-10')])).toBe(-60_000_000);
+		// Already reversed (the charge or the credit): nothing to take back.
+		expect(lost(ch.id, [...entries, reversal(ch, '2031-04-10')])).toEqual([]);
+		expect(lost(ch.id, [...entries, reversal(credit, '2031-04-10')])).toEqual([]);
+		// A credit allocated to another charge too stays: it is not this charge's alone.
+		const other = charge('d_2032_' + A, A, 60_000_000, '2032-01-05', 2032);
+		expect(
+			lost(ch.id, [...entries, other], [...allocations, alloc(creditId, other.id, 1)])
+		).toEqual([]);
+		// Another member's credit on a charge of the same id is not this member's.
+		const theirs = { ...credit, id: 'creditOfB0000001', memberId: 'memberB000000001' };
+		expect(
+			lost(ch.id, [...entries, theirs], [...allocations, alloc(theirs.id, ch.id, 6_000_000)])
+		).toEqual([[creditId, ch.id]]);
 	});
 
 	it('a later payment in time earns the discount again, under a new id', () => {

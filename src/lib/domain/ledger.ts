@@ -1347,14 +1347,16 @@ export const isDiscountCredit = (e: EntryRow) =>
 
 /**
  * [L14] The discount credits that reversing payment `entryId` takes back with it: those
- * the member's remaining payments no longer earn. A credit stands on the charge it is
+ * the member's remaining payments no longer earn. [L17] Reversing a charge takes back
+ * every discount credit on that charge alone: with the charge gone there is nothing to
+ * discount (a credit also allocated to another charge stays). A credit stands on the charge it is
  * allocated to while what settles that charge without the discount credits (payments
  * and other credits, the reversed payment left out; for an early-payment discount only
  * those dated by its `until`) and the credits that stand together cover the charge
  * ([L10]: a payment short of the discounted amount earns nothing). One that no longer
  * does is dropped, and the rest are counted again without it. Nothing for an entry that
- * is not a posted, unreversed payment. Give it the entries as read by live member
- * (underLiveMembers).
+ * is not a posted, unreversed payment or charge. Give it the entries as read by live
+ * member (underLiveMembers).
  */
 export function discountCreditsLost(opts: {
 	entryId: string;
@@ -1364,7 +1366,9 @@ export function discountCreditsLost(opts: {
 }): { credit: EntryRow; chargeId: string }[] {
 	const idx = indexEntries(opts.entries);
 	const paid = idx.posted.get(opts.entryId);
-	if (!paid || paid.kind !== ENTRY_KIND.payment || idx.reversedBy.has(paid.id)) return [];
+	if (!paid || idx.reversedBy.has(paid.id)) return [];
+	if (paid.kind === ENTRY_KIND.charge) return discountCreditsOfCharge(paid, idx, opts.allocations);
+	if (paid.kind !== ENTRY_KIND.payment) return [];
 	const live = [...idx.posted.values()].filter(
 		(e) =>
 			e.memberId === paid.memberId &&
@@ -1406,6 +1410,27 @@ export function discountCreditsLost(opts: {
 			stand = next;
 		}
 		for (const c of credits) if (!stand.includes(c)) lost.push({ credit: c, chargeId });
+	}
+	return lost;
+}
+
+/** [L17] The member's standing discount credits allocated to `charge` and to no other. */
+function discountCreditsOfCharge(
+	charge: EntryRow,
+	idx: LedgerIndex,
+	allocations: readonly Allocation[]
+): { credit: EntryRow; chargeId: string }[] {
+	const chargesOf = new Map<EntryRow, Set<string>>();
+	for (const a of allocations) {
+		const c = idx.posted.get(a.paymentId);
+		if (!c || c.memberId !== charge.memberId || !isDiscountCredit(c) || idx.reversedBy.has(c.id)) {
+			continue;
+		}
+		chargesOf.set(c, (chargesOf.get(c) ?? new Set()).add(a.chargeId));
+	}
+	const lost: { credit: EntryRow; chargeId: string }[] = [];
+	for (const [credit, charges] of chargesOf) {
+		if (charges.size === 1 && charges.has(charge.id)) lost.push({ credit, chargeId: charge.id });
 	}
 	return lost;
 }

@@ -252,8 +252,9 @@ export class LedgerStore {
 
 	/**
 	 * [L14] The discount credits reversing payment `id` takes back with it: those the
-	 * member's remaining payments no longer earn (discountCreditsLost, entries read under
-	 * the live record, [L4]). The reverse dialog says so before finance confirms.
+	 * member's remaining payments no longer earn; [L17] for a charge, those on it
+	 * (discountCreditsLost, entries read under the live record, [L4]). The reverse dialog
+	 * says so before finance confirms.
 	 */
 	discountsLostWith(
 		id: string,
@@ -273,8 +274,9 @@ export class LedgerStore {
 	/**
 	 * Reverse a posted entry (once: the id is `r_<id>`, so two devices make one). A
 	 * payment's reversal also reverses, in the same transaction, the discount credits the
-	 * remaining payments no longer earn ([L14]); their reversals' ids are `r_<credit>` too,
-	 * so a second device reversing the same payment makes no second one.
+	 * remaining payments no longer earn ([L14]), a charge's those on it ([L17]); their
+	 * reversals' ids are `r_<credit>` too, so a second device reversing the same entry
+	 * makes no second one.
 	 */
 	reverse(
 		id: string,

@@ -174,6 +174,8 @@ export const ledger = defineMessages({
 		'ledger.reverse.done': 'Entry reversed.',
 		'ledger.reverse.discountToo':
 			'The discount of {amount} it earned ({discount}) is reversed too: without this payment the charge is not settled in time, so it is owed at full price again.',
+		'ledger.reverse.discountWithCharge':
+			"The discount of {amount} on this charge ({discount}) is reversed too: with the charge gone there is nothing to discount, and only what was paid stays to the member's credit.",
 		'ledger.discountCredit.onYear': '{name}, on the {year} dues',
 		'ledger.discountCredit.onCharge': '{name}, on the charge of {date}',
 		'ledger.refusal.readOnly': 'You can only view the ledger.',
@@ -516,6 +518,8 @@ export const ledger = defineMessages({
 		'ledger.reverse.done': 'ثبت برگشت خورد.',
 		'ledger.reverse.discountToo':
 			'تخفیف {amount} که این پرداخت به دست آورد ({discount}) هم برگشت می‌خورد: بدون این پرداخت، بدهی به‌موقع تسویه نشده است و دوباره با مبلغ کامل بدهکار است.',
+		'ledger.reverse.discountWithCharge':
+			'تخفیف {amount} این بدهی ({discount}) هم برگشت می‌خورد: بدهی که برگردد تخفیفی نمی‌ماند، و فقط آنچه پرداخت شده بستانکاری عضو می‌ماند.',
 		'ledger.discountCredit.onYear': '{name}، بابت حق عضویت {year}',
 		'ledger.discountCredit.onCharge': '{name}، بابت بدهی {date}',
 		'ledger.refusal.readOnly': 'شما فقط می‌توانید دفتر را ببینید.',
@@ -842,6 +846,8 @@ export const ledger = defineMessages({
 		'ledger.reverse.done': '已冲销。',
 		'ledger.reverse.discountToo':
 			'该笔缴费获得的优惠 {amount}（{discount}）也一并冲销：没有这笔缴费，该应收未按时结清，须按原价缴纳。',
+		'ledger.reverse.discountWithCharge':
+			'此应收的优惠 {amount}（{discount}）也一并冲销：应收已冲销，便无可优惠，只有实际缴纳的款项留作会员的贷方余额。',
 		'ledger.discountCredit.onYear': '{name}，用于 {year} 年会费',
 		'ledger.discountCredit.onCharge': '{name}，用于 {date} 的应收',
 		'ledger.refusal.readOnly': '您只能查看账簿。',
