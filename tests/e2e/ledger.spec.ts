@@ -1990,6 +1990,61 @@ const DRAFTER = {
 	region: 'Ledger Test Draft Refund'
 };
 
+test('[L2] a draft refund without its method is not posted: the page says why and what to do', async ({
+	browser
+}) => {
+	const cookie = await adminCookie();
+	await userCookie(FIONA, cookie);
+	const member = { ...DRAFTER, id: 'e2eMemberRefNoMt', name: 'Methodless Refund Mills' };
+	await activeMember(cookie, member);
+	const ledger = await openDoc('default/ledger', cookie);
+	// Credit of 30,000,000; a draft refund of it saved by a client that left out the method.
+	putEntry(ledger.doc, 'e2eNoMethodPay01', {
+		memberId: member.id,
+		kind: 'payment',
+		amount: 30_000_000,
+		date: '2026-02-01',
+		method: 'bankTransfer',
+		currency: 'IRR'
+	});
+	const draftId = 'e2eNoMethodRef01';
+	ledger.doc.transact(() => {
+		const e = new Y.Map<unknown>();
+		ledger.doc.getMap('entries').set(draftId, e);
+		for (const [k, v] of Object.entries({
+			memberId: member.id,
+			kind: 'refund',
+			amount: 30_000_000,
+			date: '2026-06-10',
+			currency: 'IRR',
+			posted: false
+		}))
+			e.set(k, v);
+	});
+	const { context, page } = await loginContext(browser, FIONA as never);
+	try {
+		await page.goto('/ledger/entries');
+		await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online');
+		await page.getByTestId('entries-search').fill(member.name);
+		await page
+			.locator(
+				`[data-testid=entries-grid] .ag-row[row-id="${draftId}"] .ag-selection-checkbox input`
+			)
+			.first()
+			.check();
+		await page.getByTestId('post-drafts').click();
+		// Before, the page said "1 entry posted." and the server put it back to a draft.
+		await expect(page.getByTestId('post-refused')).toContainText(
+			`${member.name} dated 10 Jun 2026 was not posted: it does not say how the money is paid back. It stays a draft: delete it and record the refund again with its method.`
+		);
+		await expect(page.getByText('1 entry posted.')).toHaveCount(0);
+		expect((ledger.doc.getMap('entries').get(draftId) as Y.Map<unknown>).get('posted')).toBe(false);
+	} finally {
+		ledger.close();
+		await context.close();
+	}
+});
+
 test('[L12] a draft refund is posted only within the credit left then: refused with what is left, kept as a draft', async ({
 	browser
 }) => {

@@ -19,6 +19,7 @@ import {
 	readAllocation,
 	readEntry,
 	refundOverCredit,
+	entryRowCorrections,
 	reversalId,
 	templateId,
 	underLiveMembers,
@@ -56,7 +57,11 @@ export type LedgerRefusal = (typeof LEDGER_REFUSAL)[keyof typeof LEDGER_REFUSAL]
  * Posting a draft: a refund that would pay back more than the member's credit now is
  * refused ([L12]), with that credit; the draft stays.
  */
-export type PostResult = LedgerCommandResult | { ok: false; reason: 'overCredit'; credit: number };
+export type PostResult =
+	| LedgerCommandResult
+	| { ok: false; reason: 'overCredit'; credit: number }
+	/** [L2] A posted entry would be put back to a draft by the server: it lacks a field (a refund's method). */
+	| { ok: false; reason: 'incomplete' };
 
 function plain(y: RowMap): Record<string, unknown> {
 	const o: Record<string, unknown> = {};
@@ -223,7 +228,8 @@ export class LedgerStore {
 	}
 
 	/**
-	 * Post a draft: from now on it never changes. A refund is checked against the member's
+	 * Post a draft: from now on it never changes. One the server would not take as posted
+	 * ([L2]: a refund without its method) is refused. A refund is checked against the member's
 	 * credit as the ledger stands now ([L12]): a charge or another refund posted since the
 	 * draft was saved may have taken it. `mergedInto` reads entries under the live record
 	 * ([L4]), so a credit on a record merged into the member counts.
@@ -233,6 +239,10 @@ export class LedgerStore {
 		const y = this.t.entries.get(id);
 		if (!(y instanceof Y.Map)) return { ok: false, reason: 'noSuchEntry' };
 		if (y.get('posted') === true) return { ok: false, reason: 'posted' };
+		// What the server would put back to a draft ([L2]) is not posted here either.
+		if (entryRowCorrections({ ...plain(y), posted: true }).length > 0) {
+			return { ok: false, reason: 'incomplete' };
+		}
 		const entries = underLiveMembers(this.entries(), opts.mergedInto);
 		const draft = entries.find((e) => e.id === id);
 		const over = draft && refundOverCredit({ refund: draft, entries });

@@ -154,6 +154,8 @@ export const ledger = defineMessages({
 			'The draft refund of {amount} to {member} dated {date} was not posted: their credit is now {credit}. It stays a draft: delete it and record a refund of at most {credit}.',
 		'ledger.refund.postNoCredit':
 			'The draft refund of {amount} to {member} dated {date} was not posted: they have no credit to pay back now (a charge or another refund took it). It stays a draft: delete it; to bill the member, record a charge.',
+		'ledger.refund.postNoMethod':
+			'The draft refund of {amount} to {member} dated {date} was not posted: it does not say how the money is paid back. It stays a draft: delete it and record the refund again with its method.',
 		'ledger.entry.draft': 'Keep as draft (post later)',
 		'ledger.entry.postedHint':
 			'A posted entry cannot be changed or deleted; it can only be reversed.',
@@ -499,6 +501,8 @@ export const ledger = defineMessages({
 			'پیش‌نویس استرداد {amount} به {member} به تاریخ {date} قطعی نشد: بستانکاری عضو اکنون {credit} است. پیش‌نویس می‌ماند: آن را حذف کنید و استردادی حداکثر به مبلغ {credit} ثبت کنید.',
 		'ledger.refund.postNoCredit':
 			'پیش‌نویس استرداد {amount} به {member} به تاریخ {date} قطعی نشد: عضو اکنون بستانکاری برای بازپرداخت ندارد (بدهی یا استرداد دیگری آن را برداشته است). پیش‌نویس می‌ماند: آن را حذف کنید؛ برای بدهکار کردن عضو، بدهی ثبت کنید.',
+		'ledger.refund.postNoMethod':
+			'پیش‌نویس استرداد {amount} به {member} به تاریخ {date} قطعی نشد: روش بازپرداخت پول در آن نیامده است. پیش‌نویس می‌ماند: آن را حذف کنید و استرداد را با روش آن دوباره ثبت کنید.',
 		'ledger.entry.draft': 'پیش‌نویس بماند (بعداً قطعی شود)',
 		'ledger.entry.postedHint': 'ثبت قطعی تغییر یا حذف نمی‌شود؛ فقط می‌توان آن را برگشت زد.',
 		'ledger.entry.saved': 'ثبت ذخیره شد.',
@@ -829,6 +833,8 @@ export const ledger = defineMessages({
 			'{member} 日期为 {date} 的 {amount} 退款草稿未过账：该会员目前余额为 {credit}。草稿已保留：请删除它，再登记不超过 {credit} 的退款。',
 		'ledger.refund.postNoCredit':
 			'{member} 日期为 {date} 的 {amount} 退款草稿未过账：该会员目前没有可退还的余额（已被应收或另一笔退款用掉）。草稿已保留：请删除它；如需向会员收费，请登记应收。',
+		'ledger.refund.postNoMethod':
+			'{member} 日期为 {date} 的 {amount} 退款草稿未过账：草稿未写明退款方式。草稿已保留：请删除它，再连同退款方式重新登记。',
 		'ledger.entry.draft': '保存为草稿（稍后过账）',
 		'ledger.entry.postedHint': '已过账分录不能修改或删除，只能冲销。',
 		'ledger.entry.saved': '分录已保存。',
