@@ -191,6 +191,9 @@ test('[C8][C25] when the session ends on the server, the page goes to the login 
 	const id = await addMember(page);
 	await editText(page, id, 'name', `${tag} Kept`);
 	await waitForGrid(page);
+	// Stored and acknowledged: nothing waits to be sent (in a busy suite the ACK may
+	// still be on its way when the grid is in step).
+	await expect(page.getByTestId('pending-count')).toHaveAttribute('data-count', '0');
 	// Another tab of the same browser logs out: the server closes our socket (4401).
 	const other = await context.newPage();
 	await other.goto('/login');
