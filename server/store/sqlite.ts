@@ -130,6 +130,9 @@ const MIGRATIONS: readonly string[] = [
 	`
 ];
 
+/** A Buffer over the same bytes (no copy), as better-sqlite3 binds blobs. */
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
 export const DB_FILE = 'guildhall.db';
 /** The update journal beside it (store/journal.ts): part of the store, never copied apart. */
 export const JOURNAL_FILE = 'guildhall.db-updates';
@@ -529,8 +532,7 @@ export class SqliteStore implements Store {
 	private readonly logMany: (rs: readonly JournalRecord[]) => void;
 
 	private logOne(seq: number, u: AppendedUpdate): void {
-		const data = Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength);
-		this.q.logUpdate.run(seq, u.room, data, u.userId, u.at);
+		this.q.logUpdate.run(seq, u.room, asBuffer(u.update), u.userId, u.at);
 		this.sinceCheckpoint += u.update.byteLength + 64;
 	}
 
@@ -539,10 +541,8 @@ export class SqliteStore implements Store {
 		const { records, validBytes, bytes } = readJournal(this.journal.file);
 		if (bytes === 0) return;
 		this.db.transaction(() => {
-			for (const r of records) {
-				const data = Buffer.from(r.update.buffer, r.update.byteOffset, r.update.byteLength);
-				this.q.restoreUpdate.run(r.seq, r.room, data, r.userId, r.at);
-			}
+			for (const r of records)
+				this.q.restoreUpdate.run(r.seq, r.room, asBuffer(r.update), r.userId, r.at);
 		})();
 		if (validBytes < bytes) {
 			console.warn(
@@ -817,19 +817,18 @@ export class SqliteStore implements Store {
 		// Stored like the background thread stores them: with the state vector, in parts.
 		const sv = s.sv ?? Y.encodeStateVectorFromUpdate(s.state);
 		const parts = splitUpdate(s.state, SNAPSHOT_PART_BYTES);
-		const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 		this.db.transaction(() => {
 			const r = this.q.writeSnapshot.run(
 				s.room,
-				parts.length > 1 ? Buffer.alloc(0) : buf(s.state),
-				buf(sv),
+				parts.length > 1 ? Buffer.alloc(0) : asBuffer(s.state),
+				asBuffer(sv),
 				parts.length > 1 ? parts.length : 0,
 				s.upToSeq,
 				s.at ?? Date.now()
 			);
 			if (r.changes === 0) return;
 			this.q.deleteParts.run(s.room);
-			if (parts.length > 1) parts.forEach((p, n) => this.q.insertPart.run(s.room, n, buf(p)));
+			if (parts.length > 1) parts.forEach((p, n) => this.q.insertPart.run(s.room, n, asBuffer(p)));
 		})();
 	}
 
