@@ -169,6 +169,7 @@ type AnyType = Y.AbstractType<any>;
 const HISTORY_TABLES = ['members', 'contacts'] as const;
 
 const NO_ROWS: ReadonlyMap<string, Row> = new Map();
+const NO_VALUES: ReadonlyMap<string, Cell> = new Map();
 
 /** History the reports keep: not the changes of free text no area reads (UNREPORTED_FIELDS). */
 const reportedEvent = (e: HistoryEvent) => !UNREPORTED_FIELDS.registry?.[e.table]?.has(e.field);
@@ -213,31 +214,43 @@ function valueAt(type: AnyType, key: string): unknown {
 }
 
 /**
- * Plain rows of every root map of a doc whose values are row maps, kept in step
- * per transaction (only the touched rows are read again). Roots are read through
- * `_map`, never with `getMap`, so the cache never defines a root type in the doc.
+ * Plain rows of every root map of a doc whose values are row maps, kept in step with the
+ * doc's transactions. A transaction only notes which rows it touched (and which of their
+ * keys); the rows are read again when the cache is next read. So an edit's path through
+ * the server (applied, stored, broadcast) does not copy its row, and several edits of
+ * one row between two reads read it once. Roots are read through `_map`, never with
+ * `getMap`, so the cache never defines a root type in the doc.
  */
 export class TableCache {
-	readonly tables = new Map<string, Map<string, Row>>();
+	private readonly tables = new Map<string, Map<string, Row>>();
 	/** Root maps whose entries are plain values (settings' `config`): key → value. */
-	readonly values = new Map<string, Map<string, Cell>>();
+	private readonly values = new Map<string, Map<string, Cell>>();
 	/** What changed since the last `drain`: everything (a load), or row ids per table. */
 	private changedAll = true;
 	private changedRows = new Map<string, Set<string>>();
 	private changedValues = false;
 	/** The doc's root types by name, kept between transactions. */
 	private rootNames: { doc: Y.Doc; size: number; names: Map<AnyType, string> } | null = null;
+	/**
+	 * Not read again yet, per root: key → the row's changed keys, or `null` when the
+	 * root's entry itself changed (a row added, replaced or deleted; a plain value).
+	 */
+	private stale = new Map<string, Map<string, Set<string | null> | null>>();
+	private doc: Y.Doc | null = null;
 
 	/** (Re)read every table of `doc`. */
 	load(doc: Y.Doc): void {
 		this.tables.clear();
 		this.values.clear();
+		this.stale.clear();
+		this.doc = doc;
 		for (const [name, type] of doc.share) this.loadRoot(name, type);
 		this.changedAll = true;
 	}
 
 	/** What changed since the last call. */
 	drain(): { all: boolean; rows: Map<string, Set<string>>; values: boolean } {
+		this.settle();
 		const out = { all: this.changedAll, rows: this.changedRows, values: this.changedValues };
 		this.changedAll = this.changedValues = false;
 		this.changedRows = new Map();
@@ -252,7 +265,14 @@ export class TableCache {
 
 	/** A table's rows (empty when it does not exist). */
 	table(name: string): ReadonlyMap<string, Row> {
+		this.settle();
 		return this.tables.get(name) ?? NO_ROWS;
+	}
+
+	/** A root's plain values (settings' `config`), key → value. */
+	valueMap(name: string): ReadonlyMap<string, Cell> {
+		this.settle();
+		return this.values.get(name) ?? NO_VALUES;
 	}
 
 	private loadRoot(name: string, type: AnyType) {
@@ -271,73 +291,104 @@ export class TableCache {
 		return { row: wasRow || v instanceof Y.Map, value: wasValue || values.has(key) };
 	}
 
+	private rootName(doc: Y.Doc, type: AnyType): string | undefined {
+		// Roots are only ever added (a stray root the guard drops, [G20], leaves in the
+		// transaction that made it): the names are read again when there are more.
+		if (this.rootNames?.doc !== doc || this.rootNames.size !== doc.share.size)
+			this.rootNames = {
+				doc,
+				size: doc.share.size,
+				names: new Map([...doc.share].map(([n, t]) => [t as AnyType, n]))
+			};
+		return this.rootNames.names.get(type);
+	}
+
+	/** Note that `key` of root `name` changed (`keys` of its row, or null: the entry). */
+	private markStale(name: string, key: string, keys: ReadonlySet<string | null> | null) {
+		let roots = this.stale.get(name);
+		if (!roots) this.stale.set(name, (roots = new Map()));
+		const had = roots.get(key);
+		if (keys === null || had === null) roots.set(key, null);
+		else if (had === undefined) roots.set(key, keys as Set<string | null>);
+		else roots.set(key, new Set([...had, ...keys]));
+	}
+
 	/**
-	 * Re-read the rows a transaction touched, but not for a change of `ignore`d fields
-	 * only. Answers whether it changed anything the reports read.
+	 * Note the rows a transaction touched, but not as a reported change when only
+	 * `ignore`d fields changed. Answers whether it changed anything the reports read.
+	 * The rows are read when the cache is next read (`settle`).
 	 */
 	apply(
 		doc: Y.Doc,
 		tr: Y.Transaction,
 		ignore: Readonly<Record<string, ReadonlySet<string>>> = {}
 	): boolean {
+		this.doc = doc;
 		let reported = false;
-		const rootName = (type: AnyType) => {
-			// Roots are only ever added (a stray root the guard drops, [G20], leaves in the
-			// transaction that made it): the names are read again when there are more.
-			if (this.rootNames?.doc !== doc || this.rootNames.size !== doc.share.size)
-				this.rootNames = {
-					doc,
-					size: doc.share.size,
-					names: new Map([...doc.share].map(([n, t]) => [t as AnyType, n]))
-				};
-			return this.rootNames.names.get(type);
-		};
 		for (const [type, keys] of tr.changed) {
 			if (type._item === null) {
-				const name = rootName(type);
+				const name = this.rootName(doc, type);
 				if (name === undefined) continue;
-				let rows = this.tables.get(name);
-				if (!rows) this.tables.set(name, (rows = new Map()));
-				let values = this.values.get(name);
-				if (!values) this.values.set(name, (values = new Map()));
 				for (const key of keys) {
 					if (key === null) continue;
-					const was = this.put(rows, values, key, valueAt(type, key));
-					if (was.row) this.touched(name, key);
-					if (was.value) this.changedValues = true;
+					this.markStale(name, key, null);
 					reported = true;
 				}
 			} else if (type instanceof Y.Map) {
 				const item = type._item;
 				const parent = item.parent as AnyType | null;
 				if (!parent || parent._item !== null || typeof item.parentSub !== 'string') continue;
-				const name = rootName(parent);
-				const rows = name === undefined ? undefined : this.tables.get(name);
-				if (!rows) continue;
-				const ignored = ignore[name!];
-				if (item.deleted) rows.delete(item.parentSub);
-				else {
-					const prev = rows.get(item.parentSub);
-					const row = type as Y.Map<unknown>;
-					rows.set(item.parentSub, prev ? patchRow(prev, row, keys) : readRow(item.parentSub, row));
-				}
+				const name = this.rootName(doc, parent);
+				if (name === undefined) continue;
+				this.markStale(name, item.parentSub, item.deleted ? null : keys);
 				// Only free text no area reads: the row is read again (a new device's first
 				// look shows it, [R7]) but nothing the reports read has changed.
+				const ignored = ignore[name];
 				if (!item.deleted && ignored && onlyIgnored(keys, ignored)) continue;
-				this.touched(name!, item.parentSub);
+				this.touched(name, item.parentSub);
 				reported = true;
 			}
 		}
 		return reported;
 	}
 
+	/** Read again what transactions touched since the last read. */
+	settle(): void {
+		if (this.stale.size === 0 || !this.doc) return;
+		const stale = this.stale;
+		this.stale = new Map();
+		for (const [name, entries] of stale) {
+			const root = this.doc.share.get(name);
+			if (!root) continue;
+			let rows = this.tables.get(name);
+			if (!rows) this.tables.set(name, (rows = new Map()));
+			let values = this.values.get(name);
+			if (!values) this.values.set(name, (values = new Map()));
+			for (const [key, keys] of entries) {
+				const v = valueAt(root, key);
+				const prev = rows.get(key);
+				if (keys !== null && prev && v instanceof Y.Map) {
+					// The same row map (a replaced one changes the root's entry: `null`).
+					rows.set(key, patchRow(prev, v as Y.Map<unknown>, keys));
+					continue;
+				}
+				const was = this.put(rows, values, key, v);
+				if (keys !== null) continue; // a row the cache had not read: no change of its own
+				if (was.row) this.touched(name, key);
+				if (was.value) this.changedValues = true;
+			}
+		}
+	}
+
 	snapshot(): DocTables {
+		this.settle();
 		const out: Record<string, Row[]> = {};
 		for (const [name, rows] of this.tables) if (rows.size > 0) out[name] = [...rows.values()];
 		return out;
 	}
 
 	valuesSnapshot(): Record<string, Record<string, Cell>> {
+		this.settle();
 		const out: Record<string, Record<string, Cell>> = {};
 		for (const [name, values] of this.values)
 			if (values.size > 0) out[name] = Object.fromEntries(values);
@@ -597,6 +648,8 @@ class OrgReports {
 	}
 
 	private detach(doc: DocName): void {
+		// Read what the room's last transactions touched while its doc is still there.
+		this.caches.get(doc)?.settle();
 		this.attached.get(doc)?.off();
 		this.attached.delete(doc);
 	}
@@ -741,7 +794,7 @@ class OrgReports {
 	}
 
 	registryRows(table = 'members'): Row[] {
-		return [...(this.caches.get('registry')?.tables.get(table)?.values() ?? [])];
+		return [...(this.caches.get('registry')?.table(table).values() ?? [])];
 	}
 
 	/** A registry table's rows as they are now, or null until the cache holds the whole doc. */
@@ -997,7 +1050,7 @@ class OrgReports {
 	 */
 	private publishedSettings(): { fiscalCalendar: string; memberNoFormat: string } {
 		const config = readConfig(
-			Object.fromEntries(this.caches.get('settings')?.values.get('config') ?? [])
+			Object.fromEntries(this.caches.get('settings')?.valueMap('config') ?? [])
 		);
 		return { fiscalCalendar: config.fiscalCalendar, memberNoFormat: config.memberNoFormat };
 	}

@@ -1,8 +1,9 @@
 /**
  * The reports' plain-row cache (server/reports.ts `TableCache`) kept in step per
- * transaction: a changed row is patched with the keys the transaction changed, not read
- * again whole. After any sequence of transactions it must hold what a fresh read of the
- * doc holds, and rows it handed out before must not change.
+ * transaction: a transaction only notes the rows it touched; they are patched with the
+ * keys that changed, not read again whole, when the cache is next read. After any
+ * sequence of transactions and reads it must hold what a fresh read of the doc holds,
+ * say which rows changed, and rows it handed out before must not change.
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -93,4 +94,49 @@ describe('TableCache', () => {
 			expect(Object.fromEntries(cache.table('members'))).toEqual(fresh(doc, 'members'));
 		}
 	});
+
+	it('reads touched rows when it is read, however many transactions came between', () => {
+		const rnd = mulberry32(11);
+		const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+		const doc = new Y.Doc();
+		const { cache } = tracked(doc);
+		const members = doc.getMap<Y.Map<unknown>>('members');
+		const config = doc.getMap<unknown>('config');
+		const ids = ['a', 'b', 'c', 'd'];
+		let touched = new Set<string>();
+		let valuesChanged = false;
+		cache.drain();
+		for (let step = 0; step < 600; step++) {
+			doc.transact(() => {
+				const id = pick(ids);
+				const m = members.get(id);
+				const r = rnd();
+				if (!m || r < 0.1) row(doc, id, { name: `${id} ${step}`, region: pick(['قم', '上海']) });
+				else if (r < 0.15) members.delete(id);
+				else if (r < 0.2) {
+					config.set('fiscalCalendar', pick(['persian', 'gregorian']));
+					valuesChanged = true;
+				} else {
+					const field = pick(['name', 'region', 'notes']);
+					m.set(field, `${step}`);
+					if (field !== 'notes') touched.add(id);
+				}
+				// What the reports must hear of: rows added, replaced, deleted; reported
+				// fields changed (not notes alone).
+				if (r < 0.15 || !m) touched.add(id);
+			});
+			if (rnd() < 0.15) {
+				const d = cache.drain();
+				expect(Object.fromEntries(cache.table('members'))).toEqual(fresh(doc, 'members'));
+				expect(Object.fromEntries(cache.valueMap('config'))).toEqual(config.toJSON());
+				// Every row whose reported fields changed is named (a row whose edits were
+				// only of notes may be named too).
+				for (const id of touched) expect(d.rows.get('members')?.has(id)).toBe(true);
+				if (valuesChanged) expect(d.values).toBe(true);
+				touched = new Set();
+				valuesChanged = false;
+			}
+		}
+	});
+
 });
