@@ -348,6 +348,12 @@ function fieldChanges(map: AnyMap, keys: Keys, tr: Y.Transaction, writes: Write[
 function stillCreating(row: AnyMap, keys: Keys, event: Y.YEvent<AnyType>): boolean {
 	const created = row._item?.id;
 	if (!created || keys.includes(null)) return false;
+	// The usual edit: a key that had a value gets a new one (the loop below would say no
+	// too, after reading every value of the row).
+	for (const key of keys) {
+		const item = row._map.get(key!);
+		if (item !== undefined && item.left !== null && event.adds(item)) return false;
+	}
 	let lastBefore = created.clock;
 	let firstNew = Infinity;
 	for (const item of row._map.values()) {
@@ -619,6 +625,9 @@ export interface Guard {
 	readonly roots: readonly string[];
 }
 
+/** The guard whose known roots `applyGuardedUpdate` has typed in a doc. */
+const typedRoots = new WeakMap<Y.Doc, Guard>();
+
 /**
  * Apply a client's update and the guard's corrections in one transaction with
  * `origin`. If Yjs throws while integrating (a hostile update), whatever part was
@@ -635,8 +644,12 @@ export function applyGuardedUpdate(opts: {
 	let corrections = 0;
 	let error: unknown = null;
 	// A root first seen inside an update would be a plain AbstractType that the guard
-	// cannot tell from a stray root: type the known ones first.
-	for (const name of opts.guard.roots) opts.doc.getMap(name);
+	// cannot tell from a stray root: type the known ones first (once per doc: a known root
+	// is never dropped).
+	if (typedRoots.get(opts.doc) !== opts.guard) {
+		for (const name of opts.guard.roots) opts.doc.getMap(name);
+		typedRoots.set(opts.doc, opts.guard);
+	}
 	opts.doc.transact((tr) => {
 		try {
 			Y.applyUpdate(opts.doc, opts.update);

@@ -124,8 +124,17 @@ interface OutboxEntry {
 	/** The guard corrected the sender's change: send the merged update back to it too. */
 	echo: boolean;
 	broadcast: boolean;
-	/** ACK messages to send once this entry (and all before it) is stored. */
-	acks: { peer: Peer; message: Uint8Array }[];
+	/**
+	 * ACKs to send once this entry (and all before it) is stored: the server's clock
+	 * for each client, read when the update was applied; encoded when sent.
+	 */
+	acks: Ack[];
+}
+
+interface Ack {
+	peer: Peer;
+	/** [client id, clock] */
+	clocks: [number, number][];
 }
 
 /**
@@ -210,6 +219,21 @@ export function checkUpdate(update: Uint8Array): CheckedUpdate {
 	const clients = new Set<number>();
 	for (const s of structs) if (!(s instanceof Y.Skip)) clients.add(s.id.client);
 	return { update, clients: [...clients] };
+}
+
+/** An ACK [K1]: the state vector of `clocks`, laid out as Y.encodeStateVector does. */
+function ackMessage(clocks: [number, number][]): Uint8Array {
+	clocks.sort((a, b) => b[0] - a[0]);
+	const sv = encoding.createEncoder();
+	encoding.writeVarUint(sv, clocks.length);
+	for (const [client, clock] of clocks) {
+		encoding.writeVarUint(sv, client);
+		encoding.writeVarUint(sv, clock);
+	}
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, MESSAGE.ack);
+	encoding.writeVarUint8Array(enc, encoding.toUint8Array(sv));
+	return encoding.toUint8Array(enc);
 }
 
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
@@ -543,22 +567,11 @@ export class Room {
 
 	/** The server's clock for each of `clients`, sent once everything so far is stored [K1]. */
 	private queueAck(peer: Peer, clients: number[]): void {
-		const sv = new Map<number, number>();
-		for (const c of clients) sv.set(c, Y.getState(this.doc.store, c));
-		const enc = encoding.createEncoder();
-		encoding.writeVarUint(enc, MESSAGE.ack);
-		const svEnc = encoding.createEncoder();
-		encoding.writeVarUint(svEnc, sv.size);
-		// Same layout as Y.encodeStateVector (decodable with Y.decodeStateVector).
-		for (const [client, clock] of [...sv].sort((a, b) => b[0] - a[0])) {
-			encoding.writeVarUint(svEnc, client);
-			encoding.writeVarUint(svEnc, clock);
-		}
-		encoding.writeVarUint8Array(enc, encoding.toUint8Array(svEnc));
-		const message = encoding.toUint8Array(enc);
+		const clocks = clients.map((c): [number, number] => [c, Y.getState(this.doc.store, c)]);
 		const last = this.outbox[this.outbox.length - 1];
-		if (last) last.acks.push({ peer, message });
-		else peer.send(message);
+		// Encoded when sent, after the broadcast: not on the change's way to the peers.
+		if (last) last.acks.push({ peer, clocks });
+		else peer.send(ackMessage(clocks));
 	}
 
 	private readonly onUpdate = (
@@ -676,7 +689,7 @@ export class Room {
 	private announce(batch: readonly OutboxEntry[]): void {
 		for (const e of batch) {
 			if (!e.broadcast) this.broadcast(e);
-			for (const a of e.acks) a.peer.send(a.message);
+			for (const a of e.acks) a.peer.send(ackMessage(a.clocks));
 		}
 		if (this.sinceSnapshot >= this.tuning.snapshotEvery) void this.writeSnapshot();
 	}
