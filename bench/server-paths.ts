@@ -26,11 +26,11 @@ export interface PathCost {
 	guarded: number;
 	/** The reference's work: Y.applyUpdate with an 'update' listener. */
 	plain: number;
-	/** SqliteStore.appendUpdates of one row: its own transaction (WAL, synchronous=NORMAL). */
+	/** SqliteStore.appendUpdates of one row: one write to the update journal ([P1]; into SQLite later). */
 	append: number;
 	/** The broadcast message. */
 	message: number;
-	/** The same rows through appendUpdates, 100 per transaction (group commit under load). */
+	/** The same rows through appendUpdates, 100 per call (group commit under load). */
 	batchedAppend: number;
 }
 
@@ -155,11 +155,11 @@ export function smallEditText(c: {
 	const f = (x: number) => x.toFixed(0);
 	return (
 		`Server work per one-field edit, timed apart in the benchmark process: ours ` +
-		`${f(u.guarded + u.append + u.message)} µs = SQLite append alone in its transaction ` +
+		`${f(u.guarded + u.append + u.message)} µs = store append alone (one journal write, [P1]) ` +
 		`${f(u.append)} + apply with guard ${f(u.guarded)} + message ${f(u.message)} (the ACK's ` +
 		`client ids come from the transaction; the decode check, ${f(u.check)} µs, now runs only ` +
 		`for a resend that changed nothing); the reference's apply ${f(u.plain)} µs. With group ` +
-		`commit [P4] the updates of one event-loop turn share one transaction: at 100 a turn ` +
+		`commit [P4] the updates of one event-loop callback share one journal write: at 100 a write ` +
 		`${u.batchedAppend.toFixed(1)} µs a row. ` +
 		(c.stalls.count
 			? `One append in ~${c.stalls.every.toFixed(0)} took ≥ 3 ms (longest ` +
@@ -177,7 +177,7 @@ export function bulkText(c: PathCost): string {
 	return (
 		`Server work for the import, timed apart in the benchmark process: ours ` +
 		`${f(c.guarded + c.append + c.message)} ms = apply with guard ${f(c.guarded)} (the ` +
-		`reference's plain apply: ${f(c.plain)}) + SQLite append ${f(c.append)} (the decode ` +
+		`reference's plain apply: ${f(c.plain)}) + store append ${f(c.append)} (the decode ` +
 		`check for the ACK's client ids, ${f(c.check)} ms before, is gone: they come from the ` +
 		`transaction).`
 	);
