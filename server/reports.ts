@@ -309,8 +309,8 @@ export class TableCache {
 		if (!roots) this.stale.set(name, (roots = new Map()));
 		const had = roots.get(key);
 		if (keys === null || had === null) roots.set(key, null);
-		else if (had === undefined) roots.set(key, keys as Set<string | null>);
-		else roots.set(key, new Set([...had, ...keys]));
+		else if (had === undefined) roots.set(key, new Set(keys));
+		else for (const k of keys) had.add(k);
 	}
 
 	/**
