@@ -373,7 +373,8 @@ export class TableCache {
 					continue;
 				}
 				const was = this.put(rows, values, key, v);
-				if (keys !== null) continue; // a row the cache had not read: no change of its own
+				// A change inside a row was named by `apply`; a change of the root's entry is named here.
+				if (keys !== null) continue;
 				if (was.row) this.touched(name, key);
 				if (was.value) this.changedValues = true;
 			}
