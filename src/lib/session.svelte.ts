@@ -86,7 +86,14 @@ export function endSession(): void {
 async function forgetEndedSession(user: SessionUser): Promise<void> {
 	try {
 		const copies = await localCopies();
-		if ((await copies.countPending(user.id)) > 0) return;
+		const waiting = await copies.countPending(user.id);
+		if (waiting > 0) {
+			console.warn(
+				`Guildhall: ${waiting} change(s) of this user wait to be sent; the local copies are ` +
+					'kept for them until the same user signs in again'
+			);
+			return;
+		}
 		const done = await within(
 			15_000,
 			copies.deleteLocalCopies(user.id).then(() => true)
