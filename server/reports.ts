@@ -369,7 +369,7 @@ export class TableCache {
 				const prev = rows.get(key);
 				if (keys !== null && prev && v instanceof Y.Map) {
 					// The same row map (a replaced one changes the root's entry: `null`).
-					rows.set(key, patchRow(prev, v as Y.Map<unknown>, keys));
+					rows.set(key, patchRow(prev, v, keys));
 					continue;
 				}
 				const was = this.put(rows, values, key, v);

@@ -221,18 +221,11 @@ export function checkUpdate(update: Uint8Array): CheckedUpdate {
 	return { update, clients: [...clients] };
 }
 
-/** An ACK [K1]: the state vector of `clocks`, laid out as Y.encodeStateVector does. */
+/** An ACK [K1]: the state vector of `clocks` (Yjs's own encoding, clients sorted). */
 function ackMessage(clocks: [number, number][]): Uint8Array {
-	clocks.sort((a, b) => b[0] - a[0]);
-	const sv = encoding.createEncoder();
-	encoding.writeVarUint(sv, clocks.length);
-	for (const [client, clock] of clocks) {
-		encoding.writeVarUint(sv, client);
-		encoding.writeVarUint(sv, clock);
-	}
 	const enc = encoding.createEncoder();
 	encoding.writeVarUint(enc, MESSAGE.ack);
-	encoding.writeVarUint8Array(enc, encoding.toUint8Array(sv));
+	encoding.writeVarUint8Array(enc, Y.encodeStateVector(new Map(clocks)));
 	return encoding.toUint8Array(enc);
 }
 
