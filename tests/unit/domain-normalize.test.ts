@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clip } from '../../src/lib/domain/text';
+import { clip, newRowId } from '../../src/lib/domain/text';
+import { toCsv } from '../../src/lib/domain/csv';
 import {
 	buildMatchIndex,
 	findDuplicates,
@@ -247,5 +248,19 @@ describe('clip', () => {
 		expect(clip('مبلغ ۱۵۰٬۰۰۰٬۰۰۰ ریال', 8)).toBe('مبلغ ۱۵…');
 		expect(clip('a'.repeat(81), 80)).toBe(`${'a'.repeat(79)}…`);
 		expect(clip('😀😀😀', 2)).toBe('😀…');
+	});
+});
+
+describe('newRowId', () => {
+	it('is 16 url-safe characters and never starts with one a spreadsheet reads as a formula', () => {
+		const ids = Array.from({ length: 5000 }, newRowId);
+		for (const id of ids) {
+			expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{15}$/);
+			// Written into a CSV (the survey links' memberId), it stays itself.
+			expect(toCsv([[id]])).toBe(`${id}\r\n`);
+		}
+		expect(new Set(ids).size).toBe(ids.length);
+		// The later characters still use the whole alphabet.
+		expect(ids.some((id) => id.slice(1).includes('-'))).toBe(true);
 	});
 });

@@ -26,12 +26,17 @@ export function readWholeNumber(s: string): number | null {
 	return /^\d{1,15}$/.test(t) ? Number(t) : null;
 }
 
-/** A random row id: 16 url-safe characters from the platform CSPRNG. */
+/**
+ * A random row id: 16 url-safe characters from the platform CSPRNG. The first one is a
+ * letter or digit: ids are written into CSVs (the survey links), and a cell starting
+ * with `-` is read there as a formula, so csv.ts would have to write it as `'-…`.
+ */
 export function newRowId(): string {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 	const bytes = crypto.getRandomValues(new Uint8Array(16));
 	let s = '';
-	for (const b of bytes) s += alphabet[b & 63];
+	// 256 = 4 × 62 + 8: the first character's tiny bias costs no meaningful entropy.
+	for (const [i, b] of bytes.entries()) s += i === 0 ? alphabet[b % 62] : alphabet[b & 63];
 	return s;
 }
 
