@@ -26,8 +26,11 @@
  *    rows (the event loop never encodes the whole doc) [R3]; the room is unloaded
  *    after `idleMs` without peers, and then, if enough was deleted, the snapshot is
  *    rewritten without deleted content (a Y.Doc built in that thread) [R6].
- *  - the room keeps the bytes of its last snapshot and the updates after it, so a new
- *    device (empty state vector) is answered from them without encoding the doc [R4].
+ *  - a new device (empty state vector) is answered from the stored bytes, read from the
+ *    store when it asks, without encoding the doc [R4]. The room does not keep them: a
+ *    buffer is memory V8 counts as external, and each 64 MiB more of it since the last
+ *    full collection starts one that marks the whole heap in steps taken on the event
+ *    loop at every new buffer (docs/BENCHMARKS.md: the stalls it caused).
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
@@ -157,14 +160,6 @@ interface Staged {
 	batch: OutboxEntry[];
 }
 
-/** The stored state of the room as bytes: its last snapshot and the updates after it. */
-interface StoredState {
-	/** The snapshot's parts (none without a snapshot). */
-	base: Uint8Array[];
-	/** Updates after `base`, stored or waiting in the outbox, in order. */
-	tail: { seq: number; update: Uint8Array }[];
-}
-
 /**
  * At unload, a snapshot without deleted content is written when at least this many
  * items were deleted or overwritten since the last one (below, the rebuild costs more
@@ -172,7 +167,7 @@ interface StoredState {
  */
 const GC_MIN_DELETED = 100;
 
-/** Above this many tail updates a new device is answered from the doc instead. */
+/** Above this many log rows after the snapshot a new device is answered from the doc instead. */
 const MAX_TAIL = 5000;
 
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
@@ -257,7 +252,6 @@ export class Room {
 	private lastAttemptFailed = false;
 	private flushScheduled = false;
 	private snapshotting: Promise<void> | null = null;
-	private stored: StoredState | null;
 	private retryTimer: ReturnType<typeof setTimeout> | null = null;
 	private retryDelay: number;
 	private lastSeq: number;
@@ -279,8 +273,7 @@ export class Room {
 		private readonly store: Store,
 		private readonly tuning: RoomTuning,
 		doc: Y.Doc,
-		log: { lastSeq: number; snapshotSeq: number; sinceSnapshot: number },
-		stored: StoredState | null
+		log: { lastSeq: number; snapshotSeq: number; sinceSnapshot: number }
 	) {
 		const parsed = parseRoomName(name);
 		if (!parsed) throw new Error(`Not a room name: ${name}`);
@@ -290,7 +283,6 @@ export class Room {
 		this.lastSeq = log.lastSeq;
 		this.snapshotSeq = log.snapshotSeq;
 		this.sinceSnapshot = log.sinceSnapshot;
-		this.stored = stored;
 		this.retryDelay = tuning.retryMs;
 		this.guard = DOC_GUARDS[this.docName] ?? null;
 		this.awareness = new awarenessProtocol.Awareness(doc);
@@ -315,13 +307,7 @@ export class Room {
 				lastSeq: updates.length > 0 ? updates[updates.length - 1].seq : (snapshot?.upToSeq ?? 0),
 				snapshotSeq: snapshot?.upToSeq ?? 0,
 				sinceSnapshot: updates.length
-			},
-			updates.length <= MAX_TAIL
-				? {
-						base: snapshot?.parts ?? [],
-						tail: updates.map((u) => ({ seq: u.seq, update: u.update }))
-					}
-				: null
+			}
 		);
 		room.storedSv = storedStateVector(snapshot, updates);
 		room.whenBuilt = room.build(snapshot?.parts ?? [], updates, snapshot?.upToSeq ?? 0);
@@ -670,12 +656,6 @@ export class Room {
 		this.sinceSnapshot += batch.length;
 		this.lastAttemptFailed = false;
 		this.retryDelay = this.tuning.retryMs;
-		if (this.stored) {
-			for (let i = 0; i < batch.length; i++) {
-				this.stored.tail.push({ seq: seqs[i], update: batch[i].update });
-			}
-			if (this.stored.tail.length > MAX_TAIL) this.stored = null;
-		}
 	}
 
 	/** Durable from here on: only now broadcast [P1] and acknowledge [K1], in order. */
@@ -724,12 +704,6 @@ export class Room {
 			if (merged?.collected) this.deletedSinceGc = Math.max(0, this.deletedSinceGc - deleted);
 			this.snapshotSeq = Math.max(this.snapshotSeq, upToSeq);
 			this.sinceSnapshot = Math.max(0, this.sinceSnapshot - counted);
-			if (merged && this.stored) {
-				const tail = this.stored.tail.filter((t) => t.seq > merged.upToSeq);
-				this.stored = { base: merged.parts, tail };
-			} else if (merged && !this.stored && this.sinceSnapshot === 0 && this.outbox.length === 0) {
-				this.stored = { base: merged.parts, tail: [] };
-			}
 		} catch (err) {
 			console.error(`Guildhall: could not write a snapshot of room ${this.name}; will retry.`, err);
 			// Not on every following change: encoding a big doc is not free.
@@ -753,15 +727,27 @@ export class Room {
 
 	/**
 	 * The whole state for a device that has nothing (an empty state vector), as sync
-	 * messages built from stored bytes: the snapshot as an update, then a sync step 2
-	 * with the updates after it (merged; small). Null when the room has no such bytes
-	 * (too long a tail): the caller answers from the doc.
+	 * messages built from the stored bytes, read now: the snapshot as an update, then a
+	 * sync step 2 with the updates after it and those not stored yet (merged; small). A
+	 * change in flight may be in both; applying it twice changes nothing. Null when too
+	 * many log rows follow the snapshot, or the store cannot be read: the caller answers
+	 * from the doc.
 	 */
 	storedStateMessages(): Uint8Array[] | null {
-		if (!this.stored) return null;
-		const rest = [...this.stored.tail.map((t) => t.update), ...this.outbox.map((e) => e.update)];
+		let stored;
+		try {
+			stored = this.store.readRoom(this.name, MAX_TAIL);
+		} catch (err) {
+			console.error(
+				`Guildhall: could not read the stored state of room ${this.name}; a new device is answered from memory.`,
+				err
+			);
+			return null;
+		}
+		if (!stored) return null;
+		const rest = [...stored.updates.map((u) => u.update), ...this.outbox.map((e) => e.update)];
 		const out: Uint8Array[] = [];
-		for (const part of this.stored.base) out.push(syncUpdateMessage(part));
+		for (const part of stored.snapshot?.parts ?? []) out.push(syncUpdateMessage(part));
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MESSAGE.sync);
 		encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);

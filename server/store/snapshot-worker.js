@@ -7,7 +7,8 @@
 //    up to upToSeq on its own connection, merges them (Y.mergeUpdates, no Y.Doc), and
 //    writes the new snapshot with its state vector, in parts of PART_BYTES that are each
 //    a valid update (so a room is later built a part per event-loop turn). Answers with
-//    the parts (transferred, not copied) so the room can serve new devices from them.
+//    their count and size only: the room reads the bytes from the table when it needs
+//    them (a new device, [R4]), and does not hold a copy of every snapshot meanwhile.
 //    With `gc` (a room unloaded after deletions) and a stored state of at most
 //    `gcMaxBytes`, it applies them to a Y.Doc instead and stores the doc's encoding:
 //    mergeUpdates keeps the content of deleted items and overwritten values, a Y.Doc
@@ -106,18 +107,16 @@ function snapshot({ room, upToSeq, gc = false, gcMaxBytes = 0 }) {
 	if (!collected && !found.fresh) return { skipped: true };
 	state ??= all.length === 1 ? all[0] : Y.mergeUpdates(all);
 	const sv = Y.encodeStateVectorFromUpdate(state);
-	// Own buffers (transferable), never views into a shared pool.
-	const parts = splitUpdate(state, PART_BYTES).map((p) => new Uint8Array(p));
+	const parts = splitUpdate(state, PART_BYTES);
 	if (!write(room, parts, sv, found.upTo)) return { skipped: true };
-	return { parts, sv, upToSeq: found.upTo, collected };
+	const stored = parts.reduce((n, p) => n + p.byteLength, 0);
+	return { parts: parts.length, bytes: stored, upToSeq: found.upTo, collected };
 }
 
 parentPort.on('message', (job) => {
 	try {
 		if (job.type === 'snapshot') {
-			const r = snapshot(job);
-			const transfer = r.parts ? [...r.parts.map((p) => p.buffer), r.sv.buffer] : [];
-			parentPort.postMessage({ id: job.id, ...r }, transfer);
+			parentPort.postMessage({ id: job.id, ...snapshot(job) });
 		} else if (job.type === 'checkpoint') {
 			const [row] = db.pragma('wal_checkpoint(PASSIVE)');
 			parentPort.postMessage({ id: job.id, ...row });

@@ -296,8 +296,8 @@ interface WorkerReply {
 	id: number;
 	error?: string;
 	skipped?: boolean;
-	parts?: Uint8Array[];
-	sv?: Uint8Array;
+	parts?: number;
+	bytes?: number;
 	upToSeq?: number;
 	collected?: boolean;
 }
@@ -772,27 +772,35 @@ export class SqliteStore implements Store {
 	}
 
 	async loadRoom(room: string): Promise<LoadedRoom> {
+		return this.readRoom(room, Infinity)!;
+	}
+
+	readRoom(room: string, maxUpdates: number): LoadedRoom | null {
 		this.ingestIfPossible();
 		// One read transaction, so a concurrent append cannot fall between the two reads.
-		return this.db.transaction((): LoadedRoom => {
+		return this.db.transaction((): LoadedRoom | null => {
 			const s = this.q.snapshot.get(room) as
 				| { state: Buffer; sv: Buffer | null; parts: number; up_to_seq: number; at: number }
 				| undefined;
+			const after = s?.up_to_seq ?? 0;
+			const limit = Number.isFinite(maxUpdates) ? maxUpdates + 1 : -1;
+			const updates = [
+				...(this.q.updatesAfter.all(room, after, limit) as UpdateRow[]).map(toUpdate),
+				...this.unloggedOf(room, after)
+			];
+			if (updates.length > maxUpdates) return null;
+			if (!s) return { snapshot: null, updates };
 			const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-			const snapshot = s
-				? {
-						parts:
-							s.parts > 0
-								? (this.q.snapshotParts.all(room) as Buffer[]).map(view)
-								: [view(s.state)],
-						sv: s.sv ? new Uint8Array(s.sv) : null,
-						upToSeq: s.up_to_seq,
-						at: s.at
-					}
-				: null;
-			const after = snapshot?.upToSeq ?? 0;
-			const rows = this.q.updatesAfter.all(room, after, -1) as UpdateRow[];
-			return { snapshot, updates: [...rows.map(toUpdate), ...this.unloggedOf(room, after)] };
+			return {
+				snapshot: {
+					parts:
+						s.parts > 0 ? (this.q.snapshotParts.all(room) as Buffer[]).map(view) : [view(s.state)],
+					sv: s.sv ? new Uint8Array(s.sv) : null,
+					upToSeq: s.up_to_seq,
+					at: s.at
+				},
+				updates
+			};
 		})();
 	}
 
@@ -846,10 +854,10 @@ export class SqliteStore implements Store {
 			gc: opts.gc === true,
 			gcMaxBytes: this.gcSnapshotMaxBytes
 		});
-		if (r.skipped || !r.parts || !r.sv) return null;
+		if (r.skipped || r.parts === undefined) return null;
 		return {
 			parts: r.parts,
-			sv: r.sv,
+			bytes: r.bytes ?? 0,
 			upToSeq: r.upToSeq ?? upToSeq,
 			collected: r.collected === true
 		};

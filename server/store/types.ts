@@ -96,11 +96,12 @@ export interface SurveyLinkRecord {
 	usedAt: number | null;
 }
 
-/** A snapshot merged from the stored one and the log rows up to `upToSeq`. */
+/** A snapshot merged from the stored one and the log rows up to `upToSeq`, and written. */
 export interface MergedSnapshot {
-	/** In parts of about 1 MiB, each a valid update (see src/lib/yjs/split-update.js). */
-	parts: Uint8Array[];
-	sv: Uint8Array;
+	/** How many parts it is stored in: ~1 MiB each, each a valid update (src/lib/yjs/split-update.js). */
+	parts: number;
+	/** Its size. */
+	bytes: number;
 	upToSeq: number;
 	/** Encoded from a garbage-collected Y.Doc (no deleted content), not merged. */
 	collected: boolean;
@@ -183,6 +184,12 @@ export interface Store {
 	 */
 	appendUpdates(us: readonly AppendedUpdate[]): Promise<number[]>;
 	loadRoom(room: string): Promise<LoadedRoom>;
+	/**
+	 * What `loadRoom` reads, read now on the caller's thread (one read transaction), for
+	 * an answer that must go out in order with a connection's other messages [R4]. Null
+	 * when more than `maxUpdates` log rows follow the snapshot.
+	 */
+	readRoom(room: string, maxUpdates: number): LoadedRoom | null;
 	/** The log itself, for history and audits; `afterSeq` excludes rows up to it. */
 	listUpdates(room: string, opts?: { afterSeq?: number; limit?: number }): Promise<StoredUpdate[]>;
 	writeSnapshot(s: {
