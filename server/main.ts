@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServer, type KitHandler } from './app';
 import { guardBuildFiles } from './build-files';
 import { ConfigError, configFromEnv } from './config';
+import { DataDirInUseError } from './store/lock';
 
 // dist/server.js (and server/main.ts) sit one level below the project root.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +38,10 @@ try {
 		])
 	});
 } catch (e) {
+	if (e instanceof DataDirInUseError) {
+		console.error(e.message);
+		process.exit(1);
+	}
 	const code = (e as { code?: string }).code;
 	if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
 		console.error(

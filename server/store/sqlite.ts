@@ -40,6 +40,7 @@ import {
 } from './types';
 import { SqliteHistoryStore, type HistoryStore } from './history';
 import { readJournal, UpdateJournal, type JournalRecord } from './journal';
+import { lockDataDir } from './lock';
 import type { ExportLogEntry } from '../../src/lib/domain/export';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a released one. */
@@ -383,6 +384,8 @@ export class SqliteStore implements Store {
 	private ingestFailures = 0;
 
 	private readonly gcSnapshotMaxBytes: number;
+	/** Releases the data directory (store/lock.ts). */
+	private readonly unlock: () => void;
 
 	constructor({
 		dataDir,
@@ -394,139 +397,154 @@ export class SqliteStore implements Store {
 		this.gcSnapshotMaxBytes = gcSnapshotMaxBytes;
 		this.ingestMs = journalMs;
 		fs.mkdirSync(dataDir, { recursive: true });
-		this.file = path.join(dataDir, DB_FILE);
-		this.db = new Database(this.file);
-		this.db.pragma('journal_mode = WAL');
-		this.db.pragma('synchronous = NORMAL');
-		// Appends never run a checkpoint (a stall of milliseconds on the event loop every
-		// ~1000 pages); the background thread does, see checkpointSoon().
-		this.db.pragma('wal_autocheckpoint = 0');
-		this.db.pragma('foreign_keys = ON');
-		this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-		this.migrate();
-		this.history = new SqliteHistoryStore(this.db, (room) =>
-			this.unloggedOf(room, 0).reduce((last, u) => Math.max(last, u.seq), 0)
-		);
-		this.exportLog = prepareExportLog(this.db);
-		const db = this.db;
-		this.q = {
-			insertOrg: db.prepare('INSERT OR IGNORE INTO orgs (name, created_at) VALUES (?, ?)'),
-			listOrgs: db.prepare('SELECT name FROM orgs ORDER BY name').pluck(),
-			countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
-			insertUser: db.prepare(
-				`INSERT INTO users (org, username, display_name, password_hash, roles, created_at, updated_at)
-				 VALUES (@org, @username, @displayName, @passwordHash, @roles, @now, @now)`
-			),
-			userById: db.prepare('SELECT * FROM users WHERE id = ?'),
-			userByName: db.prepare('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
-			usersOfOrg: db.prepare('SELECT * FROM users WHERE org = ? ORDER BY username COLLATE NOCASE'),
-			// One statement for any subset of fields: each has a "set" flag.
-			updateUser: db.prepare(
-				`UPDATE users SET
-				   roles = CASE WHEN @setRoles THEN @roles ELSE roles END,
-				   password_hash = CASE WHEN @setPassword THEN @passwordHash ELSE password_hash END,
-				   display_name = CASE WHEN @setDisplayName THEN @displayName ELSE display_name END,
-				   disabled = CASE WHEN @setDisabled THEN @disabled ELSE disabled END,
-				   updated_at = @now
-				 WHERE id = @id`
-			),
-			insertSession: db.prepare(
-				`INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-				 VALUES (@tokenHash, @userId, @createdAt, @expiresAt)`
-			),
-			validSession: db.prepare('SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?'),
-			extendSession: db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
-			deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
-			deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'),
-			deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
-			logUpdate: db.prepare(
-				'INSERT INTO room_updates (seq, room, data, user_id, at) VALUES (?, ?, ?, ?, ?)'
-			),
-			restoreUpdate: db.prepare(
-				'INSERT OR IGNORE INTO room_updates (seq, room, data, user_id, at) VALUES (?, ?, ?, ?, ?)'
-			),
-			lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM room_updates').pluck(),
-			snapshot: db.prepare(
-				'SELECT state, sv, parts, up_to_seq, at FROM room_snapshots WHERE room = ?'
-			),
-			snapshotParts: db
-				.prepare('SELECT data FROM room_snapshot_parts WHERE room = ? ORDER BY n')
-				.pluck(),
-			deleteParts: db.prepare('DELETE FROM room_snapshot_parts WHERE room = ?'),
-			updatesAfter: db.prepare(
-				'SELECT seq, data, user_id, at FROM room_updates WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?'
-			),
-			writeSnapshot: db.prepare(
-				`INSERT INTO room_snapshots (room, state, sv, parts, up_to_seq, at) VALUES (?, ?, ?, ?, ?, ?)
-				 ON CONFLICT(room) DO UPDATE SET state = excluded.state, sv = excluded.sv,
-				 parts = excluded.parts, up_to_seq = excluded.up_to_seq, at = excluded.at
-				 WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
-			),
-			insertPart: db.prepare('INSERT INTO room_snapshot_parts (room, n, data) VALUES (?, ?, ?)'),
-			nextMemberNo: db
-				.prepare(
-					`INSERT INTO member_numbers (org, last_no) VALUES (?, 1)
-				 ON CONFLICT(org) DO UPDATE SET last_no = last_no + 1 RETURNING last_no`
-				)
-				.pluck(),
-			getCommand: db.prepare('SELECT * FROM commands WHERE org = ? AND id = ?'),
-			insertCommand: db.prepare(
-				`INSERT INTO commands (org, id, type, user_id, body, result, member_no, at)
-				 VALUES (@org, @id, @type, @userId, @body, @result, @memberNo, @at)`
-			),
-			ping: db.prepare('SELECT 1').pluck()
-		};
-		db.exec(SURVEY_LINKS_SCHEMA);
-		const replacedColumns = db
-			.prepare("SELECT name FROM pragma_table_info('survey_links_replaced')")
-			.pluck()
-			.all();
-		if (!replacedColumns.includes('expires_at'))
-			db.exec('ALTER TABLE survey_links_replaced ADD COLUMN expires_at INTEGER');
-		db.exec(
-			'CREATE INDEX IF NOT EXISTS survey_links_replaced_expires ON survey_links_replaced(expires_at)'
-		);
-		this.links = {
-			deleteFor: db.prepare(
-				'DELETE FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?'
-			),
-			keepReplaced: db.prepare(
-				`INSERT OR REPLACE INTO survey_links_replaced (token_hash, replaced_at, expires_at)
-				 SELECT token_hash, ?, ? FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?`
-			),
-			deleteExpiredReplaced: db.prepare('DELETE FROM survey_links_replaced WHERE expires_at <= ?'),
-			replacedAt: db
-				.prepare('SELECT replaced_at FROM survey_links_replaced WHERE token_hash = ?')
-				.pluck(),
-			insert: db.prepare(
-				`INSERT INTO survey_links (token_hash, org, campaign_id, member_id, language, created_at, created_by, revoked_at, used_at)
-				 VALUES (@tokenHash, @org, @campaignId, @memberId, @language, @createdAt, @createdBy, @revokedAt, @usedAt)`
-			),
-			byHash: db.prepare('SELECT * FROM survey_links WHERE token_hash = ?'),
-			ofCampaign: db.prepare(
-				'SELECT * FROM survey_links WHERE org = ? AND campaign_id = ? ORDER BY created_at, member_id'
-			),
-			revoke: db.prepare(
-				`UPDATE survey_links SET revoked_at = ? WHERE org = ? AND campaign_id = ? AND member_id = ?
-				 AND revoked_at IS NULL`
-			),
-			exists: db
-				.prepare('SELECT 1 FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?')
-				.pluck(),
-			used: db.prepare('UPDATE survey_links SET used_at = ? WHERE token_hash = ?')
-		};
-		this.logMany = db.transaction((rs: readonly JournalRecord[]): void => {
-			for (const r of rs) this.logOne(r.seq, r);
-		});
-		this.journal = new UpdateJournal(path.join(dataDir, JOURNAL_FILE));
-		this.restoreJournal();
-		this.nextSeq = (this.q.lastSeq.get() as number) + 1;
-		this.background = new Background(this.file, busyTimeoutMs);
-		this.checkpointBytes = checkpointBytes;
-		this.checkpointTimer = setInterval(() => {
-			if (this.sinceCheckpoint > 0) this.checkpointSoon();
-		}, 10_000);
-		this.checkpointTimer.unref?.();
+		// Before anything is read: the journal and the seqs are this process's own.
+		this.unlock = lockDataDir(dataDir);
+		let opened: Database.Database | undefined;
+		try {
+			this.file = path.join(dataDir, DB_FILE);
+			this.db = opened = new Database(this.file);
+			this.db.pragma('journal_mode = WAL');
+			this.db.pragma('synchronous = NORMAL');
+			// Appends never run a checkpoint (a stall of milliseconds on the event loop every
+			// ~1000 pages); the background thread does, see checkpointSoon().
+			this.db.pragma('wal_autocheckpoint = 0');
+			this.db.pragma('foreign_keys = ON');
+			this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+			this.migrate();
+			this.history = new SqliteHistoryStore(this.db, (room) =>
+				this.unloggedOf(room, 0).reduce((last, u) => Math.max(last, u.seq), 0)
+			);
+			this.exportLog = prepareExportLog(this.db);
+			const db = this.db;
+			this.q = {
+				insertOrg: db.prepare('INSERT OR IGNORE INTO orgs (name, created_at) VALUES (?, ?)'),
+				listOrgs: db.prepare('SELECT name FROM orgs ORDER BY name').pluck(),
+				countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
+				insertUser: db.prepare(
+					`INSERT INTO users (org, username, display_name, password_hash, roles, created_at, updated_at)
+					 VALUES (@org, @username, @displayName, @passwordHash, @roles, @now, @now)`
+				),
+				userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+				userByName: db.prepare('SELECT * FROM users WHERE username = ? COLLATE NOCASE'),
+				usersOfOrg: db.prepare(
+					'SELECT * FROM users WHERE org = ? ORDER BY username COLLATE NOCASE'
+				),
+				// One statement for any subset of fields: each has a "set" flag.
+				updateUser: db.prepare(
+					`UPDATE users SET
+					   roles = CASE WHEN @setRoles THEN @roles ELSE roles END,
+					   password_hash = CASE WHEN @setPassword THEN @passwordHash ELSE password_hash END,
+					   display_name = CASE WHEN @setDisplayName THEN @displayName ELSE display_name END,
+					   disabled = CASE WHEN @setDisabled THEN @disabled ELSE disabled END,
+					   updated_at = @now
+					 WHERE id = @id`
+				),
+				insertSession: db.prepare(
+					`INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+					 VALUES (@tokenHash, @userId, @createdAt, @expiresAt)`
+				),
+				validSession: db.prepare('SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?'),
+				extendSession: db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
+				deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+				deleteUserSessions: db.prepare(
+					'DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'
+				),
+				deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+				logUpdate: db.prepare(
+					'INSERT INTO room_updates (seq, room, data, user_id, at) VALUES (?, ?, ?, ?, ?)'
+				),
+				restoreUpdate: db.prepare(
+					'INSERT OR IGNORE INTO room_updates (seq, room, data, user_id, at) VALUES (?, ?, ?, ?, ?)'
+				),
+				lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM room_updates').pluck(),
+				snapshot: db.prepare(
+					'SELECT state, sv, parts, up_to_seq, at FROM room_snapshots WHERE room = ?'
+				),
+				snapshotParts: db
+					.prepare('SELECT data FROM room_snapshot_parts WHERE room = ? ORDER BY n')
+					.pluck(),
+				deleteParts: db.prepare('DELETE FROM room_snapshot_parts WHERE room = ?'),
+				updatesAfter: db.prepare(
+					'SELECT seq, data, user_id, at FROM room_updates WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?'
+				),
+				writeSnapshot: db.prepare(
+					`INSERT INTO room_snapshots (room, state, sv, parts, up_to_seq, at) VALUES (?, ?, ?, ?, ?, ?)
+					 ON CONFLICT(room) DO UPDATE SET state = excluded.state, sv = excluded.sv,
+					 parts = excluded.parts, up_to_seq = excluded.up_to_seq, at = excluded.at
+					 WHERE excluded.up_to_seq >= room_snapshots.up_to_seq`
+				),
+				insertPart: db.prepare('INSERT INTO room_snapshot_parts (room, n, data) VALUES (?, ?, ?)'),
+				nextMemberNo: db
+					.prepare(
+						`INSERT INTO member_numbers (org, last_no) VALUES (?, 1)
+					 ON CONFLICT(org) DO UPDATE SET last_no = last_no + 1 RETURNING last_no`
+					)
+					.pluck(),
+				getCommand: db.prepare('SELECT * FROM commands WHERE org = ? AND id = ?'),
+				insertCommand: db.prepare(
+					`INSERT INTO commands (org, id, type, user_id, body, result, member_no, at)
+					 VALUES (@org, @id, @type, @userId, @body, @result, @memberNo, @at)`
+				),
+				ping: db.prepare('SELECT 1').pluck()
+			};
+			db.exec(SURVEY_LINKS_SCHEMA);
+			const replacedColumns = db
+				.prepare("SELECT name FROM pragma_table_info('survey_links_replaced')")
+				.pluck()
+				.all();
+			if (!replacedColumns.includes('expires_at'))
+				db.exec('ALTER TABLE survey_links_replaced ADD COLUMN expires_at INTEGER');
+			db.exec(
+				'CREATE INDEX IF NOT EXISTS survey_links_replaced_expires ON survey_links_replaced(expires_at)'
+			);
+			this.links = {
+				deleteFor: db.prepare(
+					'DELETE FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?'
+				),
+				keepReplaced: db.prepare(
+					`INSERT OR REPLACE INTO survey_links_replaced (token_hash, replaced_at, expires_at)
+					 SELECT token_hash, ?, ? FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?`
+				),
+				deleteExpiredReplaced: db.prepare(
+					'DELETE FROM survey_links_replaced WHERE expires_at <= ?'
+				),
+				replacedAt: db
+					.prepare('SELECT replaced_at FROM survey_links_replaced WHERE token_hash = ?')
+					.pluck(),
+				insert: db.prepare(
+					`INSERT INTO survey_links (token_hash, org, campaign_id, member_id, language, created_at, created_by, revoked_at, used_at)
+					 VALUES (@tokenHash, @org, @campaignId, @memberId, @language, @createdAt, @createdBy, @revokedAt, @usedAt)`
+				),
+				byHash: db.prepare('SELECT * FROM survey_links WHERE token_hash = ?'),
+				ofCampaign: db.prepare(
+					'SELECT * FROM survey_links WHERE org = ? AND campaign_id = ? ORDER BY created_at, member_id'
+				),
+				revoke: db.prepare(
+					`UPDATE survey_links SET revoked_at = ? WHERE org = ? AND campaign_id = ? AND member_id = ?
+					 AND revoked_at IS NULL`
+				),
+				exists: db
+					.prepare('SELECT 1 FROM survey_links WHERE org = ? AND campaign_id = ? AND member_id = ?')
+					.pluck(),
+				used: db.prepare('UPDATE survey_links SET used_at = ? WHERE token_hash = ?')
+			};
+			this.logMany = db.transaction((rs: readonly JournalRecord[]): void => {
+				for (const r of rs) this.logOne(r.seq, r);
+			});
+			this.journal = new UpdateJournal(path.join(dataDir, JOURNAL_FILE));
+			this.restoreJournal();
+			this.nextSeq = (this.q.lastSeq.get() as number) + 1;
+			this.background = new Background(this.file, busyTimeoutMs);
+			this.checkpointBytes = checkpointBytes;
+			this.checkpointTimer = setInterval(() => {
+				if (this.sinceCheckpoint > 0) this.checkpointSoon();
+			}, 10_000);
+			this.checkpointTimer.unref?.();
+		} catch (e) {
+			opened?.close();
+			this.unlock();
+			throw e;
+		}
 	}
 
 	private readonly logMany: (rs: readonly JournalRecord[]) => void;
@@ -1034,6 +1052,7 @@ export class SqliteStore implements Store {
 		// connection checkpoints and removes the WAL).
 		await this.background.close();
 		if (this.db.open) this.db.close();
+		this.unlock();
 	}
 }
 

@@ -19,6 +19,7 @@ import {
 	api,
 	canonical,
 	connect,
+	crashImage,
 	createUser,
 	docFromLog,
 	loginAdmin,
@@ -120,8 +121,9 @@ describe('a command and its doc change in one SQLite transaction', () => {
 		expect(r.status, JSON.stringify(r.body)).toBe(200);
 		expect(commandRow(cmd.id)?.member_no).toBe(Number(r.body.memberNo));
 
-		// A second store on the same files (the restarted server) loads the room.
-		const reopened = new SqliteStore({ dataDir: server.dataDir });
+		// The files as a crash now would leave them, opened as the restarted server would.
+		const image = crashImage(server.dataDir);
+		const reopened = new SqliteStore({ dataDir: image });
 		try {
 			const room = await Room.load({
 				name: REGISTRY,
@@ -141,6 +143,7 @@ describe('a command and its doc change in one SQLite transaction', () => {
 			room.destroy();
 		} finally {
 			await reopened.close();
+			removeDir(image);
 		}
 		// The approval's row is stored once: the outbox does not hold it any more.
 		expect(server.app.rooms.get(REGISTRY)!.pending).toBe(0);

@@ -13,6 +13,7 @@ import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import { startServer, type RunningServer, type Tuning } from '../../server/app';
 import { DB_FILE, JOURNAL_FILE } from '../../server/store/sqlite';
+import { LOCK_FILE } from '../../server/store/lock';
 import { readJournal } from '../../server/store/journal';
 import type { Role } from '../../src/lib/domain/access';
 import { MESSAGE, PROTOCOL_VERSION } from '../../src/lib/domain/protocol';
@@ -62,6 +63,20 @@ export async function startTestServer(
 		origin: opts.origin ?? running.url,
 		syncUrl: running.url.replace(/^http/, 'ws') + '/sync'
 	};
+}
+
+/**
+ * The data directory's files as a crash of the server now would leave them, in a new
+ * directory: the database, its WAL, the update journal and the lock (whose process is
+ * gone for the copy), to open as the restarted server would.
+ */
+export function crashImage(dataDir: string): string {
+	const image = tempDir('guildhall-crash-');
+	for (const f of [DB_FILE, `${DB_FILE}-wal`, JOURNAL_FILE, LOCK_FILE]) {
+		const from = path.join(dataDir, f);
+		if (fs.existsSync(from)) fs.copyFileSync(from, path.join(image, f));
+	}
+	return image;
 }
 
 export function removeDir(dir: string): void {

@@ -3,6 +3,7 @@
  * real SqliteStore in a temp dir. A "crash" is a copy of the data directory's files taken
  * while the store runs, opened as a restarted server would open them.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,8 +15,9 @@ import {
 	readJournal,
 	type JournalRecord
 } from '../../server/store/journal';
+import { DataDirInUseError, LOCK_FILE } from '../../server/store/lock';
 import { DB_FILE, JOURNAL_FILE, SqliteStore } from '../../server/store/sqlite';
-import { removeDir, tempDir } from '../server/helpers';
+import { crashImage as crashImageOf, removeDir, tempDir } from '../server/helpers';
 
 const dirs: string[] = [];
 const stores: SqliteStore[] = [];
@@ -54,14 +56,10 @@ function edits(n: number, doc = new Y.Doc(), from = 0) {
 	return { doc, updates };
 }
 
-/** The data directory's files as a crash of the process now would leave them. */
+/** A crash image (tests/server/helpers.ts), removed after the test. */
 function crashImage(dir: string): string {
-	const image = tempDir('guildhall-crash-');
+	const image = crashImageOf(dir);
 	dirs.push(image);
-	for (const f of [DB_FILE, `${DB_FILE}-wal`, JOURNAL_FILE]) {
-		const from = path.join(dir, f);
-		if (fs.existsSync(from)) fs.copyFileSync(from, path.join(image, f));
-	}
 	return image;
 }
 
@@ -257,5 +255,62 @@ describe('SqliteStore with its update journal', () => {
 		stores.splice(stores.indexOf(store), 1);
 		expect(fs.statSync(path.join(dir, JOURNAL_FILE)).size).toBe(0);
 		expect(tableSeqs(dir)).toEqual([1, 2]);
+	});
+});
+
+describe('one server process per data directory', () => {
+	const lockOf = (dir: string) => path.join(dir, LOCK_FILE);
+
+	it('a second store on a directory in use is refused, saying what to do; the first goes on', async () => {
+		const { dir, store } = await fresh();
+		const { updates } = edits(3);
+		await store.appendUpdates(rows(updates.slice(0, 2)));
+		expect(fs.readFileSync(lockOf(dir), 'utf8').trim()).toBe(String(process.pid));
+		let refused: unknown = null;
+		try {
+			open(dir);
+		} catch (e) {
+			refused = e;
+		}
+		expect(refused).toBeInstanceOf(DataDirInUseError);
+		const message = (refused as Error).message;
+		expect(message).toContain(dir);
+		expect(message).toContain(`process ${process.pid}`);
+		expect(message).toMatch(/Stop that server first, or set DATA_DIR/);
+		expect(message).toContain(lockOf(dir));
+		// The refused one touched nothing: the first still appends, in seq order.
+		expect(await store.appendUpdates(rows(updates.slice(2)))).toEqual([3]);
+		await store.close();
+		stores.splice(stores.indexOf(store), 1);
+		expect(fs.existsSync(lockOf(dir))).toBe(false);
+		// Closed: the directory is free again, and holds everything.
+		const again = open(dir);
+		expect((await again.loadRoom(ROOM)).updates.map((u) => u.seq)).toEqual([1, 2, 3]);
+	});
+
+	it('a lock held by another running process is refused; once that process is gone it is taken over', async () => {
+		const dir = tempDir();
+		dirs.push(dir);
+		const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {
+			stdio: 'ignore'
+		});
+		try {
+			fs.writeFileSync(lockOf(dir), `${other.pid}\n`);
+			expect(() => open(dir)).toThrow(`process ${other.pid}`);
+		} finally {
+			other.kill();
+			await new Promise((r) => other.once('exit', r));
+		}
+		const store = open(dir);
+		await store.ensureOrg('default');
+		expect(fs.readFileSync(lockOf(dir), 'utf8').trim()).toBe(String(process.pid));
+	});
+
+	it('a lock cut short (the process died while writing it) is taken over', async () => {
+		const dir = tempDir();
+		dirs.push(dir);
+		fs.writeFileSync(lockOf(dir), '');
+		open(dir);
+		expect(fs.readFileSync(lockOf(dir), 'utf8').trim()).toBe(String(process.pid));
 	});
 });
