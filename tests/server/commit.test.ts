@@ -112,6 +112,43 @@ function clientEdits(n: number, doc = new Y.Doc()) {
 	return { doc, updates, ids };
 }
 
+/** A registry of `n` rows with long texts (~3 MB for 6000), as one client update. */
+function bigRegistry(n: number) {
+	const doc = new Y.Doc();
+	const updates: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => updates.push(u));
+	doc.transact(() => {
+		const m = doc.getMap('members');
+		for (let i = 0; i < n; i++) {
+			const row = new Y.Map<unknown>();
+			row.set('name', `Member ${i} ${'شرکت صنایع غذایی پارس — 华东机械有限公司 '.repeat(4)}`);
+			row.set('region', `R${i % 9}`);
+			m.set(newRowId(), row);
+		}
+	});
+	return { doc, update: updates[0] };
+}
+
+/** The doc a device with nothing builds from sync messages (updates and step 2s). */
+function fromMessages(messages: Uint8Array[]) {
+	const doc = new Y.Doc();
+	for (const m of messages) {
+		const d = decoding.createDecoder(m);
+		decoding.readVarUint(d);
+		decoding.readVarUint(d);
+		Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+	}
+	return doc;
+}
+
+/** Same content and state vector. */
+function same(a: Y.Doc, b: Y.Doc) {
+	expect(canonical(jsonOf(a))).toBe(canonical(jsonOf(b)));
+	expect(Y.decodeStateVector(Y.encodeStateVector(a))).toEqual(
+		Y.decodeStateVector(Y.encodeStateVector(b))
+	);
+}
+
 const acksOf = (p: { received: Uint8Array[] }) =>
 	p.received
 		.filter((m) => m[0] === MESSAGE.ack)
@@ -393,10 +430,7 @@ describe('first sync of a new device', () => {
 	}
 
 	const sameState = (a: Y.Doc, room: Room) => {
-		expect(canonical(jsonOf(a))).toBe(canonical(jsonOf(room.doc)));
-		expect(Y.decodeStateVector(Y.encodeStateVector(a))).toEqual(
-			Y.decodeStateVector(Y.encodeStateVector(room.doc))
-		);
+		same(a, room.doc);
 		// Same delete set too.
 		expect(Y.equalSnapshots(Y.snapshot(a), Y.snapshot(room.doc))).toBe(true);
 	};
@@ -436,24 +470,6 @@ describe('first sync of a new device', () => {
 });
 
 describe('[R4] a new device is answered from what the store holds when it asks', () => {
-	/** The doc a device with nothing builds from `storedStateMessages`. */
-	const fromMessages = (messages: Uint8Array[]) => {
-		const doc = new Y.Doc();
-		for (const m of messages) {
-			const d = decoding.createDecoder(m);
-			decoding.readVarUint(d);
-			decoding.readVarUint(d);
-			Y.applyUpdate(doc, decoding.readVarUint8Array(d));
-		}
-		return doc;
-	};
-	const same = (a: Y.Doc, b: Y.Doc) => {
-		expect(canonical(jsonOf(a))).toBe(canonical(jsonOf(b)));
-		expect(Y.decodeStateVector(Y.encodeStateVector(a))).toEqual(
-			Y.decodeStateVector(Y.encodeStateVector(b))
-		);
-	};
-
 	it('the snapshot written in the background, the rows after it, and the changes the store has not taken yet', async () => {
 		const { rooms, store, peer } = await setup();
 		const room = await rooms.acquire(REGISTRY);
@@ -500,17 +516,8 @@ describe('[R4] a new device is answered from what the store holds when it asks',
 			return process.memoryUsage().arrayBuffers;
 		};
 		const { store } = await setup();
-		const doc = new Y.Doc();
-		doc.transact(() => {
-			for (let i = 0; i < 6000; i++) {
-				addRow(doc, newRowId(), {
-					name: `Member ${i} ${'شرکت صنایع غذایی پارس — 华东机械 '.repeat(4)}`
-				});
-			}
-		});
-		const [seq] = await store.appendUpdates([
-			{ room: REGISTRY, update: Y.encodeStateAsUpdate(doc), userId: null, at: 1 }
-		]);
+		const { update } = bigRegistry(6000);
+		const [seq] = await store.appendUpdates([{ room: REGISTRY, update, userId: null, at: 1 }]);
 		const merged = await store.snapshotFromLog(REGISTRY, seq);
 		expect(merged!.bytes).toBeGreaterThan(1_500_000);
 		const { Room } = await import('../../server/rooms');
@@ -527,23 +534,6 @@ describe('[R4] a new device is answered from what the store holds when it asks',
 });
 
 describe('cold load in parts', () => {
-	/** A registry of `n` rows with long texts (~3 MB for 6000), as one client update. */
-	function bigRegistry(n: number) {
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		doc.transact(() => {
-			const m = doc.getMap('members');
-			for (let i = 0; i < n; i++) {
-				const row = new Y.Map<unknown>();
-				row.set('name', `Member ${i} ${'شرکت صنایع غذایی پارس — 华东机械有限公司 '.repeat(4)}`);
-				row.set('region', `R${i % 9}`);
-				m.set(newRowId(), row);
-			}
-		});
-		return { doc, update: updates[0] };
-	}
-
 	it('[R5] a snapshot is stored in parts; a room is built a part per event-loop turn and greets peers from the stored bytes meanwhile', async () => {
 		const { store, peer } = await setup();
 		const { doc, update } = bigRegistry(6000);
@@ -580,13 +570,7 @@ describe('cold load in parts', () => {
 			Y.decodeStateVector(Y.encodeStateVector(doc))
 		);
 		// ...and a new device gets the whole stored state without the doc.
-		const fresh = new Y.Doc();
-		for (const m of room.storedStateMessages()!) {
-			const md = decoding.createDecoder(m);
-			decoding.readVarUint(md);
-			decoding.readVarUint(md);
-			Y.applyUpdate(fresh, decoding.readVarUint8Array(md));
-		}
+		const fresh = fromMessages(room.storedStateMessages()!);
 		expect(fresh.getMap('members').toJSON()).toEqual(doc.getMap('members').toJSON());
 		await room.whenBuilt;
 		// Other work ran between the parts: the event loop was not held for the whole build.
